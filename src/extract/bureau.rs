@@ -1,0 +1,166 @@
+//! 担当部局: bureau names as printed and their canonical form.
+//!
+//! A 取組一覧 prints the same bureau in several ways: qualified (保険局医療介護連携政策課) or not
+//! (医療介護連携政策課), abbreviated (文科省), annotated (保険局医療課※後段のみ), joined with a
+//! slash (医政局医薬産業振興・医療情報企画課/研究開発政策課), broken over lines. The printed name
+//! is kept on every action; the canonical name is what actions are grouped and compared by.
+
+use std::collections::BTreeSet;
+
+use crate::source::normalize::{fold_compatibility_ideographs, fold_full_width_ascii};
+
+/// Abbreviations and short forms with the full name they stand for. Applied to the start of a
+/// name, so 文科省初等中等教育局… becomes 文部科学省初等中等教育局….
+const ALIASES: &[(&str, &str)] = &[
+    ("文科省", "文部科学省"),
+    ("厚労省", "厚生労働省"),
+    ("医療介護連携政策課", "保険局医療介護連携政策課"),
+];
+
+/// Marks that end the name proper: what follows (※後段のみ) annotates the entry, not the bureau.
+const ANNOTATION_MARKS: &[char] = &['※', '＊', '*'];
+
+/// Words that show a name is qualified by its parent organization (局, 省, 庁 …), so it needs no
+/// completion from another name in the document.
+const QUALIFIERS: &[&str] = &["局", "省", "庁", "官房", "統括官", "本部", "院"];
+
+/// The printed name with wrapped lines joined: line breaks and spaces removed, brackets 【】
+/// stripped; the characters are otherwise kept as printed.
+pub fn printed_name(header_lines: &[&str]) -> String {
+    let joined: String = header_lines
+        .iter()
+        .flat_map(|line| line.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    joined
+        .trim_start_matches('【')
+        .trim_end_matches('】')
+        .to_owned()
+}
+
+/// Canonical names for every printed name of one document. Unqualified names
+/// (研究開発政策課) are completed from a qualified name in the same document that ends with them
+/// (医政局研究開発政策課), when exactly one does.
+pub fn canonical_names(printed: &[String]) -> Vec<String> {
+    let parts_of: Vec<Vec<String>> = printed.iter().map(|name| canonical_parts(name)).collect();
+    let qualified: BTreeSet<&String> = parts_of
+        .iter()
+        .flatten()
+        .filter(|part| is_qualified(part))
+        .collect();
+    parts_of
+        .iter()
+        .map(|parts| {
+            parts
+                .iter()
+                .map(|part| {
+                    if is_qualified(part) {
+                        return part.clone();
+                    }
+                    let mut candidates = qualified.iter().filter(|q| q.ends_with(part.as_str()));
+                    match (candidates.next(), candidates.next()) {
+                        (Some(only), None) => (*only).clone(),
+                        _ => part.clone(),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
+/// Splits a printed name at `/`, drops annotations, expands aliases, and gives each later part
+/// the organization prefix of the first (医政局A課/B課 → 医政局A課, 医政局B課).
+fn canonical_parts(printed: &str) -> Vec<String> {
+    let name: String = fold_compatibility_ideographs(printed)
+        .chars()
+        .map(fold_full_width_ascii)
+        .collect();
+    let name = match name.find(ANNOTATION_MARKS) {
+        Some(index) => &name[..index],
+        None => name.as_str(),
+    };
+    let mut parts: Vec<String> = name
+        .split(['/', '／'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(expand_alias)
+        .collect();
+    if let Some(first) = parts.first().cloned() {
+        if let Some(prefix_end) = first.rfind('局') {
+            let prefix = &first[..prefix_end + '局'.len_utf8()];
+            for part in parts.iter_mut().skip(1) {
+                if !is_qualified(part) {
+                    *part = format!("{prefix}{part}");
+                }
+            }
+        }
+    }
+    parts
+}
+
+fn expand_alias(part: &str) -> String {
+    for (alias, full) in ALIASES {
+        if let Some(rest) = part.strip_prefix(alias) {
+            return format!("{full}{rest}");
+        }
+    }
+    part.to_owned()
+}
+
+fn is_qualified(name: &str) -> bool {
+    QUALIFIERS.iter().any(|q| name.contains(q))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canonical(names: &[&str]) -> Vec<String> {
+        canonical_names(&names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn wrapped_header_lines_are_joined() {
+        assert_eq!(
+            printed_name(&[
+                "【労働基準局安全衛生部労働衛生課メンタルヘルス対策・治療仕",
+                "事の両立支援推進室】"
+            ]),
+            "労働基準局安全衛生部労働衛生課メンタルヘルス対策・治療仕事の両立支援推進室"
+        );
+    }
+
+    #[test]
+    fn aliases_and_annotations_are_unified() {
+        assert_eq!(
+            canonical(&["医療介護連携政策課", "保険局医療介護連携政策課", "保険局医療課※後段のみ"]),
+            ["保険局医療介護連携政策課", "保険局医療介護連携政策課", "保険局医療課"]
+        );
+        assert_eq!(
+            canonical(&["文科省初等中等教育局特別支援教育課"]),
+            ["文部科学省初等中等教育局特別支援教育課"]
+        );
+    }
+
+    #[test]
+    fn slash_joined_names_share_the_first_bureau_prefix() {
+        assert_eq!(
+            canonical(&["医政局医薬産業振興・医療情報企画課/研究開発政策課"]),
+            ["医政局医薬産業振興・医療情報企画課/医政局研究開発政策課"]
+        );
+    }
+
+    #[test]
+    fn unqualified_names_complete_from_the_document_when_unique() {
+        assert_eq!(
+            canonical(&["研究推進課", "大臣官房研究推進課"]),
+            ["大臣官房研究推進課", "大臣官房研究推進課"]
+        );
+        // Two candidates: leave it as printed rather than guess.
+        assert_eq!(
+            canonical(&["総務課", "医政局総務課", "健康局総務課"])[0],
+            "総務課"
+        );
+    }
+}

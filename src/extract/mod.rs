@@ -1,0 +1,123 @@
+//! Extraction: document text in, statements out. One module per document format, all producing
+//! a [`DocumentVersion`].
+//!
+//! Invariants: extractors are pure functions of the text (no I/O, no clock, no ledger); a
+//! document never fails to extract as a whole — what cannot be understood becomes a
+//! [`Diagnostic`] with its line, and the caller decides what is fatal; every statement carries
+//! the 1-based line range it was read from.
+
+pub mod bureau;
+pub mod section;
+pub mod slides;
+pub mod torikumi;
+
+use serde::{Deserialize, Serialize};
+
+pub use section::SectionPath;
+
+use crate::source::manifest::DocumentFormat;
+
+/// First and last line (1-based, inclusive) of a statement in its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LineRange {
+    pub first: u32,
+    pub last: u32,
+}
+
+/// 状況: whether a bureau reports an action as carried out or as planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionStatus {
+    /// 具体的な取組: carried out (the table's middle column).
+    Done,
+    /// 今後予定している取組: planned (the table's right column).
+    Planned,
+}
+
+impl ActionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Done => "done",
+            ActionStatus::Planned => "planned",
+        }
+    }
+}
+
+/// 取組: one bullet reported by a bureau under a measure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractedAction {
+    /// 担当部局 as printed, wrapped lines joined, annotations such as ※後段のみ kept.
+    pub bureau: String,
+    /// The bureau's canonical name (aliases unified, annotations dropped).
+    pub bureau_canonical: String,
+    pub status: ActionStatus,
+    /// Display text: original characters, wrapped lines joined, bullet glyph removed.
+    pub text: String,
+    pub lines: LineRange,
+}
+
+/// 施策: one 「取り組むべき施策」 paragraph with the actions reported under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractedMeasure {
+    pub section: SectionPath,
+    pub text: String,
+    pub lines: LineRange,
+    pub actions: Vec<ExtractedAction>,
+}
+
+/// Something the extractor could not read with confidence, at a line of the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub line: u32,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// What one document states, as read by its format's extractor.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DocumentVersion {
+    /// The document's own title line, when it has one (a 取組一覧's first line).
+    pub title_line: Option<String>,
+    /// The plan the document speaks about (第４期がん対策推進基本計画), when it says so.
+    pub plan: Option<String>,
+    /// Meeting footers printed on its pages (「第92回がん対策推進協議会」), for cross-checking the
+    /// manifest.
+    pub printed_meetings: Vec<String>,
+    pub measures: Vec<ExtractedMeasure>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs the extractor for `format` over decoded `text`.
+pub fn extract(format: DocumentFormat, text: &str) -> DocumentVersion {
+    match format {
+        DocumentFormat::Torikumi => torikumi::extract(text),
+        DocumentFormat::Slides => slides::extract(text),
+    }
+}
+
+/// The name of the plan (第４期がん対策推進基本計画) mentioned in `text`, if any.
+pub fn plan_named_in(text: &str) -> Option<String> {
+    const PLAN: &str = "がん対策推進基本計画";
+    let end = text.find(PLAN)?;
+    let before = &text[..end];
+    let start = before.rfind('第')?;
+    let between = &before[start + '第'.len_utf8()..];
+    let ordinal = between.strip_suffix('期')?;
+    crate::source::normalize::ascii_digits(ordinal)?;
+    Some(text[start..end + PLAN.len()].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_name_is_found_in_a_title_line() {
+        assert_eq!(
+            plan_named_in("第４期がん対策推進基本計画施策に対する取組一覧").as_deref(),
+            Some("第４期がん対策推進基本計画")
+        );
+        assert_eq!(plan_named_in("がん対策推進基本計画"), None);
+        assert_eq!(plan_named_in("取組一覧"), None);
+    }
+}

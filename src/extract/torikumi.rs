@@ -1,0 +1,850 @@
+//! The `torikumi` format: a 取組一覧 (progress table) extracted from PDF to text.
+//!
+//! The PDF is a four-column table — 項目番号 (section), 「取り組むべき施策」 (measure),
+//! 具体的な取組 (done), 今後予定している取組 (planned) — and text extraction emits it cell by
+//! cell: a section heading, the measure paragraph, then the bureau blocks (【部局】 + bullets) of
+//! the done column, then those of the planned column. Nothing in the text says which column a
+//! block came from, so the columns are told apart by two signals, both measured on the real
+//! seed (see `assign_columns`):
+//!
+//! * width: done-column lines are printed wider (about 40 full-width characters) than
+//!   planned-column lines (about 30);
+//! * restart: the planned column lists its bureaus again from the first one.
+//!
+//! Rules for the rest of the mess, each with a test below:
+//!
+//! * Page furniture is dropped: the repeated column header (「見出し 「取り組むべき施策」の記載 …」),
+//!   「項目番号」, and the meeting footer (「第92回がん対策推進協議会」). Footers are kept aside so
+//!   the caller can compare them with the manifest.
+//! * A line that starts with one ASCII space is the first line of a new page (the extractor's
+//!   mark); it starts a new paragraph even without a blank line before it.
+//! * A heading is a section token alone on a line (see `section`) followed by at least one short
+//!   title line; wrapped title lines are joined (医療提供体 / 制の均てん / 化・集約化).
+//! * A measure is a paragraph without bullets that comes right after a heading, or after the
+//!   previous measure's blocks when the last block's text ended a sentence (。) — and that is
+//!   followed by a bureau header, a heading or the end of the document. A paragraph that follows
+//!   an action cut mid-sentence continues that action (PDF extraction sometimes puts blank lines
+//!   inside a wrapped bullet).
+//! * In a bureau block, each ○ 〇 ・ at the start of a line begins an action; a ・ indented with
+//!   spaces is a sub-bullet and stays part of the action above it; text before the first bullet
+//!   is an action of its own (a block with text and no bullet is one action).
+
+use super::bureau::{canonical_names, printed_name};
+use super::section::{parse_section_token, SectionPath, SectionToken};
+use super::{
+    plan_named_in, ActionStatus, Diagnostic, DocumentVersion, ExtractedAction, ExtractedMeasure,
+    LineRange,
+};
+use crate::source::normalize::{display_width, BULLET_GLYPHS};
+
+/// A block with a line at least this wide (in columns, full-width = 2) was printed in the done
+/// column. Done-column lines in seed 000 run 70–80 columns, planned-column lines 50–64.
+pub const DONE_COLUMN_MIN_WIDTH: usize = 68;
+/// A block whose widest line is between this and [`DONE_COLUMN_MIN_WIDTH`] was printed in the
+/// narrower planned column; a narrower widest line says nothing (a short one-line bullet fits
+/// either column).
+pub const PLANNED_COLUMN_MIN_WIDTH: usize = 44;
+/// Section title lines are printed in a narrow column (about 6 full-width characters).
+pub const TITLE_LINE_MAX_WIDTH: usize = 16;
+/// A bureau name wraps over at most this many lines.
+const MAX_BUREAU_HEADER_LINES: usize = 3;
+
+/// Reads a 取組一覧. Never fails: what it cannot place becomes a diagnostic.
+pub fn extract(text: &str) -> DocumentVersion {
+    let lines = classify_lines(text);
+    let mut diagnostics = Vec::new();
+    let mut printed_meetings = Vec::new();
+    let mut title_line = None;
+    for line in &lines {
+        match line.kind {
+            LineKind::Title => title_line = Some(line.text.to_owned()),
+            LineKind::MeetingFooter if !printed_meetings.iter().any(|m| m == line.text) => {
+                printed_meetings.push(line.text.to_owned())
+            }
+            _ => {}
+        }
+    }
+    let units = group_units(&lines, &mut diagnostics);
+    let builders = build_measures(&units, &mut diagnostics);
+    let measures = finish_measures(builders, &mut diagnostics);
+    DocumentVersion {
+        plan: title_line.as_deref().and_then(plan_named_in),
+        title_line,
+        printed_meetings,
+        measures,
+        diagnostics,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    /// The document's own title, its first non-blank line.
+    Title,
+    /// Repeated column header or 「項目番号」.
+    Furniture,
+    /// 「第92回がん対策推進協議会」 printed at the foot of a page.
+    MeetingFooter,
+    Content,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    number: u32,
+    /// The line without the page-start space and trailing whitespace; indentation made of
+    /// ideographic spaces is kept in `indented`.
+    text: &'a str,
+    kind: LineKind,
+    page_start: bool,
+    indented: bool,
+}
+
+fn classify_lines(text: &str) -> Vec<Line<'_>> {
+    let mut seen_title = false;
+    text.split('\n')
+        .enumerate()
+        .map(|(index, raw)| {
+            let raw = raw.trim_end();
+            let page_start = raw.starts_with(' ') && !raw.starts_with("  ");
+            let indented = raw.starts_with('\u{3000}') || raw.starts_with("  ");
+            let text = raw.trim_start();
+            let kind = if text.is_empty() {
+                LineKind::Blank
+            } else if is_column_header(text) {
+                LineKind::Furniture
+            } else if is_meeting_footer(text) {
+                LineKind::MeetingFooter
+            } else if !seen_title {
+                seen_title = true;
+                if parse_section_token(text).is_some() || text.starts_with('【') {
+                    LineKind::Content
+                } else {
+                    LineKind::Title
+                }
+            } else {
+                LineKind::Content
+            };
+            Line {
+                number: index as u32 + 1,
+                text,
+                kind,
+                page_start,
+                indented,
+            }
+        })
+        .collect()
+}
+
+/// The repeated table header, alone or run together with 「項目番号」.
+fn is_column_header(text: &str) -> bool {
+    text == "項目番号"
+        || (text.contains("取り組むべき施策")
+            && (text.contains("具体的な取組") || text.contains("今後予定している取組")))
+}
+
+/// 「第92回がん対策推進協議会」: a meeting name alone on a line.
+fn is_meeting_footer(text: &str) -> bool {
+    const BODY_SUFFIXES: &[&str] = &["協議会", "検討会", "会議", "部会", "ワーキンググループ", "WG"];
+    let Some(rest) = text.strip_prefix('第') else {
+        return false;
+    };
+    let Some(kai) = rest.find('回') else {
+        return false;
+    };
+    crate::source::normalize::ascii_digits(&rest[..kai]).is_some()
+        && BODY_SUFFIXES.iter().any(|suffix| text.ends_with(suffix))
+        && !text.contains(['、', '。', '「'])
+        && text.chars().count() <= 40
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bullet {
+    None,
+    /// ○ 〇 ・ at the start of a line: a new action.
+    Item,
+    /// An indented ・: part of the action above.
+    Sub,
+}
+
+#[derive(Debug, Clone)]
+struct ContentLine<'a> {
+    number: u32,
+    text: &'a str,
+    bullet: Bullet,
+}
+
+/// The document cut into headings, bureau headers and paragraphs.
+#[derive(Debug, Clone)]
+enum Unit<'a> {
+    Heading {
+        line: u32,
+        token: SectionToken,
+        title: String,
+    },
+    Bureau {
+        first_line: u32,
+        header_lines: Vec<&'a str>,
+    },
+    Paragraph(Vec<ContentLine<'a>>),
+}
+
+fn bullet_of(line: &Line<'_>) -> Bullet {
+    match line.text.chars().next() {
+        Some(first) if BULLET_GLYPHS.contains(&first) => {
+            if line.indented {
+                Bullet::Sub
+            } else {
+                Bullet::Item
+            }
+        }
+        _ => Bullet::None,
+    }
+}
+
+fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec<Unit<'a>> {
+    let mut units = Vec::new();
+    let mut paragraph: Vec<ContentLine<'a>> = Vec::new();
+    let flush = |paragraph: &mut Vec<ContentLine<'a>>, units: &mut Vec<Unit<'a>>| {
+        if !paragraph.is_empty() {
+            units.push(Unit::Paragraph(std::mem::take(paragraph)));
+        }
+    };
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index];
+        if line.kind != LineKind::Content {
+            flush(&mut paragraph, &mut units);
+            index += 1;
+            continue;
+        }
+        if let Some(token) = parse_section_token(line.text) {
+            let (title_lines, next) = heading_title(lines, index + 1);
+            if !title_lines.is_empty() {
+                flush(&mut paragraph, &mut units);
+                units.push(Unit::Heading {
+                    line: line.number,
+                    token,
+                    title: title_lines.concat(),
+                });
+                index = next;
+                continue;
+            }
+        }
+        if line.text.starts_with('【') {
+            if let Some((header_lines, next)) = bureau_header(lines, index) {
+                flush(&mut paragraph, &mut units);
+                units.push(Unit::Bureau {
+                    first_line: line.number,
+                    header_lines,
+                });
+                index = next;
+                continue;
+            }
+            diagnostics.push(Diagnostic {
+                line: line.number,
+                message: format!("{:?} opens 【 but no bureau name closes with 】 within {MAX_BUREAU_HEADER_LINES} lines; read as text", line.text),
+                hint: None,
+            });
+        }
+        if line.page_start {
+            flush(&mut paragraph, &mut units);
+        }
+        paragraph.push(ContentLine {
+            number: line.number,
+            text: line.text,
+            bullet: bullet_of(&line),
+        });
+        index += 1;
+    }
+    flush(&mut paragraph, &mut units);
+    units
+}
+
+/// The short title lines after a section token (blank lines before the first are allowed), and
+/// the index of the first line after them.
+fn heading_title<'a>(lines: &[Line<'a>], mut index: usize) -> (Vec<&'a str>, usize) {
+    while index < lines.len() && lines[index].kind == LineKind::Blank {
+        index += 1;
+    }
+    let mut title = Vec::new();
+    while let Some(line) = lines.get(index) {
+        let is_title = line.kind == LineKind::Content
+            && display_width(line.text) <= TITLE_LINE_MAX_WIDTH
+            && parse_section_token(line.text).is_none()
+            && !line.text.starts_with('【')
+            && bullet_of(line) == Bullet::None;
+        if !is_title {
+            break;
+        }
+        title.push(line.text);
+        index += 1;
+    }
+    (title, index)
+}
+
+/// A bureau header 【…】, possibly wrapped over lines (with blank lines between, as extraction
+/// sometimes emits), and the index after it. `None` when it does not close or does not look like
+/// a name (a sentence with 。 or 、 is not a bureau).
+fn bureau_header<'a>(lines: &[Line<'a>], start: usize) -> Option<(Vec<&'a str>, usize)> {
+    let mut header = vec![lines[start].text];
+    let mut index = start + 1;
+    while !header.last()?.contains('】') {
+        if header.len() >= MAX_BUREAU_HEADER_LINES {
+            return None;
+        }
+        while index < lines.len() && lines[index].kind == LineKind::Blank {
+            index += 1;
+        }
+        let line = lines.get(index)?;
+        if line.kind != LineKind::Content || bullet_of(line) != Bullet::None {
+            return None;
+        }
+        header.push(line.text);
+        index += 1;
+    }
+    let joined = header.concat();
+    let closes_at_end = joined.trim_end().ends_with('】');
+    let sentence = joined.contains(['。', '、']);
+    (closes_at_end && !sentence).then_some((header, index))
+}
+
+#[derive(Debug)]
+struct Block<'a> {
+    first_line: u32,
+    printed: String,
+    lines: Vec<ContentLine<'a>>,
+}
+
+#[derive(Debug)]
+struct MeasureBuilder<'a> {
+    section: SectionPath,
+    heading_line: Option<u32>,
+    lines: Vec<ContentLine<'a>>,
+    blocks: Vec<Block<'a>>,
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.ends_with(['。', '．'])
+}
+
+/// Walks the units, keeping the section stack, and decides for each paragraph whether it is a
+/// measure or the continuation of what came before.
+fn build_measures<'a>(
+    units: &[Unit<'a>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<MeasureBuilder<'a>> {
+    let mut stack: Vec<(String, String)> = Vec::new();
+    let mut heading_line = None;
+    let mut measures: Vec<MeasureBuilder<'a>> = Vec::new();
+    // Whether the last measure may still take paragraphs (false right after a heading).
+    let mut measure_open = false;
+    for (index, unit) in units.iter().enumerate() {
+        match unit {
+            Unit::Heading { line, token, title } => {
+                if stack.len() < token.depth {
+                    diagnostics.push(Diagnostic {
+                        line: *line,
+                        message: format!(
+                            "section {} skips a level (the path so far is {})",
+                            token.token,
+                            stack.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(" › ")
+                        ),
+                        hint: Some("the section path is kept as printed".into()),
+                    });
+                }
+                stack.truncate(token.depth);
+                stack.push((token.token.clone(), title.clone()));
+                heading_line = Some(*line);
+                measure_open = false;
+            }
+            Unit::Bureau {
+                first_line,
+                header_lines,
+            } => match measures.last_mut().filter(|_| measure_open) {
+                Some(measure) => measure.blocks.push(Block {
+                    first_line: *first_line,
+                    printed: printed_name(header_lines),
+                    lines: Vec::new(),
+                }),
+                None => diagnostics.push(Diagnostic {
+                    line: *first_line,
+                    message: "a bureau block comes before any measure text under its heading; its actions are not extracted".into(),
+                    hint: Some("check that the measure paragraph above it was not lost in extraction".into()),
+                }),
+            },
+            Unit::Paragraph(lines) => {
+                let has_bullet = lines.iter().any(|line| line.bullet != Bullet::None);
+                let first = lines[0].number;
+                let measure_can_start = !has_bullet && is_followed_by_boundary(units, index);
+                let current = measures.last_mut().filter(|_| measure_open);
+                let starts_measure = match &current {
+                    None => !has_bullet,
+                    Some(measure) => match measure.blocks.last() {
+                        None => {
+                            let text_ended = measure.lines.last().is_some_and(|l| ends_sentence(l.text));
+                            measure_can_start && text_ended
+                        }
+                        // A paragraph right under a bureau header is that block's text.
+                        Some(block) if block.lines.is_empty() => false,
+                        Some(block) => {
+                            let action_ended = block.lines.last().is_some_and(|l| ends_sentence(l.text));
+                            if measure_can_start && !action_ended {
+                                diagnostics.push(Diagnostic {
+                                    line: first,
+                                    message: format!(
+                                        "paragraph read as the continuation of the action above it, because line {} does not end a sentence",
+                                        block.lines.last().map_or(block.first_line, |l| l.number)
+                                    ),
+                                    hint: Some("if it is a measure, the action above it is cut short in the source".into()),
+                                });
+                            }
+                            measure_can_start && action_ended
+                        }
+                    },
+                };
+                if starts_measure {
+                    if let Some(previous) = current.filter(|m| m.blocks.is_empty()) {
+                        diagnostics.push(Diagnostic {
+                            line: previous.lines[0].number,
+                            message: "measure has no bureau blocks (no actions reported)".into(),
+                            hint: None,
+                        });
+                    }
+                    if stack.is_empty() {
+                        diagnostics.push(Diagnostic {
+                            line: first,
+                            message: "measure text before any section heading".into(),
+                            hint: None,
+                        });
+                    }
+                    measures.push(MeasureBuilder {
+                        section: SectionPath {
+                            path: stack.iter().map(|(token, _)| token.clone()).collect(),
+                            titles: stack.iter().map(|(_, title)| title.clone()).collect(),
+                        },
+                        heading_line,
+                        lines: lines.clone(),
+                        blocks: Vec::new(),
+                    });
+                    measure_open = true;
+                } else if let Some(measure) = measures.last_mut().filter(|_| measure_open) {
+                    match measure.blocks.last_mut() {
+                        Some(block) => block.lines.extend(lines.iter().cloned()),
+                        None => measure.lines.extend(lines.iter().cloned()),
+                    }
+                } else {
+                    diagnostics.push(Diagnostic {
+                        line: first,
+                        message: "text outside any measure was not extracted".into(),
+                        hint: Some("a bulleted paragraph needs a bureau header 【…】 and a measure above it".into()),
+                    });
+                }
+            }
+        }
+    }
+    measures
+}
+
+/// A measure paragraph is followed by its first bureau block, the next heading, or the end —
+/// possibly after more bullet-free paragraphs of the same measure text (a page break).
+fn is_followed_by_boundary(units: &[Unit<'_>], index: usize) -> bool {
+    for unit in &units[index + 1..] {
+        match unit {
+            Unit::Heading { .. } | Unit::Bureau { .. } => return true,
+            Unit::Paragraph(lines) if lines.iter().any(|l| l.bullet != Bullet::None) => {
+                return false
+            }
+            Unit::Paragraph(_) => {}
+        }
+    }
+    true
+}
+
+/// Which blocks of one measure were printed in the done column: the first `split` blocks.
+///
+/// Every split point `k` (0..=n) is scored by how many blocks contradict it: a block before `k`
+/// whose width says "planned", or one from `k` on whose width says "done". Among the best, a
+/// split where the bureau sequence restarts (block `k` names the same bureau as block 0) wins;
+/// then the latest split (an unmarked block is more often a short done entry than a planned
+/// one). Returns the split and whether the choice was a guess.
+fn assign_columns(widths: &[usize], bureaus: &[String]) -> (usize, bool) {
+    let block_count = widths.len();
+    let evidence: Vec<Option<ActionStatus>> = widths
+        .iter()
+        .map(|&width| {
+            if width >= DONE_COLUMN_MIN_WIDTH {
+                Some(ActionStatus::Done)
+            } else if width >= PLANNED_COLUMN_MIN_WIDTH {
+                Some(ActionStatus::Planned)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let restarts = |split: usize| {
+        split > 0 && split < block_count && bureaus[split] == bureaus[0]
+    };
+    let score = |split: usize| {
+        let contradictions = evidence[..split]
+            .iter()
+            .filter(|e| **e == Some(ActionStatus::Planned))
+            .count()
+            + evidence[split..]
+                .iter()
+                .filter(|e| **e == Some(ActionStatus::Done))
+                .count();
+        (contradictions, !restarts(split), std::cmp::Reverse(split))
+    };
+    let best = (0..=block_count)
+        .min_by_key(|&split| score(split))
+        .expect("0..=n is never empty");
+    let (contradictions, no_restart, _) = score(best);
+    let tied = (0..=block_count)
+        .filter(|&split| score(split).0 == contradictions && score(split).1 == no_restart)
+        .count();
+    let guessed = contradictions > 0 || (no_restart && tied > 1 && block_count > 0);
+    (best, guessed)
+}
+
+fn finish_measures(
+    builders: Vec<MeasureBuilder<'_>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ExtractedMeasure> {
+    let printed: Vec<String> = builders
+        .iter()
+        .flat_map(|m| m.blocks.iter().map(|b| b.printed.clone()))
+        .collect();
+    let mut canonical = canonical_names(&printed).into_iter();
+    builders
+        .into_iter()
+        .map(|builder| {
+            let bureaus: Vec<String> = builder
+                .blocks
+                .iter()
+                .map(|_| canonical.next().expect("one canonical name per printed name"))
+                .collect();
+            let widths: Vec<usize> = builder
+                .blocks
+                .iter()
+                .map(|block| {
+                    block
+                        .lines
+                        .iter()
+                        .map(|line| display_width(line.text))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            let (split, guessed) = assign_columns(&widths, &bureaus);
+            let measure_line = builder.lines[0].number;
+            if guessed {
+                diagnostics.push(Diagnostic {
+                    line: measure_line,
+                    message: format!(
+                        "the done/planned columns of this measure's {} bureau blocks are uncertain (widest lines {:?}); read the first {split} as done",
+                        builder.blocks.len(),
+                        widths
+                    ),
+                    hint: Some("check the measure's actions against the PDF".into()),
+                });
+            }
+            let mut actions = Vec::new();
+            for (index, (block, bureau_canonical)) in
+                builder.blocks.iter().zip(bureaus).enumerate()
+            {
+                let status = if index < split {
+                    ActionStatus::Done
+                } else {
+                    ActionStatus::Planned
+                };
+                let items = split_actions(&block.lines);
+                if items.is_empty() {
+                    diagnostics.push(Diagnostic {
+                        line: block.first_line,
+                        message: format!("bureau block 【{}】 has no text", block.printed),
+                        hint: None,
+                    });
+                }
+                for (text, lines) in items {
+                    actions.push(ExtractedAction {
+                        bureau: block.printed.clone(),
+                        bureau_canonical: bureau_canonical.clone(),
+                        status,
+                        text,
+                        lines,
+                    });
+                }
+            }
+            let _ = builder.heading_line;
+            ExtractedMeasure {
+                section: builder.section,
+                text: join_wrapped(builder.lines.iter().map(|l| l.text)),
+                lines: LineRange {
+                    first: builder.lines[0].number,
+                    last: builder.lines.last().map_or(measure_line, |l| l.number),
+                },
+                actions,
+            }
+        })
+        .collect()
+}
+
+/// Cuts a block's lines into actions, one per bullet; see the module doc for the rules.
+fn split_actions(lines: &[ContentLine<'_>]) -> Vec<(String, LineRange)> {
+    let mut actions: Vec<(Vec<&ContentLine<'_>>,)> = Vec::new();
+    for line in lines {
+        let starts_new = match line.bullet {
+            Bullet::Item => true,
+            Bullet::Sub | Bullet::None => actions.is_empty(),
+        };
+        if starts_new {
+            actions.push((vec![line],));
+        } else if let Some((current,)) = actions.last_mut() {
+            current.push(line);
+        }
+    }
+    actions
+        .into_iter()
+        .map(|(lines,)| {
+            let mut text = String::new();
+            for (position, line) in lines.iter().enumerate() {
+                let content = if position == 0 {
+                    strip_bullet(line.text)
+                } else {
+                    line.text
+                };
+                if line.bullet == Bullet::Sub && position > 0 {
+                    text.push('\n');
+                }
+                text.push_str(content);
+            }
+            let range = LineRange {
+                first: lines[0].number,
+                last: lines[lines.len() - 1].number,
+            };
+            (text.trim().to_owned(), range)
+        })
+        .collect()
+}
+
+/// Removes one leading bullet glyph (and the spaces after it).
+pub fn strip_bullet(text: &str) -> &str {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if BULLET_GLYPHS.contains(&first) => chars.as_str().trim_start(),
+        _ => text,
+    }
+}
+
+/// Joins wrapped lines: Japanese text wraps without spaces, so lines are concatenated as they
+/// are; the page-start space was already removed.
+fn join_wrapped<'t>(lines: impl Iterator<Item = &'t str>) -> String {
+    lines.collect::<String>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "見出し 「取り組むべき施策」の記載 【最終版】 具体的な取組(2023年４月以降） 今後予定している取組";
+
+    /// A small 取組一覧 in the seed's shape: done lines ~38 full-width characters, planned ~29.
+    fn small_table() -> String {
+        [
+            "第４期がん対策推進基本計画施策に対する取組一覧",
+            "",
+            HEADER,
+            "",
+            "第2 2",
+            "患者本位の",
+            "がん医療の",
+            "実現",
+            "",
+            "⑴",
+            "がん診療提",
+            "供体制等",
+            "",
+            "①",
+            "医療提供体",
+            "制の均てん",
+            "化・集約化",
+            "",
+            "国は、拠点病院等を中心に、患者に対するがんの告知や、インフォーム",
+            "ド・コンセントの取得などが適切に実施されるよう体制整備を推進する。",
+            "",
+            "【健康・生活衛生局がん・疾病対策課】",
+            "○「がん診療連携拠点病院等の整備について」において、拠点病院等における指定",
+            "要件として、セカンドオピニオン等の体制整備を定めた。",
+            "",
+            "【保険局医療課※後段のみ】",
+            "○現在、がん遺伝子パネル検査は、標準治療終了後の固形がん患者に対して、保険",
+            "診療としての実施を可能としている。",
+            "",
+            "【健康・生活衛生局がん・疾病対策課】",
+            "○がん治療前にセカンドオピニオンに関する説明を受けたがん患",
+            "者の割合については、継続的に評価を行う予定である。",
+            "",
+            "項目番号",
+            "",
+            "第92回がん対策推進協議会",
+            " 国は、拠点病院等、小児がん拠点病院等が相互に連携可能となるよう検討",
+            "する。",
+            "",
+            "【医療介護連携政策課】",
+            "国において令和11年度末までにバイオ後続品に80％以上置き換わった成分数が全",
+            "体の成分数の60％以上にするという目標が設定された。",
+            "",
+            "【保険局医療介護連携政策課】",
+            "第4期医療費適正化計画に位置付けた目標の達成に向けて、各",
+            "都道府県の実情に応じた取組を引き続き推進していく。",
+        ]
+        .join("\n")
+    }
+
+    #[test]
+    fn sections_measures_and_columns_of_a_small_table() {
+        let version = extract(&small_table());
+        assert_eq!(version.title_line.as_deref(), Some("第４期がん対策推進基本計画施策に対する取組一覧"));
+        assert_eq!(version.plan.as_deref(), Some("第４期がん対策推進基本計画"));
+        assert_eq!(version.printed_meetings, ["第92回がん対策推進協議会"]);
+        assert_eq!(version.measures.len(), 2, "{:#?}", version.measures);
+        let first = &version.measures[0];
+        assert_eq!(first.section.path, ["2", "(1)", "①"]);
+        assert_eq!(
+            first.section.titles,
+            ["患者本位のがん医療の実現", "がん診療提供体制等", "医療提供体制の均てん化・集約化"]
+        );
+        assert!(first.text.starts_with("国は、拠点病院等を中心に"));
+        assert!(first.text.ends_with("インフォームド・コンセントの取得などが適切に実施されるよう体制整備を推進する。"));
+        assert_eq!(first.lines, LineRange { first: 19, last: 20 });
+        let statuses: Vec<(&str, ActionStatus)> = first
+            .actions
+            .iter()
+            .map(|a| (a.bureau.as_str(), a.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("健康・生活衛生局がん・疾病対策課", ActionStatus::Done),
+                ("保険局医療課※後段のみ", ActionStatus::Done),
+                ("健康・生活衛生局がん・疾病対策課", ActionStatus::Planned),
+            ]
+        );
+        assert_eq!(first.actions[1].bureau_canonical, "保険局医療課");
+        assert_eq!(first.actions[0].lines, LineRange { first: 23, last: 24 });
+
+        // Across a page break marked only by the leading space, footer dropped.
+        let second = &version.measures[1];
+        assert_eq!(second.section.path, ["2", "(1)", "①"]);
+        assert_eq!(second.text, "国は、拠点病院等、小児がん拠点病院等が相互に連携可能となるよう検討する。");
+        assert_eq!(second.actions.len(), 2);
+        assert_eq!(second.actions[0].status, ActionStatus::Done);
+        assert_eq!(second.actions[0].bureau_canonical, "保険局医療介護連携政策課");
+        assert_eq!(second.actions[1].status, ActionStatus::Planned);
+        assert!(second.actions[0].text.starts_with("国において"), "bulletless block is one action");
+    }
+
+    #[test]
+    fn a_paragraph_after_an_action_cut_mid_sentence_continues_it() {
+        let text = [
+            "タイトル",
+            "①",
+            "見出し",
+            "",
+            "国は、研究を推進する。",
+            "",
+            "【健康・生活衛生局がん・疾病対策課】",
+            "〇令和５～７年厚生労働科学研究「がん診療を⾏う医療機関における⽀持療法の質",
+            "",
+            "の向上に資する研究」において、「全国共通がん医科⻭科連携講習会テキスト」を改",
+            "",
+            "訂した。",
+            "○がん患者に対する栄養管理、実態把握と課題の整理を行っている。",
+            "",
+            "【健康・生活衛生局がん・疾病対策課】",
+            "○当該取組の評価を行う観点から、継続的に評価を行う予定である。",
+        ]
+        .join("\n");
+        let version = extract(&text);
+        assert_eq!(version.measures.len(), 1);
+        let actions = &version.measures[0].actions;
+        assert_eq!(actions.len(), 3, "{actions:#?}");
+        assert!(actions[0].text.ends_with("テキスト」を改訂した。"));
+        assert_eq!(actions[0].lines, LineRange { first: 8, last: 12 });
+    }
+
+    #[test]
+    fn indented_middle_dots_are_sub_bullets_and_plain_ones_are_actions() {
+        let lines = [
+            ContentLine { number: 1, text: "〇研究において、", bullet: Bullet::Item },
+            ContentLine { number: 2, text: "・テキストを改訂した。", bullet: Bullet::Sub },
+            ContentLine { number: 3, text: "・整理を行っている。", bullet: Bullet::Sub },
+            ContentLine { number: 4, text: "・ハローワークと連携した。", bullet: Bullet::Item },
+        ];
+        let actions = split_actions(&lines);
+        assert_eq!(actions.len(), 2);
+        assert_eq!(actions[0].0, "研究において、\n・テキストを改訂した。\n・整理を行っている。");
+        assert_eq!(actions[1].0, "ハローワークと連携した。");
+    }
+
+    #[test]
+    fn wrapped_bureau_headers_join_even_across_a_blank_line() {
+        let text = [
+            "タイトル",
+            "①",
+            "就労支援に",
+            "",
+            "国は、就労支援に取り組む。",
+            "",
+            "【労働基準局安全衛生部労働衛生課メンタルヘルス対策・治療仕事の両立支援推進",
+            "",
+            "室】",
+            "",
+            "○産業保健総合支援センターにおいて、治療と仕事の両立支援の専門スタッフを配",
+            "置した。",
+        ]
+        .join("\n");
+        let version = extract(&text);
+        let action = &version.measures[0].actions[0];
+        assert_eq!(
+            action.bureau,
+            "労働基準局安全衛生部労働衛生課メンタルヘルス対策・治療仕事の両立支援推進室"
+        );
+        assert_eq!(action.status, ActionStatus::Done);
+    }
+
+    #[test]
+    fn column_split_uses_width_then_bureau_restart() {
+        let bureaus = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        // Clear widths.
+        assert_eq!(assign_columns(&[78, 60], &bureaus(&["A", "A"])), (1, false));
+        // Narrow-looking short bullets: the restart of the bureau sequence decides.
+        assert_eq!(
+            assign_columns(&[78, 30, 60, 30], &bureaus(&["A", "B", "A", "B"])),
+            (2, false)
+        );
+        // No width evidence and no restart: a guess, reported.
+        assert_eq!(assign_columns(&[30], &bureaus(&["A"])), (1, true));
+        // All planned.
+        assert_eq!(assign_columns(&[58, 60], &bureaus(&["A", "B"])), (0, false));
+    }
+
+    #[test]
+    fn furniture_is_recognised() {
+        assert!(is_column_header(HEADER));
+        assert!(is_column_header(&format!("{HEADER}項目番号")));
+        assert!(is_column_header("項目番号"));
+        assert!(is_meeting_footer("第92回がん対策推進協議会"));
+        assert!(is_meeting_footer("第７回がんゲノム医療中核拠点病院等の指定要件に関するワーキンググループ"));
+        assert!(!is_meeting_footer("第176回社会保障審議会医療保険部会において、決定した。"));
+    }
+
+    #[test]
+    fn text_with_no_structure_yields_diagnostics_not_a_panic() {
+        let version = extract("ただの文章です。\n○箇条書き\n【未完の部局");
+        assert!(version.measures.is_empty());
+        assert!(!version.diagnostics.is_empty());
+        let version = extract("");
+        assert!(version.measures.is_empty());
+    }
+}

@@ -1,0 +1,281 @@
+//! Ingestion: one document file in, one atomic batch of events out.
+//!
+//! This is the edge where files are read; everything it calls below is pure except the store.
+//! Invariants: the document's raw bytes are what is hashed and stored (decoding only decides how
+//! they are read); a byte-identical document already in the ledger appends nothing; a measure's
+//! id is derived from its plan, section and normalized text, so the same statement gets the same
+//! id whatever order documents arrive in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::extract::{extract, ActionStatus, Diagnostic, DocumentVersion};
+use crate::ledger::event::{EventBody, Source, UnsealedEvent};
+use crate::ledger::{Store, StoreError};
+use crate::source::decode::{decode, DecodeError};
+use crate::source::manifest::{DocumentDescription, DocumentFormat, Manifest, ManifestError};
+use crate::source::normalize::comparison_key;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Decode { path: PathBuf, source: DecodeError },
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    #[error("{folder}: a folder needs a manifest.json describing its documents (see README, \"Manifest\"); or ingest single files with --meeting, --date and --format")]
+    NoManifest { folder: PathBuf },
+    #[error("{path}: a single file needs --meeting, --date (or --date unknown) and --format, or a manifest.json in its folder")]
+    Undescribed { path: PathBuf },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A document to ingest: where it is and what is known about it.
+#[derive(Debug, Clone)]
+pub struct IngestRequest {
+    pub path: PathBuf,
+    pub description: DocumentDescription,
+}
+
+/// What ingesting one document did.
+#[derive(Debug, Clone)]
+pub enum IngestOutcome {
+    Appended(AppendSummary),
+    /// The same bytes are already in the ledger: nothing was appended.
+    AlreadyPresent {
+        path: PathBuf,
+        document: String,
+        seq: u64,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct AppendSummary {
+    pub path: PathBuf,
+    pub document: String,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    /// Events appended, by kind.
+    pub counts: BTreeMap<&'static str, usize>,
+    pub actions_done: usize,
+    pub actions_planned: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The requests for every document a folder's manifest lists, in manifest order.
+pub fn requests_from_folder(folder: &Path) -> Result<Vec<IngestRequest>, IngestError> {
+    if !folder.join(crate::source::manifest::MANIFEST_FILE_NAME).is_file() {
+        return Err(IngestError::NoManifest {
+            folder: folder.to_path_buf(),
+        });
+    }
+    let manifest = Manifest::load(folder)?;
+    Ok(manifest
+        .documents
+        .into_iter()
+        .map(|description| IngestRequest {
+            path: folder.join(&description.file),
+            description,
+        })
+        .collect())
+}
+
+/// Reads, extracts and appends one document.
+pub fn ingest(
+    store: &Store,
+    request: &IngestRequest,
+    ingested_at: &str,
+) -> Result<IngestOutcome, IngestError> {
+    let path = &request.path;
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let document = blake3::hash(&bytes).to_hex().to_string();
+    if let Some(seq) = store.document_seq(&document)? {
+        return Ok(IngestOutcome::AlreadyPresent {
+            path: path.clone(),
+            document,
+            seq,
+        });
+    }
+    let (text, encoding) = decode(&bytes).map_err(|source| IngestError::Decode {
+        path: path.clone(),
+        source,
+    })?;
+    let description = &request.description;
+    let mut version = extract(description.format, &text);
+    check_printed_meetings(description, &mut version);
+    let file_name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let events = events_for(
+        store,
+        &document,
+        &version,
+        description,
+        DocumentFacts {
+            file_name,
+            byte_length: bytes.len() as u64,
+            encoding,
+            ingested_at,
+        },
+    )?;
+    let mut counts = BTreeMap::new();
+    for event in &events {
+        *counts.entry(event.body.kind()).or_insert(0) += 1;
+    }
+    let count_status = |status| {
+        version
+            .measures
+            .iter()
+            .flat_map(|m| &m.actions)
+            .filter(|a| a.status == status)
+            .count()
+    };
+    let sealed = store.append_document(&document, &bytes, events)?;
+    Ok(IngestOutcome::Appended(AppendSummary {
+        path: path.clone(),
+        document,
+        first_seq: sealed.first().map_or(0, |e| e.seq),
+        last_seq: sealed.last().map_or(0, |e| e.seq),
+        counts,
+        actions_done: count_status(ActionStatus::Done),
+        actions_planned: count_status(ActionStatus::Planned),
+        diagnostics: version.diagnostics,
+    }))
+}
+
+struct DocumentFacts<'a> {
+    file_name: String,
+    byte_length: u64,
+    encoding: crate::source::decode::TextEncoding,
+    ingested_at: &'a str,
+}
+
+/// A 取組一覧's pages print the meeting; when they name another meeting than the description,
+/// the user should hear of it (a wrong manifest entry puts a document at the wrong time).
+fn check_printed_meetings(description: &DocumentDescription, version: &mut DocumentVersion) {
+    let Some(ordinal) = description.meeting.ordinal else {
+        return;
+    };
+    let marker = format!("第{ordinal}回");
+    for printed in &version.printed_meetings {
+        let folded: String = printed
+            .chars()
+            .map(crate::source::normalize::fold_full_width_ascii)
+            .collect();
+        if !folded.contains(&marker) {
+            version.diagnostics.push(Diagnostic {
+                line: 0,
+                message: format!(
+                    "the pages say {printed:?} but the document is described as {}",
+                    description.meeting.name()
+                ),
+                hint: Some("check the manifest entry (or --meeting) for this file".into()),
+            });
+        }
+    }
+}
+
+/// The series a document belongs to: as described, else (for a 取組一覧) its title line.
+fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Option<String> {
+    description.series.clone().or_else(|| match description.format {
+        DocumentFormat::Torikumi => version.title_line.as_deref().map(comparison_key),
+        DocumentFormat::Slides => None,
+    })
+}
+
+/// `M` + 12 hex digits of BLAKE3 over plan, section path and the text's comparison key.
+pub fn measure_id(plan: Option<&str>, section_compact: &str, text: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(plan.unwrap_or("").as_bytes());
+    hasher.update(&[0]);
+    hasher.update(section_compact.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(comparison_key(text).as_bytes());
+    format!("M{}", &hasher.finalize().to_hex()[..12])
+}
+
+fn events_for(
+    store: &Store,
+    document: &str,
+    version: &DocumentVersion,
+    description: &DocumentDescription,
+    facts: DocumentFacts<'_>,
+) -> Result<Vec<UnsealedEvent>, StoreError> {
+    let plan = version.plan.clone();
+    let meeting = description.meeting.clone();
+    let source = |lines| Source {
+        document: document.to_owned(),
+        lines,
+    };
+    let mut ids = Vec::new();
+    let mut statements = Vec::new();
+    for measure in &version.measures {
+        let base = measure_id(plan.as_deref(), &measure.section.compact(), &measure.text);
+        // The same text twice in one section of one document: keep both, numbered.
+        let mut id = base.clone();
+        let mut copy = 1;
+        while ids.contains(&id) {
+            copy += 1;
+            id = format!("{base}-{copy}");
+        }
+        ids.push(id.clone());
+        let body = if store.knows_measure(&id)? {
+            EventBody::MeasureCited {
+                measure_id: id.clone(),
+                text: measure.text.clone(),
+            }
+        } else {
+            EventBody::MeasureAdded {
+                measure_id: id.clone(),
+                plan: plan.clone(),
+                section: measure.section.clone(),
+                text: measure.text.clone(),
+            }
+        };
+        statements.push(UnsealedEvent {
+            meeting: meeting.clone(),
+            source: source(Some(measure.lines)),
+            body,
+        });
+        for action in &measure.actions {
+            statements.push(UnsealedEvent {
+                meeting: meeting.clone(),
+                source: source(Some(action.lines)),
+                body: EventBody::ActionReported {
+                    measure_id: id.clone(),
+                    bureau: action.bureau.clone(),
+                    bureau_canonical: action.bureau_canonical.clone(),
+                    status: action.status,
+                    text: action.text.clone(),
+                },
+            });
+        }
+    }
+    let mut events = vec![UnsealedEvent {
+        meeting: meeting.clone(),
+        source: source(None),
+        body: EventBody::DocumentIngested {
+            title: description.title.clone(),
+            label: description.label.clone(),
+            series: series_of(description, version),
+            format: description.format,
+            encoding: facts.encoding,
+            file_name: facts.file_name,
+            byte_length: facts.byte_length,
+            ingested_at: facts.ingested_at.to_owned(),
+            plan,
+            measure_ids: ids,
+        },
+    }];
+    events.extend(statements);
+    Ok(events)
+}

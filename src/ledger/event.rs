@@ -1,0 +1,293 @@
+//! Events: the ledger's only source of truth, and how each is hashed into the chain.
+//!
+//! An event carries its full values (never a delta), the meeting it speaks for (valid time), its
+//! sequence number (transaction time), the previous event's hash, and the source document hash
+//! and lines it was read from. `hash = BLAKE3(JCS(event without "hash"))`; the first event's
+//! `prev` is [`GENESIS_HASH`]. There are no floating-point values in events: figures are decimal
+//! strings, so the canonical bytes never depend on float formatting.
+//!
+//! The wire shape (field names, `kind` tags) is the export format: changing it is a format
+//! change and bumps [`EVENT_FORMAT_VERSION`].
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::jcs::{canonicalize, CanonicalError};
+use crate::extract::{ActionStatus, LineRange, SectionPath};
+use crate::source::decode::TextEncoding;
+use crate::source::manifest::DocumentFormat;
+use crate::source::meeting::Meeting;
+
+/// `prev` of the first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The version of the event wire shape, stored in every event as `v`.
+pub const EVENT_FORMAT_VERSION: u32 = 1;
+
+/// 出典 provenance: the source document (BLAKE3 of its raw bytes) and, for a statement, the
+/// lines (1-based, inclusive) it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub document: String,
+    #[serde(with = "line_range_option")]
+    pub lines: Option<LineRange>,
+}
+
+/// One ledger event as stored and exported. (Unknown fields cannot be refused by serde here
+/// because of the flattened body; verification refuses them instead, by requiring that an
+/// event's stored bytes equal its re-encoded canonical bytes.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub v: u32,
+    pub seq: u64,
+    pub prev: String,
+    /// The meeting the event speaks for (valid time).
+    pub meeting: Meeting,
+    pub source: Source,
+    #[serde(flatten)]
+    pub body: EventBody,
+    pub hash: String,
+}
+
+/// What happened. Tagged by `kind` in the wire shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum EventBody {
+    /// A document (資料) entered the ledger. Lists the measures it states, so that absence within
+    /// a series can be derived from events alone.
+    DocumentIngested {
+        title: Option<String>,
+        label: Option<String>,
+        series: Option<String>,
+        format: DocumentFormat,
+        encoding: TextEncoding,
+        file_name: String,
+        byte_length: u64,
+        /// RFC 3339 UTC time of ingestion (transaction-time metadata, injected in tests).
+        ingested_at: String,
+        plan: Option<String>,
+        measure_ids: Vec<String>,
+    },
+    /// 施策: a measure text the ledger did not know.
+    MeasureAdded {
+        measure_id: String,
+        plan: Option<String>,
+        section: SectionPath,
+        text: String,
+    },
+    /// A known measure with different wording; `matched_text_hash` is BLAKE3 of the comparison
+    /// key of the text it was matched against.
+    MeasureRevised {
+        measure_id: String,
+        plan: Option<String>,
+        section: SectionPath,
+        text: String,
+        matched_text_hash: String,
+    },
+    /// A document states a known measure unchanged: it confirms, it does not revise.
+    MeasureCited { measure_id: String, text: String },
+    /// 取組: an action a bureau reports under a measure.
+    ActionReported {
+        measure_id: String,
+        bureau: String,
+        bureau_canonical: String,
+        status: ActionStatus,
+        text: String,
+    },
+    /// 目標・指標: an observation of a target figure. Values are decimal strings.
+    TargetChanged {
+        key: String,
+        label: String,
+        value: String,
+        unit: Option<String>,
+        as_of: Option<String>,
+        deadline: Option<String>,
+        previous_value: Option<String>,
+    },
+}
+
+impl EventBody {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventBody::DocumentIngested { .. } => "DocumentIngested",
+            EventBody::MeasureAdded { .. } => "MeasureAdded",
+            EventBody::MeasureRevised { .. } => "MeasureRevised",
+            EventBody::MeasureCited { .. } => "MeasureCited",
+            EventBody::ActionReported { .. } => "ActionReported",
+            EventBody::TargetChanged { .. } => "TargetChanged",
+        }
+    }
+
+    /// The measure an event is about, if any.
+    pub fn measure_id(&self) -> Option<&str> {
+        match self {
+            EventBody::MeasureAdded { measure_id, .. }
+            | EventBody::MeasureRevised { measure_id, .. }
+            | EventBody::MeasureCited { measure_id, .. }
+            | EventBody::ActionReported { measure_id, .. } => Some(measure_id),
+            _ => None,
+        }
+    }
+
+    /// The document text the event quotes, which `verify` finds at the event's lines.
+    pub fn quoted_text(&self) -> Option<&str> {
+        match self {
+            EventBody::MeasureAdded { text, .. }
+            | EventBody::MeasureRevised { text, .. }
+            | EventBody::MeasureCited { text, .. }
+            | EventBody::ActionReported { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// An event before it joins the chain: everything but `seq`, `prev` and `hash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsealedEvent {
+    pub meeting: Meeting,
+    pub source: Source,
+    pub body: EventBody,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    #[error("event is not valid JSON of the event shape: {0}")]
+    Shape(#[from] serde_json::Error),
+    #[error("event cannot be canonicalized: {0}")]
+    Canonical(#[from] CanonicalError),
+}
+
+impl UnsealedEvent {
+    /// Gives the event its place in the chain and computes its hash.
+    pub fn seal(self, seq: u64, prev: &str) -> Result<Event, EventError> {
+        let mut event = Event {
+            v: EVENT_FORMAT_VERSION,
+            seq,
+            prev: prev.to_owned(),
+            meeting: self.meeting,
+            source: self.source,
+            body: self.body,
+            hash: String::new(),
+        };
+        event.hash = event.compute_hash()?;
+        Ok(event)
+    }
+}
+
+impl Event {
+    /// BLAKE3 over the JCS bytes of the event without its `hash` member.
+    pub fn compute_hash(&self) -> Result<String, EventError> {
+        let mut value = serde_json::to_value(self)?;
+        hash_of_value_without_hash(&mut value)
+    }
+
+    /// The canonical bytes as stored and exported: JCS of the whole event, `hash` included.
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>, EventError> {
+        Ok(canonicalize(&serde_json::to_value(self)?)?)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Event, EventError> {
+        Ok(serde_json::from_slice(bytes)?)
+    }
+}
+
+/// Removes `hash` from an event object and hashes the canonical bytes of the rest. Shared by
+/// sealing and by verification of stored or imported lines, so both hash the same bytes.
+pub fn hash_of_value_without_hash(value: &mut Value) -> Result<String, EventError> {
+    if let Value::Object(members) = value {
+        members.remove("hash");
+    }
+    Ok(blake3::hash(&canonicalize(value)?).to_hex().to_string())
+}
+
+/// Serde for `Option<LineRange>` as `[first, last]` or `null`.
+mod line_range_option {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::extract::LineRange;
+
+    pub fn serialize<S: Serializer>(
+        range: &Option<LineRange>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match range {
+            Some(range) => serializer.collect_seq([range.first, range.last]),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<LineRange>, D::Error> {
+        let pair: Option<[u32; 2]> = Option::deserialize(deserializer)?;
+        Ok(pair.map(|[first, last]| LineRange { first, last }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn sample() -> UnsealedEvent {
+        UnsealedEvent {
+            meeting: Meeting {
+                body: Some("がん対策推進協議会".into()),
+                ordinal: Some(92),
+                date: Some(date!(2025 - 10 - 06)),
+            },
+            source: Source {
+                document: "ab".repeat(32),
+                lines: Some(LineRange { first: 20, last: 25 }),
+            },
+            body: EventBody::MeasureAdded {
+                measure_id: "M0123456789".into(),
+                plan: Some("第４期がん対策推進基本計画".into()),
+                section: SectionPath {
+                    path: vec!["2".into(), "(1)".into(), "①".into()],
+                    titles: vec!["患者本位のがん医療の実現".into()],
+                },
+                text: "国及び都道府県は、均てん化を推進する。".into(),
+            },
+        }
+    }
+
+    /// Pins the wire shape: if this hash changes, the event format changed and
+    /// EVENT_FORMAT_VERSION must be bumped deliberately.
+    #[test]
+    fn a_known_event_has_a_pinned_canonical_form_and_hash() {
+        let event = sample().seal(0, GENESIS_HASH).unwrap();
+        let canonical = String::from_utf8(event.canonical_bytes().unwrap()).unwrap();
+        assert_eq!(
+            canonical,
+            format!(
+                "{{\"hash\":\"{}\",\"kind\":\"MeasureAdded\",\"measure_id\":\"M0123456789\",\"meeting\":{{\"body\":\"がん対策推進協議会\",\"date\":\"2025-10-06\",\"ordinal\":92}},\"plan\":\"第４期がん対策推進基本計画\",\"prev\":\"{GENESIS_HASH}\",\"section\":{{\"path\":[\"2\",\"(1)\",\"①\"],\"titles\":[\"患者本位のがん医療の実現\"]}},\"seq\":0,\"source\":{{\"document\":\"{}\",\"lines\":[20,25]}},\"text\":\"国及び都道府県は、均てん化を推進する。\",\"v\":1}}",
+                event.hash,
+                "ab".repeat(32)
+            )
+        );
+        assert_eq!(
+            event.hash,
+            "4eb429019cc28b6aed964feda73890fdfec3e05e785a6fc9b4254eb0b15bf10a",
+            "event hash changed: the wire format changed"
+        );
+    }
+
+    #[test]
+    fn the_hash_covers_every_field() {
+        let original = sample().seal(0, GENESIS_HASH).unwrap();
+        let mut changed = sample();
+        changed.source.lines = Some(LineRange { first: 20, last: 26 });
+        assert_ne!(changed.seal(0, GENESIS_HASH).unwrap().hash, original.hash);
+        assert_ne!(sample().seal(1, GENESIS_HASH).unwrap().hash, original.hash);
+        assert_ne!(sample().seal(0, &"1".repeat(64)).unwrap().hash, original.hash);
+    }
+
+    #[test]
+    fn events_round_trip_through_their_canonical_bytes() {
+        let event = sample().seal(7, GENESIS_HASH).unwrap();
+        let decoded = Event::from_bytes(&event.canonical_bytes().unwrap()).unwrap();
+        assert_eq!(decoded, event);
+        assert_eq!(decoded.compute_hash().unwrap(), event.hash);
+    }
+}

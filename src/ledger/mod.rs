@@ -1,0 +1,14 @@
+//! The ledger: events, their canonical encoding and hash chain, the sled store, and
+//! verification.
+//!
+//! Invariants: a hash always covers RFC 8785 canonical bytes (`jcs`), never ad-hoc JSON text;
+//! only `store.rs` touches sled; the event log is the truth and every other tree is rebuildable
+//! from it plus the blobs.
+
+pub mod event;
+pub mod jcs;
+pub mod store;
+pub mod verify;
+
+pub use event::{Event, EventBody, EventError, Source, GENESIS_HASH};
+pub use store::{Store, StoreError};

@@ -1,0 +1,262 @@
+//! The sled store: the only module that touches sled.
+//!
+//! Trees: `events` (u64 big-endian seq → canonical event bytes), `blobs` (document hash → raw
+//! bytes), `docs` (document hash → seq of its `DocumentIngested`), `measures` (measure id, 0,
+//! seq → empty: the events about one measure), `meta` (head seq and hash, format version).
+//!
+//! Invariants: one document is one sled transaction over all trees — after a crash the ledger
+//! holds the whole document or none of it; big-endian keys make scans come back in chain order;
+//! every tree but `events` and `blobs` can be rebuilt from those two; after an append the store
+//! is flushed before the caller is told.
+
+use std::path::{Path, PathBuf};
+
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+
+use super::event::{Event, EventBody, EventError, UnsealedEvent, GENESIS_HASH};
+
+const META_HEAD_SEQ: &[u8] = b"head_seq";
+const META_HEAD_HASH: &[u8] = b"head_hash";
+const META_FORMAT: &[u8] = b"store_format";
+/// The layout of the trees above; a store of another layout is refused, not misread.
+pub const STORE_FORMAT_VERSION: &[u8] = b"1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the ledger at {path} is in use by another planledger process; wait for it to finish and try again")]
+    InUse { path: PathBuf },
+    #[error("cannot open the ledger at {path}: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("the ledger at {path} has store format {found:?}, this planledger reads format 1")]
+    Format { path: PathBuf, found: String },
+    #[error("storage error in the ledger: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("event {seq} in the store cannot be read: {source}")]
+    Corrupt { seq: u64, source: EventError },
+    #[error("cannot encode an event: {0}")]
+    Encode(#[from] EventError),
+}
+
+/// The open ledger. Holding it holds sled's exclusive lock on the directory.
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    events: sled::Tree,
+    blobs: sled::Tree,
+    docs: sled::Tree,
+    measures: sled::Tree,
+    meta: sled::Tree,
+}
+
+/// The raw contents of the trees, for verification.
+pub struct RawTrees {
+    pub events: Vec<(Vec<u8>, Vec<u8>)>,
+    pub docs: Vec<(Vec<u8>, Vec<u8>)>,
+    pub measures: Vec<Vec<u8>>,
+    pub head: Option<(u64, String)>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the ledger in `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = sled::Config::new().path(path).open().map_err(|error| {
+            let message = error.to_string();
+            // sled reports its file lock as an I/O error "could not acquire lock"; that is the
+            // one a user can act on, so it gets its own message.
+            if message.contains("could not acquire lock") || message.contains("WouldBlock") {
+                StoreError::InUse {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                StoreError::Open {
+                    path: path.to_path_buf(),
+                    message,
+                }
+            }
+        })?;
+        let store = Store {
+            path: path.to_path_buf(),
+            events: db.open_tree("events")?,
+            blobs: db.open_tree("blobs")?,
+            docs: db.open_tree("docs")?,
+            measures: db.open_tree("measures")?,
+            meta: db.open_tree("meta")?,
+            db,
+        };
+        match store.meta.get(META_FORMAT)? {
+            None => {
+                store.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
+            }
+            Some(found) if found.as_ref() == STORE_FORMAT_VERSION => {}
+            Some(found) => {
+                return Err(StoreError::Format {
+                    path: path.to_path_buf(),
+                    found: String::from_utf8_lossy(&found).into_owned(),
+                })
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The last event's seq and hash, or `None` for an empty ledger.
+    pub fn head(&self) -> Result<Option<(u64, String)>, StoreError> {
+        let seq = self.meta.get(META_HEAD_SEQ)?;
+        let hash = self.meta.get(META_HEAD_HASH)?;
+        Ok(match (seq, hash) {
+            (Some(seq), Some(hash)) => Some((
+                decode_seq(&seq),
+                String::from_utf8_lossy(&hash).into_owned(),
+            )),
+            _ => None,
+        })
+    }
+
+    /// The seq of the `DocumentIngested` event of the document with this content hash.
+    pub fn document_seq(&self, document_hash: &str) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .docs
+            .get(document_hash.as_bytes())?
+            .map(|seq| decode_seq(&seq)))
+    }
+
+    /// Whether any event speaks about this measure id.
+    pub fn knows_measure(&self, measure_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .measures
+            .scan_prefix(measure_key_prefix(measure_id))
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
+    /// The raw bytes of a stored document.
+    pub fn blob(&self, document_hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.blobs.get(document_hash.as_bytes())?.map(|b| b.to_vec()))
+    }
+
+    /// Every stored document hash with its bytes, in hash order.
+    pub fn blobs(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        self.blobs
+            .iter()
+            .map(|entry| {
+                let (key, value) = entry?;
+                Ok((String::from_utf8_lossy(&key).into_owned(), value.to_vec()))
+            })
+            .collect()
+    }
+
+    /// All events in chain order.
+    pub fn events(&self) -> Result<Vec<Event>, StoreError> {
+        self.events
+            .iter()
+            .map(|entry| {
+                let (key, value) = entry?;
+                Event::from_bytes(&value).map_err(|source| StoreError::Corrupt {
+                    seq: decode_seq(&key),
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    /// Appends one document's events and stores its bytes, atomically: the events are chained
+    /// onto the current head inside the transaction, so the chain cannot fork.
+    pub fn append_document(
+        &self,
+        document_hash: &str,
+        bytes: &[u8],
+        unsealed: Vec<UnsealedEvent>,
+    ) -> Result<Vec<Event>, StoreError> {
+        let trees = (
+            &self.events,
+            &self.blobs,
+            &self.docs,
+            &self.measures,
+            &self.meta,
+        );
+        let sealed = trees
+            .transaction(|(events, blobs, docs, measures, meta)| {
+                let (mut next_seq, mut prev) = match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
+                    (Some(seq), Some(hash)) => (
+                        decode_seq(&seq) + 1,
+                        String::from_utf8_lossy(&hash).into_owned(),
+                    ),
+                    _ => (0, GENESIS_HASH.to_owned()),
+                };
+                let mut sealed = Vec::with_capacity(unsealed.len());
+                for event in &unsealed {
+                    let event = event
+                        .clone()
+                        .seal(next_seq, &prev)
+                        .map_err(ConflictableTransactionError::Abort)?;
+                    let bytes = event
+                        .canonical_bytes()
+                        .map_err(ConflictableTransactionError::Abort)?;
+                    events.insert(&next_seq.to_be_bytes(), bytes)?;
+                    if let EventBody::DocumentIngested { .. } = event.body {
+                        docs.insert(event.source.document.as_bytes(), &next_seq.to_be_bytes())?;
+                    }
+                    if let Some(measure_id) = event.body.measure_id() {
+                        measures.insert(measure_key(measure_id, next_seq), &[])?;
+                    }
+                    prev = event.hash.clone();
+                    next_seq += 1;
+                    sealed.push(event);
+                }
+                blobs.insert(document_hash.as_bytes(), bytes)?;
+                if let Some(last) = sealed.last() {
+                    meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
+                    meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
+                }
+                Ok(sealed)
+            })
+            .map_err(|error| match error {
+                TransactionError::Abort(event_error) => StoreError::Encode(event_error),
+                TransactionError::Storage(storage) => StoreError::Sled(storage),
+            })?;
+        self.db.flush()?;
+        Ok(sealed)
+    }
+
+    /// Everything verification compares, read in one place.
+    pub fn raw_trees(&self) -> Result<RawTrees, StoreError> {
+        let pairs = |tree: &sled::Tree| -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+            tree.iter()
+                .map(|entry| {
+                    let (key, value) = entry?;
+                    Ok((key.to_vec(), value.to_vec()))
+                })
+                .collect()
+        };
+        Ok(RawTrees {
+            events: pairs(&self.events)?,
+            docs: pairs(&self.docs)?,
+            measures: pairs(&self.measures)?.into_iter().map(|(k, _)| k).collect(),
+            head: self.head()?,
+        })
+    }
+}
+
+pub fn decode_seq(bytes: &[u8]) -> u64 {
+    let mut buffer = [0u8; 8];
+    let length = bytes.len().min(8);
+    buffer[8 - length..].copy_from_slice(&bytes[..length]);
+    u64::from_be_bytes(buffer)
+}
+
+fn measure_key_prefix(measure_id: &str) -> Vec<u8> {
+    let mut key = measure_id.as_bytes().to_vec();
+    key.push(0);
+    key
+}
+
+/// `measures` tree key: id, NUL, big-endian seq — so one id's events scan in chain order.
+pub fn measure_key(measure_id: &str, seq: u64) -> Vec<u8> {
+    let mut key = measure_key_prefix(measure_id);
+    key.extend_from_slice(&seq.to_be_bytes());
+    key
+}

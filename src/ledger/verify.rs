@@ -1,0 +1,277 @@
+//! Verification: recomputes everything the ledger claims from the stored bytes.
+//!
+//! Checks, in chain order: each event's bytes are canonical JCS, its hash recomputes, its `seq`
+//! matches its key and position, its `prev` is the previous hash; the head in `meta` is the last
+//! event; every ingested document's blob hashes to its name and has its recorded length; every
+//! statement's quoted text is found at its lines in its blob; the `docs` and `measures` indexes
+//! equal what the events imply. Every failure is collected (a user learns all of them in one
+//! run); the report names the first failing sequence number.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::event::{hash_of_value_without_hash, Event, EventBody, GENESIS_HASH};
+use super::jcs::canonicalize;
+use super::store::{decode_seq, measure_key, Store, StoreError};
+use crate::extract::torikumi::strip_bullet;
+use crate::source::decode::decode;
+use crate::source::normalize::comparison_key;
+
+/// One thing that did not check out.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Failure {
+    /// The event it concerns, when it concerns one.
+    pub seq: Option<u64>,
+    /// The document it concerns, when it concerns one.
+    pub document: Option<String>,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct VerifyReport {
+    pub n_events: u64,
+    pub n_documents: u64,
+    pub head: Option<(u64, String)>,
+    pub failures: Vec<Failure>,
+}
+
+impl VerifyReport {
+    pub fn is_ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// The failure with the lowest sequence number (store-wide failures come last).
+    pub fn first_failure(&self) -> Option<&Failure> {
+        self.failures
+            .iter()
+            .min_by_key(|failure| (failure.seq.is_none(), failure.seq))
+    }
+}
+
+pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
+    let raw = store.raw_trees()?;
+    let mut report = VerifyReport {
+        head: raw.head.clone(),
+        ..VerifyReport::default()
+    };
+    let failures = &mut report.failures;
+    let mut events: Vec<Event> = Vec::new();
+    let mut prev = GENESIS_HASH.to_owned();
+    for (position, (key, bytes)) in raw.events.iter().enumerate() {
+        let seq = decode_seq(key);
+        let fail = |what: String| Failure {
+            seq: Some(seq),
+            document: None,
+            what,
+        };
+        if seq != position as u64 {
+            failures.push(fail(format!(
+                "event key {seq} stands at position {position}: an event is missing or out of order"
+            )));
+        }
+        let mut value: Value = match serde_json::from_slice(bytes) {
+            Ok(value) => value,
+            Err(error) => {
+                failures.push(fail(format!("event bytes are not JSON: {error}")));
+                continue;
+            }
+        };
+        match canonicalize(&value) {
+            Ok(canonical) if canonical == *bytes => {}
+            Ok(_) => failures.push(fail("event bytes are not in canonical (RFC 8785) form".into())),
+            Err(error) => failures.push(fail(format!("event cannot be canonicalized: {error}"))),
+        }
+        let stored_hash = value.get("hash").and_then(Value::as_str).map(str::to_owned);
+        match hash_of_value_without_hash(&mut value) {
+            Ok(recomputed) if Some(&recomputed) == stored_hash.as_ref() => {}
+            Ok(recomputed) => failures.push(fail(format!(
+                "hash mismatch: the event says {}, its content hashes to {recomputed}",
+                stored_hash.as_deref().unwrap_or("(none)")
+            ))),
+            Err(error) => failures.push(fail(format!("event cannot be hashed: {error}"))),
+        }
+        let event = match Event::from_bytes(bytes) {
+            Ok(event) => event,
+            Err(error) => {
+                failures.push(fail(format!("event does not have the event shape: {error}")));
+                continue;
+            }
+        };
+        if event.seq != seq {
+            failures.push(fail(format!("event says seq {} but is stored at {seq}", event.seq)));
+        }
+        if event.prev != prev {
+            failures.push(fail(format!(
+                "broken chain: prev is {}, the previous event's hash is {prev}",
+                event.prev
+            )));
+        }
+        prev = event.hash.clone();
+        events.push(event);
+    }
+    report.n_events = events.len() as u64;
+    match (events.last(), &raw.head) {
+        (None, None) => {}
+        (Some(last), Some((seq, hash))) if last.seq == *seq && last.hash == *hash => {}
+        (last, head) => failures.push(Failure {
+            seq: last.map(|e| e.seq),
+            document: None,
+            what: format!(
+                "the recorded head {:?} is not the last event {:?}",
+                head,
+                last.map(|e| (e.seq, &e.hash))
+            ),
+        }),
+    }
+    check_documents(store, &events, &mut report)?;
+    check_indexes(&raw.docs, &raw.measures, &events, &mut report.failures);
+    report.failures.sort();
+    Ok(report)
+}
+
+fn check_documents(
+    store: &Store,
+    events: &[Event],
+    report: &mut VerifyReport,
+) -> Result<(), StoreError> {
+    let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for event in events {
+        let document = &event.source.document;
+        let fail = |what: String| Failure {
+            seq: Some(event.seq),
+            document: Some(document.clone()),
+            what,
+        };
+        if let EventBody::DocumentIngested { byte_length, .. } = &event.body {
+            report.n_documents += 1;
+            let text = match store.blob(document)? {
+                None => {
+                    report.failures.push(fail("the document's bytes are missing from the store".into()));
+                    None
+                }
+                Some(bytes) => {
+                    let actual = blake3::hash(&bytes).to_hex().to_string();
+                    if actual != *document {
+                        report.failures.push(fail(format!(
+                            "document bytes were altered: they hash to {actual}"
+                        )));
+                    }
+                    if bytes.len() as u64 != *byte_length {
+                        report.failures.push(fail(format!(
+                            "document is {} bytes, the event recorded {byte_length}",
+                            bytes.len()
+                        )));
+                    }
+                    decode(&bytes).ok().map(|(text, _)| text)
+                }
+            };
+            texts.insert(document.clone(), text);
+            continue;
+        }
+        let (Some(quote), Some(lines)) = (event.body.quoted_text(), event.source.lines) else {
+            continue;
+        };
+        match texts.get(document) {
+            None => report.failures.push(fail(
+                "the event cites a document that was not ingested before it".into(),
+            )),
+            Some(None) => {} // Already reported on the document itself.
+            Some(Some(text)) => {
+                let document_lines: Vec<&str> = text.split('\n').collect();
+                let range = (lines.first as usize).saturating_sub(1)..(lines.last as usize);
+                match document_lines.get(range) {
+                    Some(span) if quote_is_at(quote, span) => {}
+                    Some(_) => report.failures.push(fail(format!(
+                        "the quoted text is not at lines {}–{} of its document",
+                        lines.first, lines.last
+                    ))),
+                    None => report.failures.push(fail(format!(
+                        "lines {}–{} are outside the document ({} lines)",
+                        lines.first,
+                        lines.last,
+                        document_lines.len()
+                    ))),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `quote` is made of whole lines of `span`, in order, compared by comparison key: the
+/// lines it skips are page furniture between the quote's lines. A line's leading bullet may be
+/// left out of the quote (actions are stored without their bullet glyph).
+pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
+    let key = comparison_key(quote);
+    let mut rest = key.as_str();
+    for line in span {
+        let line_key = comparison_key(line);
+        if line_key.is_empty() {
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix(line_key.as_str()) {
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix(comparison_key(strip_bullet(line)).as_str()) {
+            rest = after;
+        }
+    }
+    rest.is_empty() && !key.is_empty()
+}
+
+fn check_indexes(
+    docs: &[(Vec<u8>, Vec<u8>)],
+    measures: &[Vec<u8>],
+    events: &[Event],
+    failures: &mut Vec<Failure>,
+) {
+    let expected_docs: BTreeMap<Vec<u8>, Vec<u8>> = events
+        .iter()
+        .filter(|e| matches!(e.body, EventBody::DocumentIngested { .. }))
+        .map(|e| (e.source.document.as_bytes().to_vec(), e.seq.to_be_bytes().to_vec()))
+        .collect();
+    let actual_docs: BTreeMap<Vec<u8>, Vec<u8>> = docs.iter().cloned().collect();
+    if expected_docs != actual_docs {
+        failures.push(Failure {
+            seq: None,
+            document: None,
+            what: "the document index does not match the events (rebuildable from the log)".into(),
+        });
+    }
+    let expected_measures: BTreeSet<Vec<u8>> = events
+        .iter()
+        .filter_map(|e| e.body.measure_id().map(|id| measure_key(id, e.seq)))
+        .collect();
+    let actual_measures: BTreeSet<Vec<u8>> = measures.iter().cloned().collect();
+    if expected_measures != actual_measures {
+        failures.push(Failure {
+            seq: None,
+            document: None,
+            what: "the measure index does not match the events (rebuildable from the log)".into(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quote_spans_wrapped_lines_and_skips_furniture() {
+        let span = [
+            "○「がん診療連携拠点病院等の整備について」において、指定",
+            "",
+            "項目番号",
+            "要件を定めた。",
+        ];
+        assert!(quote_is_at("「がん診療連携拠点病院等の整備について」において、指定要件を定めた。", &span));
+        assert!(!quote_is_at("「がん診療連携拠点病院等の整備について」において、指定要件を改めた。", &span));
+        assert!(!quote_is_at("", &span));
+    }
+
+    #[test]
+    fn a_quote_matches_through_compatibility_glyphs_and_sub_bullets() {
+        let span = ["〇研究「⽀持療法」において、", "\u{3000}\u{3000}・テキストを改訂した。"];
+        assert!(quote_is_at("研究「支持療法」において、\n・テキストを改訂した。", &span));
+    }
+}

@@ -1,0 +1,15 @@
+//! planledger: an event-sourced, tamper-evident audit ledger for the revisions of Japan's Basic
+//! Plan for Cancer Control (がん対策推進基本計画) and the documents that report on it.
+//!
+//! The library does no terminal I/O: it returns values and errors, and `main.rs` prints them.
+//! Layers, from the outside in: [`source`] turns files into text and knows meetings and
+//! manifests; [`extract`] turns text into statements; [`ledger`] turns statements into
+//! hash-chained events in a sled store; [`project`] folds events into views; [`report`] renders
+//! views. See ARCHITECTURE.md for the invariants each layer keeps.
+
+pub mod extract;
+pub mod ingest;
+pub mod ledger;
+pub mod project;
+pub mod report;
+pub mod source;

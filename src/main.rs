@@ -1,0 +1,467 @@
+//! The `planledger` command: parses arguments, calls the library, prints.
+//!
+//! Exit codes are a contract: 0 ok, 1 verification failed or nothing matched, 2 bad input or
+//! usage (clap's own usage errors also exit 2). A closed stdout (`| head`) is not an error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+
+use planledger::ingest::{self, IngestOutcome, IngestRequest};
+use planledger::ledger::verify::verify;
+use planledger::ledger::{Event, Store};
+use planledger::project::log::{filter_log, LogFilter, EVENT_KINDS};
+use planledger::project::meetings::{known_meetings, meetings};
+use planledger::project::state::{state, StateQuery};
+use planledger::report::{self, text, OutputFormat};
+use planledger::source::manifest::{DocumentDescription, DocumentFormat, Manifest, MANIFEST_FILE_NAME};
+use planledger::source::meeting::{format_iso_date, parse_iso_date, Meeting, MeetingRef};
+
+/// Event-sourced, tamper-evident ledger of Japan's Basic Plan for Cancer Control
+/// (がん対策推進基本計画) and the council documents that report on it.
+#[derive(Debug, Parser)]
+#[command(name = "planledger", version, propagate_version = true)]
+struct Cli {
+    /// Ledger directory (a sled store); created by `ingest` if missing.
+    #[arg(long, global = true, env = "PLANLEDGER_STORE", default_value = ".planledger")]
+    store: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ingest documents: folders with a manifest.json, or single files described by flags.
+    ///
+    /// Each document is appended as one all-or-nothing batch of hash-chained events. A
+    /// byte-identical document already in the ledger appends nothing.
+    Ingest {
+        /// Folders containing manifest.json, or document files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Meeting of a single file: "会議体 第N回" (e.g. "がん対策推進協議会 第92回").
+        #[arg(long)]
+        meeting: Option<String>,
+        /// Meeting date of a single file, YYYY-MM-DD, or "unknown".
+        #[arg(long)]
+        date: Option<String>,
+        /// Document format of a single file: torikumi (取組一覧) or slides.
+        #[arg(long)]
+        format: Option<String>,
+        /// Document title (資料名) of a single file.
+        #[arg(long)]
+        title: Option<String>,
+        /// Document label of a single file (資料1, 参考資料6).
+        #[arg(long)]
+        label: Option<String>,
+        /// Series of a single file; a torikumi document's series defaults to its title line.
+        #[arg(long)]
+        series: Option<String>,
+    },
+    /// List meetings in time order with their documents.
+    Meetings {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Show the plan's measures and actions as they stood at a meeting.
+    State {
+        /// Meeting reference: 第92回, 92, がん対策推進協議会第92回, or a date YYYY-MM-DD.
+        /// Defaults to the latest dated meeting.
+        #[arg(long)]
+        at: Option<String>,
+        /// Show what the ledger knew when its head was this sequence number.
+        #[arg(long, value_name = "SEQ")]
+        as_known_at: Option<u64>,
+        /// Only measures under this section, e.g. 2.(1).①
+        #[arg(long)]
+        section: Option<String>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// List events in chain order, optionally filtered.
+    Log {
+        /// Only events of meetings on or after this meeting reference.
+        #[arg(long)]
+        since: Option<String>,
+        /// Only events of this kind (DocumentIngested, MeasureAdded, MeasureCited, ActionReported …).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only events about this measure id.
+        #[arg(long)]
+        measure: Option<String>,
+        /// text, or json (one canonical event per line).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Check the hash chain, stored documents, quoted spans and indexes; exit 1 on any failure.
+    Verify {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Ingest {
+            paths,
+            meeting,
+            date,
+            format,
+            title,
+            label,
+            series,
+        } => {
+            let flags = SingleFileFlags {
+                meeting,
+                date,
+                format,
+                title,
+                label,
+                series,
+            };
+            cmd_ingest(&cli.store, &paths, &flags)
+        }
+        Command::Meetings { format } => cmd_meetings(&cli.store, format),
+        Command::State {
+            at,
+            as_known_at,
+            section,
+            format,
+        } => cmd_state(&cli.store, at.as_deref(), as_known_at, section, format),
+        Command::Log {
+            since,
+            kind,
+            measure,
+            format,
+        } => cmd_log(&cli.store, since.as_deref(), kind, measure, format),
+        Command::Verify { format } => cmd_verify(&cli.store, format),
+    }
+}
+
+fn print(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Opens an existing ledger; read commands never create one.
+fn open_existing(store: &Path) -> Result<Store> {
+    if !store.exists() {
+        bail!(
+            "no ledger at {}: run `planledger ingest seeds` first, or name one with --store",
+            store.display()
+        );
+    }
+    Ok(Store::open(store)?)
+}
+
+/// The ingest clock: `PLANLEDGER_NOW` (RFC 3339) when set, so tests and snapshots are
+/// reproducible; otherwise the current UTC time.
+fn ingest_time() -> Result<String> {
+    use time::format_description::well_known::Rfc3339;
+    match std::env::var("PLANLEDGER_NOW") {
+        Ok(now) => {
+            time::OffsetDateTime::parse(&now, &Rfc3339)
+                .with_context(|| format!("PLANLEDGER_NOW={now:?} is not an RFC 3339 time"))?;
+            Ok(now)
+        }
+        Err(_) => Ok(time::OffsetDateTime::now_utc().format(&Rfc3339)?),
+    }
+}
+
+struct SingleFileFlags {
+    meeting: Option<String>,
+    date: Option<String>,
+    format: Option<String>,
+    title: Option<String>,
+    label: Option<String>,
+    series: Option<String>,
+}
+
+impl SingleFileFlags {
+    fn any(&self) -> bool {
+        self.meeting.is_some() || self.date.is_some() || self.format.is_some()
+    }
+
+    fn describe(&self, path: &Path) -> Result<DocumentDescription> {
+        let (Some(meeting), Some(date), Some(format)) = (&self.meeting, &self.date, &self.format)
+        else {
+            bail!(
+                "{}: a single file needs --meeting, --date and --format together",
+                path.display()
+            );
+        };
+        let format = DocumentFormat::parse(format).with_context(|| {
+            format!("--format {format:?} is not a document format: use torikumi or slides")
+        })?;
+        let date = if date == "unknown" {
+            None
+        } else {
+            Some(parse_iso_date(date).with_context(|| {
+                format!("--date {date:?} is not a date: use YYYY-MM-DD (a real calendar date) or unknown")
+            })?)
+        };
+        let (body, ordinal) = match MeetingRef::parse(meeting)? {
+            MeetingRef::Ordinal { body, ordinal } => (body, Some(ordinal)),
+            MeetingRef::Date(_) => bail!(
+                "--meeting {meeting:?} names a date; give the body and ordinal, e.g. \"がん対策推進協議会 第92回\""
+            ),
+        };
+        Ok(DocumentDescription {
+            file: path.display().to_string(),
+            meeting: Meeting {
+                body,
+                ordinal,
+                date,
+            },
+            title: self.title.clone(),
+            label: self.label.clone(),
+            format,
+            series: self.series.clone(),
+        })
+    }
+}
+
+/// Turns the command line's paths into requests, checking all of them before anything is
+/// appended, so a typo in the last path does not leave a half-done run.
+fn requests_for(paths: &[PathBuf], flags: &SingleFileFlags) -> Result<Vec<IngestRequest>> {
+    let mut requests = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            requests.extend(ingest::requests_from_folder(path)?);
+        } else if path.is_file() {
+            let description = if flags.any() {
+                flags.describe(path)?
+            } else {
+                described_in_manifest(path)?
+            };
+            requests.push(IngestRequest {
+                path: path.clone(),
+                description,
+            });
+        } else {
+            bail!("{}: no such file or folder", path.display());
+        }
+    }
+    Ok(requests)
+}
+
+/// A single file listed in the manifest of its own folder needs no flags.
+fn described_in_manifest(path: &Path) -> Result<DocumentDescription> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    if folder.join(MANIFEST_FILE_NAME).is_file() {
+        let manifest = Manifest::load(folder)?;
+        if let Some(description) = manifest
+            .documents
+            .into_iter()
+            .find(|d| Some(&d.file) == file_name.as_ref())
+        {
+            return Ok(description);
+        }
+    }
+    Err(ingest::IngestError::Undescribed {
+        path: path.to_path_buf(),
+    }
+    .into())
+}
+
+fn cmd_ingest(store_path: &Path, paths: &[PathBuf], flags: &SingleFileFlags) -> Result<ExitCode> {
+    let requests = requests_for(paths, flags)?;
+    let ingested_at = ingest_time()?;
+    let store = Store::open(store_path)?;
+    let (mut appended, mut present, mut failed) = (0, 0, 0);
+    for (index, request) in requests.iter().enumerate() {
+        eprint!("[{}/{}] ", index + 1, requests.len());
+        match ingest::ingest(&store, request, &ingested_at) {
+            Ok(outcome) => {
+                match outcome {
+                    IngestOutcome::Appended(_) => appended += 1,
+                    IngestOutcome::AlreadyPresent { .. } => present += 1,
+                }
+                eprintln!("{}", request.path.display());
+                print(&text::ingest_outcome(&outcome))?;
+            }
+            Err(error) => {
+                failed += 1;
+                eprintln!("{}", request.path.display());
+                eprintln!("error: {error}");
+            }
+        }
+    }
+    let head = store
+        .head()?
+        .map_or_else(|| "empty".to_owned(), |(seq, hash)| format!("seq {seq}, hash {hash}"));
+    print(&format!(
+        "{appended} documents appended, {present} already present, {failed} failed; ledger {} head {head}\n",
+        store_path.display()
+    ))?;
+    Ok(if failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cmd_meetings(store_path: &Path, format: OutputFormat) -> Result<ExitCode> {
+    let events = open_existing(store_path)?.events()?;
+    let view = meetings(&events);
+    print(&match format {
+        OutputFormat::Text => text::meetings(&view),
+        OutputFormat::Json => report::to_json(&view),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves a meeting reference to (date, meeting name).
+fn resolve_at(events: &[Event], reference: &str) -> Result<(time::Date, Option<String>)> {
+    let known = known_meetings(events);
+    match MeetingRef::parse(reference)? {
+        MeetingRef::Date(date) => {
+            let name = known
+                .iter()
+                .find(|m| m.date == Some(date))
+                .map(Meeting::name);
+            Ok((date, name))
+        }
+        ordinal => {
+            let meeting = ordinal.resolve(reference, &known)?;
+            let date = meeting.date.ok_or_else(|| {
+                planledger::source::meeting::MeetingRefError::DateUnknown {
+                    input: reference.to_owned(),
+                    meeting: meeting.name(),
+                }
+            })?;
+            Ok((date, Some(meeting.name())))
+        }
+    }
+}
+
+fn cmd_state(
+    store_path: &Path,
+    at: Option<&str>,
+    as_known_at: Option<u64>,
+    section: Option<String>,
+    format: OutputFormat,
+) -> Result<ExitCode> {
+    let events = open_existing(store_path)?.events()?;
+    let (date, meeting) = match at {
+        Some(reference) => resolve_at(&events, reference)?,
+        None => {
+            let latest = known_meetings(&events)
+                .into_iter()
+                .filter(|m| m.date.is_some())
+                .max_by(|a, b| a.time_key().cmp(&b.time_key()));
+            match latest {
+                Some(meeting) => (
+                    meeting.date.expect("filtered to dated meetings"),
+                    Some(meeting.name()),
+                ),
+                None => bail!("the ledger has no dated meeting; give --at YYYY-MM-DD"),
+            }
+        }
+    };
+    let view = state(
+        &events,
+        &StateQuery {
+            date,
+            meeting,
+            as_known_at,
+            section,
+        },
+    );
+    print(&match format {
+        OutputFormat::Text => text::state(&view),
+        OutputFormat::Json => report::to_json(&view),
+    })?;
+    Ok(if view.measures.is_empty() {
+        eprintln!("no measures stand at {}", format_iso_date(date));
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cmd_log(
+    store_path: &Path,
+    since: Option<&str>,
+    kind: Option<String>,
+    measure: Option<String>,
+    format: OutputFormat,
+) -> Result<ExitCode> {
+    if let Some(kind) = &kind {
+        if !EVENT_KINDS.iter().any(|k| k.eq_ignore_ascii_case(kind)) {
+            bail!("--kind {kind:?} is not an event kind: use one of {}", EVENT_KINDS.join(", "));
+        }
+    }
+    let events = open_existing(store_path)?.events()?;
+    let since = since
+        .map(|reference| resolve_at(&events, reference).map(|(date, _)| date))
+        .transpose()?;
+    let selected = filter_log(
+        &events,
+        &LogFilter {
+            kind,
+            since,
+            measure,
+        },
+    );
+    let output = match format {
+        OutputFormat::Text => text::log(&selected),
+        OutputFormat::Json => {
+            let mut out = String::new();
+            for event in &selected {
+                out.push_str(&String::from_utf8(event.canonical_bytes()?)?);
+                out.push('\n');
+            }
+            out
+        }
+    };
+    print(&output)?;
+    Ok(if selected.is_empty() {
+        eprintln!("no events match");
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cmd_verify(store_path: &Path, format: OutputFormat) -> Result<ExitCode> {
+    let store = open_existing(store_path)?;
+    let report = verify(&store)?;
+    print(&match format {
+        OutputFormat::Text => text::verify(&report),
+        OutputFormat::Json => report::to_json(&report),
+    })?;
+    Ok(if report.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

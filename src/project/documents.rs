@@ -1,0 +1,60 @@
+//! The documents in the ledger, read from their `DocumentIngested` events: the fold every other
+//! projection starts from.
+
+use crate::ledger::{Event, EventBody};
+use crate::source::manifest::DocumentFormat;
+use crate::source::meeting::Meeting;
+
+/// One ingested document (資料) as the events describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    pub seq: u64,
+    pub hash: String,
+    pub meeting: Meeting,
+    pub title: Option<String>,
+    pub label: Option<String>,
+    pub series: Option<String>,
+    pub format: DocumentFormat,
+    pub measure_ids: Vec<String>,
+}
+
+impl DocumentRecord {
+    /// The series key: the described series, else the document itself (a series of one).
+    pub fn series_key(&self) -> &str {
+        self.series.as_deref().unwrap_or(&self.hash)
+    }
+
+    /// Valid-time order key, then transaction time: a later-ingested version at the same
+    /// meeting wins.
+    pub fn order_key(&self) -> (Option<time::Date>, Option<&str>, Option<u32>, u64) {
+        let (date, body, ordinal) = self.meeting.time_key();
+        (date, body, ordinal, self.seq)
+    }
+}
+
+/// Every document, in chain order.
+pub fn documents(events: &[Event]) -> Vec<DocumentRecord> {
+    events
+        .iter()
+        .filter_map(|event| match &event.body {
+            EventBody::DocumentIngested {
+                title,
+                label,
+                series,
+                format,
+                measure_ids,
+                ..
+            } => Some(DocumentRecord {
+                seq: event.seq,
+                hash: event.source.document.clone(),
+                meeting: event.meeting.clone(),
+                title: title.clone(),
+                label: label.clone(),
+                series: series.clone(),
+                format: *format,
+                measure_ids: measure_ids.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}

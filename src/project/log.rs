@@ -1,0 +1,46 @@
+//! The event log, filtered: what `log` shows.
+
+use crate::ledger::Event;
+
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    /// Only events of this kind (`MeasureAdded` …), compared case-insensitively.
+    pub kind: Option<String>,
+    /// Only events whose meeting date is on or after this date.
+    pub since: Option<time::Date>,
+    /// Only events about this measure id.
+    pub measure: Option<String>,
+}
+
+pub fn filter_log<'e>(events: &'e [Event], filter: &LogFilter) -> Vec<&'e Event> {
+    events
+        .iter()
+        .filter(|event| {
+            filter
+                .kind
+                .as_deref()
+                .is_none_or(|kind| event.body.kind().eq_ignore_ascii_case(kind))
+        })
+        .filter(|event| {
+            filter
+                .since
+                .is_none_or(|since| event.meeting.date.is_some_and(|date| date >= since))
+        })
+        .filter(|event| {
+            filter
+                .measure
+                .as_deref()
+                .is_none_or(|id| event.body.measure_id() == Some(id))
+        })
+        .collect()
+}
+
+/// The kinds `--kind` accepts.
+pub const EVENT_KINDS: &[&str] = &[
+    "DocumentIngested",
+    "MeasureAdded",
+    "MeasureRevised",
+    "MeasureCited",
+    "ActionReported",
+    "TargetChanged",
+];

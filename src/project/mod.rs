@@ -1,0 +1,12 @@
+//! Projections: pure folds over the event list into the views the commands show.
+//!
+//! Invariants: projections read events only (never the store, never documents); they order by
+//! valid time — meeting date, then body and ordinal, then sequence number — never by ingestion
+//! order alone; a document whose meeting date is unknown is not placed on the timeline.
+
+pub mod documents;
+pub mod log;
+pub mod meetings;
+pub mod state;
+
+pub use documents::{documents, DocumentRecord};

@@ -1,0 +1,207 @@
+//! Plain-text renderings for a terminal.
+
+use std::fmt::Write;
+
+use crate::extract::ActionStatus;
+use crate::ingest::IngestOutcome;
+use crate::ledger::verify::VerifyReport;
+use crate::ledger::Event;
+use crate::project::meetings::MeetingsView;
+use crate::project::state::StateView;
+
+/// The first 12 hex digits: enough to tell documents apart in text output.
+pub fn short_hash(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
+}
+
+pub fn ingest_outcome(outcome: &IngestOutcome) -> String {
+    let mut out = String::new();
+    match outcome {
+        IngestOutcome::AlreadyPresent {
+            path,
+            document,
+            seq,
+        } => {
+            let _ = writeln!(
+                out,
+                "{}: already in the ledger (document {}, seq {seq}); nothing appended",
+                path.display(),
+                short_hash(document)
+            );
+        }
+        IngestOutcome::Appended(summary) => {
+            let kinds: Vec<String> = summary
+                .counts
+                .iter()
+                .map(|(kind, count)| format!("{count} {kind}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{}: appended seq {}..={} (document {}): {}",
+                summary.path.display(),
+                summary.first_seq,
+                summary.last_seq,
+                short_hash(&summary.document),
+                kinds.join(", ")
+            );
+            if summary.actions_done + summary.actions_planned > 0 {
+                let _ = writeln!(
+                    out,
+                    "  actions: {} done (具体的な取組), {} planned (今後予定している取組)",
+                    summary.actions_done, summary.actions_planned
+                );
+            }
+            for diagnostic in &summary.diagnostics {
+                let location = if diagnostic.line > 0 {
+                    format!("{}:{}", summary.path.display(), diagnostic.line)
+                } else {
+                    summary.path.display().to_string()
+                };
+                let _ = writeln!(out, "  note: {location}: {}", diagnostic.message);
+                if let Some(hint) = &diagnostic.hint {
+                    let _ = writeln!(out, "        hint: {hint}");
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn state(view: &StateView) -> String {
+    let mut out = String::new();
+    let meeting = view.at.meeting.as_deref().unwrap_or("(no meeting named)");
+    let _ = writeln!(out, "state at {} — {meeting}", view.at.date);
+    let _ = writeln!(out, "{} measures", view.measures.len());
+    if !view.at.undated_documents.is_empty() {
+        let _ = writeln!(
+            out,
+            "not placed in time (meeting date unknown): {}",
+            view.at.undated_documents.join("; ")
+        );
+    }
+    let mut last_section: Option<&[String]> = None;
+    for measure in &view.measures {
+        if last_section != Some(measure.section.path.as_slice()) {
+            let _ = writeln!(out);
+            let titles = measure.section.titles.join(" › ");
+            let _ = writeln!(out, "■ {}  {titles}", measure.section.display_path());
+            last_section = Some(&measure.section.path);
+        }
+        let _ = writeln!(
+            out,
+            "  [{}] {} (lines {}–{})",
+            measure.id, measure.text, measure.source.lines[0], measure.source.lines[1]
+        );
+        for status in [ActionStatus::Done, ActionStatus::Planned] {
+            for action in measure.actions.iter().filter(|a| a.status == status) {
+                let _ = writeln!(
+                    out,
+                    "    {:<7} 【{}】 {}",
+                    status.as_str(),
+                    action.bureau,
+                    action.text.replace('\n', " ")
+                );
+            }
+        }
+    }
+    out
+}
+
+pub fn meetings(view: &MeetingsView) -> String {
+    let mut out = String::new();
+    for meeting in &view.meetings {
+        let body = meeting.body.as_deref().unwrap_or("(meeting not stated)");
+        let ordinal = meeting
+            .ordinal
+            .map_or_else(String::new, |n| format!(" 第{n}回"));
+        let date = meeting.date.as_deref().unwrap_or("date unknown");
+        let _ = writeln!(out, "{date}  {body}{ordinal}");
+        for document in &meeting.documents {
+            let label = document
+                .label
+                .as_deref()
+                .map_or_else(String::new, |l| format!("{l} "));
+            let _ = writeln!(
+                out,
+                "    {label}「{}」 {} {} seq {}",
+                document.title.as_deref().unwrap_or("(untitled)"),
+                document.format,
+                short_hash(&document.hash),
+                document.seq
+            );
+        }
+    }
+    out
+}
+
+pub fn log(events: &[&Event]) -> String {
+    let mut out = String::new();
+    for event in events {
+        let date = event
+            .meeting
+            .date
+            .map_or_else(|| "date unknown".to_owned(), crate::source::meeting::format_iso_date);
+        let summary = match &event.body {
+            crate::ledger::EventBody::DocumentIngested { title, measure_ids, .. } => format!(
+                "「{}」 {} measures",
+                title.as_deref().unwrap_or("(untitled)"),
+                measure_ids.len()
+            ),
+            crate::ledger::EventBody::ActionReported {
+                measure_id,
+                bureau,
+                status,
+                ..
+            } => format!("{measure_id} {} 【{bureau}】", status.as_str()),
+            other => other.measure_id().unwrap_or_default().to_owned(),
+        };
+        let lines = event
+            .source
+            .lines
+            .map_or_else(String::new, |l| format!(" lines {}–{}", l.first, l.last));
+        let _ = writeln!(
+            out,
+            "{:>5} {} {:<16} {} {}{lines}",
+            event.seq,
+            date,
+            event.body.kind(),
+            summary,
+            short_hash(&event.hash)
+        );
+    }
+    out
+}
+
+pub fn verify(report: &VerifyReport) -> String {
+    let mut out = String::new();
+    let head = report
+        .head
+        .as_ref()
+        .map_or_else(|| "empty".to_owned(), |(seq, hash)| format!("seq {seq}, hash {hash}"));
+    if report.is_ok() {
+        let _ = writeln!(
+            out,
+            "ok: {} events, {} documents; chain, canonical form, blobs, spans and indexes check out; head {head}",
+            report.n_events, report.n_documents
+        );
+        return out;
+    }
+    if let Some(first) = report.first_failure() {
+        let at = first
+            .seq
+            .map_or_else(|| "the store".to_owned(), |seq| format!("seq {seq}"));
+        let _ = writeln!(out, "FAILED: first failure at {at}: {}", first.what);
+    }
+    let _ = writeln!(out, "{} failures:", report.failures.len());
+    for failure in &report.failures {
+        let seq = failure
+            .seq
+            .map_or_else(|| "-".to_owned(), |seq| seq.to_string());
+        let document = failure
+            .document
+            .as_deref()
+            .map_or_else(String::new, |d| format!(" document {}", short_hash(d)));
+        let _ = writeln!(out, "  seq {seq}{document}: {}", failure.what);
+    }
+    out
+}

@@ -1,0 +1,150 @@
+//! Decoding a document's raw bytes into text.
+//!
+//! Ministry files come as UTF-8 (with or without a byte-order mark), Shift_JIS/CP932, or UTF-16
+//! with a byte-order mark. The raw bytes are what the ledger hashes and stores; decoding only
+//! decides how they are read. Invariant: decoding never guesses silently — bytes that fit no
+//! supported encoding are an error that names the byte offset, never replacement characters.
+
+use encoding_rs::{Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE};
+
+/// The encoding a document was read with, recorded on its `DocumentIngested` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    ShiftJis,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl TextEncoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Utf8Bom => "utf-8-bom",
+            TextEncoding::ShiftJis => "shift-jis",
+            TextEncoding::Utf16Le => "utf-16le",
+            TextEncoding::Utf16Be => "utf-16be",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("the file is empty: there is nothing to ingest")]
+    Empty,
+    #[error("the file looks binary (a NUL byte at offset {offset}): planledger reads text extracted from PDFs, not the PDFs themselves")]
+    Binary { offset: usize },
+    #[error("the bytes are neither UTF-8 nor Shift_JIS/CP932 (first invalid byte at offset {offset}); convert the file to UTF-8")]
+    Undecodable { offset: usize },
+}
+
+/// Decodes `bytes` to text, choosing the encoding from a byte-order mark, else UTF-8, else
+/// Shift_JIS (CP932, as encoding_rs implements the WHATWG `Shift_JIS` decoder).
+pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
+        let body = &bytes[bom_length..];
+        let kind = if encoding == UTF_16LE {
+            TextEncoding::Utf16Le
+        } else if encoding == UTF_16BE {
+            TextEncoding::Utf16Be
+        } else {
+            TextEncoding::Utf8Bom
+        };
+        let text = encoding
+            .decode_without_bom_handling_and_without_replacement(body)
+            .ok_or_else(|| DecodeError::Undecodable {
+                offset: bom_length + first_invalid_offset(encoding, body),
+            })?;
+        return finish(text.into_owned(), kind);
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(DecodeError::Binary { offset });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => finish(text.to_owned(), TextEncoding::Utf8),
+        Err(utf8_error) => match SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes)
+        {
+            Some(text) => finish(text.into_owned(), TextEncoding::ShiftJis),
+            // Report the UTF-8 offset: UTF-8 is what we ask people to convert to.
+            None => Err(DecodeError::Undecodable {
+                offset: utf8_error.valid_up_to(),
+            }),
+        },
+    }
+}
+
+fn finish(text: String, kind: TextEncoding) -> Result<(String, TextEncoding), DecodeError> {
+    if let Some(offset) = text.find('\0') {
+        return Err(DecodeError::Binary { offset });
+    }
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    Ok((text, kind))
+}
+
+/// Finds the byte offset of the first malformed sequence by decoding with replacement and
+/// comparing progress; only called on the error path.
+fn first_invalid_offset(encoding: &'static Encoding, body: &[u8]) -> usize {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(body.len() * 2);
+    let mut consumed = 0;
+    for chunk_end in 1..=body.len() {
+        let (result, read) = decoder.decode_to_string_without_replacement(
+            &body[consumed..chunk_end],
+            &mut out,
+            chunk_end == body.len(),
+        );
+        consumed += read;
+        if let encoding_rs::DecoderResult::Malformed(_, _) = result {
+            return consumed.saturating_sub(1);
+        }
+    }
+    body.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom_decode_to_the_same_text() {
+        let plain = "国は、検討する。\n".as_bytes().to_vec();
+        let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+        with_bom.extend_from_slice(&plain);
+        assert_eq!(decode(&plain).unwrap(), ("国は、検討する。\n".to_owned(), TextEncoding::Utf8));
+        assert_eq!(decode(&with_bom).unwrap().0, "国は、検討する。\n");
+        assert_eq!(decode(&with_bom).unwrap().1, TextEncoding::Utf8Bom);
+    }
+
+    #[test]
+    fn shift_jis_is_recognised_when_the_bytes_are_not_utf8() {
+        let (bytes, _, _) = SHIFT_JIS.encode("【健康・生活衛生局がん・疾病対策課】\n○令和６年");
+        let (text, kind) = decode(&bytes).unwrap();
+        assert_eq!(text, "【健康・生活衛生局がん・疾病対策課】\n○令和６年");
+        assert_eq!(kind, TextEncoding::ShiftJis);
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "国は".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(decode(&bytes).unwrap(), ("国は".to_owned(), TextEncoding::Utf16Le));
+    }
+
+    #[test]
+    fn empty_binary_and_undecodable_input_are_errors_with_offsets() {
+        assert_eq!(decode(b""), Err(DecodeError::Empty));
+        assert_eq!(decode(b" \n\n"), Err(DecodeError::Empty));
+        assert_eq!(decode(b"abc\0def"), Err(DecodeError::Binary { offset: 3 }));
+        // 0xFF is invalid in UTF-8 and is no Shift_JIS lead byte.
+        assert_eq!(decode(b"ok \xff"), Err(DecodeError::Undecodable { offset: 3 }));
+    }
+}

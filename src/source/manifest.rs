@@ -1,0 +1,142 @@
+//! The manifest: a JSON file (`manifest.json`) in a folder of documents that says, per file,
+//! which meeting it was presented at, its title, label, format and series.
+//!
+//! Invariant: every fact here comes from the person who wrote the manifest; a fact that is not
+//! known is `null`, and nothing is filled in by guessing.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::meeting::Meeting;
+
+/// The file name planledger looks for in a folder given to `ingest`.
+pub const MANIFEST_FILE_NAME: &str = "manifest.json";
+
+/// The layout family of a document, which decides the extractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentFormat {
+    /// 取組一覧: the progress table of measures and the actions each bureau reports.
+    Torikumi,
+    /// スライド: meeting slides that quote plan texts and cite figures.
+    Slides,
+}
+
+impl DocumentFormat {
+    pub fn parse(text: &str) -> Option<DocumentFormat> {
+        match text {
+            "torikumi" => Some(DocumentFormat::Torikumi),
+            "slides" => Some(DocumentFormat::Slides),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentFormat::Torikumi => "torikumi",
+            DocumentFormat::Slides => "slides",
+        }
+    }
+}
+
+/// What is known about one document before it is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentDescription {
+    /// The file, relative to the manifest's folder.
+    pub file: String,
+    pub meeting: Meeting,
+    /// 資料 title as published.
+    pub title: Option<String>,
+    /// 資料1, 参考資料6 …
+    #[serde(default)]
+    pub label: Option<String>,
+    pub format: DocumentFormat,
+    /// Versions of one document share a series; when absent, a 取組一覧's series comes from its
+    /// title line.
+    #[serde(default)]
+    pub series: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub manifest_version: u32,
+    pub documents: Vec<DocumentDescription>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("{path}: cannot read the manifest: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: line {line}, column {column}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: manifest_version {found} is not supported (this planledger reads version 1)")]
+    Version { path: PathBuf, found: u32 },
+    #[error("{path}: entry {index} names {file:?}, which does not exist in {folder}")]
+    MissingFile {
+        path: PathBuf,
+        index: usize,
+        file: String,
+        folder: PathBuf,
+    },
+    #[error("{path}: entry {index} names {file:?} a second time")]
+    DuplicateFile {
+        path: PathBuf,
+        index: usize,
+        file: String,
+    },
+}
+
+impl Manifest {
+    /// Reads and checks `folder/manifest.json`: valid JSON of the documented shape, real dates,
+    /// every named file present, no file named twice.
+    pub fn load(folder: &Path) -> Result<Manifest, ManifestError> {
+        let path = folder.join(MANIFEST_FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|source| ManifestError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let manifest: Manifest =
+            serde_json::from_str(&text).map_err(|error| ManifestError::Invalid {
+                path: path.clone(),
+                line: error.line(),
+                column: error.column(),
+                message: error.to_string(),
+            })?;
+        if manifest.manifest_version != 1 {
+            return Err(ManifestError::Version {
+                path,
+                found: manifest.manifest_version,
+            });
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (index, document) in manifest.documents.iter().enumerate() {
+            if !seen.insert(document.file.as_str()) {
+                return Err(ManifestError::DuplicateFile {
+                    path,
+                    index,
+                    file: document.file.clone(),
+                });
+            }
+            if !folder.join(&document.file).is_file() {
+                return Err(ManifestError::MissingFile {
+                    path,
+                    index,
+                    file: document.file.clone(),
+                    folder: folder.to_path_buf(),
+                });
+            }
+        }
+        Ok(manifest)
+    }
+}

@@ -1,0 +1,235 @@
+//! Meetings (会議) and references to them.
+//!
+//! A meeting is a body (会議体) + ordinal (第N回) + date. Any part may be unknown: the seed
+//! 「希少がん対策の沿革」 states neither its meeting nor its date, and the ledger must not invent
+//! them. Invariant: an unknown part stays `None` and is displayed as unknown, never defaulted.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::normalize::{ascii_digits, fold_full_width_ascii};
+
+/// A council or working-group session a document was presented at.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Meeting {
+    /// 会議体, e.g. がん対策推進協議会.
+    pub body: Option<String>,
+    /// N of 第N回.
+    pub ordinal: Option<u32>,
+    /// The date the meeting was held.
+    #[serde(with = "iso_date_option")]
+    pub date: Option<Date>,
+}
+
+impl Meeting {
+    /// `がん対策推進協議会 第92回`, with `(body unknown)` / `第?回` for unknown parts.
+    pub fn name(&self) -> String {
+        let body = self.body.as_deref().unwrap_or("(body unknown)");
+        match self.ordinal {
+            Some(ordinal) => format!("{body} 第{ordinal}回"),
+            None => format!("{body} (ordinal unknown)"),
+        }
+    }
+
+    /// The valid-time sort key: date first (unknown dates last), then body and ordinal so that
+    /// meetings of one body on one day keep their order.
+    pub fn time_key(&self) -> (Option<Date>, Option<&str>, Option<u32>) {
+        (self.date, self.body.as_deref(), self.ordinal)
+    }
+}
+
+impl fmt::Display for Meeting {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.date {
+            Some(date) => write!(formatter, "{} ({})", self.name(), format_iso_date(date)),
+            None => write!(formatter, "{} (date unknown)", self.name()),
+        }
+    }
+}
+
+/// What a user typed to name a meeting: `第92回`, `92`, `がん対策推進協議会第92回`, `2025-10-06`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeetingRef {
+    Ordinal { body: Option<String>, ordinal: u32 },
+    Date(Date),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum MeetingRefError {
+    #[error("{input:?} is not a meeting reference: use 第92回, 92, がん対策推進協議会第92回 or a date such as 2025-10-06")]
+    Unparsable { input: String },
+    #[error("no meeting in the ledger matches {input:?}; `planledger meetings` lists them")]
+    NoMatch { input: String },
+    #[error("{input:?} is ambiguous: it matches {candidates}; name the body as well")]
+    Ambiguous { input: String, candidates: String },
+    #[error("{meeting} has no known date, so the ledger cannot place {input:?} in time; use a date instead")]
+    DateUnknown { input: String, meeting: String },
+}
+
+impl MeetingRef {
+    pub fn parse(input: &str) -> Result<MeetingRef, MeetingRefError> {
+        let unparsable = || MeetingRefError::Unparsable {
+            input: input.to_owned(),
+        };
+        let folded: String = input
+            .trim()
+            .chars()
+            .map(fold_full_width_ascii)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if let Some(date) = parse_iso_date(&folded) {
+            return Ok(MeetingRef::Date(date));
+        }
+        if let Some(digits) = ascii_digits(&folded) {
+            let ordinal = digits.parse().map_err(|_| unparsable())?;
+            return Ok(MeetingRef::Ordinal {
+                body: None,
+                ordinal,
+            });
+        }
+        let Some(without_suffix) = folded.strip_suffix('回') else {
+            return Err(unparsable());
+        };
+        let Some(dai) = without_suffix.rfind('第') else {
+            return Err(unparsable());
+        };
+        let digits = ascii_digits(&without_suffix[dai + '第'.len_utf8()..]).ok_or_else(unparsable)?;
+        let ordinal = digits.parse().map_err(|_| unparsable())?;
+        let body = &without_suffix[..dai];
+        Ok(MeetingRef::Ordinal {
+            body: (!body.is_empty()).then(|| body.to_owned()),
+            ordinal,
+        })
+    }
+
+    /// Finds the one meeting among `known` that this reference names.
+    pub fn resolve<'m>(
+        &self,
+        input: &str,
+        known: &'m [Meeting],
+    ) -> Result<&'m Meeting, MeetingRefError> {
+        let matches: Vec<&Meeting> = known
+            .iter()
+            .filter(|meeting| match self {
+                MeetingRef::Date(date) => meeting.date == Some(*date),
+                MeetingRef::Ordinal { body, ordinal } => {
+                    meeting.ordinal == Some(*ordinal)
+                        && body.as_deref().is_none_or(|body| {
+                            meeting.body.as_deref().map(strip_spaces) == Some(strip_spaces(body))
+                        })
+                }
+            })
+            .collect();
+        match matches.as_slice() {
+            [] => Err(MeetingRefError::NoMatch {
+                input: input.to_owned(),
+            }),
+            [one] => Ok(one),
+            many => Err(MeetingRefError::Ambiguous {
+                input: input.to_owned(),
+                candidates: many
+                    .iter()
+                    .map(|m| m.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }),
+        }
+    }
+}
+
+fn strip_spaces(text: &str) -> String {
+    text.chars()
+        .map(fold_full_width_ascii)
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Parses `YYYY-MM-DD` strictly (a real calendar date).
+pub fn parse_iso_date(text: &str) -> Option<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, &format).ok()
+}
+
+pub fn format_iso_date(date: Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(&format)
+        .expect("formatting a valid Date with a fixed description cannot fail")
+}
+
+/// Serde for `Option<Date>` as `"YYYY-MM-DD"` or `null`.
+pub mod iso_date_option {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(date: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(date) => serializer.serialize_str(&super::format_iso_date(*date)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
+        let text: Option<String> = Option::deserialize(deserializer)?;
+        text.map(|text| {
+            super::parse_iso_date(&text).ok_or_else(|| {
+                serde::de::Error::custom(format!("{text:?} is not a date of the form YYYY-MM-DD"))
+            })
+        })
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn meeting(body: &str, ordinal: u32, date: Date) -> Meeting {
+        Meeting {
+            body: Some(body.to_owned()),
+            ordinal: Some(ordinal),
+            date: Some(date),
+        }
+    }
+
+    #[test]
+    fn ordinal_forms_parse_to_the_same_reference() {
+        let expected = MeetingRef::Ordinal {
+            body: None,
+            ordinal: 92,
+        };
+        for input in ["第92回", "第９２回", "92", "９２", " 第92回 "] {
+            assert_eq!(MeetingRef::parse(input).unwrap(), expected, "{input}");
+        }
+        assert_eq!(
+            MeetingRef::parse("がん対策推進協議会 第92回").unwrap(),
+            MeetingRef::Ordinal {
+                body: Some("がん対策推進協議会".into()),
+                ordinal: 92
+            }
+        );
+        assert_eq!(
+            MeetingRef::parse("2025-10-06").unwrap(),
+            MeetingRef::Date(date!(2025 - 10 - 06))
+        );
+        assert!(MeetingRef::parse("2025-02-30").is_err());
+        assert!(MeetingRef::parse("next week").is_err());
+    }
+
+    #[test]
+    fn an_ordinal_shared_by_two_bodies_is_ambiguous() {
+        let known = [
+            meeting("がん対策推進協議会", 7, date!(2008 - 01 - 01)),
+            meeting("がんゲノム医療中核拠点病院等の指定要件に関するワーキンググループ", 7, date!(2026 - 03 - 13)),
+        ];
+        let reference = MeetingRef::parse("第7回").unwrap();
+        assert!(matches!(
+            reference.resolve("第7回", &known),
+            Err(MeetingRefError::Ambiguous { .. })
+        ));
+        let reference = MeetingRef::parse("がん対策推進協議会第7回").unwrap();
+        assert_eq!(reference.resolve("x", &known).unwrap(), &known[0]);
+    }
+}
