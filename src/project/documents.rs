@@ -3,7 +3,7 @@
 
 use crate::ledger::{Event, EventBody};
 use crate::source::manifest::DocumentFormat;
-use crate::source::meeting::Meeting;
+use crate::source::meeting::{Meeting, MeetingTimeKey};
 
 /// One ingested document (資料) as the events describe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,9 +26,8 @@ impl DocumentRecord {
 
     /// Valid-time order key, then transaction time: a later-ingested version at the same
     /// meeting wins.
-    pub fn order_key(&self) -> (Option<time::Date>, Option<&str>, Option<u32>, u64) {
-        let (date, body, ordinal) = self.meeting.time_key();
-        (date, body, ordinal, self.seq)
+    pub fn order_key(&self) -> (MeetingTimeKey<'_>, u64) {
+        (self.meeting.time_key(), self.seq)
     }
 }
 

@@ -11,6 +11,9 @@ use time::Date;
 
 use super::normalize::{ascii_digits, fold_full_width_ascii};
 
+/// See [`Meeting::time_key`].
+pub type MeetingTimeKey<'m> = (bool, Option<Date>, Option<&'m str>, Option<u32>);
+
 /// A council or working-group session a document was presented at.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Meeting {
@@ -33,10 +36,10 @@ impl Meeting {
         }
     }
 
-    /// The valid-time sort key: date first (unknown dates last), then body and ordinal so that
-    /// meetings of one body on one day keep their order.
-    pub fn time_key(&self) -> (Option<Date>, Option<&str>, Option<u32>) {
-        (self.date, self.body.as_deref(), self.ordinal)
+    /// The valid-time sort key: date first (unknown dates after every known one), then body and
+    /// ordinal so that meetings of one body on one day keep their order.
+    pub fn time_key(&self) -> MeetingTimeKey<'_> {
+        (self.date.is_none(), self.date, self.body.as_deref(), self.ordinal)
     }
 }
 
