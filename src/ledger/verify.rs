@@ -126,7 +126,8 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
     }
     check_documents(store, &events, &mut report)?;
     check_indexes(&raw.docs, &raw.measures, &events, &mut report.failures);
-    report.failures.sort();
+    // Stable: within one event, the failure found first (the cause) stays first.
+    report.failures.sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
     Ok(report)
 }
 

@@ -1,0 +1,202 @@
+//! Tampering and crashes, tested against the store itself.
+//!
+//! Tamper tests open the sled trees directly (as an attacker with disk access would), change
+//! bytes, and require `verify` to exit 1 naming the first altered sequence number or document.
+//! The crash test kills `ingest` at varying moments and requires that every document in the
+//! surviving ledger is whole.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use common::{ingested_seeds, planledger, stdout};
+use planledger::ledger::{EventBody, Store};
+
+/// Applies `change` to the raw value under `key` in sled tree `tree`.
+fn tamper(store: &Path, tree: &str, key: &[u8], change: impl FnOnce(&mut Vec<u8>)) {
+    let db = sled::open(store).unwrap();
+    let tree = db.open_tree(tree).unwrap();
+    let mut value = tree.get(key).unwrap().expect("the key exists").to_vec();
+    change(&mut value);
+    tree.insert(key, value).unwrap();
+    db.flush().unwrap();
+}
+
+fn first_failure(store: &Path) -> String {
+    let output = planledger(store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    stdout(&output).lines().next().unwrap().to_owned()
+}
+
+#[test]
+fn one_changed_byte_in_an_event_is_pinpointed_to_its_sequence_number() {
+    let (_dir, store) = ingested_seeds();
+    // Event 7 is a statement with a line range; change one digit of it.
+    tamper(&store, "events", &7u64.to_be_bytes(), |bytes| {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at = text.find("\"lines\":[").unwrap() + "\"lines\":[".len();
+        bytes[at] = if bytes[at] == b'9' { b'8' } else { bytes[at] + 1 };
+    });
+    let failure = first_failure(&store);
+    assert!(failure.contains("first failure at seq 7: hash mismatch"), "{failure}");
+}
+
+#[test]
+fn a_rewritten_prev_link_is_a_broken_chain_at_that_event() {
+    let (_dir, store) = ingested_seeds();
+    tamper(&store, "events", &100u64.to_be_bytes(), |bytes| {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at = text.find("\"prev\":\"").unwrap() + "\"prev\":\"".len();
+        bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+    });
+    let output = planledger(&store, &["verify"]);
+    let report = stdout(&output);
+    assert!(report.starts_with("FAILED: first failure at seq 100"), "{report}");
+    assert!(report.contains("broken chain"), "{report}");
+}
+
+#[test]
+fn a_removed_event_is_reported_where_the_gap_is() {
+    let (_dir, store) = ingested_seeds();
+    {
+        let db = sled::open(&store).unwrap();
+        db.open_tree("events").unwrap().remove(10u64.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let failure = first_failure(&store);
+    assert!(failure.contains("seq 11") && failure.contains("missing"), "{failure}");
+}
+
+#[test]
+fn one_changed_byte_in_a_stored_document_names_the_document() {
+    let (_dir, store) = ingested_seeds();
+    let document = {
+        let events = Store::open(&store).unwrap().events().unwrap();
+        events[0].source.document.clone()
+    };
+    tamper(&store, "blobs", document.as_bytes(), |bytes| {
+        // A byte inside the first measure's text (line 20), kept valid UTF-8: 国 → 图.
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at = text.find("国及び都道府県は、がん医療").unwrap();
+        bytes[at + 2] ^= 0x01;
+    });
+    let output = planledger(&store, &["verify"]);
+    let report = stdout(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(report.starts_with("FAILED: first failure at seq 0: document bytes were altered"), "{report}");
+    assert!(report.contains(&document[..12]), "the report names the document: {report}");
+    // The statement quoting the altered line is reported too.
+    assert!(report.contains("quoted text is not at lines 20–25"), "{report}");
+}
+
+#[test]
+fn an_index_out_of_step_with_the_log_is_reported() {
+    let (_dir, store) = ingested_seeds();
+    {
+        let db = sled::open(&store).unwrap();
+        db.open_tree("docs").unwrap().insert(b"forged", &5u64.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("document index does not match"));
+}
+
+/// Per document: how many events it has.
+fn events_per_document(store: &Path) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for event in Store::open(store).unwrap().events().unwrap() {
+        *counts.entry(event.source.document).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// A folder of `count` distinct 取組一覧 versions (seed 000 with a different trailing line), so
+/// an ingest runs long enough to be killed between and inside documents.
+fn large_corpus(folder: &Path, count: usize) {
+    std::fs::create_dir_all(folder).unwrap();
+    let seed = std::fs::read_to_string(common::seed("000_")).unwrap();
+    let mut entries = Vec::new();
+    for index in 0..count {
+        let file = format!("version_{index:02}.txt");
+        std::fs::write(folder.join(&file), format!("{seed}\n版 {index}\n")).unwrap();
+        entries.push(serde_json::json!({
+            "file": file,
+            "meeting": {"body": "がん対策推進協議会", "ordinal": 100 + index, "date": format!("2030-01-{:02}", index + 1)},
+            "title": "取組一覧", "label": null, "format": "torikumi", "series": null
+        }));
+    }
+    let manifest = serde_json::json!({"manifest_version": 1, "documents": entries});
+    std::fs::write(folder.join("manifest.json"), manifest.to_string()).unwrap();
+}
+
+#[test]
+fn an_ingest_killed_at_any_moment_leaves_whole_documents_only() {
+    let work = tempfile::tempdir().unwrap();
+    let corpus = work.path().join("corpus");
+    large_corpus(&corpus, 12);
+    let reference_store = work.path().join("reference");
+    let output = planledger(&reference_store, &["ingest", corpus.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let complete = events_per_document(&reference_store);
+    assert_eq!(complete.len(), 12);
+    let mut interrupted = 0;
+    for delay_ms in [30u64, 120, 250, 400, 600] {
+        let store = work.path().join(format!("killed_{delay_ms}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_planledger"))
+            .arg("--store")
+            .arg(&store)
+            .arg("ingest")
+            .arg(&corpus)
+            .env("PLANLEDGER_NOW", common::FIXED_NOW)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL: no destructor, no flush.
+        child.wait().unwrap();
+        if !store.exists() {
+            continue;
+        }
+        let output = planledger(&store, &["verify"]);
+        assert_eq!(output.status.code(), Some(0), "delay {delay_ms} ms: {}", stdout(&output));
+        let survived = events_per_document(&store);
+        for (document, count) in &survived {
+            assert_eq!(
+                Some(count),
+                complete.get(document),
+                "delay {delay_ms} ms: document {document} is partial"
+            );
+        }
+        if survived.len() < complete.len() {
+            interrupted += 1;
+        }
+        // The interrupted run can simply be repeated, and then holds everything once.
+        let output = planledger(&store, &["ingest", corpus.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(events_per_document(&store), complete, "delay {delay_ms} ms");
+    }
+    eprintln!("runs killed before the last document: {interrupted}");
+    assert!(interrupted > 0, "no kill landed mid-ingest: the test did not exercise a crash");
+}
+
+#[test]
+fn the_first_document_event_lists_the_measures_it_states() {
+    let (_dir, store) = ingested_seeds();
+    let events = Store::open(&store).unwrap().events().unwrap();
+    let EventBody::DocumentIngested { measure_ids, .. } = &events[0].body else {
+        panic!("event 0 is the first document");
+    };
+    let added: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::MeasureAdded { measure_id, .. } => Some(measure_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(measure_ids.iter().map(String::as_str).collect::<Vec<_>>(), added);
+}
