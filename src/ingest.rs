@@ -69,7 +69,10 @@ pub struct AppendSummary {
 
 /// The requests for every document a folder's manifest lists, in manifest order.
 pub fn requests_from_folder(folder: &Path) -> Result<Vec<IngestRequest>, IngestError> {
-    if !folder.join(crate::source::manifest::MANIFEST_FILE_NAME).is_file() {
+    if !folder
+        .join(crate::source::manifest::MANIFEST_FILE_NAME)
+        .is_file()
+    {
         return Err(IngestError::NoManifest {
             folder: folder.to_path_buf(),
         });
@@ -186,10 +189,13 @@ fn check_printed_meetings(description: &DocumentDescription, version: &mut Docum
 
 /// The series a document belongs to: as described, else (for a 取組一覧) its title line.
 fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Option<String> {
-    description.series.clone().or_else(|| match description.format {
-        DocumentFormat::Torikumi => version.title_line.as_deref().map(comparison_key),
-        DocumentFormat::Slides => None,
-    })
+    description
+        .series
+        .clone()
+        .or_else(|| match description.format {
+            DocumentFormat::Torikumi => version.title_line.as_deref().map(comparison_key),
+            DocumentFormat::Slides => None,
+        })
 }
 
 /// `M` + 12 hex digits of BLAKE3 over plan, section path and the text's comparison key.

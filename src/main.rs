@@ -17,7 +17,9 @@ use planledger::project::log::{filter_log, LogFilter, EVENT_KINDS};
 use planledger::project::meetings::{known_meetings, meetings};
 use planledger::project::state::{state, StateQuery};
 use planledger::report::{self, text, OutputFormat};
-use planledger::source::manifest::{DocumentDescription, DocumentFormat, Manifest, MANIFEST_FILE_NAME};
+use planledger::source::manifest::{
+    DocumentDescription, DocumentFormat, Manifest, MANIFEST_FILE_NAME,
+};
 use planledger::source::meeting::{format_iso_date, parse_iso_date, Meeting, MeetingRef};
 
 /// Event-sourced, tamper-evident ledger of Japan's Basic Plan for Cancer Control
@@ -26,7 +28,12 @@ use planledger::source::meeting::{format_iso_date, parse_iso_date, Meeting, Meet
 #[command(name = "planledger", version, propagate_version = true)]
 struct Cli {
     /// Ledger directory (a sled store); created by `ingest` if missing.
-    #[arg(long, global = true, env = "PLANLEDGER_STORE", default_value = ".planledger")]
+    #[arg(
+        long,
+        global = true,
+        env = "PLANLEDGER_STORE",
+        default_value = ".planledger"
+    )]
     store: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -163,6 +170,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// Like [`print`], for reports of work that must go on when nobody reads them: a closed
+/// stdout (`ingest seeds | head`) must not leave a corpus half-ingested.
+fn print_progress(text: &str) -> Result<()> {
+    match print(text) {
+        Err(error) if is_broken_pipe(&error) => Ok(()),
+        other => other,
+    }
+}
+
 fn print(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
@@ -274,7 +290,10 @@ fn requests_for(paths: &[PathBuf], flags: &SingleFileFlags) -> Result<Vec<Ingest
 
 /// A single file listed in the manifest of its own folder needs no flags.
 fn described_in_manifest(path: &Path) -> Result<DocumentDescription> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     if folder.join(MANIFEST_FILE_NAME).is_file() {
         let manifest = Manifest::load(folder)?;
@@ -306,7 +325,7 @@ fn cmd_ingest(store_path: &Path, paths: &[PathBuf], flags: &SingleFileFlags) -> 
                     IngestOutcome::AlreadyPresent { .. } => present += 1,
                 }
                 eprintln!("{}", request.path.display());
-                print(&text::ingest_outcome(&outcome))?;
+                print_progress(&text::ingest_outcome(&outcome))?;
             }
             Err(error) => {
                 failed += 1;
@@ -315,10 +334,11 @@ fn cmd_ingest(store_path: &Path, paths: &[PathBuf], flags: &SingleFileFlags) -> 
             }
         }
     }
-    let head = store
-        .head()?
-        .map_or_else(|| "empty".to_owned(), |(seq, hash)| format!("seq {seq}, hash {hash}"));
-    print(&format!(
+    let head = store.head()?.map_or_else(
+        || "empty".to_owned(),
+        |(seq, hash)| format!("seq {seq}, hash {hash}"),
+    );
+    print_progress(&format!(
         "{appended} documents appended, {present} already present, {failed} failed; ledger {} head {head}\n",
         store_path.display()
     ))?;
@@ -417,7 +437,10 @@ fn cmd_log(
 ) -> Result<ExitCode> {
     if let Some(kind) = &kind {
         if !EVENT_KINDS.iter().any(|k| k.eq_ignore_ascii_case(kind)) {
-            bail!("--kind {kind:?} is not an event kind: use one of {}", EVENT_KINDS.join(", "));
+            bail!(
+                "--kind {kind:?} is not an event kind: use one of {}",
+                EVENT_KINDS.join(", ")
+            );
         }
     }
     let events = open_existing(store_path)?.events()?;

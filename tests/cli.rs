@@ -28,7 +28,11 @@ fn run_in_project(store: &Path, args: &[&str]) -> (String, String, Option<i32>) 
         .output()
         .unwrap();
     let redact = |text: String| text.replace(&store.display().to_string(), "[STORE]");
-    (redact(stdout(&output)), redact(stderr(&output)), output.status.code())
+    (
+        redact(stdout(&output)),
+        redact(stderr(&output)),
+        output.status.code(),
+    )
 }
 
 #[test]
@@ -52,9 +56,16 @@ fn ingest_seeds_then_verify_then_reingest_appends_nothing() {
     let (out, _, code) = run_in_project(&store, &["ingest", "seeds"]);
     assert_eq!(code, Some(0));
     assert_eq!(out.matches("already in the ledger").count(), 5, "{out}");
-    assert!(out.contains("0 documents appended, 5 already present"), "{out}");
+    assert!(
+        out.contains("0 documents appended, 5 already present"),
+        "{out}"
+    );
     let (out, _, _) = run_in_project(&store, &["verify"]);
-    assert_eq!(out.split("head ").nth(1).unwrap(), head, "re-ingest changed the head");
+    assert_eq!(
+        out.split("head ").nth(1).unwrap(),
+        head,
+        "re-ingest changed the head"
+    );
 }
 
 #[test]
@@ -74,8 +85,17 @@ fn state_at_92nd_meeting_matches_the_reviewed_snapshot() {
 #[test]
 fn every_reference_form_names_the_same_meeting() {
     let (_dir, store) = ingested_seeds();
-    let reference = stdout(&planledger(&store, &["state", "--at", "第92回", "--format", "json"]));
-    for form in ["92", "第９２回", "がん対策推進協議会第92回", "がん対策推進協議会 第92回", "2025-10-06"] {
+    let reference = stdout(&planledger(
+        &store,
+        &["state", "--at", "第92回", "--format", "json"],
+    ));
+    for form in [
+        "92",
+        "第９２回",
+        "がん対策推進協議会第92回",
+        "がん対策推進協議会 第92回",
+        "2025-10-06",
+    ] {
         let output = planledger(&store, &["state", "--at", form, "--format", "json"]);
         assert_eq!(output.status.code(), Some(0), "{form}: {}", stderr(&output));
         assert_eq!(stdout(&output), reference, "{form}");
@@ -84,7 +104,18 @@ fn every_reference_form_names_the_same_meeting() {
     let output = planledger(&store, &["state", "--at", "2021-03-05"]);
     assert_eq!(output.status.code(), Some(1));
     // A section filter.
-    let output = planledger(&store, &["state", "--at", "92", "--section", "2.(1).③", "--format", "json"]);
+    let output = planledger(
+        &store,
+        &[
+            "state",
+            "--at",
+            "92",
+            "--section",
+            "2.(1).③",
+            "--format",
+            "json",
+        ],
+    );
     let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(value["measures"].as_array().unwrap().len(), 6);
 }
@@ -105,7 +136,13 @@ fn meetings_lists_every_document_in_time_order() {
         .collect();
     assert_eq!(
         dates,
-        [Some("2017-06-21"), Some("2021-03-05"), Some("2025-10-06"), Some("2026-03-13"), None]
+        [
+            Some("2017-06-21"),
+            Some("2021-03-05"),
+            Some("2025-10-06"),
+            Some("2026-03-13"),
+            None
+        ]
     );
 }
 
@@ -117,7 +154,10 @@ fn log_filters_by_kind_and_measure() {
     let output = planledger(&store, &["log", "--kind", "nonsense"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("not an event kind"));
-    let first_measure = planledger(&store, &["log", "--kind", "MeasureAdded", "--format", "json"]);
+    let first_measure = planledger(
+        &store,
+        &["log", "--kind", "MeasureAdded", "--format", "json"],
+    );
     let line = stdout(&first_measure).lines().next().unwrap().to_owned();
     let event: serde_json::Value = serde_json::from_str(&line).unwrap();
     let id = event["measure_id"].as_str().unwrap();
@@ -129,7 +169,10 @@ fn log_filters_by_kind_and_measure() {
 fn assert_bad_input(output: std::process::Output, expected: &str) {
     assert_eq!(output.status.code(), Some(2), "stderr: {}", stderr(&output));
     let message = stderr(&output);
-    assert!(message.contains(expected), "expected {expected:?} in: {message}");
+    assert!(
+        message.contains(expected),
+        "expected {expected:?} in: {message}"
+    );
     assert!(!message.contains("panicked"), "{message}");
 }
 
@@ -142,23 +185,63 @@ fn bad_input_is_a_clear_error_with_exit_code_2() {
         std::fs::write(&path, bytes).unwrap();
         path.display().to_string()
     };
-    let flags = ["--meeting", "がん対策推進協議会 第93回", "--date", "2026-01-01", "--format", "torikumi"];
+    let flags = [
+        "--meeting",
+        "がん対策推進協議会 第93回",
+        "--date",
+        "2026-01-01",
+        "--format",
+        "torikumi",
+    ];
     let with_flags = |path: &str| {
         let mut args = vec!["ingest", path];
         args.extend(flags);
         planledger(&store, &args.iter().map(|s| &**s).collect::<Vec<_>>())
     };
-    assert_bad_input(planledger(&store, &["ingest", "/no/such/file.txt"]), "no such file or folder");
-    assert_bad_input(with_flags(&file("empty.txt", b"")), "empty");
-    assert_bad_input(with_flags(&file("binary.txt", b"PK\x03\x04\x00\x00")), "binary");
-    assert_bad_input(with_flags(&file("latin.txt", b"caf\xe9 \xff")), "offset");
-    let text = file("table.txt", "第４期がん対策推進基本計画施策に対する取組一覧\n".as_bytes());
     assert_bad_input(
-        planledger(&store, &["ingest", &text, "--meeting", "x 第1回", "--date", "2026-01-01", "--format", "pdf"]),
+        planledger(&store, &["ingest", "/no/such/file.txt"]),
+        "no such file or folder",
+    );
+    assert_bad_input(with_flags(&file("empty.txt", b"")), "empty");
+    assert_bad_input(
+        with_flags(&file("binary.txt", b"PK\x03\x04\x00\x00")),
+        "binary",
+    );
+    assert_bad_input(with_flags(&file("latin.txt", b"caf\xe9 \xff")), "offset");
+    let text = file(
+        "table.txt",
+        "第４期がん対策推進基本計画施策に対する取組一覧\n".as_bytes(),
+    );
+    assert_bad_input(
+        planledger(
+            &store,
+            &[
+                "ingest",
+                &text,
+                "--meeting",
+                "x 第1回",
+                "--date",
+                "2026-01-01",
+                "--format",
+                "pdf",
+            ],
+        ),
         "not a document format",
     );
     assert_bad_input(
-        planledger(&store, &["ingest", &text, "--meeting", "x 第1回", "--date", "2025-02-30", "--format", "torikumi"]),
+        planledger(
+            &store,
+            &[
+                "ingest",
+                &text,
+                "--meeting",
+                "x 第1回",
+                "--date",
+                "2025-02-30",
+                "--format",
+                "torikumi",
+            ],
+        ),
         "not a date",
     );
     assert_bad_input(planledger(&store, &["ingest", &text]), "needs --meeting");
@@ -170,34 +253,78 @@ fn bad_input_is_a_clear_error_with_exit_code_2() {
         r#"{"manifest_version": 1, "documents": [{"file": "gone.txt", "meeting": {"body": "b", "ordinal": 1, "date": "2025-01-01"}, "title": null, "format": "torikumi"}]}"#,
     )
     .unwrap();
-    assert_bad_input(planledger(&store, &["ingest", folder.to_str().unwrap()]), "entry 0 names \"gone.txt\"");
+    assert_bad_input(
+        planledger(&store, &["ingest", folder.to_str().unwrap()]),
+        "entry 0 names \"gone.txt\"",
+    );
     std::fs::write(
         folder.join("manifest.json"),
         r#"{"manifest_version": 1, "documents": [{"file": "gone.txt", "meeting": {"body": "b", "ordinal": 1, "date": "2025-13-01"}, "title": null, "format": "torikumi"}]}"#,
     )
     .unwrap();
-    assert_bad_input(planledger(&store, &["ingest", folder.to_str().unwrap()]), "not a date");
+    assert_bad_input(
+        planledger(&store, &["ingest", folder.to_str().unwrap()]),
+        "not a date",
+    );
     let empty_folder = dir.path().join("empty");
     std::fs::create_dir(&empty_folder).unwrap();
-    assert_bad_input(planledger(&store, &["ingest", empty_folder.to_str().unwrap()]), "manifest.json");
+    assert_bad_input(
+        planledger(&store, &["ingest", empty_folder.to_str().unwrap()]),
+        "manifest.json",
+    );
     // Nothing above may have appended anything.
     assert!(!store.exists() || planledger(&store, &["log"]).status.code() == Some(1));
     // Read commands never create a store.
-    assert_bad_input(planledger(&dir.path().join("nowhere"), &["verify"]), "no ledger at");
+    assert_bad_input(
+        planledger(&dir.path().join("nowhere"), &["verify"]),
+        "no ledger at",
+    );
 }
 
 #[test]
 fn meeting_references_that_match_nothing_or_cannot_be_read_are_exit_2() {
     let (_dir, store) = ingested_seeds();
-    assert_bad_input(planledger(&store, &["state", "--at", "第999回"]), "no meeting in the ledger matches");
-    assert_bad_input(planledger(&store, &["state", "--at", "yesterday"]), "not a meeting reference");
+    assert_bad_input(
+        planledger(&store, &["state", "--at", "第999回"]),
+        "no meeting in the ledger matches",
+    );
+    assert_bad_input(
+        planledger(&store, &["state", "--at", "yesterday"]),
+        "not a meeting reference",
+    );
 }
 
 #[test]
 fn a_second_process_gets_a_clear_in_use_error() {
     let (_dir, store) = ingested_seeds();
     let held = planledger::ledger::Store::open(&store).unwrap();
-    assert_bad_input(planledger(&store, &["verify"]), "in use by another planledger process");
+    assert_bad_input(
+        planledger(&store, &["verify"]),
+        "in use by another planledger process",
+    );
     drop(held);
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_closed_stdout_does_not_stop_an_ingest_half_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planledger"))
+        .arg("--store")
+        .arg(&store)
+        .args(["ingest", common::seeds_dir().to_str().unwrap()])
+        .env("PLANLEDGER_NOW", FIXED_NOW)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // The reader goes away, as `| head -0` would.
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let output = planledger(&store, &["verify"]);
+    assert!(
+        stdout(&output).starts_with("ok: 346 events, 5 documents"),
+        "{}",
+        stdout(&output)
+    );
 }

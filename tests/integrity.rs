@@ -38,10 +38,17 @@ fn one_changed_byte_in_an_event_is_pinpointed_to_its_sequence_number() {
     tamper(&store, "events", &7u64.to_be_bytes(), |bytes| {
         let text = String::from_utf8(bytes.clone()).unwrap();
         let at = text.find("\"lines\":[").unwrap() + "\"lines\":[".len();
-        bytes[at] = if bytes[at] == b'9' { b'8' } else { bytes[at] + 1 };
+        bytes[at] = if bytes[at] == b'9' {
+            b'8'
+        } else {
+            bytes[at] + 1
+        };
     });
     let failure = first_failure(&store);
-    assert!(failure.contains("first failure at seq 7: hash mismatch"), "{failure}");
+    assert!(
+        failure.contains("first failure at seq 7: hash mismatch"),
+        "{failure}"
+    );
 }
 
 #[test]
@@ -54,7 +61,10 @@ fn a_rewritten_prev_link_is_a_broken_chain_at_that_event() {
     });
     let output = planledger(&store, &["verify"]);
     let report = stdout(&output);
-    assert!(report.starts_with("FAILED: first failure at seq 100"), "{report}");
+    assert!(
+        report.starts_with("FAILED: first failure at seq 100"),
+        "{report}"
+    );
     assert!(report.contains("broken chain"), "{report}");
 }
 
@@ -63,11 +73,17 @@ fn a_removed_event_is_reported_where_the_gap_is() {
     let (_dir, store) = ingested_seeds();
     {
         let db = sled::open(&store).unwrap();
-        db.open_tree("events").unwrap().remove(10u64.to_be_bytes()).unwrap();
+        db.open_tree("events")
+            .unwrap()
+            .remove(10u64.to_be_bytes())
+            .unwrap();
         db.flush().unwrap();
     }
     let failure = first_failure(&store);
-    assert!(failure.contains("seq 11") && failure.contains("missing"), "{failure}");
+    assert!(
+        failure.contains("seq 11") && failure.contains("missing"),
+        "{failure}"
+    );
 }
 
 #[test]
@@ -86,10 +102,19 @@ fn one_changed_byte_in_a_stored_document_names_the_document() {
     let output = planledger(&store, &["verify"]);
     let report = stdout(&output);
     assert_eq!(output.status.code(), Some(1));
-    assert!(report.starts_with("FAILED: first failure at seq 0: document bytes were altered"), "{report}");
-    assert!(report.contains(&document[..12]), "the report names the document: {report}");
+    assert!(
+        report.starts_with("FAILED: first failure at seq 0: document bytes were altered"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&document[..12]),
+        "the report names the document: {report}"
+    );
     // The statement quoting the altered line is reported too.
-    assert!(report.contains("quoted text is not at lines 20–25"), "{report}");
+    assert!(
+        report.contains("quoted text is not at lines 20–25"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -97,7 +122,10 @@ fn an_index_out_of_step_with_the_log_is_reported() {
     let (_dir, store) = ingested_seeds();
     {
         let db = sled::open(&store).unwrap();
-        db.open_tree("docs").unwrap().insert(b"forged", &5u64.to_be_bytes()).unwrap();
+        db.open_tree("docs")
+            .unwrap()
+            .insert(b"forged", &5u64.to_be_bytes())
+            .unwrap();
         db.flush().unwrap();
     }
     let output = planledger(&store, &["verify"]);
@@ -163,7 +191,12 @@ fn an_ingest_killed_at_any_moment_leaves_whole_documents_only() {
             continue;
         }
         let output = planledger(&store, &["verify"]);
-        assert_eq!(output.status.code(), Some(0), "delay {delay_ms} ms: {}", stdout(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "delay {delay_ms} ms: {}",
+            stdout(&output)
+        );
         let survived = events_per_document(&store);
         for (document, count) in &survived {
             assert_eq!(
@@ -181,7 +214,10 @@ fn an_ingest_killed_at_any_moment_leaves_whole_documents_only() {
         assert_eq!(events_per_document(&store), complete, "delay {delay_ms} ms");
     }
     eprintln!("runs killed before the last document: {interrupted}");
-    assert!(interrupted > 0, "no kill landed mid-ingest: the test did not exercise a crash");
+    assert!(
+        interrupted > 0,
+        "no kill landed mid-ingest: the test did not exercise a crash"
+    );
 }
 
 #[test]
@@ -198,5 +234,8 @@ fn the_first_document_event_lists_the_measures_it_states() {
             _ => None,
         })
         .collect();
-    assert_eq!(measure_ids.iter().map(String::as_str).collect::<Vec<_>>(), added);
+    assert_eq!(
+        measure_ids.iter().map(String::as_str).collect::<Vec<_>>(),
+        added
+    );
 }

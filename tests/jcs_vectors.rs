@@ -15,7 +15,14 @@ fn every_published_jcs_vector_canonicalizes_byte_for_byte() {
     names.sort();
     assert_eq!(
         names,
-        ["arrays.json", "french.json", "structures.json", "unicode.json", "values.json", "weird.json"]
+        [
+            "arrays.json",
+            "french.json",
+            "structures.json",
+            "unicode.json",
+            "values.json",
+            "weird.json"
+        ]
     );
     for name in names {
         let input = std::fs::read(folder.join("input").join(&name)).unwrap();
@@ -28,7 +35,9 @@ fn every_published_jcs_vector_canonicalizes_byte_for_byte() {
             "{name}"
         );
         // The hex form is the same bytes, written by the vector's authors independently.
-        let hex = std::fs::read_to_string(folder.join("outhex").join(name.replace(".json", ".txt"))).unwrap();
+        let hex =
+            std::fs::read_to_string(folder.join("outhex").join(name.replace(".json", ".txt")))
+                .unwrap();
         let from_hex: Vec<u8> = hex
             .split_whitespace()
             .map(|byte| u8::from_str_radix(byte, 16).unwrap())

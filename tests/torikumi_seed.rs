@@ -16,7 +16,10 @@ fn seed_000() -> planledger::extract::DocumentVersion {
     extract(DocumentFormat::Torikumi, &text)
 }
 
-fn measure_at(version: &planledger::extract::DocumentVersion, first_line: u32) -> &ExtractedMeasure {
+fn measure_at(
+    version: &planledger::extract::DocumentVersion,
+    first_line: u32,
+) -> &ExtractedMeasure {
     version
         .measures
         .iter()
@@ -40,7 +43,10 @@ const CANCER: &str = "健康・生活衛生局がん・疾病対策課";
 #[test]
 fn seed_000_has_70_measures_with_141_done_and_130_planned_actions() {
     let version = seed_000();
-    assert_eq!(version.title_line.as_deref(), Some("第４期がん対策推進基本計画施策に対する取組一覧"));
+    assert_eq!(
+        version.title_line.as_deref(),
+        Some("第４期がん対策推進基本計画施策に対する取組一覧")
+    );
     assert_eq!(version.plan.as_deref(), Some("第４期がん対策推進基本計画"));
     assert_eq!(version.printed_meetings, ["第92回がん対策推進協議会"]);
     assert_eq!(version.measures.len(), 70);
@@ -56,12 +62,23 @@ fn seed_000_has_70_measures_with_141_done_and_130_planned_actions() {
     assert_eq!(count(Planned), 130);
     // Every measure has at least one action in each column in this version of the table.
     for measure in &version.measures {
-        assert!(measure.actions.iter().any(|a| a.status == Done), "line {}", measure.lines.first);
-        assert!(measure.actions.iter().any(|a| a.status == Planned), "line {}", measure.lines.first);
+        assert!(
+            measure.actions.iter().any(|a| a.status == Done),
+            "line {}",
+            measure.lines.first
+        );
+        assert!(
+            measure.actions.iter().any(|a| a.status == Planned),
+            "line {}",
+            measure.lines.first
+        );
     }
     // No column was a guess.
     assert!(
-        !version.diagnostics.iter().any(|d| d.message.contains("uncertain")),
+        !version
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("uncertain")),
         "{:#?}",
         version.diagnostics
     );
@@ -74,16 +91,26 @@ fn sections_are_normalized_and_wrapped_titles_joined() {
     assert_eq!(first.section.path, ["2", "(1)", "①"]);
     assert_eq!(
         first.section.titles,
-        ["患者本位のがん医療の実現", "がん診療提供体制等", "医療提供体制の均てん化・集約化"]
+        [
+            "患者本位のがん医療の実現",
+            "がん診療提供体制等",
+            "医療提供体制の均てん化・集約化"
+        ]
     );
     let drug_therapy = measure_at(&version, 295);
     assert_eq!(drug_therapy.section.path, ["2", "(1)", "③", "(ウ)"]);
-    assert_eq!(drug_therapy.section.titles[2], "手術療法・放射線療法・薬物療法について");
+    assert_eq!(
+        drug_therapy.section.titles[2],
+        "手術療法・放射線療法・薬物療法について"
+    );
     assert_eq!(drug_therapy.section.titles[3], "薬物療法について");
     // A sub-heading on a new page (「 （ア）」 with the page-start space) after a wrapped title.
     let palliative = measure_at(&version, 585);
     assert_eq!(palliative.section.path, ["2", "(1)", "⑦", "(ア)"]);
-    assert_eq!(palliative.section.titles[2], "がんと診断された時からの緩和ケアの推進について");
+    assert_eq!(
+        palliative.section.titles[2],
+        "がんと診断された時からの緩和ケアの推進について"
+    );
     let survivorship = measure_at(&version, 1400);
     assert_eq!(survivorship.section.path, ["3", "(3)", "①"]);
     assert_eq!(
@@ -100,7 +127,11 @@ fn measures_after_page_breaks_without_blank_lines_are_found() {
     // Each of these starts on a new page right after the previous action, with no blank line.
     for line in [103, 383, 699, 973, 1067, 1730] {
         let measure = measure_at(&version, line);
-        assert!(measure.text.starts_with("国"), "line {line}: {}", measure.text);
+        assert!(
+            measure.text.starts_with("国"),
+            "line {line}: {}",
+            measure.text
+        );
     }
     let biosimilar = measure_at(&version, 383);
     assert_eq!(
@@ -168,7 +199,10 @@ fn bureau_names_keep_print_and_unify_canonically() {
     };
     assert_eq!(printed_as("医療介護連携政策課"), "保険局医療介護連携政策課");
     assert_eq!(printed_as("保険局医療課※後段のみ"), "保険局医療課");
-    assert_eq!(printed_as("文科省初等中等教育局特別支援教育課"), "文部科学省初等中等教育局特別支援教育課");
+    assert_eq!(
+        printed_as("文科省初等中等教育局特別支援教育課"),
+        "文部科学省初等中等教育局特別支援教育課"
+    );
     assert_eq!(
         printed_as("医政局医薬産業振興・医療情報企画課/研究開発政策課"),
         "医政局医薬産業振興・医療情報企画課/医政局研究開発政策課"
@@ -178,7 +212,8 @@ fn bureau_names_keep_print_and_unify_canonically() {
         printed_as("労働基準局安全衛生部労働衛生課メンタルヘルス対策・治療仕事の両立支援推進室"),
         "労働基準局安全衛生部労働衛生課メンタルヘルス対策・治療仕事の両立支援推進室"
     );
-    let printed: std::collections::BTreeSet<&str> = actions.iter().map(|a| a.bureau.as_str()).collect();
+    let printed: std::collections::BTreeSet<&str> =
+        actions.iter().map(|a| a.bureau.as_str()).collect();
     assert!(!printed.iter().any(|b| b.contains('\n') || b.contains('【')));
 }
 
@@ -189,19 +224,27 @@ fn bullets_sub_bullets_and_broken_bullets_become_the_right_actions() {
     let team = measure_at(&version, 421);
     assert_eq!(team.actions.len(), 6);
     assert_eq!(team.actions[1].lines.first, 432);
-    assert!(team.actions[1].text.ends_with("「全国共通がん医科⻭科連携講習会テキスト」を改訂した。"));
+    assert!(team.actions[1]
+        .text
+        .ends_with("「全国共通がん医科⻭科連携講習会テキスト」を改訂した。"));
     // Indented ・ lines stay inside their ○ action; a bulletless block opening is an action.
     let oral = measure_at(&version, 454);
     let with_subs = &oral.actions[2];
     assert_eq!(with_subs.lines.first, 470);
     assert_eq!(with_subs.text.matches("\n・").count(), 2);
     assert_eq!(oral.actions[3].status, Planned);
-    assert!(oral.actions[3].text.starts_with("当該取組の評価を行う観点から"));
+    assert!(oral.actions[3]
+        .text
+        .starts_with("当該取組の評価を行う観点から"));
     // Plain ・ items under 職業安定局首席室 are actions of their own.
     let hello_work = measure_at(&version, 1423);
     assert_eq!(hello_work.actions.len(), 4);
-    assert!(hello_work.actions[1].text.starts_with("ハローワークと連携した就職支援"));
-    assert!(hello_work.actions[1].text.ends_with("は54.4%と、割合は年々上昇している。"));
+    assert!(hello_work.actions[1]
+        .text
+        .starts_with("ハローワークと連携した就職支援"));
+    assert!(hello_work.actions[1]
+        .text
+        .ends_with("は54.4%と、割合は年々上昇している。"));
 }
 
 #[test]
@@ -213,7 +256,10 @@ fn a_shift_jis_copy_yields_the_same_statements() {
     let representable: String = planledger::source::normalize::fold_compatibility_ideographs(&text)
         .chars()
         .map(|c| match c {
-            '\u{2474}'..='\u{247C}' => format!("（{}）", char::from_u32(c as u32 - 0x2474 + 0xFF11).unwrap()),
+            '\u{2474}'..='\u{247C}' => format!(
+                "（{}）",
+                char::from_u32(c as u32 - 0x2474 + 0xFF11).unwrap()
+            ),
             other => other.to_string(),
         })
         .collect();

@@ -94,9 +94,7 @@ pub fn parse_section_token(line: &str) -> Option<SectionToken> {
 }
 
 fn strip_parentheses(text: &str) -> Option<&str> {
-    let inner = text
-        .strip_prefix('（')
-        .or_else(|| text.strip_prefix('('))?;
+    let inner = text.strip_prefix('（').or_else(|| text.strip_prefix('('))?;
     inner.strip_suffix('）').or_else(|| inner.strip_suffix(')'))
 }
 

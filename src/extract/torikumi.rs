@@ -144,7 +144,14 @@ fn is_column_header(text: &str) -> bool {
 
 /// 「第92回がん対策推進協議会」: a meeting name alone on a line.
 fn is_meeting_footer(text: &str) -> bool {
-    const BODY_SUFFIXES: &[&str] = &["協議会", "検討会", "会議", "部会", "ワーキンググループ", "WG"];
+    const BODY_SUFFIXES: &[&str] = &[
+        "協議会",
+        "検討会",
+        "会議",
+        "部会",
+        "ワーキンググループ",
+        "WG",
+    ];
     let Some(rest) = text.strip_prefix('第') else {
         return false;
     };
@@ -318,7 +325,6 @@ struct Block<'a> {
 #[derive(Debug)]
 struct MeasureBuilder<'a> {
     section: SectionPath,
-    heading_line: Option<u32>,
     lines: Vec<ContentLine<'a>>,
     blocks: Vec<Block<'a>>,
 }
@@ -334,7 +340,6 @@ fn build_measures<'a>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<MeasureBuilder<'a>> {
     let mut stack: Vec<(String, String)> = Vec::new();
-    let mut heading_line = None;
     let mut measures: Vec<MeasureBuilder<'a>> = Vec::new();
     // Whether the last measure may still take paragraphs (false right after a heading).
     let mut measure_open = false;
@@ -354,7 +359,6 @@ fn build_measures<'a>(
                 }
                 stack.truncate(token.depth);
                 stack.push((token.token.clone(), title.clone()));
-                heading_line = Some(*line);
                 measure_open = false;
             }
             Unit::Bureau {
@@ -422,7 +426,6 @@ fn build_measures<'a>(
                             path: stack.iter().map(|(token, _)| token.clone()).collect(),
                             titles: stack.iter().map(|(_, title)| title.clone()).collect(),
                         },
-                        heading_line,
                         lines: lines.clone(),
                         blocks: Vec::new(),
                     });
@@ -481,9 +484,7 @@ fn assign_columns(widths: &[usize], bureaus: &[String]) -> (usize, bool) {
             }
         })
         .collect();
-    let restarts = |split: usize| {
-        split > 0 && split < block_count && bureaus[split] == bureaus[0]
-    };
+    let restarts = |split: usize| split > 0 && split < block_count && bureaus[split] == bureaus[0];
     let score = |split: usize| {
         let contradictions = evidence[..split]
             .iter()
@@ -575,7 +576,6 @@ fn finish_measures(
                     });
                 }
             }
-            let _ = builder.heading_line;
             ExtractedMeasure {
                 section: builder.section,
                 text: join_wrapped(builder.lines.iter().map(|l| l.text)),
@@ -704,7 +704,10 @@ mod tests {
     #[test]
     fn sections_measures_and_columns_of_a_small_table() {
         let version = extract(&small_table());
-        assert_eq!(version.title_line.as_deref(), Some("第４期がん対策推進基本計画施策に対する取組一覧"));
+        assert_eq!(
+            version.title_line.as_deref(),
+            Some("第４期がん対策推進基本計画施策に対する取組一覧")
+        );
         assert_eq!(version.plan.as_deref(), Some("第４期がん対策推進基本計画"));
         assert_eq!(version.printed_meetings, ["第92回がん対策推進協議会"]);
         assert_eq!(version.measures.len(), 2, "{:#?}", version.measures);
@@ -712,11 +715,23 @@ mod tests {
         assert_eq!(first.section.path, ["2", "(1)", "①"]);
         assert_eq!(
             first.section.titles,
-            ["患者本位のがん医療の実現", "がん診療提供体制等", "医療提供体制の均てん化・集約化"]
+            [
+                "患者本位のがん医療の実現",
+                "がん診療提供体制等",
+                "医療提供体制の均てん化・集約化"
+            ]
         );
         assert!(first.text.starts_with("国は、拠点病院等を中心に"));
-        assert!(first.text.ends_with("インフォームド・コンセントの取得などが適切に実施されるよう体制整備を推進する。"));
-        assert_eq!(first.lines, LineRange { first: 19, last: 20 });
+        assert!(first.text.ends_with(
+            "インフォームド・コンセントの取得などが適切に実施されるよう体制整備を推進する。"
+        ));
+        assert_eq!(
+            first.lines,
+            LineRange {
+                first: 19,
+                last: 20
+            }
+        );
         let statuses: Vec<(&str, ActionStatus)> = first
             .actions
             .iter()
@@ -731,17 +746,32 @@ mod tests {
             ]
         );
         assert_eq!(first.actions[1].bureau_canonical, "保険局医療課");
-        assert_eq!(first.actions[0].lines, LineRange { first: 23, last: 24 });
+        assert_eq!(
+            first.actions[0].lines,
+            LineRange {
+                first: 23,
+                last: 24
+            }
+        );
 
         // Across a page break marked only by the leading space, footer dropped.
         let second = &version.measures[1];
         assert_eq!(second.section.path, ["2", "(1)", "①"]);
-        assert_eq!(second.text, "国は、拠点病院等、小児がん拠点病院等が相互に連携可能となるよう検討する。");
+        assert_eq!(
+            second.text,
+            "国は、拠点病院等、小児がん拠点病院等が相互に連携可能となるよう検討する。"
+        );
         assert_eq!(second.actions.len(), 2);
         assert_eq!(second.actions[0].status, ActionStatus::Done);
-        assert_eq!(second.actions[0].bureau_canonical, "保険局医療介護連携政策課");
+        assert_eq!(
+            second.actions[0].bureau_canonical,
+            "保険局医療介護連携政策課"
+        );
         assert_eq!(second.actions[1].status, ActionStatus::Planned);
-        assert!(second.actions[0].text.starts_with("国において"), "bulletless block is one action");
+        assert!(
+            second.actions[0].text.starts_with("国において"),
+            "bulletless block is one action"
+        );
     }
 
     #[test]
@@ -776,14 +806,33 @@ mod tests {
     #[test]
     fn indented_middle_dots_are_sub_bullets_and_plain_ones_are_actions() {
         let lines = [
-            ContentLine { number: 1, text: "〇研究において、", bullet: Bullet::Item },
-            ContentLine { number: 2, text: "・テキストを改訂した。", bullet: Bullet::Sub },
-            ContentLine { number: 3, text: "・整理を行っている。", bullet: Bullet::Sub },
-            ContentLine { number: 4, text: "・ハローワークと連携した。", bullet: Bullet::Item },
+            ContentLine {
+                number: 1,
+                text: "〇研究において、",
+                bullet: Bullet::Item,
+            },
+            ContentLine {
+                number: 2,
+                text: "・テキストを改訂した。",
+                bullet: Bullet::Sub,
+            },
+            ContentLine {
+                number: 3,
+                text: "・整理を行っている。",
+                bullet: Bullet::Sub,
+            },
+            ContentLine {
+                number: 4,
+                text: "・ハローワークと連携した。",
+                bullet: Bullet::Item,
+            },
         ];
         let actions = split_actions(&lines);
         assert_eq!(actions.len(), 2);
-        assert_eq!(actions[0].0, "研究において、\n・テキストを改訂した。\n・整理を行っている。");
+        assert_eq!(
+            actions[0].0,
+            "研究において、\n・テキストを改訂した。\n・整理を行っている。"
+        );
         assert_eq!(actions[1].0, "ハローワークと連携した。");
     }
 
@@ -835,8 +884,12 @@ mod tests {
         assert!(is_column_header(&format!("{HEADER}項目番号")));
         assert!(is_column_header("項目番号"));
         assert!(is_meeting_footer("第92回がん対策推進協議会"));
-        assert!(is_meeting_footer("第７回がんゲノム医療中核拠点病院等の指定要件に関するワーキンググループ"));
-        assert!(!is_meeting_footer("第176回社会保障審議会医療保険部会において、決定した。"));
+        assert!(is_meeting_footer(
+            "第７回がんゲノム医療中核拠点病院等の指定要件に関するワーキンググループ"
+        ));
+        assert!(!is_meeting_footer(
+            "第176回社会保障審議会医療保険部会において、決定した。"
+        ));
     }
 
     #[test]

@@ -238,7 +238,10 @@ mod tests {
             },
             source: Source {
                 document: "ab".repeat(32),
-                lines: Some(LineRange { first: 20, last: 25 }),
+                lines: Some(LineRange {
+                    first: 20,
+                    last: 25,
+                }),
             },
             body: EventBody::MeasureAdded {
                 measure_id: "M0123456789".into(),
@@ -267,8 +270,7 @@ mod tests {
             )
         );
         assert_eq!(
-            event.hash,
-            "4eb429019cc28b6aed964feda73890fdfec3e05e785a6fc9b4254eb0b15bf10a",
+            event.hash, "4eb429019cc28b6aed964feda73890fdfec3e05e785a6fc9b4254eb0b15bf10a",
             "event hash changed: the wire format changed"
         );
     }
@@ -277,10 +279,16 @@ mod tests {
     fn the_hash_covers_every_field() {
         let original = sample().seal(0, GENESIS_HASH).unwrap();
         let mut changed = sample();
-        changed.source.lines = Some(LineRange { first: 20, last: 26 });
+        changed.source.lines = Some(LineRange {
+            first: 20,
+            last: 26,
+        });
         assert_ne!(changed.seal(0, GENESIS_HASH).unwrap().hash, original.hash);
         assert_ne!(sample().seal(1, GENESIS_HASH).unwrap().hash, original.hash);
-        assert_ne!(sample().seal(0, &"1".repeat(64)).unwrap().hash, original.hash);
+        assert_ne!(
+            sample().seal(0, &"1".repeat(64)).unwrap().hash,
+            original.hash
+        );
     }
 
     #[test]

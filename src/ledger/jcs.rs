@@ -118,7 +118,8 @@ mod tests {
 
     #[test]
     fn numbers_follow_ecmascript() {
-        let value: Value = serde_json::from_str("[1E30, 4.50, 2e-3, -0.0, 100, 1e21, 1e-7]").unwrap();
+        let value: Value =
+            serde_json::from_str("[1E30, 4.50, 2e-3, -0.0, 100, 1e21, 1e-7]").unwrap();
         assert_eq!(
             String::from_utf8(canonicalize(&value).unwrap()).unwrap(),
             "[1e+30,4.5,0.002,0,100,1e+21,1e-7]"

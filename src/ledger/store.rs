@@ -48,10 +48,13 @@ pub struct Store {
     meta: sled::Tree,
 }
 
+/// Key–value pairs of one tree, in key order.
+pub type RawPairs = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// The raw contents of the trees, for verification.
 pub struct RawTrees {
-    pub events: Vec<(Vec<u8>, Vec<u8>)>,
-    pub docs: Vec<(Vec<u8>, Vec<u8>)>,
+    pub events: RawPairs,
+    pub docs: RawPairs,
     pub measures: Vec<Vec<u8>>,
     pub head: Option<(u64, String)>,
 }
@@ -135,7 +138,10 @@ impl Store {
 
     /// The raw bytes of a stored document.
     pub fn blob(&self, document_hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.blobs.get(document_hash.as_bytes())?.map(|b| b.to_vec()))
+        Ok(self
+            .blobs
+            .get(document_hash.as_bytes())?
+            .map(|b| b.to_vec()))
     }
 
     /// Every stored document hash with its bytes, in hash order.
@@ -180,13 +186,14 @@ impl Store {
         );
         let sealed = trees
             .transaction(|(events, blobs, docs, measures, meta)| {
-                let (mut next_seq, mut prev) = match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
-                    (Some(seq), Some(hash)) => (
-                        decode_seq(&seq) + 1,
-                        String::from_utf8_lossy(&hash).into_owned(),
-                    ),
-                    _ => (0, GENESIS_HASH.to_owned()),
-                };
+                let (mut next_seq, mut prev) =
+                    match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
+                        (Some(seq), Some(hash)) => (
+                            decode_seq(&seq) + 1,
+                            String::from_utf8_lossy(&hash).into_owned(),
+                        ),
+                        _ => (0, GENESIS_HASH.to_owned()),
+                    };
                 let mut sealed = Vec::with_capacity(unsealed.len());
                 for event in &unsealed {
                     let event = event
@@ -224,7 +231,7 @@ impl Store {
 
     /// Everything verification compares, read in one place.
     pub fn raw_trees(&self) -> Result<RawTrees, StoreError> {
-        let pairs = |tree: &sled::Tree| -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        let pairs = |tree: &sled::Tree| -> Result<RawPairs, StoreError> {
             tree.iter()
                 .map(|entry| {
                     let (key, value) = entry?;

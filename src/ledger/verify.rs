@@ -79,7 +79,9 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
         };
         match canonicalize(&value) {
             Ok(canonical) if canonical == *bytes => {}
-            Ok(_) => failures.push(fail("event bytes are not in canonical (RFC 8785) form".into())),
+            Ok(_) => failures.push(fail(
+                "event bytes are not in canonical (RFC 8785) form".into(),
+            )),
             Err(error) => failures.push(fail(format!("event cannot be canonicalized: {error}"))),
         }
         let stored_hash = value.get("hash").and_then(Value::as_str).map(str::to_owned);
@@ -94,12 +96,17 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
         let event = match Event::from_bytes(bytes) {
             Ok(event) => event,
             Err(error) => {
-                failures.push(fail(format!("event does not have the event shape: {error}")));
+                failures.push(fail(format!(
+                    "event does not have the event shape: {error}"
+                )));
                 continue;
             }
         };
         if event.seq != seq {
-            failures.push(fail(format!("event says seq {} but is stored at {seq}", event.seq)));
+            failures.push(fail(format!(
+                "event says seq {} but is stored at {seq}",
+                event.seq
+            )));
         }
         if event.prev != prev {
             failures.push(fail(format!(
@@ -127,7 +134,9 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
     check_documents(store, &events, &mut report)?;
     check_indexes(&raw.docs, &raw.measures, &events, &mut report.failures);
     // Stable: within one event, the failure found first (the cause) stays first.
-    report.failures.sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
+    report
+        .failures
+        .sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
     Ok(report)
 }
 
@@ -148,7 +157,9 @@ fn check_documents(
             report.n_documents += 1;
             let text = match store.blob(document)? {
                 None => {
-                    report.failures.push(fail("the document's bytes are missing from the store".into()));
+                    report.failures.push(fail(
+                        "the document's bytes are missing from the store".into(),
+                    ));
                     None
                 }
                 Some(bytes) => {
@@ -229,7 +240,12 @@ fn check_indexes(
     let expected_docs: BTreeMap<Vec<u8>, Vec<u8>> = events
         .iter()
         .filter(|e| matches!(e.body, EventBody::DocumentIngested { .. }))
-        .map(|e| (e.source.document.as_bytes().to_vec(), e.seq.to_be_bytes().to_vec()))
+        .map(|e| {
+            (
+                e.source.document.as_bytes().to_vec(),
+                e.seq.to_be_bytes().to_vec(),
+            )
+        })
         .collect();
     let actual_docs: BTreeMap<Vec<u8>, Vec<u8>> = docs.iter().cloned().collect();
     if expected_docs != actual_docs {
@@ -265,14 +281,26 @@ mod tests {
             "項目番号",
             "要件を定めた。",
         ];
-        assert!(quote_is_at("「がん診療連携拠点病院等の整備について」において、指定要件を定めた。", &span));
-        assert!(!quote_is_at("「がん診療連携拠点病院等の整備について」において、指定要件を改めた。", &span));
+        assert!(quote_is_at(
+            "「がん診療連携拠点病院等の整備について」において、指定要件を定めた。",
+            &span
+        ));
+        assert!(!quote_is_at(
+            "「がん診療連携拠点病院等の整備について」において、指定要件を改めた。",
+            &span
+        ));
         assert!(!quote_is_at("", &span));
     }
 
     #[test]
     fn a_quote_matches_through_compatibility_glyphs_and_sub_bullets() {
-        let span = ["〇研究「⽀持療法」において、", "\u{3000}\u{3000}・テキストを改訂した。"];
-        assert!(quote_is_at("研究「支持療法」において、\n・テキストを改訂した。", &span));
+        let span = [
+            "〇研究「⽀持療法」において、",
+            "\u{3000}\u{3000}・テキストを改訂した。",
+        ];
+        assert!(quote_is_at(
+            "研究「支持療法」において、\n・テキストを改訂した。",
+            &span
+        ));
     }
 }

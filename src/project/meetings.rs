@@ -48,7 +48,10 @@ pub fn meetings(events: &[Event]) -> MeetingsView {
         let known = document.meeting.body.is_some()
             || document.meeting.ordinal.is_some()
             || document.meeting.date.is_some();
-        match meetings.iter_mut().find(|(m, _)| known && *m == document.meeting) {
+        match meetings
+            .iter_mut()
+            .find(|(m, _)| known && *m == document.meeting)
+        {
             Some((_, docs)) => docs.push(view),
             None => meetings.push((document.meeting.clone(), vec![view])),
         }

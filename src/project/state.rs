@@ -109,16 +109,16 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
         .collect();
     let mut wording: BTreeMap<&str, (&Event, _)> = BTreeMap::new();
     for event in &known {
-        if let EventBody::MeasureAdded { measure_id, .. } | EventBody::MeasureRevised { measure_id, .. } =
-            &event.body
+        if let EventBody::MeasureAdded { measure_id, .. }
+        | EventBody::MeasureRevised { measure_id, .. } = &event.body
         {
             let Some(order) = order_of.get(event.source.document.as_str()) else {
                 continue;
             };
-            if !event.meeting.date.is_some_and(|date| date <= query.date) {
+            if event.meeting.date.is_none_or(|date| date > query.date) {
                 continue;
             }
-            let key = (order.clone(), event.seq);
+            let key = (*order, event.seq);
             match wording.get(measure_id.as_str()) {
                 Some((_, existing)) if *existing >= key => {}
                 _ => {
@@ -135,8 +135,18 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
                 continue;
             };
             let (plan, section, text) = match &wording_event.body {
-                EventBody::MeasureAdded { plan, section, text, .. }
-                | EventBody::MeasureRevised { plan, section, text, .. } => (plan, section, text),
+                EventBody::MeasureAdded {
+                    plan,
+                    section,
+                    text,
+                    ..
+                }
+                | EventBody::MeasureRevised {
+                    plan,
+                    section,
+                    text,
+                    ..
+                } => (plan, section, text),
                 _ => unreachable!("wording holds only added or revised events"),
             };
             if let Some(prefix) = &query.section {

@@ -16,7 +16,8 @@ pub enum OutputFormat {
 
 /// Pretty JSON of a view, with a final newline.
 pub fn to_json<T: Serialize>(view: &T) -> String {
-    let mut out = serde_json::to_string_pretty(view).expect("views contain no maps with non-string keys");
+    let mut out =
+        serde_json::to_string_pretty(view).expect("views contain no maps with non-string keys");
     out.push('\n');
     out
 }

@@ -137,12 +137,14 @@ pub fn meetings(view: &MeetingsView) -> String {
 pub fn log(events: &[&Event]) -> String {
     let mut out = String::new();
     for event in events {
-        let date = event
-            .meeting
-            .date
-            .map_or_else(|| "date unknown".to_owned(), crate::source::meeting::format_iso_date);
+        let date = event.meeting.date.map_or_else(
+            || "date unknown".to_owned(),
+            crate::source::meeting::format_iso_date,
+        );
         let summary = match &event.body {
-            crate::ledger::EventBody::DocumentIngested { title, measure_ids, .. } => format!(
+            crate::ledger::EventBody::DocumentIngested {
+                title, measure_ids, ..
+            } => format!(
                 "「{}」 {} measures",
                 title.as_deref().unwrap_or("(untitled)"),
                 measure_ids.len()
@@ -174,10 +176,10 @@ pub fn log(events: &[&Event]) -> String {
 
 pub fn verify(report: &VerifyReport) -> String {
     let mut out = String::new();
-    let head = report
-        .head
-        .as_ref()
-        .map_or_else(|| "empty".to_owned(), |(seq, hash)| format!("seq {seq}, hash {hash}"));
+    let head = report.head.as_ref().map_or_else(
+        || "empty".to_owned(),
+        |(seq, hash)| format!("seq {seq}, hash {hash}"),
+    );
     if report.is_ok() {
         let _ = writeln!(
             out,

@@ -67,14 +67,15 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => finish(text.to_owned(), TextEncoding::Utf8),
-        Err(utf8_error) => match SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes)
-        {
-            Some(text) => finish(text.into_owned(), TextEncoding::ShiftJis),
-            // Report the UTF-8 offset: UTF-8 is what we ask people to convert to.
-            None => Err(DecodeError::Undecodable {
-                offset: utf8_error.valid_up_to(),
-            }),
-        },
+        Err(utf8_error) => {
+            match SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(text) => finish(text.into_owned(), TextEncoding::ShiftJis),
+                // Report the UTF-8 offset: UTF-8 is what we ask people to convert to.
+                None => Err(DecodeError::Undecodable {
+                    offset: utf8_error.valid_up_to(),
+                }),
+            }
+        }
     }
 }
 
@@ -117,7 +118,10 @@ mod tests {
         let plain = "国は、検討する。\n".as_bytes().to_vec();
         let mut with_bom = vec![0xEF, 0xBB, 0xBF];
         with_bom.extend_from_slice(&plain);
-        assert_eq!(decode(&plain).unwrap(), ("国は、検討する。\n".to_owned(), TextEncoding::Utf8));
+        assert_eq!(
+            decode(&plain).unwrap(),
+            ("国は、検討する。\n".to_owned(), TextEncoding::Utf8)
+        );
         assert_eq!(decode(&with_bom).unwrap().0, "国は、検討する。\n");
         assert_eq!(decode(&with_bom).unwrap().1, TextEncoding::Utf8Bom);
     }
@@ -136,7 +140,10 @@ mod tests {
         for unit in "国は".encode_utf16() {
             bytes.extend_from_slice(&unit.to_le_bytes());
         }
-        assert_eq!(decode(&bytes).unwrap(), ("国は".to_owned(), TextEncoding::Utf16Le));
+        assert_eq!(
+            decode(&bytes).unwrap(),
+            ("国は".to_owned(), TextEncoding::Utf16Le)
+        );
     }
 
     #[test]
@@ -145,6 +152,9 @@ mod tests {
         assert_eq!(decode(b" \n\n"), Err(DecodeError::Empty));
         assert_eq!(decode(b"abc\0def"), Err(DecodeError::Binary { offset: 3 }));
         // 0xFF is invalid in UTF-8 and is no Shift_JIS lead byte.
-        assert_eq!(decode(b"ok \xff"), Err(DecodeError::Undecodable { offset: 3 }));
+        assert_eq!(
+            decode(b"ok \xff"),
+            Err(DecodeError::Undecodable { offset: 3 })
+        );
     }
 }

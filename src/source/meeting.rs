@@ -39,7 +39,12 @@ impl Meeting {
     /// The valid-time sort key: date first (unknown dates after every known one), then body and
     /// ordinal so that meetings of one body on one day keep their order.
     pub fn time_key(&self) -> MeetingTimeKey<'_> {
-        (self.date.is_none(), self.date, self.body.as_deref(), self.ordinal)
+        (
+            self.date.is_none(),
+            self.date,
+            self.body.as_deref(),
+            self.ordinal,
+        )
     }
 }
 
@@ -98,7 +103,8 @@ impl MeetingRef {
         let Some(dai) = without_suffix.rfind('第') else {
             return Err(unparsable());
         };
-        let digits = ascii_digits(&without_suffix[dai + '第'.len_utf8()..]).ok_or_else(unparsable)?;
+        let digits =
+            ascii_digits(&without_suffix[dai + '第'.len_utf8()..]).ok_or_else(unparsable)?;
         let ordinal = digits.parse().map_err(|_| unparsable())?;
         let body = &without_suffix[..dai];
         Ok(MeetingRef::Ordinal {
@@ -173,7 +179,9 @@ pub mod iso_date_option {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Date>, D::Error> {
         let text: Option<String> = Option::deserialize(deserializer)?;
         text.map(|text| {
             super::parse_iso_date(&text).ok_or_else(|| {
@@ -225,7 +233,11 @@ mod tests {
     fn an_ordinal_shared_by_two_bodies_is_ambiguous() {
         let known = [
             meeting("がん対策推進協議会", 7, date!(2008 - 01 - 01)),
-            meeting("がんゲノム医療中核拠点病院等の指定要件に関するワーキンググループ", 7, date!(2026 - 03 - 13)),
+            meeting(
+                "がんゲノム医療中核拠点病院等の指定要件に関するワーキンググループ",
+                7,
+                date!(2026 - 03 - 13),
+            ),
         ];
         let reference = MeetingRef::parse("第7回").unwrap();
         assert!(matches!(

@@ -1,0 +1,56 @@
+//! House rules that keep the code base in order (STYLE.md, practice 11): every source file
+//! opens with a `//!` module doc; no ignored tests; no bare `unwrap()` in library code
+//! outside its test modules; no trailing whitespace.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn source_files_follow_the_house_rules() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    let sources = rust_files(&root.join("src"));
+    let tests = rust_files(&root.join("tests"));
+    for path in sources.iter().chain(&tests) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.strip_prefix(&root).unwrap().display().to_string();
+        if !text.starts_with("//!") {
+            problems.push(format!("{name}: does not start with a //! module doc"));
+        }
+        if text.contains(&["#[", "ignore]"].concat()) {
+            problems.push(format!("{name}: has an ignored test"));
+        }
+        for (number, line) in text.lines().enumerate() {
+            if line != line.trim_end() {
+                problems.push(format!("{name}:{}: trailing whitespace", number + 1));
+            }
+        }
+    }
+    for path in &sources {
+        let text = std::fs::read_to_string(path).unwrap();
+        let library_part = text.split("#[cfg(test)]").next().unwrap();
+        let name = path.strip_prefix(&root).unwrap().display().to_string();
+        for (number, line) in library_part.lines().enumerate() {
+            if line.contains(&[".unwrap", "()"].concat()) {
+                problems.push(format!(
+                    "{name}:{}: bare unwrap() outside tests",
+                    number + 1
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
