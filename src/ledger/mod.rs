@@ -7,6 +7,7 @@
 
 pub mod event;
 pub mod jcs;
+pub mod merkle;
 pub mod store;
 pub mod verify;
 
