@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 
 use planledger::ingest::{self, IngestOutcome, IngestRequest};
+use planledger::ledger::exchange;
 use planledger::ledger::verify::verify;
 use planledger::ledger::{Event, Store};
 use planledger::project::log::{filter_log, LogFilter, EVENT_KINDS};
@@ -103,6 +104,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Write the ledger as JSON Lines: one canonical event (with its hash) per line.
+    ///
+    /// Each line is the event's RFC 8785 bytes, so hash == BLAKE3(JCS(line without "hash")).
+    Export {
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write each stored document's raw bytes to DIR/<blake3-hex>.txt.
+        #[arg(long, value_name = "DIR")]
+        with_documents: Option<PathBuf>,
+    },
+    /// Load an export into an empty store, after checking every line; all or nothing.
+    Import {
+        /// The JSON Lines export.
+        file: PathBuf,
+        /// Folder holding the documents as <blake3-hex>.txt (from export --with-documents).
+        #[arg(long, value_name = "DIR")]
+        documents: PathBuf,
+    },
     /// Check the hash chain, stored documents, quoted spans and indexes; exit 1 on any failure.
     Verify {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -166,6 +186,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             measure,
             format,
         } => cmd_log(&cli.store, since.as_deref(), kind, measure, format),
+        Command::Export {
+            out,
+            with_documents,
+        } => cmd_export(&cli.store, out.as_deref(), with_documents.as_deref()),
+        Command::Import { file, documents } => cmd_import(&cli.store, &file, &documents),
         Command::Verify { format } => cmd_verify(&cli.store, format),
     }
 }
@@ -487,4 +512,57 @@ fn cmd_verify(store_path: &Path, format: OutputFormat) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn cmd_export(store_path: &Path, out: Option<&Path>, documents: Option<&Path>) -> Result<ExitCode> {
+    let store = open_existing(store_path)?;
+    let events = store.events()?;
+    let mut text = Vec::new();
+    for line in exchange::export_lines(&events)? {
+        text.extend_from_slice(&line);
+        text.push(b'\n');
+    }
+    if let Some(folder) = documents {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+        for (hash, bytes) in store.blobs()? {
+            let path = folder.join(format!("{hash}.txt"));
+            std::fs::write(&path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    match out {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("exported {} events to {}", events.len(), path.display());
+        }
+        None => print(&String::from_utf8(text)?)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_import(store_path: &Path, file: &Path, documents_dir: &Path) -> Result<ExitCode> {
+    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut documents = std::collections::BTreeMap::new();
+    for hash in exchange::documents_named(&text) {
+        let path = documents_dir.join(format!("{hash}.txt"));
+        if let Ok(bytes) = std::fs::read(&path) {
+            documents.insert(hash, bytes);
+        }
+    }
+    let events = exchange::check_import(&text, &documents)
+        .with_context(|| format!("{} is refused", file.display()))?;
+    let store = Store::open(store_path)?;
+    store.import(&events, &documents)?;
+    let head = events.last().map_or_else(String::new, |e| {
+        format!(", head seq {}, hash {}", e.seq, e.hash)
+    });
+    print(&format!(
+        "imported {} events and {} documents into {}{head}\n",
+        events.len(),
+        documents.len(),
+        store_path.display()
+    ))?;
+    Ok(ExitCode::SUCCESS)
 }

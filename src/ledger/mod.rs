@@ -6,6 +6,7 @@
 //! from it plus the blobs.
 
 pub mod event;
+pub mod exchange;
 pub mod jcs;
 pub mod merkle;
 pub mod store;

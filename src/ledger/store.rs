@@ -33,6 +33,8 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("event {seq} in the store cannot be read: {source}")]
     Corrupt { seq: u64, source: EventError },
+    #[error("the ledger at {path} already holds events; import only into an empty store (choose another --store)")]
+    NotEmpty { path: PathBuf },
     #[error("cannot encode an event: {0}")]
     Encode(#[from] EventError),
 }
@@ -204,12 +206,7 @@ impl Store {
                         .canonical_bytes()
                         .map_err(ConflictableTransactionError::Abort)?;
                     events.insert(&next_seq.to_be_bytes(), bytes)?;
-                    if let EventBody::DocumentIngested { .. } = event.body {
-                        docs.insert(event.source.document.as_bytes(), &next_seq.to_be_bytes())?;
-                    }
-                    if let Some(measure_id) = event.body.measure_id() {
-                        measures.insert(measure_key(measure_id, next_seq), &[])?;
-                    }
+                    index_event(docs, measures, &event)?;
                     prev = event.hash.clone();
                     next_seq += 1;
                     sealed.push(event);
@@ -229,6 +226,52 @@ impl Store {
         Ok(sealed)
     }
 
+    /// Fills an empty store with already-sealed events (an import) and their documents, in one
+    /// transaction. The caller has verified them; this writes them exactly as they are.
+    pub fn import(
+        &self,
+        sealed: &[Event],
+        documents: &std::collections::BTreeMap<String, Vec<u8>>,
+    ) -> Result<(), StoreError> {
+        if self.head()?.is_some() {
+            return Err(StoreError::NotEmpty {
+                path: self.path.clone(),
+            });
+        }
+        let encoded: Vec<Vec<u8>> = sealed
+            .iter()
+            .map(Event::canonical_bytes)
+            .collect::<Result<_, _>>()?;
+        let trees = (
+            &self.events,
+            &self.blobs,
+            &self.docs,
+            &self.measures,
+            &self.meta,
+        );
+        trees
+            .transaction(|(events, blobs, docs, measures, meta)| {
+                for (event, bytes) in sealed.iter().zip(&encoded) {
+                    events.insert(&event.seq.to_be_bytes(), bytes.as_slice())?;
+                    index_event(docs, measures, event)?;
+                }
+                for (hash, bytes) in documents {
+                    blobs.insert(hash.as_bytes(), bytes.as_slice())?;
+                }
+                if let Some(last) = sealed.last() {
+                    meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
+                    meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
+                }
+                Ok::<_, ConflictableTransactionError<StoreError>>(())
+            })
+            .map_err(|error| match error {
+                TransactionError::Abort(error) => error,
+                TransactionError::Storage(storage) => StoreError::Sled(storage),
+            })?;
+        self.db.flush()?;
+        Ok(())
+    }
+
     /// Everything verification compares, read in one place.
     pub fn raw_trees(&self) -> Result<RawTrees, StoreError> {
         let pairs = |tree: &sled::Tree| -> Result<RawPairs, StoreError> {
@@ -246,6 +289,22 @@ impl Store {
             head: self.head()?,
         })
     }
+}
+
+/// Writes the index entries one event implies: the same for appends and imports, and what
+/// `verify` recomputes.
+fn index_event(
+    docs: &sled::transaction::TransactionalTree,
+    measures: &sled::transaction::TransactionalTree,
+    event: &Event,
+) -> Result<(), sled::transaction::UnabortableTransactionError> {
+    if let EventBody::DocumentIngested { .. } = event.body {
+        docs.insert(event.source.document.as_bytes(), &event.seq.to_be_bytes())?;
+    }
+    if let Some(measure_id) = event.body.measure_id() {
+        measures.insert(measure_key(measure_id, event.seq), &[])?;
+    }
+    Ok(())
 }
 
 pub fn decode_seq(bytes: &[u8]) -> u64 {

@@ -51,15 +51,50 @@ impl VerifyReport {
 
 pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
     let raw = store.raw_trees()?;
-    let mut report = VerifyReport {
-        head: raw.head.clone(),
-        ..VerifyReport::default()
-    };
-    let failures = &mut report.failures;
+    let (events, mut failures) = check_chain(
+        raw.events
+            .iter()
+            .map(|(key, bytes)| (decode_seq(key), bytes.as_slice())),
+    );
+    match (events.last(), &raw.head) {
+        (None, None) => {}
+        (Some(last), Some((seq, hash))) if last.seq == *seq && last.hash == *hash => {}
+        (last, head) => failures.push(Failure {
+            seq: last.map(|e| e.seq),
+            document: None,
+            what: format!(
+                "the recorded head {:?} is not the last event {:?}",
+                head,
+                last.map(|e| (e.seq, &e.hash))
+            ),
+        }),
+    }
+    let blobs: BTreeMap<String, Vec<u8>> = store.blobs()?.into_iter().collect();
+    failures.extend(check_documents(&events, |hash| blobs.get(hash).cloned()));
+    check_indexes(&raw.docs, &raw.measures, &events, &mut failures);
+    // Stable: within one event, the failure found first (the cause) stays first.
+    failures.sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
+    Ok(VerifyReport {
+        n_events: events.len() as u64,
+        n_documents: events
+            .iter()
+            .filter(|e| matches!(e.body, EventBody::DocumentIngested { .. }))
+            .count() as u64,
+        head: raw.head,
+        failures,
+    })
+}
+
+/// Checks a sequence of stored or exported event encodings, each with the seq its place in the
+/// sequence demands: canonical JCS bytes, recomputed hash, seq, prev link, event shape. Returns
+/// the events that parsed and the failures, in order.
+pub fn check_chain<'b>(
+    encoded: impl IntoIterator<Item = (u64, &'b [u8])>,
+) -> (Vec<Event>, Vec<Failure>) {
+    let mut failures = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut prev = GENESIS_HASH.to_owned();
-    for (position, (key, bytes)) in raw.events.iter().enumerate() {
-        let seq = decode_seq(key);
+    for (position, (seq, bytes)) in encoded.into_iter().enumerate() {
         let fail = |what: String| Failure {
             seq: Some(seq),
             document: None,
@@ -67,7 +102,7 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
         };
         if seq != position as u64 {
             failures.push(fail(format!(
-                "event key {seq} stands at position {position}: an event is missing or out of order"
+                "event {seq} stands at position {position}: an event is missing or out of order"
             )));
         }
         let mut value: Value = match serde_json::from_slice(bytes) {
@@ -78,7 +113,7 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
             }
         };
         match canonicalize(&value) {
-            Ok(canonical) if canonical == *bytes => {}
+            Ok(canonical) if canonical == bytes => {}
             Ok(_) => failures.push(fail(
                 "event bytes are not in canonical (RFC 8785) form".into(),
             )),
@@ -104,7 +139,7 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
         };
         if event.seq != seq {
             failures.push(fail(format!(
-                "event says seq {} but is stored at {seq}",
+                "the event says seq {} where seq {seq} belongs",
                 event.seq
             )));
         }
@@ -117,34 +152,16 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
         prev = event.hash.clone();
         events.push(event);
     }
-    report.n_events = events.len() as u64;
-    match (events.last(), &raw.head) {
-        (None, None) => {}
-        (Some(last), Some((seq, hash))) if last.seq == *seq && last.hash == *hash => {}
-        (last, head) => failures.push(Failure {
-            seq: last.map(|e| e.seq),
-            document: None,
-            what: format!(
-                "the recorded head {:?} is not the last event {:?}",
-                head,
-                last.map(|e| (e.seq, &e.hash))
-            ),
-        }),
-    }
-    check_documents(store, &events, &mut report)?;
-    check_indexes(&raw.docs, &raw.measures, &events, &mut report.failures);
-    // Stable: within one event, the failure found first (the cause) stays first.
-    report
-        .failures
-        .sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
-    Ok(report)
+    (events, failures)
 }
 
-fn check_documents(
-    store: &Store,
+/// Checks every ingested document's bytes (from `blob_of`) against its hash and length, and
+/// every statement's quote against its lines.
+pub fn check_documents(
     events: &[Event],
-    report: &mut VerifyReport,
-) -> Result<(), StoreError> {
+    blob_of: impl Fn(&str) -> Option<Vec<u8>>,
+) -> Vec<Failure> {
+    let mut failures = Vec::new();
     let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
     for event in events {
         let document = &event.source.document;
@@ -154,23 +171,20 @@ fn check_documents(
             what,
         };
         if let EventBody::DocumentIngested { byte_length, .. } = &event.body {
-            report.n_documents += 1;
-            let text = match store.blob(document)? {
+            let text = match blob_of(document) {
                 None => {
-                    report.failures.push(fail(
-                        "the document's bytes are missing from the store".into(),
-                    ));
+                    failures.push(fail("the document's bytes are missing".into()));
                     None
                 }
                 Some(bytes) => {
                     let actual = blake3::hash(&bytes).to_hex().to_string();
                     if actual != *document {
-                        report.failures.push(fail(format!(
+                        failures.push(fail(format!(
                             "document bytes were altered: they hash to {actual}"
                         )));
                     }
                     if bytes.len() as u64 != *byte_length {
-                        report.failures.push(fail(format!(
+                        failures.push(fail(format!(
                             "document is {} bytes, the event recorded {byte_length}",
                             bytes.len()
                         )));
@@ -185,7 +199,7 @@ fn check_documents(
             continue;
         };
         match texts.get(document) {
-            None => report.failures.push(fail(
+            None => failures.push(fail(
                 "the event cites a document that was not ingested before it".into(),
             )),
             Some(None) => {} // Already reported on the document itself.
@@ -194,11 +208,11 @@ fn check_documents(
                 let range = (lines.first as usize).saturating_sub(1)..(lines.last as usize);
                 match document_lines.get(range) {
                     Some(span) if quote_is_at(quote, span) => {}
-                    Some(_) => report.failures.push(fail(format!(
+                    Some(_) => failures.push(fail(format!(
                         "the quoted text is not at lines {}–{} of its document",
                         lines.first, lines.last
                     ))),
-                    None => report.failures.push(fail(format!(
+                    None => failures.push(fail(format!(
                         "lines {}–{} are outside the document ({} lines)",
                         lines.first,
                         lines.last,
@@ -208,7 +222,7 @@ fn check_documents(
             }
         }
     }
-    Ok(())
+    failures
 }
 
 /// Whether `quote` is made of whole lines of `span`, in order, compared by comparison key: the

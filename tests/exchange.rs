@@ -1,0 +1,222 @@
+//! Export and import: an untouched export re-imports to the same head hash and passes an
+//! independent Python verifier (PyPI blake3 + jcs); every kind of tampering is refused by import
+//! with its line named, and fails the independent verifier too.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{ingested_seeds, planledger, stderr, stdout};
+
+struct Export {
+    _dir: tempfile::TempDir,
+    file: PathBuf,
+    documents: PathBuf,
+    head_line: String,
+}
+
+fn export_seeds() -> Export {
+    let (dir, store) = ingested_seeds();
+    let file = dir.path().join("ledger.jsonl");
+    let documents = dir.path().join("documents");
+    let output = planledger(
+        &store,
+        &[
+            "export",
+            "--out",
+            file.to_str().unwrap(),
+            "--with-documents",
+            documents.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let verify = stdout(&planledger(&store, &["verify"]));
+    let head_line = verify.split("head ").nth(1).unwrap().trim().to_owned();
+    Export {
+        _dir: dir,
+        file,
+        documents,
+        head_line,
+    }
+}
+
+fn import(export_file: &Path, documents: &Path) -> std::process::Output {
+    let target = tempfile::tempdir().unwrap().keep().join("imported");
+    planledger(
+        &target,
+        &[
+            "import",
+            export_file.to_str().unwrap(),
+            "--documents",
+            documents.to_str().unwrap(),
+        ],
+    )
+}
+
+/// Rewrites the export with `change` applied to its lines.
+fn tampered(export: &Export, change: impl FnOnce(&mut Vec<String>)) -> PathBuf {
+    let text = std::fs::read_to_string(&export.file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    change(&mut lines);
+    let path = export.file.with_file_name("tampered.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+fn assert_refused(output: std::process::Output, line: usize) {
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!("line {line}")),
+        "expected line {line} in: {message}"
+    );
+    assert!(message.contains("nothing was imported"), "{message}");
+}
+
+#[test]
+fn an_untouched_export_imports_to_the_same_head() {
+    let export = export_seeds();
+    let text = std::fs::read_to_string(&export.file).unwrap();
+    assert_eq!(text.lines().count(), 346);
+    let target = tempfile::tempdir().unwrap();
+    let store = target.path().join("imported");
+    let output = planledger(
+        &store,
+        &[
+            "import",
+            export.file.to_str().unwrap(),
+            "--documents",
+            export.documents.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let verify = stdout(&planledger(&store, &["verify"]));
+    assert!(
+        verify.starts_with("ok: 346 events, 5 documents"),
+        "{verify}"
+    );
+    assert_eq!(
+        verify.split("head ").nth(1).unwrap().trim(),
+        export.head_line
+    );
+    // A second import into the now non-empty store is refused.
+    let again = planledger(
+        &store,
+        &[
+            "import",
+            export.file.to_str().unwrap(),
+            "--documents",
+            export.documents.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already holds events"));
+}
+
+#[test]
+fn every_kind_of_tampering_is_refused_with_its_line() {
+    let export = export_seeds();
+    let documents = &export.documents;
+    // A changed value: the hash no longer matches (line 8 = seq 7).
+    let path = tampered(&export, |lines| lines[7] = lines[7].replacen("。", "．", 1));
+    assert_refused(import(&path, documents), 8);
+    // A broken prev link.
+    let path = tampered(&export, |lines| {
+        let line = &lines[20];
+        let at = line.find("\"prev\":\"").unwrap() + 8;
+        let replacement = if &line[at..at + 1] == "0" { "1" } else { "0" };
+        lines[20] = format!("{}{}{}", &line[..at], replacement, &line[at + 1..]);
+    });
+    assert_refused(import(&path, documents), 21);
+    // A missing event.
+    let path = tampered(&export, |lines| {
+        lines.remove(30);
+    });
+    assert_refused(import(&path, documents), 31);
+    // Two events swapped.
+    let path = tampered(&export, |lines| lines.swap(40, 41));
+    assert_refused(import(&path, documents), 41);
+    // Not canonical: the same JSON pretty-printed differently.
+    let path = tampered(&export, |lines| {
+        lines[50] = lines[50].replacen("{", "{ ", 1)
+    });
+    assert_refused(import(&path, documents), 51);
+    // An unknown kind (with a hash recomputed so only the kind is wrong).
+    let path = tampered(&export, |lines| {
+        let mut event: serde_json::Value = serde_json::from_str(&lines[60]).unwrap();
+        event["kind"] = "MeasureDeleted".into();
+        let hash =
+            planledger::ledger::event::hash_of_value_without_hash(&mut event.clone()).unwrap();
+        event["hash"] = hash.into();
+        lines[60] =
+            String::from_utf8(planledger::ledger::jcs::canonicalize(&event).unwrap()).unwrap();
+    });
+    let output = import(&path, documents);
+    assert_refused(output, 61);
+    // Document bytes that do not match their hash.
+    let changed_documents = export.documents.with_file_name("changed-documents");
+    std::fs::create_dir_all(&changed_documents).unwrap();
+    for entry in std::fs::read_dir(documents).unwrap() {
+        let entry = entry.unwrap();
+        let mut bytes = std::fs::read(entry.path()).unwrap();
+        if bytes.len() > 100_000 {
+            bytes[5000] ^= 0x01;
+        }
+        std::fs::write(changed_documents.join(entry.file_name()), bytes).unwrap();
+    }
+    let output = import(&export.file, &changed_documents);
+    assert_refused(output, 1);
+}
+
+/// The Python interpreter with `blake3` and `jcs`: $PLANLEDGER_PYTHON, else python3.
+fn independent_python() -> Option<String> {
+    let python = std::env::var("PLANLEDGER_PYTHON").unwrap_or_else(|_| "python3".into());
+    let ready = Command::new(&python)
+        .args(["-c", "import blake3, jcs"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ready {
+        return Some(python);
+    }
+    assert!(
+        std::env::var("PLANLEDGER_REQUIRE_PYTHON").is_err(),
+        "PLANLEDGER_REQUIRE_PYTHON is set but {python} cannot import blake3 and jcs"
+    );
+    eprintln!("skipping the independent verifier: {python} lacks the PyPI packages blake3 and jcs (.ci/run installs them)");
+    None
+}
+
+#[test]
+fn an_independent_python_verifier_accepts_the_export_and_rejects_tampering() {
+    let Some(python) = independent_python() else {
+        return;
+    };
+    let export = export_seeds();
+    let script = common::project_dir().join("tests").join("verify_export.py");
+    let run = |file: &Path| {
+        Command::new(&python)
+            .arg(&script)
+            .arg(file)
+            .arg(&export.documents)
+            .output()
+            .unwrap()
+    };
+    let output = run(&export.file);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(stdout(&output).contains("346 passed, 0 failed"));
+    let path = tampered(&export, |lines| lines[7] = lines[7].replacen("。", "．", 1));
+    let output = run(&path);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).starts_with("line 8: hash"),
+        "{}",
+        stdout(&output)
+    );
+}
