@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 
 use planledger::ingest::{self, IngestOutcome, IngestRequest};
+use planledger::ledger::checkpoint::{Checkpoint, CheckpointError, Proof, SignerKey, VerifierKey};
 use planledger::ledger::exchange;
 use planledger::ledger::verify::verify;
 use planledger::ledger::{Event, Store};
@@ -123,11 +124,66 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         documents: PathBuf,
     },
+    /// Print a checkpoint (tree size, Merkle root, head) of the ledger, optionally signed.
+    ///
+    /// The format is C2SP tlog-checkpoint; signatures are C2SP signed-note Ed25519 lines.
+    Checkpoint {
+        /// Checkpoint the ledger as it stood through this meeting's last document (a prefix of
+        /// the log), instead of the whole ledger.
+        #[arg(long)]
+        at: Option<String>,
+        /// The checkpoint's origin line, naming this ledger.
+        #[arg(long, default_value = "planledger")]
+        origin: String,
+        /// Sign with this key file (made by `keygen`).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
+    },
+    /// Make an Ed25519 signing key (KEYFILE) and its public verifier key (KEYFILE.pub).
+    Keygen {
+        /// Key name, printed on signatures (no spaces or '+').
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_name = "KEYFILE")]
+        out: PathBuf,
+    },
+    /// Print a Merkle proof: that an event is in the ledger, or that a later ledger extends an
+    /// earlier one.
+    Prove {
+        #[command(subcommand)]
+        proof: ProveCommand,
+    },
+    /// Check a proof against checkpoints, without the store; exit 1 if it does not hold.
+    VerifyProof {
+        /// A proof printed by `prove`.
+        proof: PathBuf,
+        /// The checkpoint the proof leads to (for consistency: the newer one).
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// For a consistency proof: the older checkpoint.
+        #[arg(long)]
+        old_checkpoint: Option<PathBuf>,
+        /// Require the checkpoints to be signed by this verifier key (KEYFILE.pub).
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
     /// Check the hash chain, stored documents, quoted spans and indexes; exit 1 on any failure.
     Verify {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProveCommand {
+    /// Prove event SEQ is in the tree of the first SIZE events (default: all).
+    Inclusion {
+        seq: u64,
+        #[arg(long)]
+        size: Option<u64>,
+    },
+    /// Prove the tree of the first OLD events is a prefix of the tree of NEW (default: all).
+    Consistency { old: u64, new: Option<u64> },
 }
 
 fn main() -> ExitCode {
@@ -191,6 +247,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             with_documents,
         } => cmd_export(&cli.store, out.as_deref(), with_documents.as_deref()),
         Command::Import { file, documents } => cmd_import(&cli.store, &file, &documents),
+        Command::Checkpoint { at, origin, sign } => {
+            cmd_checkpoint(&cli.store, at.as_deref(), &origin, sign.as_deref())
+        }
+        Command::Keygen { name, out } => cmd_keygen(&name, &out),
+        Command::Prove { proof } => cmd_prove(&cli.store, proof),
+        Command::VerifyProof {
+            proof,
+            checkpoint,
+            old_checkpoint,
+            key,
+        } => cmd_verify_proof(
+            &proof,
+            &checkpoint,
+            old_checkpoint.as_deref(),
+            key.as_deref(),
+        ),
         Command::Verify { format } => cmd_verify(&cli.store, format),
     }
 }
@@ -565,4 +637,172 @@ fn cmd_import(store_path: &Path, file: &Path, documents_dir: &Path) -> Result<Ex
         store_path.display()
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn cmd_checkpoint(
+    store_path: &Path,
+    at: Option<&str>,
+    origin: &str,
+    sign: Option<&Path>,
+) -> Result<ExitCode> {
+    let events = open_existing(store_path)?.events()?;
+    let (size, meeting) = match at {
+        None => (events.len() as u64, None),
+        Some(reference) => {
+            let known = known_meetings(&events);
+            let meeting = MeetingRef::parse(reference)?
+                .resolve(reference, &known)?
+                .clone();
+            let last = events
+                .iter()
+                .filter(|e| e.meeting == meeting)
+                .map(|e| e.seq)
+                .max()
+                .context("the meeting has no events")?;
+            (last + 1, Some(meeting))
+        }
+    };
+    let mut checkpoint = Checkpoint::of_events(origin, &events, size)?;
+    if let Some(meeting) = meeting {
+        checkpoint.extensions.push(format!("meeting {meeting}"));
+    }
+    if let Some(key_path) = sign {
+        let key = SignerKey::parse(&read_text(key_path)?)
+            .with_context(|| format!("{} is not a signing key", key_path.display()))?;
+        checkpoint.sign(&key);
+    }
+    print(&checkpoint.to_text())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_keygen(name: &str, out: &Path) -> Result<ExitCode> {
+    let public_path = PathBuf::from(format!("{}.pub", out.display()));
+    for path in [out, public_path.as_path()] {
+        if path.exists() {
+            bail!(
+                "{} exists; planledger does not overwrite keys",
+                path.display()
+            );
+        }
+    }
+    let mut seed = [0u8; 32];
+    getrandom::getrandom(&mut seed)
+        .map_err(|error| anyhow::anyhow!("the system gave no randomness for a key: {error}"))?;
+    let key = SignerKey::generate(name, seed)?;
+    write_private(out, &format!("{}\n", key.to_text()))?;
+    std::fs::write(&public_path, format!("{}\n", key.verifier().to_text()))
+        .with_context(|| format!("cannot write {}", public_path.display()))?;
+    print(&format!(
+        "signing key: {} (keep it private)\nverifier key: {}\n{}\n",
+        out.display(),
+        public_path.display(),
+        key.verifier().to_text()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn cmd_prove(store_path: &Path, command: ProveCommand) -> Result<ExitCode> {
+    let events = open_existing(store_path)?.events()?;
+    let total = events.len() as u64;
+    let proof = match command {
+        ProveCommand::Inclusion { seq, size } => {
+            let size = size.unwrap_or(total);
+            if size > total {
+                bail!("--size {size} is beyond the ledger's {total} events");
+            }
+            Proof::inclusion(&events, seq, size)?
+        }
+        ProveCommand::Consistency { old, new } => {
+            let new = new.unwrap_or(total);
+            if new > total {
+                bail!("{new} is beyond the ledger's {total} events");
+            }
+            Proof::consistency(&events, old, new)?
+        }
+    };
+    print(&proof.to_text())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_verify_proof(
+    proof_path: &Path,
+    checkpoint_path: &Path,
+    old_path: Option<&Path>,
+    key_path: Option<&Path>,
+) -> Result<ExitCode> {
+    let proof = Proof::parse(&read_text(proof_path)?)
+        .with_context(|| format!("{} is not a proof", proof_path.display()))?;
+    let checkpoint = Checkpoint::parse(&read_text(checkpoint_path)?)
+        .with_context(|| format!("{} is not a checkpoint", checkpoint_path.display()))?;
+    let old = old_path
+        .map(|path| {
+            Checkpoint::parse(&read_text(path)?)
+                .with_context(|| format!("{} is not a checkpoint", path.display()))
+        })
+        .transpose()?;
+    let key = key_path
+        .map(|path| {
+            VerifierKey::parse(&read_text(path)?)
+                .with_context(|| format!("{} is not a verifier key", path.display()))
+        })
+        .transpose()?;
+    let outcome = (|| -> Result<(), CheckpointError> {
+        if let Some(key) = &key {
+            checkpoint.verify_signature(key)?;
+            if let Some(old) = &old {
+                old.verify_signature(key)?;
+            }
+        }
+        proof.verify(&checkpoint, old.as_ref())
+    })();
+    let signed = if key.is_some() {
+        "signatures checked"
+    } else {
+        "signatures not checked (no --key)"
+    };
+    match outcome {
+        Ok(()) => {
+            let what = match &proof {
+                Proof::Inclusion { index, size, .. } => {
+                    format!("event {index} is in the ledger of {size} events")
+                }
+                Proof::Consistency { old, new, .. } => {
+                    format!("the ledger of {new} events extends the ledger of {old} events")
+                }
+            };
+            print(&format!("ok: {what}; {signed}\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(
+            error @ (CheckpointError::Malformed { .. }
+            | CheckpointError::MalformedProof { .. }
+            | CheckpointError::Key(_)),
+        ) => Err(error.into()),
+        Err(error) => {
+            print(&format!("FAILED: {error}\n"))?;
+            Ok(ExitCode::from(1))
+        }
+    }
 }

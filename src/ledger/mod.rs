@@ -5,6 +5,7 @@
 //! only `store.rs` touches sled; the event log is the truth and every other tree is rebuildable
 //! from it plus the blobs.
 
+pub mod checkpoint;
 pub mod event;
 pub mod exchange;
 pub mod jcs;

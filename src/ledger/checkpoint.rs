@@ -1,0 +1,555 @@
+//! Checkpoints and proofs over the Merkle tree of event hashes, in text formats an outsider can
+//! check without the store.
+//!
+//! A checkpoint follows C2SP tlog-checkpoint: origin line, tree size, base64 root, then
+//! extension lines (`head <seq> <event hash>`, and `meeting …` when taken at a meeting). It may
+//! be signed as a C2SP signed note: a blank line, then `— <key name> <base64(key id ‖ Ed25519
+//! signature)>` lines, where key id = SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key)[..4]. Keys use
+//! the signed-note text forms: `PRIVATE+KEY+<name>+<id hex>+<base64(0x01 ‖ seed)>` and
+//! `<name>+<id hex>+<base64(0x01 ‖ public key)>`.
+//!
+//! The tree's leaves are the events' hashes in seq order: leaf i = BLAKE3(0x00 ‖ hash of event
+//! i as 32 bytes). Invariant: parsing and verification never panic; every malformed input is an
+//! error that says which line is wrong.
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
+use sha2::Digest;
+
+use super::merkle::{self, Blake3Hash, ProofError};
+use super::Event;
+
+const ED25519_TYPE: u8 = 0x01;
+const SIGNATURE_PREFIX: &str = "\u{2014} ";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CheckpointError {
+    #[error("checkpoint line {line}: {what}")]
+    Malformed { line: usize, what: String },
+    #[error("proof line {line}: {what}")]
+    MalformedProof { line: usize, what: String },
+    #[error("key: {0}")]
+    Key(String),
+    #[error("the checkpoint has no valid signature by key {name}")]
+    Unsigned { name: String },
+    #[error("the proof is for a tree of {proof} events but the checkpoint is of {checkpoint}")]
+    SizeMismatch { proof: u64, checkpoint: u64 },
+    #[error("the proof does not check out: {0}")]
+    Proof(#[from] ProofError),
+    #[error("event {seq} has a hash that is not 64 hex digits")]
+    EventHash { seq: u64 },
+}
+
+/// The leaf hashes of the tree over `events` (in seq order).
+pub fn leaves(events: &[Event]) -> Result<Vec<Vec<u8>>, CheckpointError> {
+    events
+        .iter()
+        .map(|event| {
+            let bytes =
+                decode_hex(&event.hash).ok_or(CheckpointError::EventHash { seq: event.seq })?;
+            Ok(merkle::leaf_hash::<Blake3Hash>(&bytes))
+        })
+        .collect()
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() != 64 {
+        return None;
+    }
+    (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// A tree head: origin, size, root, extension lines, signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub origin: String,
+    pub size: u64,
+    pub root: Vec<u8>,
+    pub extensions: Vec<String>,
+    /// (key name, key id, signature).
+    pub signatures: Vec<(String, [u8; 4], Vec<u8>)>,
+}
+
+impl Checkpoint {
+    /// The checkpoint of the first `size` events.
+    pub fn of_events(
+        origin: &str,
+        events: &[Event],
+        size: u64,
+    ) -> Result<Checkpoint, CheckpointError> {
+        let prefix = &events[..(size as usize).min(events.len())];
+        let root = merkle::root::<Blake3Hash>(&leaves(prefix)?);
+        let mut extensions = Vec::new();
+        if let Some(last) = prefix.last() {
+            extensions.push(format!("head {} {}", last.seq, last.hash));
+        }
+        Ok(Checkpoint {
+            origin: origin.to_owned(),
+            size: prefix.len() as u64,
+            root,
+            extensions,
+            signatures: Vec::new(),
+        })
+    }
+
+    /// The signed part: origin, size, root, extensions, each ending in a newline.
+    pub fn body(&self) -> String {
+        let mut body = format!(
+            "{}\n{}\n{}\n",
+            self.origin,
+            self.size,
+            BASE64.encode(&self.root)
+        );
+        for extension in &self.extensions {
+            body.push_str(extension);
+            body.push('\n');
+        }
+        body
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut text = self.body();
+        if !self.signatures.is_empty() {
+            text.push('\n');
+            for (name, id, signature) in &self.signatures {
+                let mut blob = id.to_vec();
+                blob.extend_from_slice(signature);
+                text.push_str(&format!(
+                    "{SIGNATURE_PREFIX}{name} {}\n",
+                    BASE64.encode(blob)
+                ));
+            }
+        }
+        text
+    }
+
+    pub fn parse(text: &str) -> Result<Checkpoint, CheckpointError> {
+        let malformed = |line: usize, what: &str| CheckpointError::Malformed {
+            line,
+            what: what.to_owned(),
+        };
+        let (body, signature_block) = match text.split_once("\n\n") {
+            Some((body, rest)) => (body, Some(rest)),
+            None => (text.trim_end_matches('\n'), None),
+        };
+        let lines: Vec<&str> = body.split('\n').collect();
+        if lines.len() < 3 {
+            return Err(malformed(
+                lines.len() + 1,
+                "a checkpoint has an origin, a size and a root",
+            ));
+        }
+        if lines[0].is_empty() {
+            return Err(malformed(1, "the origin is empty"));
+        }
+        let size = lines[1]
+            .parse::<u64>()
+            .map_err(|_| malformed(2, "the tree size is not a whole number"))?;
+        let root = BASE64
+            .decode(lines[2])
+            .map_err(|_| malformed(3, "the root is not base64"))?;
+        let mut signatures = Vec::new();
+        if let Some(block) = signature_block {
+            for (offset, line) in block.lines().enumerate() {
+                let number = lines.len() + 2 + offset;
+                let rest = line.strip_prefix(SIGNATURE_PREFIX).ok_or_else(|| {
+                    malformed(number, "a signature line starts with \u{2014} and a space")
+                })?;
+                let (name, encoded) = rest.rsplit_once(' ').ok_or_else(|| {
+                    malformed(number, "a signature line is: \u{2014} <name> <base64>")
+                })?;
+                let blob = BASE64
+                    .decode(encoded)
+                    .map_err(|_| malformed(number, "the signature is not base64"))?;
+                if blob.len() < 5 {
+                    return Err(malformed(number, "the signature is too short"));
+                }
+                let mut id = [0u8; 4];
+                id.copy_from_slice(&blob[..4]);
+                signatures.push((name.to_owned(), id, blob[4..].to_vec()));
+            }
+        }
+        Ok(Checkpoint {
+            origin: lines[0].to_owned(),
+            size,
+            root,
+            extensions: lines[3..].iter().map(|l| (*l).to_owned()).collect(),
+            signatures,
+        })
+    }
+
+    pub fn sign(&mut self, key: &SignerKey) {
+        let signature = key.signing.sign(self.body().as_bytes());
+        self.signatures
+            .push((key.name.clone(), key.id, signature.to_bytes().to_vec()));
+    }
+
+    /// Succeeds when some signature is by `key` and verifies over the body.
+    pub fn verify_signature(&self, key: &VerifierKey) -> Result<(), CheckpointError> {
+        let body = self.body();
+        let valid = self.signatures.iter().any(|(name, id, signature)| {
+            name == &key.name
+                && *id == key.id
+                && ed25519_dalek::Signature::from_slice(signature).is_ok_and(|signature| {
+                    key.verifying.verify(body.as_bytes(), &signature).is_ok()
+                })
+        });
+        if valid {
+            Ok(())
+        } else {
+            Err(CheckpointError::Unsigned {
+                name: key.name.clone(),
+            })
+        }
+    }
+}
+
+fn key_id(name: &str, public_key: &[u8; 32]) -> [u8; 4] {
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(name.as_bytes());
+    hasher.update(b"\n");
+    hasher.update([ED25519_TYPE]);
+    hasher.update(public_key);
+    let digest = hasher.finalize();
+    [digest[0], digest[1], digest[2], digest[3]]
+}
+
+fn valid_key_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['+', ' ', '\n']) && !name.chars().any(char::is_control)
+}
+
+/// An Ed25519 signing key with its signed-note name.
+pub struct SignerKey {
+    pub name: String,
+    id: [u8; 4],
+    signing: SigningKey,
+}
+
+/// An Ed25519 verifying key with its signed-note name.
+#[derive(Debug, Clone)]
+pub struct VerifierKey {
+    pub name: String,
+    id: [u8; 4],
+    verifying: VerifyingKey,
+}
+
+impl SignerKey {
+    /// A new key from 32 random bytes.
+    pub fn generate(name: &str, seed: [u8; 32]) -> Result<SignerKey, CheckpointError> {
+        if !valid_key_name(name) {
+            return Err(CheckpointError::Key(format!(
+                "{name:?} cannot name a key: no spaces, '+' or control characters"
+            )));
+        }
+        let signing = SigningKey::from_bytes(&seed);
+        Ok(SignerKey {
+            name: name.to_owned(),
+            id: key_id(name, signing.verifying_key().as_bytes()),
+            signing,
+        })
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut blob = vec![ED25519_TYPE];
+        blob.extend_from_slice(self.signing.as_bytes());
+        format!(
+            "PRIVATE+KEY+{}+{}+{}",
+            self.name,
+            hex(&self.id),
+            BASE64.encode(blob)
+        )
+    }
+
+    pub fn parse(text: &str) -> Result<SignerKey, CheckpointError> {
+        let rest = text
+            .trim()
+            .strip_prefix("PRIVATE+KEY+")
+            .ok_or_else(|| CheckpointError::Key("a signing key starts with PRIVATE+KEY+".into()))?;
+        let (name, blob) = split_key(rest)?;
+        let seed: [u8; 32] = blob
+            .try_into()
+            .map_err(|_| CheckpointError::Key("the key is not 32 bytes".into()))?;
+        SignerKey::generate(&name, seed)
+    }
+
+    pub fn verifier(&self) -> VerifierKey {
+        VerifierKey {
+            name: self.name.clone(),
+            id: self.id,
+            verifying: self.signing.verifying_key(),
+        }
+    }
+}
+
+impl VerifierKey {
+    pub fn to_text(&self) -> String {
+        let mut blob = vec![ED25519_TYPE];
+        blob.extend_from_slice(self.verifying.as_bytes());
+        format!("{}+{}+{}", self.name, hex(&self.id), BASE64.encode(blob))
+    }
+
+    pub fn parse(text: &str) -> Result<VerifierKey, CheckpointError> {
+        let (name, blob) = split_key(text.trim())?;
+        let public: [u8; 32] = blob
+            .try_into()
+            .map_err(|_| CheckpointError::Key("the public key is not 32 bytes".into()))?;
+        let verifying = VerifyingKey::from_bytes(&public)
+            .map_err(|_| CheckpointError::Key("not an Ed25519 public key".into()))?;
+        Ok(VerifierKey {
+            id: key_id(&name, &public),
+            name,
+            verifying,
+        })
+    }
+}
+
+/// `<name>+<id hex>+<base64(0x01 ‖ key)>` → (name, key bytes), checking type and id.
+fn split_key(text: &str) -> Result<(String, Vec<u8>), CheckpointError> {
+    let bad = |what: &str| CheckpointError::Key(what.to_owned());
+    // From the left: name and id cannot contain '+', base64 can.
+    let mut parts = text.splitn(3, '+');
+    let (Some(name), Some(id_hex), Some(encoded)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad("a key is <name>+<id>+<base64>"));
+    };
+    let blob = BASE64
+        .decode(encoded)
+        .map_err(|_| bad("the key is not base64"))?;
+    if blob.first() != Some(&ED25519_TYPE) {
+        return Err(bad("only Ed25519 keys (type 0x01) are supported"));
+    }
+    let key = blob[1..].to_vec();
+    if key.len() == 32 && id_hex.len() != 8 {
+        return Err(bad("the key id is not 8 hex digits"));
+    }
+    Ok((name.to_owned(), key))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A proof in its text form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// Event `index` (whose hash is `event_hash`) is in the tree of `size` events.
+    Inclusion {
+        index: u64,
+        size: u64,
+        event_hash: String,
+        path: Vec<Vec<u8>>,
+    },
+    /// The tree of `old` events is a prefix of the tree of `new` events.
+    Consistency {
+        old: u64,
+        new: u64,
+        path: Vec<Vec<u8>>,
+    },
+}
+
+impl Proof {
+    pub fn inclusion(events: &[Event], index: u64, size: u64) -> Result<Proof, CheckpointError> {
+        let prefix = &events[..(size as usize).min(events.len())];
+        let leaves = leaves(prefix)?;
+        let path = merkle::inclusion_proof::<Blake3Hash>(index, &leaves)?;
+        Ok(Proof::Inclusion {
+            index,
+            size: prefix.len() as u64,
+            event_hash: prefix[index as usize].hash.clone(),
+            path,
+        })
+    }
+
+    pub fn consistency(events: &[Event], old: u64, new: u64) -> Result<Proof, CheckpointError> {
+        let prefix = &events[..(new as usize).min(events.len())];
+        let path = merkle::consistency_proof::<Blake3Hash>(old, &leaves(prefix)?)?;
+        Ok(Proof::Consistency {
+            old,
+            new: prefix.len() as u64,
+            path,
+        })
+    }
+
+    pub fn to_text(&self) -> String {
+        let (header, path) = match self {
+            Proof::Inclusion {
+                index,
+                size,
+                event_hash,
+                path,
+            } => (
+                format!(
+                    "planledger inclusion proof\nindex {index}\nsize {size}\nevent {event_hash}\n"
+                ),
+                path,
+            ),
+            Proof::Consistency { old, new, path } => (
+                format!("planledger consistency proof\nold {old}\nnew {new}\n"),
+                path,
+            ),
+        };
+        let mut text = header;
+        for hash in path {
+            text.push_str(&BASE64.encode(hash));
+            text.push('\n');
+        }
+        text
+    }
+
+    pub fn parse(text: &str) -> Result<Proof, CheckpointError> {
+        let lines: Vec<&str> = text.lines().collect();
+        let bad = |line: usize, what: &str| CheckpointError::MalformedProof {
+            line,
+            what: what.to_owned(),
+        };
+        let field = |line: usize, name: &str| -> Result<&str, CheckpointError> {
+            lines
+                .get(line - 1)
+                .and_then(|l| l.strip_prefix(name))
+                .and_then(|l| l.strip_prefix(' '))
+                .ok_or_else(|| bad(line, &format!("expected `{name} …`")))
+        };
+        let number = |line: usize, name: &str| -> Result<u64, CheckpointError> {
+            field(line, name)?
+                .parse()
+                .map_err(|_| bad(line, &format!("{name} is not a whole number")))
+        };
+        let hashes = |from: usize| -> Result<Vec<Vec<u8>>, CheckpointError> {
+            lines
+                .iter()
+                .enumerate()
+                .skip(from)
+                .map(|(index, line)| {
+                    BASE64
+                        .decode(line)
+                        .map_err(|_| bad(index + 1, "a proof hash is not base64"))
+                })
+                .collect()
+        };
+        match lines.first() {
+            Some(&"planledger inclusion proof") => Ok(Proof::Inclusion {
+                index: number(2, "index")?,
+                size: number(3, "size")?,
+                event_hash: field(4, "event")?.to_owned(),
+                path: hashes(4)?,
+            }),
+            Some(&"planledger consistency proof") => Ok(Proof::Consistency {
+                old: number(2, "old")?,
+                new: number(3, "new")?,
+                path: hashes(3)?,
+            }),
+            _ => Err(bad(
+                1,
+                "not a planledger proof (the first line names its kind)",
+            )),
+        }
+    }
+
+    /// Checks an inclusion proof against `checkpoint`, or a consistency proof from `old` to
+    /// `checkpoint`.
+    pub fn verify(
+        &self,
+        checkpoint: &Checkpoint,
+        old: Option<&Checkpoint>,
+    ) -> Result<(), CheckpointError> {
+        match self {
+            Proof::Inclusion {
+                index,
+                size,
+                event_hash,
+                path,
+            } => {
+                if *size != checkpoint.size {
+                    return Err(CheckpointError::SizeMismatch {
+                        proof: *size,
+                        checkpoint: checkpoint.size,
+                    });
+                }
+                let bytes =
+                    decode_hex(event_hash).ok_or(CheckpointError::EventHash { seq: *index })?;
+                let leaf = merkle::leaf_hash::<Blake3Hash>(&bytes);
+                Ok(merkle::verify_inclusion::<Blake3Hash>(
+                    *index,
+                    *size,
+                    &leaf,
+                    path,
+                    &checkpoint.root,
+                )?)
+            }
+            Proof::Consistency {
+                old: old_size,
+                new,
+                path,
+            } => {
+                let old = old.ok_or_else(|| CheckpointError::MalformedProof {
+                    line: 1,
+                    what: "a consistency proof is checked against an old and a new checkpoint"
+                        .into(),
+                })?;
+                for (proof, checkpoint) in [(*old_size, old), (*new, checkpoint)] {
+                    if proof != checkpoint.size {
+                        return Err(CheckpointError::SizeMismatch {
+                            proof,
+                            checkpoint: checkpoint.size,
+                        });
+                    }
+                }
+                Ok(merkle::verify_consistency::<Blake3Hash>(
+                    *old_size,
+                    *new,
+                    &old.root,
+                    &checkpoint.root,
+                    path,
+                )?)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_checkpoints_round_trip_and_reject_other_keys_and_edits() {
+        let key = SignerKey::generate("planledger-test", [7u8; 32]).unwrap();
+        let mut checkpoint = Checkpoint {
+            origin: "planledger".into(),
+            size: 3,
+            root: vec![1u8; 32],
+            extensions: vec!["head 2 abc".into()],
+            signatures: vec![],
+        };
+        checkpoint.sign(&key);
+        let text = checkpoint.to_text();
+        assert!(text.contains("\n\n\u{2014} planledger-test "));
+        let parsed = Checkpoint::parse(&text).unwrap();
+        assert_eq!(parsed, checkpoint);
+        parsed.verify_signature(&key.verifier()).unwrap();
+        let verifier = VerifierKey::parse(&key.verifier().to_text()).unwrap();
+        parsed.verify_signature(&verifier).unwrap();
+        let signer = SignerKey::parse(&key.to_text()).unwrap();
+        assert_eq!(signer.verifier().to_text(), key.verifier().to_text());
+
+        let other = SignerKey::generate("planledger-test", [8u8; 32]).unwrap();
+        assert!(parsed.verify_signature(&other.verifier()).is_err());
+        let edited = Checkpoint::parse(&text.replacen("\n3\n", "\n4\n", 1)).unwrap();
+        assert!(edited.verify_signature(&key.verifier()).is_err());
+    }
+
+    #[test]
+    fn malformed_checkpoints_and_proofs_are_errors() {
+        assert!(Checkpoint::parse("").is_err());
+        assert!(Checkpoint::parse("origin\nten\nAAAA\n").is_err());
+        assert!(Checkpoint::parse("origin\n1\nAAAA\n\nnot a signature\n").is_err());
+        assert!(Proof::parse("").is_err());
+        assert!(Proof::parse("planledger inclusion proof\nindex x\n").is_err());
+        assert!(Proof::parse("planledger consistency proof\nold 1\nnew 2\n!!!\n").is_err());
+        assert!(SignerKey::generate("bad name", [0; 32]).is_err());
+        assert!(VerifierKey::parse("name+00000000+AAAA").is_err());
+    }
+}

@@ -1,0 +1,183 @@
+//! Checkpoints, signatures and Merkle proofs through the command line: a checkpoint taken at
+//! 第92回 is extended by today's ledger, checked offline with the verifier key; altered proofs,
+//! checkpoints and wrong keys fail with exit 1.
+
+mod common;
+
+use std::path::Path;
+
+use common::{ingested_seeds, planledger, stderr, stdout};
+use planledger::ledger::checkpoint::{Checkpoint, Proof};
+use planledger::ledger::Store;
+
+fn write(path: &Path, text: &str) -> String {
+    std::fs::write(path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_signed_checkpoint_at_92_is_extended_by_todays_ledger() {
+    let (dir, store) = ingested_seeds();
+    let key = dir.path().join("key").display().to_string();
+    let output = planledger(
+        &store,
+        &["keygen", "--name", "planledger-test", "--out", &key],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let public = format!("{key}.pub");
+    // Keys are never overwritten.
+    assert_eq!(
+        planledger(&store, &["keygen", "--name", "x", "--out", &key])
+            .status
+            .code(),
+        Some(2)
+    );
+
+    let at_92 = stdout(&planledger(
+        &store,
+        &["checkpoint", "--at", "第92回", "--sign", &key],
+    ));
+    let lines: Vec<&str> = at_92.lines().collect();
+    assert_eq!(lines[0], "planledger");
+    assert_eq!(
+        lines[1], "342",
+        "seed 000's 342 events are the log through 第92回"
+    );
+    assert!(lines[4].starts_with("meeting がん対策推進協議会 第92回"));
+    let now = stdout(&planledger(&store, &["checkpoint", "--sign", &key]));
+    assert_eq!(now.lines().nth(1), Some("346"));
+    let old_path = write(&dir.path().join("cp92"), &at_92);
+    let new_path = write(&dir.path().join("cpnow"), &now);
+
+    let proof = stdout(&planledger(&store, &["prove", "consistency", "342"]));
+    let proof_path = write(&dir.path().join("proof"), &proof);
+    let check = |proof: &str, new: &str, old: &str, key: &str| {
+        planledger(
+            &store,
+            &[
+                "verify-proof",
+                proof,
+                "--checkpoint",
+                new,
+                "--old-checkpoint",
+                old,
+                "--key",
+                key,
+            ],
+        )
+    };
+    let output = check(&proof_path, &new_path, &old_path, &public);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(stdout(&output).starts_with(
+        "ok: the ledger of 346 events extends the ledger of 342 events; signatures checked"
+    ));
+
+    // A flipped hash in the proof.
+    let mut lines: Vec<String> = proof.lines().map(str::to_owned).collect();
+    lines[4] = lines[4].replacen(
+        &lines[4][..1],
+        if &lines[4][..1] == "A" { "B" } else { "A" },
+        1,
+    );
+    let broken = write(&dir.path().join("broken"), &(lines.join("\n") + "\n"));
+    assert_eq!(
+        check(&broken, &new_path, &old_path, &public).status.code(),
+        Some(1)
+    );
+    // A checkpoint whose root was replaced: its signature no longer holds.
+    let forged_root = now.replacen(
+        now.lines().nth(2).unwrap(),
+        &format!("{}=", "A".repeat(43)),
+        1,
+    );
+    let forged = write(&dir.path().join("forged"), &forged_root);
+    let output = check(&proof_path, &forged, &old_path, &public);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("no valid signature"),
+        "{}",
+        stdout(&output)
+    );
+    // Another key.
+    let other = dir.path().join("other").display().to_string();
+    planledger(
+        &store,
+        &["keygen", "--name", "planledger-test", "--out", &other],
+    );
+    assert_eq!(
+        check(&proof_path, &new_path, &old_path, &format!("{other}.pub"))
+            .status
+            .code(),
+        Some(1)
+    );
+    // Malformed input is exit 2.
+    let garbage = write(&dir.path().join("garbage"), "not a proof\n");
+    assert_eq!(
+        check(&garbage, &new_path, &old_path, &public).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn the_checkpoint_at_a_meeting_does_not_move_when_the_ledger_grows() {
+    let (dir, store) = ingested_seeds();
+    let before = stdout(&planledger(&store, &["checkpoint", "--at", "92"]));
+    let extra = dir.path().join("extra.txt");
+    std::fs::write(
+        &extra,
+        "第４期がん対策推進基本計画施策に対する取組一覧\n①\n見出し\n\n国は、検討する。\n",
+    )
+    .unwrap();
+    let output = planledger(
+        &store,
+        &[
+            "ingest",
+            extra.to_str().unwrap(),
+            "--meeting",
+            "がん対策推進協議会 第93回",
+            "--date",
+            "2026-06-01",
+            "--format",
+            "torikumi",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&planledger(&store, &["checkpoint", "--at", "92"])),
+        before
+    );
+}
+
+#[test]
+fn every_event_has_an_inclusion_proof_against_the_current_root() {
+    let (_dir, store) = ingested_seeds();
+    let events = Store::open(&store).unwrap().events().unwrap();
+    let checkpoint = Checkpoint::of_events("planledger", &events, events.len() as u64).unwrap();
+    for event in &events {
+        let proof = Proof::inclusion(&events, event.seq, events.len() as u64).unwrap();
+        let reparsed = Proof::parse(&proof.to_text()).unwrap();
+        reparsed
+            .verify(&checkpoint, None)
+            .unwrap_or_else(|e| panic!("seq {}: {e}", event.seq));
+    }
+    // A proof for one event does not prove another event's hash.
+    let Proof::Inclusion {
+        index, size, path, ..
+    } = Proof::inclusion(&events, 3, events.len() as u64).unwrap()
+    else {
+        unreachable!()
+    };
+    let substituted = Proof::Inclusion {
+        index,
+        size,
+        path,
+        event_hash: events[4].hash.clone(),
+    };
+    assert!(substituted.verify(&checkpoint, None).is_err());
+}
