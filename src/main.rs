@@ -169,6 +169,9 @@ enum Command {
     },
     /// Check the hash chain, stored documents, quoted spans and indexes; exit 1 on any failure.
     Verify {
+        /// Also re-extract every stored document and compare with what its events state.
+        #[arg(long)]
+        deep: bool,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
@@ -263,7 +266,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             old_checkpoint.as_deref(),
             key.as_deref(),
         ),
-        Command::Verify { format } => cmd_verify(&cli.store, format),
+        Command::Verify { deep, format } => cmd_verify(&cli.store, deep, format),
     }
 }
 
@@ -572,9 +575,9 @@ fn cmd_log(
     })
 }
 
-fn cmd_verify(store_path: &Path, format: OutputFormat) -> Result<ExitCode> {
+fn cmd_verify(store_path: &Path, deep: bool, format: OutputFormat) -> Result<ExitCode> {
     let store = open_existing(store_path)?;
-    let report = verify(&store)?;
+    let report = verify(&store, deep)?;
     print(&match format {
         OutputFormat::Text => text::verify(&report),
         OutputFormat::Json => report::to_json(&report),

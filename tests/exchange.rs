@@ -220,3 +220,45 @@ fn an_independent_python_verifier_accepts_the_export_and_rejects_tampering() {
         stdout(&output)
     );
 }
+
+/// Re-seals every line from `from` on, so the chain is valid again after an edit: what a forger
+/// who controls the whole export would do.
+fn rechain(lines: &mut [String], from: usize) {
+    use planledger::ledger::event::hash_of_value_without_hash;
+    use planledger::ledger::jcs::canonicalize;
+    for index in from..lines.len() {
+        let mut event: serde_json::Value = serde_json::from_str(&lines[index]).unwrap();
+        if index > 0 {
+            let previous: serde_json::Value = serde_json::from_str(&lines[index - 1]).unwrap();
+            event["prev"] = previous["hash"].clone();
+        }
+        event["hash"] = hash_of_value_without_hash(&mut event.clone()).unwrap().into();
+        lines[index] = String::from_utf8(canonicalize(&event).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn a_rechained_forgery_passes_the_chain_check_but_not_deep_verification() {
+    let export = export_seeds();
+    // Event 3 is a done action of the first measure; claim it was only planned.
+    let path = tampered(&export, |lines| {
+        assert!(lines[3].contains("\"status\":\"done\""));
+        lines[3] = lines[3].replacen("\"status\":\"done\"", "\"status\":\"planned\"", 1);
+        rechain(lines, 3);
+    });
+    let target = tempfile::tempdir().unwrap();
+    let store = target.path().join("forged");
+    let output = planledger(
+        &store,
+        &["import", path.to_str().unwrap(), "--documents", export.documents.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
+    let output = planledger(&store, &["verify", "--deep"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stdout(&output);
+    assert!(
+        report.starts_with("FAILED: first failure at seq 3: re-extraction differs: the event states a planned action"),
+        "{report}"
+    );
+}

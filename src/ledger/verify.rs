@@ -30,6 +30,8 @@ pub struct Failure {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct VerifyReport {
+    /// Whether documents were re-extracted (`--deep`).
+    pub deep: bool,
     pub n_events: u64,
     pub n_documents: u64,
     pub head: Option<(u64, String)>,
@@ -49,7 +51,7 @@ impl VerifyReport {
     }
 }
 
-pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
+pub fn verify(store: &Store, deep: bool) -> Result<VerifyReport, StoreError> {
     let raw = store.raw_trees()?;
     let (events, mut failures) = check_chain(
         raw.events
@@ -71,10 +73,14 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
     }
     let blobs: BTreeMap<String, Vec<u8>> = store.blobs()?.into_iter().collect();
     failures.extend(check_documents(&events, |hash| blobs.get(hash).cloned()));
+    if deep {
+        failures.extend(check_extraction(&events, |hash| blobs.get(hash).cloned()));
+    }
     check_indexes(&raw.docs, &raw.measures, &events, &mut failures);
     // Stable: within one event, the failure found first (the cause) stays first.
     failures.sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
     Ok(VerifyReport {
+        deep,
         n_events: events.len() as u64,
         n_documents: events
             .iter()
@@ -223,6 +229,136 @@ pub fn check_documents(
         }
     }
     failures
+}
+
+/// `verify --deep`: re-extracts every document from its stored bytes with its recorded format
+/// and requires the document's events to state exactly what extraction yields now — the same
+/// measures and actions, in order, with the same text, bureaus, status and lines. A failure
+/// names the first event that differs (or the document, when counts differ).
+pub fn check_extraction(
+    events: &[Event],
+    blob_of: impl Fn(&str) -> Option<Vec<u8>>,
+) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    for document_event in events {
+        let EventBody::DocumentIngested { format, .. } = &document_event.body else {
+            continue;
+        };
+        let document = &document_event.source.document;
+        let Some(Ok((text, _))) = blob_of(document).map(|bytes| decode(&bytes)) else {
+            continue; // Missing or undecodable bytes are reported by check_documents.
+        };
+        let version = crate::extract::extract(*format, &text);
+        let mut expected: Vec<Statement> = Vec::new();
+        for measure in &version.measures {
+            expected.push(Statement::Measure {
+                text: measure.text.clone(),
+                lines: measure.lines,
+            });
+            for action in &measure.actions {
+                expected.push(Statement::Action {
+                    bureau: action.bureau.clone(),
+                    bureau_canonical: action.bureau_canonical.clone(),
+                    status: action.status,
+                    text: action.text.clone(),
+                    lines: action.lines,
+                });
+            }
+        }
+        let stated: Vec<(u64, Statement)> = events
+            .iter()
+            .filter(|e| e.source.document == *document && e.seq > document_event.seq)
+            .filter_map(|e| Statement::of(e).map(|statement| (e.seq, statement)))
+            .collect();
+        let first_difference = expected
+            .iter()
+            .zip(&stated)
+            .find(|(want, (_, have))| *want != have);
+        if let Some((want, (seq, have))) = first_difference {
+            failures.push(Failure {
+                seq: Some(*seq),
+                document: Some(document.clone()),
+                what: format!("re-extraction differs: the event states {have}, the document yields {want}"),
+            });
+        } else if expected.len() != stated.len() {
+            failures.push(Failure {
+                seq: Some(document_event.seq),
+                document: Some(document.clone()),
+                what: format!(
+                    "re-extraction yields {} statements, the events make {}",
+                    expected.len(),
+                    stated.len()
+                ),
+            });
+        }
+    }
+    failures
+}
+
+/// What one event says about a document's content, for comparison with re-extraction.
+#[derive(Debug, PartialEq, Eq)]
+enum Statement {
+    Measure {
+        text: String,
+        lines: crate::extract::LineRange,
+    },
+    Action {
+        bureau: String,
+        bureau_canonical: String,
+        status: crate::extract::ActionStatus,
+        text: String,
+        lines: crate::extract::LineRange,
+    },
+}
+
+impl Statement {
+    fn of(event: &Event) -> Option<Statement> {
+        let lines = event.source.lines?;
+        match &event.body {
+            EventBody::MeasureAdded { text, .. }
+            | EventBody::MeasureRevised { text, .. }
+            | EventBody::MeasureCited { text, .. } => Some(Statement::Measure {
+                text: text.clone(),
+                lines,
+            }),
+            EventBody::ActionReported {
+                bureau,
+                bureau_canonical,
+                status,
+                text,
+                ..
+            } => Some(Statement::Action {
+                bureau: bureau.clone(),
+                bureau_canonical: bureau_canonical.clone(),
+                status: *status,
+                text: text.clone(),
+                lines,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Statement {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Statement::Measure { lines, .. } => {
+                write!(formatter, "a measure at lines {}–{}", lines.first, lines.last)
+            }
+            Statement::Action {
+                bureau,
+                status,
+                lines,
+                ..
+            } => write!(
+                formatter,
+                "a {} action of 【{bureau}】 at lines {}–{}",
+                status.as_str(),
+                lines.first,
+                lines.last
+            ),
+        }
+    }
 }
 
 /// Whether `quote` is made of whole lines of `span`, in order, compared by comparison key: the

@@ -183,8 +183,10 @@ pub fn verify(report: &VerifyReport) -> String {
     if report.is_ok() {
         let _ = writeln!(
             out,
-            "ok: {} events, {} documents; chain, canonical form, blobs, spans and indexes check out; head {head}",
-            report.n_events, report.n_documents
+            "ok: {} events, {} documents; chain, canonical form, blobs, spans{} and indexes check out; head {head}",
+            report.n_events,
+            report.n_documents,
+            if report.deep { ", re-extraction" } else { "" }
         );
         return out;
     }
