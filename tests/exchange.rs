@@ -232,7 +232,9 @@ fn rechain(lines: &mut [String], from: usize) {
             let previous: serde_json::Value = serde_json::from_str(&lines[index - 1]).unwrap();
             event["prev"] = previous["hash"].clone();
         }
-        event["hash"] = hash_of_value_without_hash(&mut event.clone()).unwrap().into();
+        event["hash"] = hash_of_value_without_hash(&mut event.clone())
+            .unwrap()
+            .into();
         lines[index] = String::from_utf8(canonicalize(&event).unwrap()).unwrap();
     }
 }
@@ -250,7 +252,12 @@ fn a_rechained_forgery_passes_the_chain_check_but_not_deep_verification() {
     let store = target.path().join("forged");
     let output = planledger(
         &store,
-        &["import", path.to_str().unwrap(), "--documents", export.documents.to_str().unwrap()],
+        &[
+            "import",
+            path.to_str().unwrap(),
+            "--documents",
+            export.documents.to_str().unwrap(),
+        ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));

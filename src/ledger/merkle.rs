@@ -363,6 +363,47 @@ mod tests {
         }
     }
 
+    /// The root computed bottom-up, level by level, promoting an odd last node: a different
+    /// construction that RFC 6962's recursive definition must agree with.
+    fn naive_root(leaves: &[Vec<u8>]) -> Vec<u8> {
+        let mut level = leaves.to_vec();
+        while level.len() > 1 {
+            level = level
+                .chunks(2)
+                .map(|pair| match pair {
+                    [left, right] => node_hash::<Sha256Hash>(left, right),
+                    [odd] => odd.clone(),
+                    _ => unreachable!("chunks(2) yields one or two"),
+                })
+                .collect();
+        }
+        level.pop().unwrap_or_else(|| Sha256Hash::digest(&[]))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_proofs_verify_against_a_naively_computed_root(
+            size in 1usize..=300,
+            index_seed in 0usize..300,
+            old_seed in 0usize..300,
+        ) {
+            let tree = leaves(size);
+            let naive = naive_root(&tree);
+            proptest::prop_assert_eq!(&root::<Sha256Hash>(&tree), &naive);
+            let index = index_seed % size;
+            let proof = inclusion_proof::<Sha256Hash>(index as u64, &tree).unwrap();
+            proptest::prop_assert!(verify_inclusion::<Sha256Hash>(index as u64, size as u64, &tree[index], &proof, &naive).is_ok());
+            let old = old_seed % size + 1;
+            let old_root = naive_root(&tree[..old]);
+            let proof = consistency_proof::<Sha256Hash>(old as u64, &tree).unwrap();
+            proptest::prop_assert!(verify_consistency::<Sha256Hash>(old as u64, size as u64, &old_root, &naive, &proof).is_ok());
+            // Claiming a different old size with the same proof fails.
+            if old > 1 {
+                proptest::prop_assert!(verify_consistency::<Sha256Hash>(old as u64 - 1, size as u64, &old_root, &naive, &proof).is_err());
+            }
+        }
+    }
+
     #[test]
     fn the_empty_tree_root_is_the_hash_of_nothing() {
         assert_eq!(

@@ -278,7 +278,9 @@ pub fn check_extraction(
             failures.push(Failure {
                 seq: Some(*seq),
                 document: Some(document.clone()),
-                what: format!("re-extraction differs: the event states {have}, the document yields {want}"),
+                what: format!(
+                    "re-extraction differs: the event states {have}, the document yields {want}"
+                ),
             });
         } else if expected.len() != stated.len() {
             failures.push(Failure {
@@ -343,7 +345,11 @@ impl std::fmt::Display for Statement {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Statement::Measure { lines, .. } => {
-                write!(formatter, "a measure at lines {}–{}", lines.first, lines.last)
+                write!(
+                    formatter,
+                    "a measure at lines {}–{}",
+                    lines.first, lines.last
+                )
             }
             Statement::Action {
                 bureau,

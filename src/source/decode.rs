@@ -18,18 +18,6 @@ pub enum TextEncoding {
     Utf16Be,
 }
 
-impl TextEncoding {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TextEncoding::Utf8 => "utf-8",
-            TextEncoding::Utf8Bom => "utf-8-bom",
-            TextEncoding::ShiftJis => "shift-jis",
-            TextEncoding::Utf16Le => "utf-16le",
-            TextEncoding::Utf16Be => "utf-16be",
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DecodeError {
     #[error("the file is empty: there is nothing to ingest")]
