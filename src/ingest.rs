@@ -124,6 +124,7 @@ pub fn ingest(
         &version,
         description,
         DocumentFacts {
+            date_bounds: crate::extract::dating::infer_date_bounds(&text),
             file_name,
             byte_length: bytes.len() as u64,
             encoding,
@@ -156,6 +157,7 @@ pub fn ingest(
 }
 
 struct DocumentFacts<'a> {
+    date_bounds: Option<crate::extract::dating::DateBounds>,
     file_name: String,
     byte_length: u64,
     encoding: crate::source::decode::TextEncoding,
@@ -280,6 +282,10 @@ fn events_for(
             ingested_at: facts.ingested_at.to_owned(),
             plan,
             measure_ids: ids,
+            date_bounds: match description.meeting.date {
+                Some(_) => None,
+                None => facts.date_bounds.clone(),
+            },
         },
     }];
     events.extend(statements);

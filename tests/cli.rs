@@ -95,6 +95,9 @@ fn every_reference_form_names_the_same_meeting() {
         "がん対策推進協議会第92回",
         "がん対策推進協議会 第92回",
         "2025-10-06",
+        "2025/10/6",
+        "令和7年10月6日",
+        "R7.10.6",
     ] {
         let output = planledger(&store, &["state", "--at", form, "--format", "json"]);
         assert_eq!(output.status.code(), Some(0), "{form}: {}", stderr(&output));
@@ -144,6 +147,17 @@ fn meetings_lists_every_document_in_time_order() {
             None
         ]
     );
+    let undated = &value["meetings"][4];
+    assert_eq!(undated["body"], serde_json::Value::Null);
+    assert_eq!(undated["date_bounds"]["not_before"], "2022-07-01");
+    assert_eq!(undated["date_bounds"]["not_after"], serde_json::Value::Null);
+    assert_eq!(
+        undated["date_bounds"]["evidence"][0],
+        "line 288: レジストリ登録(2017.5～2022.7)"
+    );
+    assert_eq!(undated["documents"][0]["title"], "希少がん対策の沿革");
+    assert_eq!(value["meetings"][2]["date_bounds"], serde_json::Value::Null);
+    assert_eq!(value["meetings"][2]["documents"][0]["label"], "参考資料6");
 }
 
 #[test]
@@ -327,4 +341,44 @@ fn a_closed_stdout_does_not_stop_an_ingest_half_way() {
         "{}",
         stdout(&output)
     );
+}
+
+#[test]
+fn an_ordinal_two_bodies_share_is_exit_2_listing_both() {
+    let (dir, store) = ingested_seeds();
+    let extra = dir.path().join("old.txt");
+    std::fs::write(
+        &extra,
+        "第１期がん対策推進基本計画施策に対する取組一覧\n①\n見出し\n\n国は、検討する。\n",
+    )
+    .unwrap();
+    let output = planledger(
+        &store,
+        &[
+            "ingest",
+            extra.to_str().unwrap(),
+            "--meeting",
+            "がん対策推進協議会 第7回",
+            "--date",
+            "2008-01-01",
+            "--format",
+            "torikumi",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = planledger(&store, &["state", "--at", "第7回"]);
+    assert_bad_input(output, "is ambiguous");
+    let message = stderr(&planledger(&store, &["state", "--at", "第７回"]));
+    assert!(
+        message.contains("がん対策推進協議会 第7回 (2008-01-01)"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "がんゲノム医療中核拠点病院等の指定要件に関するワーキンググループ 第7回 (2026-03-13)"
+        ),
+        "{message}"
+    );
+    let output = planledger(&store, &["state", "--at", "がん対策推進協議会第7回"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }

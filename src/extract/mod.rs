@@ -7,6 +7,7 @@
 //! the 1-based line range it was read from.
 
 pub mod bureau;
+pub mod dating;
 pub mod section;
 pub mod slides;
 pub mod torikumi;

@@ -67,6 +67,9 @@ pub enum EventBody {
         ingested_at: String,
         plan: Option<String>,
         measure_ids: Vec<String>,
+        /// When the meeting date is unknown: bounds inferred from the dates the text cites as
+        /// past, with the quoted lines they rest on.
+        date_bounds: Option<crate::extract::dating::DateBounds>,
     },
     /// 施策: a measure text the ledger did not know.
     MeasureAdded {

@@ -1,6 +1,7 @@
 //! The documents in the ledger, read from their `DocumentIngested` events: the fold every other
 //! projection starts from.
 
+use crate::extract::dating::DateBounds;
 use crate::ledger::{Event, EventBody};
 use crate::source::manifest::DocumentFormat;
 use crate::source::meeting::{Meeting, MeetingTimeKey};
@@ -16,6 +17,7 @@ pub struct DocumentRecord {
     pub series: Option<String>,
     pub format: DocumentFormat,
     pub measure_ids: Vec<String>,
+    pub date_bounds: Option<DateBounds>,
 }
 
 impl DocumentRecord {
@@ -42,6 +44,7 @@ pub fn documents(events: &[Event]) -> Vec<DocumentRecord> {
                 series,
                 format,
                 measure_ids,
+                date_bounds,
                 ..
             } => Some(DocumentRecord {
                 seq: event.seq,
@@ -52,6 +55,7 @@ pub fn documents(events: &[Event]) -> Vec<DocumentRecord> {
                 series: series.clone(),
                 format: *format,
                 measure_ids: measure_ids.clone(),
+                date_bounds: date_bounds.clone(),
             }),
             _ => None,
         })

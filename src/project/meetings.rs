@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::documents::documents;
+use crate::extract::dating::DateBounds;
 use crate::ledger::Event;
 use crate::source::meeting::{format_iso_date, Meeting};
 
@@ -16,8 +17,8 @@ pub struct MeetingView {
     pub body: Option<String>,
     pub ordinal: Option<u32>,
     pub date: Option<String>,
-    /// Bounds on an unknown date inferred from content; not inferred yet, so always null.
-    pub date_bounds: Option<serde_json::Value>,
+    /// When the date is unknown: bounds inferred from the documents' content, with evidence.
+    pub date_bounds: Option<DateBounds>,
     pub documents: Vec<MeetingDocumentView>,
 }
 
@@ -34,7 +35,7 @@ pub struct MeetingDocumentView {
 pub fn meetings(events: &[Event]) -> MeetingsView {
     let mut documents = documents(events);
     documents.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    let mut meetings: Vec<(Meeting, Vec<MeetingDocumentView>)> = Vec::new();
+    let mut meetings: Vec<(Meeting, Option<DateBounds>, Vec<MeetingDocumentView>)> = Vec::new();
     for document in documents {
         let view = MeetingDocumentView {
             hash: document.hash.clone(),
@@ -50,20 +51,35 @@ pub fn meetings(events: &[Event]) -> MeetingsView {
             || document.meeting.date.is_some();
         match meetings
             .iter_mut()
-            .find(|(m, _)| known && *m == document.meeting)
+            .find(|(m, _, _)| known && *m == document.meeting)
         {
-            Some((_, docs)) => docs.push(view),
-            None => meetings.push((document.meeting.clone(), vec![view])),
+            Some((_, bounds, docs)) => {
+                // Several undated documents of one meeting: the latest "not before" holds.
+                if let Some(new) = &document.date_bounds {
+                    if bounds
+                        .as_ref()
+                        .is_none_or(|old| new.not_before > old.not_before)
+                    {
+                        *bounds = Some(new.clone());
+                    }
+                }
+                docs.push(view)
+            }
+            None => meetings.push((
+                document.meeting.clone(),
+                document.date_bounds.clone(),
+                vec![view],
+            )),
         }
     }
     MeetingsView {
         meetings: meetings
             .into_iter()
-            .map(|(meeting, documents)| MeetingView {
+            .map(|(meeting, date_bounds, documents)| MeetingView {
                 body: meeting.body,
                 ordinal: meeting.ordinal,
                 date: meeting.date.map(format_iso_date),
-                date_bounds: None,
+                date_bounds: meeting.date.is_none().then_some(date_bounds).flatten(),
                 documents,
             })
             .collect(),

@@ -29,7 +29,19 @@ pub struct AtView {
     pub meeting: Option<String>,
     pub date: String,
     /// Undated documents the fold could not place on the timeline.
-    pub undated_documents: Vec<String>,
+    pub undated_documents: Vec<UndatedView>,
+}
+
+/// A document whose meeting date is unknown, and whether it may already exist at the date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UndatedView {
+    pub title: Option<String>,
+    pub document: String,
+    /// Inferred from its content, when it cites past dates.
+    pub not_before: Option<String>,
+    /// True when the requested date is on or after `not_before`: the document may already
+    /// have been presented, but the ledger cannot say.
+    pub may_exist_at_date: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,10 +95,19 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
         .cloned()
         .collect();
     let all_documents = documents(&known);
+    let at_date = format_iso_date(query.date);
     let undated_documents = all_documents
         .iter()
         .filter(|d| d.meeting.date.is_none())
-        .map(|d| d.title.clone().unwrap_or_else(|| d.hash.clone()))
+        .map(|d| {
+            let not_before = d.date_bounds.as_ref().map(|b| b.not_before.clone());
+            UndatedView {
+                title: d.title.clone(),
+                document: d.hash.clone(),
+                may_exist_at_date: not_before.as_ref().is_none_or(|nb| *nb <= at_date),
+                not_before,
+            }
+        })
         .collect();
     // The latest document of each series at or before the date.
     let mut latest: BTreeMap<&str, &DocumentRecord> = BTreeMap::new();

@@ -72,11 +72,18 @@ pub fn state(view: &StateView) -> String {
     let meeting = view.at.meeting.as_deref().unwrap_or("(no meeting named)");
     let _ = writeln!(out, "state at {} — {meeting}", view.at.date);
     let _ = writeln!(out, "{} measures", view.measures.len());
-    if !view.at.undated_documents.is_empty() {
+    for undated in &view.at.undated_documents {
+        let bound = match &undated.not_before {
+            Some(not_before) if undated.may_exist_at_date => {
+                format!("not before {not_before}: it may already exist at this date")
+            }
+            Some(not_before) => format!("not before {not_before}: not yet at this date"),
+            None => "no bound known".to_owned(),
+        };
         let _ = writeln!(
             out,
-            "not placed in time (meeting date unknown): {}",
-            view.at.undated_documents.join("; ")
+            "not placed in time (meeting date unknown): 「{}」 ({bound})",
+            undated.title.as_deref().unwrap_or("(untitled)")
         );
     }
     let mut last_section: Option<&[String]> = None;
@@ -116,6 +123,16 @@ pub fn meetings(view: &MeetingsView) -> String {
             .map_or_else(String::new, |n| format!(" 第{n}回"));
         let date = meeting.date.as_deref().unwrap_or("date unknown");
         let _ = writeln!(out, "{date}  {body}{ordinal}");
+        if let Some(bounds) = &meeting.date_bounds {
+            let _ = writeln!(
+                out,
+                "    date bounds: not before {} (inferred from content)",
+                bounds.not_before
+            );
+            for evidence in &bounds.evidence {
+                let _ = writeln!(out, "      evidence: {evidence}");
+            }
+        }
         for document in &meeting.documents {
             let label = document
                 .label

@@ -57,7 +57,8 @@ impl fmt::Display for Meeting {
     }
 }
 
-/// What a user typed to name a meeting: `第92回`, `92`, `がん対策推進協議会第92回`, `2025-10-06`.
+/// What a user typed to name a meeting: `第92回`, `92`, `がん対策推進協議会第92回`, or a day
+/// (`2025-10-06`, `2025/10/6`, `令和7年10月6日`, `R7.10.6`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MeetingRef {
     Ordinal { body: Option<String>, ordinal: u32 },
@@ -66,7 +67,7 @@ pub enum MeetingRef {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum MeetingRefError {
-    #[error("{input:?} is not a meeting reference: use 第92回, 92, がん対策推進協議会第92回 or a date such as 2025-10-06")]
+    #[error("{input:?} is not a meeting reference: use 第92回, 92, がん対策推進協議会第92回, or a date such as 2025-10-06, 2025/10/6, 令和7年10月6日, R7.10.6")]
     Unparsable { input: String },
     #[error("no meeting in the ledger matches {input:?}; `planledger meetings` lists them")]
     NoMatch { input: String },
@@ -87,7 +88,7 @@ impl MeetingRef {
             .map(fold_full_width_ascii)
             .filter(|c| !c.is_whitespace())
             .collect();
-        if let Some(date) = parse_iso_date(&folded) {
+        if let Some(date) = super::date::parse_day(&folded) {
             return Ok(MeetingRef::Date(date));
         }
         if let Some(digits) = ascii_digits(&folded) {
@@ -221,10 +222,19 @@ mod tests {
                 ordinal: 92
             }
         );
-        assert_eq!(
-            MeetingRef::parse("2025-10-06").unwrap(),
-            MeetingRef::Date(date!(2025 - 10 - 06))
-        );
+        for input in [
+            "2025-10-06",
+            "2025/10/6",
+            "令和7年10月6日",
+            "令和７年１０月６日",
+            "R7.10.6",
+        ] {
+            assert_eq!(
+                MeetingRef::parse(input).unwrap(),
+                MeetingRef::Date(date!(2025 - 10 - 06)),
+                "{input}"
+            );
+        }
         assert!(MeetingRef::parse("2025-02-30").is_err());
         assert!(MeetingRef::parse("next week").is_err());
     }
