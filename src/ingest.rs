@@ -200,12 +200,12 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
         })
 }
 
-/// `M` + 12 hex digits of BLAKE3 over plan, section path and the text's comparison key.
-pub fn measure_id(plan: Option<&str>, section_compact: &str, text: &str) -> String {
+/// `M` + 12 hex digits of BLAKE3 over the plan's and the text's comparison keys. The section
+/// is left out on purpose: slides quote a measure without its section path, and the quote must
+/// find the measure the 取組一覧 states (「第4期」 and 「第４期」 are one plan).
+pub fn measure_id(plan: Option<&str>, text: &str) -> String {
     let mut hasher = blake3::Hasher::new();
-    hasher.update(plan.unwrap_or("").as_bytes());
-    hasher.update(&[0]);
-    hasher.update(section_compact.as_bytes());
+    hasher.update(comparison_key(plan.unwrap_or("")).as_bytes());
     hasher.update(&[0]);
     hasher.update(comparison_key(text).as_bytes());
     format!("M{}", &hasher.finalize().to_hex()[..12])
@@ -227,24 +227,30 @@ fn events_for(
     let mut ids = Vec::new();
     let mut statements = Vec::new();
     for measure in &version.measures {
-        let base = measure_id(plan.as_deref(), &measure.section.compact(), &measure.text);
-        // The same text twice in one section of one document: keep both, numbered.
+        let plan = measure.plan.clone().or_else(|| plan.clone());
+        let base = measure_id(plan.as_deref(), &measure.text);
+        let quoted_again = description.format == DocumentFormat::Slides && ids.contains(&base);
+        // The same text twice in one 取組一覧 is two measures, numbered; a slide deck quoting a
+        // measure twice cites one measure twice.
         let mut id = base.clone();
         let mut copy = 1;
-        while ids.contains(&id) {
+        while ids.contains(&id) && !quoted_again {
             copy += 1;
             id = format!("{base}-{copy}");
         }
-        ids.push(id.clone());
-        let body = if store.knows_measure(&id)? {
+        if !quoted_again {
+            ids.push(id.clone());
+        }
+        let body = if quoted_again || store.knows_measure(&id)? {
             EventBody::MeasureCited {
                 measure_id: id.clone(),
+                section: measure.section.clone(),
                 text: measure.text.clone(),
             }
         } else {
             EventBody::MeasureAdded {
                 measure_id: id.clone(),
-                plan: plan.clone(),
+                plan,
                 section: measure.section.clone(),
                 text: measure.text.clone(),
             }

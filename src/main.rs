@@ -87,6 +87,10 @@ enum Command {
         /// Only measures under this section, e.g. 2.(1).①
         #[arg(long)]
         section: Option<String>,
+        /// Show this plan's measures (e.g. 第3期がん対策推進基本計画); default: the latest plan
+        /// stated at the date.
+        #[arg(long)]
+        plan: Option<String>,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
@@ -237,8 +241,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             at,
             as_known_at,
             section,
+            plan,
             format,
-        } => cmd_state(&cli.store, at.as_deref(), as_known_at, section, format),
+        } => cmd_state(
+            &cli.store,
+            at.as_deref(),
+            as_known_at,
+            section,
+            plan,
+            format,
+        ),
         Command::Log {
             since,
             kind,
@@ -488,6 +500,7 @@ fn cmd_state(
     at: Option<&str>,
     as_known_at: Option<u64>,
     section: Option<String>,
+    plan: Option<String>,
     format: OutputFormat,
 ) -> Result<ExitCode> {
     let events = open_existing(store_path)?.events()?;
@@ -514,6 +527,7 @@ fn cmd_state(
             meeting,
             as_known_at,
             section,
+            plan,
         },
     );
     print(&match format {

@@ -50,7 +50,7 @@ fn ingest_seeds_then_verify_then_reingest_appends_nothing() {
 
     let (out, _, code) = run_in_project(&store, &["verify"]);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.starts_with("ok: 346 events, 5 documents"), "{out}");
+    assert!(out.starts_with("ok: 356 events, 5 documents"), "{out}");
     let head = out.split("head ").nth(1).unwrap().to_owned();
 
     let (out, _, code) = run_in_project(&store, &["ingest", "seeds"]);
@@ -103,8 +103,30 @@ fn every_reference_form_names_the_same_meeting() {
         assert_eq!(output.status.code(), Some(0), "{form}: {}", stderr(&output));
         assert_eq!(stdout(&output), reference, "{form}");
     }
-    // Before the 取組一覧's meeting, no measure stands yet: "nothing matched" is exit 1.
-    let output = planledger(&store, &["state", "--at", "2021-03-05"]);
+    // In 2021 the ledger knows the 3rd plan only, from the draft quoted at the 2017 meeting;
+    // the 4th plan's 取組一覧 does not exist yet.
+    let output = planledger(&store, &["state", "--at", "2021-03-05", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(value["at"]["plan"], "第３期がん対策推進基本計画");
+    assert_eq!(value["measures"].as_array().unwrap().len(), 3);
+    // Asking for the 3rd plan at 第92回 still shows what the ledger knows of it.
+    let output = planledger(
+        &store,
+        &[
+            "state",
+            "--at",
+            "92",
+            "--plan",
+            "第3期がん対策推進基本計画",
+            "--format",
+            "json",
+        ],
+    );
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(value["measures"].as_array().unwrap().len(), 3);
+    // Before any document, nothing stands: "nothing matched" is exit 1.
+    let output = planledger(&store, &["state", "--at", "2017-06-20"]);
     assert_eq!(output.status.code(), Some(1));
     // A section filter.
     let output = planledger(
@@ -176,8 +198,11 @@ fn log_filters_by_kind_and_measure() {
     let event: serde_json::Value = serde_json::from_str(&line).unwrap();
     let id = event["measure_id"].as_str().unwrap();
     let output = planledger(&store, &["log", "--measure", id]);
-    // The measure itself and its four actions.
-    assert_eq!(stdout(&output).lines().count(), 5, "{}", stdout(&output));
+    // The measure itself, its four actions, and its two quotations in the 2026 WG slides.
+    let log = stdout(&output);
+    assert_eq!(log.lines().count(), 7, "{log}");
+    assert_eq!(log.matches("MeasureCited").count(), 2, "{log}");
+    assert!(log.contains("2026-03-13 MeasureCited"), "{log}");
 }
 
 fn assert_bad_input(output: std::process::Output, expected: &str) {
@@ -337,7 +362,7 @@ fn a_closed_stdout_does_not_stop_an_ingest_half_way() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     let output = planledger(&store, &["verify"]);
     assert!(
-        stdout(&output).starts_with("ok: 346 events, 5 documents"),
+        stdout(&output).starts_with("ok: 356 events, 5 documents"),
         "{}",
         stdout(&output)
     );

@@ -229,6 +229,7 @@ fn the_first_document_event_lists_the_measures_it_states() {
     };
     let added: Vec<&str> = events
         .iter()
+        .filter(|e| e.source.document == events[0].source.document)
         .filter_map(|e| match &e.body {
             EventBody::MeasureAdded { measure_id, .. } => Some(measure_id.as_str()),
             _ => None,

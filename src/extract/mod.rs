@@ -60,6 +60,9 @@ pub struct ExtractedAction {
 /// 施策: one 「取り組むべき施策」 paragraph with the actions reported under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtractedMeasure {
+    /// The plan this measure belongs to, when the document names it per passage (slides quote
+    /// several plans); otherwise the document's plan applies.
+    pub plan: Option<String>,
     pub section: SectionPath,
     pub text: String,
     pub lines: LineRange,
@@ -96,16 +99,40 @@ pub fn extract(format: DocumentFormat, text: &str) -> DocumentVersion {
     }
 }
 
-/// The name of the plan (第４期がん対策推進基本計画) mentioned in `text`, if any.
+/// The name of the plan mentioned in `text`, if any, as 「第N期がん対策推進基本計画」 with the
+/// ordinal as printed: from 「第４期がん対策推進基本計画」, 「第3期がん対策推進基本計画案」 or
+/// 「がん対策推進基本計画（第３期）」.
 pub fn plan_named_in(text: &str) -> Option<String> {
     const PLAN: &str = "がん対策推進基本計画";
-    let end = text.find(PLAN)?;
-    let before = &text[..end];
-    let start = before.rfind('第')?;
-    let between = &before[start + '第'.len_utf8()..];
-    let ordinal = between.strip_suffix('期')?;
-    crate::source::normalize::ascii_digits(ordinal)?;
-    Some(text[start..end + PLAN.len()].to_owned())
+    let mut search_from = 0;
+    while let Some(offset) = text[search_from..].find(PLAN) {
+        let start_of_name = search_from + offset;
+        let end = start_of_name + PLAN.len();
+        let before = &text[..start_of_name];
+        if let Some(ordinal) = before
+            .strip_suffix('期')
+            .and_then(|b| b.rfind('第').map(|start| &b[start + '第'.len_utf8()..]))
+        {
+            if crate::source::normalize::ascii_digits(ordinal).is_some() {
+                return Some(format!("第{ordinal}期{PLAN}"));
+            }
+        }
+        let after = &text[end..];
+        if let Some(inner) = after
+            .strip_prefix('（')
+            .or_else(|| after.strip_prefix('('))
+            .and_then(|a| a.strip_prefix('第'))
+        {
+            if let Some(kiend) = inner.find('期') {
+                let ordinal = &inner[..kiend];
+                if crate::source::normalize::ascii_digits(ordinal).is_some() {
+                    return Some(format!("第{ordinal}期{PLAN}"));
+                }
+            }
+        }
+        search_from = end;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -119,6 +146,14 @@ mod tests {
             Some("第４期がん対策推進基本計画")
         );
         assert_eq!(plan_named_in("がん対策推進基本計画"), None);
+        assert_eq!(
+            plan_named_in("がん対策推進基本計画（第３期） がん対策推進基本計画中間評価").as_deref(),
+            Some("第３期がん対策推進基本計画")
+        );
+        assert_eq!(
+            plan_named_in("第３期がん対策推進基本計画案（案）（概要）").as_deref(),
+            Some("第３期がん対策推進基本計画")
+        );
         assert_eq!(plan_named_in("取組一覧"), None);
     }
 }

@@ -577,6 +577,7 @@ fn finish_measures(
                 }
             }
             ExtractedMeasure {
+                plan: None,
                 section: builder.section,
                 text: join_wrapped(builder.lines.iter().map(|l| l.text)),
                 lines: LineRange {

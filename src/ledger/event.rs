@@ -87,8 +87,13 @@ pub enum EventBody {
         text: String,
         matched_text_hash: String,
     },
-    /// A document states a known measure unchanged: it confirms, it does not revise.
-    MeasureCited { measure_id: String, text: String },
+    /// A document states a known measure unchanged: it confirms, it does not revise. The
+    /// section is where this document puts it (empty when a slide quotes it without one).
+    MeasureCited {
+        measure_id: String,
+        section: SectionPath,
+        text: String,
+    },
     /// 取組: an action a bureau reports under a measure.
     ActionReported {
         measure_id: String,

@@ -1,10 +1,12 @@
 //! The plan's state at a point in valid time: which measures stand, in which wording, with which
-//! actions, as the latest document of each series at or before that date states them.
+//! actions, as the documents at or before that date state them.
 //!
-//! A series' latest document defines the set of measures and actions (a measure or action it no
-//! longer states is gone from that meeting on); a measure's wording is its latest added or
-//! revised text at or before the date. `as_known_at` limits the fold to events up to a sequence
-//! number: what the ledger knew then.
+//! Of a series (successive 取組一覧), only the latest version speaks: a measure or action it no
+//! longer states is gone from that meeting on. Documents without a series (slides) add the
+//! measures they quote and remove nothing. Each measure appears once, as its richest statement
+//! (a 取組一覧's, with section and actions, over a quote). By default only the latest plan stated
+//! at the date is shown (第4期 supersedes 第3期). `as_known_at` limits the fold to events up to a
+//! sequence number: what the ledger knew then.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +16,7 @@ use super::documents::{documents, DocumentRecord};
 use crate::extract::{ActionStatus, SectionPath};
 use crate::ledger::{Event, EventBody};
 use crate::source::meeting::format_iso_date;
+use crate::source::normalize::comparison_key;
 
 /// The JSON contract of `state --format json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,6 +31,9 @@ pub struct AtView {
     /// The meeting named, when the reference named one.
     pub meeting: Option<String>,
     pub date: String,
+    /// The plan whose measures are shown: the latest one stated at the date, or the one asked
+    /// for.
+    pub plan: Option<String>,
     /// Undated documents the fold could not place on the timeline.
     pub undated_documents: Vec<UndatedView>,
 }
@@ -78,6 +84,8 @@ pub struct StateQuery {
     pub as_known_at: Option<u64>,
     /// Only measures whose compact section path starts with this (`2.(1).①`).
     pub section: Option<String>,
+    /// Show this plan's measures instead of the latest plan's.
+    pub plan: Option<String>,
 }
 
 fn source_view(event: &Event) -> SourceView {
@@ -85,6 +93,38 @@ fn source_view(event: &Event) -> SourceView {
     SourceView {
         document: event.source.document.clone(),
         lines,
+    }
+}
+
+/// The plan ordinal N of 「第N期…」, for choosing the latest plan.
+fn plan_ordinal(plan: &str) -> Option<u32> {
+    let after = plan.split('第').nth(1)?;
+    crate::source::normalize::ascii_digits(after.split('期').next()?)?
+        .parse()
+        .ok()
+}
+
+/// A measure statement: (event, its plan, its section).
+fn statement_parts(event: &Event) -> Option<(&str, &SectionPath, &str)> {
+    match &event.body {
+        EventBody::MeasureAdded {
+            measure_id,
+            section,
+            text,
+            ..
+        }
+        | EventBody::MeasureRevised {
+            measure_id,
+            section,
+            text,
+            ..
+        }
+        | EventBody::MeasureCited {
+            measure_id,
+            section,
+            text,
+        } => Some((measure_id.as_str(), section, text.as_str())),
+        _ => None,
     }
 }
 
@@ -109,112 +149,141 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
             }
         })
         .collect();
-    // The latest document of each series at or before the date.
-    let mut latest: BTreeMap<&str, &DocumentRecord> = BTreeMap::new();
-    for document in all_documents
+
+    // The documents that speak at the date: of a series only its latest version (a measure or
+    // action it no longer states is gone); a document without a series (slides) only adds.
+    let dated: Vec<&DocumentRecord> = all_documents
         .iter()
         .filter(|d| d.meeting.date.is_some_and(|date| date <= query.date))
-    {
+        .collect();
+    let mut latest: BTreeMap<&str, &DocumentRecord> = BTreeMap::new();
+    for document in dated.iter().filter(|d| d.series.is_some()) {
         let entry = latest.entry(document.series_key()).or_insert(document);
         if document.order_key() > entry.order_key() {
             *entry = document;
         }
     }
-    let mut chosen: Vec<&DocumentRecord> = latest.into_values().collect();
-    chosen.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-
-    // Valid-time order of every document, for picking a measure's latest wording.
-    let order_of: BTreeMap<&str, _> = all_documents
+    let mut counted: Vec<&DocumentRecord> = latest.into_values().collect();
+    counted.extend(dated.iter().filter(|d| d.series.is_none()));
+    counted.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let counted_rank: BTreeMap<&str, usize> = counted
         .iter()
-        .map(|d| (d.hash.as_str(), d.order_key()))
+        .enumerate()
+        .map(|(rank, d)| (d.hash.as_str(), rank))
         .collect();
-    let mut wording: BTreeMap<&str, (&Event, _)> = BTreeMap::new();
+    let in_series: BTreeMap<&str, bool> = counted
+        .iter()
+        .map(|d| (d.hash.as_str(), d.series.is_some()))
+        .collect();
+
+    // Each measure's plan, from the events that define it.
+    let mut plan_of: BTreeMap<&str, Option<&str>> = BTreeMap::new();
     for event in &known {
-        if let EventBody::MeasureAdded { measure_id, .. }
-        | EventBody::MeasureRevised { measure_id, .. } = &event.body
+        if let EventBody::MeasureAdded {
+            measure_id, plan, ..
+        }
+        | EventBody::MeasureRevised {
+            measure_id, plan, ..
+        } = &event.body
         {
-            let Some(order) = order_of.get(event.source.document.as_str()) else {
-                continue;
-            };
-            if event.meeting.date.is_none_or(|date| date > query.date) {
-                continue;
-            }
-            let key = (*order, event.seq);
-            match wording.get(measure_id.as_str()) {
-                Some((_, existing)) if *existing >= key => {}
-                _ => {
-                    wording.insert(measure_id, (event, key));
-                }
-            }
+            plan_of.entry(measure_id).or_insert(plan.as_deref());
         }
     }
 
-    let mut measures = Vec::new();
-    for document in chosen {
-        for measure_id in &document.measure_ids {
-            let Some((wording_event, _)) = wording.get(measure_id.as_str()) else {
-                continue;
-            };
-            let (plan, section, text) = match &wording_event.body {
-                EventBody::MeasureAdded {
-                    plan,
-                    section,
-                    text,
-                    ..
-                }
-                | EventBody::MeasureRevised {
-                    plan,
-                    section,
-                    text,
-                    ..
-                } => (plan, section, text),
-                _ => unreachable!("wording holds only added or revised events"),
-            };
-            if let Some(prefix) = &query.section {
-                if !section_matches(section, prefix) {
-                    continue;
-                }
-            }
-            let statement = known.iter().find(|e| {
-                e.source.document == document.hash
-                    && matches!(&e.body, EventBody::MeasureAdded { measure_id: id, .. }
-                        | EventBody::MeasureRevised { measure_id: id, .. }
-                        | EventBody::MeasureCited { measure_id: id, .. } if id == measure_id)
-            });
-            let actions = known
-                .iter()
-                .filter(|e| e.source.document == document.hash)
-                .filter_map(|e| match &e.body {
-                    EventBody::ActionReported {
-                        measure_id: id,
-                        bureau,
-                        bureau_canonical,
-                        status,
-                        text,
-                    } if id == measure_id => Some(ActionView {
-                        bureau: bureau.clone(),
-                        bureau_canonical: bureau_canonical.clone(),
-                        status: *status,
-                        text: text.clone(),
-                        source: source_view(e),
-                    }),
-                    _ => None,
-                })
-                .collect();
-            measures.push(MeasureView {
-                id: measure_id.clone(),
-                plan: plan.clone(),
-                section: section.clone(),
-                text: text.clone(),
-                actions,
-                source: source_view(statement.unwrap_or(wording_event)),
-            });
+    // Statements made by counted documents, in valid-time order, then seq.
+    let mut statements: Vec<&Event> = known
+        .iter()
+        .filter(|e| counted_rank.contains_key(e.source.document.as_str()))
+        .filter(|e| statement_parts(e).is_some())
+        .collect();
+    statements.sort_by_key(|e| (counted_rank[e.source.document.as_str()], e.seq));
+
+    let selected_plan: Option<String> = match &query.plan {
+        Some(plan) => Some(plan.clone()),
+        None => statements
+            .iter()
+            .filter_map(|e| plan_of.get(statement_parts(e)?.0).copied().flatten())
+            .max_by_key(|plan| plan_ordinal(plan))
+            .map(str::to_owned),
+    };
+    let plan_matches = |id: &str| match &selected_plan {
+        None => true,
+        Some(wanted) => plan_of
+            .get(id)
+            .copied()
+            .flatten()
+            .is_some_and(|plan| comparison_key(plan) == comparison_key(wanted)),
+    };
+
+    // One entry per measure: the richest statement — from a series document (a 取組一覧, with
+    // its section and actions) over a quote, then the longest section path, then the latest.
+    let mut order: Vec<&str> = Vec::new();
+    let mut best: BTreeMap<&str, &Event> = BTreeMap::new();
+    for event in &statements {
+        let (id, section, _) = statement_parts(event).expect("filtered to statements");
+        if !plan_matches(id) {
+            continue;
         }
+        let richness = |e: &Event| {
+            let section_length = statement_parts(e).map_or(0, |(_, s, _)| s.path.len());
+            (in_series[e.source.document.as_str()], section_length)
+        };
+        match best.get(id) {
+            None => {
+                order.push(id);
+                best.insert(id, event);
+            }
+            Some(existing) if richness(event) >= richness(existing) => {
+                best.insert(id, event);
+            }
+            Some(_) => {}
+        }
+        let _ = section;
+    }
+
+    let mut measures = Vec::new();
+    for id in order {
+        let statement = best[id];
+        let (_, section, text) = statement_parts(statement).expect("a statement");
+        if let Some(prefix) = &query.section {
+            if !section_matches(section, prefix) {
+                continue;
+            }
+        }
+        let actions = known
+            .iter()
+            .filter(|e| e.source.document == statement.source.document)
+            .filter_map(|e| match &e.body {
+                EventBody::ActionReported {
+                    measure_id,
+                    bureau,
+                    bureau_canonical,
+                    status,
+                    text,
+                } if measure_id == id => Some(ActionView {
+                    bureau: bureau.clone(),
+                    bureau_canonical: bureau_canonical.clone(),
+                    status: *status,
+                    text: text.clone(),
+                    source: source_view(e),
+                }),
+                _ => None,
+            })
+            .collect();
+        measures.push(MeasureView {
+            id: id.to_owned(),
+            plan: plan_of.get(id).copied().flatten().map(str::to_owned),
+            section: section.clone(),
+            text: text.to_owned(),
+            actions,
+            source: source_view(statement),
+        });
     }
     StateView {
         at: AtView {
             meeting: query.meeting.clone(),
-            date: format_iso_date(query.date),
+            date: at_date,
+            plan: selected_plan,
             undated_documents,
         },
         measures,

@@ -71,7 +71,8 @@ pub fn state(view: &StateView) -> String {
     let mut out = String::new();
     let meeting = view.at.meeting.as_deref().unwrap_or("(no meeting named)");
     let _ = writeln!(out, "state at {} — {meeting}", view.at.date);
-    let _ = writeln!(out, "{} measures", view.measures.len());
+    let plan = view.at.plan.as_deref().unwrap_or("(no plan named)");
+    let _ = writeln!(out, "{} measures of {plan}", view.measures.len());
     for undated in &view.at.undated_documents {
         let bound = match &undated.not_before {
             Some(not_before) if undated.may_exist_at_date => {
