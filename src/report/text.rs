@@ -91,8 +91,12 @@ pub fn state(view: &StateView) -> String {
     for measure in &view.measures {
         if last_section != Some(measure.section.path.as_slice()) {
             let _ = writeln!(out);
-            let titles = measure.section.titles.join(" › ");
-            let _ = writeln!(out, "■ {}  {titles}", measure.section.display_path());
+            if measure.section.path.is_empty() {
+                let _ = writeln!(out, "■ (no section: quoted without one)");
+            } else {
+                let titles = measure.section.titles.join(" › ");
+                let _ = writeln!(out, "■ {}  {titles}", measure.section.display_path());
+            }
             last_section = Some(&measure.section.path);
         }
         let _ = writeln!(
