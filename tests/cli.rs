@@ -342,6 +342,7 @@ fn a_second_process_gets_a_clear_in_use_error() {
         "in use by another planledger process",
     );
     drop(held);
+    common::wait_until_released(&store);
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
 }
 

@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::{ingested_seeds, planledger, stdout};
-use planledger::ledger::{EventBody, Store};
+use planledger::ledger::EventBody;
 
 /// Applies `change` to the raw value under `key` in sled tree `tree`.
 fn tamper(store: &Path, tree: &str, key: &[u8], change: impl FnOnce(&mut Vec<u8>)) {
@@ -23,6 +23,9 @@ fn tamper(store: &Path, tree: &str, key: &[u8], change: impl FnOnce(&mut Vec<u8>
     change(&mut value);
     tree.insert(key, value).unwrap();
     db.flush().unwrap();
+    drop(tree);
+    drop(db);
+    common::wait_until_released(store);
 }
 
 fn first_failure(store: &Path) -> String {
@@ -89,10 +92,7 @@ fn a_removed_event_is_reported_where_the_gap_is() {
 #[test]
 fn one_changed_byte_in_a_stored_document_names_the_document() {
     let (_dir, store) = ingested_seeds();
-    let document = {
-        let events = Store::open(&store).unwrap().events().unwrap();
-        events[0].source.document.clone()
-    };
+    let document = common::read_events(&store)[0].source.document.clone();
     tamper(&store, "blobs", document.as_bytes(), |bytes| {
         // A byte inside the first measure's text (line 20), kept valid UTF-8: 国 → 图.
         let text = String::from_utf8(bytes.clone()).unwrap();
@@ -136,7 +136,7 @@ fn an_index_out_of_step_with_the_log_is_reported() {
 /// Per document: how many events it has.
 fn events_per_document(store: &Path) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    for event in Store::open(store).unwrap().events().unwrap() {
+    for event in common::read_events(store) {
         *counts.entry(event.source.document).or_insert(0) += 1;
     }
     counts
@@ -223,7 +223,7 @@ fn an_ingest_killed_at_any_moment_leaves_whole_documents_only() {
 #[test]
 fn the_first_document_event_lists_the_measures_it_states() {
     let (_dir, store) = ingested_seeds();
-    let events = Store::open(&store).unwrap().events().unwrap();
+    let events = common::read_events(&store);
     let EventBody::DocumentIngested { measure_ids, .. } = &events[0].body else {
         panic!("event 0 is the first document");
     };

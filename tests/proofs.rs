@@ -8,7 +8,6 @@ use std::path::Path;
 
 use common::{ingested_seeds, planledger, stderr, stdout};
 use planledger::ledger::checkpoint::{Checkpoint, Proof};
-use planledger::ledger::Store;
 
 fn write(path: &Path, text: &str) -> String {
     std::fs::write(path, text).unwrap();
@@ -157,7 +156,7 @@ fn the_checkpoint_at_a_meeting_does_not_move_when_the_ledger_grows() {
 #[test]
 fn every_event_has_an_inclusion_proof_against_the_current_root() {
     let (_dir, store) = ingested_seeds();
-    let events = Store::open(&store).unwrap().events().unwrap();
+    let events = common::read_events(&store);
     let checkpoint = Checkpoint::of_events("planledger", &events, events.len() as u64).unwrap();
     for event in &events {
         let proof = Proof::inclusion(&events, event.seq, events.len() as u64).unwrap();

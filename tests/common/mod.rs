@@ -62,3 +62,39 @@ pub fn ingested_seeds() -> (tempfile::TempDir, PathBuf) {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     (dir, store)
 }
+
+/// Waits until no handle in this process still holds the store's lock. sled releases its file
+/// lock when its background flusher lets go of a dropped `Db`, a moment after the drop; a
+/// command started in that moment would rightly report "in use". Between processes this cannot
+/// happen (the OS frees the lock at exit), so only tests that open a store in-process need it.
+pub fn wait_until_released(store: &Path) {
+    use fs2::FileExt;
+    let lock_file = store.join("db");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&lock_file)
+            .expect("the store's db file exists");
+        if file.try_lock_exclusive().is_ok() {
+            FileExt::unlock(&file).expect("a held lock can be released");
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the store lock was not released within 10 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// The events of a store, read in-process; the store is released before returning.
+pub fn read_events(store: &Path) -> Vec<planledger::ledger::Event> {
+    let events = planledger::ledger::Store::open(store)
+        .expect("the store opens")
+        .events()
+        .expect("the events read");
+    wait_until_released(store);
+    events
+}
