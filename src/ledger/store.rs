@@ -53,6 +53,15 @@ pub struct Store {
 /// Key–value pairs of one tree, in key order.
 pub type RawPairs = Vec<(Vec<u8>, Vec<u8>)>;
 
+/// The trees inside one transaction.
+struct Trees<'t> {
+    events: &'t sled::transaction::TransactionalTree,
+    blobs: &'t sled::transaction::TransactionalTree,
+    docs: &'t sled::transaction::TransactionalTree,
+    measures: &'t sled::transaction::TransactionalTree,
+    meta: &'t sled::transaction::TransactionalTree,
+}
+
 /// The raw contents of the trees, for verification.
 pub struct RawTrees {
     pub events: RawPairs,
@@ -179,50 +188,44 @@ impl Store {
         bytes: &[u8],
         unsealed: Vec<UnsealedEvent>,
     ) -> Result<Vec<Event>, StoreError> {
-        let trees = (
-            &self.events,
-            &self.blobs,
-            &self.docs,
-            &self.measures,
-            &self.meta,
-        );
-        let sealed = trees
-            .transaction(|(events, blobs, docs, measures, meta)| {
-                let (mut next_seq, mut prev) =
-                    match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
-                        (Some(seq), Some(hash)) => (
-                            decode_seq(&seq) + 1,
-                            String::from_utf8_lossy(&hash).into_owned(),
-                        ),
-                        _ => (0, GENESIS_HASH.to_owned()),
-                    };
-                let mut sealed = Vec::with_capacity(unsealed.len());
-                for event in &unsealed {
-                    let event = event
-                        .clone()
-                        .seal(next_seq, &prev)
-                        .map_err(ConflictableTransactionError::Abort)?;
-                    let bytes = event
-                        .canonical_bytes()
-                        .map_err(ConflictableTransactionError::Abort)?;
-                    events.insert(&next_seq.to_be_bytes(), bytes)?;
-                    index_event(docs, measures, &event)?;
-                    prev = event.hash.clone();
-                    next_seq += 1;
-                    sealed.push(event);
-                }
-                blobs.insert(document_hash.as_bytes(), bytes)?;
-                if let Some(last) = sealed.last() {
-                    meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
-                    meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
-                }
-                Ok(sealed)
-            })
-            .map_err(|error| match error {
-                TransactionError::Abort(event_error) => StoreError::Encode(event_error),
-                TransactionError::Storage(storage) => StoreError::Sled(storage),
-            })?;
-        self.db.flush()?;
+        let sealed = self.transact(|trees| {
+            let Trees {
+                events,
+                blobs,
+                docs,
+                measures,
+                meta,
+            } = trees;
+            let (mut next_seq, mut prev) =
+                match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
+                    (Some(seq), Some(hash)) => (
+                        decode_seq(&seq) + 1,
+                        String::from_utf8_lossy(&hash).into_owned(),
+                    ),
+                    _ => (0, GENESIS_HASH.to_owned()),
+                };
+            let mut sealed = Vec::with_capacity(unsealed.len());
+            for event in &unsealed {
+                let event = event
+                    .clone()
+                    .seal(next_seq, &prev)
+                    .map_err(|e| ConflictableTransactionError::Abort(StoreError::Encode(e)))?;
+                let bytes = event
+                    .canonical_bytes()
+                    .map_err(|e| ConflictableTransactionError::Abort(StoreError::Encode(e)))?;
+                events.insert(&next_seq.to_be_bytes(), bytes)?;
+                index_event(docs, measures, &event)?;
+                prev = event.hash.clone();
+                next_seq += 1;
+                sealed.push(event);
+            }
+            blobs.insert(document_hash.as_bytes(), bytes)?;
+            if let Some(last) = sealed.last() {
+                meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
+                meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
+            }
+            Ok(sealed)
+        })?;
         Ok(sealed)
     }
 
@@ -242,6 +245,35 @@ impl Store {
             .iter()
             .map(Event::canonical_bytes)
             .collect::<Result<_, _>>()?;
+        self.transact(|trees| {
+            let Trees {
+                events,
+                blobs,
+                docs,
+                measures,
+                meta,
+            } = trees;
+            for (event, bytes) in sealed.iter().zip(&encoded) {
+                events.insert(&event.seq.to_be_bytes(), bytes.as_slice())?;
+                index_event(docs, measures, event)?;
+            }
+            for (hash, bytes) in documents {
+                blobs.insert(hash.as_bytes(), bytes.as_slice())?;
+            }
+            if let Some(last) = sealed.last() {
+                meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
+                meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs `body` as one sled transaction over every tree, then flushes: the only way the
+    /// store writes, so every write is all-or-nothing and durable before it is reported.
+    fn transact<T>(
+        &self,
+        body: impl Fn(Trees<'_>) -> Result<T, ConflictableTransactionError<StoreError>>,
+    ) -> Result<T, StoreError> {
         let trees = (
             &self.events,
             &self.blobs,
@@ -249,27 +281,22 @@ impl Store {
             &self.measures,
             &self.meta,
         );
-        trees
+        let value = trees
             .transaction(|(events, blobs, docs, measures, meta)| {
-                for (event, bytes) in sealed.iter().zip(&encoded) {
-                    events.insert(&event.seq.to_be_bytes(), bytes.as_slice())?;
-                    index_event(docs, measures, event)?;
-                }
-                for (hash, bytes) in documents {
-                    blobs.insert(hash.as_bytes(), bytes.as_slice())?;
-                }
-                if let Some(last) = sealed.last() {
-                    meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
-                    meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
-                }
-                Ok::<_, ConflictableTransactionError<StoreError>>(())
+                body(Trees {
+                    events,
+                    blobs,
+                    docs,
+                    measures,
+                    meta,
+                })
             })
             .map_err(|error| match error {
                 TransactionError::Abort(error) => error,
                 TransactionError::Storage(storage) => StoreError::Sled(storage),
             })?;
         self.db.flush()?;
-        Ok(())
+        Ok(value)
     }
 
     /// Everything verification compares, read in one place.
