@@ -8,6 +8,7 @@
 
 pub mod bureau;
 pub mod dating;
+pub mod figures;
 pub mod section;
 pub mod slides;
 pub mod torikumi;

@@ -310,6 +310,24 @@ fn build_point(
         return None;
     }
     let expr = match get("fiscal") {
+        // 「令和7年度4月1日」: a day named within a fiscal year; January–March fall in the next
+        // calendar year.
+        Some("度") if month.is_some() => {
+            let calendar_year = if month.is_some_and(|m| m < 4) {
+                year + 1
+            } else {
+                year
+            };
+            let point = PartialDate {
+                year: calendar_year,
+                month,
+                day,
+            };
+            if day.is_some() && point.first_day().is_none() {
+                return None;
+            }
+            DateExpr::Point(point)
+        }
         Some("度") => DateExpr::FiscalYear(year),
         Some("度末") => DateExpr::FiscalYearEnd(year),
         _ => DateExpr::Point(point),
@@ -603,6 +621,11 @@ mod tests {
             Some(date!(2030 - 03 - 31))
         );
         assert_eq!(exprs("令和元年度には"), [DateExpr::FiscalYear(2019)]);
+        assert_eq!(
+            exprs("令和7年度4月1日時点"),
+            [point(2025, Some(4), Some(1))]
+        );
+        assert_eq!(exprs("令和6年度2月"), [point(2025, Some(2), None)]);
     }
 
     #[test]

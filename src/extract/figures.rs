@@ -1,0 +1,466 @@
+//! Dated figures (目標・指標): counts and shares a document states with the date they hold for.
+//!
+//! Two rules, for any document format:
+//!
+//! * Labelled rows: a line that is only a label and a figure — 「がん診療連携拠点病院：４００カ所」,
+//!   「がんゲノム医療拠点病院（33カ所）」, 「都道府県がん診療連携拠点病院<TAB>51か所」,
+//!   「がんゲノム医療中核拠点病院等 合計295か所」. The figure holds as of the 時点/現在 line above
+//!   its table (found by walking up over blank lines and the table's other rows), else one just
+//!   below it (slides print 「令和3年2月1日時点」 under a caption), else the period named just above
+//!   (「2019年9月1日～2020年8月31日の期間」); otherwise its date is unknown and stays so. A total
+//!   row (合計, 累計…) is labelled with the table's title line.
+//! * As-of sentences: in a paragraph (wrapped lines joined), a date written as of (時点, 現在) or a
+//!   fiscal year followed by では/には, then a figure — 「…の割合は、令和5年4月1日時点では51.5%
+//!   であったが、令和6年4月1日時点では52.9%…」. The label is the sentence's subject (before は、 /
+//!   については、 / についても、) or, failing that, the noun after the figure (「計243施設の
+//!   がんゲノム医療中核拠点病院等が」). A figure after 約 (an estimate) is not read.
+//!
+//! A figure without a label is not read: the ledger never invents what a number counts. Units
+//! are normalized for display (カ所 ヵ所 箇所 → か所, ％ → %); values are decimal strings without
+//! digit grouping.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::LineRange;
+use crate::source::date::{find_dates, fold_line, DateExpr};
+use crate::source::normalize::comparison_key;
+
+/// A figure read from a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractedTarget {
+    /// `T` + 10 hex digits of BLAKE3 over the label's comparison key: the same label in any
+    /// document is the same target.
+    pub key: String,
+    pub label: String,
+    pub value: String,
+    pub unit: String,
+    /// The date the figure holds for, at the precision written (`2021-02-01`, `2023-03`,
+    /// `FY2024`, `2019-09-01..2020-08-31`), or `None` when the document does not say.
+    pub as_of: Option<String>,
+    /// The first day of `as_of`, for ordering observations.
+    pub as_of_day: Option<String>,
+    pub lines: LineRange,
+}
+
+const UNITS: &str = "か所|カ所|ヵ所|箇所|施設|例|件|人|名|%|品目";
+const TOTAL_WORDS: &[&str] = &["合計", "累計", "総計", "計"];
+/// How far above a row its table's as-of line may be, and how far below.
+const AS_OF_ABOVE: usize = 12;
+const AS_OF_BELOW: usize = 3;
+/// A wrapped line at least this wide that does not end a sentence continues after a blank line.
+const WRAPPED_LINE_MIN_WIDTH: usize = 40;
+
+pub fn target_key(label: &str) -> String {
+    let hash = blake3::hash(comparison_key(label).as_bytes());
+    format!("T{}", &hash.to_hex()[..10])
+}
+
+fn normalize_unit(unit: &str) -> String {
+    match unit {
+        "カ所" | "ヵ所" | "箇所" => "か所".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn normalize_value(number: &str) -> String {
+    number.replace(',', "")
+}
+
+fn expr_display(expr: DateExpr) -> String {
+    match expr {
+        DateExpr::Point(point) => point.display(),
+        DateExpr::FiscalYear(year) | DateExpr::FiscalYearEnd(year) => format!("FY{year}"),
+        DateExpr::Range(..) => {
+            let format = |day: Option<time::Date>| {
+                day.map_or("?".to_owned(), crate::source::meeting::format_iso_date)
+            };
+            format!("{}..{}", format(expr.first_day()), format(expr.last_day()))
+        }
+    }
+}
+
+fn patterns() -> &'static [Regex; 3] {
+    static PATTERNS: OnceLock<[Regex; 3]> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let compile = |pattern: String| Regex::new(&pattern).expect("the figure patterns are valid");
+        [
+            // label SEP [合計] N unit — the whole line.
+            compile(format!(
+                r"^(?P<label>[^\t:：、。0-9()（）]{{2,40}}?)\s*(?:[:：\t]|\s)\s*(?P<total>合計|累計|総計|計)?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>{UNITS})(?:\([^)]*\))?$"
+            )),
+            // label (N unit) — the whole line.
+            compile(format!(
+                r"^(?P<label>[^\t:：、。0-9()（）]{{2,40}}?)\((?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)(?P<unit>{UNITS})\)$"
+            )),
+            // After an as-of date: [時点|現在][では|には|で|に|の][、…]{0,12}[計] N unit.
+            compile(format!(
+                r"^[)）]?(?:時点|現在)?(?:では|には|で|に|の)?、?(?P<gap>[^0-9。]{{0,12}}?)(?:合計|計)?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)(?P<unit>{UNITS})"
+            )),
+        ]
+    })
+}
+
+/// Every figure the document states, in order.
+pub fn extract_figures(text: &str) -> Vec<ExtractedTarget> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut targets = labelled_rows(&lines);
+    targets.extend(as_of_sentences(&lines));
+    targets.sort_by_key(|t| t.lines.first);
+    targets
+}
+
+fn strip_bullets(text: &str) -> &str {
+    text.trim_start_matches(['-', '・', '•', '○', '〇', ' ', '\u{3000}'])
+}
+
+fn as_of_on(line: &str) -> Option<DateExpr> {
+    find_dates(line)
+        .into_iter()
+        .find(|f| f.as_of)
+        .map(|f| f.expr)
+}
+
+/// Whether a line holds a figure (a number with a counter): another row of the same table.
+fn is_row_like(line: &str) -> bool {
+    let folded = fold_line(line);
+    let units: Vec<&str> = UNITS.split('|').collect();
+    folded.char_indices().any(|(index, c)| {
+        c.is_ascii_digit() && {
+            let rest = folded[index..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ',');
+            units.iter().any(|unit| rest.starts_with(unit))
+        }
+    })
+}
+
+/// The as-of date of the row at line `index`; see the module doc. A table's rows are
+/// contiguous, so a row reached across a blank line belongs to another table and ends the walk.
+fn nearby_as_of(lines: &[&str], index: usize) -> Option<DateExpr> {
+    let mut crossed_blank = false;
+    for other in (index.saturating_sub(AS_OF_ABOVE)..index).rev() {
+        let line = lines[other].trim();
+        if line.is_empty() {
+            crossed_blank = true;
+            continue;
+        }
+        if let Some(expr) = as_of_on(line) {
+            return Some(expr);
+        }
+        if !is_row_like(line) || crossed_blank {
+            break;
+        }
+    }
+    for line in lines.iter().skip(index + 1).take(AS_OF_BELOW) {
+        if let Some(expr) = as_of_on(line) {
+            return Some(expr);
+        }
+    }
+    (index.saturating_sub(3)..=index).rev().find_map(|other| {
+        let line = lines[other];
+        line.contains("期間")
+            .then(|| {
+                find_dates(line)
+                    .into_iter()
+                    .find(|f| matches!(f.expr, DateExpr::Range(Some(_), Some(_))))
+            })
+            .flatten()
+            .map(|f| f.expr)
+    })
+}
+
+/// The title line of the table a total row belongs to: the nearest line above with no figure,
+/// no tab and no date.
+fn table_title(lines: &[&str], index: usize) -> Option<String> {
+    lines[..index]
+        .iter()
+        .rev()
+        .take(12)
+        .map(|line| line.trim())
+        .find(|line| {
+            !line.is_empty()
+                && !line.contains('\t')
+                && !line
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+                && find_dates(line).is_empty()
+        })
+        .map(str::to_owned)
+}
+
+fn labelled_rows(lines: &[&str]) -> Vec<ExtractedTarget> {
+    let [row, parenthesized, _] = patterns();
+    let mut targets = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let folded = fold_line(line.trim());
+        let folded = strip_bullets(&folded);
+        let Some(captures) = row
+            .captures(folded)
+            .or_else(|| parenthesized.captures(folded))
+        else {
+            continue;
+        };
+        let mut label = captures["label"]
+            .trim()
+            .trim_end_matches(['※', '*'])
+            .to_owned();
+        if label.chars().count() < 2 || label.contains(['。', '、']) {
+            continue;
+        }
+        let is_total = TOTAL_WORDS.iter().any(|word| label.starts_with(word));
+        if is_total {
+            match table_title(lines, index) {
+                Some(title) => label = format!("{title} {label}"),
+                None => continue,
+            }
+        }
+        let as_of = nearby_as_of(lines, index);
+        targets.push(ExtractedTarget {
+            key: target_key(&label),
+            label,
+            value: normalize_value(&captures["num"]),
+            unit: normalize_unit(&captures["unit"]),
+            as_of: as_of.map(expr_display),
+            as_of_day: as_of
+                .and_then(|e| e.first_day())
+                .map(crate::source::meeting::format_iso_date),
+            lines: LineRange {
+                first: index as u32 + 1,
+                last: index as u32 + 1,
+            },
+        });
+    }
+    targets
+}
+
+/// Paragraphs of non-blank lines joined, with the line each byte came from.
+fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
+    let mut result = Vec::new();
+    let mut text = String::new();
+    let mut starts: Vec<(usize, u32)> = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            // PDF extraction puts blank lines inside wrapped sentences: a long line cut before
+            // its sentence ends goes on after the blank.
+            let previous = index.checked_sub(1).map(|i| lines[i].trim()).unwrap_or("");
+            let cut_mid_sentence = crate::source::normalize::display_width(previous)
+                >= WRAPPED_LINE_MIN_WIDTH
+                && !previous.ends_with(['。', '】']);
+            if cut_mid_sentence {
+                continue;
+            }
+            if !text.is_empty() {
+                result.push((std::mem::take(&mut text), std::mem::take(&mut starts)));
+            }
+            continue;
+        }
+        starts.push((text.len(), index as u32 + 1));
+        text.push_str(&fold_line(line.trim()));
+    }
+    if !text.is_empty() {
+        result.push((text, starts));
+    }
+    result
+}
+
+fn line_at(starts: &[(usize, u32)], offset: usize) -> u32 {
+    starts
+        .iter()
+        .take_while(|(start, _)| *start <= offset)
+        .last()
+        .map_or(1, |(_, line)| *line)
+}
+
+/// The subject of the sentence that `offset` is in, if it is written before `offset`.
+fn sentence_subject(text: &str, offset: usize) -> Option<String> {
+    let sentence_start = text[..offset]
+        .rfind('。')
+        .map_or(0, |i| i + '。'.len_utf8());
+    let head = &text[sentence_start..offset];
+    let end = ["は、", "については、", "についても、"]
+        .iter()
+        .filter_map(|marker| head.find(marker))
+        .min()?;
+    let subject = strip_bullets(&head[..end]).trim();
+    (subject.chars().count() >= 2 && !subject.contains('、')).then(|| subject.to_owned())
+}
+
+/// The noun after a figure: 「243施設の<label>が」. The particle が is not the が of がん
+/// (cancer), which begins half the nouns in these documents.
+fn noun_after(text: &str) -> Option<String> {
+    let rest = text.strip_prefix('の')?;
+    let end = rest.char_indices().skip(1).find_map(|(index, c)| {
+        let next = rest[index + c.len_utf8()..].chars().next();
+        let particle = match c {
+            'が' => next != Some('ん'),
+            'を' | 'は' | '、' | '。' => true,
+            _ => false,
+        };
+        particle.then_some(index)
+    })?;
+    let noun = &rest[..end];
+    (noun.chars().count() >= 2 && noun.chars().count() <= 30).then(|| noun.to_owned())
+}
+
+fn as_of_sentences(lines: &[&str]) -> Vec<ExtractedTarget> {
+    let after_date = &patterns()[2];
+    let mut targets = Vec::new();
+    for (text, starts) in paragraphs(lines) {
+        for found in find_dates(&text) {
+            let fiscal = matches!(found.expr, DateExpr::FiscalYear(_));
+            let rest = &text[found.end..];
+            let introduces_figure =
+                found.as_of || (fiscal && (rest.starts_with("では") || rest.starts_with("には")));
+            if !introduces_figure {
+                continue;
+            }
+            let Some(captures) = after_date.captures(rest) else {
+                continue;
+            };
+            let number = captures.name("num").expect("num is not optional");
+            if text[..found.end + number.start()].ends_with('約') {
+                continue;
+            }
+            let figure_end = found.end + captures.get(0).expect("group 0").end();
+            let Some(label) =
+                sentence_subject(&text, found.start).or_else(|| noun_after(&text[figure_end..]))
+            else {
+                continue;
+            };
+            let first = line_at(&starts, found.start);
+            let last = line_at(&starts, figure_end.saturating_sub(1));
+            targets.push(ExtractedTarget {
+                key: target_key(&label),
+                label,
+                value: normalize_value(number.as_str()),
+                unit: normalize_unit(&captures["unit"]),
+                as_of: Some(expr_display(found.expr)),
+                as_of_day: found
+                    .expr
+                    .first_day()
+                    .map(crate::source::meeting::format_iso_date),
+                lines: LineRange { first, last },
+            });
+        }
+    }
+    targets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Vec<(String, String, String, Option<String>)> {
+        extract_figures(text)
+            .into_iter()
+            .map(|t| (t.label, t.value, t.unit, t.as_of))
+            .collect()
+    }
+
+    #[test]
+    fn a_wrapped_as_of_series_gives_one_observation_per_date() {
+        let text = "・ハローワークと連携した就職支援を行っている拠点病院等の割合は、令和5年4月1\n\
+                    日時点では51.5%であったが、令和6年4月1日時点では52.9%、令和7年4月1日時点で\n\
+                    \n\
+                    は54.4%と、割合は年々上昇している。";
+        let label = "ハローワークと連携した就職支援を行っている拠点病院等の割合".to_owned();
+        let found = read(&text.replace("時点で\n\n", "時点で\n"));
+        assert_eq!(
+            found,
+            [
+                (
+                    label.clone(),
+                    "51.5".into(),
+                    "%".into(),
+                    Some("2023-04-01".into())
+                ),
+                (
+                    label.clone(),
+                    "52.9".into(),
+                    "%".into(),
+                    Some("2024-04-01".into())
+                ),
+                (label, "54.4".into(), "%".into(), Some("2025-04-01".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn fiscal_year_series_and_labels_after_the_figure() {
+        let found = read("長期療養者就職支援事業を活用したがん患者の就職者数についても、令和4年度では2,224人であったが、令和５年度には2,336人と増加している。");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].1, "2224");
+        assert_eq!(found[0].3.as_deref(), Some("FY2022"));
+        let found = read("令和5（2023）年3月時点で、全ての都道府県に、計243施設のがんゲノム医療中核拠点病院等が整備されている。");
+        assert_eq!(
+            found,
+            [(
+                "がんゲノム医療中核拠点病院等".into(),
+                "243".into(),
+                "施設".into(),
+                Some("2023-03".into())
+            )]
+        );
+    }
+
+    #[test]
+    fn labelled_rows_take_the_nearest_as_of_line_and_titles_for_totals() {
+        let text = "がん診療連携拠点病院制度\n\n(令和7年4月1日時点)\n\n都道府県がん診療連携拠点病院\t51か所\n合計\t463か所\n\n\
+                    がんゲノム医療拠点病院（33カ所）\n\n令和3年2月1日時点";
+        let found = read(text);
+        assert_eq!(
+            found[0],
+            (
+                "都道府県がん診療連携拠点病院".into(),
+                "51".into(),
+                "か所".into(),
+                Some("2025-04-01".into())
+            )
+        );
+        assert_eq!(
+            found[1],
+            (
+                "がん診療連携拠点病院制度 合計".into(),
+                "463".into(),
+                "か所".into(),
+                Some("2025-04-01".into())
+            )
+        );
+        assert_eq!(
+            found[2],
+            (
+                "がんゲノム医療拠点病院".into(),
+                "33".into(),
+                "か所".into(),
+                Some("2021-02-01".into())
+            )
+        );
+    }
+
+    #[test]
+    fn unlabelled_estimated_and_undated_figures() {
+        assert!(
+            read("2025年6月現在の282施設から、約460施設に拡大する").is_empty(),
+            "no label"
+        );
+        assert!(
+            read("合計\t463か所").is_empty(),
+            "a total with no table title"
+        );
+        let found = read("遺伝子パネル検査登録数(C-CAT)\n累計登録数: 11558例");
+        assert_eq!(
+            found,
+            [(
+                "遺伝子パネル検査登録数(C-CAT) 累計登録数".into(),
+                "11558".into(),
+                "例".into(),
+                None
+            )]
+        );
+        let found = read("遺伝子パネル検査の実施件数(内訳)\n- 2019年9月1日～2020年8月31日の期間に行われた検査の実施件数\n- 合計実施件数: 7,467件");
+        assert_eq!(found[0].0, "遺伝子パネル検査の実施件数(内訳) 合計実施件数");
+        assert_eq!(found[0].1, "7467");
+        assert_eq!(found[0].3.as_deref(), Some("2019-09-01..2020-08-31"));
+    }
+}
