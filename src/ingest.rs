@@ -200,6 +200,73 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
         })
 }
 
+/// `TargetChanged` for each figure the ledger does not already hold: the same figure for the
+/// same date stated again (by this or another document) is one observation cited twice, not a
+/// change.
+fn target_events(
+    store: &Store,
+    document: &str,
+    meeting: &crate::source::meeting::Meeting,
+    version: &DocumentVersion,
+) -> Result<Vec<UnsealedEvent>, StoreError> {
+    // (key, as_of_day, value) of every observation known, and the values per key by date.
+    let mut known: Vec<(String, Option<String>, Option<String>, String)> = Vec::new();
+    if !version.targets.is_empty() {
+        for event in store.events()? {
+            if let EventBody::TargetChanged {
+                key,
+                as_of,
+                as_of_day,
+                value,
+                ..
+            } = event.body
+            {
+                known.push((key, as_of, as_of_day, value));
+            }
+        }
+    }
+    let mut events = Vec::new();
+    for target in &version.targets {
+        let already = known.iter().any(|(key, as_of, _, value)| {
+            *key == target.key && *as_of == target.as_of && *value == target.value
+        });
+        if already {
+            continue;
+        }
+        let previous_value = known
+            .iter()
+            .filter(|(key, _, day, _)| {
+                *key == target.key && day.is_some() && *day < target.as_of_day
+            })
+            .max_by(|a, b| a.2.cmp(&b.2))
+            .map(|(_, _, _, value)| value.clone());
+        known.push((
+            target.key.clone(),
+            target.as_of.clone(),
+            target.as_of_day.clone(),
+            target.value.clone(),
+        ));
+        events.push(UnsealedEvent {
+            meeting: meeting.clone(),
+            source: Source {
+                document: document.to_owned(),
+                lines: Some(target.lines),
+            },
+            body: EventBody::TargetChanged {
+                key: target.key.clone(),
+                label: target.label.clone(),
+                value: target.value.clone(),
+                unit: Some(target.unit.clone()),
+                as_of: target.as_of.clone(),
+                as_of_day: target.as_of_day.clone(),
+                deadline: None,
+                previous_value,
+            },
+        });
+    }
+    Ok(events)
+}
+
 /// `M` + 12 hex digits of BLAKE3 over the plan's and the text's comparison keys. The section
 /// is left out on purpose: slides quote a measure without its section path, and the quote must
 /// find the measure the 取組一覧 states (「第4期」 and 「第４期」 are one plan).
@@ -274,6 +341,7 @@ fn events_for(
             });
         }
     }
+    statements.extend(target_events(store, document, &meeting, version)?);
     let mut events = vec![UnsealedEvent {
         meeting: meeting.clone(),
         source: source(None),

@@ -94,6 +94,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Show every event about one measure (M…) or one target (T…), by meeting date.
+    History {
+        /// A measure id (from `state` or `log`) or a target key (from `state`).
+        id: String,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// List events in chain order, optionally filtered.
     Log {
         /// Only events of meetings on or after this meeting reference.
@@ -251,6 +258,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             plan,
             format,
         ),
+        Command::History { id, format } => cmd_history(&cli.store, &id, format),
         Command::Log {
             since,
             kind,
@@ -822,4 +830,20 @@ fn cmd_verify_proof(
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn cmd_history(store_path: &Path, id: &str, format: OutputFormat) -> Result<ExitCode> {
+    let events = open_existing(store_path)?.events()?;
+    let view = planledger::project::history::history(&events, id);
+    if view.entries.is_empty() {
+        eprintln!(
+            "no events about {id:?}: measure ids start with M, target keys with T (see `state`)"
+        );
+        return Ok(ExitCode::from(1));
+    }
+    print(&match format {
+        OutputFormat::Text => text::history(&view),
+        OutputFormat::Json => report::to_json(&view),
+    })?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -50,7 +50,7 @@ fn ingest_seeds_then_verify_then_reingest_appends_nothing() {
 
     let (out, _, code) = run_in_project(&store, &["verify"]);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.starts_with("ok: 356 events, 5 documents"), "{out}");
+    assert!(out.starts_with("ok: 382 events, 5 documents"), "{out}");
     let head = out.split("head ").nth(1).unwrap().to_owned();
 
     let (out, _, code) = run_in_project(&store, &["ingest", "seeds"]);
@@ -78,7 +78,13 @@ fn state_at_92nd_meeting_matches_the_reviewed_snapshot() {
     assert_eq!(value["at"]["meeting"], "がん対策推進協議会 第92回");
     assert_eq!(value["at"]["date"], "2025-10-06");
     assert_eq!(value["measures"].as_array().unwrap().len(), 70);
-    assert_eq!(value["targets"], serde_json::json!([]));
+    let targets = value["targets"].as_array().unwrap();
+    assert!(targets
+        .iter()
+        .all(|t| t["key"].as_str().unwrap().starts_with('T')));
+    assert!(targets
+        .iter()
+        .any(|t| t["value"] == "54.4" && t["as_of"] == "2025-04-01"));
     snapshot_settings().bind(|| insta::assert_snapshot!("state_at_92_json", json));
 }
 
@@ -363,7 +369,7 @@ fn a_closed_stdout_does_not_stop_an_ingest_half_way() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     let output = planledger(&store, &["verify"]);
     assert!(
-        stdout(&output).starts_with("ok: 356 events, 5 documents"),
+        stdout(&output).starts_with("ok: 382 events, 5 documents"),
         "{}",
         stdout(&output)
     );
@@ -407,4 +413,86 @@ fn an_ordinal_two_bodies_share_is_exit_2_listing_both() {
     );
     let output = planledger(&store, &["state", "--at", "がん対策推進協議会第7回"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// The latest observation of each figure known at a meeting (issue: targets).
+fn target_at(store: &Path, at: &str, label: &str) -> Option<(String, Option<String>)> {
+    let output = planledger(store, &["state", "--at", at, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    value["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == label)
+        .map(|t| {
+            (
+                t["value"].as_str().unwrap().to_owned(),
+                t["as_of"].as_str().map(str::to_owned),
+            )
+        })
+}
+
+#[test]
+fn figures_are_known_from_their_meeting_on_and_cited_twice_is_one_observation() {
+    let (_dir, store) = ingested_seeds();
+    // 2021: the genome-medicine hospital counts of that meeting, nothing from later documents.
+    let at_2021 = |label| target_at(&store, "2021-03-05", label);
+    assert_eq!(
+        at_2021("がんゲノム医療拠点病院"),
+        Some(("33".into(), Some("2021-02-01".into())))
+    );
+    assert_eq!(
+        at_2021("がんゲノム医療連携病院"),
+        Some(("161".into(), Some("2021-02-01".into())))
+    );
+    assert_eq!(at_2021("がんゲノム医療中核拠点病院等"), None);
+    assert_eq!(
+        at_2021("ハローワークと連携した就職支援を行っている拠点病院等の割合"),
+        None
+    );
+    // 2026-03-13: 295 as of 2026-03-01 (after 243 as of 2023-03), and the 463 of 2025-04-01.
+    let at_2026 = |label| target_at(&store, "2026-03-13", label);
+    assert_eq!(
+        at_2026("がんゲノム医療中核拠点病院等"),
+        Some(("295".into(), Some("2026-03-01".into())))
+    );
+    assert_eq!(
+        at_2026("がん診療連携拠点病院制度 合計"),
+        Some(("463".into(), Some("2025-04-01".into())))
+    );
+    // 第92回: the Hello Work share is 54.4% as of 2025-04-01.
+    assert_eq!(
+        target_at(
+            &store,
+            "第92回",
+            "ハローワークと連携した就職支援を行っている拠点病院等の割合"
+        ),
+        Some(("54.4".into(), Some("2025-04-01".into())))
+    );
+    // Seed 000 states the Hello Work series twice: three observations, not six.
+    let key = {
+        let output = planledger(&store, &["state", "--at", "第92回", "--format", "json"]);
+        let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        value["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["label"] == "ハローワークと連携した就職支援を行っている拠点病院等の割合")
+            .unwrap()["key"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let history = stdout(&planledger(&store, &["history", &key]));
+    assert_eq!(history.matches("TargetChanged").count(), 3, "{history}");
+    assert!(
+        history.contains("54.4% as of 2025-04-01 (before: 52.9)"),
+        "{history}"
+    );
+    assert_eq!(
+        planledger(&store, &["history", "T0000000000"])
+            .status
+            .code(),
+        Some(1)
+    );
 }

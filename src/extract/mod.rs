@@ -89,15 +89,19 @@ pub struct DocumentVersion {
     /// manifest.
     pub printed_meetings: Vec<String>,
     pub measures: Vec<ExtractedMeasure>,
+    /// 目標・指標: dated figures the document states.
+    pub targets: Vec<figures::ExtractedTarget>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Runs the extractor for `format` over decoded `text`.
 pub fn extract(format: DocumentFormat, text: &str) -> DocumentVersion {
-    match format {
+    let mut version = match format {
         DocumentFormat::Torikumi => torikumi::extract(text),
         DocumentFormat::Slides => slides::extract(text),
-    }
+    };
+    version.targets = figures::extract_figures(text);
+    version
 }
 
 /// The name of the plan mentioned in `text`, if any, as 「第N期がん対策推進基本計画」 with the

@@ -72,7 +72,7 @@ pub fn extract(text: &str) -> DocumentVersion {
     diagnostics.push(Diagnostic {
         line: 1,
         message: format!(
-            "slides: {} quoted measures read; dated figures and 個別目標 targets are not extracted yet",
+            "slides: {} quoted measures read; timelines and 個別目標 targets are not extracted yet",
             measures.len()
         ),
         hint: None,
@@ -82,6 +82,7 @@ pub fn extract(text: &str) -> DocumentVersion {
         plan: None,
         printed_meetings: Vec::new(),
         measures,
+        targets: Vec::new(),
         diagnostics,
     }
 }

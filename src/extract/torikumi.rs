@@ -72,6 +72,7 @@ pub fn extract(text: &str) -> DocumentVersion {
         title_line,
         printed_meetings,
         measures,
+        targets: Vec::new(),
         diagnostics,
     }
 }

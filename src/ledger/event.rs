@@ -102,13 +102,17 @@ pub enum EventBody {
         status: ActionStatus,
         text: String,
     },
-    /// 目標・指標: an observation of a target figure. Values are decimal strings.
+    /// 目標・指標: an observation of a target figure. Values are decimal strings. `as_of` is
+    /// written at the document's precision (`2021-02-01`, `2023-03`, `FY2024`, a period);
+    /// `as_of_day` is its first day, for ordering; `previous_value` is the latest value the
+    /// ledger knew for an earlier date.
     TargetChanged {
         key: String,
         label: String,
         value: String,
         unit: Option<String>,
         as_of: Option<String>,
+        as_of_day: Option<String>,
         deadline: Option<String>,
         previous_value: Option<String>,
     },

@@ -5,6 +5,7 @@
 //! order alone; a document whose meeting date is unknown is not placed on the timeline.
 
 pub mod documents;
+pub mod history;
 pub mod log;
 pub mod meetings;
 pub mod state;

@@ -23,7 +23,20 @@ use crate::source::normalize::comparison_key;
 pub struct StateView {
     pub at: AtView,
     pub measures: Vec<MeasureView>,
-    pub targets: Vec<serde_json::Value>,
+    pub targets: Vec<TargetView>,
+}
+
+/// 目標・指標: the latest observation of a figure known at the date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetView {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+    pub unit: Option<String>,
+    /// The date the figure holds for, as written; `null` when the document does not say.
+    pub as_of: Option<String>,
+    pub deadline: Option<String>,
+    pub source: SourceView,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -279,6 +292,7 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
             source: source_view(statement),
         });
     }
+    let targets = latest_targets(&known, &dated);
     StateView {
         at: AtView {
             meeting: query.meeting.clone(),
@@ -287,8 +301,61 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
             undated_documents,
         },
         measures,
-        targets: Vec::new(),
+        targets,
     }
+}
+
+/// For each target key, the observation with the latest as-of date among documents dated at or
+/// before the date (an observation without an as-of date is placed at its document's meeting).
+fn latest_targets(known: &[Event], dated: &[&DocumentRecord]) -> Vec<TargetView> {
+    let meeting_day: BTreeMap<&str, String> = dated
+        .iter()
+        .filter_map(|d| Some((d.hash.as_str(), format_iso_date(d.meeting.date?))))
+        .collect();
+    let mut latest: BTreeMap<&str, (String, u64, TargetView)> = BTreeMap::new();
+    for event in known {
+        let EventBody::TargetChanged {
+            key,
+            label,
+            value,
+            unit,
+            as_of,
+            as_of_day,
+            deadline,
+            ..
+        } = &event.body
+        else {
+            continue;
+        };
+        let Some(day) = meeting_day.get(event.source.document.as_str()) else {
+            continue;
+        };
+        let order = as_of_day.clone().unwrap_or_else(|| day.clone());
+        let newer = latest
+            .get(key.as_str())
+            .is_none_or(|(existing, seq, _)| (&order, event.seq) > (existing, *seq));
+        if newer {
+            latest.insert(
+                key,
+                (
+                    order,
+                    event.seq,
+                    TargetView {
+                        key: key.clone(),
+                        label: label.clone(),
+                        value: value.clone(),
+                        unit: unit.clone(),
+                        as_of: as_of.clone(),
+                        deadline: deadline.clone(),
+                        source: source_view(event),
+                    },
+                ),
+            );
+        }
+    }
+    let mut targets: Vec<TargetView> = latest.into_values().map(|(_, _, view)| view).collect();
+    targets.sort_by(|a, b| a.label.cmp(&b.label));
+    targets
 }
 
 /// `2.(1)` matches `2.(1).①` but not `2.(10)`: whole path components, compared after folding

@@ -116,6 +116,48 @@ pub fn state(view: &StateView) -> String {
             }
         }
     }
+    targets(&mut out, view);
+    out
+}
+
+fn targets(out: &mut String, view: &StateView) {
+    if view.targets.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "■ 目標・指標 (latest figure known at this date)");
+    for target in &view.targets {
+        let _ = writeln!(
+            out,
+            "  [{}] {}: {}{} (as of {}; lines {}–{})",
+            target.key,
+            target.label,
+            target.value,
+            target.unit.as_deref().unwrap_or(""),
+            target.as_of.as_deref().unwrap_or("unknown"),
+            target.source.lines[0],
+            target.source.lines[1]
+        );
+    }
+}
+
+pub fn history(view: &crate::project::history::HistoryView) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "history of {}: {} events", view.id, view.entries.len());
+    for entry in &view.entries {
+        let lines = entry.lines.map_or_else(String::new, |[first, last]| {
+            format!(" lines {first}–{last}")
+        });
+        let _ = writeln!(
+            out,
+            "{:>5} {:<14} {} 「{}」{lines}",
+            entry.seq,
+            entry.kind,
+            entry.meeting,
+            entry.document_title.as_deref().unwrap_or("(untitled)")
+        );
+        let _ = writeln!(out, "      {}", entry.summary.replace('\n', " "));
+    }
     out
 }
 

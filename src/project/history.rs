@@ -1,0 +1,89 @@
+//! History of one measure or one target: every event about it, in valid-time order, with the
+//! document and lines each came from.
+
+use serde::Serialize;
+
+use super::documents::documents;
+use crate::ledger::{Event, EventBody};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryView {
+    pub id: String,
+    pub entries: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub seq: u64,
+    pub kind: String,
+    /// The meeting's name and date (or "date unknown").
+    pub meeting: String,
+    pub document_title: Option<String>,
+    pub document: String,
+    pub lines: Option<[u32; 2]>,
+    /// What the event says: the text of a measure or action, or a figure with its as-of date.
+    pub summary: String,
+}
+
+fn is_about(event: &Event, id: &str) -> bool {
+    match &event.body {
+        EventBody::TargetChanged { key, .. } => key == id,
+        body => body.measure_id() == Some(id),
+    }
+}
+
+/// Every event about `id` (a measure id `M…` or a target key `T…`), ordered by meeting date
+/// (undated last), then sequence number.
+pub fn history(events: &[Event], id: &str) -> HistoryView {
+    let documents = documents(events);
+    let title_of = |hash: &str| {
+        documents
+            .iter()
+            .find(|d| d.hash == hash)
+            .and_then(|d| d.title.clone())
+    };
+    let mut about: Vec<&Event> = events.iter().filter(|e| is_about(e, id)).collect();
+    about.sort_by(|a, b| (a.meeting.time_key(), a.seq).cmp(&(b.meeting.time_key(), b.seq)));
+    let entries = about
+        .into_iter()
+        .map(|event| {
+            let summary = match &event.body {
+                EventBody::TargetChanged {
+                    label,
+                    value,
+                    unit,
+                    as_of,
+                    previous_value,
+                    ..
+                } => format!(
+                    "{label}: {value}{} as of {}{}",
+                    unit.as_deref().unwrap_or(""),
+                    as_of.as_deref().unwrap_or("unknown"),
+                    previous_value
+                        .as_ref()
+                        .map_or_else(String::new, |p| format!(" (before: {p})"))
+                ),
+                EventBody::ActionReported {
+                    bureau,
+                    status,
+                    text,
+                    ..
+                } => format!("{} 【{bureau}】 {text}", status.as_str()),
+                body => body.quoted_text().unwrap_or_default().to_owned(),
+            };
+            HistoryEntry {
+                seq: event.seq,
+                kind: event.body.kind().to_owned(),
+                meeting: event.meeting.to_string(),
+                document_title: title_of(&event.source.document),
+                document: event.source.document.clone(),
+                lines: event.source.lines.map(|l| [l.first, l.last]),
+                summary,
+            }
+        })
+        .collect();
+    HistoryView {
+        id: id.to_owned(),
+        entries,
+    }
+}
