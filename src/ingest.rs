@@ -31,6 +31,11 @@ pub enum IngestError {
     NoManifest { folder: PathBuf },
     #[error("{path}: a single file needs --meeting, --date (or --date unknown) and --format, or a manifest.json in its folder")]
     Undescribed { path: PathBuf },
+    #[error("{path}: {source}; the document was not ingested (fix the manifest entry)")]
+    Curated {
+        path: PathBuf,
+        source: crate::extract::figures::CuratedFactError,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -113,6 +118,13 @@ pub fn ingest(
     })?;
     let description = &request.description;
     let mut version = extract(description.format, &text);
+    let curated = crate::extract::figures::curate(&text, &description.facts).map_err(|source| {
+        IngestError::Curated {
+            path: path.clone(),
+            source,
+        }
+    })?;
+    version.targets.extend(curated);
     check_printed_meetings(description, &mut version);
     let file_name = path
         .file_name()
@@ -259,8 +271,9 @@ fn target_events(
                 unit: Some(target.unit.clone()),
                 as_of: target.as_of.clone(),
                 as_of_day: target.as_of_day.clone(),
-                deadline: None,
+                deadline: target.deadline.clone(),
                 previous_value,
+                curated_quote: target.curated_quote.clone(),
             },
         });
     }

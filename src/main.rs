@@ -380,6 +380,7 @@ impl SingleFileFlags {
             label: self.label.clone(),
             format,
             series: self.series.clone(),
+            facts: Vec::new(),
         })
     }
 }

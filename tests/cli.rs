@@ -50,7 +50,7 @@ fn ingest_seeds_then_verify_then_reingest_appends_nothing() {
 
     let (out, _, code) = run_in_project(&store, &["verify"]);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.starts_with("ok: 382 events, 5 documents"), "{out}");
+    assert!(out.starts_with("ok: 383 events, 5 documents"), "{out}");
     let head = out.split("head ").nth(1).unwrap().to_owned();
 
     let (out, _, code) = run_in_project(&store, &["ingest", "seeds"]);
@@ -369,7 +369,7 @@ fn a_closed_stdout_does_not_stop_an_ingest_half_way() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     let output = planledger(&store, &["verify"]);
     assert!(
-        stdout(&output).starts_with("ok: 382 events, 5 documents"),
+        stdout(&output).starts_with("ok: 383 events, 5 documents"),
         "{}",
         stdout(&output)
     );
@@ -494,5 +494,46 @@ fn figures_are_known_from_their_meeting_on_and_cited_twice_is_one_observation() 
             .status
             .code(),
         Some(1)
+    );
+}
+
+#[test]
+fn a_curated_fact_rests_on_a_verbatim_quote_or_the_document_is_refused() {
+    let (_dir, store) = ingested_seeds();
+    let output = planledger(&store, &["state", "--at", "第92回", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let goal = value["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["deadline"] == "2030-03-31")
+        .expect("the biosimilar goal from the seed manifest");
+    assert_eq!(goal["value"], "60");
+    assert_eq!(goal["source"]["lines"], serde_json::json!([388, 389]));
+
+    let work = tempfile::tempdir().unwrap();
+    let folder = work.path().join("corpus");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(common::seed("000_"), folder.join("000.txt")).unwrap();
+    let manifest = serde_json::json!({"manifest_version": 1, "documents": [{
+        "file": "000.txt",
+        "meeting": {"body": "がん対策推進協議会", "ordinal": 92, "date": "2025-10-06"},
+        "title": null, "format": "torikumi",
+        "facts": [{"label": "目標", "value": "70", "unit": "%", "quote": "70％以上にする"}]
+    }]});
+    std::fs::write(folder.join("manifest.json"), manifest.to_string()).unwrap();
+    let output = planledger(
+        &work.path().join("ledger"),
+        &["ingest", folder.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("fact 0 (\"目標\"): the quote \"70％以上にする\" is not in the document"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the document was not ingested"),
+        "{message}"
     );
 }

@@ -39,16 +39,16 @@ fn a_signed_checkpoint_at_92_is_extended_by_todays_ledger() {
     let lines: Vec<&str> = at_92.lines().collect();
     assert_eq!(lines[0], "planledger");
     assert_eq!(
-        lines[1], "351",
-        "seed 000's 351 events are the log through 第92回"
+        lines[1], "352",
+        "seed 000's 352 events are the log through 第92回"
     );
     assert!(lines[4].starts_with("meeting がん対策推進協議会 第92回"));
     let now = stdout(&planledger(&store, &["checkpoint", "--sign", &key]));
-    assert_eq!(now.lines().nth(1), Some("382"));
+    assert_eq!(now.lines().nth(1), Some("383"));
     let old_path = write(&dir.path().join("cp92"), &at_92);
     let new_path = write(&dir.path().join("cpnow"), &now);
 
-    let proof = stdout(&planledger(&store, &["prove", "consistency", "351"]));
+    let proof = stdout(&planledger(&store, &["prove", "consistency", "352"]));
     let proof_path = write(&dir.path().join("proof"), &proof);
     let check = |proof: &str, new: &str, old: &str, key: &str| {
         planledger(
@@ -74,7 +74,7 @@ fn a_signed_checkpoint_at_92_is_extended_by_todays_ledger() {
         stderr(&output)
     );
     assert!(stdout(&output).starts_with(
-        "ok: the ledger of 382 events extends the ledger of 351 events; signatures checked"
+        "ok: the ledger of 383 events extends the ledger of 352 events; signatures checked"
     ));
 
     // A flipped hash in the proof.

@@ -42,6 +42,10 @@ pub struct ExtractedTarget {
     pub as_of: Option<String>,
     /// The first day of `as_of`, for ordering observations.
     pub as_of_day: Option<String>,
+    /// The day a goal is due, when the document sets one.
+    pub deadline: Option<String>,
+    /// For a fact added by hand: the verbatim quote it rests on.
+    pub curated_quote: Option<String>,
     pub lines: LineRange,
 }
 
@@ -69,7 +73,7 @@ fn normalize_value(number: &str) -> String {
     number.replace(',', "")
 }
 
-fn expr_display(expr: DateExpr) -> String {
+pub fn expr_display(expr: DateExpr) -> String {
     match expr {
         DateExpr::Point(point) => point.display(),
         DateExpr::FiscalYear(year) | DateExpr::FiscalYearEnd(year) => format!("FY{year}"),
@@ -225,6 +229,8 @@ fn labelled_rows(lines: &[&str]) -> Vec<ExtractedTarget> {
             as_of_day: as_of
                 .and_then(|e| e.first_day())
                 .map(crate::source::meeting::format_iso_date),
+            deadline: None,
+            curated_quote: None,
             lines: LineRange {
                 first: index as u32 + 1,
                 last: index as u32 + 1,
@@ -340,11 +346,111 @@ fn as_of_sentences(lines: &[&str]) -> Vec<ExtractedTarget> {
                     .expr
                     .first_day()
                     .map(crate::source::meeting::format_iso_date),
+                deadline: None,
+                curated_quote: None,
                 lines: LineRange { first, last },
             });
         }
     }
     targets
+}
+
+/// Why a fact added by hand was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("fact {index} ({label:?}): {what}")]
+pub struct CuratedFactError {
+    pub index: usize,
+    pub label: String,
+    pub what: String,
+}
+
+/// Checks facts added by hand against the document and turns them into targets: the quote must
+/// be in the text (by comparison key); it fixes the lines. Dates may be written in any form
+/// `find_dates` reads; a deadline is its last day.
+pub fn curate(
+    text: &str,
+    facts: &[crate::source::manifest::CuratedFact],
+) -> Result<Vec<ExtractedTarget>, CuratedFactError> {
+    // The document's comparison key, with the line each byte of it came from.
+    let mut document_key = String::new();
+    let mut line_of_byte: Vec<u32> = Vec::new();
+    for (index, line) in text.split('\n').enumerate() {
+        let key = comparison_key(line);
+        line_of_byte.extend(std::iter::repeat_n(index as u32 + 1, key.len()));
+        document_key.push_str(&key);
+    }
+    let mut targets = Vec::new();
+    for (index, fact) in facts.iter().enumerate() {
+        let refuse = |what: String| CuratedFactError {
+            index,
+            label: fact.label.clone(),
+            what,
+        };
+        let quote_key = comparison_key(&fact.quote);
+        let start = match document_key.find(&quote_key) {
+            Some(start) if !quote_key.is_empty() => start,
+            _ => {
+                return Err(refuse(format!(
+                    "the quote {:?} is not in the document",
+                    fact.quote
+                )))
+            }
+        };
+        let value_is_decimal = !fact.value.is_empty()
+            && fact.value.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && fact.value.matches('.').count() <= 1
+            && !fact.value.starts_with('.')
+            && !fact.value.ends_with('.');
+        if !value_is_decimal {
+            return Err(refuse(format!(
+                "the value {:?} is not a decimal number",
+                fact.value
+            )));
+        }
+        let date_of =
+            |written: &Option<String>, what: &str| -> Result<Option<DateExpr>, CuratedFactError> {
+                written
+                    .as_deref()
+                    .map(|written| {
+                        find_dates(written)
+                            .into_iter()
+                            .next()
+                            .map(|found| found.expr)
+                            .or_else(|| {
+                                crate::source::date::parse_day(written).map(|day| {
+                                    DateExpr::Point(crate::source::date::PartialDate {
+                                        year: day.year(),
+                                        month: Some(day.month() as u8),
+                                        day: Some(day.day()),
+                                    })
+                                })
+                            })
+                            .ok_or_else(|| refuse(format!("the {what} {written:?} is not a date")))
+                    })
+                    .transpose()
+            };
+        let as_of = date_of(&fact.as_of, "as_of")?;
+        let deadline = date_of(&fact.deadline, "deadline")?;
+        targets.push(ExtractedTarget {
+            key: target_key(&fact.label),
+            label: fact.label.clone(),
+            value: fact.value.clone(),
+            unit: normalize_unit(fact.unit.as_deref().unwrap_or("")),
+            as_of: as_of.map(expr_display),
+            as_of_day: as_of
+                .and_then(|e| e.first_day())
+                .map(crate::source::meeting::format_iso_date),
+            deadline: deadline
+                .and_then(|e| e.last_day())
+                .map(crate::source::meeting::format_iso_date),
+            curated_quote: Some(fact.quote.clone()),
+            lines: LineRange {
+                first: line_of_byte[start],
+                last: line_of_byte[start + quote_key.len() - 1],
+            },
+        });
+    }
+    Ok(targets)
 }
 
 #[cfg(test)]
@@ -436,6 +542,41 @@ mod tests {
                 Some("2021-02-01".into())
             )
         );
+    }
+
+    fn fact(
+        quote: &str,
+        value: &str,
+        deadline: Option<&str>,
+    ) -> crate::source::manifest::CuratedFact {
+        crate::source::manifest::CuratedFact {
+            label: "バイオシミラーに80％以上置き換わった成分数の割合（目標）".into(),
+            value: value.into(),
+            unit: Some("%".into()),
+            as_of: None,
+            deadline: deadline.map(str::to_owned),
+            quote: quote.into(),
+        }
+    }
+
+    #[test]
+    fn curated_facts_need_their_quote_in_the_document() {
+        let text = "いて、「2029年度末までに、バイオシミラーに80％以上置き換わった成分数が全\n体の成分数の60％以上にする」と決定";
+        let quote = "2029年度末までに、バイオシミラーに80%以上置き換わった成分数が全体の成分数の60%以上にする";
+        let targets = curate(text, &[fact(quote, "60", Some("2029年度末"))]).unwrap();
+        assert_eq!(targets[0].deadline.as_deref(), Some("2030-03-31"));
+        assert_eq!(targets[0].lines, LineRange { first: 1, last: 2 });
+        assert_eq!(targets[0].curated_quote.as_deref(), Some(quote));
+        let error = curate(text, &[fact("70％以上にする", "70", None)]).unwrap_err();
+        assert!(
+            error.to_string().contains("is not in the document"),
+            "{error}"
+        );
+        assert!(
+            curate(text, &[fact(quote, "6O", None)]).is_err(),
+            "a letter O is not a digit"
+        );
+        assert!(curate(text, &[fact(quote, "60", Some("いつか"))]).is_err());
     }
 
     #[test]

@@ -115,6 +115,9 @@ pub enum EventBody {
         as_of_day: Option<String>,
         deadline: Option<String>,
         previous_value: Option<String>,
+        /// For a fact added by hand in the manifest: the verbatim quote it rests on, which
+        /// `verify` finds at the event's lines. `None` for figures the extractor read.
+        curated_quote: Option<String>,
     },
 }
 
@@ -148,6 +151,7 @@ impl EventBody {
             | EventBody::MeasureRevised { text, .. }
             | EventBody::MeasureCited { text, .. }
             | EventBody::ActionReported { text, .. } => Some(text),
+            EventBody::TargetChanged { curated_quote, .. } => curated_quote.as_deref(),
             _ => None,
         }
     }

@@ -212,8 +212,15 @@ pub fn check_documents(
             Some(Some(text)) => {
                 let document_lines: Vec<&str> = text.split('\n').collect();
                 let range = (lines.first as usize).saturating_sub(1)..(lines.last as usize);
+                // A statement is whole lines of its span; a curated quote is a phrase within them.
+                let found = |span: &[&str]| match &event.body {
+                    EventBody::TargetChanged { .. } => {
+                        comparison_key(&span.concat()).contains(&comparison_key(quote))
+                    }
+                    _ => quote_is_at(quote, span),
+                };
                 match document_lines.get(range) {
-                    Some(span) if quote_is_at(quote, span) => {}
+                    Some(span) if found(span) => {}
                     Some(_) => failures.push(fail(format!(
                         "the quoted text is not at lines {}–{} of its document",
                         lines.first, lines.last

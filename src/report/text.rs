@@ -127,9 +127,13 @@ fn targets(out: &mut String, view: &StateView) {
     let _ = writeln!(out);
     let _ = writeln!(out, "■ 目標・指標 (latest figure known at this date)");
     for target in &view.targets {
+        let deadline = target
+            .deadline
+            .as_deref()
+            .map_or_else(String::new, |d| format!("; due {d}"));
         let _ = writeln!(
             out,
-            "  [{}] {}: {}{} (as of {}; lines {}–{})",
+            "  [{}] {}: {}{} (as of {}{deadline}; lines {}–{})",
             target.key,
             target.label,
             target.value,

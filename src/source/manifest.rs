@@ -57,6 +57,30 @@ pub struct DocumentDescription {
     /// title line.
     #[serde(default)]
     pub series: Option<String>,
+    /// Facts added by hand, each resting on a verbatim quote that must be in the document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<CuratedFact>,
+}
+
+/// A target added by hand: what the extractor does not read (a goal with a deadline, a figure
+/// in a sentence with no label) but the document plainly states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CuratedFact {
+    pub label: String,
+    /// A decimal number as a string ("60", "54.4").
+    pub value: String,
+    pub unit: Option<String>,
+    /// The date the figure holds for, in any form `state --at` accepts or as written
+    /// (令和7年4月1日, 2023年3月, 令和6年度).
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// The date a goal is due (2029年度末).
+    #[serde(default)]
+    pub deadline: Option<String>,
+    /// Verbatim text of the document the fact rests on; compared ignoring line breaks, spaces,
+    /// full-width/half-width and bullet differences.
+    pub quote: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
