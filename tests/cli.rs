@@ -50,7 +50,7 @@ fn ingest_seeds_then_verify_then_reingest_appends_nothing() {
 
     let (out, _, code) = run_in_project(&store, &["verify"]);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.starts_with("ok: 383 events, 5 documents"), "{out}");
+    assert!(out.starts_with("ok: 384 events, 5 documents"), "{out}");
     let head = out.split("head ").nth(1).unwrap().to_owned();
 
     let (out, _, code) = run_in_project(&store, &["ingest", "seeds"]);
@@ -369,7 +369,7 @@ fn a_closed_stdout_does_not_stop_an_ingest_half_way() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     let output = planledger(&store, &["verify"]);
     assert!(
-        stdout(&output).starts_with("ok: 383 events, 5 documents"),
+        stdout(&output).starts_with("ok: 384 events, 5 documents"),
         "{}",
         stdout(&output)
     );
@@ -459,6 +459,22 @@ fn figures_are_known_from_their_meeting_on_and_cited_twice_is_one_observation() 
     assert_eq!(
         at_2026("がん診療連携拠点病院制度 合計"),
         Some(("463".into(), Some("2025-04-01".into())))
+    );
+    // The 中核拠点病院等 series across one slide deck: 243 (2023-03) → 282 (2025-06, curated in
+    // the manifest: its sentence gives no label beside the number) → 295 (2026-03-01).
+    let series = stdout(&planledger(&store, &["history", "T8bd43c6ae0"]));
+    let values: Vec<&str> = series
+        .lines()
+        .filter_map(|l| l.split("がんゲノム医療中核拠点病院等: ").nth(1))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "243施設 as of 2023-03",
+            "282施設 as of 2025-06 (before: 243)",
+            "295か所 as of 2026-03-01 (before: 243)"
+        ],
+        "{series}"
     );
     // 第92回: the Hello Work share is 54.4% as of 2025-04-01.
     assert_eq!(

@@ -33,7 +33,7 @@ fn is_about(event: &Event, id: &str) -> bool {
 }
 
 /// Every event about `id` (a measure id `M…` or a target key `T…`), ordered by meeting date
-/// (undated last), then sequence number.
+/// (undated last), then sequence number; a target's observations by the date they hold for.
 pub fn history(events: &[Event], id: &str) -> HistoryView {
     let documents = documents(events);
     let title_of = |hash: &str| {
@@ -44,6 +44,23 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
     };
     let mut about: Vec<&Event> = events.iter().filter(|e| is_about(e, id)).collect();
     about.sort_by(|a, b| (a.meeting.time_key(), a.seq).cmp(&(b.meeting.time_key(), b.seq)));
+    // A target's observations read best in the order of the dates they hold for (several may
+    // come from one meeting); an observation with no as-of date keeps its meeting's place.
+    let as_of_day = |event: &Event| match &event.body {
+        EventBody::TargetChanged { as_of_day, .. } => as_of_day.clone().or_else(|| {
+            event
+                .meeting
+                .date
+                .map(crate::source::meeting::format_iso_date)
+        }),
+        _ => None,
+    };
+    if about
+        .iter()
+        .all(|e| matches!(e.body, EventBody::TargetChanged { .. }))
+    {
+        about.sort_by(|a, b| (as_of_day(a), a.seq).cmp(&(as_of_day(b), b.seq)));
+    }
     let entries = about
         .into_iter()
         .map(|event| {
