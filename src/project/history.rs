@@ -59,7 +59,7 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
         .iter()
         .all(|e| matches!(e.body, EventBody::TargetChanged { .. }))
     {
-        about.sort_by(|a, b| (as_of_day(a), a.seq).cmp(&(as_of_day(b), b.seq)));
+        about.sort_by_key(|e| (as_of_day(e), e.seq));
     }
     let entries = about
         .into_iter()
