@@ -136,6 +136,7 @@ pub fn ingest(
         &version,
         description,
         DocumentFacts {
+            text: &text,
             date_bounds: crate::extract::dating::infer_date_bounds(&text),
             file_name,
             byte_length: bytes.len() as u64,
@@ -169,6 +170,7 @@ pub fn ingest(
 }
 
 struct DocumentFacts<'a> {
+    text: &'a str,
     date_bounds: Option<crate::extract::dating::DateBounds>,
     file_name: String,
     byte_length: u64,
@@ -210,6 +212,51 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
             DocumentFormat::Torikumi => version.title_line.as_deref().map(comparison_key),
             DocumentFormat::Slides => None,
         })
+}
+
+/// `PlanAdopted` for each plan adoption the text states that the ledger does not hold yet.
+fn adoption_events(
+    store: &Store,
+    document: &str,
+    meeting: &crate::source::meeting::Meeting,
+    text: &str,
+) -> Result<Vec<UnsealedEvent>, StoreError> {
+    let adoptions = crate::extract::figures::plan_adoptions(text);
+    if adoptions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut known: Vec<(String, String)> = store
+        .events()?
+        .into_iter()
+        .filter_map(|event| match event.body {
+            EventBody::PlanAdopted { plan, adopted, .. } => Some((comparison_key(&plan), adopted)),
+            _ => None,
+        })
+        .collect();
+    let mut events = Vec::new();
+    for adoption in adoptions {
+        let key = (comparison_key(&adoption.plan), adoption.adopted.clone());
+        if known.contains(&key) {
+            continue;
+        }
+        known.push(key);
+        events.push(UnsealedEvent {
+            meeting: meeting.clone(),
+            source: Source {
+                document: document.to_owned(),
+                lines: Some(crate::extract::LineRange {
+                    first: adoption.line,
+                    last: adoption.line,
+                }),
+            },
+            body: EventBody::PlanAdopted {
+                plan: adoption.plan,
+                adopted: adoption.adopted,
+                adopted_day: adoption.adopted_day,
+            },
+        });
+    }
+    Ok(events)
 }
 
 /// `TargetChanged` for each figure the ledger does not already hold: the same figure for the
@@ -274,6 +321,7 @@ fn target_events(
                 deadline: target.deadline.clone(),
                 previous_value,
                 curated_quote: target.curated_quote.clone(),
+                deadline_after_adoption: target.deadline_after_adoption.clone(),
             },
         });
     }
@@ -355,6 +403,7 @@ fn events_for(
         }
     }
     statements.extend(target_events(store, document, &meeting, version)?);
+    statements.extend(adoption_events(store, document, &meeting, facts.text)?);
     let mut events = vec![UnsealedEvent {
         meeting: meeting.clone(),
         source: source(None),

@@ -50,7 +50,7 @@ fn ingest_seeds_then_verify_then_reingest_appends_nothing() {
 
     let (out, _, code) = run_in_project(&store, &["verify"]);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.starts_with("ok: 384 events, 5 documents"), "{out}");
+    assert!(out.starts_with("ok: 388 events, 5 documents"), "{out}");
     let head = out.split("head ").nth(1).unwrap().to_owned();
 
     let (out, _, code) = run_in_project(&store, &["ingest", "seeds"]);
@@ -369,7 +369,7 @@ fn a_closed_stdout_does_not_stop_an_ingest_half_way() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     let output = planledger(&store, &["verify"]);
     assert!(
-        stdout(&output).starts_with("ok: 384 events, 5 documents"),
+        stdout(&output).starts_with("ok: 388 events, 5 documents"),
         "{}",
         stdout(&output)
     );
@@ -552,4 +552,45 @@ fn a_curated_fact_rests_on_a_verbatim_quote_or_the_document_is_refused() {
         message.contains("the document was not ingested"),
         "{message}"
     );
+}
+
+#[test]
+fn an_individual_targets_deadline_is_resolved_once_the_plans_adoption_is_known() {
+    let (_dir, store) = ingested_seeds();
+    let deadline_at = |at: &str| {
+        let output = planledger(
+            &store,
+            &[
+                "state",
+                "--at",
+                at,
+                "--plan",
+                "第3期がん対策推進基本計画",
+                "--format",
+                "json",
+            ],
+        );
+        let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let target = value["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| {
+                t["label"]
+                    .as_str()
+                    .unwrap()
+                    .contains("希少がん対策を統括する体制を２年以内に整備する")
+            })
+            .expect("001's 個別目標")
+            .clone();
+        assert_eq!(target["deadline_after_adoption"]["years"], 2);
+        target["deadline"].clone()
+    };
+    // In 2021 the ledger has no statement of when the 3rd plan was adopted.
+    assert_eq!(deadline_at("2021-03-05"), serde_json::Value::Null);
+    // The 2026 slides state 「平成30年3月 第3期がん対策推進基本計画閣議決定」: due 2020-03.
+    assert_eq!(deadline_at("2026-03-13"), "2020-03");
+    // A plan's goals are shown with that plan: not among the 4th plan's at 第92回.
+    let output = planledger(&store, &["state", "--at", "第92回", "--format", "json"]);
+    assert!(!stdout(&output).contains("個別目標"));
 }

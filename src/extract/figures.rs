@@ -28,6 +28,40 @@ use super::LineRange;
 use crate::source::date::{find_dates, fold_line, DateExpr};
 use crate::source::normalize::comparison_key;
 
+/// A deadline counted from a plan's adoption: 「２年以内に」 in a 個別目標 of that plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelativeDeadline {
+    pub plan: String,
+    pub years: u32,
+}
+
+/// 閣議決定: a plan's adoption date as a document states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanAdoption {
+    pub plan: String,
+    pub adopted: String,
+    pub adopted_day: String,
+    pub line: u32,
+}
+
+/// Lines that name a plan, 閣議決定, and a date: 「平成30年3月 第3期がん対策推進基本計画閣議決定」.
+pub fn plan_adoptions(text: &str) -> Vec<PlanAdoption> {
+    text.split('\n')
+        .enumerate()
+        .filter(|(_, line)| line.contains("閣議決定"))
+        .filter_map(|(index, line)| {
+            let plan = super::plan_named_in(line)?;
+            let date = find_dates(line).into_iter().next()?.expr;
+            Some(PlanAdoption {
+                plan,
+                adopted: expr_display(date),
+                adopted_day: crate::source::meeting::format_iso_date(date.first_day()?),
+                line: index as u32 + 1,
+            })
+        })
+        .collect()
+}
+
 /// A figure read from a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtractedTarget {
@@ -46,6 +80,8 @@ pub struct ExtractedTarget {
     pub deadline: Option<String>,
     /// For a fact added by hand: the verbatim quote it rests on.
     pub curated_quote: Option<String>,
+    /// For a 個別目標: the deadline counted from the plan's adoption.
+    pub deadline_after_adoption: Option<RelativeDeadline>,
     pub lines: LineRange,
 }
 
@@ -231,6 +267,7 @@ fn labelled_rows(lines: &[&str]) -> Vec<ExtractedTarget> {
                 .map(crate::source::meeting::format_iso_date),
             deadline: None,
             curated_quote: None,
+            deadline_after_adoption: None,
             lines: LineRange {
                 first: index as u32 + 1,
                 last: index as u32 + 1,
@@ -348,6 +385,7 @@ fn as_of_sentences(lines: &[&str]) -> Vec<ExtractedTarget> {
                     .map(crate::source::meeting::format_iso_date),
                 deadline: None,
                 curated_quote: None,
+                deadline_after_adoption: None,
                 lines: LineRange { first, last },
             });
         }
@@ -444,6 +482,7 @@ pub fn curate(
                 .and_then(|e| e.last_day())
                 .map(crate::source::meeting::format_iso_date),
             curated_quote: Some(fact.quote.clone()),
+            deadline_after_adoption: None,
             lines: LineRange {
                 first: line_of_byte[start],
                 last: line_of_byte[start + quote_key.len() - 1],

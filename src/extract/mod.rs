@@ -100,7 +100,7 @@ pub fn extract(format: DocumentFormat, text: &str) -> DocumentVersion {
         DocumentFormat::Torikumi => torikumi::extract(text),
         DocumentFormat::Slides => slides::extract(text),
     };
-    version.targets = figures::extract_figures(text);
+    version.targets.extend(figures::extract_figures(text));
     version
 }
 

@@ -11,12 +11,42 @@
 //! follow a quote are not taken for measures.
 //! Quoted passages carry no section path: the slide does not print one.
 //!
-//! Not read yet: dated figures, timelines and 個別目標 targets (a diagnostic says so).
+//! Under 「（個別目標）」 the same paragraph rules apply; a clause with 「N年以内」 becomes a target
+//! whose deadline counts from the plan's adoption (resolved once the ledger knows that date).
+//! Dated figures are read for every format by `figures`. Not read: timelines.
 
 use super::{plan_named_in, Diagnostic, DocumentVersion, ExtractedMeasure, LineRange, SectionPath};
 
 /// Headings that open a quoted passage of measures.
 const MEASURE_HEADINGS: &[&str] = &["（取り組むべき施策）", "(取り組むべき施策)"];
+/// Headings that open a quoted passage of individual targets.
+const TARGET_HEADINGS: &[&str] = &["（個別目標）", "(個別目標)"];
+
+/// The clauses of a 個別目標 paragraph that set a deadline in years: (clause, years).
+fn relative_deadlines(paragraph: &str) -> Vec<(String, u32)> {
+    let mut found = Vec::new();
+    for sentence in paragraph.split('。') {
+        for clause in sentence.split('、') {
+            // Digits may be full-width (２年以内); the clause keeps its printed characters.
+            let folded = crate::source::date::fold_line(clause);
+            let Some(at) = folded.find("年以内") else {
+                continue;
+            };
+            let digits: String = folded[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if let Ok(years) = digits.parse() {
+                found.push((clause.trim().to_owned(), years));
+            }
+        }
+    }
+    found
+}
 
 /// A quoted paragraph shorter than this (in characters) is a slide caption, not a measure.
 const MIN_MEASURE_CHARS: usize = 20;
@@ -43,7 +73,33 @@ pub fn extract(text: &str) -> DocumentVersion {
         .map(str::to_owned);
     let mut measures = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut targets = Vec::new();
     for (index, line) in lines.iter().enumerate() {
+        if TARGET_HEADINGS.contains(&line.trim()) {
+            let Some(plan) = lines[..index].iter().rev().find_map(|l| plan_named_in(l)) else {
+                continue;
+            };
+            for (text, range) in quoted_paragraphs(&lines, index + 1) {
+                for (clause, years) in relative_deadlines(&text) {
+                    targets.push(super::figures::ExtractedTarget {
+                        key: super::figures::target_key(&format!("{plan} {clause}")),
+                        label: format!("{plan} 個別目標: {clause}"),
+                        value: years.to_string(),
+                        unit: "年以内".into(),
+                        as_of: None,
+                        as_of_day: None,
+                        deadline: None,
+                        curated_quote: None,
+                        deadline_after_adoption: Some(super::figures::RelativeDeadline {
+                            plan: plan.clone(),
+                            years,
+                        }),
+                        lines: range,
+                    });
+                }
+            }
+            continue;
+        }
         if !MEASURE_HEADINGS.contains(&line.trim()) {
             continue;
         }
@@ -72,8 +128,9 @@ pub fn extract(text: &str) -> DocumentVersion {
     diagnostics.push(Diagnostic {
         line: 1,
         message: format!(
-            "slides: {} quoted measures read; timelines and 個別目標 targets are not extracted yet",
-            measures.len()
+            "slides: {} quoted measures and {} individual targets (個別目標) read; timelines are not extracted",
+            measures.len(),
+            targets.len()
         ),
         hint: None,
     });
@@ -82,7 +139,7 @@ pub fn extract(text: &str) -> DocumentVersion {
         plan: None,
         printed_meetings: Vec::new(),
         measures,
-        targets: Vec::new(),
+        targets,
         diagnostics,
     }
 }
@@ -213,6 +270,40 @@ mod tests {
         ));
         assert!(!opens_measure("- 国は、がん対策基本法に基づき"));
         assert!(!opens_measure("希少がん医療・支援の"));
+    }
+
+    #[test]
+    fn individual_targets_count_their_deadline_from_the_plans_adoption() {
+        let text = [
+            "第３期がん対策推進基本計画案（案）における希少がんに関する記載（抜粋）",
+            "（個別目標）",
+            "国は、希少がん患者が適切な医療を受けられる環境を整備するため、中核的な役割を",
+            "",
+            "担う機関を整備し、希少がん対策を統括する体制を２年以内に整備する。",
+        ]
+        .join("\n");
+        let version = extract(&text);
+        assert_eq!(version.targets.len(), 1);
+        let target = &version.targets[0];
+        assert_eq!(
+            target.label,
+            "第３期がん対策推進基本計画 個別目標: 希少がん対策を統括する体制を２年以内に整備する"
+        );
+        assert_eq!(target.value, "2");
+        assert_eq!(
+            target.deadline_after_adoption,
+            Some(super::super::figures::RelativeDeadline {
+                plan: "第３期がん対策推進基本計画".into(),
+                years: 2
+            })
+        );
+        assert_eq!(target.lines, LineRange { first: 3, last: 5 });
+        assert_eq!(
+            super::super::figures::plan_adoptions("平成30年3月\t第3期がん対策推進基本計画閣議決定")
+                [0]
+            .adopted,
+            "2018-03"
+        );
     }
 
     #[test]

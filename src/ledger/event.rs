@@ -118,6 +118,16 @@ pub enum EventBody {
         /// For a fact added by hand in the manifest: the verbatim quote it rests on, which
         /// `verify` finds at the event's lines. `None` for figures the extractor read.
         curated_quote: Option<String>,
+        /// 個別目標: a deadline written relative to the plan's adoption (「２年以内に」), resolved
+        /// by projections once the ledger knows when the plan was adopted.
+        deadline_after_adoption: Option<crate::extract::figures::RelativeDeadline>,
+    },
+    /// 閣議決定: a document states when a plan was adopted.
+    PlanAdopted {
+        plan: String,
+        /// As written (`2018-03`).
+        adopted: String,
+        adopted_day: String,
     },
 }
 
@@ -130,6 +140,7 @@ impl EventBody {
             EventBody::MeasureCited { .. } => "MeasureCited",
             EventBody::ActionReported { .. } => "ActionReported",
             EventBody::TargetChanged { .. } => "TargetChanged",
+            EventBody::PlanAdopted { .. } => "PlanAdopted",
         }
     }
 

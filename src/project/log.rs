@@ -43,4 +43,5 @@ pub const EVENT_KINDS: &[&str] = &[
     "MeasureCited",
     "ActionReported",
     "TargetChanged",
+    "PlanAdopted",
 ];

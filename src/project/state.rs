@@ -35,7 +35,11 @@ pub struct TargetView {
     pub unit: Option<String>,
     /// The date the figure holds for, as written; `null` when the document does not say.
     pub as_of: Option<String>,
+    /// The due date: as written, or — for a 個別目標 counted from its plan's adoption — the
+    /// adoption date the ledger knows at this date plus the years, at the adoption's precision.
     pub deadline: Option<String>,
+    /// For a 個別目標: the years counted from the adoption of the plan.
+    pub deadline_after_adoption: Option<crate::extract::figures::RelativeDeadline>,
     pub source: SourceView,
 }
 
@@ -292,7 +296,7 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
             source: source_view(statement),
         });
     }
-    let targets = latest_targets(&known, &dated);
+    let targets = latest_targets(&known, &dated, selected_plan.as_deref());
     StateView {
         at: AtView {
             meeting: query.meeting.clone(),
@@ -307,11 +311,32 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
 
 /// For each target key, the observation with the latest as-of date among documents dated at or
 /// before the date (an observation without an as-of date is placed at its document's meeting).
-fn latest_targets(known: &[Event], dated: &[&DocumentRecord]) -> Vec<TargetView> {
+/// A plan's 個別目標 are shown with that plan only; figures are facts at a date and always shown.
+fn latest_targets(
+    known: &[Event],
+    dated: &[&DocumentRecord],
+    shown_plan: Option<&str>,
+) -> Vec<TargetView> {
     let meeting_day: BTreeMap<&str, String> = dated
         .iter()
         .filter_map(|d| Some((d.hash.as_str(), format_iso_date(d.meeting.date?))))
         .collect();
+    // Plan adoptions stated by documents at or before the date: plan key → adoption as written.
+    let adoptions: BTreeMap<String, &str> = known
+        .iter()
+        .filter(|e| meeting_day.contains_key(e.source.document.as_str()))
+        .filter_map(|e| match &e.body {
+            EventBody::PlanAdopted { plan, adopted, .. } => {
+                Some((comparison_key(plan), adopted.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let resolve = |relative: &crate::extract::figures::RelativeDeadline| -> Option<String> {
+        let adopted = adoptions.get(&comparison_key(&relative.plan))?;
+        let year: i32 = adopted.get(..4)?.parse().ok()?;
+        Some(format!("{}{}", year + relative.years as i32, &adopted[4..]))
+    };
     let mut latest: BTreeMap<&str, (String, u64, TargetView)> = BTreeMap::new();
     for event in known {
         let EventBody::TargetChanged {
@@ -322,6 +347,7 @@ fn latest_targets(known: &[Event], dated: &[&DocumentRecord]) -> Vec<TargetView>
             as_of,
             as_of_day,
             deadline,
+            deadline_after_adoption,
             ..
         } = &event.body
         else {
@@ -330,6 +356,12 @@ fn latest_targets(known: &[Event], dated: &[&DocumentRecord]) -> Vec<TargetView>
         let Some(day) = meeting_day.get(event.source.document.as_str()) else {
             continue;
         };
+        let other_plans_goal = deadline_after_adoption.as_ref().is_some_and(|relative| {
+            shown_plan.is_some_and(|plan| comparison_key(plan) != comparison_key(&relative.plan))
+        });
+        if other_plans_goal {
+            continue;
+        }
         let order = as_of_day.clone().unwrap_or_else(|| day.clone());
         let newer = latest
             .get(key.as_str())
@@ -346,7 +378,10 @@ fn latest_targets(known: &[Event], dated: &[&DocumentRecord]) -> Vec<TargetView>
                         value: value.clone(),
                         unit: unit.clone(),
                         as_of: as_of.clone(),
-                        deadline: deadline.clone(),
+                        deadline: deadline
+                            .clone()
+                            .or_else(|| deadline_after_adoption.as_ref().and_then(resolve)),
+                        deadline_after_adoption: deadline_after_adoption.clone(),
                         source: source_view(event),
                     },
                 ),

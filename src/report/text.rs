@@ -223,6 +223,14 @@ pub fn log(events: &[&Event]) -> String {
                 status,
                 ..
             } => format!("{measure_id} {} 【{bureau}】", status.as_str()),
+            crate::ledger::EventBody::PlanAdopted { plan, adopted, .. } => {
+                format!("{plan} 閣議決定 {adopted}")
+            }
+            crate::ledger::EventBody::TargetChanged {
+                label, value, unit, ..
+            } => {
+                format!("{label}: {value}{}", unit.as_deref().unwrap_or(""))
+            }
             other => other.measure_id().unwrap_or_default().to_owned(),
         };
         let lines = event
