@@ -214,6 +214,39 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
         })
 }
 
+/// The measures the ledger knows, each with its latest wording.
+fn known_measures(store: &Store) -> Result<Vec<crate::identity::KnownMeasure>, StoreError> {
+    let mut known: Vec<crate::identity::KnownMeasure> = Vec::new();
+    for event in store.events()? {
+        if let EventBody::MeasureAdded {
+            measure_id,
+            plan,
+            section,
+            text,
+        }
+        | EventBody::MeasureRevised {
+            measure_id,
+            plan,
+            section,
+            text,
+            ..
+        } = event.body
+        {
+            let measure = crate::identity::KnownMeasure {
+                id: measure_id,
+                plan,
+                section,
+                text,
+            };
+            match known.iter_mut().find(|k| k.id == measure.id) {
+                Some(existing) => *existing = measure,
+                None => known.push(measure),
+            }
+        }
+    }
+    Ok(known)
+}
+
 /// `PlanAdopted` for each plan adoption the text states that the ledger does not hold yet.
 fn adoption_events(
     store: &Store,
@@ -352,6 +385,7 @@ fn events_for(
         document: document.to_owned(),
         lines,
     };
+    let known = known_measures(store)?;
     let mut ids = Vec::new();
     let mut statements = Vec::new();
     for measure in &version.measures {
@@ -366,10 +400,36 @@ fn events_for(
             copy += 1;
             id = format!("{base}-{copy}");
         }
+        let is_known = quoted_again || store.knows_measure(&id)?;
+        // A text the ledger has not seen may be another version of a measure it knows.
+        let revision_of = (!is_known)
+            .then(|| {
+                crate::identity::best_match(
+                    &known,
+                    plan.as_deref(),
+                    &measure.section,
+                    &measure.text,
+                )
+            })
+            .flatten()
+            .filter(|matched| !ids.contains(&matched.id));
+        if let Some(matched) = revision_of {
+            id = matched.id.clone();
+        }
         if !quoted_again {
             ids.push(id.clone());
         }
-        let body = if quoted_again || store.knows_measure(&id)? {
+        let body = if let Some(matched) = revision_of {
+            EventBody::MeasureRevised {
+                measure_id: id.clone(),
+                plan,
+                section: measure.section.clone(),
+                text: measure.text.clone(),
+                matched_text_hash: blake3::hash(comparison_key(&matched.text).as_bytes())
+                    .to_hex()
+                    .to_string(),
+            }
+        } else if is_known {
             EventBody::MeasureCited {
                 measure_id: id.clone(),
                 section: measure.section.clone(),

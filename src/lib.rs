@@ -8,6 +8,7 @@
 //! views. See ARCHITECTURE.md for the invariants each layer keeps.
 
 pub mod extract;
+pub mod identity;
 pub mod ingest;
 pub mod ledger;
 pub mod project;

@@ -594,3 +594,28 @@ fn an_individual_targets_deadline_is_resolved_once_the_plans_adoption_is_known()
     let output = planledger(&store, &["state", "--at", "第92回", "--format", "json"]);
     assert!(!stdout(&output).contains("個別目標"));
 }
+
+#[test]
+fn the_adopted_3rd_plan_wording_is_a_revision_of_the_drafts_measure() {
+    let (_dir, store) = ingested_seeds();
+    let revised = stdout(&planledger(
+        &store,
+        &["log", "--kind", "MeasureRevised", "--format", "json"],
+    ));
+    let events: Vec<serde_json::Value> = revised
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 2, "{revised}");
+    for event in &events {
+        let id = event["measure_id"].as_str().unwrap();
+        let history = stdout(&planledger(&store, &["history", id]));
+        // First stated by the 2017 slides (the draft), revised by the undated 「希少がん対策の沿革」.
+        assert!(
+            history.contains("MeasureAdded   がん診療提供体制のあり方に関する検討会 第9回"),
+            "{history}"
+        );
+        assert!(history.contains("「希少がん対策の沿革」"), "{history}");
+        assert_eq!(event["matched_text_hash"].as_str().unwrap().len(), 64);
+    }
+}
