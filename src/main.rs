@@ -94,6 +94,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Show what changed between two meetings: measures, actions per bureau, targets.
+    Diff {
+        /// The earlier meeting (第92回, 92, a date …).
+        #[arg(long)]
+        since: String,
+        /// The later meeting; defaults to the latest dated meeting.
+        #[arg(long)]
+        until: Option<String>,
+        /// Compare this plan's measures; default: the plan shown at --until.
+        #[arg(long)]
+        plan: Option<String>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// Show every event about one measure (M…) or one target (T…), by meeting date.
     History {
         /// A measure id (from `state` or `log`) or a target key (from `state`).
@@ -259,6 +273,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
         ),
         Command::History { id, format } => cmd_history(&cli.store, &id, format),
+        Command::Diff {
+            since,
+            until,
+            plan,
+            format,
+        } => cmd_diff(&cli.store, &since, until.as_deref(), plan, format),
         Command::Log {
             since,
             kind,
@@ -513,22 +533,7 @@ fn cmd_state(
     format: OutputFormat,
 ) -> Result<ExitCode> {
     let events = open_existing(store_path)?.events()?;
-    let (date, meeting) = match at {
-        Some(reference) => resolve_at(&events, reference)?,
-        None => {
-            let latest = known_meetings(&events)
-                .into_iter()
-                .filter(|m| m.date.is_some())
-                .max_by(|a, b| a.time_key().cmp(&b.time_key()));
-            match latest {
-                Some(meeting) => (
-                    meeting.date.expect("filtered to dated meetings"),
-                    Some(meeting.name()),
-                ),
-                None => bail!("the ledger has no dated meeting; give --at YYYY-MM-DD"),
-            }
-        }
-    };
+    let (date, meeting) = resolve_or_latest(&events, at)?;
     let view = state(
         &events,
         &StateQuery {
@@ -844,6 +849,59 @@ fn cmd_history(store_path: &Path, id: &str, format: OutputFormat) -> Result<Exit
     }
     print(&match format {
         OutputFormat::Text => text::history(&view),
+        OutputFormat::Json => report::to_json(&view),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A meeting reference resolved, or the latest dated meeting when none is given.
+fn resolve_or_latest(
+    events: &[Event],
+    reference: Option<&str>,
+) -> Result<(time::Date, Option<String>)> {
+    if let Some(reference) = reference {
+        return resolve_at(events, reference);
+    }
+    let latest = known_meetings(events)
+        .into_iter()
+        .filter(|m| m.date.is_some())
+        .max_by(|a, b| a.time_key().cmp(&b.time_key()));
+    match latest {
+        Some(meeting) => Ok((
+            meeting.date.expect("filtered to dated meetings"),
+            Some(meeting.name()),
+        )),
+        None => bail!("the ledger has no dated meeting; name one with a date (YYYY-MM-DD)"),
+    }
+}
+
+fn cmd_diff(
+    store_path: &Path,
+    since: &str,
+    until: Option<&str>,
+    plan: Option<String>,
+    format: OutputFormat,
+) -> Result<ExitCode> {
+    let events = open_existing(store_path)?.events()?;
+    let (since_date, since_meeting) = resolve_at(&events, since)?;
+    let (until_date, until_meeting) = resolve_or_latest(&events, until)?;
+    if until_date < since_date {
+        bail!("--until ({until_date}) is before --since ({since_date})");
+    }
+    let query = |date, meeting| StateQuery {
+        date,
+        meeting,
+        as_known_at: None,
+        section: None,
+        plan: plan.clone(),
+    };
+    let view = planledger::project::diff::diff(
+        &events,
+        &query(since_date, since_meeting),
+        &query(until_date, until_meeting),
+    );
+    print(&match format {
+        OutputFormat::Text => text::diff(&view),
         OutputFormat::Json => report::to_json(&view),
     })?;
     Ok(ExitCode::SUCCESS)

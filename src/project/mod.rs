@@ -4,6 +4,7 @@
 //! valid time — meeting date, then body and ordinal, then sequence number — never by ingestion
 //! order alone; a document whose meeting date is unknown is not placed on the timeline.
 
+pub mod diff;
 pub mod documents;
 pub mod history;
 pub mod log;

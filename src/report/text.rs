@@ -165,6 +165,81 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
     out
 }
 
+pub fn diff(view: &crate::project::diff::DiffView) -> String {
+    let mut out = String::new();
+    let end = |end: &crate::project::diff::DiffEnd| {
+        format!(
+            "{} ({})",
+            end.meeting.as_deref().unwrap_or("no meeting named"),
+            end.date
+        )
+    };
+    let _ = writeln!(
+        out,
+        "changes from {} to {} — {}",
+        end(&view.since),
+        end(&view.until),
+        view.plan.as_deref().unwrap_or("(no plan named)")
+    );
+    let measures = &view.measures;
+    let _ = writeln!(
+        out,
+        "measures: {} added, {} removed, {} revised; actions: {} added, {} removed; targets: {} changed",
+        measures.added.len(),
+        measures.removed.len(),
+        measures.revised.len(),
+        view.actions.added.len(),
+        view.actions.removed.len(),
+        view.targets.changed.len()
+    );
+    for (sign, entries) in [("+", &measures.added), ("-", &measures.removed)] {
+        for measure in entries {
+            let _ = writeln!(
+                out,
+                "{sign} [{}] {} {}",
+                measure.id,
+                measure.section.display_path(),
+                measure.text
+            );
+        }
+    }
+    for revision in &measures.revised {
+        let _ = writeln!(
+            out,
+            "~ [{}] {}",
+            revision.id,
+            revision.section.display_path()
+        );
+        let _ = writeln!(out, "    改正前: {}", revision.before);
+        let _ = writeln!(out, "    改正後: {}", revision.after);
+    }
+    for (sign, entries) in [("+", &view.actions.added), ("-", &view.actions.removed)] {
+        for action in entries {
+            let _ = writeln!(
+                out,
+                "{sign} [{}] {:<7} 【{}】 {}",
+                action.measure_id,
+                action.status.as_str(),
+                action.bureau,
+                action.text.replace('\n', " ")
+            );
+        }
+    }
+    for target in &view.targets.changed {
+        let _ = writeln!(
+            out,
+            "* [{}] {}: {} → {}{} (as of {})",
+            target.key,
+            target.label,
+            target.before.as_deref().unwrap_or("(none)"),
+            target.after,
+            target.unit.as_deref().unwrap_or(""),
+            target.as_of.as_deref().unwrap_or("unknown")
+        );
+    }
+    out
+}
+
 pub fn meetings(view: &MeetingsView) -> String {
     let mut out = String::new();
     for meeting in &view.meetings {

@@ -1,0 +1,209 @@
+//! What changed between two meetings: the difference of two `state` projections of one plan.
+//!
+//! Measures are compared by id (added, removed, or revised when the wording differs); actions
+//! per measure as multisets of (canonical bureau, status, text by comparison key), so re-wrapped
+//! lines or a moved page break are not changes; targets by key (a new value, or a first value).
+//! Invariant: the diff is computed from projections only, so it is as order-independent as they
+//! are.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::state::{state, MeasureView, StateQuery, StateView};
+use crate::extract::{ActionStatus, SectionPath};
+use crate::ledger::Event;
+use crate::source::normalize::comparison_key;
+
+/// The JSON contract of `diff --format json`; every list is present, possibly empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffView {
+    pub since: DiffEnd,
+    pub until: DiffEnd,
+    pub plan: Option<String>,
+    pub measures: MeasureChanges,
+    pub actions: ActionChanges,
+    pub targets: TargetChanges,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffEnd {
+    pub meeting: Option<String>,
+    pub date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct MeasureChanges {
+    pub added: Vec<MeasureEntry>,
+    pub removed: Vec<MeasureEntry>,
+    pub revised: Vec<MeasureRevision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeasureEntry {
+    pub id: String,
+    pub section: SectionPath,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeasureRevision {
+    pub id: String,
+    pub section: SectionPath,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct ActionChanges {
+    pub added: Vec<ActionEntry>,
+    pub removed: Vec<ActionEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionEntry {
+    pub measure_id: String,
+    pub bureau: String,
+    pub status: ActionStatus,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct TargetChanges {
+    pub changed: Vec<TargetChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetChange {
+    pub key: String,
+    pub label: String,
+    pub before: Option<String>,
+    pub after: String,
+    pub unit: Option<String>,
+    pub as_of: Option<String>,
+}
+
+fn entry(measure: &MeasureView) -> MeasureEntry {
+    MeasureEntry {
+        id: measure.id.clone(),
+        section: measure.section.clone(),
+        text: measure.text.clone(),
+    }
+}
+
+/// Actions of a measure keyed for comparison, with how many times each occurs.
+fn action_counts(
+    measure: Option<&MeasureView>,
+) -> BTreeMap<(String, ActionStatus, String), Vec<ActionEntry>> {
+    let mut counts: BTreeMap<(String, ActionStatus, String), Vec<ActionEntry>> = BTreeMap::new();
+    for action in measure.into_iter().flat_map(|m| &m.actions) {
+        counts
+            .entry((
+                action.bureau_canonical.clone(),
+                action.status,
+                comparison_key(&action.text),
+            ))
+            .or_default()
+            .push(ActionEntry {
+                measure_id: measure.map_or_else(String::new, |m| m.id.clone()),
+                bureau: action.bureau.clone(),
+                status: action.status,
+                text: action.text.clone(),
+            });
+    }
+    counts
+}
+
+/// The difference between the state at `since` and at `until`, for the plan shown at `until`
+/// (or `plan`).
+pub fn diff(events: &[Event], since: &StateQuery, until: &StateQuery) -> DiffView {
+    let after: StateView = state(events, until);
+    let plan = until.plan.clone().or_else(|| after.at.plan.clone());
+    let before: StateView = state(
+        events,
+        &StateQuery {
+            plan: plan.clone(),
+            ..since.clone()
+        },
+    );
+    let before_by_id: BTreeMap<&str, &MeasureView> =
+        before.measures.iter().map(|m| (m.id.as_str(), m)).collect();
+    let after_by_id: BTreeMap<&str, &MeasureView> =
+        after.measures.iter().map(|m| (m.id.as_str(), m)).collect();
+
+    let mut measures = MeasureChanges::default();
+    let mut actions = ActionChanges::default();
+    for measure in &after.measures {
+        match before_by_id.get(measure.id.as_str()) {
+            None => measures.added.push(entry(measure)),
+            Some(old) if comparison_key(&old.text) != comparison_key(&measure.text) => {
+                measures.revised.push(MeasureRevision {
+                    id: measure.id.clone(),
+                    section: measure.section.clone(),
+                    before: old.text.clone(),
+                    after: measure.text.clone(),
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    for measure in &before.measures {
+        if !after_by_id.contains_key(measure.id.as_str()) {
+            measures.removed.push(entry(measure));
+        }
+    }
+    // Actions, per measure present on either side, in the order of the later state.
+    let mut ids: Vec<&str> = after.measures.iter().map(|m| m.id.as_str()).collect();
+    ids.extend(
+        before
+            .measures
+            .iter()
+            .map(|m| m.id.as_str())
+            .filter(|id| !after_by_id.contains_key(id)),
+    );
+    for id in ids {
+        let old = action_counts(before_by_id.get(id).copied());
+        let new = action_counts(after_by_id.get(id).copied());
+        for (key, entries) in &new {
+            let had = old.get(key).map_or(0, Vec::len);
+            actions.added.extend(entries.iter().skip(had).cloned());
+        }
+        for (key, entries) in &old {
+            let has = new.get(key).map_or(0, Vec::len);
+            actions.removed.extend(entries.iter().skip(has).cloned());
+        }
+    }
+    let before_targets: BTreeMap<&str, &super::state::TargetView> =
+        before.targets.iter().map(|t| (t.key.as_str(), t)).collect();
+    let changed = after
+        .targets
+        .iter()
+        .filter_map(|target| {
+            let old = before_targets.get(target.key.as_str());
+            let same =
+                old.is_some_and(|old| old.value == target.value && old.as_of == target.as_of);
+            (!same).then(|| TargetChange {
+                key: target.key.clone(),
+                label: target.label.clone(),
+                before: old.map(|old| old.value.clone()),
+                after: target.value.clone(),
+                unit: target.unit.clone(),
+                as_of: target.as_of.clone(),
+            })
+        })
+        .collect();
+    DiffView {
+        since: DiffEnd {
+            meeting: before.at.meeting.clone(),
+            date: before.at.date.clone(),
+        },
+        until: DiffEnd {
+            meeting: after.at.meeting.clone(),
+            date: after.at.date.clone(),
+        },
+        plan,
+        measures,
+        actions,
+        targets: TargetChanges { changed },
+    }
+}
