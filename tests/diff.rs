@@ -160,3 +160,121 @@ fn the_bundled_corpus_since_92_updates_figures_and_changes_no_measure() {
     assert_eq!(core["after"], "295");
     assert_eq!(core["as_of"], "2026-03-01");
 }
+
+#[test]
+fn a_reworded_measure_is_revised_under_its_id() {
+    let (dir, store) = ingested_seeds();
+    let mut lines = seed_lines();
+    // Measure at lines 55–58: 「引き続き推進する」 → 「一層推進する」, re-wrapped as a PDF would.
+    assert!(lines[54].starts_with("国は、拠点病院等を中心に"));
+    let text: String =
+        lines[54..58]
+            .concat()
+            .replacen("体制整備を引き続き推進する", "体制整備を一層推進する", 1);
+    let rewrapped: Vec<String> = text
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(30)
+        .map(|chunk| chunk.iter().collect())
+        .collect();
+    lines.splice(54..58, rewrapped);
+    ingest_version(&store, dir.path(), &lines);
+    let value = diff_json(&store);
+    assert_only(&value, &[(&["measures", "revised"], 1)]);
+    let revised = &value["measures"]["revised"][0];
+    assert!(revised["before"]
+        .as_str()
+        .unwrap()
+        .contains("体制整備を引き続き推進する"));
+    assert!(revised["after"]
+        .as_str()
+        .unwrap()
+        .contains("体制整備を一層推進する"));
+}
+
+#[test]
+fn a_deleted_and_an_inserted_measure() {
+    let (dir, store) = ingested_seeds();
+    let mut lines = seed_lines();
+    // Delete the measure at lines 81–98 (text, done block, planned block) …
+    assert!(lines[80].starts_with("国及び都道府県は、感染症発生"));
+    assert!(lines[97].starts_with("いて、その必須化を検討する。"));
+    // … and insert a new one in its place with one bureau block per column.
+    let inserted = [
+        "国は、がん医療提供体制の持続可能性を高めるため、医療従事者の働き方に配慮した",
+        "体制整備を推進する。",
+        "",
+        "【健康・生活衛生局がん・疾病対策課】",
+        "○令和７年度に、拠点病院等における医療従事者の勤務環境に関する実態調査を実施し",
+        "た。",
+        "",
+        "【健康・生活衛生局がん・疾病対策課】",
+        "○実態調査の結果を踏まえ、次期整備指針の改定に向けて必要",
+        "な要件を検討する予定である。",
+    ];
+    lines.splice(80..98, inserted.iter().map(|l| l.to_string()));
+    ingest_version(&store, dir.path(), &lines);
+    let value = diff_json(&store);
+    assert_only(
+        &value,
+        &[
+            (&["measures", "added"], 1),
+            (&["measures", "removed"], 1),
+            (&["actions", "added"], 2),
+            (&["actions", "removed"], 3),
+        ],
+    );
+    assert!(value["measures"]["removed"][0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("国及び都道府県は、感染症発生"));
+    assert_eq!(
+        value["measures"]["added"][0]["section"]["path"],
+        serde_json::json!(["2", "(1)", "①"])
+    );
+    let statuses: Vec<&str> = value["actions"]["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["done", "planned"]);
+}
+
+#[test]
+fn the_same_table_saved_as_cp932_diffs_as_empty() {
+    let (dir, store) = ingested_seeds();
+    let text = seed_lines()
+        .join("\n")
+        .replace(SEED_FOOTER, "第93回がん対策推進協議会");
+    // CP932 has no ⽀ ⾏ ⻭ or ⑴: such a file carries 支 行 歯 and （１）.
+    let representable: String = planledger::source::normalize::fold_compatibility_ideographs(&text)
+        .chars()
+        .map(|c| match c {
+            '\u{2474}'..='\u{247C}' => format!(
+                "（{}）",
+                char::from_u32(c as u32 - 0x2474 + 0xFF11).unwrap()
+            ),
+            other => other.to_string(),
+        })
+        .collect();
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&representable);
+    assert!(!unmappable);
+    let path = dir.path().join("torikumi_93_cp932.txt");
+    std::fs::write(&path, &bytes).unwrap();
+    let output = planledger(
+        &store,
+        &[
+            "ingest",
+            path.to_str().unwrap(),
+            "--meeting",
+            "がん対策推進協議会 第93回",
+            "--date",
+            "2026-01-15",
+            "--format",
+            "torikumi",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_only(&diff_json(&store), &[]);
+}
