@@ -496,6 +496,7 @@ fn cmd_meetings(store_path: &Path, format: OutputFormat) -> Result<ExitCode> {
     print(&match format {
         OutputFormat::Text => text::meetings(&view),
         OutputFormat::Json => report::to_json(&view),
+        OutputFormat::Csv => bail!("meetings has no CSV output; use --format text or json"),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -547,6 +548,7 @@ fn cmd_state(
     print(&match format {
         OutputFormat::Text => text::state(&view),
         OutputFormat::Json => report::to_json(&view),
+        OutputFormat::Csv => bail!("state has no CSV output; use --format text or json"),
     })?;
     Ok(if view.measures.is_empty() {
         eprintln!("no measures stand at {}", format_iso_date(date));
@@ -584,6 +586,7 @@ fn cmd_log(
         },
     );
     let output = match format {
+        OutputFormat::Csv => bail!("log has no CSV output; use --format text or json"),
         OutputFormat::Text => text::log(&selected),
         OutputFormat::Json => {
             let mut out = String::new();
@@ -609,6 +612,7 @@ fn cmd_verify(store_path: &Path, deep: bool, format: OutputFormat) -> Result<Exi
     print(&match format {
         OutputFormat::Text => text::verify(&report),
         OutputFormat::Json => report::to_json(&report),
+        OutputFormat::Csv => bail!("verify has no CSV output; use --format text or json"),
     })?;
     Ok(if report.is_ok() {
         ExitCode::SUCCESS
@@ -850,6 +854,7 @@ fn cmd_history(store_path: &Path, id: &str, format: OutputFormat) -> Result<Exit
     print(&match format {
         OutputFormat::Text => text::history(&view),
         OutputFormat::Json => report::to_json(&view),
+        OutputFormat::Csv => bail!("history has no CSV output; use --format text or json"),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -903,6 +908,7 @@ fn cmd_diff(
     print(&match format {
         OutputFormat::Text => text::diff(&view),
         OutputFormat::Json => report::to_json(&view),
+        OutputFormat::Csv => report::csv::diff(&view),
     })?;
     Ok(ExitCode::SUCCESS)
 }

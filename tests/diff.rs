@@ -190,6 +190,41 @@ fn a_reworded_measure_is_revised_under_its_id() {
         .as_str()
         .unwrap()
         .contains("体制整備を一層推進する"));
+    let edits: Vec<(&str, &str)> = revised["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["op"] != "equal")
+        .map(|c| (c["op"].as_str().unwrap(), c["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(edits, [("delete", "引き続き"), ("insert", "一層")]);
+    // CSV for Excel: BOM, a header, one row per change.
+    let output = planledger(
+        &store,
+        &[
+            "diff", "--since", "第92回", "--until", "第93回", "--format", "csv",
+        ],
+    );
+    let csv = stdout(&output);
+    assert!(csv.starts_with('\u{feff}'), "UTF-8 BOM");
+    let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        rows[0],
+        "kind,change,measure_id,section,bureau,status,before,after,as_of"
+    );
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(rows[1].starts_with(&format!(
+        "measure,revised,{},2.(1).①,",
+        revised["id"].as_str().unwrap()
+    )));
+    let text = stdout(&planledger(
+        &store,
+        &["diff", "--since", "第92回", "--until", "第93回"],
+    ));
+    assert!(
+        text.contains("変更箇所: ") && text.contains("[-引き続き-]{+一層+}"),
+        "{text}"
+    );
 }
 
 #[test]

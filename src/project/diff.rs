@@ -52,6 +52,43 @@ pub struct MeasureRevision {
     pub section: SectionPath,
     pub before: String,
     pub after: String,
+    /// The character-level changes, in order: unchanged, deleted and inserted runs.
+    pub changes: Vec<TextChange>,
+}
+
+/// One run of a character-level diff of Japanese text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", content = "text", rename_all = "lowercase")]
+pub enum TextChange {
+    Equal(String),
+    Delete(String),
+    Insert(String),
+}
+
+/// Character-level diff (`similar`), runs of one kind merged.
+pub fn text_changes(before: &str, after: &str) -> Vec<TextChange> {
+    let diff = similar::TextDiff::from_chars(before, after);
+    let mut runs: Vec<TextChange> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let value = change.value();
+        let merged = match (runs.last_mut(), change.tag()) {
+            (Some(TextChange::Equal(text)), similar::ChangeTag::Equal)
+            | (Some(TextChange::Delete(text)), similar::ChangeTag::Delete)
+            | (Some(TextChange::Insert(text)), similar::ChangeTag::Insert) => {
+                text.push_str(value);
+                true
+            }
+            _ => false,
+        };
+        if !merged {
+            runs.push(match change.tag() {
+                similar::ChangeTag::Equal => TextChange::Equal(value.to_owned()),
+                similar::ChangeTag::Delete => TextChange::Delete(value.to_owned()),
+                similar::ChangeTag::Insert => TextChange::Insert(value.to_owned()),
+            });
+        }
+    }
+    runs
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
@@ -142,6 +179,7 @@ pub fn diff(events: &[Event], since: &StateQuery, until: &StateQuery) -> DiffVie
                     section: measure.section.clone(),
                     before: old.text.clone(),
                     after: measure.text.clone(),
+                    changes: text_changes(&old.text, &measure.text),
                 })
             }
             Some(_) => {}

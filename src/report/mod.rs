@@ -3,6 +3,7 @@
 //! Invariant: renderers return strings and never print; `main.rs` writes them. JSON output is
 //! the serde form of the view types, so the JSON contract is the types in `project`.
 
+pub mod csv;
 pub mod text;
 
 use serde::Serialize;
@@ -12,6 +13,8 @@ use serde::Serialize;
 pub enum OutputFormat {
     Text,
     Json,
+    /// UTF-8 with a BOM, one row per change (`diff` only).
+    Csv,
 }
 
 /// Pretty JSON of a view, with a final newline.

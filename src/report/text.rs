@@ -212,6 +212,16 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
         );
         let _ = writeln!(out, "    改正前: {}", revision.before);
         let _ = writeln!(out, "    改正後: {}", revision.after);
+        let marked: String = revision
+            .changes
+            .iter()
+            .map(|change| match change {
+                crate::project::diff::TextChange::Equal(text) => text.clone(),
+                crate::project::diff::TextChange::Delete(text) => format!("[-{text}-]"),
+                crate::project::diff::TextChange::Insert(text) => format!("{{+{text}+}}"),
+            })
+            .collect();
+        let _ = writeln!(out, "    変更箇所: {marked}");
     }
     for (sign, entries) in [("+", &view.actions.added), ("-", &view.actions.removed)] {
         for action in entries {
