@@ -105,6 +105,7 @@ enum Command {
         /// Compare this plan's measures; default: the plan shown at --until.
         #[arg(long)]
         plan: Option<String>,
+        /// text, json, csv (UTF-8 with BOM, for Excel) or html (a self-contained 新旧対照表).
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
@@ -496,7 +497,9 @@ fn cmd_meetings(store_path: &Path, format: OutputFormat) -> Result<ExitCode> {
     print(&match format {
         OutputFormat::Text => text::meetings(&view),
         OutputFormat::Json => report::to_json(&view),
-        OutputFormat::Csv => bail!("meetings has no CSV output; use --format text or json"),
+        OutputFormat::Csv | OutputFormat::Html => {
+            bail!("meetings has no CSV or HTML output; use --format text or json")
+        }
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -548,7 +551,9 @@ fn cmd_state(
     print(&match format {
         OutputFormat::Text => text::state(&view),
         OutputFormat::Json => report::to_json(&view),
-        OutputFormat::Csv => bail!("state has no CSV output; use --format text or json"),
+        OutputFormat::Csv | OutputFormat::Html => {
+            bail!("state has no CSV or HTML output; use --format text or json")
+        }
     })?;
     Ok(if view.measures.is_empty() {
         eprintln!("no measures stand at {}", format_iso_date(date));
@@ -586,7 +591,9 @@ fn cmd_log(
         },
     );
     let output = match format {
-        OutputFormat::Csv => bail!("log has no CSV output; use --format text or json"),
+        OutputFormat::Csv | OutputFormat::Html => {
+            bail!("log has no CSV or HTML output; use --format text or json")
+        }
         OutputFormat::Text => text::log(&selected),
         OutputFormat::Json => {
             let mut out = String::new();
@@ -612,7 +619,9 @@ fn cmd_verify(store_path: &Path, deep: bool, format: OutputFormat) -> Result<Exi
     print(&match format {
         OutputFormat::Text => text::verify(&report),
         OutputFormat::Json => report::to_json(&report),
-        OutputFormat::Csv => bail!("verify has no CSV output; use --format text or json"),
+        OutputFormat::Csv | OutputFormat::Html => {
+            bail!("verify has no CSV or HTML output; use --format text or json")
+        }
     })?;
     Ok(if report.is_ok() {
         ExitCode::SUCCESS
@@ -854,7 +863,9 @@ fn cmd_history(store_path: &Path, id: &str, format: OutputFormat) -> Result<Exit
     print(&match format {
         OutputFormat::Text => text::history(&view),
         OutputFormat::Json => report::to_json(&view),
-        OutputFormat::Csv => bail!("history has no CSV output; use --format text or json"),
+        OutputFormat::Csv | OutputFormat::Html => {
+            bail!("history has no CSV or HTML output; use --format text or json")
+        }
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -909,6 +920,13 @@ fn cmd_diff(
         OutputFormat::Text => text::diff(&view),
         OutputFormat::Json => report::to_json(&view),
         OutputFormat::Csv => report::csv::diff(&view),
+        OutputFormat::Html => {
+            let titles = planledger::project::documents(&events)
+                .into_iter()
+                .filter_map(|d| Some((d.hash, d.title?)))
+                .collect();
+            report::html::diff(&view, &titles)
+        }
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -313,3 +313,91 @@ fn the_same_table_saved_as_cp932_diffs_as_empty() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_only(&diff_json(&store), &[]);
 }
+
+/// Seed 000 with the measure at 55–58 reworded (re-wrapped) and the planned bullet at 77–79
+/// carried out into the done column: three kinds of change in one version.
+fn combined_edit() -> Vec<String> {
+    let mut lines = seed_lines();
+    assert!(lines[76].starts_with("○がん患者に対する遠隔病理診断の在り方については"));
+    lines.drain(76..79);
+    lines.insert(
+        63,
+        "○がん患者に対する遠隔病理診断の在り方について、関係学会等と議論し、次期整備指".into(),
+    );
+    lines.insert(64, "針の改定に向けた論点を整理した。".into());
+    let text: String =
+        lines[54..58]
+            .concat()
+            .replacen("体制整備を引き続き推進する", "体制整備を一層推進する", 1);
+    let rewrapped: Vec<String> = text
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(30)
+        .map(|chunk| chunk.iter().collect())
+        .collect();
+    lines.splice(54..58, rewrapped);
+    lines
+}
+
+#[test]
+fn the_comparison_table_as_text_and_html_matches_the_reviewed_snapshots() {
+    let (dir, store) = ingested_seeds();
+    ingest_version(&store, dir.path(), &combined_edit());
+    let diff = |format: &str| {
+        let output = planledger(
+            &store,
+            &[
+                "diff", "--since", "第92回", "--until", "第93回", "--format", format,
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let html = diff("html");
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"ja\">"));
+    assert!(html.contains("<th>改正後</th><th>改正前</th>"));
+    assert!(
+        html.contains("体制整備を<ins>一層</ins>推進する"),
+        "changed characters marked"
+    );
+    assert!(html.contains("体制整備を<del>引き続き</del>推進する"));
+    assert!(
+        html.contains("出典: 「第４期がん対策推進基本計画施策に対する取組一覧（令和7年9月時点）」")
+    );
+    assert!(
+        !html.contains("http"),
+        "self-contained: nothing loaded from elsewhere"
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::assert_snapshot!("diff_92_to_derived_93_text", diff("text"));
+        insta::assert_snapshot!("diff_92_to_derived_93_html", html);
+    });
+}
+
+#[test]
+fn document_text_in_the_html_is_escaped() {
+    let (dir, store) = ingested_seeds();
+    let mut lines = seed_lines();
+    lines.insert(
+        63,
+        "○<script>alert('x')</script>を含む報告書の取扱いについて、関係者と議論し&整理した".into(),
+    );
+    lines.insert(64, "ところである。".into());
+    ingest_version(&store, dir.path(), &lines);
+    let output = planledger(
+        &store,
+        &[
+            "diff", "--since", "第92回", "--until", "第93回", "--format", "html",
+        ],
+    );
+    let html = stdout(&output);
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("議論し&amp;整理した"));
+}

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::state::{state, MeasureView, StateQuery, StateView};
+use super::state::{state, MeasureView, SourceView, StateQuery, StateView};
 use crate::extract::{ActionStatus, SectionPath};
 use crate::ledger::Event;
 use crate::source::normalize::comparison_key;
@@ -44,6 +44,7 @@ pub struct MeasureEntry {
     pub id: String,
     pub section: SectionPath,
     pub text: String,
+    pub source: SourceView,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,6 +55,8 @@ pub struct MeasureRevision {
     pub after: String,
     /// The character-level changes, in order: unchanged, deleted and inserted runs.
     pub changes: Vec<TextChange>,
+    pub source_before: SourceView,
+    pub source_after: SourceView,
 }
 
 /// One run of a character-level diff of Japanese text.
@@ -100,9 +103,12 @@ pub struct ActionChanges {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActionEntry {
     pub measure_id: String,
+    /// The section of the measure the action is reported under.
+    pub section: SectionPath,
     pub bureau: String,
     pub status: ActionStatus,
     pub text: String,
+    pub source: SourceView,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
@@ -125,6 +131,7 @@ fn entry(measure: &MeasureView) -> MeasureEntry {
         id: measure.id.clone(),
         section: measure.section.clone(),
         text: measure.text.clone(),
+        source: measure.source.clone(),
     }
 }
 
@@ -143,9 +150,11 @@ fn action_counts(
             .or_default()
             .push(ActionEntry {
                 measure_id: measure.map_or_else(String::new, |m| m.id.clone()),
+                section: measure.map(|m| m.section.clone()).unwrap_or_default(),
                 bureau: action.bureau.clone(),
                 status: action.status,
                 text: action.text.clone(),
+                source: action.source.clone(),
             });
     }
     counts
@@ -180,6 +189,8 @@ pub fn diff(events: &[Event], since: &StateQuery, until: &StateQuery) -> DiffVie
                     before: old.text.clone(),
                     after: measure.text.clone(),
                     changes: text_changes(&old.text, &measure.text),
+                    source_before: old.source.clone(),
+                    source_after: measure.source.clone(),
                 })
             }
             Some(_) => {}

@@ -4,6 +4,7 @@
 //! the serde form of the view types, so the JSON contract is the types in `project`.
 
 pub mod csv;
+pub mod html;
 pub mod text;
 
 use serde::Serialize;
@@ -15,6 +16,8 @@ pub enum OutputFormat {
     Json,
     /// UTF-8 with a BOM, one row per change (`diff` only).
     Csv,
+    /// One self-contained 新旧対照表 page (`diff` only).
+    Html,
 }
 
 /// Pretty JSON of a view, with a final newline.

@@ -1,0 +1,241 @@
+//! The 新旧対照表 (old/new comparison table) as one self-contained HTML page: the form Japanese
+//! government readers expect — 改正後 on the left, 改正前 on the right, per section, changed
+//! characters marked, each row citing its source document and lines.
+//!
+//! Invariant: every piece of document text goes through [`escape`]; the page loads nothing from
+//! outside (no scripts, fonts or styles from elsewhere).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::project::diff::{DiffView, TextChange};
+use crate::project::state::SourceView;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br>"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn source(source: &SourceView, titles: &BTreeMap<String, String>) -> String {
+    let title = titles.get(&source.document).map_or_else(
+        || source.document[..12.min(source.document.len())].to_owned(),
+        |t| format!("「{t}」"),
+    );
+    format!(
+        "<span class=\"source\" title=\"BLAKE3 {}\">出典: {} {}–{}行</span>",
+        escape(&source.document),
+        escape(&title),
+        source.lines[0],
+        source.lines[1]
+    )
+}
+
+const STYLE: &str = "body{font-family:'Noto Sans CJK JP','Hiragino Kaku Gothic ProN','Yu Gothic',sans-serif;margin:2em;color:#111}\
+h1{font-size:1.3em}h2{font-size:1.1em;border-left:.4em solid #1a4c8b;padding-left:.5em;margin-top:2em}\
+table{border-collapse:collapse;width:100%;table-layout:fixed;margin:.5em 0}\
+th,td{border:1px solid #555;padding:.5em;vertical-align:top;line-height:1.7}\
+th{background:#e8eef6;font-weight:normal}\
+ins{text-decoration:none;background:#ffe08a;border-bottom:2px solid #c68a00}\
+del{background:#f3c6c6}.source{display:block;color:#555;font-size:.8em;margin-top:.4em}\
+.kind{color:#1a4c8b;font-size:.85em}.summary{color:#333}";
+
+/// The whole page.
+pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let end = |end: &crate::project::diff::DiffEnd| {
+        format!(
+            "{}（{}）",
+            end.meeting.as_deref().unwrap_or("会議不明"),
+            end.date
+        )
+    };
+    let plan = view.plan.as_deref().unwrap_or("");
+    let _ = write!(
+        out,
+        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>新旧対照表 {}</title><style>{STYLE}</style></head><body>",
+        escape(plan)
+    );
+    let _ = write!(
+        out,
+        "<h1>{} 新旧対照表</h1><p class=\"summary\">改正前: {} ／ 改正後: {}<br>施策 追加 {}・削除 {}・修正 {}、取組 追加 {}・削除 {}、目標・指標 変更 {}</p>",
+        escape(plan),
+        escape(&end(&view.since)),
+        escape(&end(&view.until)),
+        view.measures.added.len(),
+        view.measures.removed.len(),
+        view.measures.revised.len(),
+        view.actions.added.len(),
+        view.actions.removed.len(),
+        view.targets.changed.len()
+    );
+
+    // Rows grouped by section path, in the order they first appear.
+    let mut sections: Vec<(String, String)> = Vec::new();
+    let mut rows: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut push = |path: String, heading: String, after: String, before: String| {
+        if !sections.iter().any(|(p, _)| *p == path) {
+            sections.push((path.clone(), heading));
+        }
+        rows.entry(path).or_default().push((after, before));
+    };
+    let heading_of = |section: &crate::extract::SectionPath| {
+        let titles = section.titles.join(" › ");
+        if section.path.is_empty() {
+            "（項目なし）".to_owned()
+        } else {
+            format!("{}　{}", section.display_path(), titles)
+        }
+    };
+    let section_of_measure: BTreeMap<&str, &crate::extract::SectionPath> = view
+        .measures
+        .added
+        .iter()
+        .chain(&view.measures.removed)
+        .map(|m| (m.id.as_str(), &m.section))
+        .chain(
+            view.measures
+                .revised
+                .iter()
+                .map(|r| (r.id.as_str(), &r.section)),
+        )
+        .collect();
+    for revision in &view.measures.revised {
+        let mut after = String::from("<span class=\"kind\">施策（修正）</span><br>");
+        let mut before = after.clone();
+        for change in &revision.changes {
+            match change {
+                TextChange::Equal(text) => {
+                    after.push_str(&escape(text));
+                    before.push_str(&escape(text));
+                }
+                TextChange::Insert(text) => after.push_str(&format!("<ins>{}</ins>", escape(text))),
+                TextChange::Delete(text) => {
+                    before.push_str(&format!("<del>{}</del>", escape(text)))
+                }
+            }
+        }
+        after.push_str(&source(&revision.source_after, titles));
+        before.push_str(&source(&revision.source_before, titles));
+        push(
+            revision.section.compact(),
+            heading_of(&revision.section),
+            after,
+            before,
+        );
+    }
+    for measure in &view.measures.added {
+        let after = format!(
+            "<span class=\"kind\">施策（追加）</span><br><ins>{}</ins>{}",
+            escape(&measure.text),
+            source(&measure.source, titles)
+        );
+        push(
+            measure.section.compact(),
+            heading_of(&measure.section),
+            after,
+            "（新設）".into(),
+        );
+    }
+    for measure in &view.measures.removed {
+        let before = format!(
+            "<span class=\"kind\">施策（削除）</span><br><del>{}</del>{}",
+            escape(&measure.text),
+            source(&measure.source, titles)
+        );
+        push(
+            measure.section.compact(),
+            heading_of(&measure.section),
+            "（削除）".into(),
+            before,
+        );
+    }
+    for (added, actions) in [(true, &view.actions.added), (false, &view.actions.removed)] {
+        for action in actions {
+            let status = match action.status {
+                crate::extract::ActionStatus::Done => "具体的な取組",
+                crate::extract::ActionStatus::Planned => "今後予定している取組",
+            };
+            let body = format!(
+                "<span class=\"kind\">{status}【{}】</span><br>{}{}",
+                escape(&action.bureau),
+                if added {
+                    format!("<ins>{}</ins>", escape(&action.text))
+                } else {
+                    format!("<del>{}</del>", escape(&action.text))
+                },
+                source(&action.source, titles)
+            );
+            let section = section_of_measure
+                .get(action.measure_id.as_str())
+                .copied()
+                .unwrap_or(&action.section);
+            let (path, heading) = (section.compact(), heading_of(section));
+            let (after, before) = if added {
+                (body, "（なし）".to_owned())
+            } else {
+                ("（なし）".to_owned(), body)
+            };
+            push(path, heading, after, before);
+        }
+    }
+    for (path, heading) in &sections {
+        let _ = write!(
+            out,
+            "<h2>{}</h2><table><colgroup><col><col></colgroup><tr><th>改正後</th><th>改正前</th></tr>",
+            escape(heading)
+        );
+        for (after, before) in &rows[path] {
+            let _ = write!(out, "<tr><td>{after}</td><td>{before}</td></tr>");
+        }
+        out.push_str("</table>");
+    }
+    if !view.targets.changed.is_empty() {
+        out.push_str("<h2>目標・指標</h2><table><tr><th>項目</th><th>改正後</th><th>改正前</th><th>時点</th></tr>");
+        for target in &view.targets.changed {
+            let unit = target.unit.as_deref().unwrap_or("");
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td><ins>{}{}</ins></td><td>{}</td><td>{}</td></tr>",
+                escape(&target.label),
+                escape(&target.after),
+                escape(unit),
+                target.before.as_deref().map_or_else(
+                    || "—".to_owned(),
+                    |b| format!("{}{}", escape(b), escape(unit))
+                ),
+                escape(target.as_of.as_deref().unwrap_or("不明"))
+            );
+        }
+        out.push_str("</table>");
+    }
+    if sections.is_empty() && view.targets.changed.is_empty() {
+        out.push_str("<p>変更はありません。</p>");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_text_is_escaped() {
+        assert_eq!(
+            escape("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+    }
+}
