@@ -30,7 +30,12 @@ pub fn escape(text: &str) -> String {
 
 fn source(source: &SourceView, titles: &BTreeMap<String, String>) -> String {
     let title = titles.get(&source.document).map_or_else(
-        || source.document[..12.min(source.document.len())].to_owned(),
+        || {
+            format!(
+                "資料（題名なし） {}",
+                &source.document[..12.min(source.document.len())]
+            )
+        },
         |t| format!("「{t}」"),
     );
     format!(
