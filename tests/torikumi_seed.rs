@@ -251,20 +251,7 @@ fn bullets_sub_bullets_and_broken_bullets_become_the_right_actions() {
 fn a_shift_jis_copy_yields_the_same_statements() {
     let bytes = std::fs::read(common::seed("000_")).unwrap();
     let (text, _) = decode(&bytes).unwrap();
-    // ⽀ ⾏ ⻭ and ⑴ have no CP932 code: a CP932 file carries 支 行 歯 and （１）, which must read
-    // the same.
-    let representable: String = planledger::source::normalize::fold_compatibility_ideographs(&text)
-        .chars()
-        .map(|c| match c {
-            '\u{2474}'..='\u{247C}' => format!(
-                "（{}）",
-                char::from_u32(c as u32 - 0x2474 + 0xFF11).unwrap()
-            ),
-            other => other.to_string(),
-        })
-        .collect();
-    let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&representable);
-    assert!(!unmappable, "the folded seed is representable in Shift_JIS");
+    let sjis = common::cp932_copy(&text);
     let (decoded, encoding) = decode(&sjis).unwrap();
     assert_eq!(encoding, planledger::source::decode::TextEncoding::ShiftJis);
     let from_sjis = extract(DocumentFormat::Torikumi, &decoded);

@@ -98,3 +98,21 @@ pub fn read_events(store: &Path) -> Vec<planledger::ledger::Event> {
     wait_until_released(store);
     events
 }
+
+/// The bytes a CP932 (Shift_JIS) file of `text` would hold: CP932 has no ⽀ ⾏ ⻭ or ⑴…⑼,
+/// so such a file carries 支 行 歯 and （１）….
+pub fn cp932_copy(text: &str) -> Vec<u8> {
+    let representable: String = planledger::source::normalize::fold_compatibility_ideographs(text)
+        .chars()
+        .map(|c| match c {
+            '\u{2474}'..='\u{247C}' => format!(
+                "（{}）",
+                char::from_u32(c as u32 - 0x2474 + 0xFF11).expect("a full-width digit")
+            ),
+            other => other.to_string(),
+        })
+        .collect();
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&representable);
+    assert!(!unmappable, "the text is representable in CP932");
+    bytes.into_owned()
+}
