@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::extract::{extract, ActionStatus, Diagnostic, DocumentVersion};
 use crate::ledger::event::{EventBody, Source, UnsealedEvent};
-use crate::ledger::{Store, StoreError};
+use crate::ledger::{Event, Store, StoreError};
 use crate::source::decode::{decode, DecodeError};
 use crate::source::manifest::{DocumentDescription, DocumentFormat, Manifest, ManifestError};
 use crate::source::normalize::comparison_key;
@@ -215,9 +215,9 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
 }
 
 /// The measures the ledger knows, each with its latest wording.
-fn known_measures(store: &Store) -> Result<Vec<crate::identity::KnownMeasure>, StoreError> {
+fn known_measures(ledger: &[Event]) -> Vec<crate::identity::KnownMeasure> {
     let mut known: Vec<crate::identity::KnownMeasure> = Vec::new();
-    for event in store.events()? {
+    for event in ledger.iter().cloned() {
         if let EventBody::MeasureAdded {
             measure_id,
             plan,
@@ -244,30 +244,27 @@ fn known_measures(store: &Store) -> Result<Vec<crate::identity::KnownMeasure>, S
             }
         }
     }
-    Ok(known)
+    known
 }
 
 /// `PlanAdopted` for each plan adoption the text states that the ledger does not hold yet.
 fn adoption_events(
-    store: &Store,
+    ledger: &[Event],
     document: &str,
     meeting: &crate::source::meeting::Meeting,
     text: &str,
-) -> Result<Vec<UnsealedEvent>, StoreError> {
-    let adoptions = crate::extract::figures::plan_adoptions(text);
-    if adoptions.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut known: Vec<(String, String)> = store
-        .events()?
-        .into_iter()
-        .filter_map(|event| match event.body {
-            EventBody::PlanAdopted { plan, adopted, .. } => Some((comparison_key(&plan), adopted)),
+) -> Vec<UnsealedEvent> {
+    let mut known: Vec<(String, String)> = ledger
+        .iter()
+        .filter_map(|event| match &event.body {
+            EventBody::PlanAdopted { plan, adopted, .. } => {
+                Some((comparison_key(plan.as_str()), adopted.clone()))
+            }
             _ => None,
         })
         .collect();
     let mut events = Vec::new();
-    for adoption in adoptions {
+    for adoption in crate::extract::figures::plan_adoptions(text) {
         let key = (comparison_key(&adoption.plan), adoption.adopted.clone());
         if known.contains(&key) {
             continue;
@@ -289,34 +286,32 @@ fn adoption_events(
             },
         });
     }
-    Ok(events)
+    events
 }
 
 /// `TargetChanged` for each figure the ledger does not already hold: the same figure for the
 /// same date stated again (by this or another document) is one observation cited twice, not a
 /// change.
 fn target_events(
-    store: &Store,
+    ledger: &[Event],
     document: &str,
     meeting: &crate::source::meeting::Meeting,
     version: &DocumentVersion,
-) -> Result<Vec<UnsealedEvent>, StoreError> {
+) -> Vec<UnsealedEvent> {
     // (key, as_of_day, value) of every observation known, and the values per key by date.
-    let mut known: Vec<(String, Option<String>, Option<String>, String)> = Vec::new();
-    if !version.targets.is_empty() {
-        for event in store.events()? {
-            if let EventBody::TargetChanged {
+    let mut known: Vec<(String, Option<String>, Option<String>, String)> = ledger
+        .iter()
+        .filter_map(|event| match &event.body {
+            EventBody::TargetChanged {
                 key,
                 as_of,
                 as_of_day,
                 value,
                 ..
-            } = event.body
-            {
-                known.push((key, as_of, as_of_day, value));
-            }
-        }
-    }
+            } => Some((key.clone(), as_of.clone(), as_of_day.clone(), value.clone())),
+            _ => None,
+        })
+        .collect();
     let mut events = Vec::new();
     for target in &version.targets {
         let already = known.iter().any(|(key, as_of, _, value)| {
@@ -358,7 +353,7 @@ fn target_events(
             },
         });
     }
-    Ok(events)
+    events
 }
 
 /// `M` + 12 hex digits of BLAKE3 over the plan's and the text's comparison keys. The section
@@ -385,7 +380,9 @@ fn events_for(
         document: document.to_owned(),
         lines,
     };
-    let known = known_measures(store)?;
+    // Read once per document: the measures, figures and adoptions the ledger already holds.
+    let ledger = store.events()?;
+    let known = known_measures(&ledger);
     let mut ids = Vec::new();
     let mut statements = Vec::new();
     for measure in &version.measures {
@@ -462,8 +459,8 @@ fn events_for(
             });
         }
     }
-    statements.extend(target_events(store, document, &meeting, version)?);
-    statements.extend(adoption_events(store, document, &meeting, facts.text)?);
+    statements.extend(target_events(&ledger, document, &meeting, version));
+    statements.extend(adoption_events(&ledger, document, &meeting, facts.text));
     let mut events = vec![UnsealedEvent {
         meeting: meeting.clone(),
         source: source(None),

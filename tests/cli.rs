@@ -384,20 +384,7 @@ fn an_ordinal_two_bodies_share_is_exit_2_listing_both() {
         "第１期がん対策推進基本計画施策に対する取組一覧\n①\n見出し\n\n国は、検討する。\n",
     )
     .unwrap();
-    let output = planledger(
-        &store,
-        &[
-            "ingest",
-            extra.to_str().unwrap(),
-            "--meeting",
-            "がん対策推進協議会 第7回",
-            "--date",
-            "2008-01-01",
-            "--format",
-            "torikumi",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    common::ingest_torikumi_as(&store, &extra, "がん対策推進協議会 第7回", "2008-01-01");
     let output = planledger(&store, &["state", "--at", "第7回"]);
     assert_bad_input(output, "is ambiguous");
     let message = stderr(&planledger(&store, &["state", "--at", "第７回"]));

@@ -20,20 +20,7 @@ fn seed_lines() -> Vec<String> {
 
 /// Ingests a file as 第93回 (2026-01-15), checking that its footer agrees.
 fn ingest_file(store: &Path, path: &Path) {
-    let output = planledger(
-        store,
-        &[
-            "ingest",
-            path.to_str().unwrap(),
-            "--meeting",
-            "がん対策推進協議会 第93回",
-            "--date",
-            "2026-01-15",
-            "--format",
-            "torikumi",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = common::ingest_torikumi_as(store, path, "がん対策推進協議会 第93回", "2026-01-15");
     assert!(
         !stdout(&output).contains("the pages say"),
         "the footer matches: {}",
@@ -49,6 +36,23 @@ fn ingest_version(store: &Path, dir: &Path, lines: &[String]) {
     let path = dir.join("torikumi_93.txt");
     std::fs::write(&path, text).unwrap();
     ingest_file(store, &path);
+}
+
+/// Rewords the measure at lines 55–58 (「引き続き推進する」 → 「一層推進する」) and re-wraps it at
+/// 30 characters a line, as a PDF re-layout would.
+fn reword_measure_at_55(lines: &mut Vec<String>) {
+    assert!(lines[54].starts_with("国は、拠点病院等を中心に"));
+    let text: String =
+        lines[54..58]
+            .concat()
+            .replacen("体制整備を引き続き推進する", "体制整備を一層推進する", 1);
+    let rewrapped: Vec<String> = text
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(30)
+        .map(|chunk| chunk.iter().collect())
+        .collect();
+    lines.splice(54..58, rewrapped);
 }
 
 fn diff_json(store: &Path) -> serde_json::Value {
@@ -170,19 +174,7 @@ fn the_bundled_corpus_since_92_updates_figures_and_changes_no_measure() {
 fn a_reworded_measure_is_revised_under_its_id() {
     let (dir, store) = ingested_seeds();
     let mut lines = seed_lines();
-    // Measure at lines 55–58: 「引き続き推進する」 → 「一層推進する」, re-wrapped as a PDF would.
-    assert!(lines[54].starts_with("国は、拠点病院等を中心に"));
-    let text: String =
-        lines[54..58]
-            .concat()
-            .replacen("体制整備を引き続き推進する", "体制整備を一層推進する", 1);
-    let rewrapped: Vec<String> = text
-        .chars()
-        .collect::<Vec<_>>()
-        .chunks(30)
-        .map(|chunk| chunk.iter().collect())
-        .collect();
-    lines.splice(54..58, rewrapped);
+    reword_measure_at_55(&mut lines);
     ingest_version(&store, dir.path(), &lines);
     let value = diff_json(&store);
     assert_only(&value, &[(&["measures", "revised"], 1)]);
@@ -304,17 +296,7 @@ fn combined_edit() -> Vec<String> {
         "○がん患者に対する遠隔病理診断の在り方について、関係学会等と議論し、次期整備指".into(),
     );
     lines.insert(64, "針の改定に向けた論点を整理した。".into());
-    let text: String =
-        lines[54..58]
-            .concat()
-            .replacen("体制整備を引き続き推進する", "体制整備を一層推進する", 1);
-    let rewrapped: Vec<String> = text
-        .chars()
-        .collect::<Vec<_>>()
-        .chunks(30)
-        .map(|chunk| chunk.iter().collect())
-        .collect();
-    lines.splice(54..58, rewrapped);
+    reword_measure_at_55(&mut lines);
     lines
 }
 

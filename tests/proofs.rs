@@ -133,20 +133,7 @@ fn the_checkpoint_at_a_meeting_does_not_move_when_the_ledger_grows() {
         "第４期がん対策推進基本計画施策に対する取組一覧\n①\n見出し\n\n国は、検討する。\n",
     )
     .unwrap();
-    let output = planledger(
-        &store,
-        &[
-            "ingest",
-            extra.to_str().unwrap(),
-            "--meeting",
-            "がん対策推進協議会 第93回",
-            "--date",
-            "2026-06-01",
-            "--format",
-            "torikumi",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    common::ingest_torikumi_as(&store, &extra, "がん対策推進協議会 第93回", "2026-06-01");
     assert_eq!(
         stdout(&planledger(&store, &["checkpoint", "--at", "92"])),
         before

@@ -58,15 +58,6 @@ fn sentence_tail(lines: &[&str], index: usize, end: usize, folded: &str) -> Stri
     }
 }
 
-fn has_counted_figure(text: &str) -> bool {
-    text.char_indices()
-        .filter(|(_, c)| c.is_ascii_digit())
-        .any(|(index, _)| {
-            let rest = text[index..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ',');
-            COUNTERS.iter().any(|counter| rest.starts_with(counter))
-        })
-}
-
 /// Is the date at `found` in line `index` presented as past?
 fn is_past(
     lines: &[&str],
@@ -87,10 +78,8 @@ fn is_past(
                 .get(index + 1)
                 .map(|l| fold_line(l))
                 .unwrap_or_default();
-            if has_counted_figure(&folded[found.end..])
-                || has_counted_figure(&next)
-                || has_counted_figure(&folded[..found.start])
-            {
+            let counted = |text: &str| super::figures::has_counted_number(text, COUNTERS);
+            if counted(&folded[found.end..]) || counted(&next) || counted(&folded[..found.start]) {
                 return true;
             }
         }

@@ -163,16 +163,21 @@ fn as_of_on(line: &str) -> Option<DateExpr> {
         .map(|f| f.expr)
 }
 
+/// Whether `text` (full-width digits already folded) holds a number directly followed by one of
+/// `counters` (「2,507例」, 「51か所」).
+pub(crate) fn has_counted_number(text: &str, counters: &[&str]) -> bool {
+    text.char_indices()
+        .filter(|(_, c)| c.is_ascii_digit())
+        .any(|(index, _)| {
+            let rest = text[index..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ',');
+            counters.iter().any(|counter| rest.starts_with(counter))
+        })
+}
+
 /// Whether a line holds a figure (a number with a counter): another row of the same table.
 fn is_row_like(line: &str) -> bool {
-    let folded = fold_line(line);
     let units: Vec<&str> = UNITS.split('|').collect();
-    folded.char_indices().any(|(index, c)| {
-        c.is_ascii_digit() && {
-            let rest = folded[index..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ',');
-            units.iter().any(|unit| rest.starts_with(unit))
-        }
-    })
+    has_counted_number(&fold_line(line), &units)
 }
 
 /// The as-of date of the row at line `index`; see the module doc. A table's rows are

@@ -112,10 +112,6 @@ impl Store {
         Ok(store)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The last event's seq and hash, or `None` for an empty ledger.
     pub fn head(&self) -> Result<Option<(u64, String)>, StoreError> {
         let seq = self.meta.get(META_HEAD_SEQ)?;

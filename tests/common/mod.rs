@@ -116,3 +116,23 @@ pub fn cp932_copy(text: &str) -> Vec<u8> {
     assert!(!unmappable, "the text is representable in CP932");
     bytes.into_owned()
 }
+
+/// Ingests one 取組一覧 file as `meeting` (「がん対策推進協議会 第93回」) held on `date`, and asserts
+/// that it was accepted.
+pub fn ingest_torikumi_as(store: &Path, path: &Path, meeting: &str, date: &str) -> Output {
+    let output = planledger(
+        store,
+        &[
+            "ingest",
+            path.to_str().expect("utf-8 path"),
+            "--meeting",
+            meeting,
+            "--date",
+            date,
+            "--format",
+            "torikumi",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    output
+}
