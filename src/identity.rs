@@ -1,27 +1,41 @@
 //! Identity of measures across documents: when a text the ledger has not seen is another
-//! version of a measure it knows.
+//! version of a measure it knows, and what a measure is called.
 //!
-//! Like git's rename detection: the same plan, a compatible section (equal, or unknown on one
-//! side because a slide quotes without one), and a character-level similarity of the comparison
-//! keys at or above [`SIMILARITY_THRESHOLD`]. The threshold is set from the seeds: the 3rd
-//! plan's draft and adopted wordings of one measure score 0.945 and 0.968, while three distinct
-//! 4th-plan measures that share a sentence frame (手術療法/放射線療法/薬物療法 in 2.(1).③) score up
-//! to 0.906 — below the threshold even before their different sections keep them apart.
+//! Matching is like git's rename detection: the same plan, a compatible section (equal, or
+//! unknown on one side because a slide quotes without one), and a character-level similarity of
+//! the comparison keys at or above [`SIMILARITY_THRESHOLD`]. The threshold is set from the
+//! seeds: the 3rd plan's draft and adopted wordings of one measure score 0.945 and 0.968, while
+//! three distinct 4th-plan measures that share a sentence frame (手術療法/放射線療法/薬物療法 in
+//! 2.(1).③) score up to 0.906 — below the threshold even before their different sections keep
+//! them apart.
+//!
+//! Invariants: a new text is compared with every version of every known measure, and when it
+//! matches several measures the event says so (`also_matched`), so a measure is the connected
+//! closure of matches — the same whatever order documents arrive in. Events record a measure
+//! under a *handle* (the first id the ledger gave it); projections show its *canonical id*: the
+//! content id ([`measure_id`]) of its earliest version in valid time. Every id a measure was
+//! ever recorded or shown under stays an alias of it: an id never comes to mean another measure.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::extract::SectionPath;
+use crate::ledger::{Event, EventBody};
 use crate::source::normalize::comparison_key;
 
 /// Similarity (0–1, `similar`'s character ratio over comparison keys) at or above which two
 /// texts of one plan and section are versions of one measure.
 pub const SIMILARITY_THRESHOLD: f32 = 0.93;
 
-/// A measure the ledger knows: id, plan, section, latest text.
-#[derive(Debug, Clone)]
-pub struct KnownMeasure {
-    pub id: String,
-    pub plan: Option<String>,
-    pub section: SectionPath,
-    pub text: String,
+/// `M` + 12 hex digits of BLAKE3 over the plan's and the text's comparison keys: a measure
+/// text's content id. The section is left out on purpose: slides quote a measure without its
+/// section path, and the quote must find the measure the 取組一覧 states (「第4期」 and 「第４期」
+/// are one plan).
+pub fn measure_id(plan: Option<&str>, text: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(comparison_key(plan.unwrap_or("")).as_bytes());
+    hasher.update(&[0]);
+    hasher.update(comparison_key(text).as_bytes());
+    format!("M{}", &hasher.finalize().to_hex()[..12])
 }
 
 pub fn similarity(a: &str, b: &str) -> f32 {
@@ -33,38 +47,380 @@ fn sections_compatible(a: &SectionPath, b: &SectionPath) -> bool {
     a.path.is_empty() || b.path.is_empty() || a.path == b.path
 }
 
-/// The known measure this text is a version of, if any: the most similar one of the same plan
-/// with a compatible section, at or above the threshold.
-pub fn best_match<'k>(
-    known: &'k [KnownMeasure],
-    plan: Option<&str>,
-    section: &SectionPath,
-    text: &str,
-) -> Option<&'k KnownMeasure> {
-    let plan_key = plan.map(comparison_key);
-    known
-        .iter()
-        .filter(|measure| measure.plan.as_deref().map(comparison_key) == plan_key)
-        .filter(|measure| sections_compatible(&measure.section, section))
-        .map(|measure| (similarity(&measure.text, text), measure))
-        .filter(|(score, _)| *score >= SIMILARITY_THRESHOLD)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, measure)| measure)
+/// Valid-time place of a statement, without transaction time: meeting (undated last), then
+/// document hash and line, so that "earliest version" never depends on ingestion order.
+type VersionOrder = (
+    bool,
+    Option<time::Date>,
+    Option<String>,
+    Option<u32>,
+    String,
+    u32,
+);
+
+/// One statement of a measure in the ledger.
+#[derive(Debug, Clone)]
+pub struct MeasureVersion {
+    /// The handle the statement was recorded under.
+    pub recorded_id: String,
+    pub plan: Option<String>,
+    pub section: SectionPath,
+    pub text: String,
+    key: String,
+    plan_key: String,
+    order: VersionOrder,
+}
+
+/// What a statement is, compared with the measures the ledger knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Match {
+    /// The same text (after normalization) as a version of this measure.
+    Same {
+        handle: String,
+    },
+    /// Another version of this measure; `matched_text` is the most similar known version, and
+    /// `also` the handles of other measures the text is as much a version of.
+    Revision {
+        handle: String,
+        matched_text: String,
+        also: Vec<String>,
+    },
+    New,
+}
+
+/// The measures the ledger knows, grouped into identities.
+#[derive(Debug, Clone, Default)]
+pub struct Identities {
+    versions: Vec<MeasureVersion>,
+    /// Recorded handle → the handle of its measure (the first one the ledger recorded).
+    handle_of: BTreeMap<String, String>,
+    /// Measure handle → canonical id.
+    canonical_of: BTreeMap<String, String>,
+    /// Every id a measure is known by (handles, canonical id, content ids of its versions) →
+    /// canonical id.
+    aliases: BTreeMap<String, String>,
+    /// Canonical id → plan, from its earliest version.
+    plan_of: BTreeMap<String, Option<String>>,
+}
+
+impl Identities {
+    /// Groups the measure statements of `events` (any subset of a ledger, in chain order).
+    pub fn from_events(events: &[Event]) -> Identities {
+        let mut plans: BTreeMap<&str, Option<&str>> = BTreeMap::new();
+        let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut parent: BTreeMap<String, String> = BTreeMap::new();
+        let mut versions = Vec::new();
+        for event in events {
+            let (id, plan, section, text, also) = match &event.body {
+                EventBody::MeasureAdded {
+                    measure_id,
+                    plan,
+                    section,
+                    text,
+                } => (measure_id, plan.as_deref(), section, text, &[][..]),
+                EventBody::MeasureRevised {
+                    measure_id,
+                    plan,
+                    section,
+                    text,
+                    also_matched,
+                    ..
+                } => (
+                    measure_id,
+                    plan.as_deref(),
+                    section,
+                    text,
+                    &also_matched[..],
+                ),
+                EventBody::MeasureCited {
+                    measure_id,
+                    section,
+                    text,
+                } => (
+                    measure_id,
+                    plans.get(measure_id.as_str()).copied().flatten(),
+                    section,
+                    text,
+                    &[][..],
+                ),
+                _ => continue,
+            };
+            plans.entry(id).or_insert(plan);
+            for handle in std::iter::once(id).chain(also) {
+                let next = first_seen.len();
+                first_seen.entry(handle.clone()).or_insert(next);
+                parent
+                    .entry(handle.clone())
+                    .or_insert_with(|| handle.clone());
+            }
+            for other in also {
+                union(&mut parent, &first_seen, id, other);
+            }
+            let key_of_meeting = event.meeting.time_key();
+            versions.push(MeasureVersion {
+                recorded_id: id.clone(),
+                plan: plan.map(str::to_owned),
+                section: section.clone(),
+                text: text.clone(),
+                key: comparison_key(text),
+                plan_key: comparison_key(plan.unwrap_or("")),
+                order: (
+                    key_of_meeting.0,
+                    key_of_meeting.1,
+                    key_of_meeting.2.map(str::to_owned),
+                    key_of_meeting.3,
+                    event.source.document.clone(),
+                    event.source.lines.map_or(0, |lines| lines.first),
+                ),
+            });
+        }
+        let handles: Vec<String> = parent.keys().cloned().collect();
+        let handle_of: BTreeMap<String, String> = handles
+            .iter()
+            .map(|id| (id.clone(), find(&parent, id)))
+            .collect();
+
+        // Canonical id: the content id of the measure's earliest version in valid time (keeping
+        // a `-N` copy number the version was recorded with).
+        let mut earliest: BTreeMap<&str, &MeasureVersion> = BTreeMap::new();
+        for version in &versions {
+            let handle = handle_of[&version.recorded_id].as_str();
+            let entry = earliest.entry(handle).or_insert(version);
+            if (&version.order, &version.key) < (&entry.order, &entry.key) {
+                *entry = version;
+            }
+        }
+        let mut canonical_of = BTreeMap::new();
+        let mut plan_of = BTreeMap::new();
+        let mut taken = BTreeSet::new();
+        let mut by_earliest: Vec<(&str, &MeasureVersion)> = earliest.into_iter().collect();
+        by_earliest.sort_by(|a, b| (&a.1.order, &a.1.key).cmp(&(&b.1.order, &b.1.key)));
+        for (handle, version) in by_earliest {
+            let content = measure_id(version.plan.as_deref(), &version.text);
+            let mut canonical = match version.recorded_id.strip_prefix(content.as_str()) {
+                Some(copy) if copy.starts_with('-') => version.recorded_id.clone(),
+                _ => content,
+            };
+            // Two measures whose earliest versions share a text (copies in one document): the
+            // later one keeps its handle.
+            if !taken.insert(canonical.clone()) {
+                canonical = handle.to_owned();
+                taken.insert(canonical.clone());
+            }
+            plan_of.insert(canonical.clone(), version.plan.clone());
+            canonical_of.insert(handle.to_owned(), canonical);
+        }
+        let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+        for canonical in canonical_of.values() {
+            aliases.insert(canonical.clone(), canonical.clone());
+        }
+        for (recorded, handle) in &handle_of {
+            if let Some(canonical) = canonical_of.get(handle) {
+                aliases
+                    .entry(recorded.clone())
+                    .or_insert_with(|| canonical.clone());
+            }
+        }
+        for version in &versions {
+            let canonical = &canonical_of[&handle_of[&version.recorded_id]];
+            aliases
+                .entry(measure_id(version.plan.as_deref(), &version.text))
+                .or_insert_with(|| canonical.clone());
+        }
+        Identities {
+            versions,
+            handle_of,
+            canonical_of,
+            aliases,
+            plan_of,
+        }
+    }
+
+    /// The canonical id of the measure an event's `measure_id` names.
+    pub fn canonical<'a>(&'a self, recorded_id: &'a str) -> &'a str {
+        self.handle_of
+            .get(recorded_id)
+            .and_then(|handle| self.canonical_of.get(handle))
+            .map_or(recorded_id, String::as_str)
+    }
+
+    /// The canonical id of the measure any of its ids (handle, canonical id, a version's content
+    /// id) names; `None` for an id the ledger does not know.
+    pub fn resolve(&self, id: &str) -> Option<&str> {
+        self.aliases.get(id).map(String::as_str)
+    }
+
+    /// Whether some measure is known by this id.
+    pub fn is_alias(&self, id: &str) -> bool {
+        self.aliases.contains_key(id)
+    }
+
+    /// The plan of a measure, by canonical id.
+    pub fn plan(&self, canonical: &str) -> Option<&str> {
+        self.plan_of.get(canonical).and_then(|plan| plan.as_deref())
+    }
+
+    /// Every id the measure named by `canonical` is known by, itself included.
+    pub fn aliases_of(&self, canonical: &str) -> Vec<&str> {
+        self.aliases
+            .iter()
+            .filter(|(_, target)| *target == canonical)
+            .map(|(alias, _)| alias.as_str())
+            .collect()
+    }
+
+    /// Which known measure a statement is a version of. Measures whose handles are in `taken`
+    /// (already stated by the same document) are not candidates: one document's statements are
+    /// distinct measures.
+    pub fn find(
+        &self,
+        plan: Option<&str>,
+        section: &SectionPath,
+        text: &str,
+        taken: &[String],
+    ) -> Match {
+        let plan_key = comparison_key(plan.unwrap_or(""));
+        let key = comparison_key(text);
+        let candidates: Vec<(&str, &MeasureVersion)> = self
+            .versions
+            .iter()
+            .filter(|version| version.plan_key == plan_key)
+            .filter(|version| sections_compatible(&version.section, section))
+            .map(|version| (self.handle_of[&version.recorded_id].as_str(), version))
+            .filter(|(handle, _)| !taken.iter().any(|t| t == handle))
+            .collect();
+        // The same text: prefer the measure stated in the same section, then the first known.
+        if let Some((handle, _)) = candidates
+            .iter()
+            .filter(|(_, version)| version.key == key)
+            .min_by_key(|(handle, version)| (version.section != *section, self.rank(handle)))
+        {
+            return Match::Same {
+                handle: (*handle).to_owned(),
+            };
+        }
+        // Each measure's best score over its versions.
+        let mut best: BTreeMap<&str, (f32, &MeasureVersion)> = BTreeMap::new();
+        for (handle, version) in &candidates {
+            let score = similar::TextDiff::from_chars(version.key.as_str(), key.as_str()).ratio();
+            if score < SIMILARITY_THRESHOLD {
+                continue;
+            }
+            let entry = best.entry(handle).or_insert((score, version));
+            if score > entry.0 {
+                *entry = (score, version);
+            }
+        }
+        let mut ranked: Vec<(&str, f32, &MeasureVersion)> = best
+            .into_iter()
+            .map(|(handle, (score, version))| (handle, score, version))
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(self.rank(a.0).cmp(self.rank(b.0)))
+        });
+        let mut ranked = ranked.into_iter();
+        match ranked.next() {
+            None => Match::New,
+            Some((handle, _, version)) => Match::Revision {
+                handle: handle.to_owned(),
+                matched_text: version.text.clone(),
+                also: ranked.map(|(handle, _, _)| handle.to_owned()).collect(),
+            },
+        }
+    }
+
+    /// Tie-break between measures that does not depend on ingestion order: the canonical id.
+    fn rank<'a>(&'a self, handle: &'a str) -> &'a str {
+        self.canonical_of.get(handle).map_or(handle, String::as_str)
+    }
+}
+
+fn find(parent: &BTreeMap<String, String>, id: &str) -> String {
+    let mut current = id;
+    while let Some(next) = parent.get(current) {
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current.to_owned()
+}
+
+/// Joins two measures; the one the ledger recorded first stays the handle.
+fn union(
+    parent: &mut BTreeMap<String, String>,
+    first_seen: &BTreeMap<String, usize>,
+    a: &str,
+    b: &str,
+) {
+    let (root_a, root_b) = (find(parent, a), find(parent, b));
+    if root_a == root_b {
+        return;
+    }
+    let (keep, join) = if first_seen[&root_a] <= first_seen[&root_b] {
+        (root_a, root_b)
+    } else {
+        (root_b, root_a)
+    };
+    parent.insert(join, keep);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::LineRange;
+    use crate::ledger::event::Source;
+    use crate::source::meeting::Meeting;
 
-    fn known(text: &str, path: &[&str]) -> KnownMeasure {
-        KnownMeasure {
-            id: "M1".into(),
-            plan: Some("第３期がん対策推進基本計画".into()),
-            section: SectionPath {
-                path: path.iter().map(|p| p.to_string()).collect(),
-                titles: vec![],
+    const PLAN3: &str = "第３期がん対策推進基本計画";
+
+    fn section(path: &[&str]) -> SectionPath {
+        SectionPath {
+            path: path.iter().map(|p| p.to_string()).collect(),
+            titles: vec![],
+        }
+    }
+
+    /// A statement event of `document`, at a meeting on `date` (or undated).
+    fn statement(seq: u64, document: &str, date: Option<(i32, u8)>, body: EventBody) -> Event {
+        Event {
+            v: 1,
+            seq,
+            prev: String::new(),
+            meeting: Meeting {
+                body: None,
+                ordinal: None,
+                date: date.map(|(year, month)| {
+                    time::Date::from_calendar_date(year, month.try_into().unwrap(), 1).unwrap()
+                }),
             },
+            source: Source {
+                document: document.into(),
+                lines: Some(LineRange { first: 1, last: 1 }),
+            },
+            body,
+            hash: String::new(),
+        }
+    }
+
+    fn added(id: &str, text: &str, path: &[&str]) -> EventBody {
+        EventBody::MeasureAdded {
+            measure_id: id.into(),
+            plan: Some(PLAN3.into()),
+            section: section(path),
             text: text.into(),
+        }
+    }
+
+    fn revised(id: &str, text: &str, also: &[&str]) -> EventBody {
+        EventBody::MeasureRevised {
+            measure_id: id.into(),
+            plan: Some(PLAN3.into()),
+            section: SectionPath::default(),
+            text: text.into(),
+            matched_text_hash: String::new(),
+            also_matched: also.iter().map(|a| a.to_string()).collect(),
         }
     }
 
@@ -75,22 +431,40 @@ mod tests {
     fn a_reworded_version_is_above_the_threshold() {
         let score = similarity(DRAFT, ADOPTED);
         assert!(score >= SIMILARITY_THRESHOLD, "{score}");
-        let measures = [known(DRAFT, &[])];
-        assert!(best_match(
-            &measures,
+        let draft_id = measure_id(Some(PLAN3), DRAFT);
+        let known =
+            Identities::from_events(&[statement(0, "a", None, added(&draft_id, DRAFT, &[]))]);
+        let found = known.find(
             Some("第3期がん対策推進基本計画"),
             &SectionPath::default(),
-            ADOPTED
-        )
-        .is_some());
-        // Another plan never matches.
-        assert!(best_match(
-            &measures,
-            Some("第4期がん対策推進基本計画"),
-            &SectionPath::default(),
-            ADOPTED
-        )
-        .is_none());
+            ADOPTED,
+            &[],
+        );
+        assert!(
+            matches!(&found, Match::Revision { handle, matched_text, also } if *handle == draft_id && matched_text == DRAFT && also.is_empty()),
+            "{found:?}"
+        );
+        // The same text is the same measure; another plan never matches; a measure this
+        // document already states is not a candidate.
+        assert_eq!(
+            known.find(Some(PLAN3), &SectionPath::default(), DRAFT, &[]),
+            Match::Same {
+                handle: draft_id.clone()
+            }
+        );
+        assert_eq!(
+            known.find(
+                Some("第4期がん対策推進基本計画"),
+                &SectionPath::default(),
+                ADOPTED,
+                &[]
+            ),
+            Match::New
+        );
+        assert_eq!(
+            known.find(Some(PLAN3), &SectionPath::default(), ADOPTED, &[draft_id]),
+            Match::New
+        );
     }
 
     #[test]
@@ -99,18 +473,76 @@ mod tests {
         let radiation = "国及び都道府県は、患者が、病態や生活背景等、それぞれの状況に応じた適切な放射線療法を受けられるよう、標準的治療の提供に加えて、科学的根拠に基づく高度な放射線療法の提供についても、医療機関間の役割分担の明確化及び連携体制の整備等の取組を進める。";
         let score = similarity(surgery, radiation);
         assert!(score < SIMILARITY_THRESHOLD, "{score}");
-        // And their sections differ, which alone keeps them apart.
-        let measures = [known(surgery, &["2", "(1)", "③", "(ア)"])];
-        let section = SectionPath {
-            path: vec!["2".into(), "(1)".into(), "③".into(), "(イ)".into()],
-            titles: vec![],
-        };
-        assert!(best_match(
-            &measures,
-            Some("第３期がん対策推進基本計画"),
-            &section,
-            surgery
-        )
-        .is_none());
+        let known = Identities::from_events(&[statement(
+            0,
+            "a",
+            None,
+            added("M1", surgery, &["2", "(1)", "③", "(ア)"]),
+        )]);
+        assert_eq!(
+            known.find(Some(PLAN3), &section(&["2", "(1)", "③"]), radiation, &[]),
+            Match::New
+        );
+        // Different sections alone keep even the same text apart.
+        assert_eq!(
+            known.find(
+                Some(PLAN3),
+                &section(&["2", "(1)", "③", "(イ)"]),
+                surgery,
+                &[]
+            ),
+            Match::New
+        );
+    }
+
+    #[test]
+    fn the_canonical_id_is_the_earliest_versions_whatever_came_first() {
+        let draft_id = measure_id(Some(PLAN3), DRAFT);
+        let adopted_id = measure_id(Some(PLAN3), ADOPTED);
+        // The draft (2021) ingested first, then the adopted text (undated document) ...
+        let draft_first = Identities::from_events(&[
+            statement(0, "draft", Some((2021, 3)), added(&draft_id, DRAFT, &[])),
+            statement(1, "adopted", None, revised(&draft_id, ADOPTED, &[])),
+        ]);
+        // ... or the other way round: the adopted text's id is the handle.
+        let adopted_first = Identities::from_events(&[
+            statement(0, "adopted", None, added(&adopted_id, ADOPTED, &[])),
+            statement(
+                1,
+                "draft",
+                Some((2021, 3)),
+                revised(&adopted_id, DRAFT, &[]),
+            ),
+        ]);
+        for known in [&draft_first, &adopted_first] {
+            assert_eq!(known.canonical(&draft_id), draft_id);
+            assert_eq!(known.resolve(&adopted_id), Some(draft_id.as_str()));
+            assert_eq!(known.plan(&draft_id), Some(PLAN3));
+        }
+        assert_eq!(adopted_first.canonical(&adopted_id), draft_id);
+        let mut aliases = adopted_first.aliases_of(&draft_id);
+        aliases.sort();
+        let mut expected = vec![draft_id.as_str(), adopted_id.as_str()];
+        expected.sort();
+        assert_eq!(aliases, expected);
+    }
+
+    #[test]
+    fn a_text_matching_two_measures_joins_them() {
+        let events = [
+            statement(0, "a", Some((2021, 3)), added("MX", DRAFT, &[])),
+            statement(
+                1,
+                "b",
+                Some((2022, 3)),
+                added("MY", "国は、別の施策を進める。", &[]),
+            ),
+            statement(2, "c", Some((2023, 3)), revised("MX", ADOPTED, &["MY"])),
+        ];
+        let known = Identities::from_events(&events);
+        assert_eq!(known.canonical("MY"), known.canonical("MX"));
+        // Before the joining event, they are two measures.
+        let before = Identities::from_events(&events[..2]);
+        assert_ne!(before.canonical("MY"), before.canonical("MX"));
     }
 }

@@ -2,14 +2,16 @@
 //!
 //! This is the edge where files are read; everything it calls below is pure except the store.
 //! Invariants: the document's raw bytes are what is hashed and stored (decoding only decides how
-//! they are read); a byte-identical document already in the ledger appends nothing; a measure's
-//! id is derived from its plan, section and normalized text, so the same statement gets the same
-//! id whatever order documents arrive in.
+//! they are read); a byte-identical document already in the ledger appends nothing; what a
+//! document's events state (its measures, actions, figures, adoptions) is what the document
+//! says, whatever else the ledger holds — only how a statement is classed (added, revised,
+//! cited) and which handle it is recorded under depend on what came before (see `identity`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::extract::{extract, ActionStatus, Diagnostic, DocumentVersion};
+use crate::identity::{measure_id, Identities, Match};
 use crate::ledger::event::{EventBody, Source, UnsealedEvent};
 use crate::ledger::{Event, Store, StoreError};
 use crate::source::decode::{decode, DecodeError};
@@ -214,55 +216,15 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
         })
 }
 
-/// The measures the ledger knows, each with its latest wording.
-fn known_measures(ledger: &[Event]) -> Vec<crate::identity::KnownMeasure> {
-    let mut known: Vec<crate::identity::KnownMeasure> = Vec::new();
-    for event in ledger.iter().cloned() {
-        if let EventBody::MeasureAdded {
-            measure_id,
-            plan,
-            section,
-            text,
-        }
-        | EventBody::MeasureRevised {
-            measure_id,
-            plan,
-            section,
-            text,
-            ..
-        } = event.body
-        {
-            let measure = crate::identity::KnownMeasure {
-                id: measure_id,
-                plan,
-                section,
-                text,
-            };
-            match known.iter_mut().find(|k| k.id == measure.id) {
-                Some(existing) => *existing = measure,
-                None => known.push(measure),
-            }
-        }
-    }
-    known
-}
-
-/// `PlanAdopted` for each plan adoption the text states that the ledger does not hold yet.
+/// `PlanAdopted` for each plan adoption the text states (once per document). Another document
+/// stating the same adoption records it again: which documents state a fact must not depend on
+/// the order they were ingested in.
 fn adoption_events(
-    ledger: &[Event],
     document: &str,
     meeting: &crate::source::meeting::Meeting,
     text: &str,
 ) -> Vec<UnsealedEvent> {
-    let mut known: Vec<(String, String)> = ledger
-        .iter()
-        .filter_map(|event| match &event.body {
-            EventBody::PlanAdopted { plan, adopted, .. } => {
-                Some((comparison_key(plan.as_str()), adopted.clone()))
-            }
-            _ => None,
-        })
-        .collect();
+    let mut known: Vec<(String, String)> = Vec::new();
     let mut events = Vec::new();
     for adoption in crate::extract::figures::plan_adoptions(text) {
         let key = (comparison_key(&adoption.plan), adoption.adopted.clone());
@@ -289,50 +251,48 @@ fn adoption_events(
     events
 }
 
-/// `TargetChanged` for each figure the ledger does not already hold: the same figure for the
-/// same date stated again (by this or another document) is one observation cited twice, not a
-/// change.
+/// `TargetChanged` for each figure the document states, once per document (000 states the
+/// Hello Work series twice: one observation each). A figure another document already stated is
+/// recorded again for this one — projections treat an unchanged value as a citation — so that
+/// what each document states does not depend on ingestion order. `previous_value` is what the
+/// ledger knew for an earlier date when this document arrived.
 fn target_events(
     ledger: &[Event],
     document: &str,
     meeting: &crate::source::meeting::Meeting,
     version: &DocumentVersion,
 ) -> Vec<UnsealedEvent> {
-    // (key, as_of_day, value) of every observation known, and the values per key by date.
-    let mut known: Vec<(String, Option<String>, Option<String>, String)> = ledger
+    // (key, as_of_day, value) of every observation known, for `previous_value`.
+    let mut known: Vec<(&str, Option<&str>, &str)> = ledger
         .iter()
         .filter_map(|event| match &event.body {
             EventBody::TargetChanged {
                 key,
-                as_of,
                 as_of_day,
                 value,
                 ..
-            } => Some((key.clone(), as_of.clone(), as_of_day.clone(), value.clone())),
+            } => Some((key.as_str(), as_of_day.as_deref(), value.as_str())),
             _ => None,
         })
         .collect();
+    let mut stated: Vec<&crate::extract::figures::ExtractedTarget> = Vec::new();
     let mut events = Vec::new();
     for target in &version.targets {
-        let already = known.iter().any(|(key, as_of, _, value)| {
-            *key == target.key && *as_of == target.as_of && *value == target.value
+        let already = stated.iter().any(|here| {
+            here.key == target.key && here.as_of == target.as_of && here.value == target.value
         });
         if already {
             continue;
         }
+        stated.push(target);
         let previous_value = known
             .iter()
-            .filter(|(key, _, day, _)| {
-                *key == target.key && day.is_some() && *day < target.as_of_day
+            .filter(|(key, day, _)| {
+                *key == target.key && day.is_some() && *day < target.as_of_day.as_deref()
             })
-            .max_by(|a, b| a.2.cmp(&b.2))
-            .map(|(_, _, _, value)| value.clone());
-        known.push((
-            target.key.clone(),
-            target.as_of.clone(),
-            target.as_of_day.clone(),
-            target.value.clone(),
-        ));
+            .max_by(|a, b| a.1.cmp(&b.1))
+            .map(|(_, _, value)| value.to_string());
+        known.push((&target.key, target.as_of_day.as_deref(), &target.value));
         events.push(UnsealedEvent {
             meeting: meeting.clone(),
             source: Source {
@@ -356,17 +316,6 @@ fn target_events(
     events
 }
 
-/// `M` + 12 hex digits of BLAKE3 over the plan's and the text's comparison keys. The section
-/// is left out on purpose: slides quote a measure without its section path, and the quote must
-/// find the measure the 取組一覧 states (「第4期」 and 「第４期」 are one plan).
-pub fn measure_id(plan: Option<&str>, text: &str) -> String {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(comparison_key(plan.unwrap_or("")).as_bytes());
-    hasher.update(&[0]);
-    hasher.update(comparison_key(text).as_bytes());
-    format!("M{}", &hasher.finalize().to_hex()[..12])
-}
-
 fn events_for(
     store: &Store,
     document: &str,
@@ -380,66 +329,82 @@ fn events_for(
         document: document.to_owned(),
         lines,
     };
-    // Read once per document: the measures, figures and adoptions the ledger already holds.
+    // Read once per document: the measures the ledger already holds.
     let ledger = store.events()?;
-    let known = known_measures(&ledger);
-    let mut ids = Vec::new();
+    let known = Identities::from_events(&ledger);
+    // Handles of the measures this document states, in its order.
+    let mut ids: Vec<String> = Vec::new();
+    // (plan key, text key, handle) of what this document stated, for a slide quoting twice.
+    let mut stated: Vec<(String, String, String)> = Vec::new();
     let mut statements = Vec::new();
     for measure in &version.measures {
         let plan = measure.plan.clone().or_else(|| plan.clone());
-        let base = measure_id(plan.as_deref(), &measure.text);
-        let quoted_again = description.format == DocumentFormat::Slides && ids.contains(&base);
-        // The same text twice in one 取組一覧 is two measures, numbered; a slide deck quoting a
-        // measure twice cites one measure twice.
-        let mut id = base.clone();
-        let mut copy = 1;
-        while ids.contains(&id) && !quoted_again {
-            copy += 1;
-            id = format!("{base}-{copy}");
-        }
-        let is_known = quoted_again || store.knows_measure(&id)?;
-        // A text the ledger has not seen may be another version of a measure it knows.
-        let revision_of = (!is_known)
+        let keys = (
+            comparison_key(plan.as_deref().unwrap_or("")),
+            comparison_key(&measure.text),
+        );
+        // A slide deck quoting a measure twice cites one measure twice; the same text twice in
+        // one 取組一覧 is two measures.
+        let quoted_again = (description.format == DocumentFormat::Slides)
             .then(|| {
-                crate::identity::best_match(
-                    &known,
-                    plan.as_deref(),
-                    &measure.section,
-                    &measure.text,
-                )
+                stated
+                    .iter()
+                    .find(|(plan_key, text_key, _)| (plan_key, text_key) == (&keys.0, &keys.1))
+                    .map(|(_, _, handle)| handle.clone())
             })
-            .flatten()
-            .filter(|matched| !ids.contains(&matched.id));
-        if let Some(matched) = revision_of {
-            id = matched.id.clone();
-        }
-        if !quoted_again {
-            ids.push(id.clone());
-        }
-        let body = if let Some(matched) = revision_of {
-            EventBody::MeasureRevised {
-                measure_id: id.clone(),
-                plan,
-                section: measure.section.clone(),
-                text: measure.text.clone(),
-                matched_text_hash: blake3::hash(comparison_key(&matched.text).as_bytes())
-                    .to_hex()
-                    .to_string(),
-            }
-        } else if is_known {
-            EventBody::MeasureCited {
-                measure_id: id.clone(),
-                section: measure.section.clone(),
-                text: measure.text.clone(),
-            }
-        } else {
-            EventBody::MeasureAdded {
-                measure_id: id.clone(),
-                plan,
-                section: measure.section.clone(),
-                text: measure.text.clone(),
+            .flatten();
+        let (id, body) = match quoted_again
+            .map(|handle| Match::Same { handle })
+            .unwrap_or_else(|| known.find(plan.as_deref(), &measure.section, &measure.text, &ids))
+        {
+            Match::Same { handle } => (
+                handle.clone(),
+                EventBody::MeasureCited {
+                    measure_id: handle,
+                    section: measure.section.clone(),
+                    text: measure.text.clone(),
+                },
+            ),
+            Match::Revision {
+                handle,
+                matched_text,
+                also,
+            } => (
+                handle.clone(),
+                EventBody::MeasureRevised {
+                    measure_id: handle,
+                    plan,
+                    section: measure.section.clone(),
+                    text: measure.text.clone(),
+                    matched_text_hash: blake3::hash(comparison_key(&matched_text).as_bytes())
+                        .to_hex()
+                        .to_string(),
+                    also_matched: also,
+                },
+            ),
+            Match::New => {
+                let base = measure_id(plan.as_deref(), &measure.text);
+                let mut id = base.clone();
+                let mut copy = 1;
+                while ids.contains(&id) || known.is_alias(&id) {
+                    copy += 1;
+                    id = format!("{base}-{copy}");
+                }
+                (
+                    id.clone(),
+                    EventBody::MeasureAdded {
+                        measure_id: id,
+                        plan,
+                        section: measure.section.clone(),
+                        text: measure.text.clone(),
+                    },
+                )
             }
         };
+        if !ids.contains(&id) {
+            ids.push(id.clone());
+            stated.push((keys.0, keys.1, id.clone()));
+        }
         statements.push(UnsealedEvent {
             meeting: meeting.clone(),
             source: source(Some(measure.lines)),
@@ -460,7 +425,7 @@ fn events_for(
         }
     }
     statements.extend(target_events(&ledger, document, &meeting, version));
-    statements.extend(adoption_events(&ledger, document, &meeting, facts.text));
+    statements.extend(adoption_events(document, &meeting, facts.text));
     let mut events = vec![UnsealedEvent {
         meeting: meeting.clone(),
         source: source(None),

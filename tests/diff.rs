@@ -5,18 +5,8 @@ mod common;
 
 use std::path::Path;
 
+use common::derived::*;
 use common::{ingested_seeds, planledger, stderr, stdout};
-
-const SEED_FOOTER: &str = "第92回がん対策推進協議会";
-
-/// Seed 000's lines (1-based numbering kept by index + 1).
-fn seed_lines() -> Vec<String> {
-    std::fs::read_to_string(common::seed("000_"))
-        .unwrap()
-        .split('\n')
-        .map(str::to_owned)
-        .collect()
-}
 
 /// Ingests a file as 第93回 (2026-01-15), checking that its footer agrees.
 fn ingest_file(store: &Path, path: &Path) {
@@ -30,29 +20,10 @@ fn ingest_file(store: &Path, path: &Path) {
 
 /// Writes a derived version, footer moved to 第93回, and ingests it as that meeting.
 fn ingest_version(store: &Path, dir: &Path, lines: &[String]) {
-    let text = lines
-        .join("\n")
-        .replace(SEED_FOOTER, "第93回がん対策推進協議会");
+    let text = with_footer(lines, 93);
     let path = dir.join("torikumi_93.txt");
     std::fs::write(&path, text).unwrap();
     ingest_file(store, &path);
-}
-
-/// Rewords the measure at lines 55–58 (「引き続き推進する」 → 「一層推進する」) and re-wraps it at
-/// 30 characters a line, as a PDF re-layout would.
-fn reword_measure_at_55(lines: &mut Vec<String>) {
-    assert!(lines[54].starts_with("国は、拠点病院等を中心に"));
-    let text: String =
-        lines[54..58]
-            .concat()
-            .replacen("体制整備を引き続き推進する", "体制整備を一層推進する", 1);
-    let rewrapped: Vec<String> = text
-        .chars()
-        .collect::<Vec<_>>()
-        .chunks(30)
-        .map(|chunk| chunk.iter().collect())
-        .collect();
-    lines.splice(54..58, rewrapped);
 }
 
 fn diff_json(store: &Path) -> serde_json::Value {
@@ -103,41 +74,21 @@ fn an_identical_republication_diffs_as_empty() {
 fn a_bullet_added_to_a_done_column_is_one_added_action() {
     let (dir, store) = ingested_seeds();
     let mut lines = seed_lines();
-    // After the first done bullet of the measure at line 55 (it ends at line 63).
-    assert!(lines[62].ends_with("病理医の配置を定めた。"));
-    lines.insert(
-        63,
-        "○令和８年１月に、がん診療連携拠点病院等の指定要件の見直しに関する検討会を開".into(),
-    );
-    lines.insert(
-        64,
-        "催し、病理診断体制の要件について議論を開始した。".into(),
-    );
+    add_done_bullet(&mut lines);
     ingest_version(&store, dir.path(), &lines);
     let value = diff_json(&store);
     assert_only(&value, &[(&["actions", "added"], 1)]);
     let added = &value["actions"]["added"][0];
     assert_eq!(added["status"], "done");
     assert_eq!(added["bureau"], "健康・生活衛生局がん・疾病対策課");
-    assert_eq!(
-        added["text"],
-        "令和８年１月に、がん診療連携拠点病院等の指定要件の見直しに関する検討会を開催し、病理診断体制の要件について議論を開始した。"
-    );
+    assert_eq!(added["text"], ADDED_DONE_BULLET);
 }
 
 #[test]
 fn a_planned_bullet_carried_out_moves_to_the_done_column() {
     let (dir, store) = ingested_seeds();
     let mut lines = seed_lines();
-    // Drop the planned bullet at lines 77–79 …
-    assert!(lines[76].starts_with("○がん患者に対する遠隔病理診断の在り方については"));
-    lines.drain(76..79);
-    // … and report it done in the done column (after line 63).
-    lines.insert(
-        63,
-        "○がん患者に対する遠隔病理診断の在り方について、関係学会等と議論し、次期整備指".into(),
-    );
-    lines.insert(64, "針の改定に向けた論点を整理した。".into());
+    carry_out_planned_bullet(&mut lines);
     ingest_version(&store, dir.path(), &lines);
     let value = diff_json(&store);
     assert_only(
@@ -228,23 +179,7 @@ fn a_reworded_measure_is_revised_under_its_id() {
 fn a_deleted_and_an_inserted_measure() {
     let (dir, store) = ingested_seeds();
     let mut lines = seed_lines();
-    // Delete the measure at lines 81–98 (text, done block, planned block) …
-    assert!(lines[80].starts_with("国及び都道府県は、感染症発生"));
-    assert!(lines[97].starts_with("いて、その必須化を検討する。"));
-    // … and insert a new one in its place with one bureau block per column.
-    let inserted = [
-        "国は、がん医療提供体制の持続可能性を高めるため、医療従事者の働き方に配慮した",
-        "体制整備を推進する。",
-        "",
-        "【健康・生活衛生局がん・疾病対策課】",
-        "○令和７年度に、拠点病院等における医療従事者の勤務環境に関する実態調査を実施し",
-        "た。",
-        "",
-        "【健康・生活衛生局がん・疾病対策課】",
-        "○実態調査の結果を踏まえ、次期整備指針の改定に向けて必要",
-        "な要件を検討する予定である。",
-    ];
-    lines.splice(80..98, inserted.iter().map(|l| l.to_string()));
+    replace_measure_at_81(&mut lines);
     ingest_version(&store, dir.path(), &lines);
     let value = diff_json(&store);
     assert_only(
@@ -276,28 +211,11 @@ fn a_deleted_and_an_inserted_measure() {
 #[test]
 fn the_same_table_saved_as_cp932_diffs_as_empty() {
     let (dir, store) = ingested_seeds();
-    let text = seed_lines()
-        .join("\n")
-        .replace(SEED_FOOTER, "第93回がん対策推進協議会");
+    let text = with_footer(&seed_lines(), 93);
     let path = dir.path().join("torikumi_93_cp932.txt");
     std::fs::write(&path, common::cp932_copy(&text)).unwrap();
     ingest_file(&store, &path);
     assert_only(&diff_json(&store), &[]);
-}
-
-/// Seed 000 with the measure at 55–58 reworded (re-wrapped) and the planned bullet at 77–79
-/// carried out into the done column: three kinds of change in one version.
-fn combined_edit() -> Vec<String> {
-    let mut lines = seed_lines();
-    assert!(lines[76].starts_with("○がん患者に対する遠隔病理診断の在り方については"));
-    lines.drain(76..79);
-    lines.insert(
-        63,
-        "○がん患者に対する遠隔病理診断の在り方について、関係学会等と議論し、次期整備指".into(),
-    );
-    lines.insert(64, "針の改定に向けた論点を整理した。".into());
-    reword_measure_at_55(&mut lines);
-    lines
 }
 
 #[test]

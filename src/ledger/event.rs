@@ -78,14 +78,19 @@ pub enum EventBody {
         section: SectionPath,
         text: String,
     },
-    /// A known measure with different wording; `matched_text_hash` is BLAKE3 of the comparison
-    /// key of the text it was matched against.
+    /// A known measure with different wording (a later or an earlier version); `matched_text_hash`
+    /// is BLAKE3 of the comparison key of the text it was matched against.
     MeasureRevised {
         measure_id: String,
         plan: Option<String>,
         section: SectionPath,
         text: String,
         matched_text_hash: String,
+        /// Other measures this text is also a version of: from this event on they are one
+        /// measure (identity is the closure of matches, so it does not depend on the order
+        /// documents arrive in). Absent from the wire shape when empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also_matched: Vec<String>,
     },
     /// A document states a known measure unchanged: it confirms, it does not revise. The
     /// section is where this document puts it (empty when a slide quotes it without one).

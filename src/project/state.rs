@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::documents::{documents, DocumentRecord};
 use crate::extract::{ActionStatus, SectionPath};
+use crate::identity::Identities;
 use crate::ledger::{Event, EventBody};
 use crate::source::meeting::format_iso_date;
 use crate::source::normalize::comparison_key;
@@ -153,9 +154,14 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
         .collect();
     let all_documents = documents(&known);
     let at_date = format_iso_date(query.date);
-    let undated_documents = all_documents
+    let mut undated: Vec<&DocumentRecord> = all_documents
         .iter()
         .filter(|d| d.meeting.date.is_none())
+        .collect();
+    // By meeting, then content hash: never by ingestion order.
+    undated.sort_by(|a, b| (a.meeting.time_key(), &a.hash).cmp(&(b.meeting.time_key(), &b.hash)));
+    let undated_documents = undated
+        .into_iter()
         .map(|d| {
             let not_before = d.date_bounds.as_ref().map(|b| b.not_before.clone());
             UndatedView {
@@ -193,19 +199,8 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
         .map(|d| (d.hash.as_str(), d.series.is_some()))
         .collect();
 
-    // Each measure's plan, from the events that define it.
-    let mut plan_of: BTreeMap<&str, Option<&str>> = BTreeMap::new();
-    for event in &known {
-        if let EventBody::MeasureAdded {
-            measure_id, plan, ..
-        }
-        | EventBody::MeasureRevised {
-            measure_id, plan, ..
-        } = &event.body
-        {
-            plan_of.entry(measure_id).or_insert(plan.as_deref());
-        }
-    }
+    // Which statements are one measure, and what it is called.
+    let identities = Identities::from_events(&known);
 
     // Statements made by counted documents, in valid-time order, then seq.
     let mut statements: Vec<&Event> = known
@@ -219,16 +214,14 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
         Some(plan) => Some(plan.clone()),
         None => statements
             .iter()
-            .filter_map(|e| plan_of.get(statement_parts(e)?.0).copied().flatten())
+            .filter_map(|e| identities.plan(identities.canonical(statement_parts(e)?.0)))
             .max_by_key(|plan| plan_ordinal(plan))
             .map(str::to_owned),
     };
     let plan_matches = |id: &str| match &selected_plan {
         None => true,
-        Some(wanted) => plan_of
-            .get(id)
-            .copied()
-            .flatten()
+        Some(wanted) => identities
+            .plan(id)
             .is_some_and(|plan| comparison_key(plan) == comparison_key(wanted)),
     };
 
@@ -237,7 +230,8 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
     let mut order: Vec<&str> = Vec::new();
     let mut best: BTreeMap<&str, &Event> = BTreeMap::new();
     for event in &statements {
-        let (id, section, _) = statement_parts(event).expect("filtered to statements");
+        let (recorded_id, _, _) = statement_parts(event).expect("filtered to statements");
+        let id = identities.canonical(recorded_id);
         if !plan_matches(id) {
             continue;
         }
@@ -255,7 +249,6 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
             }
             Some(_) => {}
         }
-        let _ = section;
     }
 
     let mut measures = Vec::new();
@@ -277,7 +270,7 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
                     bureau_canonical,
                     status,
                     text,
-                } if measure_id == id => Some(ActionView {
+                } if identities.canonical(measure_id) == id => Some(ActionView {
                     bureau: bureau.clone(),
                     bureau_canonical: bureau_canonical.clone(),
                     status: *status,
@@ -289,7 +282,7 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
             .collect();
         measures.push(MeasureView {
             id: id.to_owned(),
-            plan: plan_of.get(id).copied().flatten().map(str::to_owned),
+            plan: identities.plan(id).map(str::to_owned),
             section: section.clone(),
             text: text.to_owned(),
             actions,
@@ -321,10 +314,25 @@ fn latest_targets(
         .iter()
         .filter_map(|d| Some((d.hash.as_str(), format_iso_date(d.meeting.date?))))
         .collect();
-    // Plan adoptions stated by documents at or before the date: plan key → adoption as written.
-    let adoptions: BTreeMap<String, &str> = known
+    // Documents in valid-time order (not ingestion order): the first document to state a figure
+    // is its source, a later one with another value for the same date corrects it, and the
+    // latest document to state a plan's adoption speaks for it.
+    let mut by_document: Vec<&&DocumentRecord> = dated.iter().collect();
+    by_document.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let document_rank: BTreeMap<&str, usize> = by_document
         .iter()
-        .filter(|e| meeting_day.contains_key(e.source.document.as_str()))
+        .enumerate()
+        .map(|(rank, d)| (d.hash.as_str(), rank))
+        .collect();
+    // Plan adoptions stated by documents at or before the date: plan key → adoption as written.
+    let mut adoption_events: Vec<&Event> = known
+        .iter()
+        .filter(|e| matches!(e.body, EventBody::PlanAdopted { .. }))
+        .filter(|e| document_rank.contains_key(e.source.document.as_str()))
+        .collect();
+    adoption_events.sort_by_key(|e| (document_rank[e.source.document.as_str()], e.seq));
+    let adoptions: BTreeMap<String, &str> = adoption_events
+        .into_iter()
         .filter_map(|e| match &e.body {
             EventBody::PlanAdopted { plan, adopted, .. } => {
                 Some((comparison_key(plan), adopted.as_str()))
@@ -337,8 +345,14 @@ fn latest_targets(
         let year: i32 = adopted.get(..4)?.parse().ok()?;
         Some(format!("{}{}", year + relative.years as i32, &adopted[4..]))
     };
-    let mut latest: BTreeMap<&str, (String, u64, TargetView)> = BTreeMap::new();
-    for event in known {
+    let mut observations: Vec<&Event> = known
+        .iter()
+        .filter(|e| matches!(e.body, EventBody::TargetChanged { .. }))
+        .filter(|e| document_rank.contains_key(e.source.document.as_str()))
+        .collect();
+    observations.sort_by_key(|e| (document_rank[e.source.document.as_str()], e.seq));
+    let mut latest: BTreeMap<&str, (String, TargetView)> = BTreeMap::new();
+    for event in observations {
         let EventBody::TargetChanged {
             key,
             label,
@@ -363,15 +377,14 @@ fn latest_targets(
             continue;
         }
         let order = as_of_day.clone().unwrap_or_else(|| day.clone());
-        let newer = latest
-            .get(key.as_str())
-            .is_none_or(|(existing, seq, _)| (&order, event.seq) > (existing, *seq));
+        let newer = latest.get(key.as_str()).is_none_or(|(existing, view)| {
+            order > *existing || (order == *existing && *value != view.value)
+        });
         if newer {
             latest.insert(
                 key,
                 (
                     order,
-                    event.seq,
                     TargetView {
                         key: key.clone(),
                         label: label.clone(),
@@ -388,7 +401,7 @@ fn latest_targets(
             );
         }
     }
-    let mut targets: Vec<TargetView> = latest.into_values().map(|(_, _, view)| view).collect();
+    let mut targets: Vec<TargetView> = latest.into_values().map(|(_, view)| view).collect();
     targets.sort_by(|a, b| a.label.cmp(&b.label));
     targets
 }
