@@ -106,7 +106,6 @@ pub struct Identities {
 impl Identities {
     /// Groups the measure statements of `events` (any subset of a ledger, in chain order).
     pub fn from_events(events: &[Event]) -> Identities {
-        let mut plans: BTreeMap<&str, Option<&str>> = BTreeMap::new();
         let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
         let mut parent: BTreeMap<String, String> = BTreeMap::new();
         let mut versions = Vec::new();
@@ -134,18 +133,12 @@ impl Identities {
                 ),
                 EventBody::MeasureCited {
                     measure_id,
+                    plan,
                     section,
                     text,
-                } => (
-                    measure_id,
-                    plans.get(measure_id.as_str()).copied().flatten(),
-                    section,
-                    text,
-                    &[][..],
-                ),
+                } => (measure_id, plan.as_deref(), section, text, &[][..]),
                 _ => continue,
             };
-            plans.entry(id).or_insert(plan);
             for handle in std::iter::once(id).chain(also) {
                 let next = first_seen.len();
                 first_seen.entry(handle.clone()).or_insert(next);
@@ -315,10 +308,7 @@ impl Identities {
             .into_iter()
             .map(|(handle, (score, version))| (handle, score, version))
             .collect();
-        ranked.sort_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then(self.rank(a.0).cmp(self.rank(b.0)))
-        });
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(self.rank(a.0).cmp(self.rank(b.0))));
         let mut ranked = ranked.into_iter();
         match ranked.next() {
             None => Match::New,

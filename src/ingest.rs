@@ -361,6 +361,7 @@ fn events_for(
                 handle.clone(),
                 EventBody::MeasureCited {
                     measure_id: handle,
+                    plan: plan.clone(),
                     section: measure.section.clone(),
                     text: measure.text.clone(),
                 },

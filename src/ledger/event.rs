@@ -96,6 +96,8 @@ pub enum EventBody {
     /// section is where this document puts it (empty when a slide quotes it without one).
     MeasureCited {
         measure_id: String,
+        /// The plan as this document names it (「第4期」 or 「第４期」: one plan, written two ways).
+        plan: Option<String>,
         section: SectionPath,
         text: String,
     },

@@ -133,16 +133,6 @@ impl Store {
             .map(|seq| decode_seq(&seq)))
     }
 
-    /// Whether any event speaks about this measure id.
-    pub fn knows_measure(&self, measure_id: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .measures
-            .scan_prefix(measure_key_prefix(measure_id))
-            .next()
-            .transpose()?
-            .is_some())
-    }
-
     /// The raw bytes of a stored document.
     pub fn blob(&self, document_hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self

@@ -4,11 +4,15 @@
 use serde::Serialize;
 
 use super::documents::documents;
+use crate::identity::Identities;
 use crate::ledger::{Event, EventBody};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryView {
+    /// The canonical id (for a measure) or the target key.
     pub id: String,
+    /// The measure's other ids: handles events recorded it under, content ids of its versions.
+    pub aliases: Vec<String>,
     pub entries: Vec<HistoryEntry>,
 }
 
@@ -25,15 +29,18 @@ pub struct HistoryEntry {
     pub summary: String,
 }
 
-fn is_about(event: &Event, id: &str) -> bool {
+fn is_about(event: &Event, id: &str, identities: &Identities) -> bool {
     match &event.body {
         EventBody::TargetChanged { key, .. } => key == id,
-        body => body.measure_id() == Some(id),
+        body => body
+            .measure_id()
+            .is_some_and(|recorded| identities.canonical(recorded) == id),
     }
 }
 
-/// Every event about `id` (a measure id `M…` or a target key `T…`), ordered by meeting date
-/// (undated last), then sequence number; a target's observations by the date they hold for.
+/// Every event about `id` (any id a measure is known by, or a target key `T…`), ordered by
+/// meeting date (undated last), then sequence number; a target's observations by the date they
+/// hold for. A measure's history is shown under its canonical id, with its other ids.
 pub fn history(events: &[Event], id: &str) -> HistoryView {
     let documents = documents(events);
     let title_of = |hash: &str| {
@@ -42,7 +49,18 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
             .find(|d| d.hash == hash)
             .and_then(|d| d.title.clone())
     };
-    let mut about: Vec<&Event> = events.iter().filter(|e| is_about(e, id)).collect();
+    let identities = Identities::from_events(events);
+    let id = identities.resolve(id).unwrap_or(id);
+    let aliases = identities
+        .aliases_of(id)
+        .into_iter()
+        .filter(|alias| *alias != id)
+        .map(str::to_owned)
+        .collect();
+    let mut about: Vec<&Event> = events
+        .iter()
+        .filter(|e| is_about(e, id, &identities))
+        .collect();
     about.sort_by(|a, b| (a.meeting.time_key(), a.seq).cmp(&(b.meeting.time_key(), b.seq)));
     // A target's observations read best in the order of the dates they hold for (several may
     // come from one meeting); an observation with no as-of date keeps its meeting's place.
@@ -101,6 +119,7 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
         .collect();
     HistoryView {
         id: id.to_owned(),
+        aliases,
         entries,
     }
 }

@@ -1,5 +1,6 @@
 //! The event log, filtered: what `log` shows.
 
+use crate::identity::Identities;
 use crate::ledger::Event;
 
 #[derive(Debug, Clone, Default)]
@@ -8,11 +9,16 @@ pub struct LogFilter {
     pub kind: Option<String>,
     /// Only events whose meeting date is on or after this date.
     pub since: Option<time::Date>,
-    /// Only events about this measure id.
+    /// Only events about this measure (any id it is known by).
     pub measure: Option<String>,
 }
 
 pub fn filter_log<'e>(events: &'e [Event], filter: &LogFilter) -> Vec<&'e Event> {
+    let identities = Identities::from_events(events);
+    let measure = filter
+        .measure
+        .as_deref()
+        .map(|id| identities.resolve(id).unwrap_or(id));
     events
         .iter()
         .filter(|event| {
@@ -27,10 +33,12 @@ pub fn filter_log<'e>(events: &'e [Event], filter: &LogFilter) -> Vec<&'e Event>
                 .is_none_or(|since| event.meeting.date.is_some_and(|date| date >= since))
         })
         .filter(|event| {
-            filter
-                .measure
-                .as_deref()
-                .is_none_or(|id| event.body.measure_id() == Some(id))
+            measure.is_none_or(|id| {
+                event
+                    .body
+                    .measure_id()
+                    .is_some_and(|recorded| identities.canonical(recorded) == id)
+            })
         })
         .collect()
 }

@@ -141,6 +141,7 @@ fn statement_parts(event: &Event) -> Option<(&str, &SectionPath, &str)> {
             measure_id,
             section,
             text,
+            ..
         } => Some((measure_id.as_str(), section, text.as_str())),
         _ => None,
     }

@@ -148,6 +148,9 @@ fn targets(out: &mut String, view: &StateView) {
 pub fn history(view: &crate::project::history::HistoryView) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "history of {}: {} events", view.id, view.entries.len());
+    if !view.aliases.is_empty() {
+        let _ = writeln!(out, "also known as {}", view.aliases.join(", "));
+    }
     for entry in &view.entries {
         let lines = entry.lines.map_or_else(String::new, |[first, last]| {
             format!(" lines {first}–{last}")

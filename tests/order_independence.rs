@@ -1,0 +1,173 @@
+//! Archives are back-filled: ingesting the same documents in any order must give the same state
+//! at every meeting — the same measures under the same ids, the same actions, figures and
+//! sources. The corpus is the five seeds plus two later 取組一覧 versions derived from seed 000
+//! (第93回: a done bullet added and a measure reworded; 第94回: also a planned bullet carried out
+//! and a measure replaced by a new one).
+
+mod common;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use planledger::ingest::{ingest, requests_from_folder, IngestOutcome, IngestRequest};
+use planledger::ledger::Store;
+use planledger::project::state::{state, StateQuery};
+use proptest::prelude::*;
+
+use common::derived::*;
+
+/// Copies the seeds to `dir` and adds the derived versions to its manifest.
+fn write_corpus(dir: &Path) {
+    for entry in std::fs::read_dir(common::seeds_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let mut v93 = seed_lines();
+    add_done_bullet(&mut v93);
+    reword_measure_at_55(&mut v93);
+    let mut v94 = seed_lines();
+    replace_measure_at_81(&mut v94);
+    carry_out_planned_bullet(&mut v94);
+    add_done_bullet(&mut v94);
+    reword_measure_at_55(&mut v94);
+    let manifest_path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let documents = manifest["documents"].as_array_mut().unwrap();
+    for (ordinal, date, lines) in [(93, "2026-01-15", v93), (94, "2026-06-01", v94)] {
+        let file = format!("torikumi_{ordinal}.txt");
+        std::fs::write(dir.join(&file), with_footer(&lines, ordinal)).unwrap();
+        documents.push(serde_json::json!({
+            "file": file,
+            "meeting": {"body": "がん対策推進協議会", "ordinal": ordinal, "date": date},
+            "title": "第４期がん対策推進基本計画施策に対する取組一覧",
+            "format": "torikumi",
+        }));
+    }
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+}
+
+/// The corpus folder (made once) and its ingest requests in manifest order.
+fn corpus() -> &'static (tempfile::TempDir, Vec<IngestRequest>) {
+    static CORPUS: OnceLock<(tempfile::TempDir, Vec<IngestRequest>)> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        write_corpus(dir.path());
+        let requests = requests_from_folder(dir.path()).unwrap();
+        assert_eq!(requests.len(), 7);
+        (dir, requests)
+    })
+}
+
+/// The state at each meeting of the corpus, a day before the first and long after the last,
+/// as JSON, after ingesting the documents in `order` (indices into the requests).
+fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
+    let (_, requests) = corpus();
+    let store_dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&store_dir.path().join("ledger")).unwrap();
+    for &index in order {
+        let outcome = ingest(&store, &requests[index], common::FIXED_NOW).unwrap();
+        assert!(matches!(outcome, IngestOutcome::Appended(_)));
+    }
+    let events = store.events().unwrap();
+    let mut dates: Vec<time::Date> = requests
+        .iter()
+        .filter_map(|request| request.description.meeting.date)
+        .collect();
+    dates.push(time::macros::date!(2017 - 01 - 01));
+    dates.push(time::macros::date!(2030 - 01 - 01));
+    dates.sort();
+    dates
+        .into_iter()
+        .map(|date| {
+            let query = StateQuery {
+                date,
+                meeting: None,
+                as_known_at: None,
+                section: None,
+                plan: None,
+            };
+            serde_json::to_value(state(&events, &query)).unwrap()
+        })
+        .collect()
+}
+
+fn in_manifest_order() -> &'static Vec<serde_json::Value> {
+    static REFERENCE: OnceLock<Vec<serde_json::Value>> = OnceLock::new();
+    REFERENCE.get_or_init(|| states_after_ingesting(&(0..7).collect::<Vec<_>>()))
+}
+
+/// Where two lists of states first differ, for a readable failure.
+fn first_difference(a: &[serde_json::Value], b: &[serde_json::Value]) -> Option<String> {
+    a.iter().zip(b).find(|(x, y)| x != y).map(|(x, y)| {
+        let (x, y) = (x.to_string(), y.to_string());
+        let at = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+        let around = |s: &str| {
+            s.chars()
+                .skip(at.saturating_sub(200))
+                .take(400)
+                .collect::<String>()
+        };
+        format!(
+            "at {}:\n  reference …{}…\n  this order …{}…",
+            &x[..40.min(x.len())],
+            around(&x),
+            around(&y)
+        )
+    })
+}
+
+#[test]
+fn the_reference_states_show_each_version_at_its_meeting() {
+    let states = in_manifest_order();
+    let measures_at = |date: &str| {
+        states
+            .iter()
+            .find(|s| s["at"]["date"] == date)
+            .map(|s| s["measures"].as_array().unwrap().clone())
+            .unwrap()
+    };
+    // 第92回 states 70 measures; 第94回 replaces one (still 70); before 2018 there are none.
+    assert_eq!(measures_at("2025-10-06").len(), 70);
+    assert_eq!(measures_at("2026-06-01").len(), 70);
+    assert!(measures_at("2017-01-01").is_empty());
+    // The reworded measure keeps its 第92回 id at 第93回.
+    let reworded = |date: &str| {
+        measures_at(date)
+            .into_iter()
+            .find(|m| {
+                m["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("国は、拠点病院等を中心に")
+            })
+            .unwrap()
+    };
+    assert_eq!(reworded("2025-10-06")["id"], reworded("2026-01-15")["id"]);
+    assert_ne!(
+        reworded("2025-10-06")["text"],
+        reworded("2026-01-15")["text"]
+    );
+}
+
+#[test]
+fn the_exact_reverse_order_gives_the_same_states() {
+    let reverse: Vec<usize> = (0..7).rev().collect();
+    let states = states_after_ingesting(&reverse);
+    if let Some(difference) = first_difference(in_manifest_order(), &states) {
+        panic!("{difference}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_order_gives_the_same_state_at_every_meeting(
+        order in Just((0..7).collect::<Vec<usize>>()).prop_shuffle()
+    ) {
+        let states = states_after_ingesting(&order);
+        let difference = first_difference(in_manifest_order(), &states);
+        prop_assert!(difference.is_none(), "order {:?}: {}", order, difference.unwrap_or_default());
+    }
+}
