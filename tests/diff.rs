@@ -209,6 +209,18 @@ fn a_deleted_and_an_inserted_measure() {
 }
 
 #[test]
+fn the_same_table_laid_out_again_diffs_as_empty() {
+    // Narrower (0.65, 0.8) and wider (1.15) columns; pages of 29, 37 and 53 lines.
+    for (scale, page_lines) in [(0.65, 29), (0.8, 37), (1.15, 53)] {
+        let (dir, store) = ingested_seeds();
+        let lines = relaid_out(&seed_lines(), scale, page_lines);
+        assert_ne!(lines, seed_lines());
+        ingest_version(&store, dir.path(), &lines);
+        assert_only(&diff_json(&store), &[]);
+    }
+}
+
+#[test]
 fn the_same_table_saved_as_cp932_diffs_as_empty() {
     let (dir, store) = ingested_seeds();
     let text = with_footer(&seed_lines(), 93);

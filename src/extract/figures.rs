@@ -287,11 +287,16 @@ fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
     let mut result = Vec::new();
     let mut text = String::new();
     let mut starts: Vec<(usize, u32)> = Vec::new();
+    // The last line of text, across page furniture: a page break (its header and footer, with
+    // blank lines around them) may fall inside a sentence.
+    let mut previous = "";
     for (index, line) in lines.iter().enumerate() {
+        if super::torikumi::is_page_furniture(line.trim()) {
+            continue;
+        }
         if line.trim().is_empty() {
             // PDF extraction puts blank lines inside wrapped sentences: a long line cut before
             // its sentence ends goes on after the blank.
-            let previous = index.checked_sub(1).map(|i| lines[i].trim()).unwrap_or("");
             let cut_mid_sentence = crate::source::normalize::display_width(previous)
                 >= WRAPPED_LINE_MIN_WIDTH
                 && !previous.ends_with(['。', '】']);
@@ -303,6 +308,7 @@ fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
             }
             continue;
         }
+        previous = line.trim();
         starts.push((text.len(), index as u32 + 1));
         text.push_str(&fold_line(line.trim()));
     }
@@ -534,6 +540,26 @@ mod tests {
                 (label, "54.4".into(), "%".into(), Some("2025-04-01".into())),
             ]
         );
+    }
+
+    #[test]
+    fn a_page_break_inside_a_sentence_is_not_part_of_it() {
+        let text = "・ハローワークと連携した就職支援を行っている拠点病院等の割合は、令和5年4月1\n\
+                    日時点では51.5%であったが、令和6年4月1日時点では52.9%、令和7年4月1日時点で\n\
+                    \n\
+                    見出し 「取り組むべき施策」の記載 【最終版】 具体的な取組(2023年４月以降） 今後予定している取組\n\
+                    \n\
+                    第93回がん対策推進協議会\n \
+                    は54.4%と、割合は年々上昇している。";
+        let found = read(text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        for (label, ..) in &found {
+            assert_eq!(
+                label,
+                "ハローワークと連携した就職支援を行っている拠点病院等の割合"
+            );
+        }
+        assert_eq!(found[2].1, "54.4");
     }
 
     #[test]

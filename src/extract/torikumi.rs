@@ -38,12 +38,87 @@ use super::{
 use crate::source::normalize::{display_width, BULLET_GLYPHS};
 
 /// A block with a line at least this wide (in columns, full-width = 2) was printed in the done
-/// column. Done-column lines in seed 000 run 70–80 columns, planned-column lines 50–64.
+/// column — when the document has too few wrapped lines to read its own column widths (see
+/// [`ColumnRule::read_from`]). Done-column lines in seed 000 run 70–80 columns, planned-column
+/// lines 50–64.
 pub const DONE_COLUMN_MIN_WIDTH: usize = 68;
 /// A block whose widest line is between this and [`DONE_COLUMN_MIN_WIDTH`] was printed in the
 /// narrower planned column; a narrower widest line says nothing (a short one-line bullet fits
 /// either column).
 pub const PLANNED_COLUMN_MIN_WIDTH: usize = 44;
+/// The done column must be at least this much wider than the planned one for the widths of
+/// wrapped lines to tell them apart (seed 000: about 76 against 58 columns, 1.3).
+pub const MIN_COLUMN_WIDTH_RATIO: f64 = 1.15;
+/// Below this share of the planned column's width a block's widest line says nothing (seed 000:
+/// 44 of about 58 columns).
+pub const PLANNED_EVIDENCE_SHARE: f64 = 0.75;
+/// Each column needs this many wrapped lines before its width is trusted.
+const MIN_WRAPPED_LINES_PER_COLUMN: usize = 3;
+
+/// How wide a block's widest line must be to say which column it was printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnRule {
+    pub done_min_width: usize,
+    pub planned_min_width: usize,
+    /// Read from the document (`true`) or the seed's defaults.
+    pub read_from_document: bool,
+}
+
+impl ColumnRule {
+    /// Seed 000's widths.
+    pub const DEFAULT: ColumnRule = ColumnRule {
+        done_min_width: DONE_COLUMN_MIN_WIDTH,
+        planned_min_width: PLANNED_COLUMN_MIN_WIDTH,
+        read_from_document: false,
+    };
+
+    /// The rule for one document, from the widths of its wrapped lines (a line followed by
+    /// the rest of its sentence is about as wide as its column). Another PDF layout or
+    /// extractor prints other widths, but the done column stays the wider one: the widths fall
+    /// in two groups (split where the within-group variance is least), and the boundary is
+    /// halfway between them. Falls back to [`ColumnRule::DEFAULT`] when the groups are too
+    /// small or too close to be two columns.
+    pub fn read_from(wrapped_line_widths: &[usize]) -> ColumnRule {
+        let mut widths = wrapped_line_widths.to_vec();
+        widths.sort_unstable();
+        let cost = |part: &[usize]| {
+            let mean = part.iter().sum::<usize>() as f64 / part.len() as f64;
+            part.iter().map(|&w| (w as f64 - mean).powi(2)).sum::<f64>()
+        };
+        let mean = |part: &[usize]| part.iter().sum::<usize>() as f64 / part.len() as f64;
+        let split = (MIN_WRAPPED_LINES_PER_COLUMN
+            ..=widths.len().saturating_sub(MIN_WRAPPED_LINES_PER_COLUMN))
+            .filter(|&at| at > 0 && at < widths.len())
+            .min_by(|&a, &b| {
+                let total = |at: usize| cost(&widths[..at]) + cost(&widths[at..]);
+                total(a).total_cmp(&total(b))
+            });
+        let Some(split) = split else {
+            return ColumnRule::DEFAULT;
+        };
+        let (planned, done) = widths.split_at(split);
+        if mean(done) < mean(planned) * MIN_COLUMN_WIDTH_RATIO {
+            return ColumnRule::DEFAULT;
+        }
+        ColumnRule {
+            done_min_width: (planned[planned.len() - 1] + done[0]).div_ceil(2),
+            planned_min_width: (mean(planned) * PLANNED_EVIDENCE_SHARE).round() as usize,
+            read_from_document: true,
+        }
+    }
+
+    /// What a block's widest line says about its column.
+    fn evidence(&self, width: usize) -> Option<ActionStatus> {
+        if width >= self.done_min_width {
+            Some(ActionStatus::Done)
+        } else if width >= self.planned_min_width {
+            Some(ActionStatus::Planned)
+        } else {
+            None
+        }
+    }
+}
+
 /// Section title lines are printed in a narrow column (about 6 full-width characters).
 pub const TITLE_LINE_MAX_WIDTH: usize = 16;
 /// A bureau name wraps over at most this many lines.
@@ -134,6 +209,12 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
             }
         })
         .collect()
+}
+
+/// Page furniture a text extraction prints inside the content: the repeated table header,
+/// 「項目番号」, a meeting footer.
+pub(crate) fn is_page_furniture(text: &str) -> bool {
+    is_column_header(text) || is_meeting_footer(text)
 }
 
 /// The repeated table header, alone or run together with 「項目番号」.
@@ -471,20 +552,10 @@ fn is_followed_by_boundary(units: &[Unit<'_>], index: usize) -> bool {
 /// split where the bureau sequence restarts (block `k` names the same bureau as block 0) wins;
 /// then the latest split (an unmarked block is more often a short done entry than a planned
 /// one). Returns the split and whether the choice was a guess.
-fn assign_columns(widths: &[usize], bureaus: &[String]) -> (usize, bool) {
+fn assign_columns(rule: &ColumnRule, widths: &[usize], bureaus: &[String]) -> (usize, bool) {
     let block_count = widths.len();
-    let evidence: Vec<Option<ActionStatus>> = widths
-        .iter()
-        .map(|&width| {
-            if width >= DONE_COLUMN_MIN_WIDTH {
-                Some(ActionStatus::Done)
-            } else if width >= PLANNED_COLUMN_MIN_WIDTH {
-                Some(ActionStatus::Planned)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let evidence: Vec<Option<ActionStatus>> =
+        widths.iter().map(|&width| rule.evidence(width)).collect();
     let restarts = |split: usize| split > 0 && split < block_count && bureaus[split] == bureaus[0];
     let score = |split: usize| {
         let contradictions = evidence[..split]
@@ -517,6 +588,30 @@ fn finish_measures(
         .flat_map(|m| m.blocks.iter().map(|b| b.printed.clone()))
         .collect();
     let mut canonical = canonical_names(&printed).into_iter();
+    let wrapped_line_widths: Vec<usize> = builders
+        .iter()
+        .flat_map(|m| &m.blocks)
+        .flat_map(|block| {
+            block
+                .lines
+                .windows(2)
+                .filter(|pair| pair[1].bullet == Bullet::None)
+                .map(|pair| display_width(pair[0].text))
+        })
+        .collect();
+    let rule = ColumnRule::read_from(&wrapped_line_widths);
+    if !rule.read_from_document && !builders.iter().all(|m| m.blocks.is_empty()) {
+        diagnostics.push(Diagnostic {
+            line: 0,
+            message: format!(
+                "the done and planned columns' widths could not be read from this document ({} wrapped lines); using seed 000's ({} / {} columns)",
+                wrapped_line_widths.len(),
+                ColumnRule::DEFAULT.done_min_width,
+                ColumnRule::DEFAULT.planned_min_width
+            ),
+            hint: Some("check the done/planned status of actions against the PDF".into()),
+        });
+    }
     builders
         .into_iter()
         .map(|builder| {
@@ -537,7 +632,7 @@ fn finish_measures(
                         .unwrap_or(0)
                 })
                 .collect();
-            let (split, guessed) = assign_columns(&widths, &bureaus);
+            let (split, guessed) = assign_columns(&rule, &widths, &bureaus);
             let measure_line = builder.lines[0].number;
             if guessed {
                 diagnostics.push(Diagnostic {
@@ -647,6 +742,36 @@ fn join_wrapped<'t>(lines: impl Iterator<Item = &'t str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_widths_are_read_from_the_document() {
+        // Seed 000's shape: planned lines wrap at 56–64 columns, done lines at 72–82.
+        let seed_like: Vec<usize> =
+            [56, 58, 58, 60, 60, 62, 64, 72, 74, 76, 76, 78, 80, 82].to_vec();
+        let rule = ColumnRule::read_from(&seed_like);
+        assert!(rule.read_from_document);
+        assert_eq!(rule.done_min_width, 68);
+        assert_eq!(rule.planned_min_width, 45);
+        // The same layout printed at 0.65 times the width: the boundary moves with it.
+        let narrow: Vec<usize> = seed_like
+            .iter()
+            .map(|&w| (w as f64 * 0.65).round() as usize)
+            .collect();
+        let rule = ColumnRule::read_from(&narrow);
+        assert_eq!(rule.done_min_width, 45);
+        assert_eq!(
+            rule.evidence(50),
+            Some(ActionStatus::Done),
+            "a done line at the new width"
+        );
+        assert_eq!(rule.evidence(39), Some(ActionStatus::Planned));
+        // One column only, or too few wrapped lines: the seed's widths.
+        assert_eq!(
+            ColumnRule::read_from(&[60, 61, 62, 62, 63, 64, 64]),
+            ColumnRule::DEFAULT
+        );
+        assert_eq!(ColumnRule::read_from(&[58, 76, 78]), ColumnRule::DEFAULT);
+    }
 
     const HEADER: &str = "見出し 「取り組むべき施策」の記載 【最終版】 具体的な取組(2023年４月以降） 今後予定している取組";
 
@@ -868,16 +993,29 @@ mod tests {
     fn column_split_uses_width_then_bureau_restart() {
         let bureaus = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
         // Clear widths.
-        assert_eq!(assign_columns(&[78, 60], &bureaus(&["A", "A"])), (1, false));
+        assert_eq!(
+            assign_columns(&ColumnRule::DEFAULT, &[78, 60], &bureaus(&["A", "A"])),
+            (1, false)
+        );
         // Narrow-looking short bullets: the restart of the bureau sequence decides.
         assert_eq!(
-            assign_columns(&[78, 30, 60, 30], &bureaus(&["A", "B", "A", "B"])),
+            assign_columns(
+                &ColumnRule::DEFAULT,
+                &[78, 30, 60, 30],
+                &bureaus(&["A", "B", "A", "B"])
+            ),
             (2, false)
         );
         // No width evidence and no restart: a guess, reported.
-        assert_eq!(assign_columns(&[30], &bureaus(&["A"])), (1, true));
+        assert_eq!(
+            assign_columns(&ColumnRule::DEFAULT, &[30], &bureaus(&["A"])),
+            (1, true)
+        );
         // All planned.
-        assert_eq!(assign_columns(&[58, 60], &bureaus(&["A", "B"])), (0, false));
+        assert_eq!(
+            assign_columns(&ColumnRule::DEFAULT, &[58, 60], &bureaus(&["A", "B"])),
+            (0, false)
+        );
     }
 
     #[test]

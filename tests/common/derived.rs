@@ -93,3 +93,159 @@ pub fn combined_edit() -> Vec<String> {
     reword_measure_at_55(&mut lines);
     lines
 }
+
+/// The same 取組一覧 laid out again, as another PDF layout and text extraction would give it:
+/// each column printed `scale` times as wide — every paragraph item (a bullet with its wrapped
+/// lines, a measure paragraph) re-wrapped at its column's new width, with kinsoku — and the page
+/// furniture (column headers, 「項目番号」, the footer, the page-start marks) removed and printed
+/// again at a page break every `page_lines` lines. Headings (short title lines) and bureau
+/// headers keep their shape. Which column a line was printed in is read from the seed's
+/// extraction; the column widths are the widest lines of each column in the seed.
+pub fn relaid_out(lines: &[String], scale: f64, page_lines: usize) -> Vec<String> {
+    use planledger::extract::{extract, ActionStatus};
+    use planledger::source::manifest::DocumentFormat;
+    use planledger::source::normalize::{display_width, BULLET_GLYPHS};
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Column {
+        Measure,
+        Done,
+        Planned,
+    }
+    let version = extract(DocumentFormat::Torikumi, &lines.join("\n"));
+    let mut column_of: std::collections::BTreeMap<u32, (Column, usize)> = Default::default();
+    let mut item = 0;
+    for measure in &version.measures {
+        item += 1;
+        for number in measure.lines.first..=measure.lines.last {
+            column_of.insert(number, (Column::Measure, item));
+        }
+        for action in &measure.actions {
+            item += 1;
+            let column = match action.status {
+                ActionStatus::Done => Column::Done,
+                ActionStatus::Planned => Column::Planned,
+            };
+            for number in action.lines.first..=action.lines.last {
+                column_of.insert(number, (column, item));
+            }
+        }
+    }
+    let widest = |column: Column| {
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| column_of.get(&(*index as u32 + 1)).map(|c| c.0) == Some(column))
+            .map(|(_, line)| display_width(line.trim()))
+            .max()
+            .expect("every column has lines")
+    };
+    let new_width = |column: Column| (widest(column) as f64 * scale).round() as usize;
+    let widths = [
+        (Column::Measure, new_width(Column::Measure)),
+        (Column::Done, new_width(Column::Done)),
+        (Column::Planned, new_width(Column::Planned)),
+    ];
+
+    let is_furniture = |line: &str| {
+        line == "項目番号"
+            || line == SEED_FOOTER
+            || (line.contains("取り組むべき施策") && line.contains("具体的な取組"))
+    };
+    let header = lines
+        .iter()
+        .find(|line| line.starts_with("見出し"))
+        .expect("seed 000 prints a column header")
+        .trim_end_matches("項目番号")
+        .to_owned();
+    // (column and item of the line, text) without furniture and page marks; runs of blank lines
+    // become one. A page mark is also where a table row began (seed 000 starts some measures on
+    // a new page with no blank line): the new layout keeps that boundary as a blank line.
+    let mut bare: Vec<(Option<(Column, usize)>, String)> = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let line = line.trim_end();
+        let line = match line.strip_prefix(' ') {
+            Some(rest) if !rest.starts_with(' ') => {
+                if bare.last().is_some_and(|(_, last)| !last.is_empty()) {
+                    bare.push((None, String::new()));
+                }
+                rest
+            }
+            _ => line,
+        };
+        if is_furniture(line)
+            || (line.is_empty() && bare.last().is_some_and(|(_, last)| last.is_empty()))
+        {
+            continue;
+        }
+        bare.push((column_of.get(&(index as u32 + 1)).copied(), line.to_owned()));
+    }
+    let starts_bullet = |line: &str| {
+        line.trim_start_matches([' ', '\u{3000}'])
+            .starts_with(BULLET_GLYPHS)
+    };
+    // Re-wrap each item: consecutive lines of one action or measure, up to a blank line or
+    // an indented sub-bullet.
+    let mut wrapped: Vec<String> = Vec::new();
+    let mut index = 0;
+    while index < bare.len() {
+        let (place, first) = &bare[index];
+        let Some((column, item)) = place.filter(|_| !first.is_empty()) else {
+            wrapped.push(first.clone());
+            index += 1;
+            continue;
+        };
+        let mut end = index + 1;
+        while end < bare.len()
+            && bare[end].0 == Some((column, item))
+            && !bare[end].1.is_empty()
+            && !starts_bullet(&bare[end].1)
+        {
+            end += 1;
+        }
+        let target = widths.iter().find(|(c, _)| *c == column).unwrap().1;
+        let indent: String = first
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\u{3000}')
+            .collect();
+        let text: String = bare[index..end]
+            .iter()
+            .map(|(_, l)| l.trim_start())
+            .collect();
+        let mut line = indent.clone();
+        for c in text.chars() {
+            // Kinsoku (JIS X 4051): a line never starts with a closing mark or a middle dot; it
+            // hangs at the end of the line instead.
+            let hangs = matches!(
+                c,
+                '、' | '。' | '，' | '．' | '」' | '）' | '』' | '・' | '･'
+            );
+            if !hangs && display_width(&line) + display_width(&c.to_string()) > target {
+                wrapped.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+        wrapped.push(line);
+        index = end;
+    }
+    // New page breaks: header and footer, then the page's first line marked with one space.
+    // A page breaks before a bullet or a line that continues a sentence — never right after a
+    // sentence ends inside a paragraph, where the PDF's own breaks would be ambiguous too.
+    let mut paged: Vec<String> = Vec::new();
+    let mut since_break = 0;
+    for (index, line) in wrapped.iter().enumerate() {
+        let previous_open = index > 0 && !wrapped[index - 1].ends_with('。');
+        let may_break = display_width(line) > 16
+            && !line.starts_with('【')
+            && (previous_open || starts_bullet(line));
+        if since_break >= page_lines && may_break {
+            paged.extend(["".into(), header.clone(), "".into(), SEED_FOOTER.into()]);
+            paged.push(format!(" {line}"));
+            since_break = 0;
+        } else {
+            paged.push(line.clone());
+            since_break += 1;
+        }
+    }
+    paged
+}
