@@ -606,3 +606,68 @@ fn the_adopted_3rd_plan_wording_is_a_revision_of_the_drafts_measure() {
         assert_eq!(event["matched_text_hash"].as_str().unwrap().len(), 64);
     }
 }
+
+#[test]
+fn the_adopted_wording_ingested_first_gives_the_drafts_id_and_keeps_its_own_as_an_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    // 003 (the adopted 3rd plan, undated) before 001 (the 2017 draft).
+    for seed in ["003_", "001_"] {
+        let path = common::seed(seed);
+        let output = planledger(&store, &["ingest", path.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let (_dir2, in_order) = ingested_seeds();
+    let ids_at_2021 = |store: &Path| -> Vec<String> {
+        let output = planledger(store, &["state", "--at", "2021-03-05", "--format", "json"]);
+        let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        value["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let ids = ids_at_2021(&store);
+    assert_eq!(ids.len(), 3);
+    assert_eq!(ids, ids_at_2021(&in_order));
+    // The events recorded the adopted wording's id first; it is an alias of the draft's id.
+    let revised = stdout(&planledger(
+        &store,
+        &["log", "--kind", "MeasureRevised", "--format", "json"],
+    ));
+    let handles: Vec<String> = revised
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["measure_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(handles.len(), 2, "{revised}");
+    for handle in &handles {
+        assert!(
+            !ids.contains(handle),
+            "{handle} is the adopted wording's own id"
+        );
+        let history = stdout(&planledger(&store, &["history", handle]));
+        let canonical = history
+            .split_whitespace()
+            .nth(2)
+            .unwrap()
+            .trim_end_matches(':');
+        assert!(ids.iter().any(|id| id == canonical), "{history}");
+        assert!(
+            history
+                .lines()
+                .any(|line| line.starts_with("also known as") && line.contains(handle.as_str())),
+            "{history}"
+        );
+        // log --measure finds the same events under either id.
+        let by_handle = stdout(&planledger(&store, &["log", "--measure", handle]));
+        let by_canonical = stdout(&planledger(&store, &["log", "--measure", canonical]));
+        assert_eq!(by_handle, by_canonical);
+        assert_eq!(by_handle.lines().count(), 2, "{by_handle}");
+    }
+}
