@@ -33,6 +33,20 @@ impl DocumentRecord {
     }
 }
 
+/// Each document's place in valid-time order (see [`DocumentRecord::order_key`]): document hash
+/// → rank.
+pub fn valid_time_ranks<'d>(
+    documents: impl IntoIterator<Item = &'d DocumentRecord>,
+) -> std::collections::BTreeMap<&'d str, usize> {
+    let mut sorted: Vec<&DocumentRecord> = documents.into_iter().collect();
+    sorted.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    sorted
+        .into_iter()
+        .enumerate()
+        .map(|(rank, d)| (d.hash.as_str(), rank))
+        .collect()
+}
+
 /// Every document, in chain order.
 pub fn documents(events: &[Event]) -> Vec<DocumentRecord> {
     events

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::documents::{documents, DocumentRecord};
+use super::documents::{documents, valid_time_ranks, DocumentRecord};
 use crate::extract::{ActionStatus, SectionPath};
 use crate::identity::Identities;
 use crate::ledger::{Event, EventBody};
@@ -189,12 +189,7 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
     }
     let mut counted: Vec<&DocumentRecord> = latest.into_values().collect();
     counted.extend(dated.iter().filter(|d| d.series.is_none()));
-    counted.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    let counted_rank: BTreeMap<&str, usize> = counted
-        .iter()
-        .enumerate()
-        .map(|(rank, d)| (d.hash.as_str(), rank))
-        .collect();
+    let counted_rank = valid_time_ranks(counted.iter().copied());
     let in_series: BTreeMap<&str, bool> = counted
         .iter()
         .map(|d| (d.hash.as_str(), d.series.is_some()))
@@ -318,40 +313,33 @@ fn latest_targets(
     // Documents in valid-time order (not ingestion order): the first document to state a figure
     // is its source, a later one with another value for the same date corrects it, and the
     // latest document to state a plan's adoption speaks for it.
-    let mut by_document: Vec<&&DocumentRecord> = dated.iter().collect();
-    by_document.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    let document_rank: BTreeMap<&str, usize> = by_document
-        .iter()
-        .enumerate()
-        .map(|(rank, d)| (d.hash.as_str(), rank))
-        .collect();
+    let document_rank = valid_time_ranks(dated.iter().copied());
+    let in_document_order = |wanted: fn(&EventBody) -> bool| {
+        let mut events: Vec<&Event> = known
+            .iter()
+            .filter(|e| wanted(&e.body))
+            .filter(|e| document_rank.contains_key(e.source.document.as_str()))
+            .collect();
+        events.sort_by_key(|e| (document_rank[e.source.document.as_str()], e.seq));
+        events
+    };
     // Plan adoptions stated by documents at or before the date: plan key → adoption as written.
-    let mut adoption_events: Vec<&Event> = known
-        .iter()
-        .filter(|e| matches!(e.body, EventBody::PlanAdopted { .. }))
-        .filter(|e| document_rank.contains_key(e.source.document.as_str()))
-        .collect();
-    adoption_events.sort_by_key(|e| (document_rank[e.source.document.as_str()], e.seq));
-    let adoptions: BTreeMap<String, &str> = adoption_events
-        .into_iter()
-        .filter_map(|e| match &e.body {
-            EventBody::PlanAdopted { plan, adopted, .. } => {
-                Some((comparison_key(plan), adopted.as_str()))
-            }
-            _ => None,
-        })
-        .collect();
+    let adoptions: BTreeMap<String, &str> =
+        in_document_order(|body| matches!(body, EventBody::PlanAdopted { .. }))
+            .into_iter()
+            .filter_map(|e| match &e.body {
+                EventBody::PlanAdopted { plan, adopted, .. } => {
+                    Some((comparison_key(plan), adopted.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
     let resolve = |relative: &crate::extract::figures::RelativeDeadline| -> Option<String> {
         let adopted = adoptions.get(&comparison_key(&relative.plan))?;
         let year: i32 = adopted.get(..4)?.parse().ok()?;
         Some(format!("{}{}", year + relative.years as i32, &adopted[4..]))
     };
-    let mut observations: Vec<&Event> = known
-        .iter()
-        .filter(|e| matches!(e.body, EventBody::TargetChanged { .. }))
-        .filter(|e| document_rank.contains_key(e.source.document.as_str()))
-        .collect();
-    observations.sort_by_key(|e| (document_rank[e.source.document.as_str()], e.seq));
+    let observations = in_document_order(|body| matches!(body, EventBody::TargetChanged { .. }));
     let mut latest: BTreeMap<&str, (String, TargetView)> = BTreeMap::new();
     for event in observations {
         let EventBody::TargetChanged {
