@@ -671,3 +671,44 @@ fn the_adopted_wording_ingested_first_gives_the_drafts_id_and_keeps_its_own_as_a
         assert_eq!(by_handle.lines().count(), 2, "{by_handle}");
     }
 }
+
+#[test]
+fn a_figure_restated_by_a_later_document_is_recorded_for_it_and_shown_from_the_first() {
+    // The 第93回 republication is ingested before the seeds (000 is 第92回).
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    let text = common::derived::with_footer(&common::derived::seed_lines(), 93);
+    let path = dir.path().join("torikumi_93.txt");
+    std::fs::write(&path, text).unwrap();
+    common::ingest_torikumi_as(&store, &path, "がん対策推進協議会 第93回", "2026-01-15");
+    let seeds = common::seeds_dir();
+    let output = planledger(&store, &["ingest", seeds.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let share = "ハローワークと連携した就職支援を行っている拠点病院等の割合";
+    let observations: Vec<serde_json::Value> = stdout(&planledger(
+        &store,
+        &["log", "--kind", "TargetChanged", "--format", "json"],
+    ))
+    .lines()
+    .map(|l| serde_json::from_str(l).unwrap())
+    .filter(|e: &serde_json::Value| e["label"] == share && e["as_of"] == "2025-04-01")
+    .collect();
+    // Stated by the 第93回 republication and by 000: two records of one figure.
+    assert_eq!(observations.len(), 2);
+    let seed_000 = observations[1]["source"]["document"].clone();
+    assert_ne!(observations[0]["source"]["document"], seed_000);
+    let state = stdout(&planledger(
+        &store,
+        &["state", "--at", "第93回", "--format", "json"],
+    ));
+    let value: serde_json::Value = serde_json::from_str(&state).unwrap();
+    let shown = value["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == share)
+        .unwrap();
+    assert_eq!(shown["value"], "54.4");
+    // Shown from 000, the first document in meeting order to state it.
+    assert_eq!(shown["source"]["document"], seed_000);
+}
