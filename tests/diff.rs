@@ -225,9 +225,25 @@ fn the_same_table_saved_as_cp932_diffs_as_empty() {
     let (dir, store) = ingested_seeds();
     let text = with_footer(&seed_lines(), 93);
     let path = dir.path().join("torikumi_93_cp932.txt");
-    std::fs::write(&path, common::cp932_copy(&text)).unwrap();
+    std::fs::write(&path, common::legacy_copy(&text, encoding_rs::SHIFT_JIS)).unwrap();
     ingest_file(&store, &path);
     assert_only(&diff_json(&store), &[]);
+}
+
+#[test]
+fn the_same_table_saved_as_euc_jp_or_bomless_utf16_diffs_as_empty() {
+    let text = with_footer(&seed_lines(), 93);
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    for (name, bytes) in [
+        ("euc_jp", common::legacy_copy(&text, encoding_rs::EUC_JP)),
+        ("utf16le", utf16),
+    ] {
+        let (dir, store) = ingested_seeds();
+        let path = dir.path().join(format!("torikumi_93_{name}.txt"));
+        std::fs::write(&path, bytes).unwrap();
+        ingest_file(&store, &path);
+        assert_only(&diff_json(&store), &[]);
+    }
 }
 
 #[test]

@@ -251,7 +251,7 @@ fn bullets_sub_bullets_and_broken_bullets_become_the_right_actions() {
 fn a_shift_jis_copy_yields_the_same_statements() {
     let bytes = std::fs::read(common::seed("000_")).unwrap();
     let (text, _) = decode(&bytes).unwrap();
-    let sjis = common::cp932_copy(&text);
+    let sjis = common::legacy_copy(&text, encoding_rs::SHIFT_JIS);
     let (decoded, encoding) = decode(&sjis).unwrap();
     assert_eq!(encoding, planledger::source::decode::TextEncoding::ShiftJis);
     let from_sjis = extract(DocumentFormat::Torikumi, &decoded);

@@ -1,11 +1,13 @@
 //! Decoding a document's raw bytes into text.
 //!
-//! Ministry files come as UTF-8 (with or without a byte-order mark), Shift_JIS/CP932, or UTF-16
-//! with a byte-order mark. The raw bytes are what the ledger hashes and stores; decoding only
-//! decides how they are read. Invariant: decoding never guesses silently — bytes that fit no
-//! supported encoding are an error that names the byte offset, never replacement characters.
+//! Ministry files come as UTF-8 (with or without a byte-order mark), Shift_JIS/CP932, EUC-JP, or
+//! UTF-16 (with a byte-order mark, or without one when the text says so plainly). The raw bytes
+//! are what the ledger hashes and stores; decoding only decides how they are read. Invariant:
+//! decoding never guesses silently — bytes that fit no supported encoding are an error that
+//! names the byte offset, never replacement characters; where two legacy encodings both decode
+//! without error, the one whose text reads as Japanese wins (see [`japanese_share`]).
 
-use encoding_rs::{Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, EUC_JP, SHIFT_JIS, UTF_16BE, UTF_16LE};
 
 /// The encoding a document was read with, recorded on its `DocumentIngested` event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -14,6 +16,7 @@ pub enum TextEncoding {
     Utf8,
     Utf8Bom,
     ShiftJis,
+    EucJp,
     Utf16Le,
     Utf16Be,
 }
@@ -24,12 +27,13 @@ pub enum DecodeError {
     Empty,
     #[error("the file looks binary (a NUL byte at offset {offset}): planledger reads text extracted from PDFs, not the PDFs themselves")]
     Binary { offset: usize },
-    #[error("the bytes are neither UTF-8 nor Shift_JIS/CP932 (first invalid byte at offset {offset}); convert the file to UTF-8")]
+    #[error("the bytes are neither UTF-8 nor Shift_JIS/CP932 nor EUC-JP (first invalid byte at offset {offset}); convert the file to UTF-8")]
     Undecodable { offset: usize },
 }
 
 /// Decodes `bytes` to text, choosing the encoding from a byte-order mark, else UTF-8, else
-/// Shift_JIS (CP932, as encoding_rs implements the WHATWG `Shift_JIS` decoder).
+/// UTF-16 without a mark (only for NUL-bearing bytes that read as text), else Shift_JIS (CP932,
+/// as encoding_rs implements the WHATWG `Shift_JIS` decoder) or EUC-JP.
 pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
@@ -51,19 +55,81 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
         return finish(text.into_owned(), kind);
     }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(DecodeError::Binary { offset });
+        // UTF-16 without a byte-order mark: NULs are the high bytes of ASCII. Accepted only
+        // when nearly all of the decoded text is Japanese, ASCII or whitespace.
+        let utf16 = [
+            (UTF_16LE, TextEncoding::Utf16Le),
+            (UTF_16BE, TextEncoding::Utf16Be),
+        ]
+        .into_iter()
+        .filter(|_| bytes.len() % 2 == 0)
+        .filter_map(|(encoding, kind)| {
+            let text = encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
+            (japanese_share(&text) >= UTF16_MIN_TEXT_SHARE).then(|| (text.into_owned(), kind))
+        })
+        .next();
+        return match utf16 {
+            Some((text, kind)) => finish(text, kind),
+            None => Err(DecodeError::Binary { offset }),
+        };
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => finish(text.to_owned(), TextEncoding::Utf8),
         Err(utf8_error) => {
-            match SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
-                Some(text) => finish(text.into_owned(), TextEncoding::ShiftJis),
+            let candidates: Vec<(String, TextEncoding)> = [
+                (SHIFT_JIS, TextEncoding::ShiftJis),
+                (EUC_JP, TextEncoding::EucJp),
+            ]
+            .into_iter()
+            .filter_map(|(encoding, kind)| {
+                let text = encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
+                Some((text.into_owned(), kind))
+            })
+            .collect();
+            // EUC-JP bytes often decode as Shift_JIS too, into half-width katakana and stray
+            // kanji: the reading with more Japanese text wins (Shift_JIS on a tie).
+            match candidates
+                .into_iter()
+                .rev()
+                .max_by(|a, b| japanese_share(&a.0).total_cmp(&japanese_share(&b.0)))
+            {
+                Some((text, kind)) => finish(text, kind),
                 // Report the UTF-8 offset: UTF-8 is what we ask people to convert to.
                 None => Err(DecodeError::Undecodable {
                     offset: utf8_error.valid_up_to(),
                 }),
             }
         }
+    }
+}
+
+/// Share of text a BOM-less UTF-16 reading must have in [`japanese_share`]'s classes.
+const UTF16_MIN_TEXT_SHARE: f64 = 0.9;
+
+/// The share of characters that are what a Japanese document is made of: hiragana, full-width
+/// katakana, common kanji, Japanese punctuation and full-width forms, ASCII printables and
+/// whitespace. Half-width katakana and rarer characters — what a wrong legacy decoding produces —
+/// count against.
+fn japanese_share(text: &str) -> f64 {
+    let (mut good, mut all) = (0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        let ordinary = matches!(c as u32,
+            0x09 | 0x0A | 0x0D | 0x20..=0x7E
+            | 0x3000..=0x30FF   // punctuation, hiragana, katakana
+            | 0x4E00..=0x9FFF   // CJK unified ideographs
+            | 0xFF01..=0xFF5E   // full-width ASCII
+            | 0x2460..=0x24FF   // circled and parenthesized numbers
+            | 0x25A0..=0x25FF   // ○ □ ◯ …
+            | 0x2010..=0x203B); // dashes, quotes, ※
+        if ordinary {
+            good += 1;
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        good as f64 / all as f64
     }
 }
 
@@ -120,6 +186,43 @@ mod tests {
         let (text, kind) = decode(&bytes).unwrap();
         assert_eq!(text, "【健康・生活衛生局がん・疾病対策課】\n○令和６年");
         assert_eq!(kind, TextEncoding::ShiftJis);
+    }
+
+    #[test]
+    fn euc_jp_is_recognised_and_not_misread_as_shift_jis() {
+        for text in [
+            "【健康・生活衛生局がん・疾病対策課】\n○令和６年12月から、がん診療提供体制のあり方に関する検討会を開催した。",
+            // These bytes also decode as Shift_JIS without error, into 「､ﾎﾀｰﾈﾋ､ﾄ､､､ﾆ」.
+            "の整備について",
+            "令和６年度",
+        ] {
+            let (bytes, _, unmappable) = EUC_JP.encode(text);
+            assert!(!unmappable);
+            assert_eq!(decode(&bytes).unwrap(), (text.to_owned(), TextEncoding::EucJp));
+        }
+        assert!(SHIFT_JIS
+            .decode_without_bom_handling_and_without_replacement(&EUC_JP.encode("の整備について").0)
+            .is_some());
+    }
+
+    #[test]
+    fn utf16_without_bom_is_decoded_when_it_reads_as_text() {
+        let text = "第92回がん対策推進協議会\n国は、検討する。\n";
+        let little: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let big: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(
+            decode(&little).unwrap(),
+            (text.to_owned(), TextEncoding::Utf16Le)
+        );
+        assert_eq!(
+            decode(&big).unwrap(),
+            (text.to_owned(), TextEncoding::Utf16Be)
+        );
+        // Binary with NULs stays binary.
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(DecodeError::Binary { offset: 8 })
+        );
     }
 
     #[test]

@@ -101,9 +101,9 @@ pub fn read_events(store: &Path) -> Vec<planledger::ledger::Event> {
     events
 }
 
-/// The bytes a CP932 (Shift_JIS) file of `text` would hold: CP932 has no ⽀ ⾏ ⻭ or ⑴…⑼,
-/// so such a file carries 支 行 歯 and （１）….
-pub fn cp932_copy(text: &str) -> Vec<u8> {
+/// The bytes a legacy-encoded (CP932/Shift_JIS, EUC-JP) file of `text` would hold: neither has
+/// ⽀ ⾏ ⻭ or ⑴…⑼, so such a file carries 支 行 歯 and （１）….
+pub fn legacy_copy(text: &str, encoding: &'static encoding_rs::Encoding) -> Vec<u8> {
     let representable: String = planledger::source::normalize::fold_compatibility_ideographs(text)
         .chars()
         .map(|c| match c {
@@ -114,8 +114,12 @@ pub fn cp932_copy(text: &str) -> Vec<u8> {
             other => other.to_string(),
         })
         .collect();
-    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&representable);
-    assert!(!unmappable, "the text is representable in CP932");
+    let (bytes, _, unmappable) = encoding.encode(&representable);
+    assert!(
+        !unmappable,
+        "the text is representable in {}",
+        encoding.name()
+    );
     bytes.into_owned()
 }
 
