@@ -211,9 +211,32 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
         .series
         .clone()
         .or_else(|| match description.format {
-            DocumentFormat::Torikumi => version.title_line.as_deref().map(comparison_key),
+            DocumentFormat::Torikumi => version.title_line.as_deref().map(series_key),
             DocumentFormat::Slides => None,
         })
+}
+
+/// A title's series key: its comparison key without a bracketed date (「（令和7年9月時点）」,
+/// 「(2026年3月現在)」) — each version of a 取組一覧 may print the date it speaks for in its title.
+fn series_key(title: &str) -> String {
+    let mut kept = String::new();
+    let mut rest = title;
+    while let Some(open) = rest.find(['（', '(']) {
+        let after = &rest[open..];
+        let close = after
+            .char_indices()
+            .find(|(_, c)| matches!(c, '）' | ')'))
+            .map(|(at, c)| at + c.len_utf8());
+        let Some(close) = close else { break };
+        kept.push_str(&rest[..open]);
+        let group = &after[..close];
+        if crate::source::date::find_dates(group).is_empty() {
+            kept.push_str(group);
+        }
+        rest = &after[close..];
+    }
+    kept.push_str(rest);
+    comparison_key(&kept)
 }
 
 /// `PlanAdopted` for each plan adoption the text states (once per document). Another document
@@ -449,4 +472,31 @@ fn events_for(
     }];
     events.extend(statements);
     Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::series_key;
+
+    #[test]
+    fn a_dated_title_is_the_same_series() {
+        let plain = series_key("第４期がん対策推進基本計画施策に対する取組一覧");
+        assert_eq!(
+            series_key("第４期がん対策推進基本計画施策に対する取組一覧（令和８年３月時点）"),
+            plain
+        );
+        assert_eq!(
+            series_key("第4期がん対策推進基本計画施策に対する取組一覧 (2026年3月現在)"),
+            plain
+        );
+        // A bracket without a date is part of the title; another plan is another series.
+        assert_ne!(
+            series_key("第４期がん対策推進基本計画施策に対する取組一覧（概要）"),
+            plain
+        );
+        assert_ne!(
+            series_key("第３期がん対策推進基本計画施策に対する取組一覧（令和４年時点）"),
+            plain
+        );
+    }
 }

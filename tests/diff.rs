@@ -71,6 +71,26 @@ fn an_identical_republication_diffs_as_empty() {
 }
 
 #[test]
+fn a_republication_whose_title_prints_its_date_is_the_same_series() {
+    let (dir, store) = ingested_seeds();
+    let mut lines = seed_lines();
+    replace_measure_at_81(&mut lines);
+    assert_eq!(lines[1], "第４期がん対策推進基本計画施策に対する取組一覧");
+    lines[1].push_str("（令和８年１月時点）");
+    ingest_version(&store, dir.path(), &lines);
+    // A later version of the same series: what it no longer states is gone.
+    assert_only(
+        &diff_json(&store),
+        &[
+            (&["measures", "added"], 1),
+            (&["measures", "removed"], 1),
+            (&["actions", "added"], 2),
+            (&["actions", "removed"], 3),
+        ],
+    );
+}
+
+#[test]
 fn a_bullet_added_to_a_done_column_is_one_added_action() {
     let (dir, store) = ingested_seeds();
     let mut lines = seed_lines();
