@@ -150,14 +150,6 @@ pub fn ingest(
     for event in &events {
         *counts.entry(event.body.kind()).or_insert(0) += 1;
     }
-    let count_status = |status| {
-        version
-            .measures
-            .iter()
-            .flat_map(|m| &m.actions)
-            .filter(|a| a.status == status)
-            .count()
-    };
     let sealed = store.append_document(&document, &bytes, events)?;
     Ok(IngestOutcome::Appended(AppendSummary {
         path: path.clone(),
@@ -165,8 +157,8 @@ pub fn ingest(
         first_seq: sealed.first().map_or(0, |e| e.seq),
         last_seq: sealed.last().map_or(0, |e| e.seq),
         counts,
-        actions_done: count_status(ActionStatus::Done),
-        actions_planned: count_status(ActionStatus::Planned),
+        actions_done: version.action_count(ActionStatus::Done),
+        actions_planned: version.action_count(ActionStatus::Planned),
         diagnostics: version.diagnostics,
     }))
 }

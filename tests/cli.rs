@@ -585,15 +585,8 @@ fn an_individual_targets_deadline_is_resolved_once_the_plans_adoption_is_known()
 #[test]
 fn the_adopted_3rd_plan_wording_is_a_revision_of_the_drafts_measure() {
     let (_dir, store) = ingested_seeds();
-    let revised = stdout(&planledger(
-        &store,
-        &["log", "--kind", "MeasureRevised", "--format", "json"],
-    ));
-    let events: Vec<serde_json::Value> = revised
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(events.len(), 2, "{revised}");
+    let events = common::log_json(&store, "MeasureRevised");
+    assert_eq!(events.len(), 2, "{events:?}");
     for event in &events {
         let id = event["measure_id"].as_str().unwrap();
         let history = stdout(&planledger(&store, &["history", id]));
@@ -632,20 +625,11 @@ fn the_adopted_wording_ingested_first_gives_the_drafts_id_and_keeps_its_own_as_a
     assert_eq!(ids.len(), 3);
     assert_eq!(ids, ids_at_2021(&in_order));
     // The events recorded the adopted wording's id first; it is an alias of the draft's id.
-    let revised = stdout(&planledger(
-        &store,
-        &["log", "--kind", "MeasureRevised", "--format", "json"],
-    ));
-    let handles: Vec<String> = revised
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["measure_id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+    let handles: Vec<String> = common::log_json(&store, "MeasureRevised")
+        .iter()
+        .map(|event| event["measure_id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(handles.len(), 2, "{revised}");
+    assert_eq!(handles.len(), 2, "{handles:?}");
     for handle in &handles {
         assert!(
             !ids.contains(handle),
@@ -685,14 +669,10 @@ fn a_figure_restated_by_a_later_document_is_recorded_for_it_and_shown_from_the_f
     let output = planledger(&store, &["ingest", seeds.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let share = "ハローワークと連携した就職支援を行っている拠点病院等の割合";
-    let observations: Vec<serde_json::Value> = stdout(&planledger(
-        &store,
-        &["log", "--kind", "TargetChanged", "--format", "json"],
-    ))
-    .lines()
-    .map(|l| serde_json::from_str(l).unwrap())
-    .filter(|e: &serde_json::Value| e["label"] == share && e["as_of"] == "2025-04-01")
-    .collect();
+    let observations: Vec<serde_json::Value> = common::log_json(&store, "TargetChanged")
+        .into_iter()
+        .filter(|e| e["label"] == share && e["as_of"] == "2025-04-01")
+        .collect();
     // Stated by the 第93回 republication and by 000: two records of one figure.
     assert_eq!(observations.len(), 2);
     let seed_000 = observations[1]["source"]["document"].clone();

@@ -50,16 +50,8 @@ fn seed_000_has_70_measures_with_141_done_and_130_planned_actions() {
     assert_eq!(version.plan.as_deref(), Some("第４期がん対策推進基本計画"));
     assert_eq!(version.printed_meetings, ["第92回がん対策推進協議会"]);
     assert_eq!(version.measures.len(), 70);
-    let count = |status| {
-        version
-            .measures
-            .iter()
-            .flat_map(|m| &m.actions)
-            .filter(|a| a.status == status)
-            .count()
-    };
-    assert_eq!(count(Done), 141);
-    assert_eq!(count(Planned), 130);
+    assert_eq!(version.action_count(Done), 141);
+    assert_eq!(version.action_count(Planned), 130);
     // Every measure has at least one action in each column in this version of the table.
     for measure in &version.measures {
         assert!(

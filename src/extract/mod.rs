@@ -94,6 +94,17 @@ pub struct DocumentVersion {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl DocumentVersion {
+    /// How many actions of this status the document reports, over all its measures.
+    pub fn action_count(&self, status: ActionStatus) -> usize {
+        self.measures
+            .iter()
+            .flat_map(|m| &m.actions)
+            .filter(|a| a.status == status)
+            .count()
+    }
+}
+
 /// Runs the extractor for `format` over decoded `text`.
 pub fn extract(format: DocumentFormat, text: &str) -> DocumentVersion {
     let mut version = match format {

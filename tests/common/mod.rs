@@ -55,6 +55,16 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The events `log --kind KIND --format json` prints, parsed (one JSON object per line).
+pub fn log_json(store: &Path, kind: &str) -> Vec<serde_json::Value> {
+    let output = planledger(store, &["log", "--kind", kind, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("log prints one JSON event a line"))
+        .collect()
+}
+
 /// A fresh store directory with the seed corpus ingested.
 pub fn ingested_seeds() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temp dir can be made");
