@@ -30,12 +30,16 @@
 //!   is an action of its own (a block with text and no bullet is one action).
 
 use super::bureau::{canonical_names, printed_name};
-use super::section::{parse_section_token, SectionPath, SectionToken};
+use super::section::{
+    parse_section_token, resolve_bare_number, PrintedToken, SectionPath, SectionToken,
+};
 use super::{
     plan_named_in, ActionStatus, Diagnostic, DocumentVersion, ExtractedAction, ExtractedMeasure,
     LineRange,
 };
-use crate::source::normalize::{display_width, BULLET_GLYPHS};
+use crate::source::normalize::{
+    comparison_key, display_width, fold_width, split_line, BULLET_GLYPHS,
+};
 
 /// A block with a line at least this wide (in columns, full-width = 2) was printed in the done
 /// column — when the document has too few wrapped lines to read its own column widths (see
@@ -167,23 +171,25 @@ enum LineKind {
 #[derive(Debug, Clone, Copy)]
 struct Line<'a> {
     number: u32,
-    /// The line without the page-start space and trailing whitespace; indentation made of
-    /// ideographic spaces is kept in `indented`.
+    /// The line's content ([`line_content`]): what statements quote.
     text: &'a str,
     kind: LineKind,
-    page_start: bool,
+    /// The first line of a page: one leading space (half- or full-width) or a form feed.
+    page_mark: bool,
+    /// Two or more leading spaces: a sub-bullet's indentation.
     indented: bool,
 }
 
 fn classify_lines(text: &str) -> Vec<Line<'_>> {
     let mut seen_title = false;
+    // A form feed on a line of its own marks the next line with content.
+    let mut pending_form_feed = false;
     text.split('\n')
         .enumerate()
         .map(|(index, raw)| {
-            let raw = raw.trim_end();
-            let page_start = raw.starts_with(' ') && !raw.starts_with("  ");
-            let indented = raw.starts_with('\u{3000}') || raw.starts_with("  ");
-            let text = raw.trim_start();
+            let (lead, text) = split_line(raw);
+            let page_mark = lead.form_feed || pending_form_feed || lead.indent == 1;
+            pending_form_feed = (pending_form_feed || lead.form_feed) && text.is_empty();
             let kind = if text.is_empty() {
                 LineKind::Blank
             } else if is_column_header(text) {
@@ -204,8 +210,8 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
                 number: index as u32 + 1,
                 text,
                 kind,
-                page_start,
-                indented,
+                page_mark: page_mark && !text.is_empty(),
+                indented: lead.indent >= 2,
             }
         })
         .collect()
@@ -262,19 +268,34 @@ struct ContentLine<'a> {
     bullet: Bullet,
 }
 
+/// What separates a paragraph from the line before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    /// A blank line, page furniture, a heading or a bureau header (or the document's start).
+    Separated,
+    /// Only a page mark: the first line of a new page.
+    PageMark,
+    /// Nothing visible: the line before it ended a sentence and this one starts without a
+    /// bullet. Another extractor drops blank lines and page marks; this is what is left.
+    SentenceStart,
+}
+
 /// The document cut into headings, bureau headers and paragraphs.
 #[derive(Debug, Clone)]
 enum Unit<'a> {
     Heading {
         line: u32,
-        token: SectionToken,
+        token: PrintedToken,
         title: String,
     },
     Bureau {
         first_line: u32,
         header_lines: Vec<&'a str>,
     },
-    Paragraph(Vec<ContentLine<'a>>),
+    Paragraph {
+        opening: Opening,
+        lines: Vec<ContentLine<'a>>,
+    },
 }
 
 fn bullet_of(line: &Line<'_>) -> Bullet {
@@ -293,23 +314,30 @@ fn bullet_of(line: &Line<'_>) -> Bullet {
 fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec<Unit<'a>> {
     let mut units = Vec::new();
     let mut paragraph: Vec<ContentLine<'a>> = Vec::new();
-    let flush = |paragraph: &mut Vec<ContentLine<'a>>, units: &mut Vec<Unit<'a>>| {
-        if !paragraph.is_empty() {
-            units.push(Unit::Paragraph(std::mem::take(paragraph)));
-        }
-    };
+    let mut opening = Opening::Separated;
+    let flush =
+        |paragraph: &mut Vec<ContentLine<'a>>, opening: Opening, units: &mut Vec<Unit<'a>>| {
+            if !paragraph.is_empty() {
+                units.push(Unit::Paragraph {
+                    opening,
+                    lines: std::mem::take(paragraph),
+                });
+            }
+        };
     let mut index = 0;
     while index < lines.len() {
         let line = lines[index];
         if line.kind != LineKind::Content {
-            flush(&mut paragraph, &mut units);
+            flush(&mut paragraph, opening, &mut units);
+            opening = Opening::Separated;
             index += 1;
             continue;
         }
         if let Some(token) = parse_section_token(line.text) {
             let (title_lines, next) = heading_title(lines, index + 1);
             if !title_lines.is_empty() {
-                flush(&mut paragraph, &mut units);
+                flush(&mut paragraph, opening, &mut units);
+                opening = Opening::Separated;
                 units.push(Unit::Heading {
                     line: line.number,
                     token,
@@ -321,7 +349,8 @@ fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec
         }
         if line.text.starts_with('【') {
             if let Some((header_lines, next)) = bureau_header(lines, index) {
-                flush(&mut paragraph, &mut units);
+                flush(&mut paragraph, opening, &mut units);
+                opening = Opening::Separated;
                 units.push(Unit::Bureau {
                     first_line: line.number,
                     header_lines,
@@ -335,17 +364,25 @@ fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec
                 hint: None,
             });
         }
-        if line.page_start {
-            flush(&mut paragraph, &mut units);
+        let bullet = bullet_of(&line);
+        if !paragraph.is_empty() {
+            let after_sentence = paragraph.last().is_some_and(|l| ends_sentence(l.text));
+            if line.page_mark {
+                flush(&mut paragraph, opening, &mut units);
+                opening = Opening::PageMark;
+            } else if after_sentence && bullet == Bullet::None {
+                flush(&mut paragraph, opening, &mut units);
+                opening = Opening::SentenceStart;
+            }
         }
         paragraph.push(ContentLine {
             number: line.number,
             text: line.text,
-            bullet: bullet_of(&line),
+            bullet,
         });
         index += 1;
     }
-    flush(&mut paragraph, &mut units);
+    flush(&mut paragraph, opening, &mut units);
     units
 }
 
@@ -412,7 +449,136 @@ struct MeasureBuilder<'a> {
 }
 
 fn ends_sentence(text: &str) -> bool {
-    text.ends_with(['。', '．'])
+    text.ends_with(['。', '．', '｡'])
+}
+
+/// A measure names its actor first, with 「は、」 within this many characters (国は、 /
+/// 国及び都道府県は、 / 都道府県は、).
+const ACTOR_WITHIN_CHARS: usize = 20;
+
+/// The actor clause a paragraph opens with (「国及び都道府県は」), as a comparison key: the text
+/// before the first 、 when it ends with は within [`ACTOR_WITHIN_CHARS`] characters.
+fn actor_clause(lines: &[ContentLine<'_>]) -> Option<String> {
+    let head: String = lines.iter().take(2).map(|l| l.text).collect();
+    let head = fold_width(&head);
+    let clause: String = head
+        .chars()
+        .take(ACTOR_WITHIN_CHARS)
+        .take_while(|c| *c != '、')
+        .collect();
+    let complete = head[clause.len()..].starts_with('、');
+    (complete && clause.ends_with('は')).then(|| comparison_key(&clause))
+}
+
+/// The ways this document's measures open, learned from the paragraphs that certainly are
+/// measures: the first paragraph under each heading.
+fn learn_measure_openings(units: &[Unit<'_>]) -> Vec<String> {
+    let mut openings: Vec<String> = Vec::new();
+    for pair in units.windows(2) {
+        if let [Unit::Heading { .. }, Unit::Paragraph { lines, .. }] = pair {
+            if lines.iter().all(|l| l.bullet == Bullet::None) {
+                if let Some(clause) = actor_clause(lines) {
+                    if !openings.contains(&clause) {
+                        openings.push(clause);
+                    }
+                }
+            }
+        }
+    }
+    openings
+}
+
+/// Where a paragraph stands relative to what came before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Right after a heading, or before any measure: nothing is open.
+    NothingOpen,
+    /// After a measure's text, before its first bureau block.
+    MeasureText { text_ended: bool },
+    /// Right under a bureau header, before any of its text.
+    EmptyBlock,
+    /// After an action of a bureau block.
+    Action { action_ended: bool },
+}
+
+/// Everything that decides whether a paragraph starts a measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ParagraphCues {
+    place: Place,
+    has_bullet: bool,
+    opening: Opening,
+    /// It opens the way this document's measures open (see [`learn_measure_openings`]).
+    opens_like_measure: bool,
+    /// The next thing after it, past bullet-free paragraphs, is a bureau block, a heading or the
+    /// end: a measure paragraph is followed by its first block.
+    followed_by_block: bool,
+    /// A later bullet-free paragraph before that block is separated, follows a sentence end
+    /// and opens like a measure: the measure starts there, not here.
+    later_paragraph_opens_measure: bool,
+    /// The next bureau block names a bureau already listed in this measure's planned column:
+    /// a third column does not exist, so a new row (measure) has begun.
+    next_block_repeats_planned_bureau: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The paragraph is a new measure's text.
+    Measure,
+    /// It continues what is open: the measure text, or the last block's text.
+    Continuation,
+    /// Nothing is open to take it.
+    Outside,
+}
+
+/// Decides what a paragraph is from its cues; the note says where cues disagreed or where a
+/// weak cue decided.
+fn paragraph_role(cues: &ParagraphCues) -> (Role, Option<String>) {
+    let separated = cues.opening != Opening::SentenceStart;
+    match cues.place {
+        Place::NothingOpen if cues.has_bullet => (Role::Outside, None),
+        Place::NothingOpen => (Role::Measure, None),
+        _ if cues.has_bullet => (Role::Continuation, None),
+        Place::MeasureText { text_ended } => {
+            let starts = text_ended && separated && cues.followed_by_block;
+            let role = if starts {
+                Role::Measure
+            } else {
+                Role::Continuation
+            };
+            (role, None)
+        }
+        Place::EmptyBlock => (Role::Continuation, None),
+        Place::Action {
+            action_ended: false,
+        } => {
+            let note = (separated && cues.opens_like_measure && cues.followed_by_block).then(|| {
+                "opens like a measure but the action above does not end a sentence; read as that action's continuation".to_owned()
+            });
+            (Role::Continuation, note)
+        }
+        Place::Action { action_ended: true } => {
+            if !cues.followed_by_block || cues.later_paragraph_opens_measure {
+                return (Role::Continuation, None);
+            }
+            if separated {
+                return (Role::Measure, None);
+            }
+            if cues.opens_like_measure || cues.next_block_repeats_planned_bureau {
+                let why = match (cues.opens_like_measure, cues.next_block_repeats_planned_bureau) {
+                    (true, true) => "it opens like this document's measures and the next bureau block starts a new row",
+                    (true, false) => "it opens like this document's measures and a bureau block follows",
+                    _ => "the next bureau block names a bureau already in this measure's planned column",
+                };
+                return (
+                    Role::Measure,
+                    Some(format!(
+                        "measure starts with no blank line or page mark before it: {why}"
+                    )),
+                );
+            }
+            (Role::Continuation, None)
+        }
+    }
 }
 
 /// Walks the units, keeping the section stack, and decides for each paragraph whether it is a
@@ -421,26 +587,41 @@ fn build_measures<'a>(
     units: &[Unit<'a>],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<MeasureBuilder<'a>> {
-    let mut stack: Vec<(String, String)> = Vec::new();
+    let openings = learn_measure_openings(units);
+    let opens_like_measure = |lines: &[ContentLine<'_>]| match actor_clause(lines) {
+        Some(clause) if openings.is_empty() => !clause.is_empty(),
+        Some(clause) => openings.contains(&clause),
+        None => false,
+    };
+    let mut stack: Vec<SectionToken> = Vec::new();
+    let mut titles: Vec<String> = Vec::new();
     let mut measures: Vec<MeasureBuilder<'a>> = Vec::new();
     // Whether the last measure may still take paragraphs (false right after a heading).
     let mut measure_open = false;
     for (index, unit) in units.iter().enumerate() {
         match unit {
             Unit::Heading { line, token, title } => {
-                if stack.len() < token.depth {
+                let token = resolve_heading(*token, &stack, units, index);
+                let parent_depth = stack.last().map(|t| t.depth);
+                if parent_depth.map_or(token.depth > 0, |depth| token.depth > depth + 1) {
                     diagnostics.push(Diagnostic {
                         line: *line,
                         message: format!(
                             "section {} skips a level (the path so far is {})",
                             token.token,
-                            stack.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(" › ")
+                            stack.iter().map(|t| t.token.as_str()).collect::<Vec<_>>().join(" › ")
                         ),
                         hint: Some("the section path is kept as printed".into()),
                     });
                 }
-                stack.truncate(token.depth);
-                stack.push((token.token.clone(), title.clone()));
+                // A heading closes every section at its depth or deeper, even when a level
+                // between was skipped: a sibling replaces its sibling.
+                while stack.last().is_some_and(|open| open.depth >= token.depth) {
+                    stack.pop();
+                    titles.pop();
+                }
+                stack.push(token);
+                titles.push(title.clone());
                 measure_open = false;
             }
             Unit::Bureau {
@@ -458,76 +639,111 @@ fn build_measures<'a>(
                     hint: Some("check that the measure paragraph above it was not lost in extraction".into()),
                 }),
             },
-            Unit::Paragraph(lines) => {
-                let has_bullet = lines.iter().any(|line| line.bullet != Bullet::None);
+            Unit::Paragraph { opening, lines } => {
                 let first = lines[0].number;
-                let measure_can_start = !has_bullet && is_followed_by_boundary(units, index);
-                let current = measures.last_mut().filter(|_| measure_open);
-                let starts_measure = match &current {
-                    None => !has_bullet,
+                let current = measures.last().filter(|_| measure_open);
+                let place = match current {
+                    None => Place::NothingOpen,
                     Some(measure) => match measure.blocks.last() {
-                        None => {
-                            let text_ended = measure.lines.last().is_some_and(|l| ends_sentence(l.text));
-                            measure_can_start && text_ended
-                        }
-                        // A paragraph right under a bureau header is that block's text.
-                        Some(block) if block.lines.is_empty() => false,
-                        Some(block) => {
-                            let action_ended = block.lines.last().is_some_and(|l| ends_sentence(l.text));
-                            if measure_can_start && !action_ended {
-                                diagnostics.push(Diagnostic {
-                                    line: first,
-                                    message: format!(
-                                        "paragraph read as the continuation of the action above it, because line {} does not end a sentence",
-                                        block.lines.last().map_or(block.first_line, |l| l.number)
-                                    ),
-                                    hint: Some("if it is a measure, the action above it is cut short in the source".into()),
-                                });
-                            }
-                            measure_can_start && action_ended
-                        }
+                        None => Place::MeasureText {
+                            text_ended: measure.lines.last().is_some_and(|l| ends_sentence(l.text)),
+                        },
+                        Some(block) if block.lines.is_empty() => Place::EmptyBlock,
+                        Some(block) => Place::Action {
+                            action_ended: block.lines.last().is_some_and(|l| ends_sentence(l.text)),
+                        },
                     },
                 };
-                if starts_measure {
-                    if let Some(previous) = current.filter(|m| m.blocks.is_empty()) {
-                        diagnostics.push(Diagnostic {
-                            line: previous.lines[0].number,
-                            message: "measure has no bureau blocks (no actions reported)".into(),
-                            hint: None,
-                        });
-                    }
-                    if stack.is_empty() {
-                        diagnostics.push(Diagnostic {
-                            line: first,
-                            message: "measure text before any section heading".into(),
-                            hint: None,
-                        });
-                    }
-                    measures.push(MeasureBuilder {
-                        section: SectionPath {
-                            path: stack.iter().map(|(token, _)| token.clone()).collect(),
-                            titles: stack.iter().map(|(_, title)| title.clone()).collect(),
-                        },
-                        lines: lines.clone(),
-                        blocks: Vec::new(),
-                    });
-                    measure_open = true;
-                } else if let Some(measure) = measures.last_mut().filter(|_| measure_open) {
-                    match measure.blocks.last_mut() {
-                        Some(block) => block.lines.extend(lines.iter().cloned()),
-                        None => measure.lines.extend(lines.iter().cloned()),
-                    }
-                } else {
+                let cues = ParagraphCues {
+                    place,
+                    has_bullet: lines.iter().any(|line| line.bullet != Bullet::None),
+                    opening: *opening,
+                    opens_like_measure: opens_like_measure(lines),
+                    followed_by_block: is_followed_by_boundary(units, index),
+                    later_paragraph_opens_measure: later_paragraph_opens_measure(units, index, &opens_like_measure),
+                    next_block_repeats_planned_bureau: current
+                        .is_some_and(|measure| next_block_repeats_planned_bureau(measure, units, index)),
+                };
+                let (role, note) = paragraph_role(&cues);
+                if let Some(message) = note {
                     diagnostics.push(Diagnostic {
+                        line: first,
+                        message,
+                        hint: Some("check the measure boundaries here against the PDF".into()),
+                    });
+                }
+                match role {
+                    Role::Measure => {
+                        if let Some(previous) = current.filter(|m| m.blocks.is_empty()) {
+                            diagnostics.push(Diagnostic {
+                                line: previous.lines[0].number,
+                                message: "measure has no bureau blocks (no actions reported)".into(),
+                                hint: None,
+                            });
+                        }
+                        if stack.is_empty() {
+                            diagnostics.push(Diagnostic {
+                                line: first,
+                                message: "measure text before any section heading".into(),
+                                hint: None,
+                            });
+                        }
+                        measures.push(MeasureBuilder {
+                            section: SectionPath {
+                                path: stack.iter().map(|t| t.token.clone()).collect(),
+                                titles: titles.clone(),
+                            },
+                            lines: lines.clone(),
+                            blocks: Vec::new(),
+                        });
+                        measure_open = true;
+                    }
+                    Role::Continuation => {
+                        let measure = measures.last_mut().expect("a continuation has an open measure");
+                        match measure.blocks.last_mut() {
+                            Some(block) => block.lines.extend(lines.iter().cloned()),
+                            None => measure.lines.extend(lines.iter().cloned()),
+                        }
+                    }
+                    Role::Outside => diagnostics.push(Diagnostic {
                         line: first,
                         message: "text outside any measure was not extracted".into(),
                         hint: Some("a bulleted paragraph needs a bureau header 【…】 and a measure above it".into()),
-                    });
+                    }),
                 }
             }
         }
     }
     measures
+}
+
+/// A heading's token with its depth: a bare number (what ① becomes under NFKC) is a part or a
+/// circled section by [`resolve_bare_number`].
+fn resolve_heading(
+    token: PrintedToken,
+    stack: &[SectionToken],
+    units: &[Unit<'_>],
+    index: usize,
+) -> SectionToken {
+    let open_part = stack
+        .iter()
+        .find(|t| t.depth == 0)
+        .and_then(|t| t.token.parse().ok());
+    let open_group = stack.iter().any(|t| t.depth == 1);
+    let next_is_first_group = units[index + 1..]
+        .iter()
+        .find_map(|unit| match unit {
+            Unit::Heading { token, .. } => Some(*token == PrintedToken::Parenthesized(1)),
+            _ => None,
+        })
+        .unwrap_or(false);
+    let bare_is_part = match token {
+        PrintedToken::BareNumber(number) => {
+            resolve_bare_number(number, open_part, open_group, next_is_first_group)
+        }
+        _ => false,
+    };
+    token.resolve(bare_is_part)
 }
 
 /// A measure paragraph is followed by its first bureau block, the next heading, or the end —
@@ -536,27 +752,110 @@ fn is_followed_by_boundary(units: &[Unit<'_>], index: usize) -> bool {
     for unit in &units[index + 1..] {
         match unit {
             Unit::Heading { .. } | Unit::Bureau { .. } => return true,
-            Unit::Paragraph(lines) if lines.iter().any(|l| l.bullet != Bullet::None) => {
+            Unit::Paragraph { lines, .. } if lines.iter().any(|l| l.bullet != Bullet::None) => {
                 return false
             }
-            Unit::Paragraph(_) => {}
+            Unit::Paragraph { .. } => {}
         }
     }
     true
 }
 
+/// Whether a bullet-free paragraph after `index`, before the next block, is a surer start of a
+/// measure: separated from the paragraph before it, which ended a sentence, and opening like a
+/// measure.
+fn later_paragraph_opens_measure(
+    units: &[Unit<'_>],
+    index: usize,
+    opens_like_measure: &dyn Fn(&[ContentLine<'_>]) -> bool,
+) -> bool {
+    let mut previous_ended = match &units[index] {
+        Unit::Paragraph { lines, .. } => lines.last().is_some_and(|l| ends_sentence(l.text)),
+        _ => false,
+    };
+    for unit in &units[index + 1..] {
+        let Unit::Paragraph { opening, lines } = unit else {
+            return false;
+        };
+        if lines.iter().any(|l| l.bullet != Bullet::None) {
+            return false;
+        }
+        if previous_ended && *opening != Opening::SentenceStart && opens_like_measure(lines) {
+            return true;
+        }
+        previous_ended = lines.last().is_some_and(|l| ends_sentence(l.text));
+    }
+    false
+}
+
+/// Whether the next bureau block after `index` names a bureau this measure already listed after
+/// its bureau sequence restarted (its planned column).
+fn next_block_repeats_planned_bureau(
+    measure: &MeasureBuilder<'_>,
+    units: &[Unit<'_>],
+    index: usize,
+) -> bool {
+    let next = units[index + 1..].iter().find_map(|unit| match unit {
+        Unit::Bureau { header_lines, .. } => {
+            Some(Some(comparison_key(&printed_name(header_lines))))
+        }
+        Unit::Heading { .. } => Some(None),
+        Unit::Paragraph { .. } => None,
+    });
+    let Some(Some(next)) = next else {
+        return false;
+    };
+    let names: Vec<String> = measure
+        .blocks
+        .iter()
+        .map(|b| comparison_key(&b.printed))
+        .collect();
+    match restart_index(&names) {
+        Some(restart) => names[restart..].contains(&next),
+        None => false,
+    }
+}
+
+/// The first block whose bureau already appeared in the measure: where the planned column
+/// starts when the table lists its bureaus once per column.
+fn restart_index<T: PartialEq>(bureaus: &[T]) -> Option<usize> {
+    (1..bureaus.len()).find(|&at| bureaus[..at].contains(&bureaus[at]))
+}
+
+/// How sure a measure's column split is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColumnCertainty {
+    Sure,
+    /// Neither widths nor the bureau sequence say: a guess.
+    Guessed,
+    /// Widths and the bureau sequence point at different splits; the widths' one was taken.
+    Disagree {
+        by_restart: usize,
+    },
+}
+
 /// Which blocks of one measure were printed in the done column: the first `split` blocks.
 ///
-/// Every split point `k` (0..=n) is scored by how many blocks contradict it: a block before `k`
-/// whose width says "planned", or one from `k` on whose width says "done". Among the best, a
-/// split where the bureau sequence restarts (block `k` names the same bureau as block 0) wins;
-/// then the latest split (an unmarked block is more often a short done entry than a planned
-/// one). Returns the split and whether the choice was a guess.
-fn assign_columns(rule: &ColumnRule, widths: &[usize], bureaus: &[String]) -> (usize, bool) {
+/// Two signals. The bureau sequence: the planned column lists its bureaus again, so it starts
+/// at the first block whose bureau already appeared in the measure ([`restart_index`]; in seed
+/// 000 this holds for 70 of 70 measures). The widths: every split point `k` (0..=n) is scored
+/// by how many blocks contradict it — a block before `k` whose widest line says "planned", or
+/// one from `k` on that says "done". When the document's own column widths could not be read
+/// (one width for every column), the widths say nothing and the restart decides. Otherwise the
+/// fewest contradictions win, then the restart, then the latest split (an unmarked block is
+/// more often a short done entry than a planned one).
+fn assign_columns(
+    rule: &ColumnRule,
+    widths: &[usize],
+    bureaus: &[String],
+) -> (usize, ColumnCertainty) {
     let block_count = widths.len();
+    let restart = restart_index(bureaus);
+    if let (false, Some(restart)) = (rule.read_from_document, restart) {
+        return (restart, ColumnCertainty::Sure);
+    }
     let evidence: Vec<Option<ActionStatus>> =
         widths.iter().map(|&width| rule.evidence(width)).collect();
-    let restarts = |split: usize| split > 0 && split < block_count && bureaus[split] == bureaus[0];
     let score = |split: usize| {
         let contradictions = evidence[..split]
             .iter()
@@ -566,17 +865,29 @@ fn assign_columns(rule: &ColumnRule, widths: &[usize], bureaus: &[String]) -> (u
                 .iter()
                 .filter(|e| **e == Some(ActionStatus::Done))
                 .count();
-        (contradictions, !restarts(split), std::cmp::Reverse(split))
+        (
+            contradictions,
+            restart != Some(split),
+            std::cmp::Reverse(split),
+        )
     };
     let best = (0..=block_count)
         .min_by_key(|&split| score(split))
         .expect("0..=n is never empty");
-    let (contradictions, no_restart, _) = score(best);
+    let (contradictions, not_restart, _) = score(best);
+    if let Some(by_restart) = restart.filter(|_| not_restart) {
+        return (best, ColumnCertainty::Disagree { by_restart });
+    }
     let tied = (0..=block_count)
-        .filter(|&split| score(split).0 == contradictions && score(split).1 == no_restart)
+        .filter(|&split| score(split).0 == contradictions)
         .count();
-    let guessed = contradictions > 0 || (no_restart && tied > 1 && block_count > 0);
-    (best, guessed)
+    let guessed = contradictions > 0 || (restart.is_none() && tied > 1 && block_count > 0);
+    let certainty = if guessed {
+        ColumnCertainty::Guessed
+    } else {
+        ColumnCertainty::Sure
+    };
+    (best, certainty)
 }
 
 fn finish_measures(
@@ -632,16 +943,24 @@ fn finish_measures(
                         .unwrap_or(0)
                 })
                 .collect();
-            let (split, guessed) = assign_columns(&rule, &widths, &bureaus);
+            let (split, certainty) = assign_columns(&rule, &widths, &bureaus);
             let measure_line = builder.lines[0].number;
-            if guessed {
+            let uncertain = match certainty {
+                ColumnCertainty::Sure => None,
+                ColumnCertainty::Guessed => Some(format!(
+                    "the done/planned columns of this measure's {} bureau blocks are uncertain (widest lines {widths:?}, no bureau listed twice); read the first {split} as done",
+                    builder.blocks.len(),
+                )),
+                ColumnCertainty::Disagree { by_restart } => Some(format!(
+                    "the widths of this measure's bureau blocks ({widths:?}) put the planned column at block {}, but its bureau sequence restarts at block {}; read the first {split} as done",
+                    split + 1,
+                    by_restart + 1,
+                )),
+            };
+            if let Some(message) = uncertain {
                 diagnostics.push(Diagnostic {
                     line: measure_line,
-                    message: format!(
-                        "the done/planned columns of this measure's {} bureau blocks are uncertain (widest lines {:?}); read the first {split} as done",
-                        builder.blocks.len(),
-                        widths
-                    ),
+                    message,
                     hint: Some("check the measure's actions against the PDF".into()),
                 });
             }
@@ -991,31 +1310,59 @@ mod tests {
 
     #[test]
     fn column_split_uses_width_then_bureau_restart() {
+        use ColumnCertainty::*;
         let bureaus = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-        // Clear widths.
-        assert_eq!(
-            assign_columns(&ColumnRule::DEFAULT, &[78, 60], &bureaus(&["A", "A"])),
-            (1, false)
+        let read = ColumnRule {
+            read_from_document: true,
+            ..ColumnRule::DEFAULT
+        };
+        // (rule, widest lines, bureaus) → (split, certainty)
+        type Case<'c> = (
+            ColumnRule,
+            &'c [usize],
+            &'c [&'c str],
+            (usize, ColumnCertainty),
         );
-        // Narrow-looking short bullets: the restart of the bureau sequence decides.
-        assert_eq!(
-            assign_columns(
-                &ColumnRule::DEFAULT,
-                &[78, 30, 60, 30],
-                &bureaus(&["A", "B", "A", "B"])
+        let cases: &[Case] = &[
+            // Clear widths, and the restart agrees.
+            (read, &[78, 60], &["A", "A"], (1, Sure)),
+            // Narrow-looking short bullets: the restart of the bureau sequence decides.
+            (read, &[78, 30, 60, 30], &["A", "B", "A", "B"], (2, Sure)),
+            // The planned column restarts with another bureau than the first one.
+            (read, &[78, 30, 30, 30], &["A", "B", "B", "A"], (2, Sure)),
+            // No width evidence and no restart: a guess, reported.
+            (read, &[30], &["A"], (1, Guessed)),
+            // All planned.
+            (read, &[58, 60], &["A", "B"], (0, Sure)),
+            // Widths and restart disagree: the widths' split, reported.
+            (
+                read,
+                &[78, 78, 60],
+                &["A", "A", "B"],
+                (2, Disagree { by_restart: 1 }),
             ),
-            (2, false)
-        );
-        // No width evidence and no restart: a guess, reported.
-        assert_eq!(
-            assign_columns(&ColumnRule::DEFAULT, &[30], &bureaus(&["A"])),
-            (1, true)
-        );
-        // All planned.
-        assert_eq!(
-            assign_columns(&ColumnRule::DEFAULT, &[58, 60], &bureaus(&["A", "B"])),
-            (0, false)
-        );
+            // One width for every column (the widths could not be read): the restart decides
+            // even where the seed's widths would read every block as done.
+            (
+                ColumnRule::DEFAULT,
+                &[78, 78, 78, 78],
+                &["A", "B", "A", "B"],
+                (2, Sure),
+            ),
+            (
+                ColumnRule::DEFAULT,
+                &[78, 78, 78],
+                &["A", "B", "B"],
+                (2, Sure),
+            ),
+        ];
+        for (rule, widths, names, expected) in cases {
+            assert_eq!(
+                assign_columns(rule, widths, &bureaus(names)),
+                *expected,
+                "{widths:?} {names:?}"
+            );
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::jcs::canonicalize;
 use super::store::{decode_seq, measure_key, Store, StoreError};
 use crate::extract::torikumi::strip_bullet;
 use crate::source::decode::decode;
-use crate::source::normalize::comparison_key;
+use crate::source::normalize::{comparison_key, line_content};
 
 /// One thing that did not check out.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -381,13 +381,16 @@ pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
     let key = comparison_key(quote);
     let mut rest = key.as_str();
     for line in span {
-        let line_key = comparison_key(line);
+        let content = line_content(line);
+        let line_key = comparison_key(content);
         if line_key.is_empty() {
             continue;
         }
         if let Some(after) = rest.strip_prefix(line_key.as_str()) {
             rest = after;
-        } else if let Some(after) = rest.strip_prefix(comparison_key(strip_bullet(line)).as_str()) {
+        } else if let Some(after) =
+            rest.strip_prefix(comparison_key(strip_bullet(content)).as_str())
+        {
             rest = after;
         }
     }

@@ -6,6 +6,8 @@
 //! [`fold_compatibility_ideographs`] is applied to it, because a Kangxi radical printed for 支 is
 //! an extraction artefact, not the author's character).
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::ideograph_table::COMPATIBILITY_IDEOGRAPHS;
 
 /// Bullet glyphs a 取組一覧 uses for one item; unified to `○` in comparison keys.
@@ -41,16 +43,80 @@ pub fn fold_full_width_ascii(character: char) -> char {
     }
 }
 
-/// The key under which two texts compare equal: all whitespace and line breaks removed,
-/// full-width ASCII folded to half-width, bullet glyphs unified to `○`, compatibility
-/// ideographs folded. Circled (①) and parenthesized (⑴) numerals are kept: they carry meaning.
+/// Folds every printed form of a character to one: compatibility ideographs to unified ones,
+/// then Unicode NFKC (full-width ASCII and half-width katakana and punctuation to their usual
+/// forms, ① to 1, ⑴ to (1), the ideographic space to a space), and the wave dash 〜 to ~ (CP932
+/// decoders disagree on it). Another PDF-to-text tool may print any of these forms for the same
+/// glyph, so whatever decides "the same" goes through this; display text does not.
+pub fn fold_width(text: &str) -> String {
+    let unified: String = text.chars().map(unified_ideograph).collect();
+    unified
+        .nfkc()
+        .map(|c| match c {
+            '\u{301C}' => '~',
+            '\u{2212}' => '-',
+            other => other,
+        })
+        .collect()
+}
+
+/// The key under which two texts compare equal: [`fold_width`], then all whitespace and line
+/// breaks removed and bullet glyphs unified to `○`. It is the same for a text and for its NFKC
+/// form (a property test holds this), so an NFKC-normalising extractor's output compares equal
+/// to the PDF's own characters.
 pub fn comparison_key(text: &str) -> String {
-    text.chars()
-        .map(unified_ideograph)
-        .map(fold_full_width_ascii)
-        .filter(|c| !c.is_whitespace())
+    fold_width(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_invisible(*c))
         .map(|c| if BULLET_GLYPHS.contains(&c) { '○' } else { c })
         .collect()
+}
+
+/// Characters a text extraction emits that print nothing: a byte-order mark inside the text,
+/// zero-width spaces and joiners.
+fn is_invisible(character: char) -> bool {
+    matches!(
+        character,
+        '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}'
+    )
+}
+
+/// What precedes a line's content: a page break and indentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineLead {
+    /// A form feed (the page break pdftotext prints) stands before the content.
+    pub form_feed: bool,
+    /// How many whitespace characters (half- or full-width spaces, tabs) stand before the
+    /// content, form feeds and invisible characters not counted.
+    pub indent: usize,
+}
+
+/// The one definition of a line's content, shared by extraction and by the check that a
+/// statement's quote is at its lines: the line without leading and trailing whitespace of any
+/// kind (half- and full-width spaces, tabs, form feeds, carriage returns) and invisible
+/// characters (a byte-order mark, zero-width spaces), and what stood before it.
+pub fn split_line(raw: &str) -> (LineLead, &str) {
+    let mut lead = LineLead::default();
+    let mut content_start = raw.len();
+    for (at, character) in raw.char_indices() {
+        if character == '\u{000C}' {
+            lead.form_feed = true;
+        } else if is_invisible(character) || character == '\r' {
+        } else if character.is_whitespace() {
+            lead.indent += 1;
+        } else {
+            content_start = at;
+            break;
+        }
+    }
+    let content =
+        raw[content_start..].trim_end_matches(|c: char| c.is_whitespace() || is_invisible(c));
+    (lead, content)
+}
+
+/// A line's content: see [`split_line`].
+pub fn line_content(raw: &str) -> &str {
+    split_line(raw).1
 }
 
 /// Display width in columns, as a stand-in for the printed width of a PDF line: ASCII and
@@ -97,8 +163,87 @@ mod tests {
         );
         // ・ is both a bullet and the middle dot of 健康・生活衛生局: both become ○ so equality
         // is kept either way.
-        assert_ne!(comparison_key("①"), comparison_key("1"));
-        assert_ne!(comparison_key("⑴"), comparison_key("(1)"));
+    }
+
+    #[test]
+    fn comparison_key_is_the_same_for_every_printed_form() {
+        // What an NFKC-normalising extractor prints for the PDF's characters.
+        for (printed, other) in [
+            ("①精神科医療機関", "1精神科医療機関"),
+            ("⑴がん診療", "(1)がん診療"),
+            ("｢がん対策｣ｶﾞｲﾄﾞﾗｲﾝ｡", "「がん対策」ガイドライン。"),
+            ("令和５～７年度", "令和5〜7年度"),
+            ("〇ＡＹＡ世代", "○AYA世代"),
+            ("\u{FEFF}国は、", "国は、"),
+        ] {
+            assert_eq!(comparison_key(printed), comparison_key(other), "{printed}");
+        }
+        assert_ne!(comparison_key("①"), comparison_key("②"));
+    }
+
+    #[test]
+    fn a_line_content_is_the_same_whatever_leads_it() {
+        let cases: &[(&str, LineLead, &str)] = &[
+            (
+                "○国は",
+                LineLead {
+                    form_feed: false,
+                    indent: 0,
+                },
+                "○国は",
+            ),
+            (
+                " 国は ",
+                LineLead {
+                    form_feed: false,
+                    indent: 1,
+                },
+                "国は",
+            ),
+            (
+                "\u{3000}国は",
+                LineLead {
+                    form_feed: false,
+                    indent: 1,
+                },
+                "国は",
+            ),
+            (
+                "\u{3000}\u{3000}・項目",
+                LineLead {
+                    form_feed: false,
+                    indent: 2,
+                },
+                "・項目",
+            ),
+            (
+                "\u{000C}○国は\r",
+                LineLead {
+                    form_feed: true,
+                    indent: 0,
+                },
+                "○国は",
+            ),
+            (
+                "\t\u{FEFF}○国は",
+                LineLead {
+                    form_feed: false,
+                    indent: 1,
+                },
+                "○国は",
+            ),
+            (
+                "\u{000C}",
+                LineLead {
+                    form_feed: true,
+                    indent: 0,
+                },
+                "",
+            ),
+        ];
+        for (raw, lead, content) in cases {
+            assert_eq!(split_line(raw), (*lead, *content), "{raw:?}");
+        }
     }
 
     #[test]
