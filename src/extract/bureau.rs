@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::source::normalize::{fold_compatibility_ideographs, fold_full_width_ascii};
+use crate::source::normalize::fold_width;
 
 /// Abbreviations and short forms with the full name they stand for. Applied to the start of a
 /// name, so 文科省初等中等教育局… becomes 文部科学省初等中等教育局….
@@ -72,10 +72,9 @@ pub fn canonical_names(printed: &[String]) -> Vec<String> {
 /// Splits a printed name at `/`, drops annotations, expands aliases, and gives each later part
 /// the organization prefix of the first (医政局A課/B課 → 医政局A課, 医政局B課).
 fn canonical_parts(printed: &str) -> Vec<String> {
-    let name: String = fold_compatibility_ideographs(printed)
-        .chars()
-        .map(fold_full_width_ascii)
-        .collect();
+    // Every printed form of a character (full-width ASCII, half-width katakana, NFKC) folds,
+    // so another extractor's output gives the same canonical names.
+    let name = fold_width(printed);
     let name = match name.find(ANNOTATION_MARKS) {
         Some(index) => &name[..index],
         None => name.as_str(),

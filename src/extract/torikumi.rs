@@ -822,6 +822,38 @@ fn restart_index<T: PartialEq>(bureaus: &[T]) -> Option<usize> {
     (1..bureaus.len()).find(|&at| bureaus[..at].contains(&bureaus[at]))
 }
 
+/// The column rule, checked against the bureau sequences: in the measures whose bureau sequence
+/// restarts, the split the widths alone choose should be the restart. When it is not in most of
+/// them (a layout that prints every column at one width, yet has lines of several widths), the
+/// widths are not the columns' and the rule falls back to saying nothing where a restart speaks.
+fn calibrate(rule: ColumnRule, widths_of: &[Vec<usize>], bureaus_of: &[Vec<String>]) -> ColumnRule {
+    if !rule.read_from_document {
+        return rule;
+    }
+    let (mut agree, mut disagree) = (0, 0);
+    for (widths, bureaus) in widths_of.iter().zip(bureaus_of) {
+        let Some(restart) = restart_index(bureaus) else {
+            continue;
+        };
+        // Distinct names: the widths alone decide.
+        let unnamed: Vec<String> = (0..bureaus.len()).map(|at| at.to_string()).collect();
+        let (by_width, _) = assign_columns(&rule, widths, &unnamed);
+        if by_width == restart {
+            agree += 1;
+        } else {
+            disagree += 1;
+        }
+    }
+    if disagree > agree {
+        ColumnRule {
+            read_from_document: false,
+            ..ColumnRule::DEFAULT
+        }
+    } else {
+        rule
+    }
+}
+
 /// How sure a measure's column split is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ColumnCertainty {
@@ -910,28 +942,24 @@ fn finish_measures(
                 .map(|pair| display_width(pair[0].text))
         })
         .collect();
-    let rule = ColumnRule::read_from(&wrapped_line_widths);
-    if !rule.read_from_document && !builders.iter().all(|m| m.blocks.is_empty()) {
-        diagnostics.push(Diagnostic {
-            line: 0,
-            message: format!(
-                "the done and planned columns' widths could not be read from this document ({} wrapped lines); using seed 000's ({} / {} columns)",
-                wrapped_line_widths.len(),
-                ColumnRule::DEFAULT.done_min_width,
-                ColumnRule::DEFAULT.planned_min_width
-            ),
-            hint: Some("check the done/planned status of actions against the PDF".into()),
-        });
-    }
-    builders
-        .into_iter()
+    let mut bureaus_of: Vec<Vec<String>> = builders
+        .iter()
         .map(|builder| {
-            let bureaus: Vec<String> = builder
+            builder
                 .blocks
                 .iter()
-                .map(|_| canonical.next().expect("one canonical name per printed name"))
-                .collect();
-            let widths: Vec<usize> = builder
+                .map(|_| {
+                    canonical
+                        .next()
+                        .expect("one canonical name per printed name")
+                })
+                .collect()
+        })
+        .collect();
+    let widths_of: Vec<Vec<usize>> = builders
+        .iter()
+        .map(|builder| {
+            builder
                 .blocks
                 .iter()
                 .map(|block| {
@@ -942,7 +970,36 @@ fn finish_measures(
                         .max()
                         .unwrap_or(0)
                 })
-                .collect();
+                .collect()
+        })
+        .collect();
+    let read = ColumnRule::read_from(&wrapped_line_widths);
+    let rule = calibrate(read, &widths_of, &bureaus_of);
+    let has_blocks = !builders.iter().all(|m| m.blocks.is_empty());
+    if read.read_from_document && !rule.read_from_document {
+        diagnostics.push(Diagnostic {
+            line: 0,
+            message: "the widths of this document's lines put the planned column elsewhere than its bureau sequences do in most measures; columns are read from the bureau sequences".into(),
+            hint: Some("check the done/planned status of actions against the PDF".into()),
+        });
+    } else if !rule.read_from_document && has_blocks {
+        diagnostics.push(Diagnostic {
+            line: 0,
+            message: format!(
+                "the done and planned columns' widths could not be read from this document ({} wrapped lines); columns are read from the bureau sequences, else seed 000's widths ({} / {} columns)",
+                wrapped_line_widths.len(),
+                ColumnRule::DEFAULT.done_min_width,
+                ColumnRule::DEFAULT.planned_min_width
+            ),
+            hint: Some("check the done/planned status of actions against the PDF".into()),
+        });
+    }
+    builders
+        .into_iter()
+        .zip(widths_of)
+        .enumerate()
+        .map(|(index, (builder, widths))| {
+            let bureaus = std::mem::take(&mut bureaus_of[index]);
             let (split, certainty) = assign_columns(&rule, &widths, &bureaus);
             let measure_line = builder.lines[0].number;
             let uncertain = match certainty {
@@ -1363,6 +1420,138 @@ mod tests {
                 "{widths:?} {names:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_paragraph_starts_a_measure_when_its_cues_say_so() {
+        use Opening::*;
+        use Place::*;
+        use Role::*;
+        let cues = |place, opening, opens_like, followed, later, repeats| ParagraphCues {
+            place,
+            has_bullet: false,
+            opening,
+            opens_like_measure: opens_like,
+            followed_by_block: followed,
+            later_paragraph_opens_measure: later,
+            next_block_repeats_planned_bureau: repeats,
+        };
+        let ended = Action { action_ended: true };
+        let open = Action {
+            action_ended: false,
+        };
+        // (cues, role, whether a note is given)
+        let cases = [
+            // Under a heading, a bullet-free paragraph is the measure.
+            (
+                cues(NothingOpen, Separated, false, true, false, false),
+                Measure,
+                false,
+            ),
+            // After a blank line or a page mark, following a finished action, before a block.
+            (
+                cues(ended, Separated, false, true, false, false),
+                Measure,
+                false,
+            ),
+            (
+                cues(ended, PageMark, true, true, false, false),
+                Measure,
+                false,
+            ),
+            // No separator at all: the way it opens decides, and says so.
+            (
+                cues(ended, SentenceStart, true, true, false, false),
+                Measure,
+                true,
+            ),
+            (
+                cues(ended, SentenceStart, false, true, false, true),
+                Measure,
+                true,
+            ),
+            (
+                cues(ended, SentenceStart, false, true, false, false),
+                Continuation,
+                false,
+            ),
+            // A later paragraph opens the measure more surely: this one ends the action.
+            (
+                cues(ended, Separated, false, true, true, false),
+                Continuation,
+                false,
+            ),
+            // No block follows: a note after an action, not a measure.
+            (
+                cues(ended, Separated, true, false, false, false),
+                Continuation,
+                false,
+            ),
+            // The action above is cut mid-sentence: its continuation, noted if it looks like a
+            // measure.
+            (
+                cues(open, Separated, true, true, false, false),
+                Continuation,
+                true,
+            ),
+            (
+                cues(open, Separated, false, true, false, false),
+                Continuation,
+                false,
+            ),
+            // Right under a bureau header: the block's text.
+            (
+                cues(EmptyBlock, Separated, true, true, false, false),
+                Continuation,
+                false,
+            ),
+            // Measure text goes on across a sentence end; a separated second measure starts.
+            (
+                cues(
+                    MeasureText { text_ended: true },
+                    SentenceStart,
+                    true,
+                    true,
+                    false,
+                    false,
+                ),
+                Continuation,
+                false,
+            ),
+            (
+                cues(
+                    MeasureText { text_ended: true },
+                    Separated,
+                    true,
+                    true,
+                    false,
+                    false,
+                ),
+                Measure,
+                false,
+            ),
+            (
+                cues(
+                    MeasureText { text_ended: false },
+                    Separated,
+                    true,
+                    true,
+                    false,
+                    false,
+                ),
+                Continuation,
+                false,
+            ),
+        ];
+        for (cues, role, noted) in cases {
+            let (decided, note) = paragraph_role(&cues);
+            assert_eq!((decided, note.is_some()), (role, noted), "{cues:?}");
+        }
+        let bulleted = ParagraphCues {
+            has_bullet: true,
+            ..cues(NothingOpen, Separated, false, true, false, false)
+        };
+        assert_eq!(paragraph_role(&bulleted).0, Outside);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use time::{Date, Month};
 
-use super::normalize::fold_full_width_ascii;
+use super::normalize::fold_width;
 
 /// An era with its first day (Gregorian) and the Gregorian year of its 元年.
 struct Era {
@@ -266,9 +266,11 @@ pub struct FoundDate {
     pub as_of: bool,
 }
 
-/// Full-width ASCII → half-width, so digits and punctuation match one pattern.
+/// Every printed form of a character folded ([`fold_width`]: full-width ASCII to half-width,
+/// half-width katakana and punctuation to full-width), so digits and punctuation match one
+/// pattern whichever extractor printed the line.
 pub fn fold_line(line: &str) -> String {
-    line.chars().map(fold_full_width_ascii).collect()
+    fold_width(line)
 }
 
 fn build_point(

@@ -102,6 +102,21 @@ pub fn combined_edit() -> Vec<String> {
 /// headers keep their shape. Which column a line was printed in is read from the seed's
 /// extraction; the column widths are the widest lines of each column in the seed.
 pub fn relaid_out(lines: &[String], scale: f64, page_lines: usize) -> Vec<String> {
+    laid_out(lines, Widths::Scaled(scale), page_lines)
+}
+
+/// How wide each column is printed in a new layout.
+#[derive(Debug, Clone, Copy)]
+pub enum Widths {
+    /// Each column `scale` times its seed width.
+    Scaled(f64),
+    /// Every column (measure, done, planned) this many display columns wide: widths say
+    /// nothing about which column a block was printed in.
+    Uniform(usize),
+}
+
+/// The same table laid out again with `widths`; see [`relaid_out`].
+pub fn laid_out(lines: &[String], widths: Widths, page_lines: usize) -> Vec<String> {
     use planledger::extract::{extract, ActionStatus};
     use planledger::source::manifest::DocumentFormat;
     use planledger::source::normalize::{display_width, BULLET_GLYPHS};
@@ -140,7 +155,10 @@ pub fn relaid_out(lines: &[String], scale: f64, page_lines: usize) -> Vec<String
             .max()
             .expect("every column has lines")
     };
-    let new_width = |column: Column| (widest(column) as f64 * scale).round() as usize;
+    let new_width = |column: Column| match widths {
+        Widths::Scaled(scale) => (widest(column) as f64 * scale).round() as usize,
+        Widths::Uniform(width) => width,
+    };
     let widths = [
         (Column::Measure, new_width(Column::Measure)),
         (Column::Done, new_width(Column::Done)),
@@ -248,4 +266,124 @@ pub fn relaid_out(lines: &[String], scale: f64, page_lines: usize) -> Vec<String
         }
     }
     paged
+}
+
+/// Ways another PDF-to-text tool prints the same 取組一覧: each takes seed 000's lines and gives
+/// the text that tool would print. They are applied to the text, not to the extraction, so they
+/// can be combined.
+pub mod printed {
+    #![allow(dead_code)]
+    use unicode_normalization::UnicodeNormalization;
+
+    /// The page marks (one leading space on a page's first line) dropped: five measures of seed
+    /// 000 then start right after the action above with nothing between.
+    pub fn page_marks_removed(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|line| match line.strip_prefix(' ') {
+                Some(rest) if !rest.starts_with(' ') => rest.to_owned(),
+                _ => line.clone(),
+            })
+            .collect()
+    }
+
+    /// The page marks printed as a full-width space (字下げ).
+    pub fn page_marks_full_width(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|line| match line.strip_prefix(' ') {
+                Some(rest) if !rest.starts_with(' ') => format!("\u{3000}{rest}"),
+                _ => line.clone(),
+            })
+            .collect()
+    }
+
+    /// The page marks printed as a form feed, the way pdftotext marks a new page.
+    pub fn page_marks_form_feed(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|line| match line.strip_prefix(' ') {
+                Some(rest) if !rest.starts_with(' ') => format!("\u{000C}{rest}"),
+                _ => line.clone(),
+            })
+            .collect()
+    }
+
+    /// Every line NFKC-normalised: ① as 1, ⑴ as (1), Ａ as A, the ideographic space as a space.
+    pub fn nfkc(lines: &[String]) -> Vec<String> {
+        lines.iter().map(|line| line.nfkc().collect()).collect()
+    }
+
+    /// Blank lines doubled.
+    pub fn blank_lines_doubled(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .flat_map(|line| {
+                let copies = if line.trim().is_empty() { 2 } else { 1 };
+                std::iter::repeat_n(line.clone(), copies)
+            })
+            .collect()
+    }
+
+    /// Every blank line removed: no block is separated from the next by anything but its own
+    /// shape.
+    pub fn blank_lines_removed(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .filter(|line| !line.trim().is_empty())
+            .cloned()
+            .collect()
+    }
+
+    /// The page furniture (column headers, 「項目番号」, footers) removed.
+    pub fn furniture_removed(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .filter(|line| {
+                let line = line.trim();
+                !(line == "項目番号"
+                    || line == super::SEED_FOOTER
+                    || (line.contains("取り組むべき施策") && line.contains("具体的な取組")))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// ○ printed as 〇 and 〇 as ○.
+    pub fn bullets_swapped(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|line| {
+                line.chars()
+                    .map(|c| match c {
+                        '○' => '〇',
+                        '〇' => '○',
+                        other => other,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Half-width forms where the PDF has full-width brackets and 。: 「」 as ｢｣, 。 as ｡.
+    pub fn half_width_punctuation(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|line| {
+                line.chars()
+                    .map(|c| match c {
+                        '「' => '｢',
+                        '」' => '｣',
+                        '。' => '｡',
+                        other => other,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Lines joined with CRLF instead of LF.
+    pub fn crlf(lines: &[String]) -> Vec<String> {
+        lines.iter().map(|line| format!("{line}\r")).collect()
+    }
 }

@@ -1,0 +1,197 @@
+//! The 第92回 取組一覧 as other PDF-to-text tools print it: page marks dropped or printed as a
+//! full-width space or a form feed, NFKC-normalised text, one width for every column, CRLF,
+//! blank lines doubled or removed, furniture removed, bullets swapped, half-width punctuation —
+//! alone and combined. Each must state what seed 000 states (70 measures, every action in its
+//! column) and diff as empty against it; every ingested variant passes `verify`.
+
+mod common;
+
+use std::path::Path;
+
+use planledger::extract::{extract, ActionStatus, DocumentVersion};
+use planledger::ingest::{ingest, IngestOutcome, IngestRequest};
+use planledger::ledger::verify::verify;
+use planledger::ledger::Store;
+use planledger::project::diff::diff;
+use planledger::project::state::StateQuery;
+use planledger::source::manifest::{DocumentDescription, DocumentFormat};
+use planledger::source::meeting::Meeting;
+use planledger::source::normalize::comparison_key;
+
+use common::derived::printed::*;
+use common::derived::*;
+
+/// What a version states, in a form that is the same however the table was printed: section
+/// path, measure text key, and per action (bureau, column, text key).
+type Statements = Vec<(String, String, Vec<(String, ActionStatus, String)>)>;
+
+fn statements(version: &DocumentVersion) -> Statements {
+    version
+        .measures
+        .iter()
+        .map(|measure| {
+            (
+                measure.section.compact(),
+                comparison_key(&measure.text),
+                measure
+                    .actions
+                    .iter()
+                    .map(|a| {
+                        (
+                            a.bureau_canonical.clone(),
+                            a.status,
+                            comparison_key(&a.text),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn torikumi(text: &str) -> DocumentVersion {
+    extract(DocumentFormat::Torikumi, text)
+}
+
+/// Where two statement lists first differ, readably.
+fn first_difference(expected: &Statements, actual: &Statements) -> Option<String> {
+    if let Some((index, (want, got))) = expected
+        .iter()
+        .zip(actual)
+        .enumerate()
+        .find(|(_, (want, got))| want != got)
+    {
+        return Some(format!(
+            "measure {index} differs:\n  seed    {want:?}\n  variant {got:?}"
+        ));
+    }
+    (expected.len() != actual.len()).then(|| {
+        format!(
+            "{} measures in the seed, {} in the variant",
+            expected.len(),
+            actual.len()
+        )
+    })
+}
+
+fn seed_statements() -> Statements {
+    let version = torikumi(&seed_lines().join("\n"));
+    assert_eq!(version.measures.len(), 70);
+    statements(&version)
+}
+
+/// Each printed form alone, and combinations of them.
+fn variants() -> Vec<(&'static str, Vec<String>)> {
+    let seed = seed_lines();
+    let one_width = laid_out(&seed, Widths::Uniform(72), 41);
+    vec![
+        ("page marks removed", page_marks_removed(&seed)),
+        (
+            "page marks as full-width spaces",
+            page_marks_full_width(&seed),
+        ),
+        ("page marks as form feeds", page_marks_form_feed(&seed)),
+        ("NFKC", nfkc(&seed)),
+        ("one width for every column", one_width.clone()),
+        ("CRLF", crlf(&seed)),
+        ("blank lines doubled", blank_lines_doubled(&seed)),
+        ("blank lines removed", blank_lines_removed(&seed)),
+        ("furniture removed", furniture_removed(&seed)),
+        ("bullets swapped", bullets_swapped(&seed)),
+        ("half-width punctuation", half_width_punctuation(&seed)),
+        (
+            "NFKC, page marks removed, blank lines removed",
+            blank_lines_removed(&page_marks_removed(&nfkc(&seed))),
+        ),
+        (
+            "one width, page marks removed, furniture removed",
+            furniture_removed(&page_marks_removed(&one_width)),
+        ),
+        (
+            "relaid out at 0.8, page marks as full-width spaces, CRLF",
+            crlf(&page_marks_full_width(&relaid_out(&seed, 0.8, 37))),
+        ),
+    ]
+}
+
+#[test]
+fn every_printed_form_states_what_the_seed_states() {
+    let seed = seed_statements();
+    let mut failures = Vec::new();
+    for (name, lines) in variants() {
+        let version = torikumi(&lines.join("\n"));
+        if let Some(difference) = first_difference(&seed, &statements(&version)) {
+            failures.push(format!("{name}: {difference}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn request(path: &Path, ordinal: u32, date: time::Date) -> IngestRequest {
+    IngestRequest {
+        path: path.to_owned(),
+        description: DocumentDescription {
+            file: path.file_name().unwrap().to_string_lossy().into_owned(),
+            meeting: Meeting {
+                body: Some("がん対策推進協議会".into()),
+                ordinal: Some(ordinal),
+                date: Some(date),
+            },
+            title: None,
+            label: None,
+            format: DocumentFormat::Torikumi,
+            series: None,
+            facts: Vec::new(),
+        },
+    }
+}
+
+#[test]
+fn every_printed_form_diffs_as_empty_against_the_seed_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed_path = common::seed("000_");
+    let mut failures = Vec::new();
+    for (index, (name, lines)) in variants().into_iter().enumerate() {
+        let store = Store::open(&dir.path().join(format!("ledger{index}"))).unwrap();
+        let path = dir.path().join(format!("variant{index}.txt"));
+        std::fs::write(&path, with_footer(&lines, 93)).unwrap();
+        let v92 = request(&seed_path, 92, time::macros::date!(2025 - 10 - 06));
+        let v93 = request(&path, 93, time::macros::date!(2026 - 01 - 15));
+        for request in [v92, v93] {
+            let outcome = ingest(&store, &request, common::FIXED_NOW).unwrap();
+            assert!(matches!(outcome, IngestOutcome::Appended(_)), "{name}");
+        }
+        let report = verify(&store, true).unwrap();
+        if !report.is_ok() {
+            failures.push(format!("{name}: verify: {:?}", report.first_failure()));
+        }
+        let query = |date| StateQuery {
+            date,
+            meeting: None,
+            as_known_at: None,
+            section: None,
+            plan: None,
+        };
+        let events = store.events().unwrap();
+        let view = diff(
+            &events,
+            &query(time::macros::date!(2025 - 10 - 06)),
+            &query(time::macros::date!(2026 - 01 - 15)),
+        );
+        let json = serde_json::to_value(&view).unwrap();
+        for path in [
+            ["measures", "added"],
+            ["measures", "removed"],
+            ["measures", "revised"],
+            ["actions", "added"],
+            ["actions", "removed"],
+            ["targets", "changed"],
+        ] {
+            let changed = json[path[0]][path[1]].as_array().map_or(0, Vec::len);
+            if changed > 0 {
+                failures.push(format!("{name}: {changed} {path:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
