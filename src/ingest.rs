@@ -38,6 +38,11 @@ pub enum IngestError {
         path: PathBuf,
         source: crate::extract::figures::CuratedFactError,
     },
+    #[error("{path}: {source}; nothing was appended (check the file, or give the right --format)")]
+    NotTheFormat {
+        path: PathBuf,
+        source: crate::extract::FormatMismatch,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -120,6 +125,12 @@ pub fn ingest(
     })?;
     let description = &request.description;
     let mut version = extract(description.format, &text);
+    crate::extract::check_format(description.format, &text, &version).map_err(|source| {
+        IngestError::NotTheFormat {
+            path: path.clone(),
+            source,
+        }
+    })?;
     let curated = crate::extract::figures::curate(&text, &description.facts).map_err(|source| {
         IngestError::Curated {
             path: path.clone(),

@@ -381,7 +381,7 @@ fn an_ordinal_two_bodies_share_is_exit_2_listing_both() {
     let extra = dir.path().join("old.txt");
     std::fs::write(
         &extra,
-        "第１期がん対策推進基本計画施策に対する取組一覧\n①\n見出し\n\n国は、検討する。\n",
+        "第１期がん対策推進基本計画施策に対する取組一覧\n①\n見出し\n\n国は、検討する。\n\n【健康局】\n○検討した。\n",
     )
     .unwrap();
     common::ingest_torikumi_as(&store, &extra, "がん対策推進協議会 第7回", "2008-01-01");
@@ -691,4 +691,49 @@ fn a_figure_restated_by_a_later_document_is_recorded_for_it_and_shown_from_the_f
     assert_eq!(shown["value"], "54.4");
     // Shown from 000, the first document in meeting order to state it.
     assert_eq!(shown["source"]["document"], seed_000);
+}
+
+#[test]
+fn a_file_that_is_not_the_declared_format_is_refused_and_nothing_is_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    let readme = common::project_dir().join("README.md");
+    let ingest_as = |path: &std::path::Path, format: &str| {
+        planledger(
+            &store,
+            &[
+                "ingest",
+                path.to_str().unwrap(),
+                "--meeting",
+                "がん対策推進協議会 第93回",
+                "--date",
+                "2026-01-15",
+                "--format",
+                format,
+            ],
+        )
+    };
+    let output = ingest_as(&readme, "torikumi");
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("README.md: not a 取組一覧 (--format torikumi)"),
+        "{message}"
+    );
+    assert!(message.contains("bureau blocks 【…】"), "{message}");
+    assert!(message.contains("0 actions in bureau blocks"), "{message}");
+    assert!(
+        stdout(&output).contains("head empty"),
+        "{}",
+        stdout(&output)
+    );
+    // Plain English text declared as slides is refused too.
+    let cargo = common::project_dir().join("Cargo.toml");
+    let output = ingest_as(&cargo, "slides");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no Japanese characters"),
+        "{}",
+        stderr(&output)
+    );
 }

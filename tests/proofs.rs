@@ -130,7 +130,7 @@ fn the_checkpoint_at_a_meeting_does_not_move_when_the_ledger_grows() {
     let extra = dir.path().join("extra.txt");
     std::fs::write(
         &extra,
-        "第４期がん対策推進基本計画施策に対する取組一覧\n①\n見出し\n\n国は、検討する。\n",
+        "第４期がん対策推進基本計画施策に対する取組一覧\n①\n見出し\n\n国は、検討する。\n\n【健康局】\n○検討した。\n",
     )
     .unwrap();
     common::ingest_torikumi_as(&store, &extra, "がん対策推進協議会 第93回", "2026-06-01");

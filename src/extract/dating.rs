@@ -44,12 +44,32 @@ pub struct DateBounds {
     pub evidence: Vec<String>,
 }
 
-/// The sentence tail after a date: the rest of its line and of the next line, up to 。.
+/// How far around a date its sentence is read for markers and counted numbers, in characters.
+/// A bound keeps a line of 100,000 dates linear: each date reads a window, not the whole line.
+const CONTEXT_WINDOW_CHARS: usize = 120;
+
+/// At most `chars` characters of `text` from its start.
+fn head_chars(text: &str, chars: usize) -> &str {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text, |(at, _)| &text[..at])
+}
+
+/// At most `chars` characters of `text` before its end.
+fn tail_chars(text: &str, chars: usize) -> &str {
+    text.char_indices()
+        .rev()
+        .nth(chars.saturating_sub(1))
+        .map_or(text, |(at, _)| &text[at..])
+}
+
+/// The sentence tail after a date: the rest of its line and of the next line, up to 。, within
+/// [`CONTEXT_WINDOW_CHARS`].
 fn sentence_tail(lines: &[&str], index: usize, end: usize, folded: &str) -> String {
-    let mut tail = folded[end..].to_owned();
+    let mut tail = head_chars(&folded[end..], CONTEXT_WINDOW_CHARS).to_owned();
     if !tail.contains('。') {
         if let Some(next) = lines.get(index + 1) {
-            tail.push_str(&fold_line(next));
+            tail.push_str(&fold_line(head_chars(next, CONTEXT_WINDOW_CHARS)));
         }
     }
     match tail.find('。') {
@@ -76,10 +96,12 @@ fn is_past(
         DateExpr::Range(Some(_), Some(_)) => {
             let next = lines
                 .get(index + 1)
-                .map(|l| fold_line(l))
+                .map(|l| fold_line(head_chars(l, CONTEXT_WINDOW_CHARS)))
                 .unwrap_or_default();
             let counted = |text: &str| super::figures::has_counted_number(text, COUNTERS);
-            if counted(&folded[found.end..]) || counted(&next) || counted(&folded[..found.start]) {
+            let after = head_chars(&folded[found.end..], CONTEXT_WINDOW_CHARS);
+            let before = tail_chars(&folded[..found.start], CONTEXT_WINDOW_CHARS);
+            if counted(after) || counted(&next) || counted(before) {
                 return true;
             }
         }
@@ -89,12 +111,20 @@ fn is_past(
     PAST_MARKERS.iter().any(|marker| tail.contains(marker))
 }
 
+/// A bound quotes at most this many lines that state its date.
+const MAX_EVIDENCE_LINES: usize = 5;
+/// A date's evidence quotes its line up to this many characters.
+const EVIDENCE_QUOTE_CHARS: usize = 200;
+
 /// Bounds for a document whose date is unknown, or `None` when it cites no past date.
 pub fn infer_date_bounds(text: &str) -> Option<DateBounds> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut best: Option<(time::Date, Vec<String>)> = None;
     for (index, line) in lines.iter().enumerate() {
         let folded = fold_line(line);
+        // The line is quoted once, however many dates it holds, and at most
+        // [`EVIDENCE_QUOTE_CHARS`] characters of it.
+        let mut line_quote: Option<String> = None;
         for found in find_dates(line) {
             if !is_past(&lines, index, &folded, &found) {
                 continue;
@@ -102,10 +132,23 @@ pub fn infer_date_bounds(text: &str) -> Option<DateBounds> {
             let Some(day) = found.expr.latest().first_day() else {
                 continue;
             };
-            let quote = format!("line {}: {}", index + 1, line.trim());
+            let quote = line_quote
+                .get_or_insert_with(|| {
+                    let content = line.trim();
+                    let shown = head_chars(content, EVIDENCE_QUOTE_CHARS);
+                    let cut = if shown.len() < content.len() {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    format!("line {}: {shown}{cut}", index + 1)
+                })
+                .clone();
             match &mut best {
                 Some((best_day, evidence)) if *best_day == day => {
-                    if !evidence.contains(&quote) {
+                    // A line with two dates of that day is quoted once; a bound rests on a few
+                    // lines, not on every line of a long document (and the check stays linear).
+                    if evidence.len() < MAX_EVIDENCE_LINES && evidence.last() != Some(&quote) {
                         evidence.push(quote);
                     }
                 }

@@ -290,6 +290,9 @@ fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
     // The last line of text, across page furniture: a page break (its header and footer, with
     // blank lines around them) may fall inside a sentence.
     let mut previous = "";
+    // The previous line's width, measured once: a blank line after a long line must not
+    // measure it again (a 4 MB line followed by 10,000 blank lines).
+    let mut previous_width = 0;
     for (index, line) in lines.iter().enumerate() {
         if super::torikumi::is_page_furniture(line.trim()) {
             continue;
@@ -297,9 +300,8 @@ fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
         if line.trim().is_empty() {
             // PDF extraction puts blank lines inside wrapped sentences: a long line cut before
             // its sentence ends goes on after the blank.
-            let cut_mid_sentence = crate::source::normalize::display_width(previous)
-                >= WRAPPED_LINE_MIN_WIDTH
-                && !previous.ends_with(['。', '】']);
+            let cut_mid_sentence =
+                previous_width >= WRAPPED_LINE_MIN_WIDTH && !previous.ends_with(['。', '】']);
             if cut_mid_sentence {
                 continue;
             }
@@ -309,6 +311,7 @@ fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
             continue;
         }
         previous = line.trim();
+        previous_width = crate::source::normalize::display_width(previous);
         starts.push((text.len(), index as u32 + 1));
         text.push_str(&fold_line(line.trim()));
     }
@@ -319,18 +322,25 @@ fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
 }
 
 fn line_at(starts: &[(usize, u32)], offset: usize) -> u32 {
-    starts
-        .iter()
-        .take_while(|(start, _)| *start <= offset)
-        .last()
-        .map_or(1, |(_, line)| *line)
+    let after = starts.partition_point(|(start, _)| *start <= offset);
+    after.checked_sub(1).map_or(1, |index| starts[index].1)
 }
+
+/// How far before a figure its sentence's subject is looked for, in bytes (about 200
+/// characters; the longest subject-to-figure distance in the seeds is under 100).
+const SUBJECT_WINDOW_BYTES: usize = 600;
 
 /// The subject of the sentence that `offset` is in, if it is written before `offset`.
 fn sentence_subject(text: &str, offset: usize) -> Option<String> {
-    let sentence_start = text[..offset]
+    // The subject is looked for in the last few hundred bytes only: a paragraph of figures
+    // with no 。 must not be searched from its start for every figure (quadratic).
+    let mut window_start = offset.saturating_sub(SUBJECT_WINDOW_BYTES);
+    while !text.is_char_boundary(window_start) {
+        window_start += 1;
+    }
+    let sentence_start = text[window_start..offset]
         .rfind('。')
-        .map_or(0, |i| i + '。'.len_utf8());
+        .map_or(window_start, |i| window_start + i + '。'.len_utf8());
     let head = &text[sentence_start..offset];
     let end = ["は、", "については、", "についても、"]
         .iter()

@@ -115,6 +115,59 @@ pub fn extract(format: DocumentFormat, text: &str) -> DocumentVersion {
     version
 }
 
+/// Why a text is not the format it was declared as: what was expected and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a {format}: expected {expected}; found {found}")]
+pub struct FormatMismatch {
+    pub format: &'static str,
+    pub expected: &'static str,
+    pub found: String,
+}
+
+/// Refuses a reading that shows the text is not the declared format, so that it is never
+/// ledgered as if it were. A 取組一覧 has section headings, measures and bureau blocks with
+/// actions; slides are Japanese text (a slide deck from which nothing is read is still a
+/// document of its meeting, and ingest says that nothing was read).
+pub fn check_format(
+    format: DocumentFormat,
+    text: &str,
+    version: &DocumentVersion,
+) -> Result<(), FormatMismatch> {
+    match format {
+        DocumentFormat::Torikumi => {
+            let with_section = version
+                .measures
+                .iter()
+                .filter(|m| !m.section.path.is_empty())
+                .count();
+            let actions: usize = version.measures.iter().map(|m| m.actions.len()).sum();
+            if with_section == 0 || actions == 0 {
+                return Err(FormatMismatch {
+                    format: "取組一覧 (--format torikumi)",
+                    expected: "section headings (⑴, ①, （ア）) alone on a line, measure paragraphs under them, and bureau blocks 【…】 with bulleted actions",
+                    found: format!(
+                        "{} measure paragraphs read, {with_section} of them under a section heading, {actions} actions in bureau blocks",
+                        version.measures.len()
+                    ),
+                });
+            }
+        }
+        DocumentFormat::Slides => {
+            let japanese = text
+                .chars()
+                .any(|c| matches!(c as u32, 0x3040..=0x30FF | 0x4E00..=0x9FFF | 0xFF66..=0xFF9F));
+            if !japanese {
+                return Err(FormatMismatch {
+                    format: "slides document (--format slides)",
+                    expected: "Japanese text extracted from a meeting's slides",
+                    found: "no Japanese characters at all".into(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The name of the plan mentioned in `text`, if any, as 「第N期がん対策推進基本計画」 with the
 /// ordinal as printed: from 「第４期がん対策推進基本計画」, 「第3期がん対策推進基本計画案」 or
 /// 「がん対策推進基本計画（第３期）」.

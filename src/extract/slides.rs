@@ -125,13 +125,19 @@ pub fn extract(text: &str) -> DocumentVersion {
             });
         }
     }
-    diagnostics.push(Diagnostic {
-        line: 1,
-        message: format!(
+    let figures = super::figures::extract_figures(text).len();
+    let message = if measures.is_empty() && targets.is_empty() && figures == 0 {
+        "slides: nothing was read from this document (no quoted measures under （取り組むべき施策）, no 個別目標, no dated figures); it is ledgered as a document of its meeting only".to_owned()
+    } else {
+        format!(
             "slides: {} quoted measures and {} individual targets (個別目標) read; timelines are not extracted",
             measures.len(),
             targets.len()
-        ),
+        )
+    };
+    diagnostics.push(Diagnostic {
+        line: 1,
+        message,
         hint: None,
     });
     DocumentVersion {
@@ -310,6 +316,20 @@ mod tests {
     fn slides_without_quotes_yield_no_measures_and_say_so() {
         let version = extract("がんゲノム医療推進に向けた取組について\n\n拠点病院 33\n");
         assert!(version.measures.is_empty());
-        assert!(version.diagnostics[0].message.contains("0 quoted measures"));
+        assert!(
+            version.diagnostics[0].message.contains("nothing was read"),
+            "{:?}",
+            version.diagnostics
+        );
+        let version = extract(
+            "第３期がん対策推進基本計画\n（個別目標）\n国は、２年以内に、拠点病院の指定要件を見直す。\n",
+        );
+        assert!(
+            version.diagnostics[0]
+                .message
+                .contains("0 quoted measures and 1 individual targets"),
+            "{:?}",
+            version.diagnostics
+        );
     }
 }

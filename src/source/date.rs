@@ -357,14 +357,31 @@ fn western_point(year: &str, month: Option<&str>, day: Option<&str>) -> Option<P
     Some(point)
 }
 
+/// Byte ranges of a line already read as dates. They never overlap, so the one that starts last
+/// before a new range's end is the only one that can overlap it: each check is a logarithmic
+/// look-up, and a line with 100,000 dates is read in linear time, not quadratic.
+#[derive(Default)]
+struct TakenRanges(std::collections::BTreeMap<usize, usize>);
+
+impl TakenRanges {
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.0
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, &taken_end)| taken_end > start)
+    }
+
+    fn insert(&mut self, start: usize, end: usize) {
+        self.0.insert(start, end);
+    }
+}
+
 /// Every date expression in one line, left to right, without overlaps.
 pub fn find_dates(line: &str) -> Vec<FoundDate> {
     let folded = fold_line(line);
     let [era_range, points, western, _] = patterns();
     let mut found: Vec<FoundDate> = Vec::new();
-    let taken = |start: usize, end: usize, found: &Vec<FoundDate>| {
-        found.iter().any(|f| start < f.end && f.start < end)
-    };
+    let mut taken = TakenRanges::default();
     for captures in era_range.captures_iter(&folded) {
         let whole = captures.get(0).expect("group 0 always matches");
         let era = &captures["era"];
@@ -389,7 +406,8 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
                 })
             }
         };
-        if !taken(whole.start(), whole.end(), &found) {
+        if !taken.overlaps(whole.start(), whole.end()) {
+            taken.insert(whole.start(), whole.end());
             found.push(FoundDate {
                 expr: DateExpr::Range(Some(end_of(from)), Some(end_of(to))),
                 start: whole.start(),
@@ -400,7 +418,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
     }
     for captures in points.captures_iter(&folded) {
         let whole = captures.get(0).expect("group 0 always matches");
-        if taken(whole.start(), whole.end(), &found) {
+        if taken.overlaps(whole.start(), whole.end()) {
             continue;
         }
         let Some((first, first_end)) = build_point(&captures, "a_") else {
@@ -419,6 +437,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
             None if has_tilde => DateExpr::Range(first_end, None),
             None => first,
         };
+        taken.insert(whole.start(), whole.end());
         found.push(FoundDate {
             expr,
             start: whole.start(),
@@ -428,7 +447,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
     }
     for captures in western.captures_iter(&folded) {
         let whole = captures.get(0).expect("group 0 always matches");
-        if taken(whole.start(), whole.end(), &found) {
+        if taken.overlaps(whole.start(), whole.end()) {
             continue;
         }
         // A bare four-digit number is a year only with a range or a month; 「2040年」 is caught
@@ -468,6 +487,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
             },
             None => DateExpr::Point(first),
         };
+        taken.insert(whole.start(), whole.end());
         found.push(FoundDate {
             expr,
             start: whole.start(),
