@@ -1097,6 +1097,8 @@ fn split_actions(lines: &[ContentLine<'_>]) -> Vec<(String, LineRange)> {
             };
             (text.trim().to_owned(), range)
         })
+        // A bullet glyph alone on a line states nothing: no action of empty text.
+        .filter(|(text, _)| !comparison_key(text).is_empty())
         .collect()
 }
 

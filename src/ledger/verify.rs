@@ -394,7 +394,24 @@ pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
             rest = after;
         }
     }
-    rest.is_empty() && !key.is_empty()
+    if rest.is_empty() && !key.is_empty() {
+        return true;
+    }
+    // Line by line fails where NFKC composes across a line break (a line that starts with a
+    // combining mark joins the last character of the line before it): compare the whole span,
+    // page furniture left out, its first line's bullet dropped.
+    let mut joined = String::new();
+    for line in span.iter().map(|line| line_content(line)) {
+        if crate::extract::torikumi::is_page_furniture(line) {
+            continue;
+        }
+        joined.push_str(if joined.is_empty() {
+            strip_bullet(line)
+        } else {
+            line
+        });
+    }
+    !key.is_empty() && comparison_key(&joined) == key
 }
 
 fn check_indexes(
