@@ -166,8 +166,15 @@ fn as_of_on(line: &str) -> Option<DateExpr> {
 /// Whether `text` (full-width digits already folded) holds a number directly followed by one of
 /// `counters` (「2,507例」, 「51か所」).
 pub(crate) fn has_counted_number(text: &str, counters: &[&str]) -> bool {
+    // Only where a run of digits starts: checking every digit of a long run would read the run
+    // again from each of them (quadratic on a line of digits).
+    let mut previous_is_digit = false;
     text.char_indices()
-        .filter(|(_, c)| c.is_ascii_digit())
+        .filter(|(_, c)| {
+            let starts_run = c.is_ascii_digit() && !previous_is_digit;
+            previous_is_digit = c.is_ascii_digit() || (previous_is_digit && *c == ',');
+            starts_run
+        })
         .any(|(index, _)| {
             let rest = text[index..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ',');
             counters.iter().any(|counter| rest.starts_with(counter))
@@ -202,6 +209,9 @@ fn nearby_as_of(lines: &[&str], index: usize) -> Option<DateExpr> {
             return Some(expr);
         }
     }
+    if let Some(expr) = heading_as_of(lines, index) {
+        return Some(expr);
+    }
     (index.saturating_sub(3)..=index).rev().find_map(|other| {
         let line = lines[other];
         line.contains("期間")
@@ -213,6 +223,52 @@ fn nearby_as_of(lines: &[&str], index: usize) -> Option<DateExpr> {
             .flatten()
             .map(|f| f.expr)
     })
+}
+
+/// How far below a slide's as-of heading (「平成２９年４月１日時点」 alone on a line) its figures
+/// may stand: slide text puts the heading first and the table's cells after the slide's labels
+/// (seed 001: 20 lines below).
+const AS_OF_HEADING_REACH: usize = 30;
+
+/// The date of an as-of heading above the row at `index`: a line that is nothing but a date
+/// with 時点 or 現在. It heads its slide's table, so it governs every row below it up to the
+/// next such heading, within [`AS_OF_HEADING_REACH`] lines.
+fn heading_as_of(lines: &[&str], index: usize) -> Option<DateExpr> {
+    for line in lines[index.saturating_sub(AS_OF_HEADING_REACH)..index]
+        .iter()
+        .rev()
+    {
+        if is_slide_boundary(line) {
+            return None;
+        }
+        let folded = fold_line(line.trim());
+        let found = find_dates(&folded);
+        let [date] = found.as_slice() else {
+            continue;
+        };
+        let rest = folded[date.end..].trim_start_matches([' ', ')', '）']);
+        let alone = date.start == 0
+            && date.as_of
+            && ["時点", "現在"].iter().any(|word| {
+                rest.strip_prefix(word)
+                    .is_some_and(|after| after.trim().is_empty())
+            });
+        if alone {
+            return Some(date.expr);
+        }
+    }
+    None
+}
+
+/// Where slide text marks a new page: a line of nothing but spaces (not an empty line), a form
+/// feed, or a page number alone on its line. An as-of heading does not reach past it (seed
+/// 004's 「令和3年2月1日時点」 heads its panel-test slide, not the C-CAT slide after it).
+fn is_slide_boundary(line: &str) -> bool {
+    let line = line.trim_end_matches('\r');
+    let spaces_only = !line.is_empty() && line.trim().is_empty();
+    let page_number =
+        crate::source::normalize::ascii_digits(line.trim()).is_some_and(|digits| digits.len() <= 3);
+    spaces_only || line.contains('\u{000C}') || page_number
 }
 
 /// The title line of the table a total row belongs to: the nearest line above with no figure,
@@ -516,6 +572,40 @@ pub fn curate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_as_of_heading_governs_its_slide_up_to_the_next_page() {
+        let day = |text: &str| {
+            extract_figures(text)
+                .into_iter()
+                .map(|t| (t.label, t.as_of_day))
+                .collect::<Vec<_>>()
+        };
+        // Seed 001's shape: the heading, the slide's labels, then its cells.
+        let slide = "平成２９年４月１日時点\n\n都道府県がん診療連携拠点病院\n\n地域がん診療病院\n\nがん診療連携拠点病院：４００カ所\n地域がん診療病院：３４カ所\n";
+        assert_eq!(
+            day(slide),
+            [
+                (
+                    "がん診療連携拠点病院".to_owned(),
+                    Some("2017-04-01".to_owned())
+                ),
+                ("地域がん診療病院".to_owned(), Some("2017-04-01".to_owned())),
+            ]
+        );
+        // A page mark (a line of one space) or a page number ends the heading's slide.
+        for boundary in [" ", "14"] {
+            let next_slide = format!("令和3年2月1日時点\n\n先進医療の実施状況\n{boundary}\nがんゲノム情報管理センター\n\n累計登録数: 11558例\n");
+            let found = day(&next_slide);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].1, None, "{boundary:?}");
+        }
+        // The nearest heading above governs.
+        let two = "令和2年4月1日時点\n\n令和3年2月1日時点\n\nがんゲノム情報管理センター\n\n累計登録数: 11558例\n";
+        let found = day(two);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1.as_deref(), Some("2021-02-01"));
+    }
 
     fn read(text: &str) -> Vec<(String, String, String, Option<String>)> {
         extract_figures(text)
