@@ -43,6 +43,8 @@ pub enum IngestError {
         path: PathBuf,
         source: crate::extract::FormatMismatch,
     },
+    #[error("{path}: refused by --strict: {}; nothing was appended (check the PDF; without --strict the document is ingested with these warnings)", lost.join("; "))]
+    LosesMeasures { path: PathBuf, lost: Vec<String> },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -100,11 +102,29 @@ pub fn requests_from_folder(folder: &Path) -> Result<Vec<IngestRequest>, IngestE
         .collect())
 }
 
+/// How strictly a document is taken.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestOptions {
+    /// Refuse a version that no longer states a measure of its predecessor whose text appears
+    /// inside another of its statements (see [`lost_measures`]), instead of warning.
+    pub strict: bool,
+}
+
 /// Reads, extracts and appends one document.
 pub fn ingest(
     store: &Store,
     request: &IngestRequest,
     ingested_at: &str,
+) -> Result<IngestOutcome, IngestError> {
+    ingest_with(store, request, ingested_at, IngestOptions::default())
+}
+
+/// [`ingest`] with options.
+pub fn ingest_with(
+    store: &Store,
+    request: &IngestRequest,
+    ingested_at: &str,
+    options: IngestOptions,
 ) -> Result<IngestOutcome, IngestError> {
     let path = &request.path;
     let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
@@ -139,12 +159,23 @@ pub fn ingest(
     })?;
     version.targets.extend(curated);
     check_printed_meetings(description, &mut version);
+    let ledger = store.events()?;
+    if let Some(series) = series_of(description, &version) {
+        let lost = lost_measures(&ledger, &series, &description.meeting, &version);
+        if options.strict && !lost.is_empty() {
+            return Err(IngestError::LosesMeasures {
+                path: path.clone(),
+                lost: lost.into_iter().map(|d| d.message).collect(),
+            });
+        }
+        version.diagnostics.extend(lost);
+    }
     let file_name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let events = events_for(
-        store,
+        &ledger,
         &document,
         &version,
         description,
@@ -217,6 +248,79 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
             DocumentFormat::Torikumi => version.title_line.as_deref().map(series_key),
             DocumentFormat::Slides => None,
         })
+}
+
+/// A measure text shorter than this (in comparison-key characters) is not looked for inside
+/// other statements: a short phrase turns up anywhere.
+const LOST_MEASURE_MIN_CHARS: usize = 20;
+
+/// The measures the previous version of this series (the latest earlier in valid time) stated
+/// that this version no longer states as measures, though their text appears inside another of
+/// its statements: the sign of a table misread (a measure glued onto the action above it), not
+/// of a measure deleted. One warning each, naming both lines.
+pub fn lost_measures(
+    ledger: &[Event],
+    series: &str,
+    meeting: &crate::source::meeting::Meeting,
+    version: &DocumentVersion,
+) -> Vec<Diagnostic> {
+    let documents = crate::project::documents::documents(ledger);
+    let Some(previous) = documents
+        .iter()
+        .filter(|d| {
+            d.series.as_deref() == Some(series) && d.meeting.time_key() < meeting.time_key()
+        })
+        .max_by(|a, b| a.order_key().cmp(&b.order_key()))
+    else {
+        return Vec::new();
+    };
+    let stated: std::collections::BTreeSet<String> = version
+        .measures
+        .iter()
+        .map(|m| comparison_key(&m.text))
+        .collect();
+    // (key, first line, what) of every statement of this version.
+    let mut statements: Vec<(String, u32, &str)> = Vec::new();
+    for measure in &version.measures {
+        statements.push((
+            comparison_key(&measure.text),
+            measure.lines.first,
+            "a measure",
+        ));
+        for action in &measure.actions {
+            statements.push((
+                comparison_key(&action.text),
+                action.lines.first,
+                "an action",
+            ));
+        }
+    }
+    let mut lost = Vec::new();
+    for event in ledger.iter().filter(|e| e.source.document == previous.hash) {
+        let (EventBody::MeasureAdded { text, .. }
+        | EventBody::MeasureRevised { text, .. }
+        | EventBody::MeasureCited { text, .. }) = &event.body
+        else {
+            continue;
+        };
+        let key = comparison_key(text);
+        if key.chars().count() < LOST_MEASURE_MIN_CHARS || stated.contains(&key) {
+            continue;
+        }
+        if let Some((_, line, what)) = statements.iter().find(|(other, _, _)| other.contains(&key))
+        {
+            let previous_line = event.source.lines.map_or(0, |l| l.first);
+            lost.push(Diagnostic {
+                line: *line,
+                message: format!(
+                    "measure at line {previous_line} of {} is no longer stated as a measure but appears inside {what} at line {line}",
+                    previous.meeting.name()
+                ),
+                hint: Some("the table may have been misread here (a measure run into the action above it); check the PDF".into()),
+            });
+        }
+    }
+    lost
 }
 
 /// A title's series key: its comparison key without a bracketed date (「（令和7年9月時点）」,
@@ -343,7 +447,7 @@ fn target_events(
 }
 
 fn events_for(
-    store: &Store,
+    ledger: &[Event],
     document: &str,
     version: &DocumentVersion,
     description: &DocumentDescription,
@@ -355,9 +459,7 @@ fn events_for(
         document: document.to_owned(),
         lines,
     };
-    // Read once per document: the measures the ledger already holds.
-    let ledger = store.events()?;
-    let known = Identities::from_events(&ledger);
+    let known = Identities::from_events(ledger);
     // Handles of the measures this document states, in its order.
     let mut ids: Vec<String> = Vec::new();
     // (plan key, text key, handle) of what this document stated, for a slide quoting twice.
@@ -451,7 +553,7 @@ fn events_for(
             });
         }
     }
-    statements.extend(target_events(&ledger, document, &meeting, version));
+    statements.extend(target_events(ledger, document, &meeting, version));
     statements.extend(adoption_events(document, &meeting, facts.text));
     let mut events = vec![UnsealedEvent {
         meeting: meeting.clone(),

@@ -69,6 +69,11 @@ enum Command {
         /// Series of a single file; a torikumi document's series defaults to its title line.
         #[arg(long)]
         series: Option<String>,
+        /// Refuse a new version of a series that no longer states a measure of the previous
+        /// version whose text appears inside another of its statements (a misread table),
+        /// instead of ingesting it with a warning.
+        #[arg(long)]
+        strict: bool,
     },
     /// List meetings in time order with their documents.
     Meetings {
@@ -247,6 +252,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             title,
             label,
             series,
+            strict,
         } => {
             let flags = SingleFileFlags {
                 meeting,
@@ -256,7 +262,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 label,
                 series,
             };
-            cmd_ingest(&cli.store, &paths, &flags)
+            let options = ingest::IngestOptions { strict };
+            cmd_ingest(&cli.store, &paths, &flags, options)
         }
         Command::Meetings { format } => cmd_meetings(&cli.store, format),
         Command::State {
@@ -453,14 +460,19 @@ fn described_in_manifest(path: &Path) -> Result<DocumentDescription> {
     .into())
 }
 
-fn cmd_ingest(store_path: &Path, paths: &[PathBuf], flags: &SingleFileFlags) -> Result<ExitCode> {
+fn cmd_ingest(
+    store_path: &Path,
+    paths: &[PathBuf],
+    flags: &SingleFileFlags,
+    options: ingest::IngestOptions,
+) -> Result<ExitCode> {
     let requests = requests_for(paths, flags)?;
     let ingested_at = ingest_time()?;
     let store = Store::open(store_path)?;
     let (mut appended, mut present, mut failed) = (0, 0, 0);
     for (index, request) in requests.iter().enumerate() {
         eprint!("[{}/{}] ", index + 1, requests.len());
-        match ingest::ingest(&store, request, &ingested_at) {
+        match ingest::ingest_with(&store, request, &ingested_at, options) {
             Ok(outcome) => {
                 match outcome {
                     IngestOutcome::Appended(_) => appended += 1,

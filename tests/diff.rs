@@ -328,3 +328,49 @@ fn document_text_in_the_html_is_escaped() {
     assert!(!html.contains("<script>"));
     assert!(html.contains("議論し&amp;整理した"));
 }
+
+#[test]
+fn a_version_that_loses_a_measure_into_an_action_is_warned_of_and_refused_when_strict() {
+    let (dir, store) = ingested_seeds();
+    let mut lines = seed_lines();
+    glue_measure_at_383_into_the_action_above(&mut lines);
+    let path = dir.path().join("torikumi_93.txt");
+    std::fs::write(&path, with_footer(&lines, 93)).unwrap();
+    let args = |strict: bool| {
+        let mut args = vec![
+            "ingest",
+            path.to_str().unwrap(),
+            "--meeting",
+            "がん対策推進協議会 第93回",
+            "--date",
+            "2026-01-15",
+            "--format",
+            "torikumi",
+        ];
+        if strict {
+            args.push("--strict");
+        }
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |strict: bool| {
+        let args = args(strict);
+        planledger(&store, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    // --strict refuses it: exit 2, nothing appended, both lines named.
+    let refused = run(true);
+    assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("measure at line 383 of がん対策推進協議会 第92回 is no longer stated as a measure but appears inside an action at line 3"),
+        "{message}"
+    );
+    assert!(stdout(&refused).contains("0 documents appended"));
+    // Without it, the document is ingested and the warning printed.
+    let warned = run(false);
+    assert_eq!(warned.status.code(), Some(0), "{}", stderr(&warned));
+    assert!(
+        stdout(&warned).contains("appears inside an action at line"),
+        "{}",
+        stdout(&warned)
+    );
+}

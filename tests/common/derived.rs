@@ -387,3 +387,17 @@ pub mod printed {
         lines.iter().map(|line| format!("{line}\r")).collect()
     }
 }
+
+/// The measure at line 383 run into the action above it, as a careless extraction prints it:
+/// the action's sentence end (line 382) and the page mark of line 383 lost. The measure can no
+/// longer be told from the action's text.
+pub fn glue_measure_at_383_into_the_action_above(lines: &mut [String]) {
+    assert!(
+        lines[381].ends_with("実施する予定としている。"),
+        "{}",
+        lines[381]
+    );
+    assert!(lines[382].starts_with(" 国及び都道府県は、バイオ後続品"));
+    lines[381] = lines[381].trim_end_matches('。').to_owned();
+    lines[382] = lines[382].trim_start().to_owned();
+}
