@@ -337,7 +337,9 @@ fn latest_targets(
     let resolve = |relative: &crate::extract::figures::RelativeDeadline| -> Option<String> {
         let adopted = adoptions.get(&comparison_key(&relative.plan))?;
         let year: i32 = adopted.get(..4)?.parse().ok()?;
-        Some(format!("{}{}", year + relative.years as i32, &adopted[4..]))
+        // Checked: 「2147483647年以内」 in a document is no deadline, not an overflow.
+        let due = year.checked_add(i32::try_from(relative.years).ok()?)?;
+        Some(format!("{due}{}", adopted.get(4..)?))
     };
     let observations = in_document_order(|body| matches!(body, EventBody::TargetChanged { .. }));
     let mut latest: BTreeMap<&str, (String, TargetView)> = BTreeMap::new();

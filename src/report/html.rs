@@ -33,7 +33,7 @@ fn source(source: &SourceView, titles: &BTreeMap<String, String>) -> String {
         || {
             format!(
                 "資料（題名なし） {}",
-                &source.document[..12.min(source.document.len())]
+                super::text::short_hash(&source.document)
             )
         },
         |t| format!("「{t}」"),

@@ -10,8 +10,12 @@ use crate::project::meetings::MeetingsView;
 use crate::project::state::StateView;
 
 /// The first 12 hex digits: enough to tell documents apart in text output.
+/// Char-safe: a tampered store may hold any text where a hash should be, and `verify` — the
+/// command meant for tampered stores — must still print it.
 pub fn short_hash(hash: &str) -> &str {
-    &hash[..hash.len().min(12)]
+    hash.char_indices()
+        .nth(12)
+        .map_or(hash, |(end, _)| &hash[..end])
 }
 
 pub fn ingest_outcome(outcome: &IngestOutcome) -> String {
@@ -372,4 +376,19 @@ pub fn verify(report: &VerifyReport) -> String {
         let _ = writeln!(out, "  seq {seq}{document}: {}", failure.what);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_hash_never_cuts_a_character() {
+        assert_eq!(short_hash(&"ab".repeat(32)), "abababababab");
+        assert_eq!(short_hash("短い"), "短い");
+        assert_eq!(
+            short_hash("改ざんされた文書の名前がここにある"),
+            "改ざんされた文書の名前が"
+        );
+    }
 }

@@ -165,9 +165,9 @@ fn kanji_number(text: &str) -> Option<u32> {
         return None;
     }
     if !text.contains('十') {
-        return text
-            .chars()
-            .try_fold(0u32, |value, c| Some(value.checked_mul(10)? + digit(c)?));
+        return text.chars().try_fold(0u32, |value, c| {
+            value.checked_mul(10)?.checked_add(digit(c)?)
+        });
     }
     let (tens, ones) = text.split_once('十')?;
     let tens = if tens.is_empty() {
@@ -205,7 +205,8 @@ fn era_year(era_name: &str, era_year: u32, month: Option<u8>, day: Option<u8>) -
     if era_year == 0 {
         return None;
     }
-    let year = era.offset + era_year as i32;
+    // Checked: 「令和2147483647年」 is no year, not an overflow.
+    let year = era.offset.checked_add(i32::try_from(era_year).ok()?)?;
     // Compare at the precision written: 令和元年 (a year) is fine, 令和元年4月 is not.
     let written = (year, month.unwrap_or(12), day.unwrap_or(31));
     let written_start = (year, month.unwrap_or(1), day.unwrap_or(1));
@@ -282,8 +283,11 @@ fn build_point(
             .name(&format!("{prefix}{name}"))
             .map(|m| m.as_str())
     };
-    let month = get("month").map(number).map(|m| m.map(|m| m as u8));
-    let day = get("day").map(number).map(|d| d.map(|d| d as u8));
+    // A month or day that does not fit is refused below (「2025年257月」 is no date; a cast
+    // would have made it January).
+    let small = |value: Option<u32>| value.and_then(|v| u8::try_from(v).ok());
+    let month = get("month").map(number).map(small);
+    let day = get("day").map(number).map(small);
     let (month, day) = (month.unwrap_or(None), day.unwrap_or(None));
     if get("month").is_some() && month.is_none_or(|m| !(1..=12).contains(&m)) {
         return None;
@@ -307,6 +311,9 @@ fn build_point(
         (_, _, _, Some(western)) => western.parse().ok()?,
         _ => return None,
     };
+    if get("day").is_some() && day.is_none() {
+        return None;
+    }
     let point = PartialDate { year, month, day };
     if day.is_some() && point.first_day().is_none() {
         return None;
@@ -343,10 +350,22 @@ fn build_point(
 }
 
 fn western_point(year: &str, month: Option<&str>, day: Option<&str>) -> Option<PartialDate> {
+    // Every part given must be digits that fit: 「06T00:00」 is no day (it once became "no day",
+    // and the date the first of the month).
+    let part = |text: &str| -> Option<u8> {
+        (!text.is_empty() && text.len() <= 2 && text.chars().all(|c| c.is_ascii_digit()))
+            .then(|| text.parse().ok())?
+    };
     let point = PartialDate {
         year: year.parse().ok()?,
-        month: month.map(|m| m.parse().ok()).unwrap_or(None),
-        day: day.map(|d| d.parse().ok()).unwrap_or(None),
+        month: match month {
+            Some(text) => Some(part(text)?),
+            None => None,
+        },
+        day: match day {
+            Some(text) => Some(part(text)?),
+            None => None,
+        },
     };
     if month.is_some() && point.month.is_none_or(|m| !(1..=12).contains(&m)) {
         return None;

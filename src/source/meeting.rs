@@ -196,6 +196,38 @@ pub mod iso_date_option {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A reference followed by anything that is not part of it is refused, never read as
+        /// another meeting or a nearby day (「2025-10-06T00:00」 was 2025-10-01).
+        #[test]
+        fn a_reference_with_trailing_junk_is_refused(
+            reference in proptest::sample::select(vec![
+                "2025-10-06", "2025/10/6", "2025.10.6", "令和7年10月6日", "R7.10.6", "第92回",
+                "がん対策推進協議会第92回",
+            ]),
+            junk in "[A-Za-z:#@!?_*&%$+=<>\\[\\]{}|]{1,6}[0-9A-Za-z:]{0,4}",
+        ) {
+            let input = format!("{reference}{junk}");
+            proptest::prop_assert!(MeetingRef::parse(&input).is_err(), "{} was accepted as {:?}", input, MeetingRef::parse(&input));
+        }
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_refused_not_wrapped() {
+        for input in [
+            "2025-10-06T00:00",
+            "2025-10-06abc",
+            "2025-10-6x",
+            "令和2147483647年1月1日",
+            "2025-257-01",
+            "R7.13.1",
+        ] {
+            assert!(MeetingRef::parse(input).is_err(), "{input}");
+        }
+        assert!(crate::source::date::find_dates("2025年257月").is_empty());
+        assert!(crate::source::date::find_dates("令和2147483647年").is_empty());
+    }
     use time::macros::date;
 
     fn meeting(body: &str, ordinal: u32, date: Date) -> Meeting {
