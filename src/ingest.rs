@@ -49,6 +49,16 @@ pub enum IngestError {
     Store(#[from] StoreError),
 }
 
+impl IngestError {
+    /// Store failures mean the ledger cannot be used; every other failure is about the input.
+    pub fn kind(&self) -> crate::FailureKind {
+        match self {
+            IngestError::Store(store) => store.kind(),
+            _ => crate::FailureKind::BadInput,
+        }
+    }
+}
+
 /// A document to ingest: where it is and what is known about it.
 #[derive(Debug, Clone)]
 pub struct IngestRequest {
@@ -126,6 +136,8 @@ pub fn ingest_with(
     ingested_at: &str,
     options: IngestOptions,
 ) -> Result<IngestOutcome, IngestError> {
+    // Appending to a ledger that lost its tail would record a new head over the evidence.
+    store.check_length()?;
     let path = &request.path;
     let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
         path: path.clone(),

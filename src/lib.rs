@@ -14,3 +14,15 @@ pub mod ledger;
 pub mod project;
 pub mod report;
 pub mod source;
+
+/// What kind of failure an error is, for a caller that must tell them apart (the CLI maps them
+/// to exit codes 1, 2 and 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// A check did not pass: an import refused, a ledger that fails verification.
+    CheckFailed,
+    /// The input or the request is wrong: fix it and run again.
+    BadInput,
+    /// The ledger cannot be used: in use, damaged, unreadable, or an I/O failure.
+    LedgerUnusable,
+}

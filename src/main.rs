@@ -1,7 +1,8 @@
 //! The `planledger` command: parses arguments, calls the library, prints.
 //!
-//! Exit codes are a contract: 0 ok, 1 verification failed or nothing matched, 2 bad input or
-//! usage (clap's own usage errors also exit 2). A closed stdout (`| head`) is not an error.
+//! Exit codes are a contract: 0 ok, 1 a check failed (verification, a proof, a refused import,
+//! nothing matched), 2 bad input or usage (clap's own usage errors also exit 2), 3 the ledger
+//! cannot be used (in use, damaged, unreadable). A closed stdout (`| head`) is not an error.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use planledger::source::manifest::{
     DocumentDescription, DocumentFormat, Manifest, MANIFEST_FILE_NAME,
 };
 use planledger::source::meeting::{format_iso_date, parse_iso_date, Meeting, MeetingRef};
+use planledger::FailureKind;
 
 /// Event-sourced, tamper-evident ledger of Japan's Basic Plan for Cancer Control
 /// (がん対策推進基本計画) and the council documents that report on it.
@@ -229,9 +231,46 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {error:#}");
-            ExitCode::from(2)
+            ExitCode::from(exit_code(failure_kind(&error)))
         }
     }
+}
+
+/// The contract: 1 a check failed, 2 bad input or usage, 3 the ledger cannot be used.
+fn exit_code(kind: FailureKind) -> u8 {
+    match kind {
+        FailureKind::CheckFailed => 1,
+        FailureKind::BadInput => 2,
+        FailureKind::LedgerUnusable => 3,
+    }
+}
+
+fn is_in_use(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<planledger::ledger::StoreError>(),
+            Some(planledger::ledger::StoreError::InUse { .. })
+        )
+    })
+}
+
+/// The kind of the first error in the chain that knows its kind; bad input otherwise.
+fn failure_kind(error: &anyhow::Error) -> FailureKind {
+    for cause in error.chain() {
+        if let Some(store) = cause.downcast_ref::<planledger::ledger::StoreError>() {
+            return store.kind();
+        }
+        if let Some(ingest) = cause.downcast_ref::<ingest::IngestError>() {
+            return ingest.kind();
+        }
+        if cause
+            .downcast_ref::<planledger::ledger::exchange::ImportRefused>()
+            .is_some()
+        {
+            return FailureKind::CheckFailed;
+        }
+    }
+    FailureKind::BadInput
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -343,6 +382,14 @@ fn open_existing(store: &Path) -> Result<Store> {
         );
     }
     Ok(Store::open(store)?)
+}
+
+/// [`open_existing`] for commands that answer from the ledger: a ledger shorter than its
+/// recorded head is refused (exit 3) rather than answered from.
+fn open_for_reading(store: &Path) -> Result<Store> {
+    let store = open_existing(store)?;
+    store.check_length()?;
+    Ok(store)
 }
 
 /// The ingest clock: `PLANLEDGER_NOW` (RFC 3339) when set, so tests and snapshots are
@@ -470,6 +517,7 @@ fn cmd_ingest(
     let ingested_at = ingest_time()?;
     let store = Store::open(store_path)?;
     let (mut appended, mut present, mut failed) = (0, 0, 0);
+    let mut worst = FailureKind::BadInput;
     for (index, request) in requests.iter().enumerate() {
         eprint!("[{}/{}] ", index + 1, requests.len());
         match ingest::ingest_with(&store, request, &ingested_at, options) {
@@ -483,6 +531,9 @@ fn cmd_ingest(
             }
             Err(error) => {
                 failed += 1;
+                if error.kind() == FailureKind::LedgerUnusable {
+                    worst = FailureKind::LedgerUnusable;
+                }
                 eprintln!("{}", request.path.display());
                 eprintln!("error: {error}");
             }
@@ -497,14 +548,14 @@ fn cmd_ingest(
         store_path.display()
     ))?;
     Ok(if failed > 0 {
-        ExitCode::from(2)
+        ExitCode::from(exit_code(worst))
     } else {
         ExitCode::SUCCESS
     })
 }
 
 fn cmd_meetings(store_path: &Path, format: OutputFormat) -> Result<ExitCode> {
-    let events = open_existing(store_path)?.events()?;
+    let events = open_for_reading(store_path)?.events()?;
     let view = meetings(&events);
     print(&match format {
         OutputFormat::Text => text::meetings(&view),
@@ -548,7 +599,7 @@ fn cmd_state(
     plan: Option<String>,
     format: OutputFormat,
 ) -> Result<ExitCode> {
-    let events = open_existing(store_path)?.events()?;
+    let events = open_for_reading(store_path)?.events()?;
     let (date, meeting) = resolve_or_latest(&events, at)?;
     let view = state(
         &events,
@@ -590,7 +641,7 @@ fn cmd_log(
             );
         }
     }
-    let events = open_existing(store_path)?.events()?;
+    let events = open_for_reading(store_path)?.events()?;
     let since = since
         .map(|reference| resolve_at(&events, reference).map(|(date, _)| date))
         .transpose()?;
@@ -626,7 +677,32 @@ fn cmd_log(
 }
 
 fn cmd_verify(store_path: &Path, deep: bool, format: OutputFormat) -> Result<ExitCode> {
-    let store = open_existing(store_path)?;
+    if matches!(format, OutputFormat::Csv | OutputFormat::Html) {
+        bail!("verify has no CSV or HTML output; use --format text or json");
+    }
+    let store = match open_existing(store_path) {
+        Ok(store) => store,
+        // A ledger whose files no longer open has failed verification: say so, with the head
+        // it is known to have had (exit 1). One in use is not a verification result (exit 3).
+        Err(error) if failure_kind(&error) == FailureKind::LedgerUnusable && !is_in_use(&error) => {
+            let head = match planledger::ledger::store::recorded_head_at(store_path) {
+                planledger::ledger::store::RecordedHead::Recorded { seq, hash } => {
+                    format!("its recorded head is seq {seq}, hash {hash}")
+                }
+                planledger::ledger::store::RecordedHead::Missing => "no head was recorded".into(),
+                planledger::ledger::store::RecordedHead::Unreadable(why) => {
+                    format!("its recorded head cannot be read ({why})")
+                }
+            };
+            eprintln!("error: {error:#}");
+            print(&format!(
+                "FAILED: the ledger at {} cannot be opened; {head}; restore it from an export\n",
+                store_path.display()
+            ))?;
+            return Ok(ExitCode::from(1));
+        }
+        Err(error) => return Err(error),
+    };
     let report = verify(&store, deep)?;
     print(&match format {
         OutputFormat::Text => text::verify(&report),
@@ -643,7 +719,7 @@ fn cmd_verify(store_path: &Path, deep: bool, format: OutputFormat) -> Result<Exi
 }
 
 fn cmd_export(store_path: &Path, out: Option<&Path>, documents: Option<&Path>) -> Result<ExitCode> {
-    let store = open_existing(store_path)?;
+    let store = open_for_reading(store_path)?;
     let events = store.events()?;
     let mut text = Vec::new();
     for line in exchange::export_lines(&events)? {
@@ -705,7 +781,7 @@ fn cmd_checkpoint(
     origin: &str,
     sign: Option<&Path>,
 ) -> Result<ExitCode> {
-    let events = open_existing(store_path)?.events()?;
+    let events = open_for_reading(store_path)?.events()?;
     let (size, meeting) = match at {
         None => (events.len() as u64, None),
         Some(reference) => {
@@ -780,7 +856,7 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
 }
 
 fn cmd_prove(store_path: &Path, command: ProveCommand) -> Result<ExitCode> {
-    let events = open_existing(store_path)?.events()?;
+    let events = open_for_reading(store_path)?.events()?;
     let total = events.len() as u64;
     let proof = match command {
         ProveCommand::Inclusion { seq, size } => {
@@ -864,7 +940,7 @@ fn cmd_verify_proof(
 }
 
 fn cmd_history(store_path: &Path, id: &str, format: OutputFormat) -> Result<ExitCode> {
-    let events = open_existing(store_path)?.events()?;
+    let events = open_for_reading(store_path)?.events()?;
     let view = planledger::project::history::history(&events, id);
     if view.entries.is_empty() {
         eprintln!(
@@ -910,7 +986,7 @@ fn cmd_diff(
     plan: Option<String>,
     format: OutputFormat,
 ) -> Result<ExitCode> {
-    let events = open_existing(store_path)?.events()?;
+    let events = open_for_reading(store_path)?.events()?;
     let (since_date, since_meeting) = resolve_at(&events, since)?;
     let (until_date, until_meeting) = resolve_or_latest(&events, until)?;
     if until_date < since_date {

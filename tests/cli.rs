@@ -343,10 +343,12 @@ fn meeting_references_that_match_nothing_or_cannot_be_read_are_exit_2() {
 fn a_second_process_gets_a_clear_in_use_error() {
     let (_dir, store) = ingested_seeds();
     let held = planledger::ledger::Store::open(&store).unwrap();
-    assert_bad_input(
-        planledger(&store, &["verify"]),
-        "in use by another planledger process",
-    );
+    // The ledger cannot be used: exit 3, not "bad input".
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("in use by another planledger process"));
+    let output = planledger(&store, &["ingest", "seeds"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     drop(held);
     common::wait_until_released(&store);
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
@@ -736,4 +738,43 @@ fn a_file_that_is_not_the_declared_format_is_refused_and_nothing_is_appended() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn a_damaged_store_is_exit_3_with_a_sentence_not_sleds_text() {
+    let (_dir, store) = ingested_seeds();
+    // Overwrite the middle of sled's data file and drop its snapshot.
+    let db = store.join("db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let middle = bytes.len() / 2;
+    for byte in &mut bytes[middle..middle + 4096] {
+        *byte = 0xA5;
+    }
+    std::fs::write(&db, bytes).unwrap();
+    for entry in std::fs::read_dir(&store).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("snap.")
+        {
+            std::fs::remove_dir_all(&path)
+                .or_else(|_| std::fs::remove_file(&path))
+                .unwrap();
+        }
+    }
+    let output = planledger(&store, &["state", "--at", "第92回"]);
+    let code = output.status.code();
+    let message = stderr(&output);
+    // Either sled notices (exit 3, a sentence saying what to do) or the damage fell where
+    // verify must find it.
+    if code == Some(3) {
+        assert!(message.contains("planledger verify"), "{message}");
+        assert!(!message.contains("backtrace"), "{message}");
+    } else {
+        let verify = planledger(&store, &["verify"]);
+        assert_ne!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    }
+    assert!(!message.contains("panicked"), "{message}");
 }

@@ -240,3 +240,71 @@ fn the_first_document_event_lists_the_measures_it_states() {
         added
     );
 }
+
+/// Copies the seeded ledger to a fresh folder (the copy is what gets damaged).
+fn copy_of(store: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(store).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_of(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_store_cut_short_at_any_offset_fails_verify_naming_its_recorded_head() {
+    let (dir, store) = common::ingested_seeds();
+    let head = std::fs::read_to_string(store.join("HEAD")).unwrap();
+    let (recorded_seq, recorded_hash) = head.trim().split_once(' ').unwrap();
+    let length = std::fs::metadata(store.join("db")).unwrap().len();
+    let mut failures = Vec::new();
+    for (index, fraction) in [0.0, 0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 0.97, 0.995]
+        .into_iter()
+        .enumerate()
+    {
+        for keep_snapshot in [false, true] {
+            let copy = dir.path().join(format!("cut-{index}-{keep_snapshot}"));
+            copy_of(&store, &copy);
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(copy.join("db"))
+                .unwrap();
+            file.set_len((length as f64 * fraction) as u64).unwrap();
+            drop(file);
+            if !keep_snapshot {
+                for entry in std::fs::read_dir(&copy).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with("snap.")
+                    {
+                        let _ =
+                            std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+                    }
+                }
+            }
+            let output = common::planledger(&copy, &["verify"]);
+            let said = format!("{}{}", common::stdout(&output), common::stderr(&output));
+            let names_head = said.contains(&format!("seq {recorded_seq}"))
+                && (said.contains(recorded_hash) || said.contains("cannot be opened"));
+            if output.status.code() != Some(1) || !names_head || said.contains("panicked") {
+                failures.push(format!(
+                    "cut at {fraction} (snapshot kept: {keep_snapshot}): exit {:?}: {said}",
+                    output.status.code()
+                ));
+            }
+            // No command answers from it.
+            let state = common::planledger(&copy, &["state", "--at", "第92回"]);
+            if state.status.code() == Some(0) {
+                failures.push(format!("cut at {fraction}: state answered"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

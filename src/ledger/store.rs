@@ -18,6 +18,9 @@ use super::event::{Event, EventBody, EventError, UnsealedEvent, GENESIS_HASH};
 const META_HEAD_SEQ: &[u8] = b"head_seq";
 const META_HEAD_HASH: &[u8] = b"head_hash";
 const META_FORMAT: &[u8] = b"store_format";
+/// The head (seq and hash) recorded outside sled's files after every append, so that a store
+/// that lost its tail (truncated files, a restored older snapshot) fails `verify`.
+pub const HEAD_FILE_NAME: &str = "HEAD";
 /// The layout of the trees above; a store of another layout is refused, not misread.
 pub const STORE_FORMAT_VERSION: &[u8] = b"1";
 
@@ -29,7 +32,7 @@ pub enum StoreError {
     Open { path: PathBuf, message: String },
     #[error("the ledger at {path} has store format {found:?}, this planledger reads format 1")]
     Format { path: PathBuf, found: String },
-    #[error("storage error in the ledger: {0}")]
+    #[error("the ledger's storage cannot be read or written ({0}); if it is damaged, `planledger verify` says where, and `planledger import` restores it from an export")]
     Sled(#[from] sled::Error),
     #[error("event {seq} in the store cannot be read: {source}")]
     Corrupt { seq: u64, source: EventError },
@@ -37,6 +40,28 @@ pub enum StoreError {
     NotEmpty { path: PathBuf },
     #[error("cannot encode an event: {0}")]
     Encode(#[from] EventError),
+    #[error("the ledger at {path} is shorter than its recorded head (seq {recorded_seq}); it holds {} — it was cut short or rolled back: run `planledger verify`, and restore it from an export", held.map_or_else(|| "no events".to_owned(), |seq| format!("events up to seq {seq}")))]
+    CutShort {
+        path: PathBuf,
+        recorded_seq: u64,
+        held: Option<u64>,
+    },
+    #[error("cannot record the ledger's head in {path}: {source}; the events are stored, but `verify` will report the head as missing until the next append")]
+    RecordHead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl StoreError {
+    /// An import refused because the store is not empty is a check that failed; everything else
+    /// means the ledger cannot be used as it is.
+    pub fn kind(&self) -> crate::FailureKind {
+        match self {
+            StoreError::NotEmpty { .. } => crate::FailureKind::CheckFailed,
+            _ => crate::FailureKind::LedgerUnusable,
+        }
+    }
 }
 
 /// The open ledger. Holding it holds sled's exclusive lock on the directory.
@@ -123,6 +148,27 @@ impl Store {
             )),
             _ => None,
         })
+    }
+
+    /// Refuses a ledger that does not reach its recorded head, so that no command answers from
+    /// a store that silently lost its tail. (A rewritten one is `verify`'s to find.)
+    pub fn check_length(&self) -> Result<(), StoreError> {
+        if let RecordedHead::Recorded { seq, .. } = self.recorded_head() {
+            let held = self.head()?.map(|(held, _)| held);
+            if held.is_none_or(|held| held < seq) {
+                return Err(StoreError::CutShort {
+                    path: self.path.clone(),
+                    recorded_seq: seq,
+                    held,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The head recorded outside sled's files; see [`recorded_head_at`].
+    pub fn recorded_head(&self) -> RecordedHead {
+        recorded_head_at(&self.path)
     }
 
     /// The seq of the `DocumentIngested` event of the document with this content hash.
@@ -212,6 +258,9 @@ impl Store {
             }
             Ok(sealed)
         })?;
+        if let Some(last) = sealed.last() {
+            self.record_head(last.seq, &last.hash)?;
+        }
         Ok(sealed)
     }
 
@@ -251,7 +300,32 @@ impl Store {
                 meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
             }
             Ok(())
-        })
+        })?;
+        if let Some(last) = sealed.last() {
+            self.record_head(last.seq, &last.hash)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the head to [`HEAD_FILE_NAME`] atomically (a temporary file, fsync, rename), after
+    /// sled has flushed: a crash between the two leaves the recorded head one document behind,
+    /// which the store still extends.
+    fn record_head(&self, seq: u64, hash: &str) -> Result<(), StoreError> {
+        let path = self.path.join(HEAD_FILE_NAME);
+        let temporary = self.path.join(format!("{HEAD_FILE_NAME}.tmp"));
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&temporary)?;
+            file.write_all(format!("{seq} {hash}\n").as_bytes())?;
+            file.sync_all()?;
+            std::fs::rename(&temporary, &path)?;
+            // The rename is durable once the directory is synced (not possible everywhere).
+            if let Ok(directory) = std::fs::File::open(&self.path) {
+                let _ = directory.sync_all();
+            }
+            Ok(())
+        };
+        write().map_err(|source| StoreError::RecordHead { path, source })
     }
 
     /// Runs `body` as one sled transaction over every tree, then flushes: the only way the
@@ -338,4 +412,43 @@ pub fn measure_key(measure_id: &str, seq: u64) -> Vec<u8> {
     let mut key = measure_key_prefix(measure_id);
     key.extend_from_slice(&seq.to_be_bytes());
     key
+}
+
+/// What the ledger's recorded head file says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordedHead {
+    /// No head was ever recorded: nothing was appended.
+    Missing,
+    /// The file exists but does not hold `SEQ HASH`.
+    Unreadable(String),
+    Recorded {
+        seq: u64,
+        hash: String,
+    },
+}
+
+/// Reads the head recorded in the store folder `path`, without opening sled: `verify` can say
+/// how long a ledger was even when its sled files no longer open.
+pub fn recorded_head_at(path: &Path) -> RecordedHead {
+    let text = match std::fs::read_to_string(path.join(HEAD_FILE_NAME)) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return RecordedHead::Missing,
+        Err(error) => return RecordedHead::Unreadable(error.to_string()),
+    };
+    let mut parts = text.split_whitespace();
+    match (
+        parts.next().map(str::parse::<u64>),
+        parts.next(),
+        parts.next(),
+    ) {
+        (Some(Ok(seq)), Some(hash), None)
+            if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            RecordedHead::Recorded {
+                seq,
+                hash: hash.to_owned(),
+            }
+        }
+        _ => RecordedHead::Unreadable(format!("{text:?} is not \"SEQ HASH\"")),
+    }
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::event::{hash_of_value_without_hash, Event, EventBody, GENESIS_HASH};
 use super::jcs::canonicalize;
-use super::store::{decode_seq, measure_key, Store, StoreError};
+use super::store::{decode_seq, measure_key, RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::strip_bullet;
 use crate::source::decode::decode;
 use crate::source::normalize::{comparison_key, line_content};
@@ -71,6 +71,7 @@ pub fn verify(store: &Store, deep: bool) -> Result<VerifyReport, StoreError> {
             ),
         }),
     }
+    failures.extend(check_recorded_head(&events, &store.recorded_head()));
     let blobs: BTreeMap<String, Vec<u8>> = store.blobs()?.into_iter().collect();
     failures.extend(check_documents(&events, |hash| blobs.get(hash).cloned()));
     if deep {
@@ -89,6 +90,35 @@ pub fn verify(store: &Store, deep: bool) -> Result<VerifyReport, StoreError> {
         head: raw.head,
         failures,
     })
+}
+
+/// The ledger must extend the head recorded outside sled after every append: a store that lost
+/// its tail, or was rolled back to an older copy, or rewritten, fails here naming both heads.
+pub fn check_recorded_head(events: &[Event], recorded: &RecordedHead) -> Vec<Failure> {
+    let what = match recorded {
+        RecordedHead::Missing if events.is_empty() => return Vec::new(),
+        RecordedHead::Missing => format!(
+            "the store holds {} events but no recorded head ({HEAD_FILE_NAME} is missing): it may have been replaced",
+            events.len()
+        ),
+        RecordedHead::Unreadable(why) => format!("the recorded head cannot be read: {why}"),
+        RecordedHead::Recorded { seq, hash } => match events.get(*seq as usize) {
+            Some(event) if event.seq == *seq && event.hash == *hash => return Vec::new(),
+            Some(event) => format!(
+                "event {seq} has hash {} but the recorded head is seq {seq}, hash {hash}: the ledger was rewritten",
+                event.hash
+            ),
+            None => format!(
+                "the ledger is shorter than its recorded head (seq {seq}, hash {hash}): it holds {} events; it was cut short or rolled back — restore it from an export",
+                events.len()
+            ),
+        },
+    };
+    vec![Failure {
+        seq: None,
+        document: None,
+        what,
+    }]
 }
 
 /// Checks a sequence of stored or exported event encodings, each with the seq its place in the
