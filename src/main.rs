@@ -31,14 +31,10 @@ use planledger::FailureKind;
 #[derive(Debug, Parser)]
 #[command(name = "planledger", version, propagate_version = true)]
 struct Cli {
-    /// Ledger directory (a sled store); created by `ingest` if missing.
-    #[arg(
-        long,
-        global = true,
-        env = "PLANLEDGER_STORE",
-        default_value = ".planledger"
-    )]
-    store: PathBuf,
+    /// Ledger directory (a sled store); created by `ingest` if missing [default: the
+    /// PLANLEDGER_STORE environment variable, else .planledger].
+    #[arg(long, global = true)]
+    store: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -177,6 +173,7 @@ enum Command {
         /// Key name, printed on signatures (no spaces or '+').
         #[arg(long)]
         name: String,
+        /// Where to write the signing key; its public key goes to KEYFILE.pub.
         #[arg(long, value_name = "KEYFILE")]
         out: PathBuf,
     },
@@ -214,12 +211,19 @@ enum Command {
 enum ProveCommand {
     /// Prove event SEQ is in the tree of the first SIZE events (default: all).
     Inclusion {
+        /// Sequence number of the event to prove.
         seq: u64,
+        /// Size of the tree the proof is for (default: every event in the ledger).
         #[arg(long)]
         size: Option<u64>,
     },
     /// Prove the tree of the first OLD events is a prefix of the tree of NEW (default: all).
-    Consistency { old: u64, new: Option<u64> },
+    Consistency {
+        /// Size of the earlier ledger (the events a saved checkpoint covers).
+        old: u64,
+        /// Size of the later ledger (default: every event in the ledger).
+        new: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -230,10 +234,24 @@ fn main() -> ExitCode {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", message_of(&error));
             ExitCode::from(exit_code(failure_kind(&error)))
         }
     }
+}
+
+/// The error and its causes, each said once: a message that already quotes its cause (thiserror's
+/// `{source}`) is not followed by the cause again.
+fn message_of(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
 }
 
 /// The contract: 1 a check failed, 2 bad input or usage, 3 the ledger cannot be used.
@@ -281,7 +299,26 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
+/// The ledger folder: `--store`, else `PLANLEDGER_STORE`, else `.planledger`. A variable that
+/// is set but empty is a mistake worth naming, not a missing flag value.
+fn store_path(flag: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(path) = flag {
+        if path.as_os_str().is_empty() {
+            bail!("--store is empty: name the ledger folder");
+        }
+        return Ok(path);
+    }
+    match std::env::var_os("PLANLEDGER_STORE") {
+        Some(value) if value.is_empty() => {
+            bail!("PLANLEDGER_STORE is set but empty: unset it, or set it to the ledger folder")
+        }
+        Some(value) => Ok(PathBuf::from(value)),
+        None => Ok(PathBuf::from(".planledger")),
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
+    let store = store_path(cli.store)?;
     match cli.command {
         Command::Ingest {
             paths,
@@ -302,46 +339,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 series,
             };
             let options = ingest::IngestOptions { strict };
-            cmd_ingest(&cli.store, &paths, &flags, options)
+            cmd_ingest(&store, &paths, &flags, options)
         }
-        Command::Meetings { format } => cmd_meetings(&cli.store, format),
+        Command::Meetings { format } => cmd_meetings(&store, format),
         Command::State {
             at,
             as_known_at,
             section,
             plan,
             format,
-        } => cmd_state(
-            &cli.store,
-            at.as_deref(),
-            as_known_at,
-            section,
-            plan,
-            format,
-        ),
-        Command::History { id, format } => cmd_history(&cli.store, &id, format),
+        } => cmd_state(&store, at.as_deref(), as_known_at, section, plan, format),
+        Command::History { id, format } => cmd_history(&store, &id, format),
         Command::Diff {
             since,
             until,
             plan,
             format,
-        } => cmd_diff(&cli.store, &since, until.as_deref(), plan, format),
+        } => cmd_diff(&store, &since, until.as_deref(), plan, format),
         Command::Log {
             since,
             kind,
             measure,
             format,
-        } => cmd_log(&cli.store, since.as_deref(), kind, measure, format),
+        } => cmd_log(&store, since.as_deref(), kind, measure, format),
         Command::Export {
             out,
             with_documents,
-        } => cmd_export(&cli.store, out.as_deref(), with_documents.as_deref()),
-        Command::Import { file, documents } => cmd_import(&cli.store, &file, &documents),
+        } => cmd_export(&store, out.as_deref(), with_documents.as_deref()),
+        Command::Import { file, documents } => cmd_import(&store, &file, &documents),
         Command::Checkpoint { at, origin, sign } => {
-            cmd_checkpoint(&cli.store, at.as_deref(), &origin, sign.as_deref())
+            cmd_checkpoint(&store, at.as_deref(), &origin, sign.as_deref())
         }
         Command::Keygen { name, out } => cmd_keygen(&name, &out),
-        Command::Prove { proof } => cmd_prove(&cli.store, proof),
+        Command::Prove { proof } => cmd_prove(&store, proof),
         Command::VerifyProof {
             proof,
             checkpoint,
@@ -353,7 +383,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             old_checkpoint.as_deref(),
             key.as_deref(),
         ),
-        Command::Verify { deep, format } => cmd_verify(&cli.store, deep, format),
+        Command::Verify { deep, format } => cmd_verify(&store, deep, format),
     }
 }
 
@@ -478,7 +508,15 @@ fn requests_for(paths: &[PathBuf], flags: &SingleFileFlags) -> Result<Vec<Ingest
                 description,
             });
         } else {
-            bail!("{}: no such file or folder", path.display());
+            // Say what the system said: a symbolic-link loop or a permission problem is not
+            // a missing file.
+            match std::fs::metadata(path) {
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    bail!("{}: no such file or folder", path.display())
+                }
+                Err(error) => bail!("{}: cannot be read: {error}", path.display()),
+                Ok(_) => bail!("{}: neither a file nor a folder", path.display()),
+            }
         }
     }
     Ok(requests)
@@ -694,7 +732,7 @@ fn cmd_verify(store_path: &Path, deep: bool, format: OutputFormat) -> Result<Exi
                     format!("its recorded head cannot be read ({why})")
                 }
             };
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", message_of(&error));
             print(&format!(
                 "FAILED: the ledger at {} cannot be opened; {head}; restore it from an export\n",
                 store_path.display()

@@ -778,3 +778,69 @@ fn a_damaged_store_is_exit_3_with_a_sentence_not_sleds_text() {
     }
     assert!(!message.contains("panicked"), "{message}");
 }
+
+#[test]
+fn misleading_errors_say_what_is_really_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    // A symbolic-link loop is not a missing file.
+    #[cfg(unix)]
+    {
+        let looped = dir.path().join("loop.txt");
+        std::os::unix::fs::symlink(&looped, &looped).unwrap();
+        let output = planledger(&store, &["ingest", looped.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            !stderr(&output).contains("no such file"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("cannot be read"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    // A whitespace-only file is not "empty".
+    let blank = dir.path().join("blank.txt");
+    std::fs::write(&blank, " \n\u{3000}\n").unwrap();
+    let output = common::planledger(
+        &store,
+        &[
+            "ingest",
+            blank.to_str().unwrap(),
+            "--meeting",
+            "がん対策推進協議会 第93回",
+            "--date",
+            "2026-01-15",
+            "--format",
+            "slides",
+        ],
+    );
+    assert!(
+        stderr(&output).contains("only whitespace"),
+        "{}",
+        stderr(&output)
+    );
+    // An empty PLANLEDGER_STORE is named as such.
+    let output = Command::new(env!("CARGO_BIN_EXE_planledger"))
+        .env("PLANLEDGER_STORE", "")
+        .arg("meetings")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("PLANLEDGER_STORE is set but empty"),
+        "{}",
+        stderr(&output)
+    );
+    // A cause is said once.
+    let (_seeded, seeded_store) = ingested_seeds();
+    let output = planledger(&seeded_store, &["prove", "inclusion", "999"]);
+    let message = stderr(&output);
+    assert_eq!(
+        message.matches("is not in a tree of size").count(),
+        1,
+        "{message}"
+    );
+}

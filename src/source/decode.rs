@@ -25,6 +25,8 @@ pub enum TextEncoding {
 pub enum DecodeError {
     #[error("the file is empty: there is nothing to ingest")]
     Empty,
+    #[error("the file holds only whitespace ({bytes} bytes): there is nothing to ingest")]
+    Blank { bytes: usize },
     #[error("the file looks binary (a NUL byte at offset {offset}): planledger reads text extracted from PDFs, not the PDFs themselves")]
     Binary { offset: usize },
     #[error("the bytes are neither UTF-8 nor Shift_JIS/CP932 nor EUC-JP (first invalid byte at offset {offset}); convert the file to UTF-8")]
@@ -138,7 +140,7 @@ fn finish(text: String, kind: TextEncoding) -> Result<(String, TextEncoding), De
         return Err(DecodeError::Binary { offset });
     }
     if text.trim().is_empty() {
-        return Err(DecodeError::Empty);
+        return Err(DecodeError::Blank { bytes: text.len() });
     }
     Ok((text, kind))
 }
@@ -240,7 +242,7 @@ mod tests {
     #[test]
     fn empty_binary_and_undecodable_input_are_errors_with_offsets() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
-        assert_eq!(decode(b" \n\n"), Err(DecodeError::Empty));
+        assert_eq!(decode(b" \n\n"), Err(DecodeError::Blank { bytes: 3 }));
         assert_eq!(decode(b"abc\0def"), Err(DecodeError::Binary { offset: 3 }));
         // 0xFF is invalid in UTF-8 and is no Shift_JIS lead byte.
         assert_eq!(

@@ -113,12 +113,40 @@ pub enum ManifestError {
         file: String,
         folder: PathBuf,
     },
+    #[error("{path}: entry {index}, field \"file\": {file:?} {why}; a manifest names files inside its own folder")]
+    OutsideFolder {
+        path: PathBuf,
+        index: usize,
+        file: String,
+        why: &'static str,
+    },
     #[error("{path}: entry {index} names {file:?} a second time")]
     DuplicateFile {
         path: PathBuf,
         index: usize,
         file: String,
     },
+}
+
+/// Why a manifest entry's file is not inside the manifest's folder, if it is not: an absolute
+/// path, a `..` component, or a symbolic link that leads out of the folder.
+fn outside_folder(folder: &Path, file: &str) -> Option<&'static str> {
+    use std::path::Component;
+    let relative = Path::new(file);
+    if relative.is_absolute() || file.starts_with(['/', '\\']) || relative.has_root() {
+        return Some("is an absolute path");
+    }
+    if relative
+        .components()
+        .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
+    {
+        return Some("climbs out with ..");
+    }
+    let (Ok(inside), Ok(resolved)) = (folder.canonicalize(), folder.join(relative).canonicalize())
+    else {
+        return None; // a missing file is reported as missing
+    };
+    (!resolved.starts_with(&inside)).then_some("is a symbolic link that leads out of the folder")
 }
 
 impl Manifest {
@@ -130,12 +158,20 @@ impl Manifest {
             path: path.clone(),
             source,
         })?;
+        // A manifest saved by an editor that writes a byte-order mark is still JSON.
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
         let manifest: Manifest =
-            serde_json::from_str(&text).map_err(|error| ManifestError::Invalid {
+            serde_json::from_str(text).map_err(|error| ManifestError::Invalid {
                 path: path.clone(),
                 line: error.line(),
                 column: error.column(),
-                message: error.to_string(),
+                // The position is said once, in the message's own words.
+                message: error
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
             })?;
         if manifest.manifest_version != 1 {
             return Err(ManifestError::Version {
@@ -152,6 +188,14 @@ impl Manifest {
                     file: document.file.clone(),
                 });
             }
+            if let Some(why) = outside_folder(folder, &document.file) {
+                return Err(ManifestError::OutsideFolder {
+                    path,
+                    index,
+                    file: document.file.clone(),
+                    why,
+                });
+            }
             if !folder.join(&document.file).is_file() {
                 return Err(ManifestError::MissingFile {
                     path,
@@ -162,5 +206,60 @@ impl Manifest {
             }
         }
         Ok(manifest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder_with(manifest: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "本文").unwrap();
+        std::fs::write(dir.path().join(MANIFEST_FILE_NAME), manifest).unwrap();
+        dir
+    }
+
+    fn manifest_naming(file: &str) -> String {
+        format!(
+            r#"{{"manifest_version": 1, "documents": [{{"file": {}, "meeting": {{"body": "b", "ordinal": 1, "date": "2025-01-01"}}, "title": null, "format": "slides"}}]}}"#,
+            serde_json::to_string(file).unwrap()
+        )
+    }
+
+    #[test]
+    fn entries_name_files_inside_the_folder() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("x.txt"), "外").unwrap();
+        let absolute = outside.path().join("x.txt");
+        for (file, why) in [
+            ("../x.txt", "climbs out with .."),
+            ("sub/../../x.txt", "climbs out with .."),
+            (absolute.to_str().unwrap(), "is an absolute path"),
+        ] {
+            let dir = folder_with(&manifest_naming(file));
+            let error = Manifest::load(dir.path()).unwrap_err().to_string();
+            assert!(error.contains(why), "{file}: {error}");
+            assert!(error.contains("entry 0, field \"file\""), "{error}");
+        }
+        #[cfg(unix)]
+        {
+            let dir = folder_with(&manifest_naming("link.txt"));
+            std::os::unix::fs::symlink(&absolute, dir.path().join("link.txt")).unwrap();
+            let error = Manifest::load(dir.path()).unwrap_err().to_string();
+            assert!(error.contains("symbolic link that leads out"), "{error}");
+        }
+        let dir = folder_with(&manifest_naming("a.txt"));
+        assert_eq!(Manifest::load(dir.path()).unwrap().documents.len(), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_and_errors_say_their_position_once() {
+        let dir = folder_with(&format!("\u{FEFF}{}", manifest_naming("a.txt")));
+        assert_eq!(Manifest::load(dir.path()).unwrap().documents.len(), 1);
+        let dir = folder_with(r#"{"manifest_version": 1, "documents": [}"#);
+        let error = Manifest::load(dir.path()).unwrap_err().to_string();
+        assert_eq!(error.matches("line").count(), 1, "{error}");
+        assert!(error.contains("line 1, column"), "{error}");
     }
 }
