@@ -202,6 +202,13 @@ enum Command {
         /// Also re-extract every stored document and compare with what its events state.
         #[arg(long)]
         deep: bool,
+        /// Also check that the ledger extends this saved checkpoint (by a consistency proof):
+        /// a rollback or a rewrite of what it covers fails.
+        #[arg(long, value_name = "CHECKPOINT")]
+        against: Option<PathBuf>,
+        /// The verifier key (KEYFILE.pub) whose signature the --against checkpoint must carry.
+        #[arg(long, value_name = "KEYFILE.pub", requires = "against")]
+        key: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
@@ -383,7 +390,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             old_checkpoint.as_deref(),
             key.as_deref(),
         ),
-        Command::Verify { deep, format } => cmd_verify(&store, deep, format),
+        Command::Verify {
+            deep,
+            against,
+            key,
+            format,
+        } => cmd_verify(&store, deep, against.as_deref(), key.as_deref(), format),
     }
 }
 
@@ -714,9 +726,29 @@ fn cmd_log(
     })
 }
 
-fn cmd_verify(store_path: &Path, deep: bool, format: OutputFormat) -> Result<ExitCode> {
+fn cmd_verify(
+    store_path: &Path,
+    deep: bool,
+    against: Option<&Path>,
+    key: Option<&Path>,
+    format: OutputFormat,
+) -> Result<ExitCode> {
     if matches!(format, OutputFormat::Csv | OutputFormat::Html) {
         bail!("verify has no CSV or HTML output; use --format text or json");
+    }
+    let saved = against
+        .map(|path| {
+            Checkpoint::parse(&read_text(path)?)
+                .with_context(|| format!("{} is not a checkpoint", path.display()))
+        })
+        .transpose()?;
+    if let (Some(saved), Some(key)) = (&saved, key) {
+        let key = VerifierKey::parse(&read_text(key)?)
+            .with_context(|| format!("{} is not a verifier key", key.display()))?;
+        if let Err(error) = saved.verify_signature(&key) {
+            print(&format!("FAILED: {error}\n"))?;
+            return Ok(ExitCode::from(1));
+        }
     }
     let store = match open_existing(store_path) {
         Ok(store) => store,
@@ -741,7 +773,10 @@ fn cmd_verify(store_path: &Path, deep: bool, format: OutputFormat) -> Result<Exi
         }
         Err(error) => return Err(error),
     };
-    let report = verify(&store, deep)?;
+    let report = match &saved {
+        Some(saved) => planledger::ledger::verify::verify_against(&store, deep, saved)?,
+        None => verify(&store, deep)?,
+    };
     print(&match format {
         OutputFormat::Text => text::verify(&report),
         OutputFormat::Json => report::to_json(&report),

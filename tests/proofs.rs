@@ -167,3 +167,73 @@ fn every_event_has_an_inclusion_proof_against_the_current_root() {
     };
     assert!(substituted.verify(&checkpoint, None).is_err());
 }
+
+#[test]
+fn verify_against_a_saved_checkpoint_passes_on_the_grown_ledger_and_fails_on_a_rewritten_one() {
+    let (dir, store) = ingested_seeds();
+    let keyfile = dir.path().join("auditor.key");
+    let output = planledger(
+        &store,
+        &[
+            "keygen",
+            "--name",
+            "auditor",
+            "--out",
+            keyfile.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = planledger(
+        &store,
+        &[
+            "checkpoint",
+            "--at",
+            "第92回",
+            "--sign",
+            keyfile.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let saved = dir.path().join("92.checkpoint");
+    std::fs::write(&saved, stdout(&output)).unwrap();
+    let public = format!("{}.pub", keyfile.display());
+    let against = |store: &std::path::Path| {
+        planledger(
+            store,
+            &[
+                "verify",
+                "--against",
+                saved.to_str().unwrap(),
+                "--key",
+                &public,
+            ],
+        )
+    };
+    // Today's ledger extends it.
+    let output = against(&store);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    // A ledger built in another order states the same things but rewrites the chain the
+    // checkpoint covers.
+    let other = dir.path().join("other");
+    for seed in ["001_", "000_", "002_", "003_", "004_"] {
+        let output = planledger(&other, &["ingest", common::seed(seed).to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let output = against(&other);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("does not extend the checkpoint"),
+        "{}",
+        stdout(&output)
+    );
+    // A ledger holding less than the checkpoint was rolled back.
+    let short = dir.path().join("short");
+    planledger(&short, &["ingest", common::seed("001_").to_str().unwrap()]);
+    let output = against(&short);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("cut short or rolled back"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -92,6 +92,49 @@ pub fn verify(store: &Store, deep: bool) -> Result<VerifyReport, StoreError> {
     })
 }
 
+/// [`verify`], and that the ledger extends a checkpoint saved earlier (an auditor kept the
+/// 第92回 one): checked by a consistency proof from the checkpoint's size to today's, so a
+/// rollback or a rewrite of anything the checkpoint covers fails.
+pub fn verify_against(
+    store: &Store,
+    deep: bool,
+    saved: &super::checkpoint::Checkpoint,
+) -> Result<VerifyReport, StoreError> {
+    let mut report = verify(store, deep)?;
+    let events = store.events()?;
+    report.failures.extend(check_extends(&events, saved));
+    Ok(report)
+}
+
+/// Whether `events` extend the checkpoint `saved`; a failure says how not.
+pub fn check_extends(events: &[Event], saved: &super::checkpoint::Checkpoint) -> Vec<Failure> {
+    use super::checkpoint::{Checkpoint, Proof};
+    let fail = |what: String| {
+        vec![Failure {
+            seq: None,
+            document: None,
+            what,
+        }]
+    };
+    let size = events.len() as u64;
+    if size < saved.size {
+        return fail(format!(
+            "the ledger holds {size} events, fewer than the {} of the checkpoint it must extend: it was cut short or rolled back",
+            saved.size
+        ));
+    }
+    let checked = Checkpoint::of_events(&saved.origin, events, size).and_then(|current| {
+        Proof::consistency(events, saved.size, size)?.verify(&current, Some(saved))
+    });
+    match checked {
+        Ok(()) => Vec::new(),
+        Err(error) => fail(format!(
+            "the ledger does not extend the checkpoint of {} events ({error}): what the checkpoint covers was rewritten",
+            saved.size
+        )),
+    }
+}
+
 /// The ledger must extend the head recorded outside sled after every append: a store that lost
 /// its tail, or was rolled back to an older copy, or rewritten, fails here naming both heads.
 pub fn check_recorded_head(events: &[Event], recorded: &RecordedHead) -> Vec<Failure> {
