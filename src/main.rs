@@ -35,6 +35,10 @@ struct Cli {
     /// PLANLEDGER_STORE environment variable, else .planledger].
     #[arg(long, global = true)]
     store: Option<PathBuf>,
+    /// How long a reading command waits for an ingest in progress to finish before giving up,
+    /// in seconds; it then reads what that ingest committed.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 5.0)]
+    wait: f64,
     #[command(subcommand)]
     command: Command,
 }
@@ -324,8 +328,14 @@ fn store_path(flag: Option<PathBuf>) -> Result<PathBuf> {
     }
 }
 
+/// How long readers wait for the store's lock (`--wait`), set once from the command line.
+static READ_WAIT: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let store = store_path(cli.store)?;
+    let wait = std::time::Duration::try_from_secs_f64(cli.wait)
+        .map_err(|_| anyhow::anyhow!("--wait {} is not a number of seconds", cli.wait))?;
+    READ_WAIT.get_or_init(|| wait);
     match cli.command {
         Command::Ingest {
             paths,
@@ -423,7 +433,8 @@ fn open_existing(store: &Path) -> Result<Store> {
             store.display()
         );
     }
-    Ok(Store::open(store)?)
+    let wait = READ_WAIT.get().copied().unwrap_or_default();
+    Ok(Store::open_for_reading(store, wait)?)
 }
 
 /// [`open_existing`] for commands that answer from the ledger: a ledger shorter than its

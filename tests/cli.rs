@@ -344,12 +344,19 @@ fn a_second_process_gets_a_clear_in_use_error() {
     let (_dir, store) = ingested_seeds();
     let held = planledger::ledger::Store::open(&store).unwrap();
     // The ledger cannot be used: exit 3, not "bad input".
-    let output = planledger(&store, &["verify"]);
+    let output = planledger(&store, &["--wait", "0", "verify"]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     assert!(stderr(&output).contains("in use by another planledger process"));
     let output = planledger(&store, &["ingest", "seeds"]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
-    drop(held);
+    // A reader waits for an ingest in progress (here: the held lock) and then reads.
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        drop(held);
+    });
+    let output = planledger(&store, &["--wait", "20", "verify"]);
+    release.join().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     common::wait_until_released(&store);
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
 }

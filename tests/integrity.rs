@@ -308,3 +308,31 @@ fn a_store_cut_short_at_any_offset_fails_verify_naming_its_recorded_head() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn a_ledger_that_cannot_be_written_is_read_from_a_copy_that_says_the_same() {
+    use planledger::ledger::store::cannot_write;
+    use planledger::ledger::Store;
+    // What sled says when it may not write, and what it says otherwise.
+    assert!(cannot_write("Read-only file system (os error 30)"));
+    assert!(cannot_write("Permission denied (os error 13)"));
+    assert!(!cannot_write("could not acquire lock"));
+    assert!(!cannot_write("Read corrupted data at file offset"));
+    let (_dir, store) = common::ingested_seeds();
+    let original = Store::open(&store).unwrap();
+    let events = original.events().unwrap();
+    drop(original);
+    common::wait_until_released(&store);
+    let copy = Store::open_copy(&store).unwrap();
+    copy.check_length().unwrap();
+    assert_eq!(copy.events().unwrap(), events);
+    assert!(planledger::ledger::verify::verify(&copy, false)
+        .unwrap()
+        .is_ok());
+    drop(copy);
+    // The original folder was not touched by reading the copy.
+    assert_eq!(
+        Store::open(&store).unwrap().events().unwrap().len(),
+        events.len()
+    );
+}

@@ -67,6 +67,9 @@ impl StoreError {
 /// The open ledger. Holding it holds sled's exclusive lock on the directory.
 pub struct Store {
     path: PathBuf,
+    /// When the ledger's folder could not be opened for writing (a read-only share, an
+    /// archive), the copy it is read from; removed when the store is dropped.
+    _read_copy: Option<tempfile::TempDir>,
     db: sled::Db,
     events: sled::Tree,
     blobs: sled::Tree,
@@ -115,6 +118,7 @@ impl Store {
         })?;
         let store = Store {
             path: path.to_path_buf(),
+            _read_copy: None,
             events: db.open_tree("events")?,
             blobs: db.open_tree("blobs")?,
             docs: db.open_tree("docs")?,
@@ -148,6 +152,45 @@ impl Store {
             )),
             _ => None,
         })
+    }
+
+    /// Opens the ledger to read it. An ingest in progress holds the lock: wait up to `wait` for
+    /// it to finish (then read the state it committed). A ledger on a read-only filesystem or
+    /// folder (sled must write to open its files) is read from a private copy of its folder.
+    pub fn open_for_reading(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match Store::open(path) {
+                Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(StoreError::Open { message, .. }) if cannot_write(&message) => {
+                    return Store::open_copy(path)
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Opens a private copy of the ledger in `path`, its recorded head copied first (so the copy
+    /// is never older than the head it carries).
+    pub fn open_copy(path: &Path) -> Result<Store, StoreError> {
+        let copy_failed = |error: std::io::Error| StoreError::Open {
+            path: path.to_path_buf(),
+            message: format!(
+                "the folder is not writable and could not be copied to read it: {error}"
+            ),
+        };
+        let copy = tempfile::tempdir().map_err(copy_failed)?;
+        let head = path.join(HEAD_FILE_NAME);
+        if head.exists() {
+            std::fs::copy(&head, copy.path().join(HEAD_FILE_NAME)).map_err(copy_failed)?;
+        }
+        copy_folder(path, copy.path()).map_err(copy_failed)?;
+        let mut store = Store::open(copy.path())?;
+        store.path = path.to_path_buf();
+        store._read_copy = Some(copy);
+        Ok(store)
     }
 
     /// Refuses a ledger that does not reach its recorded head, so that no command answers from
@@ -451,4 +494,29 @@ pub fn recorded_head_at(path: &Path) -> RecordedHead {
         }
         _ => RecordedHead::Unreadable(format!("{text:?} is not \"SEQ HASH\"")),
     }
+}
+
+/// Whether sled failed to open a folder because it may not write there: a read-only
+/// filesystem (EROFS) or no write permission.
+pub fn cannot_write(message: &str) -> bool {
+    message.contains("Read-only file system")
+        || message.contains("os error 30")
+        || message.contains("Permission denied")
+        || message.contains("os error 13")
+}
+
+/// Copies a ledger folder (sled's files and snapshots), leaving out the recorded head, which
+/// the caller copies first.
+fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            copy_folder(&entry.path(), &target)?;
+        } else if entry.file_name() != HEAD_FILE_NAME {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
 }
