@@ -3,7 +3,8 @@
 //! of spaces, tabs, form feeds and BOMs; NFKC; tricky characters; truncation; long runs) and
 //! checks two properties:
 //!
-//! * extraction never panics, in either format, nor do the date and figure readers;
+//! * extraction never panics, in either format, nor do the date and figure readers, nor reading
+//!   a line as a meeting reference or a date;
 //! * ingest and verify agree: every statement extracted is at its lines by `verify`'s own
 //!   check, and every so often the text is ingested into a real store and `verify --deep` must
 //!   pass.
@@ -258,6 +259,20 @@ fn main() {
                     }
                 }
             }
+        }
+        // A line of the mutated text as a meeting reference or a date (what `--at` reads).
+        let line = text
+            .split('\n')
+            .nth(rng.below(64))
+            .unwrap_or_default()
+            .to_owned();
+        if catch_unwind(AssertUnwindSafe(|| {
+            let _ = planledger::source::meeting::MeetingRef::parse(&line);
+            let _ = planledger::source::date::parse_day(&line);
+        }))
+        .is_err()
+        {
+            problems.push(format!("reading {line:?} as a meeting reference panicked"));
         }
         executions += 1;
         if problems.is_empty() && executions % 50 == 0 {
