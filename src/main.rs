@@ -19,7 +19,7 @@ use planledger::ledger::{Event, Store};
 use planledger::project::log::{filter_log, LogFilter, EVENT_KINDS};
 use planledger::project::meetings::{known_meetings, meetings};
 use planledger::project::state::{state, StateQuery};
-use planledger::report::{self, text, OutputFormat};
+use planledger::report::{self, text};
 use planledger::source::manifest::{
     DocumentDescription, DocumentFormat, Manifest, MANIFEST_FILE_NAME,
 };
@@ -28,6 +28,24 @@ use planledger::FailureKind;
 
 /// Event-sourced, tamper-evident ledger of Japan's Basic Plan for Cancer Control
 /// (がん対策推進基本計画) and the council documents that report on it.
+/// The formats of a command that prints text or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TextOrJson {
+    Text,
+    Json,
+}
+
+/// The formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    /// UTF-8 with a BOM, one row per change, for Excel.
+    Csv,
+    /// One self-contained 新旧対照表 page.
+    Html,
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "planledger", version, propagate_version = true)]
 struct Cli {
@@ -79,8 +97,8 @@ enum Command {
     },
     /// List meetings in time order with their documents.
     Meetings {
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// Show the plan's measures and actions as they stood at a meeting.
     State {
@@ -98,8 +116,8 @@ enum Command {
         /// stated at the date.
         #[arg(long)]
         plan: Option<String>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// Show what changed between two meetings: measures, actions per bureau, targets.
     Diff {
@@ -113,15 +131,15 @@ enum Command {
         #[arg(long)]
         plan: Option<String>,
         /// text, json, csv (UTF-8 with BOM, for Excel) or html (a self-contained 新旧対照表).
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
     },
     /// Show every event about one measure (M…) or one target (T…), by meeting date.
     History {
         /// A measure id (from `state` or `log`) or a target key (from `state`).
         id: String,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// List events in chain order, optionally filtered.
     Log {
@@ -135,8 +153,8 @@ enum Command {
         #[arg(long)]
         measure: Option<String>,
         /// text, or json (one canonical event per line).
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// Write the ledger as JSON Lines: one canonical event (with its hash) per line.
     ///
@@ -213,8 +231,8 @@ enum Command {
         /// The verifier key (KEYFILE.pub) whose signature the --against checkpoint must carry.
         #[arg(long, value_name = "KEYFILE.pub", requires = "against")]
         key: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
 }
 
@@ -615,15 +633,12 @@ fn cmd_ingest(
     })
 }
 
-fn cmd_meetings(store_path: &Path, format: OutputFormat) -> Result<ExitCode> {
+fn cmd_meetings(store_path: &Path, format: TextOrJson) -> Result<ExitCode> {
     let events = open_for_reading(store_path)?.events()?;
     let view = meetings(&events);
     print(&match format {
-        OutputFormat::Text => text::meetings(&view),
-        OutputFormat::Json => report::to_json(&view),
-        OutputFormat::Csv | OutputFormat::Html => {
-            bail!("meetings has no CSV or HTML output; use --format text or json")
-        }
+        TextOrJson::Text => text::meetings(&view),
+        TextOrJson::Json => report::to_json(&view),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -658,7 +673,7 @@ fn cmd_state(
     as_known_at: Option<u64>,
     section: Option<String>,
     plan: Option<String>,
-    format: OutputFormat,
+    format: TextOrJson,
 ) -> Result<ExitCode> {
     let events = open_for_reading(store_path)?.events()?;
     let (date, meeting) = resolve_or_latest(&events, at)?;
@@ -673,11 +688,8 @@ fn cmd_state(
         },
     );
     print(&match format {
-        OutputFormat::Text => text::state(&view),
-        OutputFormat::Json => report::to_json(&view),
-        OutputFormat::Csv | OutputFormat::Html => {
-            bail!("state has no CSV or HTML output; use --format text or json")
-        }
+        TextOrJson::Text => text::state(&view),
+        TextOrJson::Json => report::to_json(&view),
     })?;
     Ok(if view.measures.is_empty() {
         eprintln!("no measures stand at {}", format_iso_date(date));
@@ -692,7 +704,7 @@ fn cmd_log(
     since: Option<&str>,
     kind: Option<String>,
     measure: Option<String>,
-    format: OutputFormat,
+    format: TextOrJson,
 ) -> Result<ExitCode> {
     if let Some(kind) = &kind {
         if !EVENT_KINDS.iter().any(|k| k.eq_ignore_ascii_case(kind)) {
@@ -715,11 +727,8 @@ fn cmd_log(
         },
     );
     let output = match format {
-        OutputFormat::Csv | OutputFormat::Html => {
-            bail!("log has no CSV or HTML output; use --format text or json")
-        }
-        OutputFormat::Text => text::log(&selected),
-        OutputFormat::Json => {
+        TextOrJson::Text => text::log(&selected),
+        TextOrJson::Json => {
             let mut out = String::new();
             for event in &selected {
                 out.push_str(&String::from_utf8(event.canonical_bytes()?)?);
@@ -742,11 +751,8 @@ fn cmd_verify(
     deep: bool,
     against: Option<&Path>,
     key: Option<&Path>,
-    format: OutputFormat,
+    format: TextOrJson,
 ) -> Result<ExitCode> {
-    if matches!(format, OutputFormat::Csv | OutputFormat::Html) {
-        bail!("verify has no CSV or HTML output; use --format text or json");
-    }
     let saved = against
         .map(|path| {
             Checkpoint::parse(&read_text(path)?)
@@ -789,11 +795,8 @@ fn cmd_verify(
         None => verify(&store, deep)?,
     };
     print(&match format {
-        OutputFormat::Text => text::verify(&report),
-        OutputFormat::Json => report::to_json(&report),
-        OutputFormat::Csv | OutputFormat::Html => {
-            bail!("verify has no CSV or HTML output; use --format text or json")
-        }
+        TextOrJson::Text => text::verify(&report),
+        TextOrJson::Json => report::to_json(&report),
     })?;
     Ok(if report.is_ok() {
         ExitCode::SUCCESS
@@ -1023,7 +1026,7 @@ fn cmd_verify_proof(
     }
 }
 
-fn cmd_history(store_path: &Path, id: &str, format: OutputFormat) -> Result<ExitCode> {
+fn cmd_history(store_path: &Path, id: &str, format: TextOrJson) -> Result<ExitCode> {
     let events = open_for_reading(store_path)?.events()?;
     let view = planledger::project::history::history(&events, id);
     if view.entries.is_empty() {
@@ -1033,11 +1036,8 @@ fn cmd_history(store_path: &Path, id: &str, format: OutputFormat) -> Result<Exit
         return Ok(ExitCode::from(1));
     }
     print(&match format {
-        OutputFormat::Text => text::history(&view),
-        OutputFormat::Json => report::to_json(&view),
-        OutputFormat::Csv | OutputFormat::Html => {
-            bail!("history has no CSV or HTML output; use --format text or json")
-        }
+        TextOrJson::Text => text::history(&view),
+        TextOrJson::Json => report::to_json(&view),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -1068,7 +1068,7 @@ fn cmd_diff(
     since: &str,
     until: Option<&str>,
     plan: Option<String>,
-    format: OutputFormat,
+    format: DiffFormat,
 ) -> Result<ExitCode> {
     let events = open_for_reading(store_path)?.events()?;
     let (since_date, since_meeting) = resolve_at(&events, since)?;
@@ -1089,10 +1089,10 @@ fn cmd_diff(
         &query(until_date, until_meeting),
     );
     print(&match format {
-        OutputFormat::Text => text::diff(&view),
-        OutputFormat::Json => report::to_json(&view),
-        OutputFormat::Csv => report::csv::diff(&view),
-        OutputFormat::Html => {
+        DiffFormat::Text => text::diff(&view),
+        DiffFormat::Json => report::to_json(&view),
+        DiffFormat::Csv => report::csv::diff(&view),
+        DiffFormat::Html => {
             let titles = planledger::project::documents(&events)
                 .into_iter()
                 .filter_map(|d| Some((d.hash, d.title?)))

@@ -1,6 +1,8 @@
 //! House rules that keep the code base in order (STYLE.md, practice 11): every source file
 //! opens with a `//!` module doc; no ignored tests; no bare `unwrap()` in library code
-//! outside its test modules; no trailing whitespace.
+//! outside its test modules; no trailing whitespace. And ARCHITECTURE.md's invariants that a
+//! grep can check: only `ledger/store.rs` uses sled; the library prints nothing and does not
+//! depend on clap (only `main.rs` does).
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +25,9 @@ fn source_files_follow_the_house_rules() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut problems = Vec::new();
     let sources = rust_files(&root.join("src"));
-    let tests = rust_files(&root.join("tests"));
+    let mut tests = rust_files(&root.join("tests"));
+    tests.extend(rust_files(&root.join("benches")));
+    tests.extend(rust_files(&root.join("fuzz")));
     for path in sources.iter().chain(&tests) {
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.strip_prefix(&root).unwrap().display().to_string();
@@ -49,6 +53,36 @@ fn source_files_follow_the_house_rules() {
                     "{name}:{}: bare unwrap() outside tests",
                     number + 1
                 ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_architecture_invariants_a_grep_can_check_hold() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    for path in rust_files(&root.join("src")) {
+        let name = path.strip_prefix(&root).unwrap().display().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Code, not comments: a doc may name sled or clap.
+        let code: Vec<&str> = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect();
+        let uses = |needle: &str| code.iter().any(|line| line.contains(needle));
+        if name != "src/ledger/store.rs" && uses("sled::") {
+            problems.push(format!("{name}: uses sled (only src/ledger/store.rs may)"));
+        }
+        if name != "src/main.rs" {
+            if uses("clap") {
+                problems.push(format!("{name}: the library depends on clap"));
+            }
+            for print in ["println!", "eprintln!", "print!(", "eprint!("] {
+                if uses(print) {
+                    problems.push(format!("{name}: the library prints ({print})"));
+                }
             }
         }
     }

@@ -9,17 +9,6 @@ pub mod text;
 
 use serde::Serialize;
 
-/// Output formats a command may offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    Text,
-    Json,
-    /// UTF-8 with a BOM, one row per change (`diff` only).
-    Csv,
-    /// One self-contained 新旧対照表 page (`diff` only).
-    Html,
-}
-
 /// Pretty JSON of a view, with a final newline.
 pub fn to_json<T: Serialize>(view: &T) -> String {
     let mut out =
