@@ -1,6 +1,7 @@
 //! The 第92回 取組一覧 as other PDF-to-text tools print it: page marks dropped or printed as a
 //! full-width space or a form feed, NFKC-normalised text, one width for every column, CRLF,
-//! blank lines doubled or removed, furniture removed, bullets swapped, half-width punctuation —
+//! blank lines doubled or removed, furniture removed, bullets swapped, half-width punctuation,
+//! section tokens and bureau headers on one line with their titles and first lines —
 //! alone and combined. Each must state what seed 000 states (70 measures, every action in its
 //! column) and diff as empty against it; every ingested variant passes `verify`.
 
@@ -99,6 +100,10 @@ fn variants() -> Vec<(&'static str, Vec<String>)> {
         ("furniture removed", furniture_removed(&seed)),
         ("bullets swapped", bullets_swapped(&seed)),
         ("half-width punctuation", half_width_punctuation(&seed)),
+        (
+            "headings and bureau headers on one line with their cells",
+            cells_on_one_line(&seed),
+        ),
         (
             "NFKC, page marks removed, blank lines removed",
             blank_lines_removed(&page_marks_removed(&nfkc(&seed))),

@@ -357,7 +357,33 @@ fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec
                 continue;
             }
         }
-        if line.text.starts_with('【') {
+        // A heading on one line with its title stands where a paragraph may end: a line that
+        // continues a sentence (「…、①精神科医療機関における…」 wrapped before ①) is no heading.
+        let at_paragraph_start =
+            paragraph.is_empty() || paragraph.last().is_some_and(|l| ends_sentence(l.text));
+        if let Some((token, title)) = inline_heading(line.text).filter(|_| at_paragraph_start) {
+            flush(&mut paragraph, opening, &mut units);
+            opening = Opening::Separated;
+            units.push(Unit::Heading {
+                line: line.number,
+                token,
+                title: title.to_owned(),
+            });
+            index += 1;
+            continue;
+        }
+        let mut line = line;
+        if let Some((header, rest)) = inline_bureau(line.text) {
+            // 「【部局】○…」: the header and the block's first line printed as one line.
+            flush(&mut paragraph, opening, &mut units);
+            opening = Opening::Separated;
+            units.push(Unit::Bureau {
+                first_line: line.number,
+                header_lines: vec![header],
+            });
+            line.text = rest;
+            line.indented = false;
+        } else if line.text.starts_with('【') {
             if let Some((header_lines, next)) = bureau_header(lines, index) {
                 flush(&mut paragraph, opening, &mut units);
                 opening = Opening::Separated;
@@ -394,6 +420,68 @@ fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec
     }
     flush(&mut paragraph, opening, &mut units);
     units
+}
+
+/// At most this wide (display columns), a title printed on its token's line is a title and not a
+/// sentence that happens to start with ① or (1).
+const INLINE_TITLE_MAX_WIDTH: usize = 60;
+
+/// A section token and its title printed on one line (「① 医療提供体制の均てん化・集約化」,
+/// 「⑴がん診療提供体制等」), as an extractor that keeps table rows together prints them: the
+/// token, then a short title — no 。, at most one 、 (「小児がん、AYA世代のがん対策」).
+fn inline_heading(text: &str) -> Option<(PrintedToken, &str)> {
+    let first = text.chars().next()?;
+    let token_end = if ('\u{2460}'..='\u{2487}').contains(&first) {
+        first.len_utf8()
+    } else if first == '(' || first == '（' {
+        let close = text.find([')', '）'])?;
+        close + text[close..].chars().next()?.len_utf8()
+    } else if first.is_ascii_digit() || ('０'..='９').contains(&first) || first == '第' {
+        // 「2 患者本位の…」, 「第2 2 患者本位の…」: the number ends at the last space before the title.
+        let mut end = text.find(char::is_whitespace)?;
+        if first == '第' {
+            let after = text[end..].trim_start();
+            let number_end = after.find(char::is_whitespace)?;
+            end = text.len() - after.len() + number_end;
+        }
+        end
+    } else {
+        return None;
+    };
+    let token = parse_section_token(&text[..token_end])?;
+    let title = text[token_end..].trim_start_matches(|c: char| c.is_whitespace());
+    // A title opens with a word (kana or kanji) and closes every bracket it opens: 「8 0 1第1 6号
+    // 令和４年８月１日）において…」 is a wrapped citation, not heading 8.
+    let opens_with_word = title
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c as u32, 0x3041..=0x30FF | 0x3400..=0x9FFF | 0xFF66..=0xFF9F));
+    let balanced = title.matches(['（', '(']).count() == title.matches(['）', ')']).count()
+        && title.matches('「').count() == title.matches('」').count();
+    let plausible = opens_with_word
+        && balanced
+        && !title.contains(['。', '．', '｡'])
+        && title.matches(['、', '，', '､']).count() <= 1
+        && display_width(title) <= INLINE_TITLE_MAX_WIDTH
+        && !title.starts_with(BULLET_GLYPHS)
+        && !title.starts_with('【');
+    plausible.then_some((token, title))
+}
+
+/// A bureau header and the block's first line printed as one line: 「【健康局】○令和6年…」. The
+/// header must close with 】 before any 、 or 。 and be followed by text.
+pub(crate) fn inline_bureau(text: &str) -> Option<(&str, &str)> {
+    if !text.starts_with('【') {
+        return None;
+    }
+    let close = text.find('】')?;
+    let header = &text[..close + '】'.len_utf8()];
+    let rest = text[header.len()..].trim_start_matches(|c: char| c.is_whitespace());
+    // Only a name that looks like an organisation: 【参考】 or 【再掲】 before a sentence is
+    // not a bureau.
+    const ORGANISATION: &[&str] = &["局", "課", "室", "省", "庁", "官", "部", "院", "センター"];
+    let organisation = ORGANISATION.iter().any(|word| header.contains(word));
+    (!rest.is_empty() && organisation && !header.contains(['、', '。'])).then_some((header, rest))
 }
 
 /// The short title lines after a section token (blank lines before the first are allowed), and
@@ -1564,6 +1652,51 @@ mod tests {
             ..cues(NothingOpen, Separated, false, true, false, false)
         };
         assert_eq!(paragraph_role(&bulleted).0, Outside);
+    }
+
+    #[test]
+    fn a_token_and_its_title_or_a_header_and_its_text_on_one_line() {
+        let heading = |text: &str| {
+            inline_heading(text).map(|(token, title)| (token.resolve(true).token, title.to_owned()))
+        };
+        assert_eq!(
+            heading("① 医療提供体制の均てん化・集約化"),
+            Some(("①".into(), "医療提供体制の均てん化・集約化".into()))
+        );
+        assert_eq!(
+            heading("⑶　小児がん、AYA世代のがん対策"),
+            Some(("(3)".into(), "小児がん、AYA世代のがん対策".into()))
+        );
+        assert_eq!(
+            heading("（ア）がん診療提供体制"),
+            Some(("(ア)".into(), "がん診療提供体制".into()))
+        );
+        assert_eq!(
+            heading("第2 2 患者本位のがん医療の実現"),
+            Some(("2".into(), "患者本位のがん医療の実現".into()))
+        );
+        assert_eq!(
+            heading("3 尊厳を持って安心して暮らせる社会の構築"),
+            Some(("3".into(), "尊厳を持って安心して暮らせる社会の構築".into()))
+        );
+        // Wrapped sentences and citations are not headings.
+        for text in [
+            "8 0 1第1 6号　令和４年８月１日）において外来における専門的な",
+            "（健発0 8 0 1第１７号　令和４年８月１日の改定に向けて議論して",
+            "(1)の取組を進める。",
+            "① 国は、拠点病院等を中心に、体制整備を推進し、研修を行う",
+        ] {
+            assert_eq!(inline_heading(text), None, "{text}");
+        }
+        assert_eq!(
+            inline_bureau("【健康・生活衛生局がん・疾病対策課】○令和６年に実施した。"),
+            Some((
+                "【健康・生活衛生局がん・疾病対策課】",
+                "○令和６年に実施した。"
+            ))
+        );
+        assert_eq!(inline_bureau("【参考】令和６年に実施した。"), None);
+        assert_eq!(inline_bureau("【健康局】"), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::event::{hash_of_value_without_hash, Event, EventBody, GENESIS_HASH};
 use super::jcs::canonicalize;
 use super::store::{decode_seq, measure_key, RecordedHead, Store, StoreError, HEAD_FILE_NAME};
-use crate::extract::torikumi::strip_bullet;
+use crate::extract::torikumi::{inline_bureau, strip_bullet};
 use crate::source::decode::decode;
 use crate::source::normalize::{comparison_key, line_content};
 
@@ -454,7 +454,10 @@ pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
     let key = comparison_key(quote);
     let mut rest = key.as_str();
     for line in span {
+        // A block's first line may carry its bureau header (「【部局】○…」): the action is
+        // what follows it.
         let content = line_content(line);
+        let content = inline_bureau(content).map_or(content, |(_, rest)| rest);
         let line_key = comparison_key(content);
         if line_key.is_empty() {
             continue;
@@ -478,6 +481,7 @@ pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
         if crate::extract::torikumi::is_page_furniture(line) {
             continue;
         }
+        let line = inline_bureau(line).map_or(line, |(_, rest)| rest);
         joined.push_str(if joined.is_empty() {
             strip_bullet(line)
         } else {

@@ -382,6 +382,54 @@ pub mod printed {
             .collect()
     }
 
+    /// Each section token printed on one line with its title (「① 医療提供体制の均てん化・集約化」),
+    /// and each bureau header on one line with the block's first line (「【…】○…」), as a tool
+    /// that keeps a table row's cells together prints them.
+    pub fn cells_on_one_line(lines: &[String]) -> Vec<String> {
+        use planledger::extract::section::parse_section_token;
+        let mut out: Vec<String> = Vec::new();
+        let mut index = 0;
+        while index < lines.len() {
+            let line = &lines[index];
+            let trimmed = line.trim();
+            if parse_section_token(trimmed).is_some() {
+                // The title's short lines follow, possibly after blank lines.
+                let mut title = String::new();
+                let mut next = index + 1;
+                while next < lines.len() && lines[next].trim().is_empty() {
+                    next += 1;
+                }
+                while next < lines.len() {
+                    let candidate = lines[next].trim();
+                    let short = !candidate.is_empty()
+                        && planledger::source::normalize::display_width(candidate) <= 16
+                        && parse_section_token(candidate).is_none()
+                        && !candidate.starts_with('【');
+                    if !short {
+                        break;
+                    }
+                    title.push_str(candidate);
+                    next += 1;
+                }
+                if !title.is_empty() {
+                    out.push(format!("{line}　{title}"));
+                    index = next;
+                    continue;
+                }
+            }
+            if trimmed.starts_with('【') && trimmed.ends_with('】') {
+                if let Some(first) = lines.get(index + 1).filter(|l| !l.trim().is_empty()) {
+                    out.push(format!("{line}{first}"));
+                    index += 2;
+                    continue;
+                }
+            }
+            out.push(line.clone());
+            index += 1;
+        }
+        out
+    }
+
     /// Lines joined with CRLF instead of LF.
     pub fn crlf(lines: &[String]) -> Vec<String> {
         lines.iter().map(|line| format!("{line}\r")).collect()
