@@ -97,6 +97,7 @@ fn variants() -> Vec<(&'static str, Vec<String>)> {
         ("CRLF", crlf(&seed)),
         ("blank lines doubled", blank_lines_doubled(&seed)),
         ("blank lines removed", blank_lines_removed(&seed)),
+        ("double-spaced", double_spaced(&seed)),
         ("furniture removed", furniture_removed(&seed)),
         ("bullets swapped", bullets_swapped(&seed)),
         ("half-width punctuation", half_width_punctuation(&seed)),

@@ -334,9 +334,21 @@ fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec
                 });
             }
         };
+    let separator_blanks = blank_lines_that_separate(lines);
     let mut index = 0;
     while index < lines.len() {
         let line = lines[index];
+        if line.kind == LineKind::Blank {
+            let run = lines[index..]
+                .iter()
+                .take_while(|l| l.kind == LineKind::Blank)
+                .count();
+            if run < separator_blanks {
+                // A double-spaced extraction: one blank line is just the line spacing.
+                index += run;
+                continue;
+            }
+        }
         if line.kind != LineKind::Content {
             flush(&mut paragraph, opening, &mut units);
             opening = Opening::Separated;
@@ -344,7 +356,7 @@ fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec
             continue;
         }
         if let Some(token) = parse_section_token(line.text) {
-            let (title_lines, next) = heading_title(lines, index + 1);
+            let (title_lines, next) = heading_title(lines, index + 1, separator_blanks);
             if !title_lines.is_empty() {
                 flush(&mut paragraph, opening, &mut units);
                 opening = Opening::Separated;
@@ -484,14 +496,58 @@ pub(crate) fn inline_bureau(text: &str) -> Option<(&str, &str)> {
     (!rest.is_empty() && organisation && !header.contains(['、', '。'])).then_some((header, rest))
 }
 
-/// The short title lines after a section token (blank lines before the first are allowed), and
-/// the index of the first line after them.
-fn heading_title<'a>(lines: &[Line<'a>], mut index: usize) -> (Vec<&'a str>, usize) {
+/// How many blank lines in a row separate paragraphs: 1, or 2 when the extraction is
+/// double-spaced (most content lines are followed by exactly one blank line, so one blank line
+/// is the spacing and says nothing).
+fn blank_lines_that_separate(lines: &[Line<'_>]) -> usize {
+    let (mut content, mut single) = (0usize, 0usize);
+    for (index, line) in lines.iter().enumerate() {
+        if line.kind != LineKind::Content {
+            continue;
+        }
+        content += 1;
+        let run = lines[index + 1..]
+            .iter()
+            .take_while(|l| l.kind == LineKind::Blank)
+            .count();
+        single += usize::from(run == 1);
+    }
+    if content > 0 && single * 10 >= content * DOUBLE_SPACED_SHARE_TENTHS {
+        2
+    } else {
+        1
+    }
+}
+
+/// A document is double-spaced when at least this many tenths of its content lines are followed
+/// by exactly one blank line (seed 000: under 3 tenths).
+const DOUBLE_SPACED_SHARE_TENTHS: usize = 7;
+
+/// The short title lines after a section token (blank lines before them are allowed, and
+/// between them when fewer than `separator_blanks`), and the index of the first line after them.
+fn heading_title<'a>(
+    lines: &[Line<'a>],
+    mut index: usize,
+    separator_blanks: usize,
+) -> (Vec<&'a str>, usize) {
     while index < lines.len() && lines[index].kind == LineKind::Blank {
         index += 1;
     }
     let mut title = Vec::new();
-    while let Some(line) = lines.get(index) {
+    loop {
+        // Blank lines between title lines (a double-spaced extraction) are skipped when a title
+        // line follows them.
+        let mut next = index;
+        while !title.is_empty() && next < lines.len() && lines[next].kind == LineKind::Blank {
+            next += 1;
+        }
+        if next - index >= separator_blanks {
+            // A blank line that separates ends the title.
+            next = index;
+        }
+        let Some(line) = lines.get(next) else {
+            break;
+        };
         let is_title = line.kind == LineKind::Content
             && display_width(line.text) <= TITLE_LINE_MAX_WIDTH
             && parse_section_token(line.text).is_none()
@@ -501,7 +557,7 @@ fn heading_title<'a>(lines: &[Line<'a>], mut index: usize) -> (Vec<&'a str>, usi
             break;
         }
         title.push(line.text);
-        index += 1;
+        index = next + 1;
     }
     (title, index)
 }

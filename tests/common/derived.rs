@@ -325,6 +325,14 @@ pub mod printed {
             .collect()
     }
 
+    /// A blank line after every line (an extractor that double-spaces its output).
+    pub fn double_spaced(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .flat_map(|line| [line.clone(), String::new()])
+            .collect()
+    }
+
     /// Every blank line removed: no block is separated from the next by anything but its own
     /// shape.
     pub fn blank_lines_removed(lines: &[String]) -> Vec<String> {
