@@ -77,7 +77,8 @@ enum Command {
         /// Meeting date of a single file, YYYY-MM-DD, or "unknown".
         #[arg(long)]
         date: Option<String>,
-        /// Document format of a single file: torikumi (取組一覧) or slides.
+        /// Document format of a single file: torikumi (取組一覧) or slides; when left out, it is
+        /// recognised from the text (and ingest says which and why).
         #[arg(long)]
         format: Option<String>,
         /// Document title (資料名) of a single file.
@@ -486,22 +487,43 @@ struct SingleFileFlags {
     series: Option<String>,
 }
 
+/// The format of a file given without --format, said on stderr with the reason.
+fn recognised_format(path: &Path) -> Result<DocumentFormat> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let (text, _) = planledger::source::decode::decode(&bytes)
+        .with_context(|| format!("{}: cannot be decoded", path.display()))?;
+    let Some((format, why)) = planledger::extract::recognise_format(&text) else {
+        bail!(
+            "{}: neither a 取組一覧 nor slides (no section headings with bureau blocks, no Japanese text); give --format if it is one",
+            path.display()
+        );
+    };
+    eprintln!(
+        "{}: no --format given; recognised as {} ({why})",
+        path.display(),
+        format.as_str()
+    );
+    Ok(format)
+}
+
 impl SingleFileFlags {
     fn any(&self) -> bool {
         self.meeting.is_some() || self.date.is_some() || self.format.is_some()
     }
 
     fn describe(&self, path: &Path) -> Result<DocumentDescription> {
-        let (Some(meeting), Some(date), Some(format)) = (&self.meeting, &self.date, &self.format)
-        else {
+        let (Some(meeting), Some(date)) = (&self.meeting, &self.date) else {
             bail!(
-                "{}: a single file needs --meeting, --date and --format together",
+                "{}: a single file needs --meeting and --date (and --format, or it is recognised)",
                 path.display()
             );
         };
-        let format = DocumentFormat::parse(format).with_context(|| {
-            format!("--format {format:?} is not a document format: use torikumi or slides")
-        })?;
+        let format = match &self.format {
+            Some(format) => DocumentFormat::parse(format).with_context(|| {
+                format!("--format {format:?} is not a document format: use torikumi or slides")
+            })?,
+            None => recognised_format(path)?,
+        };
         let date = if date == "unknown" {
             None
         } else {

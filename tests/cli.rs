@@ -851,3 +851,35 @@ fn misleading_errors_say_what_is_really_wrong() {
         "{message}"
     );
 }
+
+#[test]
+fn a_single_file_without_format_is_recognised_and_ingest_says_which_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    for (seed, format) in [("000_", "torikumi"), ("002_", "slides"), ("004_", "slides")] {
+        let path = common::seed(seed);
+        let output = planledger(
+            &store,
+            &[
+                "ingest",
+                path.to_str().unwrap(),
+                "--meeting",
+                "がん対策推進協議会 第93回",
+                "--date",
+                "2026-01-15",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!("no --format given; recognised as {format} (")),
+            "{seed}: {}",
+            stderr(&output)
+        );
+    }
+    let ingested = common::log_json(&store, "DocumentIngested");
+    let formats: Vec<&str> = ingested
+        .iter()
+        .map(|e| e["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats, ["torikumi", "slides", "slides"]);
+}

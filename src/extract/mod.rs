@@ -126,7 +126,7 @@ pub struct FormatMismatch {
 
 /// Refuses a reading that shows the text is not the declared format, so that it is never
 /// ledgered as if it were. A 取組一覧 has section headings, measures and bureau blocks with
-/// actions; slides are Japanese text (a slide deck from which nothing is read is still a
+/// actions, and at least half its measures have actions; slides are Japanese text (a slide deck from which nothing is read is still a
 /// document of its meeting, and ingest says that nothing was read).
 pub fn check_format(
     format: DocumentFormat,
@@ -141,12 +141,19 @@ pub fn check_format(
                 .filter(|m| !m.section.path.is_empty())
                 .count();
             let actions: usize = version.measures.iter().map(|m| m.actions.len()).sum();
-            if with_section == 0 || actions == 0 {
+            // In a 取組一覧 every measure has its row of bureau blocks; slides that quote a few
+            // 【…】 notes read as many "measures" without any.
+            let with_actions = version
+                .measures
+                .iter()
+                .filter(|m| !m.actions.is_empty())
+                .count();
+            if with_section == 0 || actions == 0 || with_actions * 2 < version.measures.len() {
                 return Err(FormatMismatch {
                     format: "取組一覧 (--format torikumi)",
                     expected: "section headings (⑴, ①, （ア）) alone on a line, measure paragraphs under them, and bureau blocks 【…】 with bulleted actions",
                     found: format!(
-                        "{} measure paragraphs read, {with_section} of them under a section heading, {actions} actions in bureau blocks",
+                        "{} measure paragraphs read, {with_section} of them under a section heading, {with_actions} with actions, {actions} actions in bureau blocks",
                         version.measures.len()
                     ),
                 });
@@ -166,6 +173,33 @@ pub fn check_format(
         }
     }
     Ok(())
+}
+
+/// The format a text reads as, when none was declared, and why: a 取組一覧 when it passes
+/// [`check_format`] as one (section headings, measures, bureau blocks with actions), else slides
+/// when it is Japanese text; `None` when it is neither.
+pub fn recognise_format(text: &str) -> Option<(DocumentFormat, String)> {
+    let table = extract(DocumentFormat::Torikumi, text);
+    if check_format(DocumentFormat::Torikumi, text, &table).is_ok() {
+        let actions: usize = table.measures.iter().map(|m| m.actions.len()).sum();
+        return Some((
+            DocumentFormat::Torikumi,
+            format!(
+                "{} measures under section headings with {actions} actions in bureau blocks",
+                table.measures.len()
+            ),
+        ));
+    }
+    let slides = extract(DocumentFormat::Slides, text);
+    check_format(DocumentFormat::Slides, text, &slides).ok()?;
+    Some((
+        DocumentFormat::Slides,
+        format!(
+            "Japanese text without a 取組一覧's table ({} quoted measures, {} dated figures)",
+            slides.measures.len(),
+            slides.targets.len()
+        ),
+    ))
 }
 
 /// The name of the plan mentioned in `text`, if any, as 「第N期がん対策推進基本計画」 with the
