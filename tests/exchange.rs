@@ -79,7 +79,7 @@ fn assert_refused(output: std::process::Output, line: usize) {
 fn an_untouched_export_imports_to_the_same_head() {
     let export = export_seeds();
     let text = std::fs::read_to_string(&export.file).unwrap();
-    assert_eq!(text.lines().count(), 388);
+    assert_eq!(text.lines().count(), 390);
     let target = tempfile::tempdir().unwrap();
     let store = target.path().join("imported");
     let output = planledger(
@@ -94,7 +94,7 @@ fn an_untouched_export_imports_to_the_same_head() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let verify = stdout(&planledger(&store, &["verify"]));
     assert!(
-        verify.starts_with("ok: 388 events, 5 documents"),
+        verify.starts_with("ok: 390 events, 5 documents"),
         "{verify}"
     );
     assert_eq!(
@@ -211,7 +211,7 @@ fn an_independent_python_verifier_accepts_the_export_and_rejects_tampering() {
         stdout(&output),
         stderr(&output)
     );
-    assert!(stdout(&output).contains("388 passed, 0 failed"));
+    assert!(stdout(&output).contains("390 passed, 0 failed"));
     let path = tampered(&export, |lines| lines[7] = lines[7].replacen("。", "．", 1));
     let output = run(&path);
     assert_eq!(output.status.code(), Some(1));

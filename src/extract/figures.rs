@@ -148,6 +148,7 @@ pub fn extract_figures(text: &str) -> Vec<ExtractedTarget> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut targets = labelled_rows(&lines);
     targets.extend(as_of_sentences(&lines));
+    targets.extend(figures_dated_after(&lines));
     targets.sort_by_key(|t| t.lines.first);
     targets
 }
@@ -470,6 +471,91 @@ fn as_of_sentences(lines: &[&str]) -> Vec<ExtractedTarget> {
     targets
 }
 
+/// Figures followed by their as-of date in brackets: 「…二次医療圏（空白の二次医療圏）が、
+/// １０８カ所（平成26年4月時点）から６９カ所（平成29年4月時点）に減少した。」 Each figure is
+/// labelled by its sentence's subject (the phrase before が、/は、; a bracketed name at its end is
+/// the term the sentence defines, and is the label).
+fn figures_dated_after(lines: &[&str]) -> Vec<ExtractedTarget> {
+    let figure_before = figure_before_bracket();
+    let mut targets = Vec::new();
+    for (text, starts) in paragraphs(lines) {
+        for found in find_dates(&text) {
+            if !found.as_of {
+                continue;
+            }
+            let before = &text[..found.start];
+            let window_start = before.char_indices().rev().nth(24).map_or(0, |(at, _)| at);
+            let Some(captures) = figure_before.captures(&before[window_start..]) else {
+                continue;
+            };
+            let number = captures.name("num").expect("num is not optional");
+            let number_start = window_start + number.start();
+            let Some(label) = subject_term(&text, number_start) else {
+                continue;
+            };
+            targets.push(ExtractedTarget {
+                key: target_key(&label),
+                label,
+                value: normalize_value(number.as_str()),
+                unit: normalize_unit(&captures["unit"]),
+                as_of: Some(expr_display(found.expr)),
+                as_of_day: found
+                    .expr
+                    .first_day()
+                    .map(crate::source::meeting::format_iso_date),
+                deadline: None,
+                curated_quote: None,
+                deadline_after_adoption: None,
+                lines: LineRange {
+                    first: line_at(&starts, number_start),
+                    last: line_at(&starts, found.end.saturating_sub(1)),
+                },
+            });
+        }
+    }
+    targets
+}
+
+/// 「N unit(」 at the end of the text before a bracketed date.
+fn figure_before_bracket() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)(?P<unit>{UNITS})\($"
+        ))
+        .expect("the pattern is valid")
+    })
+}
+
+/// The subject of the sentence a figure at `offset` is in: the phrase before the last が、 or
+/// は、 ahead of it, from the clause start; a bracketed name at its end is the label.
+fn subject_term(text: &str, offset: usize) -> Option<String> {
+    let mut window_start = offset.saturating_sub(SUBJECT_WINDOW_BYTES);
+    while !text.is_char_boundary(window_start) {
+        window_start += 1;
+    }
+    let head = &text[window_start..offset];
+    let head = head
+        .rfind('。')
+        .map_or(head, |at| &head[at + '。'.len_utf8()..]);
+    let marker = ["が、", "は、"]
+        .iter()
+        .filter_map(|marker| head.rfind(marker))
+        .max()?;
+    let phrase = &head[..marker];
+    let phrase = phrase
+        .rfind('、')
+        .map_or(phrase, |at| &phrase[at + '、'.len_utf8()..]);
+    let phrase = strip_bullets(phrase).trim();
+    let term = phrase
+        .strip_suffix(')')
+        .and_then(|inner| inner.rfind('(').map(|open| &inner[open + 1..]))
+        .filter(|term| term.chars().count() >= 2)
+        .unwrap_or(phrase);
+    let count = term.chars().count();
+    ((2..=40).contains(&count) && !term.contains(['(', ')'])).then(|| term.to_owned())
+}
+
 /// Why a fact added by hand was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("fact {index} ({label:?}): {what}")]
@@ -572,6 +658,32 @@ pub fn curate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_followed_by_its_bracketed_as_of_date_takes_the_defined_term_as_label() {
+        let text = "○地域がん診療病院の設置により、拠点病院のない二次医療圏（空白の二次医療圏）が、\n１０８カ所（平成26年4月時点）から６９カ所（平成29年4月時点）に減少した。\n";
+        let found: Vec<(String, String, Option<String>)> = extract_figures(text)
+            .into_iter()
+            .map(|t| (t.label, t.value, t.as_of))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "空白の二次医療圏".to_owned(),
+                    "108".to_owned(),
+                    Some("2014-04".to_owned())
+                ),
+                (
+                    "空白の二次医療圏".to_owned(),
+                    "69".to_owned(),
+                    Some("2017-04".to_owned())
+                ),
+            ]
+        );
+        // No subject before the figure: nothing is invented.
+        assert!(extract_figures("１０８カ所（平成26年4月時点）に減少した。\n").is_empty());
+    }
 
     #[test]
     fn an_as_of_heading_governs_its_slide_up_to_the_next_page() {
