@@ -343,11 +343,14 @@ fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec
                 .iter()
                 .take_while(|l| l.kind == LineKind::Blank)
                 .count();
-            if run < separator_blanks {
-                // A double-spaced extraction: one blank line is just the line spacing.
-                index += run;
-                continue;
+            if run >= separator_blanks {
+                flush(&mut paragraph, opening, &mut units);
+                opening = Opening::Separated;
             }
+            // The whole run at once (a run measured from each of its lines would be
+            // quadratic); fewer than `separator_blanks` is a double-spaced extraction's spacing.
+            index += run;
+            continue;
         }
         if line.kind != LineKind::Content {
             flush(&mut paragraph, opening, &mut units);
