@@ -390,5 +390,10 @@ mod tests {
             short_hash("改ざんされた文書の名前がここにある"),
             "改ざんされた文書の名前が"
         );
+        // Byte 12 inside a character: the old byte slice panicked here.
+        assert_eq!(
+            short_hash("a改ざんされた文書の名前が"),
+            "a改ざんされた文書の名前"
+        );
     }
 }
