@@ -5,7 +5,7 @@
 //! The crash test kills `ingest` at varying moments and requires that every document in the
 //! surviving ledger is whole.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

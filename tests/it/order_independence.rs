@@ -4,7 +4,7 @@
 //! (第93回: a done bullet added and a measure reworded; 第94回: also a planned bullet carried out
 //! and a measure replaced by a new one).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::OnceLock;

@@ -2,7 +2,7 @@
 //! inferred "not before" must not be after that date — a bound that excludes the truth is worse
 //! than none. Seed 003, whose date is unknown, is bounded by its latest reported period.
 
-mod common;
+use crate::common;
 
 use planledger::extract::dating::infer_date_bounds;
 use planledger::source::manifest::Manifest;

@@ -2,7 +2,7 @@
 //! 第92回 is extended by today's ledger, checked offline with the verifier key; altered proofs,
 //! checkpoints and wrong keys fail with exit 1.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! meeting (golden JSON in snapshots/), references, and clear errors with exit code 2 on bad
 //! input.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
@@ -11,7 +11,7 @@ use common::{ingested_seeds, planledger, stderr, stdout, FIXED_NOW};
 
 fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
+    settings.set_snapshot_path("../../snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings
 }

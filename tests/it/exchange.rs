@@ -2,7 +2,7 @@
 //! independent Python verifier (PyPI blake3 + jcs); every kind of tampering is refused by import
 //! with its line named, and fails the independent verifier too.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

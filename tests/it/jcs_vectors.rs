@@ -1,7 +1,7 @@
 //! RFC 8785 canonicalization against the published vectors of an independent implementation
 //! (cyberphone/json-canonicalization), read from ../shared/testdata/jcs.
 
-mod common;
+use crate::common;
 
 use planledger::ledger::jcs::canonicalize;
 

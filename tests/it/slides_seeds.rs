@@ -1,7 +1,7 @@
 //! What each slide seed (001–004) yields — quoted measures and dated figures — as reviewed
 //! golden output in snapshots/. Each line was checked against the seed text at the lines given.
 
-mod common;
+use crate::common;
 
 use planledger::extract::extract;
 use planledger::source::decode::decode;
@@ -37,7 +37,7 @@ fn rendering(prefix: &str) -> String {
 
 fn check(prefix: &str, name: &str) {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
+    settings.set_snapshot_path("../../snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!(name, rendering(prefix)));
 }

@@ -1,7 +1,7 @@
 //! `diff` between the 第92回 取組一覧 and later versions derived from it by program, each a
 //! realistic edit; the diff must report exactly the edit made, nothing more.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -296,7 +296,7 @@ fn the_comparison_table_as_text_and_html_matches_the_reviewed_snapshots() {
         "self-contained: nothing loaded from elsewhere"
     );
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
+    settings.set_snapshot_path("../../snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         insta::assert_snapshot!("diff_92_to_derived_93_text", diff("text"));

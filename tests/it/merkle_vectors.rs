@@ -2,7 +2,7 @@
 //! (RFC 6962/9162 with SHA-256), read from ../shared/testdata/merkle: happy paths must verify,
 //! every deliberately broken proof must be rejected.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

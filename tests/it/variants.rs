@@ -5,7 +5,7 @@
 //! alone and combined. Each must state what seed 000 states (70 measures, every action in its
 //! column) and diff as empty against it; every ingested variant passes `verify`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

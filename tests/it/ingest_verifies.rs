@@ -4,7 +4,7 @@
 //! slides are made of, each line led by whatever whitespace an extractor may print (half- and
 //! full-width spaces, tabs, form feeds, a BOM) and ended by LF or CRLF.
 
-mod common;
+use crate::common;
 
 use planledger::extract::{extract, DocumentVersion};
 use planledger::ingest::{ingest, IngestError, IngestOutcome, IngestRequest};

@@ -4,7 +4,7 @@
 //! count of paragraphs opening with the plan's subjects 国は、/国及び都道府県は、/拠点病院等は、
 //! … agrees), and the bureau/column sequences below were checked against the file line by line.
 
-mod common;
+use crate::common;
 
 use planledger::extract::{extract, ActionStatus, ExtractedMeasure};
 use planledger::source::decode::decode;

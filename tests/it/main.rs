@@ -1,0 +1,20 @@
+//! The integration tests, as one test binary: one build and one link for the whole suite, so
+//! it stays quick as it grows. Each module is one subject; `common` holds the shared helpers.
+
+mod common;
+
+mod cli;
+mod dating_seeds;
+mod diff;
+mod exchange;
+mod ingest_verifies;
+mod integrity;
+mod jcs_vectors;
+mod merkle_vectors;
+mod no_panic;
+mod order_independence;
+mod proofs;
+mod slides_seeds;
+mod tidy;
+mod torikumi_seed;
+mod variants;
