@@ -449,26 +449,44 @@ fn as_of_sentences(lines: &[&str]) -> Vec<ExtractedTarget> {
             else {
                 continue;
             };
-            let first = line_at(&starts, found.start);
-            let last = line_at(&starts, figure_end.saturating_sub(1));
-            targets.push(ExtractedTarget {
-                key: target_key(&label),
+            let lines = LineRange {
+                first: line_at(&starts, found.start),
+                last: line_at(&starts, figure_end.saturating_sub(1)),
+            };
+            targets.push(dated_figure(
                 label,
-                value: normalize_value(number.as_str()),
-                unit: normalize_unit(&captures["unit"]),
-                as_of: Some(expr_display(found.expr)),
-                as_of_day: found
-                    .expr
-                    .first_day()
-                    .map(crate::source::meeting::format_iso_date),
-                deadline: None,
-                curated_quote: None,
-                deadline_after_adoption: None,
-                lines: LineRange { first, last },
-            });
+                number.as_str(),
+                &captures["unit"],
+                found.expr,
+                lines,
+            ));
         }
     }
     targets
+}
+
+/// A figure read from a sentence, as of the date the sentence gives it.
+fn dated_figure(
+    label: String,
+    number: &str,
+    unit: &str,
+    as_of: DateExpr,
+    lines: LineRange,
+) -> ExtractedTarget {
+    ExtractedTarget {
+        key: target_key(&label),
+        label,
+        value: normalize_value(number),
+        unit: normalize_unit(unit),
+        as_of: Some(expr_display(as_of)),
+        as_of_day: as_of
+            .first_day()
+            .map(crate::source::meeting::format_iso_date),
+        deadline: None,
+        curated_quote: None,
+        deadline_after_adoption: None,
+        lines,
+    }
 }
 
 /// Figures followed by their as-of date in brackets: 「…二次医療圏（空白の二次医療圏）が、
@@ -493,24 +511,17 @@ fn figures_dated_after(lines: &[&str]) -> Vec<ExtractedTarget> {
             let Some(label) = subject_term(&text, number_start) else {
                 continue;
             };
-            targets.push(ExtractedTarget {
-                key: target_key(&label),
+            let lines = LineRange {
+                first: line_at(&starts, number_start),
+                last: line_at(&starts, found.end.saturating_sub(1)),
+            };
+            targets.push(dated_figure(
                 label,
-                value: normalize_value(number.as_str()),
-                unit: normalize_unit(&captures["unit"]),
-                as_of: Some(expr_display(found.expr)),
-                as_of_day: found
-                    .expr
-                    .first_day()
-                    .map(crate::source::meeting::format_iso_date),
-                deadline: None,
-                curated_quote: None,
-                deadline_after_adoption: None,
-                lines: LineRange {
-                    first: line_at(&starts, number_start),
-                    last: line_at(&starts, found.end.saturating_sub(1)),
-                },
-            });
+                number.as_str(),
+                &captures["unit"],
+                found.expr,
+                lines,
+            ));
         }
     }
     targets
