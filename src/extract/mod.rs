@@ -112,7 +112,34 @@ pub fn extract(format: DocumentFormat, text: &str) -> DocumentVersion {
         DocumentFormat::Slides => slides::extract(text),
     };
     version.targets.extend(figures::extract_figures(text));
+    if format == DocumentFormat::Slides {
+        let summary = slides_summary(&version);
+        version.diagnostics.push(summary);
+    }
     version
+}
+
+/// What was read from slides, said plainly — also when it is nothing. Written here, once the
+/// figures are read, so they are read once.
+fn slides_summary(version: &DocumentVersion) -> Diagnostic {
+    let individual = version
+        .targets
+        .iter()
+        .filter(|t| t.deadline_after_adoption.is_some())
+        .count();
+    let message = if version.measures.is_empty() && version.targets.is_empty() {
+        "slides: nothing was read from this document (no quoted measures under （取り組むべき施策）, no 個別目標, no dated figures); it is ledgered as a document of its meeting only".to_owned()
+    } else {
+        format!(
+            "slides: {} quoted measures and {individual} individual targets (個別目標) read; timelines are not extracted",
+            version.measures.len()
+        )
+    };
+    Diagnostic {
+        line: 1,
+        message,
+        hint: None,
+    }
 }
 
 /// Why a text is not the format it was declared as: what was expected and what was found.

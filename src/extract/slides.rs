@@ -125,21 +125,6 @@ pub fn extract(text: &str) -> DocumentVersion {
             });
         }
     }
-    let figures = super::figures::extract_figures(text).len();
-    let message = if measures.is_empty() && targets.is_empty() && figures == 0 {
-        "slides: nothing was read from this document (no quoted measures under （取り組むべき施策）, no 個別目標, no dated figures); it is ledgered as a document of its meeting only".to_owned()
-    } else {
-        format!(
-            "slides: {} quoted measures and {} individual targets (個別目標) read; timelines are not extracted",
-            measures.len(),
-            targets.len()
-        )
-    };
-    diagnostics.push(Diagnostic {
-        line: 1,
-        message,
-        hint: None,
-    });
     DocumentVersion {
         title_line,
         plan: None,
@@ -204,6 +189,7 @@ fn quoted_paragraphs(lines: &[&str], start: usize) -> Vec<(String, LineRange)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::manifest::DocumentFormat;
 
     #[test]
     fn quoted_measures_are_read_across_broken_lines_until_the_next_heading() {
@@ -314,14 +300,18 @@ mod tests {
 
     #[test]
     fn slides_without_quotes_yield_no_measures_and_say_so() {
-        let version = extract("がんゲノム医療推進に向けた取組について\n\n拠点病院 33\n");
+        let version = super::super::extract(
+            DocumentFormat::Slides,
+            "がんゲノム医療推進に向けた取組について\n\n拠点病院 33\n",
+        );
         assert!(version.measures.is_empty());
         assert!(
             version.diagnostics[0].message.contains("nothing was read"),
             "{:?}",
             version.diagnostics
         );
-        let version = extract(
+        let version = super::super::extract(
+            DocumentFormat::Slides,
             "第３期がん対策推進基本計画\n（個別目標）\n国は、２年以内に、拠点病院の指定要件を見直す。\n",
         );
         assert!(

@@ -38,7 +38,7 @@ use super::{
     LineRange,
 };
 use crate::source::normalize::{
-    comparison_key, display_width, fold_width, split_line, BULLET_GLYPHS,
+    comparison_key, display_width, fold_width, is_kana_or_kanji, split_line, BULLET_GLYPHS,
 };
 
 /// A block with a line at least this wide (in columns, full-width = 2) was printed in the done
@@ -467,10 +467,7 @@ fn inline_heading(text: &str) -> Option<(PrintedToken, &str)> {
     let title = text[token_end..].trim_start_matches(|c: char| c.is_whitespace());
     // A title opens with a word (kana or kanji) and closes every bracket it opens: 「8 0 1第1 6号
     // 令和４年８月１日）において…」 is a wrapped citation, not heading 8.
-    let opens_with_word = title
-        .chars()
-        .next()
-        .is_some_and(|c| matches!(c as u32, 0x3041..=0x30FF | 0x3400..=0x9FFF | 0xFF66..=0xFF9F));
+    let opens_with_word = title.chars().next().is_some_and(is_kana_or_kanji);
     let balanced = title.matches(['（', '(']).count() == title.matches(['）', ')']).count()
         && title.matches('「').count() == title.matches('」').count();
     let plausible = opens_with_word

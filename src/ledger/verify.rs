@@ -52,6 +52,27 @@ impl VerifyReport {
 }
 
 pub fn verify(store: &Store, deep: bool) -> Result<VerifyReport, StoreError> {
+    verify_with(store, deep, None)
+}
+
+/// [`verify`], and that the ledger extends a checkpoint saved earlier (an auditor kept the
+/// 第92回 one): checked by a consistency proof from the checkpoint's size to today's, so a
+/// rollback or a rewrite of anything the checkpoint covers fails.
+pub fn verify_against(
+    store: &Store,
+    deep: bool,
+    saved: &super::checkpoint::Checkpoint,
+) -> Result<VerifyReport, StoreError> {
+    verify_with(store, deep, Some(saved))
+}
+
+/// Both, over one read of the store: the events checked are the events the checkpoint is
+/// compared with.
+fn verify_with(
+    store: &Store,
+    deep: bool,
+    saved: Option<&super::checkpoint::Checkpoint>,
+) -> Result<VerifyReport, StoreError> {
     let raw = store.raw_trees()?;
     let (events, mut failures) = check_chain(
         raw.events
@@ -78,6 +99,9 @@ pub fn verify(store: &Store, deep: bool) -> Result<VerifyReport, StoreError> {
         failures.extend(check_extraction(&events, |hash| blobs.get(hash).cloned()));
     }
     check_indexes(&raw.docs, &raw.measures, &events, &mut failures);
+    if let Some(saved) = saved {
+        failures.extend(check_extends(&events, saved));
+    }
     // Stable: within one event, the failure found first (the cause) stays first.
     failures.sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
     Ok(VerifyReport {
@@ -90,20 +114,6 @@ pub fn verify(store: &Store, deep: bool) -> Result<VerifyReport, StoreError> {
         head: raw.head,
         failures,
     })
-}
-
-/// [`verify`], and that the ledger extends a checkpoint saved earlier (an auditor kept the
-/// 第92回 one): checked by a consistency proof from the checkpoint's size to today's, so a
-/// rollback or a rewrite of anything the checkpoint covers fails.
-pub fn verify_against(
-    store: &Store,
-    deep: bool,
-    saved: &super::checkpoint::Checkpoint,
-) -> Result<VerifyReport, StoreError> {
-    let mut report = verify(store, deep)?;
-    let events = store.events()?;
-    report.failures.extend(check_extends(&events, saved));
-    Ok(report)
 }
 
 /// Whether `events` extend the checkpoint `saved`; a failure says how not.

@@ -81,6 +81,11 @@ fn is_invisible(character: char) -> bool {
     )
 }
 
+/// Hiragana, katakana (full- or half-width) or a kanji: what Japanese words are written in.
+pub fn is_kana_or_kanji(character: char) -> bool {
+    matches!(character as u32, 0x3041..=0x30FF | 0x3400..=0x9FFF | 0xFF66..=0xFF9F)
+}
+
 /// What precedes a line's content: a page break and indentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LineLead {
@@ -99,14 +104,15 @@ pub fn split_line(raw: &str) -> (LineLead, &str) {
     let mut lead = LineLead::default();
     let mut content_start = raw.len();
     for (at, character) in raw.char_indices() {
-        if character == '\u{000C}' {
-            lead.form_feed = true;
-        } else if is_invisible(character) || character == '\r' {
-        } else if character.is_whitespace() {
-            lead.indent += 1;
-        } else {
-            content_start = at;
-            break;
+        match character {
+            '\u{000C}' => lead.form_feed = true,
+            '\r' => {}
+            c if is_invisible(c) => {}
+            c if c.is_whitespace() => lead.indent += 1,
+            _ => {
+                content_start = at;
+                break;
+            }
         }
     }
     let content =

@@ -758,19 +758,7 @@ fn a_damaged_store_is_exit_3_with_a_sentence_not_sleds_text() {
         *byte = 0xA5;
     }
     std::fs::write(&db, bytes).unwrap();
-    for entry in std::fs::read_dir(&store).unwrap() {
-        let path = entry.unwrap().path();
-        if path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .starts_with("snap.")
-        {
-            std::fs::remove_dir_all(&path)
-                .or_else(|_| std::fs::remove_file(&path))
-                .unwrap();
-        }
-    }
+    common::remove_sled_snapshots(&store);
     let output = planledger(&store, &["state", "--at", "第92回"]);
     let code = output.status.code();
     let message = stderr(&output);

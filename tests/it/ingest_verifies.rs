@@ -7,11 +7,10 @@
 use crate::common;
 
 use planledger::extract::{extract, DocumentVersion};
-use planledger::ingest::{ingest, IngestError, IngestOutcome, IngestRequest};
+use planledger::ingest::{ingest, IngestError, IngestOutcome};
 use planledger::ledger::verify::{quote_is_at, verify};
 use planledger::ledger::Store;
-use planledger::source::manifest::{DocumentDescription, DocumentFormat};
-use planledger::source::meeting::Meeting;
+use planledger::source::manifest::DocumentFormat;
 use proptest::prelude::*;
 
 const LEADS: &[&str] = &[
@@ -125,22 +124,8 @@ proptest! {
         std::fs::write(&path, &text).unwrap();
         let store = Store::open(&dir.path().join("ledger")).unwrap();
         let format = if slides { DocumentFormat::Slides } else { DocumentFormat::Torikumi };
-        let request = IngestRequest {
-            path: path.clone(),
-            description: DocumentDescription {
-                file: "document.txt".into(),
-                meeting: Meeting {
-                    body: Some("がん対策推進協議会".into()),
-                    ordinal: Some(93),
-                    date: Some(time::macros::date!(2026 - 01 - 15)),
-                },
-                title: None,
-                label: None,
-                format,
-                series: None,
-                facts: Vec::new(),
-            },
-        };
+        let request =
+            common::council_request(&path, 93, time::macros::date!(2026 - 01 - 15), format);
         match ingest(&store, &request, common::FIXED_NOW) {
             Ok(outcome) => {
                 prop_assert!(matches!(outcome, IngestOutcome::Appended(_)));

@@ -276,18 +276,7 @@ fn a_store_cut_short_at_any_offset_fails_verify_naming_its_recorded_head() {
             file.set_len((length as f64 * fraction) as u64).unwrap();
             drop(file);
             if !keep_snapshot {
-                for entry in std::fs::read_dir(&copy).unwrap() {
-                    let path = entry.unwrap().path();
-                    if path
-                        .file_name()
-                        .unwrap()
-                        .to_string_lossy()
-                        .starts_with("snap.")
-                    {
-                        let _ =
-                            std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
-                    }
-                }
+                common::remove_sled_snapshots(&copy);
             }
             let output = common::planledger(&copy, &["verify"]);
             let said = format!("{}{}", common::stdout(&output), common::stderr(&output));

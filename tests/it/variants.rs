@@ -15,8 +15,7 @@ use planledger::ledger::verify::verify;
 use planledger::ledger::Store;
 use planledger::project::diff::diff;
 use planledger::project::state::StateQuery;
-use planledger::source::manifest::{DocumentDescription, DocumentFormat};
-use planledger::source::meeting::Meeting;
+use planledger::source::manifest::DocumentFormat;
 use planledger::source::normalize::comparison_key;
 
 use common::derived::printed::*;
@@ -134,22 +133,7 @@ fn every_printed_form_states_what_the_seed_states() {
 }
 
 fn request(path: &Path, ordinal: u32, date: time::Date) -> IngestRequest {
-    IngestRequest {
-        path: path.to_owned(),
-        description: DocumentDescription {
-            file: path.file_name().unwrap().to_string_lossy().into_owned(),
-            meeting: Meeting {
-                body: Some("がん対策推進協議会".into()),
-                ordinal: Some(ordinal),
-                date: Some(date),
-            },
-            title: None,
-            label: None,
-            format: DocumentFormat::Torikumi,
-            series: None,
-            facts: Vec::new(),
-        },
-    }
+    common::council_request(path, ordinal, date, DocumentFormat::Torikumi)
 }
 
 #[test]

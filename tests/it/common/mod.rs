@@ -152,3 +152,51 @@ pub fn ingest_torikumi_as(store: &Path, path: &Path, meeting: &str, date: &str) 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     output
 }
+
+/// A request to ingest `path` as がん対策推進協議会 第`ordinal`回 on `date` in `format`, with
+/// nothing else described.
+pub fn council_request(
+    path: &Path,
+    ordinal: u32,
+    date: time::Date,
+    format: planledger::source::manifest::DocumentFormat,
+) -> planledger::ingest::IngestRequest {
+    planledger::ingest::IngestRequest {
+        path: path.to_owned(),
+        description: planledger::source::manifest::DocumentDescription {
+            file: path
+                .file_name()
+                .expect("a file path")
+                .to_string_lossy()
+                .into_owned(),
+            meeting: planledger::source::meeting::Meeting {
+                body: Some("がん対策推進協議会".into()),
+                ordinal: Some(ordinal),
+                date: Some(date),
+            },
+            title: None,
+            label: None,
+            format,
+            series: None,
+            facts: Vec::new(),
+        },
+    }
+}
+
+/// Removes sled's snapshot files from a store folder, so that it must recover from its data
+/// file alone.
+pub fn remove_sled_snapshots(store: &Path) {
+    for entry in std::fs::read_dir(store).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("snap.")
+        {
+            std::fs::remove_dir_all(&path)
+                .or_else(|_| std::fs::remove_file(&path))
+                .unwrap();
+        }
+    }
+}
