@@ -39,6 +39,34 @@ pub enum CheckpointError {
     Proof(#[from] ProofError),
     #[error("event {seq} has a hash that is not 64 hex digits")]
     EventHash { seq: u64 },
+    #[error("a tree of {size} events is beyond the ledger's {events} events")]
+    BeyondLedger { size: u64, events: u64 },
+    #[error("the ledger holds no events of {meeting}")]
+    NoEventsOf { meeting: String },
+}
+
+impl CheckpointError {
+    /// Whether the error is in what was given (a checkpoint, proof or key that does not parse)
+    /// rather than a verdict that a well-formed proof or signature does not hold.
+    pub fn is_malformed(&self) -> bool {
+        matches!(
+            self,
+            CheckpointError::Malformed { .. }
+                | CheckpointError::MalformedProof { .. }
+                | CheckpointError::Key(_)
+        )
+    }
+}
+
+/// The first `size` events, or an error when the ledger has fewer.
+fn prefix(events: &[Event], size: u64) -> Result<&[Event], CheckpointError> {
+    usize::try_from(size)
+        .ok()
+        .and_then(|size| events.get(..size))
+        .ok_or(CheckpointError::BeyondLedger {
+            size,
+            events: events.len() as u64,
+        })
 }
 
 /// The leaf hashes of the tree over `events` (in seq order).
@@ -81,7 +109,7 @@ impl Checkpoint {
         events: &[Event],
         size: u64,
     ) -> Result<Checkpoint, CheckpointError> {
-        let prefix = &events[..(size as usize).min(events.len())];
+        let prefix = prefix(events, size)?;
         let root = merkle::root::<Blake3Hash>(&leaves(prefix)?);
         let mut extensions = Vec::new();
         if let Some(last) = prefix.last() {
@@ -94,6 +122,26 @@ impl Checkpoint {
             extensions,
             signatures: Vec::new(),
         })
+    }
+
+    /// The checkpoint of the ledger as it stood through `meeting`'s last event (a prefix of the
+    /// log), with a `meeting` extension line naming it.
+    pub fn through_meeting(
+        origin: &str,
+        events: &[Event],
+        meeting: &crate::source::meeting::Meeting,
+    ) -> Result<Checkpoint, CheckpointError> {
+        let last = events
+            .iter()
+            .filter(|e| &e.meeting == meeting)
+            .map(|e| e.seq)
+            .max()
+            .ok_or_else(|| CheckpointError::NoEventsOf {
+                meeting: meeting.to_string(),
+            })?;
+        let mut checkpoint = Checkpoint::of_events(origin, events, last + 1)?;
+        checkpoint.extensions.push(format!("meeting {meeting}"));
+        Ok(checkpoint)
     }
 
     /// The signed part: origin, size, root, extensions, each ending in a newline.
@@ -353,7 +401,7 @@ pub enum Proof {
 
 impl Proof {
     pub fn inclusion(events: &[Event], index: u64, size: u64) -> Result<Proof, CheckpointError> {
-        let prefix = &events[..(size as usize).min(events.len())];
+        let prefix = prefix(events, size)?;
         let leaves = leaves(prefix)?;
         let path = merkle::inclusion_proof::<Blake3Hash>(index, &leaves)?;
         Ok(Proof::Inclusion {
@@ -365,7 +413,7 @@ impl Proof {
     }
 
     pub fn consistency(events: &[Event], old: u64, new: u64) -> Result<Proof, CheckpointError> {
-        let prefix = &events[..(new as usize).min(events.len())];
+        let prefix = prefix(events, new)?;
         let path = merkle::consistency_proof::<Blake3Hash>(old, &leaves(prefix)?)?;
         Ok(Proof::Consistency {
             old,
@@ -447,6 +495,34 @@ impl Proof {
                 "not a planledger proof (the first line names its kind)",
             )),
         }
+    }
+
+    /// What the proof claims, in words.
+    pub fn claim(&self) -> String {
+        match self {
+            Proof::Inclusion { index, size, .. } => {
+                format!("event {index} is in the ledger of {size} events")
+            }
+            Proof::Consistency { old, new, .. } => {
+                format!("the ledger of {new} events extends the ledger of {old} events")
+            }
+        }
+    }
+
+    /// [`Proof::verify`], after checking that the checkpoints carry `key`'s signature when a
+    /// key is given.
+    pub fn verify_signed(
+        &self,
+        checkpoint: &Checkpoint,
+        old: Option<&Checkpoint>,
+        key: Option<&VerifierKey>,
+    ) -> Result<(), CheckpointError> {
+        if let Some(key) = key {
+            for checkpoint in std::iter::once(checkpoint).chain(old) {
+                checkpoint.verify_signature(key)?;
+            }
+        }
+        self.verify(checkpoint, old)
     }
 
     /// Checks an inclusion proof against `checkpoint`, or a consistency proof from `old` to

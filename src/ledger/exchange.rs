@@ -6,13 +6,94 @@
 //! line passes the same checks `verify` makes, and writes nothing otherwise.
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use super::event::{Event, EventBody};
 use super::verify::{check_chain, check_documents, Failure};
+use super::{EventError, Store, StoreError};
+
+/// Why an export could not be written, or its documents read.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error(transparent)]
+    Event(#[from] EventError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write the export: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("cannot write {path}: {source}")]
+    WriteFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
 
 /// The events of a ledger as export lines (each without its trailing newline).
-pub fn export_lines(events: &[Event]) -> Result<Vec<Vec<u8>>, super::EventError> {
+pub fn export_lines(events: &[Event]) -> Result<Vec<Vec<u8>>, EventError> {
     events.iter().map(Event::canonical_bytes).collect()
+}
+
+/// Writes events as JSON Lines — each line an event's canonical bytes, hash included — and
+/// returns how many were written. `export` and `log --format json` both write this way.
+pub fn write_json_lines<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+    out: &mut impl Write,
+) -> Result<usize, ExchangeError> {
+    let mut written = 0;
+    for event in events {
+        out.write_all(&event.canonical_bytes()?)?;
+        out.write_all(b"\n")?;
+        written += 1;
+    }
+    out.flush()?;
+    Ok(written)
+}
+
+/// The file a document's raw bytes travel in beside an export: `<blake3-hex>.txt`.
+pub fn document_file_name(hash: &str) -> String {
+    format!("{hash}.txt")
+}
+
+/// Writes every stored document into `folder` (created if missing) under
+/// [`document_file_name`]; returns how many.
+pub fn write_documents(store: &Store, folder: &Path) -> Result<usize, ExchangeError> {
+    let cannot = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ExchangeError::WriteFile { path, source }
+    };
+    std::fs::create_dir_all(folder).map_err(cannot(folder))?;
+    let blobs = store.blobs()?;
+    for (hash, bytes) in &blobs {
+        let path = folder.join(document_file_name(hash));
+        std::fs::write(&path, bytes).map_err(cannot(&path))?;
+    }
+    Ok(blobs.len())
+}
+
+/// The documents an export names, read from `folder` where present (hash → raw bytes); a
+/// missing one is left out, for [`check_import`] to name with its line.
+pub fn read_documents(
+    text: &[u8],
+    folder: &Path,
+) -> Result<BTreeMap<String, Vec<u8>>, ExchangeError> {
+    let mut documents = BTreeMap::new();
+    for hash in documents_named(text) {
+        let path = folder.join(document_file_name(&hash));
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                documents.insert(hash, bytes);
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(ExchangeError::ReadFile { path, source }),
+        }
+    }
+    Ok(documents)
 }
 
 /// Why an export was refused.

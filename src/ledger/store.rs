@@ -26,6 +26,8 @@ pub const STORE_FORMAT_VERSION: &[u8] = b"1";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("no ledger at {path}: run `planledger ingest seeds` first, or name one with --store")]
+    NoLedger { path: PathBuf },
     #[error("the ledger at {path} is in use by another planledger process; wait for it to finish and try again")]
     InUse { path: PathBuf },
     #[error("cannot open the ledger at {path}: {message}")]
@@ -54,11 +56,13 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// An import refused because the store is not empty is a check that failed; everything else
-    /// means the ledger cannot be used as it is.
+    /// An import refused because the store is not empty is a check that failed; a ledger that
+    /// is not there is a wrong request; everything else means the ledger cannot be used as it
+    /// is.
     pub fn kind(&self) -> crate::FailureKind {
         match self {
             StoreError::NotEmpty { .. } => crate::FailureKind::CheckFailed,
+            StoreError::NoLedger { .. } => crate::FailureKind::BadInput,
             _ => crate::FailureKind::LedgerUnusable,
         }
     }
@@ -152,6 +156,26 @@ impl Store {
             )),
             _ => None,
         })
+    }
+
+    /// Opens an existing ledger to answer from it (reading commands never create one): a ledger
+    /// that is not there, or shorter than its recorded head, is refused rather than answered
+    /// from. Waits for an ingest in progress as [`Store::open_for_reading`] does.
+    pub fn open_to_answer(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
+        let store = Store::open_existing(path, wait)?;
+        store.check_length()?;
+        Ok(store)
+    }
+
+    /// [`Store::open_for_reading`] for a ledger that must already exist; it does not check the
+    /// length (for `verify`, which reports a short ledger as a finding).
+    pub fn open_existing(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::NoLedger {
+                path: path.to_path_buf(),
+            });
+        }
+        Store::open_for_reading(path, wait)
     }
 
     /// Opens the ledger to read it. An ingest in progress holds the lock: wait up to `wait` for
@@ -468,6 +492,20 @@ pub enum RecordedHead {
         seq: u64,
         hash: String,
     },
+}
+
+impl std::fmt::Display for RecordedHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordedHead::Recorded { seq, hash } => {
+                write!(f, "its recorded head is seq {seq}, hash {hash}")
+            }
+            RecordedHead::Missing => f.write_str("no head was recorded"),
+            RecordedHead::Unreadable(why) => {
+                write!(f, "its recorded head cannot be read ({why})")
+            }
+        }
+    }
 }
 
 /// Reads the head recorded in the store folder `path`, without opening sled: `verify` can say

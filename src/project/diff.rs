@@ -10,9 +10,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::meetings::MeetingAt;
 use super::state::{state, MeasureView, SourceView, StateQuery, StateView};
 use crate::extract::{ActionStatus, SectionPath};
 use crate::ledger::Event;
+use crate::source::meeting::{format_iso_date, MeetingRefError};
 use crate::source::normalize::comparison_key;
 
 /// The JSON contract of `diff --format json`; every list is present, possibly empty.
@@ -158,6 +160,27 @@ fn action_counts(
             });
     }
     counts
+}
+
+/// The difference between two meetings placed in time, for `plan` or the plan shown at
+/// `until`; refused when `until` is before `since`.
+pub fn diff_between(
+    events: &[Event],
+    since: MeetingAt,
+    until: MeetingAt,
+    plan: Option<String>,
+) -> Result<DiffView, MeetingRefError> {
+    if until.date < since.date {
+        return Err(MeetingRefError::OutOfOrder {
+            earlier: format_iso_date(since.date),
+            later: format_iso_date(until.date),
+        });
+    }
+    let query = |at| StateQuery {
+        plan: plan.clone(),
+        ..StateQuery::at(at)
+    };
+    Ok(diff(events, &query(since), &query(until)))
 }
 
 /// The difference between the state at `since` and at `until`, for the plan shown at `until`

@@ -75,3 +75,11 @@ pub fn documents(events: &[Event]) -> Vec<DocumentRecord> {
         })
         .collect()
 }
+
+/// Each document's title by hash, for renderers that name a document by what it is called.
+pub fn titles(events: &[Event]) -> std::collections::BTreeMap<String, String> {
+    documents(events)
+        .into_iter()
+        .filter_map(|d| Some((d.hash, d.title?)))
+        .collect()
+}

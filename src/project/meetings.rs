@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::documents::documents;
 use crate::extract::dating::DateBounds;
 use crate::ledger::Event;
-use crate::source::meeting::{format_iso_date, Meeting};
+use crate::source::meeting::{format_iso_date, Meeting, MeetingRef, MeetingRefError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MeetingsView {
@@ -95,4 +95,66 @@ pub fn known_meetings(events: &[Event]) -> Vec<Meeting> {
         }
     }
     known
+}
+
+/// A meeting reference placed in time: the day it names and, when the ledger knows a meeting
+/// held that day, that meeting's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingAt {
+    pub date: time::Date,
+    pub meeting: Option<String>,
+}
+
+/// The meeting a reference (第92回, 92, がん対策推進協議会第92回, a day) names among those the
+/// ledger knows.
+pub fn find_meeting(events: &[Event], reference: &str) -> Result<Meeting, MeetingRefError> {
+    let known = known_meetings(events);
+    Ok(MeetingRef::parse(reference)?
+        .resolve(reference, &known)?
+        .clone())
+}
+
+/// Places a meeting reference in time. A day needs no meeting of the ledger (the plan can be
+/// asked for on any day); an ordinal must name a known meeting with a known date.
+pub fn resolve_at(events: &[Event], reference: &str) -> Result<MeetingAt, MeetingRefError> {
+    let known = known_meetings(events);
+    match MeetingRef::parse(reference)? {
+        MeetingRef::Date(date) => Ok(MeetingAt {
+            date,
+            meeting: known
+                .iter()
+                .find(|m| m.date == Some(date))
+                .map(Meeting::name),
+        }),
+        ordinal => {
+            let meeting = ordinal.resolve(reference, &known)?;
+            let date = meeting.date.ok_or_else(|| MeetingRefError::DateUnknown {
+                input: reference.to_owned(),
+                meeting: meeting.name(),
+            })?;
+            Ok(MeetingAt {
+                date,
+                meeting: Some(meeting.name()),
+            })
+        }
+    }
+}
+
+/// [`resolve_at`], or the latest dated meeting when no reference is given.
+pub fn resolve_or_latest(
+    events: &[Event],
+    reference: Option<&str>,
+) -> Result<MeetingAt, MeetingRefError> {
+    if let Some(reference) = reference {
+        return resolve_at(events, reference);
+    }
+    known_meetings(events)
+        .into_iter()
+        .filter_map(|m| Some((m.date?, m)))
+        .max_by(|(_, a), (_, b)| a.time_key().cmp(&b.time_key()))
+        .map(|(date, meeting)| MeetingAt {
+            date,
+            meeting: Some(meeting.name()),
+        })
+        .ok_or(MeetingRefError::NoDatedMeeting)
 }

@@ -106,6 +106,19 @@ pub struct StateQuery {
     pub plan: Option<String>,
 }
 
+impl StateQuery {
+    /// The whole plan at a meeting, as the ledger knows it now.
+    pub fn at(at: super::meetings::MeetingAt) -> StateQuery {
+        StateQuery {
+            date: at.date,
+            meeting: at.meeting,
+            as_known_at: None,
+            section: None,
+            plan: None,
+        }
+    }
+}
+
 fn source_view(event: &Event) -> SourceView {
     let lines = event.source.lines.map_or([0, 0], |l| [l.first, l.last]);
     SourceView {

@@ -75,6 +75,10 @@ pub enum MeetingRefError {
     Ambiguous { input: String, candidates: String },
     #[error("{meeting} has no known date, so the ledger cannot place {input:?} in time; use a date instead")]
     DateUnknown { input: String, meeting: String },
+    #[error("the ledger has no dated meeting; name one with a date (YYYY-MM-DD)")]
+    NoDatedMeeting,
+    #[error("the later meeting ({later}) is before the earlier one ({earlier}); swap them")]
+    OutOfOrder { earlier: String, later: String },
 }
 
 impl MeetingRef {

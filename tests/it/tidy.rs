@@ -2,7 +2,8 @@
 //! opens with a `//!` module doc; no ignored tests; no bare `unwrap()` in library code
 //! outside its test modules; no trailing whitespace. And ARCHITECTURE.md's invariants that a
 //! grep can check: only `ledger/store.rs` uses sled; the library prints nothing and does not
-//! depend on clap (only `main.rs` does).
+//! depend on clap (only the binary, `main.rs` and `src/cli/`, does); `main.rs` only parses,
+//! dispatches and maps exit codes, and each command has its module in `src/cli/`.
 
 use std::path::{Path, PathBuf};
 
@@ -75,7 +76,9 @@ fn the_architecture_invariants_a_grep_can_check_hold() {
         if name != "src/ledger/store.rs" && uses("sled::") {
             problems.push(format!("{name}: uses sled (only src/ledger/store.rs may)"));
         }
-        if name != "src/main.rs" {
+        // The binary (`main.rs` and the commands in `src/cli/`) is the edge that parses and
+        // prints; everything else is the library.
+        if name != "src/main.rs" && !name.starts_with("src/cli/") {
             if uses("clap") {
                 problems.push(format!("{name}: the library depends on clap"));
             }
@@ -87,4 +90,41 @@ fn the_architecture_invariants_a_grep_can_check_hold() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn main_only_dispatches_and_each_command_has_its_module() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let main = std::fs::read_to_string(root.join("src/main.rs")).unwrap();
+    let lines = main.lines().count();
+    assert!(
+        lines <= 80,
+        "src/main.rs has {lines} lines: it parses, dispatches and maps exit codes; move the rest to src/cli/ or the library"
+    );
+    let cli = std::fs::read_to_string(root.join("src/cli/mod.rs")).unwrap();
+    let declared: Vec<String> = cli
+        .lines()
+        .filter_map(|line| line.strip_prefix("mod ")?.strip_suffix(';'))
+        .map(|name| format!("{name}.rs"))
+        .collect();
+    let mut files: Vec<String> = std::fs::read_dir(root.join("src/cli"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "mod.rs")
+        .collect();
+    files.sort();
+    let mut declared_sorted = declared.clone();
+    declared_sorted.sort();
+    assert_eq!(
+        files, declared_sorted,
+        "src/cli/ holds one module a command"
+    );
+    // Every command module is dispatched to.
+    for file in &declared {
+        let module = file.trim_end_matches(".rs");
+        assert!(
+            cli.contains(&format!("{module}::run(")),
+            "src/cli/{file} is not dispatched to in src/cli/mod.rs"
+        );
+    }
 }

@@ -65,14 +65,70 @@ pub fn log_json(store: &Path, kind: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// A fresh store directory with the seed corpus ingested.
+/// A fresh store directory with the seed corpus ingested: a copy of one ledger that the binary
+/// ingests once per test run, so that tests which read or write a seeded ledger do not each pay
+/// for an ingest (the `cli` tests still ingest for themselves where the ingest is the subject).
 pub fn ingested_seeds() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temp dir can be made");
     let store = dir.path().join("ledger");
-    let seeds = seeds_dir();
-    let output = planledger(&store, &["ingest", seeds.to_str().expect("utf-8 path")]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    copy_folder(seeded_ledger(), &store);
     (dir, store)
+}
+
+/// The ledger of the seeds, ingested by the binary on first use and never written again.
+fn seeded_ledger() -> &'static Path {
+    static SEEDED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SEEDED.get_or_init(|| {
+        let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        remove_stale_seeded_ledgers(&scratch);
+        let dir = tempfile::Builder::new()
+            .prefix("seeded-ledger-")
+            .tempdir_in(&scratch)
+            .expect("a folder can be made in the target's tmp");
+        let store = dir.keep().join("ledger");
+        let seeds = seeds_dir();
+        let output = planledger(&store, &["ingest", seeds.to_str().expect("utf-8 path")]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        store
+    })
+}
+
+/// Seeded ledgers of earlier runs (a test binary cannot remove its own at exit: statics are
+/// not dropped) older than an hour.
+fn remove_stale_seeded_ledgers(scratch: &Path) {
+    let Ok(entries) = std::fs::read_dir(scratch) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+        if stale
+            && entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("seeded-ledger-")
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Copies a folder tree (a closed sled store: its files, `blobs/`, `snap.*`, `HEAD`).
+pub fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("the copy's folder can be made");
+    for entry in std::fs::read_dir(from).expect("the folder to copy is readable") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("a file of the store copies");
+        }
+    }
 }
 
 /// Waits until no handle in this process still holds the store's lock. sled releases its file

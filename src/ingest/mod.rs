@@ -7,6 +7,10 @@
 //! says, whatever else the ledger holds — only how a statement is classed (added, revised,
 //! cited) and which handle it is recorded under depend on what came before (see `identity`).
 
+pub mod request;
+
+pub use request::{requests_for, Prepared, SingleFile};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +51,29 @@ pub enum IngestError {
     LosesMeasures { path: PathBuf, lost: Vec<String> },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{path}: no such file or folder")]
+    Missing { path: PathBuf },
+    #[error("{path}: cannot be read: {source}")]
+    Inaccessible {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: neither a file nor a folder")]
+    NotAFile { path: PathBuf },
+    #[error(
+        "{path}: a single file needs --meeting and --date (and --format, or it is recognised)"
+    )]
+    NeedsMeetingAndDate { path: PathBuf },
+    #[error("--format {given:?} is not a document format: use torikumi or slides")]
+    UnknownFormat { given: String },
+    #[error("{path}: neither a 取組一覧 nor slides (no section headings with bureau blocks, no Japanese text); give --format if it is one")]
+    Unrecognised { path: PathBuf },
+    #[error("--date {given:?} is not a date: use YYYY-MM-DD (a real calendar date) or unknown")]
+    BadDate { given: String },
+    #[error("--meeting {given:?} names a date; give the body and ordinal, e.g. \"がん対策推進協議会 第92回\"")]
+    MeetingIsADay { given: String },
+    #[error("--meeting: {0}")]
+    Meeting(#[from] crate::source::meeting::MeetingRefError),
 }
 
 impl IngestError {

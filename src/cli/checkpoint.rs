@@ -1,0 +1,44 @@
+//! `planledger checkpoint`: a tree head of the ledger (C2SP tlog-checkpoint), maybe signed.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+use super::{Context, Outcome};
+use planledger::ledger::checkpoint::{Checkpoint, SignerKey};
+use planledger::project::meetings::find_meeting;
+
+/// Print a checkpoint (tree size, Merkle root, head) of the ledger, optionally signed.
+///
+/// The format is C2SP tlog-checkpoint; signatures are C2SP signed-note Ed25519 lines.
+#[derive(Debug, clap::Args)]
+pub struct CheckpointArgs {
+    /// Checkpoint the ledger as it stood through this meeting's last document (a prefix of
+    /// the log), instead of the whole ledger.
+    #[arg(long, value_name = "MEETING")]
+    at: Option<String>,
+    /// The checkpoint's origin line, naming this ledger.
+    #[arg(long, default_value = "planledger")]
+    origin: String,
+    /// Sign with this key file (made by `keygen`).
+    #[arg(long, value_name = "KEYFILE")]
+    sign: Option<PathBuf>,
+}
+
+pub fn run(context: &Context, args: &CheckpointArgs) -> Result<Outcome> {
+    let events = context.answering_store()?.events()?;
+    let mut checkpoint = match &args.at {
+        None => Checkpoint::of_events(&args.origin, &events, events.len() as u64)?,
+        Some(reference) => {
+            let meeting = find_meeting(&events, reference)?;
+            Checkpoint::through_meeting(&args.origin, &events, &meeting)?
+        }
+    };
+    if let Some(path) = &args.sign {
+        let key = SignerKey::parse(&super::read_text(path)?)
+            .with_context(|| format!("{} is not a signing key", path.display()))?;
+        checkpoint.sign(&key);
+    }
+    super::print(&checkpoint.to_text())?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,53 @@
+//! `planledger diff`: what changed between two meetings (新旧対照表).
+
+use anyhow::Result;
+
+use super::{Context, Outcome};
+use planledger::project::diff::diff_between;
+use planledger::project::documents::titles;
+use planledger::project::meetings::{resolve_at, resolve_or_latest};
+use planledger::report::{self, text};
+
+/// Show what changed between two meetings: measures, actions per bureau, targets.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The earlier meeting (第92回, 92, がん対策推進協議会第92回, or a date YYYY-MM-DD).
+    #[arg(long, value_name = "MEETING")]
+    since: String,
+    /// The later meeting; defaults to the latest dated meeting.
+    #[arg(long, value_name = "MEETING")]
+    until: Option<String>,
+    /// Compare this plan's measures; default: the plan shown at --until.
+    #[arg(long)]
+    plan: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+}
+
+/// The formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// For reading in a terminal.
+    Text,
+    /// The diff as JSON, for programs.
+    Json,
+    /// UTF-8 with a BOM, one row per change, for Excel.
+    Csv,
+    /// One self-contained 新旧対照表 page.
+    Html,
+}
+
+pub fn run(context: &Context, args: &DiffArgs) -> Result<Outcome> {
+    let events = context.answering_store()?.events()?;
+    let since = resolve_at(&events, &args.since)?;
+    let until = resolve_or_latest(&events, args.until.as_deref())?;
+    let view = diff_between(&events, since, until, args.plan.clone())?;
+    super::print(&match args.format {
+        DiffFormat::Text => text::diff(&view),
+        DiffFormat::Json => report::to_json(&view),
+        DiffFormat::Csv => report::csv::diff(&view),
+        DiffFormat::Html => report::html::diff(&view, &titles(&events)),
+    })?;
+    Ok(Outcome::Success)
+}

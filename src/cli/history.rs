@@ -1,0 +1,33 @@
+//! `planledger history`: every event about one measure or one target, by meeting date.
+
+use anyhow::Result;
+
+use super::{Context, Outcome, TextOrJson};
+use planledger::project::history::history;
+use planledger::report::{self, text};
+
+/// Show every event about one measure (M…) or one target (T…), by meeting date.
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// A measure id (from `state` or `log`) or a target key (from `state`).
+    id: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
+}
+
+pub fn run(context: &Context, args: &HistoryArgs) -> Result<Outcome> {
+    let events = context.answering_store()?.events()?;
+    let view = history(&events, &args.id);
+    if view.entries.is_empty() {
+        return super::failed(&format!(
+            "no events about {:?}: measure ids start with M, target keys with T (see `state`)",
+            args.id
+        ));
+    }
+    super::print(&match args.format {
+        TextOrJson::Text => text::history(&view),
+        TextOrJson::Json => report::to_json(&view),
+    })?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,39 @@
+//! `planledger import`: an export loaded into an empty store, all or nothing.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+use super::{Context, Outcome};
+use planledger::ledger::exchange::{check_import, read_documents};
+use planledger::ledger::Store;
+
+/// Load an export into an empty store, after checking every line; all or nothing.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The JSON Lines export.
+    file: PathBuf,
+    /// Folder holding the documents as <blake3-hex>.txt (from export --with-documents).
+    #[arg(long, value_name = "DIR")]
+    documents: PathBuf,
+}
+
+pub fn run(context: &Context, args: &ImportArgs) -> Result<Outcome> {
+    let file = &args.file;
+    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let documents = read_documents(&text, &args.documents)?;
+    let events = check_import(&text, &documents)
+        .with_context(|| format!("{} is refused", file.display()))?;
+    let store = Store::open(&context.store)?;
+    store.import(&events, &documents)?;
+    let head = events.last().map_or_else(String::new, |e| {
+        format!(", head seq {}, hash {}", e.seq, e.hash)
+    });
+    super::print(&format!(
+        "imported {} events and {} documents into {}{head}\n",
+        events.len(),
+        documents.len(),
+        context.store.display()
+    ))?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,124 @@
+//! `planledger ingest`: documents in, each as one all-or-nothing batch of events.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+use super::{Context, Outcome};
+use planledger::ingest::{self, IngestOptions, IngestOutcome, SingleFile};
+use planledger::ledger::Store;
+use planledger::report::text;
+use planledger::FailureKind;
+
+/// Ingest documents: folders with a manifest.json, or single files described by flags.
+///
+/// Each document is appended as one all-or-nothing batch of hash-chained events. A
+/// byte-identical document already in the ledger appends nothing.
+#[derive(Debug, clap::Args)]
+pub struct IngestArgs {
+    /// Folders containing manifest.json, or document files.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Meeting of a single file: "会議体 第N回" (e.g. "がん対策推進協議会 第92回").
+    #[arg(long)]
+    meeting: Option<String>,
+    /// Meeting date of a single file, YYYY-MM-DD, or "unknown".
+    #[arg(long)]
+    date: Option<String>,
+    /// Document format of a single file: torikumi (取組一覧) or slides; when left out, it is
+    /// recognised from the text (and ingest says which and why).
+    #[arg(long)]
+    format: Option<String>,
+    /// Document title (資料名) of a single file.
+    #[arg(long)]
+    title: Option<String>,
+    /// Document label of a single file (資料1, 参考資料6).
+    #[arg(long)]
+    label: Option<String>,
+    /// Series of a single file; a torikumi document's series defaults to its title line.
+    #[arg(long)]
+    series: Option<String>,
+    /// Refuse a new version of a series that no longer states a measure of the previous
+    /// version whose text appears inside another of its statements (a misread table),
+    /// instead of ingesting it with a warning.
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
+    let flags = SingleFile {
+        meeting: args.meeting.clone(),
+        date: args.date.clone(),
+        format: args.format.clone(),
+        title: args.title.clone(),
+        label: args.label.clone(),
+        series: args.series.clone(),
+    };
+    let prepared = ingest::requests_for(&args.paths, &flags)?;
+    for notice in &prepared.notices {
+        eprintln!("{notice}");
+    }
+    let options = IngestOptions {
+        strict: args.strict,
+    };
+    let ingested_at = ingest_time()?;
+    let store = Store::open(&context.store)?;
+    let (mut appended, mut present, mut failed) = (0, 0, 0);
+    let mut worst = FailureKind::BadInput;
+    let total = prepared.requests.len();
+    for (index, request) in prepared.requests.iter().enumerate() {
+        eprintln!("[{}/{total}] {}", index + 1, request.path.display());
+        match ingest::ingest_with(&store, request, &ingested_at, options) {
+            Ok(outcome) => {
+                match outcome {
+                    IngestOutcome::Appended(_) => appended += 1,
+                    IngestOutcome::AlreadyPresent { .. } => present += 1,
+                }
+                print_progress(&text::ingest_outcome(&outcome))?;
+            }
+            Err(error) => {
+                failed += 1;
+                if error.kind() == FailureKind::LedgerUnusable {
+                    worst = FailureKind::LedgerUnusable;
+                }
+                eprintln!("error: {error}");
+            }
+        }
+    }
+    let head = store.head()?.map_or_else(
+        || "empty".to_owned(),
+        |(seq, hash)| format!("seq {seq}, hash {hash}"),
+    );
+    print_progress(&format!(
+        "{appended} documents appended, {present} already present, {failed} failed; ledger {} head {head}\n",
+        context.store.display()
+    ))?;
+    Ok(if failed > 0 {
+        Outcome::Failed(worst)
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Like `print`, for reports of work that must go on when nobody reads them: a closed
+/// stdout (`ingest seeds | head`) must not leave a corpus half-ingested.
+fn print_progress(text: &str) -> Result<()> {
+    match super::print(text) {
+        Err(error) if super::is_broken_pipe(&error) => Ok(()),
+        other => other,
+    }
+}
+
+/// The ingest clock: `PLANLEDGER_NOW` (RFC 3339) when set, so tests and snapshots are
+/// reproducible; otherwise the current UTC time.
+fn ingest_time() -> Result<String> {
+    use time::format_description::well_known::Rfc3339;
+    match std::env::var("PLANLEDGER_NOW") {
+        Ok(now) => {
+            time::OffsetDateTime::parse(&now, &Rfc3339)
+                .with_context(|| format!("PLANLEDGER_NOW={now:?} is not an RFC 3339 time"))?;
+            Ok(now)
+        }
+        Err(_) => Ok(time::OffsetDateTime::now_utc().format(&Rfc3339)?),
+    }
+}

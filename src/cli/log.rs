@@ -1,0 +1,70 @@
+//! `planledger log`: events in chain order, optionally filtered.
+
+use anyhow::{bail, Result};
+
+use super::{Context, Outcome};
+use planledger::ledger::exchange::write_json_lines;
+use planledger::project::log::{filter_log, LogFilter, EVENT_KINDS};
+use planledger::project::meetings::resolve_at;
+use planledger::report::text;
+
+/// List events in chain order, optionally filtered.
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {
+    /// Only events of meetings on or after this meeting (第92回, 92, a date YYYY-MM-DD).
+    #[arg(long, value_name = "MEETING")]
+    since: Option<String>,
+    /// Only events of this kind (DocumentIngested, MeasureAdded, MeasureCited, ActionReported …).
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only events about this measure id.
+    #[arg(long, value_name = "ID")]
+    measure: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    format: LogFormat,
+}
+
+/// The formats of `log`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// One line an event, for reading in a terminal.
+    Text,
+    /// One canonical event (RFC 8785, with its hash) a line, as `export` writes them.
+    Json,
+}
+
+pub fn run(context: &Context, args: &LogArgs) -> Result<Outcome> {
+    if let Some(kind) = &args.kind {
+        if !EVENT_KINDS.iter().any(|k| k.eq_ignore_ascii_case(kind)) {
+            bail!(
+                "--kind {kind:?} is not an event kind: use one of {}",
+                EVENT_KINDS.join(", ")
+            );
+        }
+    }
+    let events = context.answering_store()?.events()?;
+    let since = args
+        .since
+        .as_deref()
+        .map(|reference| resolve_at(&events, reference).map(|at| at.date))
+        .transpose()?;
+    let selected = filter_log(
+        &events,
+        &LogFilter {
+            kind: args.kind.clone(),
+            since,
+            measure: args.measure.clone(),
+        },
+    );
+    match args.format {
+        LogFormat::Text => super::print(&text::log(&selected))?,
+        LogFormat::Json => {
+            write_json_lines(selected.iter().copied(), &mut std::io::stdout().lock())?;
+        }
+    }
+    if selected.is_empty() {
+        return super::failed("no events match");
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,25 @@
+//! `planledger meetings`: the meetings in time order with their documents.
+
+use anyhow::Result;
+
+use super::{Context, Outcome, TextOrJson};
+use planledger::project::meetings::meetings;
+use planledger::report::{self, text};
+
+/// List meetings in time order with their documents.
+#[derive(Debug, clap::Args)]
+pub struct MeetingsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
+}
+
+pub fn run(context: &Context, args: &MeetingsArgs) -> Result<Outcome> {
+    let events = context.answering_store()?.events()?;
+    let view = meetings(&events);
+    super::print(&match args.format {
+        TextOrJson::Text => text::meetings(&view),
+        TextOrJson::Json => report::to_json(&view),
+    })?;
+    Ok(Outcome::Success)
+}

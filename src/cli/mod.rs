@@ -1,0 +1,207 @@
+//! The command line: one module per command, each with its arguments (`…Args`, clap) and its
+//! `run` function, which calls the library and prints.
+//!
+//! Invariant: a command holds no logic the library could use (a web view, a test) — it turns
+//! arguments into library calls and values into output. Printing happens here and nowhere in the
+//! library; so does reading the environment (`PLANLEDGER_STORE`, `PLANLEDGER_NOW`).
+
+mod checkpoint;
+mod diff;
+mod export;
+mod history;
+mod import;
+mod ingest;
+mod keygen;
+mod log;
+mod meetings;
+mod prove;
+mod state;
+mod verify;
+mod verify_proof;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use clap::{Parser, Subcommand};
+
+use planledger::ledger::{Store, StoreError};
+use planledger::FailureKind;
+
+/// Event-sourced, tamper-evident ledger of Japan's Basic Plan for Cancer Control
+/// (がん対策推進基本計画) and the council documents that report on it.
+#[derive(Debug, Parser)]
+#[command(name = "planledger", version, propagate_version = true)]
+pub struct Cli {
+    /// Ledger directory (a sled store); created by `ingest` if missing [default: the
+    /// PLANLEDGER_STORE environment variable, else .planledger].
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        help_heading = "Global options"
+    )]
+    store: Option<PathBuf>,
+    /// How long a reading command waits for an ingest in progress to finish before giving up,
+    /// in seconds; it then reads what that ingest committed.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        default_value_t = 5.0,
+        help_heading = "Global options"
+    )]
+    wait: f64,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Ingest(ingest::IngestArgs),
+    Meetings(meetings::MeetingsArgs),
+    State(state::StateArgs),
+    Diff(diff::DiffArgs),
+    History(history::HistoryArgs),
+    Log(log::LogArgs),
+    Export(export::ExportArgs),
+    Import(import::ImportArgs),
+    Checkpoint(checkpoint::CheckpointArgs),
+    Keygen(keygen::KeygenArgs),
+    Prove(prove::ProveArgs),
+    VerifyProof(verify_proof::VerifyProofArgs),
+    Verify(verify::VerifyArgs),
+}
+
+/// How a command that ran to its end finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// It answered, and the answer is a failure of this kind (nothing matched, a check failed).
+    Failed(FailureKind),
+}
+
+/// What every command may need: where the ledger is and how long a reader waits for it.
+pub struct Context {
+    store: PathBuf,
+    wait: Duration,
+}
+
+impl Context {
+    /// Opens the ledger to answer from (never creating one; refusing one cut short).
+    fn answering_store(&self) -> Result<Store> {
+        Ok(Store::open_to_answer(&self.store, self.wait)?)
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let context = Context {
+        store: store_path(cli.store)?,
+        wait: Duration::try_from_secs_f64(cli.wait)
+            .map_err(|_| anyhow::anyhow!("--wait {} is not a number of seconds", cli.wait))?,
+    };
+    match &cli.command {
+        Command::Ingest(args) => ingest::run(&context, args),
+        Command::Meetings(args) => meetings::run(&context, args),
+        Command::State(args) => state::run(&context, args),
+        Command::Diff(args) => diff::run(&context, args),
+        Command::History(args) => history::run(&context, args),
+        Command::Log(args) => log::run(&context, args),
+        Command::Export(args) => export::run(&context, args),
+        Command::Import(args) => import::run(&context, args),
+        Command::Checkpoint(args) => checkpoint::run(&context, args),
+        Command::Keygen(args) => keygen::run(args),
+        Command::Prove(args) => prove::run(&context, args),
+        Command::VerifyProof(args) => verify_proof::run(args),
+        Command::Verify(args) => verify::run(&context, args),
+    }
+}
+
+/// The formats of a command that prints text or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TextOrJson {
+    /// For reading in a terminal.
+    Text,
+    /// The view as JSON, for programs.
+    Json,
+}
+
+/// The ledger folder: `--store`, else `PLANLEDGER_STORE`, else `.planledger`. A variable that
+/// is set but empty is a mistake worth naming, not a missing flag value.
+fn store_path(flag: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(path) = flag {
+        if path.as_os_str().is_empty() {
+            bail!("--store is empty: name the ledger folder");
+        }
+        return Ok(path);
+    }
+    match std::env::var_os("PLANLEDGER_STORE") {
+        Some(value) if value.is_empty() => {
+            bail!("PLANLEDGER_STORE is set but empty: unset it, or set it to the ledger folder")
+        }
+        Some(value) => Ok(PathBuf::from(value)),
+        None => Ok(PathBuf::from(".planledger")),
+    }
+}
+
+/// The error and its causes, each said once: a message that already quotes its cause (thiserror's
+/// `{source}`) is not followed by the cause again.
+pub fn message_of(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
+}
+
+/// The kind of the first error in the chain that knows its kind; bad input otherwise.
+pub fn failure_kind(error: &anyhow::Error) -> FailureKind {
+    for cause in error.chain() {
+        if let Some(store) = cause.downcast_ref::<StoreError>() {
+            return store.kind();
+        }
+        if let Some(ingest) = cause.downcast_ref::<planledger::ingest::IngestError>() {
+            return ingest.kind();
+        }
+        if cause
+            .downcast_ref::<planledger::ledger::exchange::ImportRefused>()
+            .is_some()
+        {
+            return FailureKind::CheckFailed;
+        }
+    }
+    FailureKind::BadInput
+}
+
+/// Whether the error is stdout closed under us (`| head`): not a failure of the command.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn print(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Prints a finding and reports the command as failed: nothing matched, or a check failed.
+fn failed(message: &str) -> Result<Outcome> {
+    eprintln!("{message}");
+    Ok(Outcome::Failed(FailureKind::CheckFailed))
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    use anyhow::Context as _;
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}

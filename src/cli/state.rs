@@ -1,0 +1,54 @@
+//! `planledger state`: the plan's measures and actions as they stood at a meeting.
+
+use anyhow::Result;
+
+use super::{Context, Outcome, TextOrJson};
+use planledger::project::meetings::resolve_or_latest;
+use planledger::project::state::{state, StateQuery};
+use planledger::report::{self, text};
+use planledger::source::meeting::format_iso_date;
+
+/// Show the plan's measures and actions as they stood at a meeting.
+#[derive(Debug, clap::Args)]
+pub struct StateArgs {
+    /// Meeting reference: 第92回, 92, がん対策推進協議会第92回, or a date YYYY-MM-DD.
+    /// Defaults to the latest dated meeting.
+    #[arg(long, value_name = "MEETING")]
+    at: Option<String>,
+    /// Show what the ledger knew when its head was this sequence number.
+    #[arg(long, value_name = "SEQ")]
+    as_known_at: Option<u64>,
+    /// Only measures under this section, e.g. 2.(1).①
+    #[arg(long)]
+    section: Option<String>,
+    /// Show this plan's measures (e.g. 第3期がん対策推進基本計画); default: the latest plan
+    /// stated at the date.
+    #[arg(long)]
+    plan: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
+}
+
+pub fn run(context: &Context, args: &StateArgs) -> Result<Outcome> {
+    let events = context.answering_store()?.events()?;
+    let at = resolve_or_latest(&events, args.at.as_deref())?;
+    let date = at.date;
+    let view = state(
+        &events,
+        &StateQuery {
+            as_known_at: args.as_known_at,
+            section: args.section.clone(),
+            plan: args.plan.clone(),
+            ..StateQuery::at(at)
+        },
+    );
+    super::print(&match args.format {
+        TextOrJson::Text => text::state(&view),
+        TextOrJson::Json => report::to_json(&view),
+    })?;
+    if view.measures.is_empty() {
+        return super::failed(&format!("no measures stand at {}", format_iso_date(date)));
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,78 @@
+//! `planledger verify`: the chain, documents, quoted spans and indexes recomputed.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+use super::{Context, Outcome, TextOrJson};
+use planledger::ledger::checkpoint::VerifierKey;
+use planledger::ledger::store::recorded_head_at;
+use planledger::ledger::verify::{verify, verify_against};
+use planledger::ledger::{Store, StoreError};
+use planledger::report::{self, text};
+use planledger::FailureKind;
+
+/// Check the hash chain, stored documents, quoted spans and indexes; exit 1 on any failure.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Also re-extract every stored document and compare with what its events state.
+    #[arg(long)]
+    deep: bool,
+    /// Also check that the ledger extends this saved checkpoint (by a consistency proof):
+    /// a rollback or a rewrite of what it covers fails.
+    #[arg(long, value_name = "CHECKPOINT")]
+    against: Option<PathBuf>,
+    /// The verifier key (KEYFILE.pub) whose signature the --against checkpoint must carry.
+    #[arg(long, value_name = "KEYFILE.pub", requires = "against")]
+    key: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
+}
+
+pub fn run(context: &Context, args: &VerifyArgs) -> Result<Outcome> {
+    let saved = args
+        .against
+        .as_deref()
+        .map(super::verify_proof::read_checkpoint)
+        .transpose()?;
+    if let (Some(saved), Some(key)) = (&saved, &args.key) {
+        let key = VerifierKey::parse(&super::read_text(key)?)
+            .with_context(|| format!("{} is not a verifier key", key.display()))?;
+        if let Err(error) = saved.verify_signature(&key) {
+            super::print(&format!("FAILED: {error}\n"))?;
+            return Ok(Outcome::Failed(FailureKind::CheckFailed));
+        }
+    }
+    let store = match Store::open_existing(&context.store, context.wait) {
+        Ok(store) => store,
+        // A ledger whose files no longer open has failed verification: say so, with the head
+        // it is known to have had (exit 1). One in use is not a verification result (exit 3).
+        Err(error)
+            if error.kind() == FailureKind::LedgerUnusable
+                && !matches!(error, StoreError::InUse { .. }) =>
+        {
+            eprintln!("error: {error}");
+            super::print(&format!(
+                "FAILED: the ledger at {} cannot be opened; {}; restore it from an export\n",
+                context.store.display(),
+                recorded_head_at(&context.store)
+            ))?;
+            return Ok(Outcome::Failed(FailureKind::CheckFailed));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let report = match &saved {
+        Some(saved) => verify_against(&store, args.deep, saved)?,
+        None => verify(&store, args.deep)?,
+    };
+    super::print(&match args.format {
+        TextOrJson::Text => text::verify(&report),
+        TextOrJson::Json => report::to_json(&report),
+    })?;
+    Ok(if report.is_ok() {
+        Outcome::Success
+    } else {
+        Outcome::Failed(FailureKind::CheckFailed)
+    })
+}
