@@ -14,7 +14,8 @@ pub struct LogArgs {
     /// Only events of meetings on or after this meeting (第92回, 92, a date YYYY-MM-DD).
     #[arg(long, value_name = "MEETING")]
     since: Option<String>,
-    /// Only events of this kind (DocumentIngested, MeasureAdded, MeasureCited, ActionReported …).
+    /// Only events of this kind: DocumentIngested, MeasureAdded, MeasureRevised, MeasureCited,
+    /// ActionReported, TargetChanged or PlanAdopted (any letter case).
     #[arg(long)]
     kind: Option<String>,
     /// Only events about this measure id.

@@ -32,7 +32,13 @@ use planledger::FailureKind;
 /// Event-sourced, tamper-evident ledger of Japan's Basic Plan for Cancer Control
 /// (がん対策推進基本計画) and the council documents that report on it.
 #[derive(Debug, Parser)]
-#[command(name = "planledger", version, propagate_version = true)]
+#[command(
+    name = "planledger",
+    version,
+    propagate_version = true,
+    after_help = "Start with `planledger ingest seeds`, then `planledger meetings` and `planledger state`.\n\
+                  Exit codes: 0 ok; 1 a check failed or nothing matched; 2 bad input or usage; 3 the ledger cannot be used (in use, damaged)."
+)]
 pub struct Cli {
     /// Ledger directory (a sled store); created by `ingest` if missing [default: the
     /// PLANLEDGER_STORE environment variable, else .planledger].
@@ -124,7 +130,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 enum TextOrJson {
     /// For reading in a terminal.
     Text,
-    /// The view as JSON, for programs.
+    /// As JSON, for programs.
     Json,
 }
 
@@ -204,4 +210,58 @@ fn failed(message: &str) -> Result<Outcome> {
 fn read_text(path: &Path) -> Result<String> {
     use anyhow::Context as _;
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every command and subcommand, depth first.
+    fn all_commands(command: &clap::Command) -> Vec<&clap::Command> {
+        let mut all = vec![command];
+        for sub in command.get_subcommands() {
+            all.extend(all_commands(sub));
+        }
+        all
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_and_argument_is_described() {
+        let cli = Cli::command();
+        let mut undescribed = Vec::new();
+        for command in all_commands(&cli) {
+            if command.get_about().is_none() {
+                undescribed.push(format!("command {}", command.get_name()));
+            }
+            for arg in command.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin && arg.get_help().is_none() {
+                    undescribed.push(format!("{} {}", command.get_name(), arg.get_id()));
+                }
+            }
+        }
+        assert!(undescribed.is_empty(), "no help text: {undescribed:?}");
+    }
+
+    #[test]
+    fn log_kind_help_names_every_event_kind() {
+        let cli = Cli::command();
+        let log = cli.find_subcommand("log").expect("log is a command");
+        let kind = log
+            .get_arguments()
+            .find(|arg| arg.get_id() == "kind")
+            .and_then(|arg| arg.get_help())
+            .expect("--kind is described")
+            .to_string();
+        for event_kind in planledger::project::log::EVENT_KINDS {
+            assert!(kind.contains(event_kind), "--kind help misses {event_kind}");
+        }
+    }
 }

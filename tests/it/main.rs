@@ -7,6 +7,7 @@ mod cli;
 mod dating_seeds;
 mod diff;
 mod exchange;
+mod help;
 mod ingest_verifies;
 mod integrity;
 mod jcs_vectors;
