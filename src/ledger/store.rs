@@ -21,6 +21,8 @@ const META_FORMAT: &[u8] = b"store_format";
 /// The head (seq and hash) recorded outside sled's files after every append, so that a store
 /// that lost its tail (truncated files, a restored older snapshot) fails `verify`.
 pub const HEAD_FILE_NAME: &str = "HEAD";
+/// What [`HEAD_FILE_NAME`] says before the first document is committed.
+pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
 pub const STORE_FORMAT_VERSION: &[u8] = b"1";
 
@@ -287,6 +289,7 @@ impl Store {
         bytes: &[u8],
         unsealed: Vec<UnsealedEvent>,
     ) -> Result<Vec<Event>, StoreError> {
+        self.record_empty_head_before_first_write()?;
         let sealed = self.transact(|trees| {
             let Trees {
                 events,
@@ -343,6 +346,7 @@ impl Store {
                 path: self.path.clone(),
             });
         }
+        self.record_empty_head_before_first_write()?;
         let encoded: Vec<Vec<u8>> = sealed
             .iter()
             .map(Event::canonical_bytes)
@@ -374,16 +378,30 @@ impl Store {
         Ok(())
     }
 
+    /// The head is recorded after sled commits, so a crash inside the first document would
+    /// leave events with no recorded head — which `verify` must report as a store that may have
+    /// been replaced. Recording "empty" before the first write closes that gap.
+    fn record_empty_head_before_first_write(&self) -> Result<(), StoreError> {
+        if self.head()?.is_none() && self.recorded_head() == RecordedHead::Missing {
+            self.write_head_file(&format!("{EMPTY_HEAD}\n"))?;
+        }
+        Ok(())
+    }
+
+    fn record_head(&self, seq: u64, hash: &str) -> Result<(), StoreError> {
+        self.write_head_file(&format!("{seq} {hash}\n"))
+    }
+
     /// Writes the head to [`HEAD_FILE_NAME`] atomically (a temporary file, fsync, rename), after
     /// sled has flushed: a crash between the two leaves the recorded head one document behind,
     /// which the store still extends.
-    fn record_head(&self, seq: u64, hash: &str) -> Result<(), StoreError> {
+    fn write_head_file(&self, line: &str) -> Result<(), StoreError> {
         let path = self.path.join(HEAD_FILE_NAME);
         let temporary = self.path.join(format!("{HEAD_FILE_NAME}.tmp"));
         let write = || -> std::io::Result<()> {
             use std::io::Write;
             let mut file = std::fs::File::create(&temporary)?;
-            file.write_all(format!("{seq} {hash}\n").as_bytes())?;
+            file.write_all(line.as_bytes())?;
             file.sync_all()?;
             std::fs::rename(&temporary, &path)?;
             // The rename is durable once the directory is synced (not possible everywhere).
@@ -486,6 +504,9 @@ pub fn measure_key(measure_id: &str, seq: u64) -> Vec<u8> {
 pub enum RecordedHead {
     /// No head was ever recorded: nothing was appended.
     Missing,
+    /// Recorded before the first write began: the store was empty then, so any store extends
+    /// it (a crash inside the first document leaves this, not a missing head).
+    Empty,
     /// The file exists but does not hold `SEQ HASH`.
     Unreadable(String),
     Recorded {
@@ -501,6 +522,7 @@ impl std::fmt::Display for RecordedHead {
                 write!(f, "its recorded head is seq {seq}, hash {hash}")
             }
             RecordedHead::Missing => f.write_str("no head was recorded"),
+            RecordedHead::Empty => f.write_str("its recorded head is the empty ledger"),
             RecordedHead::Unreadable(why) => {
                 write!(f, "its recorded head cannot be read ({why})")
             }
@@ -516,6 +538,9 @@ pub fn recorded_head_at(path: &Path) -> RecordedHead {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return RecordedHead::Missing,
         Err(error) => return RecordedHead::Unreadable(error.to_string()),
     };
+    if text.trim() == EMPTY_HEAD {
+        return RecordedHead::Empty;
+    }
     let mut parts = text.split_whitespace();
     match (
         parts.next().map(str::parse::<u64>),
@@ -530,7 +555,7 @@ pub fn recorded_head_at(path: &Path) -> RecordedHead {
                 hash: hash.to_owned(),
             }
         }
-        _ => RecordedHead::Unreadable(format!("{text:?} is not \"SEQ HASH\"")),
+        _ => RecordedHead::Unreadable(format!("{text:?} is not \"SEQ HASH\" or \"{EMPTY_HEAD}\"")),
     }
 }
 

@@ -150,6 +150,7 @@ pub fn check_extends(events: &[Event], saved: &super::checkpoint::Checkpoint) ->
 pub fn check_recorded_head(events: &[Event], recorded: &RecordedHead) -> Vec<Failure> {
     let what = match recorded {
         RecordedHead::Missing if events.is_empty() => return Vec::new(),
+        RecordedHead::Empty => return Vec::new(),
         RecordedHead::Missing => format!(
             "the store holds {} events but no recorded head ({HEAD_FILE_NAME} is missing): it may have been replaced",
             events.len()

@@ -49,15 +49,33 @@ pub fn fold_full_width_ascii(character: char) -> char {
 /// decoders disagree on it). Another PDF-to-text tool may print any of these forms for the same
 /// glyph, so whatever decides "the same" goes through this; display text does not.
 pub fn fold_width(text: &str) -> String {
+    let fold_dashes = |c| match c {
+        '\u{301C}' => '~',
+        '\u{2212}' => '-',
+        other => other,
+    };
     let unified: String = text.chars().map(unified_ideograph).collect();
-    unified
-        .nfkc()
-        .map(|c| match c {
-            '\u{301C}' => '~',
-            '\u{2212}' => '-',
-            other => other,
-        })
-        .collect()
+    // Most lines hold only characters NFKC leaves alone; only the others pay for
+    // normalisation, which otherwise dominates extraction time.
+    if unified.chars().all(is_nfkc_stable) {
+        return unified.chars().map(fold_dashes).collect();
+    }
+    unified.nfkc().map(fold_dashes).collect()
+}
+
+/// Characters that NFKC leaves as they are, alone or beside one another: starters with no
+/// compatibility decomposition that compose with nothing in these ranges — ASCII, the kana
+/// (not the combining or compatibility sound marks, not ゟ ヿ), CJK punctuation and brackets
+/// (not the ideographic space), unified ideographs, and the box and shape glyphs bullets use.
+/// A test checks every character of the ranges against NFKC itself.
+fn is_nfkc_stable(c: char) -> bool {
+    matches!(c,
+        '\u{0009}' | '\u{000A}' | '\u{000D}' | '\u{0020}'..='\u{007E}'
+        | '\u{3001}'..='\u{3003}' | '\u{3005}'..='\u{301C}'
+        | '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}'
+        | '\u{30A1}'..='\u{30FE}'
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{2500}'..='\u{25FF}')
 }
 
 /// The key under which two texts compare equal: [`fold_width`], then all whitespace and line
@@ -148,6 +166,35 @@ pub fn ascii_digits(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_characters_taken_as_nfkc_stable_are_left_alone_by_nfkc() {
+        let stable: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| is_nfkc_stable(*c))
+            .collect();
+        assert!(stable.len() > 20_000);
+        for c in &stable {
+            let alone = c.to_string();
+            assert_eq!(
+                alone.nfkc().collect::<String>(),
+                alone,
+                "U+{:04X}",
+                *c as u32
+            );
+            // Beside each other too: no two of them compose.
+            for other in ['か', 'ア', '一', 'a', '○', '。'] {
+                let pair: String = [*c, other].iter().collect();
+                assert_eq!(pair.nfkc().collect::<String>(), pair, "U+{:04X}", *c as u32);
+            }
+        }
+        // And the ones that are not stable are not taken as such.
+        for c in [
+            '\u{3000}', '\u{3099}', '\u{309B}', '\u{309F}', '\u{30FF}', '１', 'ｱ', '①', '⑴',
+        ] {
+            assert!(!is_nfkc_stable(c), "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn kangxi_and_supplement_radicals_compare_equal_to_their_ideographs() {

@@ -241,20 +241,6 @@ fn the_first_document_event_lists_the_measures_it_states() {
     );
 }
 
-/// Copies the seeded ledger to a fresh folder (the copy is what gets damaged).
-fn copy_of(store: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(store).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_of(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_store_cut_short_at_any_offset_fails_verify_naming_its_recorded_head() {
     let (dir, store) = common::ingested_seeds();
@@ -268,7 +254,7 @@ fn a_store_cut_short_at_any_offset_fails_verify_naming_its_recorded_head() {
     {
         for keep_snapshot in [false, true] {
             let copy = dir.path().join(format!("cut-{index}-{keep_snapshot}"));
-            copy_of(&store, &copy);
+            common::copy_folder(&store, &copy);
             let file = std::fs::OpenOptions::new()
                 .write(true)
                 .open(copy.join("db"))
@@ -324,4 +310,19 @@ fn a_ledger_that_cannot_be_written_is_read_from_a_copy_that_says_the_same() {
         Store::open(&store).unwrap().events().unwrap().len(),
         events.len()
     );
+}
+
+#[test]
+fn a_crash_inside_the_first_document_is_not_taken_for_a_replaced_store() {
+    // Before its first document a store records the empty head; a kill after sled committed
+    // that document but before HEAD was rewritten leaves exactly this.
+    let (_dir, store) = common::ingested_seeds();
+    std::fs::write(store.join("HEAD"), "empty\n").unwrap();
+    let output = common::planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stdout(&output));
+    // A store holding events with no head recorded at all is still suspect.
+    std::fs::remove_file(store.join("HEAD")).unwrap();
+    let output = common::planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(common::stdout(&output).contains("no recorded head"));
 }
