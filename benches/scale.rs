@@ -1,0 +1,551 @@
+//! Scale: what each command costs as the ledger grows, against the raw rates of the parts it is
+//! built from, measured in the same run.
+//!
+//! A realistic corpus is generated from seed 000 (the 取組一覧): each version is the one before
+//! with a few edits of the kind successive council documents show — measures reworded by a
+//! character, actions reworded, a bullet added under a bureau, the meeting ordinal in the
+//! footers moved on — so each version is one more document of ~360 events. The versions are
+//! ingested one by one; at each target size the bench runs the release `planledger` binary as
+//! a user would (`ingest` of one more document, `state`, `state --at`, `diff`, `history`,
+//! `meetings`, `checkpoint --at`, `verify`) and reports wall time and peak memory of each
+//! process, store bytes per event, and — over the same event bytes — the rates of a sled batch
+//! insert and scan and of a BLAKE3 chain, and `git show`/`git diff` on the same versions when
+//! git is present. Ratios are to those baselines.
+//!
+//! Run: `cargo bench --bench scale` (10k and 100k events; a few minutes), or
+//! `cargo bench --bench scale -- --events 10000,100000,1000000`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use planledger::extract::extract;
+use planledger::ingest::{ingest, IngestRequest};
+use planledger::ledger::Store;
+use planledger::source::manifest::{DocumentDescription, DocumentFormat};
+use planledger::source::meeting::Meeting;
+
+const BODY: &str = "がん対策推進協議会";
+const FIRST_ORDINAL: u32 = 92;
+const FIXED_NOW: &str = "2026-01-01T00:00:00Z";
+
+/// Same-width substitutions, so an edit never moves a line between the table's columns.
+const REWORDINGS: &[(&str, &str)] = &[
+    ("推進", "促進"),
+    ("促進", "推進"),
+    ("実施", "実行"),
+    ("実行", "実施"),
+    ("支援", "援助"),
+    ("援助", "支援"),
+    ("検討", "検証"),
+    ("検証", "検討"),
+];
+
+/// A deterministic generator (splitmix64): the same corpus on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Successive versions of the 取組一覧, each the previous one edited.
+struct Corpus {
+    lines: Vec<String>,
+    rng: Rng,
+    version: u32,
+}
+
+impl Corpus {
+    fn from_seed(text: &str) -> Corpus {
+        Corpus {
+            lines: text.lines().map(str::to_owned).collect(),
+            rng: Rng(0x5EED),
+            version: 0,
+        }
+    }
+
+    /// The next version's text (the first call gives the seed itself, re-labelled).
+    fn next_version(&mut self) -> String {
+        if self.version > 0 {
+            self.edit();
+        }
+        self.version += 1;
+        let ordinal = FIRST_ORDINAL + self.version - 1;
+        let mut text = self
+            .lines
+            .join("\n")
+            .replace(&format!("第{FIRST_ORDINAL}回"), &format!("第{ordinal}回"));
+        text.push('\n');
+        text
+    }
+
+    fn edit(&mut self) {
+        let text = self.lines.join("\n");
+        let version = extract(DocumentFormat::Torikumi, &text);
+        let measures = &version.measures;
+        // Two measures reworded by one word each.
+        for _ in 0..2 {
+            let measure = &measures[self.rng.below(measures.len())];
+            self.reword(measure.lines.first);
+        }
+        let actions: Vec<_> = measures.iter().flat_map(|m| &m.actions).collect();
+        // Five actions reworded.
+        for _ in 0..5 {
+            let action = actions[self.rng.below(actions.len())];
+            self.reword(action.lines.first);
+        }
+        // One bullet added: a one-line action repeated, reworded, right under itself.
+        let single: Vec<_> = actions
+            .iter()
+            .filter(|a| a.lines.first == a.lines.last)
+            .collect();
+        if !single.is_empty() {
+            let line = single[self.rng.below(single.len())].lines.first as usize;
+            let copy = self.lines[line - 1].clone();
+            self.lines.insert(line, copy);
+            self.reword(line as u32 + 1);
+        }
+    }
+
+    /// Rewords the first rewordable word of a (1-based) line.
+    fn reword(&mut self, line: u32) {
+        let Some(text) = self.lines.get_mut(line as usize - 1) else {
+            return;
+        };
+        let start = self.rng.below(REWORDINGS.len());
+        for offset in 0..REWORDINGS.len() {
+            let (from, to) = REWORDINGS[(start + offset) % REWORDINGS.len()];
+            if text.contains(from) {
+                *text = text.replacen(from, to, 1);
+                return;
+            }
+        }
+    }
+}
+
+fn meeting(version: u32) -> Meeting {
+    let first = time::macros::date!(2025 - 10 - 06);
+    Meeting {
+        body: Some(BODY.into()),
+        ordinal: Some(FIRST_ORDINAL + version - 1),
+        date: Some(first + time::Duration::days(14 * i64::from(version - 1))),
+    }
+}
+
+fn request(folder: &Path, version: u32, text: &str) -> IngestRequest {
+    let file = format!("v{version:05}.txt");
+    let path = folder.join(&file);
+    std::fs::write(&path, text).expect("the corpus folder is writable");
+    IngestRequest {
+        path,
+        description: DocumentDescription {
+            file,
+            meeting: meeting(version),
+            title: Some("取組一覧".into()),
+            label: None,
+            format: DocumentFormat::Torikumi,
+            series: Some("取組一覧".into()),
+            facts: Vec::new(),
+        },
+    }
+}
+
+/// Wall time and peak resident memory (sampled every 2 ms) of one run of the binary.
+struct Run {
+    wall: Duration,
+    peak_kib: i64,
+    ok: bool,
+}
+
+fn run_binary(store: &Path, args: &[&str]) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planledger"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env("PLANLEDGER_NOW", FIXED_NOW)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the planledger binary runs");
+    // The kernel's high-water mark of the child's own memory (VmHWM, which starts afresh at
+    // exec — unlike ru_maxrss, which inherits this bench's), sampled until it exits.
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited on") {
+            break status;
+        }
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if let Some(kib) = text
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            {
+                peak_kib = kib;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    Run {
+        wall: start.elapsed(),
+        peak_kib,
+        ok: status.success(),
+    }
+}
+
+/// The median of three runs (the store is warm in the page cache after the first).
+fn median_run(store: &Path, args: &[&str]) -> Run {
+    let mut runs: Vec<Run> = (0..3).map(|_| run_binary(store, args)).collect();
+    runs.sort_by_key(|run| run.wall);
+    runs.swap_remove(1)
+}
+
+fn folder_bytes(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| match entry.file_type() {
+                    Ok(kind) if kind.is_dir() => folder_bytes(&entry.path()),
+                    _ => entry.metadata().map_or(0, |m| m.len()),
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Events per second of the raw parts over the ledger's own event bytes: a sled batch insert
+/// (then flush), a sled scan, and a BLAKE3 chain (each hash over the previous and the bytes).
+struct RawRates {
+    sled_insert: f64,
+    sled_scan: f64,
+    blake3_chain: f64,
+}
+
+fn raw_rates(events: &[Vec<u8>], scratch: &Path) -> RawRates {
+    let n = events.len() as f64;
+    let path = scratch.join("raw-sled");
+    let _ = std::fs::remove_dir_all(&path);
+    let db = sled::open(&path).expect("a scratch sled opens");
+    let tree = db.open_tree("events").expect("a tree opens");
+    let start = Instant::now();
+    let mut batch = sled::Batch::default();
+    for (seq, bytes) in events.iter().enumerate() {
+        batch.insert(&(seq as u64).to_be_bytes(), bytes.as_slice());
+    }
+    tree.apply_batch(batch).expect("the batch applies");
+    db.flush().expect("the batch flushes");
+    let sled_insert = n / start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let mut total = 0usize;
+    for entry in tree.iter() {
+        total += entry.expect("the scan reads").1.len();
+    }
+    std::hint::black_box(total);
+    let sled_scan = n / start.elapsed().as_secs_f64();
+    drop(tree);
+    drop(db);
+    let _ = std::fs::remove_dir_all(&path);
+    let start = Instant::now();
+    let mut prev = [0u8; 32];
+    for bytes in events {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&prev);
+        hasher.update(bytes);
+        prev = *hasher.finalize().as_bytes();
+    }
+    std::hint::black_box(prev);
+    let blake3_chain = n / start.elapsed().as_secs_f64();
+    RawRates {
+        sled_insert,
+        sled_scan,
+        blake3_chain,
+    }
+}
+
+/// `git show` of the latest version and `git diff` of the first against the latest, in a
+/// repository holding one commit per version; `None` when git is not there.
+fn git_times(repo: &Path, versions: u32) -> Option<(Duration, Duration)> {
+    let git = |args: &[&str]| -> Option<Duration> {
+        let start = Instant::now();
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then(|| start.elapsed())
+    };
+    git(&["--version"])?;
+    let median = |args: &[&str]| -> Option<Duration> {
+        let mut times: Vec<Duration> = (0..3).map(|_| git(args)).collect::<Option<_>>()?;
+        times.sort();
+        Some(times[1])
+    };
+    let first = format!("HEAD~{}", versions - 1);
+    Some((
+        median(&["show", "HEAD:torikumi.txt"])?,
+        median(&["diff", &first, "HEAD", "--", "torikumi.txt"])?,
+    ))
+}
+
+fn git_commit(repo: &Path, text: &str, version: u32) -> Option<()> {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .ok()
+            .filter(|s| s.success())
+            .map(|_| ())
+    };
+    if version == 1 {
+        std::fs::create_dir_all(repo).ok()?;
+        git(&["init", "-q"])?;
+    }
+    std::fs::write(repo.join("torikumi.txt"), text).ok()?;
+    git(&["add", "torikumi.txt"])?;
+    git(&[
+        "-c",
+        "user.name=bench",
+        "-c",
+        "user.email=bench@example.invalid",
+        "commit",
+        "-q",
+        "-m",
+        &format!("version {version}"),
+    ])
+}
+
+fn seed_000() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let path = std::fs::read_dir(&dir)
+        .expect("seeds/ is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .find(|path| {
+            path.file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with("000_"))
+        })
+        .expect("seed 000 is in seeds/");
+    std::fs::read_to_string(path).expect("seed 000 reads")
+}
+
+fn targets_from_args() -> Vec<u64> {
+    let args: Vec<String> = std::env::args().collect();
+    let mut targets = vec![10_000, 100_000];
+    if let Some(position) = args.iter().position(|a| a == "--events") {
+        let list = args
+            .get(position + 1)
+            .expect("--events takes a list such as 10000,100000");
+        targets = list
+            .split(',')
+            .map(|n| n.trim().parse().expect("--events takes numbers"))
+            .collect();
+        targets.sort_unstable();
+    }
+    targets
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
+}
+
+fn mib(kib: i64) -> String {
+    format!("{:.0} MB", kib as f64 / 1024.0)
+}
+
+fn main() {
+    let targets = targets_from_args();
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let corpus_dir = scratch.path().join("corpus");
+    std::fs::create_dir_all(&corpus_dir).expect("the corpus folder");
+    let store_path: PathBuf = scratch.path().join("ledger");
+    let repo = scratch.path().join("git");
+    let mut corpus = Corpus::from_seed(&seed_000());
+    let mut version = 0u32;
+    let mut first_ingest: Option<Duration> = None;
+    let mut events_held = 0u64;
+    let mut git_ok = true;
+    println!("scale: successive versions of seed 000, release build");
+    for &target in &targets {
+        let store = Store::open(&store_path).expect("the bench store opens");
+        let build_start = Instant::now();
+        let mut last_ingest = Duration::ZERO;
+        while events_held < target {
+            version += 1;
+            let text = corpus.next_version();
+            if git_ok {
+                git_ok = git_commit(&repo, &text, version).is_some();
+            }
+            let request = request(&corpus_dir, version, &text);
+            let start = Instant::now();
+            ingest(&store, &request, FIXED_NOW).expect("each version ingests");
+            last_ingest = start.elapsed();
+            first_ingest.get_or_insert(last_ingest);
+            events_held = store
+                .head()
+                .expect("the head reads")
+                .map_or(0, |(s, _)| s + 1);
+            if version % 25 == 0 {
+                eprintln!(
+                    "  {version} versions, {events_held} events, last ingest {}",
+                    ms(last_ingest)
+                );
+            }
+        }
+        let build = build_start.elapsed();
+        let event_bytes =
+            planledger::ledger::exchange::export_lines(&store.events().expect("the events read"))
+                .expect("the events encode");
+        drop(store);
+        // sled lets go of its lock a moment after the drop.
+        std::thread::sleep(Duration::from_millis(500));
+
+        println!(
+            "\n## {events_held} events ({version} versions; built in {:.0} s in-process)",
+            build.as_secs_f64()
+        );
+        let raw = raw_rates(&event_bytes, scratch.path());
+        let bytes_per_event = folder_bytes(&store_path) as f64 / events_held as f64;
+        let middle = FIRST_ORDINAL + version / 2;
+        let latest_measure = {
+            let first = extract(DocumentFormat::Torikumi, &seed_000());
+            planledger::identity::measure_id(first.plan.as_deref(), &first.measures[0].text)
+        };
+        println!(
+            "ingest in-process: first document {}, last {}",
+            ms(first_ingest.unwrap_or_default()),
+            ms(last_ingest)
+        );
+        println!("| command | wall (median of 3) | peak memory |");
+        println!("|---|---|---|");
+        let queries: Vec<(String, Vec<String>)> = vec![
+            ("state".into(), vec!["state".into()]),
+            (
+                format!("state --at 第{middle}回"),
+                vec!["state".into(), "--at".into(), format!("第{middle}回")],
+            ),
+            (
+                format!("diff --since 第{FIRST_ORDINAL}回"),
+                vec![
+                    "diff".into(),
+                    "--since".into(),
+                    format!("第{FIRST_ORDINAL}回"),
+                ],
+            ),
+            (
+                "history <first measure>".into(),
+                vec!["history".into(), latest_measure.clone()],
+            ),
+            ("meetings".into(), vec!["meetings".into()]),
+            (
+                format!("checkpoint --at 第{middle}回"),
+                vec!["checkpoint".into(), "--at".into(), format!("第{middle}回")],
+            ),
+        ];
+        let mut answers = Vec::new();
+        for (name, args) in &queries {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let run = median_run(&store_path, &args);
+            assert!(run.ok, "{name} fails on the bench ledger");
+            println!("| `{name}` | {} | {} |", ms(run.wall), mib(run.peak_kib));
+            answers.push((name.clone(), run));
+        }
+        let verify = run_binary(&store_path, &["verify"]);
+        assert!(verify.ok, "verify fails on the bench ledger");
+        let verify_rate = events_held as f64 / verify.wall.as_secs_f64();
+        println!(
+            "| `verify` | {} ({verify_rate:.0} events/s) | {} |",
+            ms(verify.wall),
+            mib(verify.peak_kib)
+        );
+        // One more document, as a user adds it (a process of its own).
+        version += 1;
+        let text = corpus.next_version();
+        if git_ok {
+            git_ok = git_commit(&repo, &text, version).is_some();
+        }
+        let next = request(&corpus_dir, version, &text);
+        let date = time::macros::format_description!("[year]-[month]-[day]");
+        let meeting = meeting(version);
+        let one_more = run_binary(
+            &store_path,
+            &[
+                "ingest",
+                next.path.to_str().expect("a UTF-8 path"),
+                "--meeting",
+                &format!("{BODY} 第{}回", FIRST_ORDINAL + version - 1),
+                "--date",
+                &meeting
+                    .date
+                    .expect("bench meetings are dated")
+                    .format(&date)
+                    .expect("a date formats"),
+                "--format",
+                "torikumi",
+                "--series",
+                "取組一覧",
+            ],
+        );
+        assert!(one_more.ok, "ingest of one more document fails");
+        let held_before = events_held;
+        events_held = {
+            let store = Store::open(&store_path).expect("the bench store opens");
+            let held = store
+                .head()
+                .expect("the head reads")
+                .map_or(0, |(s, _)| s + 1);
+            drop(store);
+            std::thread::sleep(Duration::from_millis(500));
+            held
+        };
+        let per_event = one_more.wall.as_secs_f64() / (events_held - held_before).max(1) as f64;
+        println!(
+            "| `ingest` one more document | {} | {} |",
+            ms(one_more.wall),
+            mib(one_more.peak_kib)
+        );
+        println!("\nstore: {bytes_per_event:.0} bytes per event");
+        println!(
+            "raw rates over the same event bytes: sled batch insert {:.0} events/s, sled scan {:.0} events/s, BLAKE3 chain {:.0} events/s",
+            raw.sled_insert, raw.sled_scan, raw.blake3_chain
+        );
+        println!(
+            "ratios: ingest of one more document {:.4} of the sled insert rate ({:.0} events/s end to end); verify {:.4} of (sled scan + BLAKE3 chain) ({:.0} events/s)",
+            (1.0 / per_event) / raw.sled_insert,
+            1.0 / per_event,
+            verify_rate / (1.0 / (1.0 / raw.sled_scan + 1.0 / raw.blake3_chain)),
+            1.0 / (1.0 / raw.sled_scan + 1.0 / raw.blake3_chain),
+        );
+        match git_ok.then(|| git_times(&repo, version)).flatten() {
+            Some((show, diff)) => {
+                let state = &answers[0].1;
+                let diff_run = &answers[2].1;
+                println!(
+                    "git on the same {version} versions: show {} (state is {:.0}× that), diff first..latest {} (diff is {:.0}× that)",
+                    ms(show),
+                    state.wall.as_secs_f64() / show.as_secs_f64(),
+                    ms(diff),
+                    diff_run.wall.as_secs_f64() / diff.as_secs_f64()
+                );
+            }
+            None => println!("git: not measured (git is not on this machine)"),
+        }
+    }
+}
