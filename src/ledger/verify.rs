@@ -252,7 +252,8 @@ pub fn check_documents(
     blob_of: impl Fn(&str) -> Option<Vec<u8>>,
 ) -> Vec<Failure> {
     let mut failures = Vec::new();
-    let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // Each document is decoded and split into lines once, not once per event that quotes it.
+    let mut texts: BTreeMap<String, Option<DocumentLines>> = BTreeMap::new();
     for event in events {
         let document = &event.source.document;
         let fail = |what: String| Failure {
@@ -279,7 +280,9 @@ pub fn check_documents(
                             bytes.len()
                         )));
                     }
-                    decode(&bytes).ok().map(|(text, _)| text)
+                    decode(&bytes)
+                        .ok()
+                        .map(|(text, _)| DocumentLines::new(text))
                 }
             };
             texts.insert(document.clone(), text);
@@ -294,7 +297,6 @@ pub fn check_documents(
             )),
             Some(None) => {} // Already reported on the document itself.
             Some(Some(text)) => {
-                let document_lines: Vec<&str> = text.split('\n').collect();
                 let range = (lines.first as usize).saturating_sub(1)..(lines.last as usize);
                 // A statement is whole lines of its span; a curated quote is a phrase within them.
                 let found = |span: &[&str]| match &event.body {
@@ -303,7 +305,7 @@ pub fn check_documents(
                     }
                     _ => quote_is_at(quote, span),
                 };
-                match document_lines.get(range) {
+                match text.span(range).as_deref() {
                     Some(span) if found(span) => {}
                     Some(_) => failures.push(fail(format!(
                         "the quoted text is not at lines {}–{} of its document",
@@ -313,13 +315,40 @@ pub fn check_documents(
                         "lines {}–{} are outside the document ({} lines)",
                         lines.first,
                         lines.last,
-                        document_lines.len()
+                        text.line_ranges.len()
                     ))),
                 }
             }
         }
     }
     failures
+}
+
+/// A document's text and the byte range of each of its lines (split at `\n`).
+struct DocumentLines {
+    text: String,
+    line_ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl DocumentLines {
+    fn new(text: String) -> DocumentLines {
+        let mut line_ranges = Vec::new();
+        let mut start = 0;
+        for (index, byte) in text.bytes().enumerate() {
+            if byte == b'\n' {
+                line_ranges.push(start..index);
+                start = index + 1;
+            }
+        }
+        line_ranges.push(start..text.len());
+        DocumentLines { text, line_ranges }
+    }
+
+    /// The lines of a (0-based, end-exclusive) range, or `None` when it runs past the end.
+    fn span(&self, range: std::ops::Range<usize>) -> Option<Vec<&str>> {
+        let lines = self.line_ranges.get(range)?;
+        Some(lines.iter().map(|r| &self.text[r.clone()]).collect())
+    }
 }
 
 /// `verify --deep`: re-extracts every document from its stored bytes with its recorded format

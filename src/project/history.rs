@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::documents::documents;
+use super::documents::titles;
 use crate::identity::Identities;
 use crate::ledger::{Event, EventBody};
 
@@ -42,13 +42,8 @@ fn is_about(event: &Event, id: &str, identities: &Identities) -> bool {
 /// meeting date (undated last), then sequence number; a target's observations by the date they
 /// hold for. A measure's history is shown under its canonical id, with its other ids.
 pub fn history(events: &[Event], id: &str) -> HistoryView {
-    let documents = documents(events);
-    let title_of = |hash: &str| {
-        documents
-            .iter()
-            .find(|d| d.hash == hash)
-            .and_then(|d| d.title.clone())
-    };
+    let titles = titles(events);
+    let title_of = |hash: &str| titles.get(hash).cloned();
     let identities = Identities::from_events(events);
     let id = identities.resolve(id).unwrap_or(id);
     let aliases = identities

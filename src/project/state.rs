@@ -161,12 +161,12 @@ fn statement_parts(event: &Event) -> Option<(&str, &SectionPath, &str)> {
 }
 
 pub fn state(events: &[Event], query: &StateQuery) -> StateView {
-    let known: Vec<Event> = events
-        .iter()
-        .filter(|e| query.as_known_at.is_none_or(|limit| e.seq <= limit))
-        .cloned()
-        .collect();
-    let all_documents = documents(&known);
+    // Events are in seq order (seq = position), so what was known at a head is a prefix.
+    let known: &[Event] = match query.as_known_at {
+        Some(limit) => &events[..events.partition_point(|e| e.seq <= limit)],
+        None => events,
+    };
+    let all_documents = documents(known);
     let at_date = format_iso_date(query.date);
     let mut undated: Vec<&DocumentRecord> = all_documents
         .iter()
@@ -209,7 +209,7 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
         .collect();
 
     // Which statements are one measure, and what it is called.
-    let identities = Identities::from_events(&known);
+    let identities = Identities::from_events(known);
 
     // Statements made by counted documents, in valid-time order, then seq.
     let mut statements: Vec<&Event> = known
@@ -260,6 +260,39 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
         }
     }
 
+    // The actions each shown statement's document reports, by (document, measure), in one
+    // pass over the events rather than one pass per measure.
+    let shown_documents: std::collections::BTreeSet<&str> =
+        best.values().map(|e| e.source.document.as_str()).collect();
+    let mut actions_of: BTreeMap<(&str, &str), Vec<ActionView>> = BTreeMap::new();
+    for event in known
+        .iter()
+        .filter(|e| shown_documents.contains(e.source.document.as_str()))
+    {
+        if let EventBody::ActionReported {
+            measure_id,
+            bureau,
+            bureau_canonical,
+            status,
+            text,
+        } = &event.body
+        {
+            actions_of
+                .entry((
+                    event.source.document.as_str(),
+                    identities.canonical(measure_id),
+                ))
+                .or_default()
+                .push(ActionView {
+                    bureau: bureau.clone(),
+                    bureau_canonical: bureau_canonical.clone(),
+                    status: *status,
+                    text: text.clone(),
+                    source: source_view(event),
+                });
+        }
+    }
+
     let mut measures = Vec::new();
     for id in order {
         let statement = best[id];
@@ -269,26 +302,9 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
                 continue;
             }
         }
-        let actions = known
-            .iter()
-            .filter(|e| e.source.document == statement.source.document)
-            .filter_map(|e| match &e.body {
-                EventBody::ActionReported {
-                    measure_id,
-                    bureau,
-                    bureau_canonical,
-                    status,
-                    text,
-                } if identities.canonical(measure_id) == id => Some(ActionView {
-                    bureau: bureau.clone(),
-                    bureau_canonical: bureau_canonical.clone(),
-                    status: *status,
-                    text: text.clone(),
-                    source: source_view(e),
-                }),
-                _ => None,
-            })
-            .collect();
+        let actions = actions_of
+            .remove(&(statement.source.document.as_str(), id))
+            .unwrap_or_default();
         measures.push(MeasureView {
             id: id.to_owned(),
             plan: identities.plan(id).map(str::to_owned),
@@ -298,7 +314,7 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
             source: source_view(statement),
         });
     }
-    let targets = latest_targets(&known, &dated, selected_plan.as_deref());
+    let targets = latest_targets(known, &dated, selected_plan.as_deref());
     StateView {
         at: AtView {
             meeting: query.meeting.clone(),
