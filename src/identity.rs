@@ -19,7 +19,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::extract::SectionPath;
-use crate::ledger::{Event, EventBody};
+use crate::ledger::index::{IdentityIndex, StatementKey, StatementPlace, VersionOrder};
+use crate::ledger::Event;
 use crate::source::normalize::comparison_key;
 
 /// Similarity (0–1, `similar`'s character ratio over comparison keys) at or above which two
@@ -100,17 +101,6 @@ fn sections_compatible(a: &SectionPath, b: &SectionPath) -> bool {
     a.path.is_empty() || b.path.is_empty() || a.path == b.path
 }
 
-/// Valid-time place of a statement, without transaction time: meeting (undated last), then
-/// document hash and line, so that "earliest version" never depends on ingestion order.
-type VersionOrder = (
-    bool,
-    Option<time::Date>,
-    Option<String>,
-    Option<u32>,
-    String,
-    u32,
-);
-
 /// One statement of a measure in the ledger.
 #[derive(Debug, Clone)]
 pub struct MeasureVersion {
@@ -161,69 +151,38 @@ pub struct Identities {
 impl Identities {
     /// Groups the measure statements of `events` (any subset of a ledger, in chain order).
     pub fn from_events(events: &[Event]) -> Identities {
-        let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
-        let mut parent: BTreeMap<String, String> = BTreeMap::new();
-        let mut versions = Vec::new();
-        for event in events {
-            let (id, plan, section, text, also) = match &event.body {
-                EventBody::MeasureAdded {
-                    measure_id,
-                    plan,
-                    section,
-                    text,
-                } => (measure_id, plan.as_deref(), section, text, &[][..]),
-                EventBody::MeasureRevised {
-                    measure_id,
-                    plan,
-                    section,
-                    text,
-                    also_matched,
-                    ..
-                } => (
-                    measure_id,
-                    plan.as_deref(),
-                    section,
-                    text,
-                    &also_matched[..],
-                ),
-                EventBody::MeasureCited {
-                    measure_id,
-                    plan,
-                    section,
-                    text,
-                } => (measure_id, plan.as_deref(), section, text, &[][..]),
-                _ => continue,
-            };
-            for handle in std::iter::once(id).chain(also) {
-                let next = first_seen.len();
-                first_seen.entry(handle.clone()).or_insert(next);
-                parent
-                    .entry(handle.clone())
-                    .or_insert_with(|| handle.clone());
-            }
-            for other in also {
-                union(&mut parent, &first_seen, id, other);
-            }
-            let key_of_meeting = event.meeting.time_key();
-            let key = comparison_key(text);
-            versions.push(MeasureVersion {
-                recorded_id: id.clone(),
-                plan: plan.map(str::to_owned),
-                section: section.clone(),
-                text: text.clone(),
-                key: key.clone(),
-                key_chars: key.chars().count(),
-                plan_key: comparison_key(plan.unwrap_or("")),
-                order: (
-                    key_of_meeting.0,
-                    key_of_meeting.1,
-                    key_of_meeting.2.map(str::to_owned),
-                    key_of_meeting.3,
-                    event.source.document.clone(),
-                    event.source.lines.map_or(0, |lines| lines.first),
-                ),
-            });
+        Identities::from_index(&IdentityIndex::from_events(events))
+    }
+
+    /// Groups the statements of an identity index.
+    pub fn from_index(index: &IdentityIndex) -> Identities {
+        let mut parent: BTreeMap<String, String> = index
+            .handles
+            .keys()
+            .map(|handle| (handle.clone(), handle.clone()))
+            .collect();
+        for (a, b) in &index.edges {
+            union(&mut parent, &index.handles, a, b);
         }
+        let mut statements: Vec<(&StatementKey, &StatementPlace)> =
+            index.statements.iter().collect();
+        statements.sort_by_key(|(_, place)| place.first_seq);
+        let versions: Vec<MeasureVersion> = statements
+            .into_iter()
+            .map(|(statement, place)| {
+                let key = comparison_key(&statement.text);
+                MeasureVersion {
+                    recorded_id: statement.recorded_id.clone(),
+                    plan: statement.plan.clone(),
+                    section: statement.section.clone(),
+                    text: statement.text.clone(),
+                    key_chars: key.chars().count(),
+                    key,
+                    plan_key: comparison_key(statement.plan.as_deref().unwrap_or("")),
+                    order: place.order.clone(),
+                }
+            })
+            .collect();
         let handles: Vec<String> = parent.keys().cloned().collect();
         let handle_of: BTreeMap<String, String> = handles
             .iter()
@@ -406,7 +365,7 @@ fn find(parent: &BTreeMap<String, String>, id: &str) -> String {
 /// Joins two measures; the one the ledger recorded first stays the handle.
 fn union(
     parent: &mut BTreeMap<String, String>,
-    first_seen: &BTreeMap<String, usize>,
+    first_seen: &BTreeMap<String, (u64, u32)>,
     a: &str,
     b: &str,
 ) {
@@ -427,6 +386,7 @@ mod tests {
     use super::*;
     use crate::extract::LineRange;
     use crate::ledger::event::Source;
+    use crate::ledger::EventBody;
     use crate::source::meeting::Meeting;
 
     const PLAN3: &str = "第３期がん対策推進基本計画";

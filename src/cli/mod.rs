@@ -15,6 +15,7 @@ mod keygen;
 mod log;
 mod meetings;
 mod prove;
+mod reindex;
 mod state;
 mod verify;
 mod verify_proof;
@@ -78,6 +79,7 @@ enum Command {
     Prove(prove::ProveArgs),
     VerifyProof(verify_proof::VerifyProofArgs),
     Verify(verify::VerifyArgs),
+    Reindex(reindex::ReindexArgs),
 }
 
 /// How a command that ran to its end finished.
@@ -122,6 +124,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Prove(args) => prove::run(&context, args),
         Command::VerifyProof(args) => verify_proof::run(args),
         Command::Verify(args) => verify::run(&context, args),
+        Command::Reindex(args) => reindex::run(&context, args),
     }
 }
 

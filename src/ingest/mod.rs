@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 use crate::extract::{extract, ActionStatus, Diagnostic, DocumentVersion};
 use crate::identity::{measure_id, Identities, Match};
 use crate::ledger::event::{EventBody, Source, UnsealedEvent};
+use crate::ledger::index::TargetObservation;
 use crate::ledger::{Event, Store, StoreError};
+use crate::project::documents::DocumentRecord;
 use crate::source::decode::{decode, DecodeError};
 use crate::source::manifest::{DocumentDescription, DocumentFormat, Manifest, ManifestError};
 use crate::source::normalize::comparison_key;
@@ -198,9 +200,17 @@ pub fn ingest_with(
     })?;
     version.targets.extend(curated);
     check_printed_meetings(description, &mut version);
-    let ledger = store.events()?;
+    // What ingest needs of the ledger, read through its indexes — never the whole log: the
+    // documents (one read each), the previous version of this series, the identity index and
+    // the earlier observations of the figures this document states.
+    let documents = crate::project::documents::documents(&store.document_events()?);
     if let Some(series) = series_of(description, &version) {
-        let lost = lost_measures(&ledger, &series, &description.meeting, &version);
+        let lost = match previous_version(&documents, &series, &description.meeting) {
+            Some(previous) => {
+                lost_measures(previous, &store.events_of_document(previous.seq)?, &version)
+            }
+            None => Vec::new(),
+        };
         if options.strict && !lost.is_empty() {
             return Err(IngestError::LosesMeasures {
                 path: path.clone(),
@@ -213,8 +223,17 @@ pub fn ingest_with(
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let identities = Identities::from_index(&store.identity_index()?);
+    let mut observations = Vec::new();
+    let mut keys: Vec<&str> = version.targets.iter().map(|t| t.key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        observations.extend(store.target_observations(key)?);
+    }
     let events = events_for(
-        &ledger,
+        &identities,
+        &observations,
         &document,
         &version,
         description,
@@ -293,26 +312,30 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
 /// other statements: a short phrase turns up anywhere.
 const LOST_MEASURE_MIN_CHARS: usize = 20;
 
-/// The measures the previous version of this series (the latest earlier in valid time) stated
-/// that this version no longer states as measures, though their text appears inside another of
-/// its statements: the sign of a table misread (a measure glued onto the action above it), not
-/// of a measure deleted. One warning each, naming both lines.
-pub fn lost_measures(
-    ledger: &[Event],
+/// The previous version of a series at a meeting: the latest document of the series held
+/// earlier in valid time.
+pub fn previous_version<'d>(
+    documents: &'d [DocumentRecord],
     series: &str,
     meeting: &crate::source::meeting::Meeting,
-    version: &DocumentVersion,
-) -> Vec<Diagnostic> {
-    let documents = crate::project::documents::documents(ledger);
-    let Some(previous) = documents
+) -> Option<&'d DocumentRecord> {
+    documents
         .iter()
         .filter(|d| {
             d.series.as_deref() == Some(series) && d.meeting.time_key() < meeting.time_key()
         })
         .max_by(|a, b| a.order_key().cmp(&b.order_key()))
-    else {
-        return Vec::new();
-    };
+}
+
+/// The measures the previous version of this series stated (`previous_events`, its events)
+/// that this version no longer states as measures, though their text appears inside another of
+/// its statements: the sign of a table misread (a measure glued onto the action above it), not
+/// of a measure deleted. One warning each, naming both lines.
+pub fn lost_measures(
+    previous: &DocumentRecord,
+    previous_events: &[Event],
+    version: &DocumentVersion,
+) -> Vec<Diagnostic> {
     let stated: std::collections::BTreeSet<String> = version
         .measures
         .iter()
@@ -335,7 +358,10 @@ pub fn lost_measures(
         }
     }
     let mut lost = Vec::new();
-    for event in ledger.iter().filter(|e| e.source.document == previous.hash) {
+    for event in previous_events
+        .iter()
+        .filter(|e| e.source.document == previous.hash)
+    {
         let (EventBody::MeasureAdded { text, .. }
         | EventBody::MeasureRevised { text, .. }
         | EventBody::MeasureCited { text, .. }) = &event.body
@@ -426,23 +452,15 @@ fn adoption_events(
 /// what each document states does not depend on ingestion order. `previous_value` is what the
 /// ledger knew for an earlier date when this document arrived.
 fn target_events(
-    ledger: &[Event],
+    observations: &[TargetObservation],
     document: &str,
     meeting: &crate::source::meeting::Meeting,
     version: &DocumentVersion,
 ) -> Vec<UnsealedEvent> {
-    // (key, as_of_day, value) of every observation known, for `previous_value`.
-    let mut known: Vec<(&str, Option<&str>, &str)> = ledger
+    // (key, as_of_day, value) of every observation known of these figures, for `previous_value`.
+    let mut known: Vec<(&str, Option<&str>, &str)> = observations
         .iter()
-        .filter_map(|event| match &event.body {
-            EventBody::TargetChanged {
-                key,
-                as_of_day,
-                value,
-                ..
-            } => Some((key.as_str(), as_of_day.as_deref(), value.as_str())),
-            _ => None,
-        })
+        .map(|o| (o.key.as_str(), o.as_of_day.as_deref(), o.value.as_str()))
         .collect();
     let mut stated: Vec<&crate::extract::figures::ExtractedTarget> = Vec::new();
     let mut events = Vec::new();
@@ -486,7 +504,8 @@ fn target_events(
 }
 
 fn events_for(
-    ledger: &[Event],
+    known: &Identities,
+    observations: &[TargetObservation],
     document: &str,
     version: &DocumentVersion,
     description: &DocumentDescription,
@@ -498,7 +517,6 @@ fn events_for(
         document: document.to_owned(),
         lines,
     };
-    let known = Identities::from_events(ledger);
     // Handles of the measures this document states, in its order.
     let mut ids: Vec<String> = Vec::new();
     // (plan key, text key, handle) of what this document stated, for a slide quoting twice.
@@ -592,7 +610,7 @@ fn events_for(
             });
         }
     }
-    statements.extend(target_events(ledger, document, &meeting, version));
+    statements.extend(target_events(observations, document, &meeting, version));
     statements.extend(adoption_events(document, &meeting, facts.text));
     let mut events = vec![UnsealedEvent {
         meeting: meeting.clone(),

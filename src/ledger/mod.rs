@@ -8,6 +8,7 @@
 pub mod checkpoint;
 pub mod event;
 pub mod exchange;
+pub mod index;
 pub mod jcs;
 pub mod merkle;
 pub mod store;

@@ -1,8 +1,10 @@
 //! The sled store: the only module that touches sled.
 //!
 //! Trees: `events` (u64 big-endian seq → canonical event bytes), `blobs` (document hash → raw
-//! bytes), `docs` (document hash → seq of its `DocumentIngested`), `measures` (measure id, 0,
-//! seq → empty: the events about one measure), `meta` (head seq and hash, format version).
+//! bytes), `docs` (document hash → seq of its `DocumentIngested`), `identity` (the identity
+//! index of `ledger::index`: `s`+statement → place, `h`+handle → first (seq, position),
+//! `e`+edge → empty), `targets` (figure key, 0, seq → day and value), `meta` (head seq and hash,
+//! format version).
 //!
 //! Invariants: one document is one sled transaction over all trees — after a crash the ledger
 //! holds the whole document or none of it; big-endian keys make scans come back in chain order;
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
 use super::event::{Event, EventBody, EventError, UnsealedEvent, GENESIS_HASH};
+use super::index::{IdentityIndex, IndexEntries, StatementKey, StatementPlace, TargetObservation};
 
 const META_HEAD_SEQ: &[u8] = b"head_seq";
 const META_HEAD_HASH: &[u8] = b"head_hash";
@@ -24,7 +27,9 @@ pub const HEAD_FILE_NAME: &str = "HEAD";
 /// What [`HEAD_FILE_NAME`] says before the first document is committed.
 pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
-pub const STORE_FORMAT_VERSION: &[u8] = b"1";
+pub const STORE_FORMAT_VERSION: &[u8] = b"2";
+/// Layouts whose events and documents this planledger reads: an older one needs `reindex`.
+const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -34,8 +39,10 @@ pub enum StoreError {
     InUse { path: PathBuf },
     #[error("cannot open the ledger at {path}: {message}")]
     Open { path: PathBuf, message: String },
-    #[error("the ledger at {path} has store format {found:?}, this planledger reads format 1")]
+    #[error("the ledger at {path} has store format {found:?}, this planledger reads format {}: run `planledger reindex` to rebuild its indexes from the events (the events and documents are kept as they are)", String::from_utf8_lossy(STORE_FORMAT_VERSION))]
     Format { path: PathBuf, found: String },
+    #[error("the ledger at {path} has store format {found:?}, which this planledger does not know; use the planledger that wrote it")]
+    UnknownFormat { path: PathBuf, found: String },
     #[error("the ledger's storage cannot be read or written ({0}); if it is damaged, `planledger verify` says where, and `planledger import` restores it from an export")]
     Sled(#[from] sled::Error),
     #[error("event {seq} in the store cannot be read: {source}")]
@@ -44,6 +51,8 @@ pub enum StoreError {
     NotEmpty { path: PathBuf },
     #[error("cannot encode an event: {0}")]
     Encode(#[from] EventError),
+    #[error("the ledger's {tree} index holds an entry that cannot be read; run `planledger reindex` to rebuild it from the events")]
+    CorruptIndex { tree: &'static str },
     #[error("the ledger at {path} is shorter than its recorded head (seq {recorded_seq}); it holds {} — it was cut short or rolled back: run `planledger verify`, and restore it from an export", held.map_or_else(|| "no events".to_owned(), |seq| format!("events up to seq {seq}")))]
     CutShort {
         path: PathBuf,
@@ -80,7 +89,8 @@ pub struct Store {
     events: sled::Tree,
     blobs: sled::Tree,
     docs: sled::Tree,
-    measures: sled::Tree,
+    identity: sled::Tree,
+    targets: sled::Tree,
     meta: sled::Tree,
 }
 
@@ -92,7 +102,8 @@ struct Trees<'t> {
     events: &'t sled::transaction::TransactionalTree,
     blobs: &'t sled::transaction::TransactionalTree,
     docs: &'t sled::transaction::TransactionalTree,
-    measures: &'t sled::transaction::TransactionalTree,
+    identity: &'t sled::transaction::TransactionalTree,
+    targets: &'t sled::transaction::TransactionalTree,
     meta: &'t sled::transaction::TransactionalTree,
 }
 
@@ -100,13 +111,72 @@ struct Trees<'t> {
 pub struct RawTrees {
     pub events: RawPairs,
     pub docs: RawPairs,
-    pub measures: Vec<Vec<u8>>,
+    pub identity: RawPairs,
+    pub targets: RawPairs,
     pub head: Option<(u64, String)>,
 }
 
 impl Store {
     /// Opens (creating if needed) the ledger in `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let store = Store::open_any_format(path)?;
+        match store.meta.get(META_FORMAT)? {
+            None => {
+                store.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
+            }
+            Some(found) if found.as_ref() == STORE_FORMAT_VERSION => {}
+            Some(found) if READABLE_FORMATS.contains(&found.as_ref()) => {
+                return Err(StoreError::Format {
+                    path: path.to_path_buf(),
+                    found: String::from_utf8_lossy(&found).into_owned(),
+                })
+            }
+            Some(found) => {
+                return Err(StoreError::UnknownFormat {
+                    path: path.to_path_buf(),
+                    found: String::from_utf8_lossy(&found).into_owned(),
+                })
+            }
+        }
+        Ok(store)
+    }
+
+    /// Rebuilds every index from the events (`planledger reindex`): for a ledger written by an
+    /// earlier layout, or one whose index `verify` reports as out of step. The events and
+    /// documents are not touched; the indexes and the new format are written in one
+    /// transaction. Returns how many events were indexed.
+    pub fn reindex(path: &Path) -> Result<u64, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::NoLedger {
+                path: path.to_path_buf(),
+            });
+        }
+        let store = Store::open_any_format(path)?;
+        if let Some(found) = store.meta.get(META_FORMAT)? {
+            if !READABLE_FORMATS.contains(&found.as_ref()) {
+                return Err(StoreError::UnknownFormat {
+                    path: path.to_path_buf(),
+                    found: String::from_utf8_lossy(&found).into_owned(),
+                });
+            }
+        }
+        let events = store.events()?;
+        for tree in [&store.docs, &store.identity, &store.targets] {
+            tree.clear()?;
+        }
+        // The index of layout 1, which nothing reads any more.
+        store.db.drop_tree("measures")?;
+        store.transact(|trees| {
+            for event in &events {
+                index_event(&trees, event)?;
+            }
+            trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
+            Ok(())
+        })?;
+        Ok(events.len() as u64)
+    }
+
+    fn open_any_format(path: &Path) -> Result<Store, StoreError> {
         let db = sled::Config::new().path(path).open().map_err(|error| {
             let message = error.to_string();
             // sled reports its file lock as an I/O error "could not acquire lock"; that is the
@@ -128,22 +198,11 @@ impl Store {
             events: db.open_tree("events")?,
             blobs: db.open_tree("blobs")?,
             docs: db.open_tree("docs")?,
-            measures: db.open_tree("measures")?,
+            identity: db.open_tree("identity")?,
+            targets: db.open_tree("targets")?,
             meta: db.open_tree("meta")?,
             db,
         };
-        match store.meta.get(META_FORMAT)? {
-            None => {
-                store.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
-            }
-            Some(found) if found.as_ref() == STORE_FORMAT_VERSION => {}
-            Some(found) => {
-                return Err(StoreError::Format {
-                    path: path.to_path_buf(),
-                    found: String::from_utf8_lossy(&found).into_owned(),
-                })
-            }
-        }
         Ok(store)
     }
 
@@ -281,6 +340,108 @@ impl Store {
             .collect()
     }
 
+    /// The event at `seq`, if the ledger holds one.
+    pub fn event(&self, seq: u64) -> Result<Option<Event>, StoreError> {
+        self.events
+            .get(seq.to_be_bytes())?
+            .map(|bytes| {
+                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })
+            })
+            .transpose()
+    }
+
+    /// Every `DocumentIngested` event, in chain order, read through the `docs` index (one read
+    /// per document, not a scan of the ledger).
+    pub fn document_events(&self) -> Result<Vec<Event>, StoreError> {
+        let mut seqs: Vec<u64> = self
+            .docs
+            .iter()
+            .map(|entry| entry.map(|(_, seq)| decode_seq(&seq)))
+            .collect::<Result<_, _>>()?;
+        seqs.sort_unstable();
+        seqs.into_iter()
+            .map(|seq| {
+                self.event(seq)?
+                    .ok_or(StoreError::CorruptIndex { tree: "docs" })
+            })
+            .collect()
+    }
+
+    /// The events one document appended: its `DocumentIngested` at `seq` and those after it
+    /// that cite it (one document's events are contiguous — one transaction each).
+    pub fn events_of_document(&self, seq: u64) -> Result<Vec<Event>, StoreError> {
+        let mut events = Vec::new();
+        let mut document = None;
+        for entry in self.events.range(seq.to_be_bytes()..) {
+            let (key, bytes) = entry?;
+            let event = Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt {
+                seq: decode_seq(&key),
+                source,
+            })?;
+            let hash = document.get_or_insert_with(|| event.source.document.clone());
+            if event.source.document != *hash {
+                break;
+            }
+            events.push(event);
+        }
+        Ok(events)
+    }
+
+    /// The identity index (see `ledger::index::IdentityIndex`), read from its tree: its size is
+    /// the number of distinct measure statements, not of events.
+    pub fn identity_index(&self) -> Result<IdentityIndex, StoreError> {
+        let corrupt = || StoreError::CorruptIndex { tree: "identity" };
+        let mut index = IdentityIndex::default();
+        for entry in self.identity.iter() {
+            let (key, value) = entry?;
+            match key.split_first() {
+                Some((b's', statement)) => {
+                    let statement: StatementKey =
+                        serde_json::from_slice(statement).map_err(|_| corrupt())?;
+                    let place: StatementPlace =
+                        serde_json::from_slice(&value).map_err(|_| corrupt())?;
+                    index.statements.insert(statement, place);
+                }
+                Some((b'h', handle)) => {
+                    let handle = String::from_utf8(handle.to_vec()).map_err(|_| corrupt())?;
+                    let (seq, position) = value.split_at_checked(8).ok_or_else(corrupt)?;
+                    let position: [u8; 4] = position.try_into().map_err(|_| corrupt())?;
+                    index
+                        .handles
+                        .insert(handle, (decode_seq(seq), u32::from_be_bytes(position)));
+                }
+                Some((b'e', edge)) => {
+                    index
+                        .edges
+                        .insert(serde_json::from_slice(edge).map_err(|_| corrupt())?);
+                }
+                _ => return Err(corrupt()),
+            }
+        }
+        Ok(index)
+    }
+
+    /// Every observation of the figure `key`, in chain order, from the target index.
+    pub fn target_observations(&self, key: &str) -> Result<Vec<TargetObservation>, StoreError> {
+        let mut prefix = key.as_bytes().to_vec();
+        prefix.push(0);
+        self.targets
+            .scan_prefix(&prefix)
+            .map(|entry| {
+                let (stored, value) = entry?;
+                let (as_of_day, value): (Option<String>, String) =
+                    serde_json::from_slice(&value)
+                        .map_err(|_| StoreError::CorruptIndex { tree: "targets" })?;
+                Ok(TargetObservation {
+                    key: key.to_owned(),
+                    seq: decode_seq(&stored[prefix.len()..]),
+                    as_of_day,
+                    value,
+                })
+            })
+            .collect()
+    }
+
     /// Appends one document's events and stores its bytes, atomically: the events are chained
     /// onto the current head inside the transaction, so the chain cannot fork.
     pub fn append_document(
@@ -294,10 +455,9 @@ impl Store {
             let Trees {
                 events,
                 blobs,
-                docs,
-                measures,
                 meta,
-            } = trees;
+                ..
+            } = &trees;
             let (mut next_seq, mut prev) =
                 match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
                     (Some(seq), Some(hash)) => (
@@ -316,7 +476,7 @@ impl Store {
                     .canonical_bytes()
                     .map_err(|e| ConflictableTransactionError::Abort(StoreError::Encode(e)))?;
                 events.insert(&next_seq.to_be_bytes(), bytes)?;
-                index_event(docs, measures, &event)?;
+                index_event(&trees, &event)?;
                 prev = event.hash.clone();
                 next_seq += 1;
                 sealed.push(event);
@@ -355,13 +515,12 @@ impl Store {
             let Trees {
                 events,
                 blobs,
-                docs,
-                measures,
                 meta,
-            } = trees;
+                ..
+            } = &trees;
             for (event, bytes) in sealed.iter().zip(&encoded) {
                 events.insert(&event.seq.to_be_bytes(), bytes.as_slice())?;
-                index_event(docs, measures, event)?;
+                index_event(&trees, event)?;
             }
             for (hash, bytes) in documents {
                 blobs.insert(hash.as_bytes(), bytes.as_slice())?;
@@ -423,16 +582,18 @@ impl Store {
             &self.events,
             &self.blobs,
             &self.docs,
-            &self.measures,
+            &self.identity,
+            &self.targets,
             &self.meta,
         );
         let value = trees
-            .transaction(|(events, blobs, docs, measures, meta)| {
+            .transaction(|(events, blobs, docs, identity, targets, meta)| {
                 body(Trees {
                     events,
                     blobs,
                     docs,
-                    measures,
+                    identity,
+                    targets,
                     meta,
                 })
             })
@@ -457,26 +618,122 @@ impl Store {
         Ok(RawTrees {
             events: pairs(&self.events)?,
             docs: pairs(&self.docs)?,
-            measures: pairs(&self.measures)?.into_iter().map(|(k, _)| k).collect(),
+            identity: pairs(&self.identity)?,
+            targets: pairs(&self.targets)?,
             head: self.head()?,
         })
     }
 }
 
-/// Writes the index entries one event implies: the same for appends and imports, and what
-/// `verify` recomputes.
+/// Writes the index entries one event implies: the same for appends, imports and reindexing,
+/// and what `verify` recomputes (from [`index_pairs`]).
 fn index_event(
-    docs: &sled::transaction::TransactionalTree,
-    measures: &sled::transaction::TransactionalTree,
+    trees: &Trees<'_>,
     event: &Event,
-) -> Result<(), sled::transaction::UnabortableTransactionError> {
+) -> Result<(), ConflictableTransactionError<StoreError>> {
     if let EventBody::DocumentIngested { .. } = event.body {
-        docs.insert(event.source.document.as_bytes(), &event.seq.to_be_bytes())?;
+        trees
+            .docs
+            .insert(event.source.document.as_bytes(), &event.seq.to_be_bytes())?;
     }
-    if let Some(measure_id) = event.body.measure_id() {
-        measures.insert(measure_key(measure_id, event.seq), &[])?;
+    if let Some(entries) = IndexEntries::of(event) {
+        let key = statement_key_bytes(&entries.statement);
+        let place = match trees.identity.get(&key)? {
+            Some(stored) => {
+                let mut place: StatementPlace = serde_json::from_slice(&stored).map_err(|_| {
+                    ConflictableTransactionError::Abort(StoreError::CorruptIndex {
+                        tree: "identity",
+                    })
+                })?;
+                place.merge(entries.place);
+                place
+            }
+            None => entries.place,
+        };
+        trees.identity.insert(key, encode_json(&place))?;
+        for (handle, first) in entries.handles {
+            let key = handle_key_bytes(&handle);
+            if trees.identity.get(&key)?.is_none() {
+                trees.identity.insert(key, encode_first(first).to_vec())?;
+            }
+        }
+        for edge in entries.edges {
+            trees.identity.insert(edge_key_bytes(&edge), &[])?;
+        }
+    }
+    if let Some(observation) = TargetObservation::of(event) {
+        trees.targets.insert(
+            target_key_bytes(&observation.key, observation.seq),
+            encode_json(&(&observation.as_of_day, &observation.value)),
+        )?;
     }
     Ok(())
+}
+
+fn encode_json(value: &impl serde::Serialize) -> Vec<u8> {
+    // Plain data of strings, numbers and options: serialising it cannot fail.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+fn statement_key_bytes(statement: &StatementKey) -> Vec<u8> {
+    let mut key = b"s".to_vec();
+    key.extend(encode_json(statement));
+    key
+}
+
+fn handle_key_bytes(handle: &str) -> Vec<u8> {
+    let mut key = b"h".to_vec();
+    key.extend_from_slice(handle.as_bytes());
+    key
+}
+
+fn edge_key_bytes(edge: &(String, String)) -> Vec<u8> {
+    let mut key = b"e".to_vec();
+    key.extend(encode_json(edge));
+    key
+}
+
+fn encode_first((seq, position): (u64, u32)) -> [u8; 12] {
+    let mut bytes = [0u8; 12];
+    bytes[..8].copy_from_slice(&seq.to_be_bytes());
+    bytes[8..].copy_from_slice(&position.to_be_bytes());
+    bytes
+}
+
+fn target_key_bytes(key: &str, seq: u64) -> Vec<u8> {
+    let mut bytes = key.as_bytes().to_vec();
+    bytes.push(0);
+    bytes.extend_from_slice(&seq.to_be_bytes());
+    bytes
+}
+
+/// The (identity, targets) trees' contents that `events` imply, for `verify` to compare with
+/// what the store holds.
+pub fn index_pairs(events: &[Event]) -> (RawPairs, RawPairs) {
+    let index = IdentityIndex::from_events(events);
+    let mut identity: RawPairs = Vec::new();
+    for (statement, place) in &index.statements {
+        identity.push((statement_key_bytes(statement), encode_json(place)));
+    }
+    for (handle, first) in &index.handles {
+        identity.push((handle_key_bytes(handle), encode_first(*first).to_vec()));
+    }
+    for edge in &index.edges {
+        identity.push((edge_key_bytes(edge), Vec::new()));
+    }
+    identity.sort();
+    let mut targets: RawPairs = events
+        .iter()
+        .filter_map(TargetObservation::of)
+        .map(|o| {
+            (
+                target_key_bytes(&o.key, o.seq),
+                encode_json(&(&o.as_of_day, &o.value)),
+            )
+        })
+        .collect();
+    targets.sort();
+    (identity, targets)
 }
 
 pub fn decode_seq(bytes: &[u8]) -> u64 {
@@ -484,19 +741,6 @@ pub fn decode_seq(bytes: &[u8]) -> u64 {
     let length = bytes.len().min(8);
     buffer[8 - length..].copy_from_slice(&bytes[..length]);
     u64::from_be_bytes(buffer)
-}
-
-fn measure_key_prefix(measure_id: &str) -> Vec<u8> {
-    let mut key = measure_id.as_bytes().to_vec();
-    key.push(0);
-    key
-}
-
-/// `measures` tree key: id, NUL, big-endian seq — so one id's events scan in chain order.
-pub fn measure_key(measure_id: &str, seq: u64) -> Vec<u8> {
-    let mut key = measure_key_prefix(measure_id);
-    key.extend_from_slice(&seq.to_be_bytes());
-    key
 }
 
 /// What the ledger's recorded head file says.

@@ -7,13 +7,15 @@
 //! equal what the events imply. Every failure is collected (a user learns all of them in one
 //! run); the report names the first failing sequence number.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use super::event::{hash_of_value_without_hash, Event, EventBody, GENESIS_HASH};
 use super::jcs::canonicalize;
-use super::store::{decode_seq, measure_key, RecordedHead, Store, StoreError, HEAD_FILE_NAME};
+use super::store::{
+    decode_seq, index_pairs, RawPairs, RecordedHead, Store, StoreError, HEAD_FILE_NAME,
+};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
 use crate::source::decode::decode;
 use crate::source::normalize::{comparison_key, line_content};
@@ -98,7 +100,7 @@ fn verify_with(
     if deep {
         failures.extend(check_extraction(&events, |hash| blobs.get(hash).cloned()));
     }
-    check_indexes(&raw.docs, &raw.measures, &events, &mut failures);
+    check_indexes(&raw, &events, &mut failures);
     if let Some(saved) = saved {
         failures.extend(check_extends(&events, saved));
     }
@@ -531,13 +533,8 @@ pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
     !key.is_empty() && comparison_key(&joined) == key
 }
 
-fn check_indexes(
-    docs: &[(Vec<u8>, Vec<u8>)],
-    measures: &[Vec<u8>],
-    events: &[Event],
-    failures: &mut Vec<Failure>,
-) {
-    let expected_docs: BTreeMap<Vec<u8>, Vec<u8>> = events
+fn check_indexes(raw: &super::store::RawTrees, events: &[Event], failures: &mut Vec<Failure>) {
+    let expected_docs: RawPairs = events
         .iter()
         .filter(|e| matches!(e.body, EventBody::DocumentIngested { .. }))
         .map(|e| {
@@ -546,26 +543,60 @@ fn check_indexes(
                 e.seq.to_be_bytes().to_vec(),
             )
         })
+        .collect::<BTreeMap<_, _>>()
+        .into_iter()
         .collect();
-    let actual_docs: BTreeMap<Vec<u8>, Vec<u8>> = docs.iter().cloned().collect();
-    if expected_docs != actual_docs {
-        failures.push(Failure {
-            seq: None,
-            document: None,
-            what: "the document index does not match the events (rebuildable from the log)".into(),
-        });
+    let (expected_identity, expected_targets) = index_pairs(events);
+    for (name, expected, actual) in [
+        ("document", &expected_docs, &raw.docs),
+        ("identity", &expected_identity, &raw.identity),
+        ("target", &expected_targets, &raw.targets),
+    ] {
+        if let Some(what) = first_difference(expected, actual) {
+            failures.push(Failure {
+                seq: None,
+                document: None,
+                what: format!(
+                    "the {name} index does not match the events: {what} (run `planledger reindex` to rebuild it from the log)"
+                ),
+            });
+        }
     }
-    let expected_measures: BTreeSet<Vec<u8>> = events
-        .iter()
-        .filter_map(|e| e.body.measure_id().map(|id| measure_key(id, e.seq)))
-        .collect();
-    let actual_measures: BTreeSet<Vec<u8>> = measures.iter().cloned().collect();
-    if expected_measures != actual_measures {
-        failures.push(Failure {
-            seq: None,
-            document: None,
-            what: "the measure index does not match the events (rebuildable from the log)".into(),
-        });
+}
+
+/// The first entry (in key order) that one of two sorted key–value lists holds and the other
+/// does not hold the same, said in words.
+fn first_difference(expected: &RawPairs, actual: &RawPairs) -> Option<String> {
+    let shown = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        let mut shown: String = text.chars().take(80).collect();
+        if text.chars().count() > 80 {
+            shown.push('…');
+        }
+        format!("{shown:?}")
+    };
+    let (mut e, mut a) = (expected.iter().peekable(), actual.iter().peekable());
+    loop {
+        match (e.peek(), a.peek()) {
+            (None, None) => return None,
+            (Some((key, _)), None) => return Some(format!("entry {} is missing", shown(key))),
+            (None, Some((key, _))) => {
+                return Some(format!("entry {} is not implied by the log", shown(key)))
+            }
+            (Some((ek, ev)), Some((ak, av))) => match ek.cmp(ak) {
+                std::cmp::Ordering::Less => return Some(format!("entry {} is missing", shown(ek))),
+                std::cmp::Ordering::Greater => {
+                    return Some(format!("entry {} is not implied by the log", shown(ak)))
+                }
+                std::cmp::Ordering::Equal if ev != av => {
+                    return Some(format!("entry {} holds another value", shown(ek)))
+                }
+                std::cmp::Ordering::Equal => {
+                    e.next();
+                    a.next();
+                }
+            },
+        }
     }
 }
 

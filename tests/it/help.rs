@@ -21,6 +21,7 @@ const COMMANDS: &[&[&str]] = &[
     &["prove", "consistency"],
     &["verify-proof"],
     &["verify"],
+    &["reindex"],
 ];
 
 fn help(command: &[&str]) -> String {

@@ -326,3 +326,106 @@ fn a_crash_inside_the_first_document_is_not_taken_for_a_replaced_store() {
     assert_eq!(output.status.code(), Some(1));
     assert!(common::stdout(&output).contains("no recorded head"));
 }
+
+#[test]
+fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
+    // (tree, key, value): an identity statement the log never made, a target observation, a
+    // document.
+    let forgeries: [(&str, &[u8], &[u8]); 3] = [
+        (
+            "identity",
+            br#"s{"recorded_id":"M000000000000","plan":null,"section":{"path":[],"titles":[]},"text":"forged"}"#,
+            br#"{"first_seq":0,"order":[false,null,null,null,"x",0]}"#,
+        ),
+        ("targets", b"Tforged\x00\x00\x00\x00\x00\x00\x00\x00\x05", br#"[null,"1"]"#),
+        ("docs", b"forged", &5u64.to_be_bytes()),
+    ];
+    for (tree, key, value) in forgeries {
+        let (_dir, store) = ingested_seeds();
+        {
+            let db = sled::open(&store).unwrap();
+            db.open_tree(tree).unwrap().insert(key, value).unwrap();
+            db.flush().unwrap();
+        }
+        let output = planledger(&store, &["verify"]);
+        assert_eq!(output.status.code(), Some(1), "{tree}");
+        let index = match tree {
+            "docs" => "document",
+            "targets" => "target",
+            other => other,
+        };
+        assert!(
+            stdout(&output).contains(&format!("the {index} index does not match the events")),
+            "{tree}: {}",
+            stdout(&output)
+        );
+    }
+    // And an entry removed: the identity index loses a handle.
+    let (_dir, store) = ingested_seeds();
+    {
+        let db = sled::open(&store).unwrap();
+        let identity = db.open_tree("identity").unwrap();
+        let handle = identity.scan_prefix(b"h").next().unwrap().unwrap().0;
+        identity.remove(handle).unwrap();
+        db.flush().unwrap();
+    }
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("is missing"),
+        "{}",
+        stdout(&output)
+    );
+    // reindex rebuilds it from the log.
+    let output = planledger(&store, &["reindex"]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_same() {
+    let (_dir, store) = ingested_seeds();
+    let before = common::stdout(&planledger(&store, &["state", "--format", "json"]));
+    {
+        // Layout 1: no identity or target index, a `measures` tree, format "1".
+        let db = sled::open(&store).unwrap();
+        db.drop_tree("identity").unwrap();
+        db.drop_tree("targets").unwrap();
+        db.open_tree("measures")
+            .unwrap()
+            .insert(b"M1\x00", &[])
+            .unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(b"store_format", b"1")
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let refused = planledger(&store, &["state"]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(common::stderr(&refused).contains("planledger reindex"));
+    let ingest = planledger(&store, &["ingest", common::seeds_dir().to_str().unwrap()]);
+    assert_eq!(
+        ingest.status.code(),
+        Some(3),
+        "nothing is appended to an old layout"
+    );
+    let output = planledger(&store, &["reindex"]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    assert!(common::stdout(&output).contains("reindexed 390 events"));
+    assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
+    let after = common::stdout(&planledger(&store, &["state", "--format", "json"]));
+    assert_eq!(before, after);
+    // A layout this planledger does not know is not reindexed.
+    {
+        let db = sled::open(&store).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(b"store_format", b"9")
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let output = planledger(&store, &["reindex"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(common::stderr(&output).contains("does not know"));
+}
