@@ -4,14 +4,15 @@
 //! The library does no terminal I/O: it returns values and errors, and `main.rs` prints them.
 //! Layers, from the outside in: [`source`] turns files into text and knows meetings and
 //! manifests; [`extract`] turns text into statements; [`ledger`] turns statements into
-//! hash-chained events in a sled store; [`project`] folds events into views; [`report`] renders
-//! views. See ARCHITECTURE.md for the invariants each layer keeps.
+//! hash-chained events in a sled store; [`project`] folds events into views; [`query`] answers
+//! from the store through its indexes with those folds; [`report`] renders views. See ARCHITECTURE.md for the invariants each layer keeps.
 
 pub mod extract;
 pub mod identity;
 pub mod ingest;
 pub mod ledger;
 pub mod project;
+pub mod query;
 pub mod report;
 pub mod source;
 

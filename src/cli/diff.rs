@@ -3,9 +3,10 @@
 use anyhow::Result;
 
 use super::{Context, Outcome};
-use planledger::project::diff::diff_between;
+use planledger::project::diff::queries_between;
 use planledger::project::documents::titles;
 use planledger::project::meetings::{resolve_at, resolve_or_latest};
+use planledger::query;
 use planledger::report::{self, text};
 
 /// Show what changed between two meetings: measures, actions per bureau, targets.
@@ -39,15 +40,17 @@ enum DiffFormat {
 }
 
 pub fn run(context: &Context, args: &DiffArgs) -> Result<Outcome> {
-    let events = context.answering_store()?.events()?;
-    let since = resolve_at(&events, &args.since)?;
-    let until = resolve_or_latest(&events, args.until.as_deref())?;
-    let view = diff_between(&events, since, until, args.plan.clone())?;
+    let store = context.answering_store()?;
+    let documents = store.document_events()?;
+    let since = resolve_at(&documents, &args.since)?;
+    let until = resolve_or_latest(&documents, args.until.as_deref())?;
+    let (since, until) = queries_between(since, until, args.plan.clone())?;
+    let view = query::diff(&store, &since, &until)?;
     super::print(&match args.format {
         DiffFormat::Text => text::diff(&view),
         DiffFormat::Json => report::to_json(&view),
         DiffFormat::Csv => report::csv::diff(&view),
-        DiffFormat::Html => report::html::diff(&view, &titles(&events)),
+        DiffFormat::Html => report::html::diff(&view, &titles(&documents)),
     })?;
     Ok(Outcome::Success)
 }

@@ -15,8 +15,8 @@ pub struct MeetingsArgs {
 }
 
 pub fn run(context: &Context, args: &MeetingsArgs) -> Result<Outcome> {
-    let events = context.answering_store()?.events()?;
-    let view = meetings(&events);
+    let documents = context.answering_store()?.document_events()?;
+    let view = meetings(&documents);
     super::print(&match args.format {
         TextOrJson::Text => text::meetings(&view),
         TextOrJson::Json => report::to_json(&view),

@@ -4,7 +4,8 @@ use anyhow::Result;
 
 use super::{Context, Outcome, TextOrJson};
 use planledger::project::meetings::resolve_or_latest;
-use planledger::project::state::{state, StateQuery};
+use planledger::project::state::StateQuery;
+use planledger::query;
 use planledger::report::{self, text};
 use planledger::source::meeting::format_iso_date;
 
@@ -31,18 +32,18 @@ pub struct StateArgs {
 }
 
 pub fn run(context: &Context, args: &StateArgs) -> Result<Outcome> {
-    let events = context.answering_store()?.events()?;
-    let at = resolve_or_latest(&events, args.at.as_deref())?;
+    let store = context.answering_store()?;
+    let at = resolve_or_latest(&store.document_events()?, args.at.as_deref())?;
     let date = at.date;
-    let view = state(
-        &events,
+    let view = query::state(
+        &store,
         &StateQuery {
             as_known_at: args.as_known_at,
             section: args.section.clone(),
             plan: args.plan.clone(),
             ..StateQuery::at(at)
         },
-    );
+    )?;
     super::print(&match args.format {
         TextOrJson::Text => text::state(&view),
         TextOrJson::Json => report::to_json(&view),

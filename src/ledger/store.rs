@@ -3,8 +3,8 @@
 //! Trees: `events` (u64 big-endian seq → canonical event bytes), `blobs` (document hash → raw
 //! bytes), `docs` (document hash → seq of its `DocumentIngested`), `identity` (the identity
 //! index of `ledger::index`: `s`+statement → place, `h`+handle → first (seq, position),
-//! `e`+edge → empty), `targets` (figure key, 0, seq → day and value), `meta` (head seq and hash,
-//! format version).
+//! `e`+edge → empty), `targets` (figure key, 0, seq → day and value), `adoptions` (seq of each
+//! `PlanAdopted` → empty), `meta` (head seq and hash, format version).
 //!
 //! Invariants: one document is one sled transaction over all trees — after a crash the ledger
 //! holds the whole document or none of it; big-endian keys make scans come back in chain order;
@@ -91,6 +91,7 @@ pub struct Store {
     docs: sled::Tree,
     identity: sled::Tree,
     targets: sled::Tree,
+    adoptions: sled::Tree,
     meta: sled::Tree,
 }
 
@@ -104,6 +105,7 @@ struct Trees<'t> {
     docs: &'t sled::transaction::TransactionalTree,
     identity: &'t sled::transaction::TransactionalTree,
     targets: &'t sled::transaction::TransactionalTree,
+    adoptions: &'t sled::transaction::TransactionalTree,
     meta: &'t sled::transaction::TransactionalTree,
 }
 
@@ -113,6 +115,7 @@ pub struct RawTrees {
     pub docs: RawPairs,
     pub identity: RawPairs,
     pub targets: RawPairs,
+    pub adoptions: RawPairs,
     pub head: Option<(u64, String)>,
 }
 
@@ -161,7 +164,12 @@ impl Store {
             }
         }
         let events = store.events()?;
-        for tree in [&store.docs, &store.identity, &store.targets] {
+        for tree in [
+            &store.docs,
+            &store.identity,
+            &store.targets,
+            &store.adoptions,
+        ] {
             tree.clear()?;
         }
         // The index of layout 1, which nothing reads any more.
@@ -200,6 +208,7 @@ impl Store {
             docs: db.open_tree("docs")?,
             identity: db.open_tree("identity")?,
             targets: db.open_tree("targets")?,
+            adoptions: db.open_tree("adoptions")?,
             meta: db.open_tree("meta")?,
             db,
         };
@@ -421,6 +430,26 @@ impl Store {
         Ok(index)
     }
 
+    /// Every `TargetChanged` and `PlanAdopted` event, in chain order, read through the target
+    /// and adoption indexes.
+    pub fn fact_events(&self) -> Result<Vec<Event>, StoreError> {
+        let mut seqs: Vec<u64> = Vec::new();
+        for entry in self.targets.iter() {
+            let (key, _) = entry?;
+            seqs.push(decode_seq(&key[key.len().saturating_sub(8)..]));
+        }
+        for entry in self.adoptions.iter() {
+            seqs.push(decode_seq(&entry?.0));
+        }
+        seqs.sort_unstable();
+        seqs.into_iter()
+            .map(|seq| {
+                self.event(seq)?
+                    .ok_or(StoreError::CorruptIndex { tree: "targets" })
+            })
+            .collect()
+    }
+
     /// Every observation of the figure `key`, in chain order, from the target index.
     pub fn target_observations(&self, key: &str) -> Result<Vec<TargetObservation>, StoreError> {
         let mut prefix = key.as_bytes().to_vec();
@@ -584,19 +613,23 @@ impl Store {
             &self.docs,
             &self.identity,
             &self.targets,
+            &self.adoptions,
             &self.meta,
         );
         let value = trees
-            .transaction(|(events, blobs, docs, identity, targets, meta)| {
-                body(Trees {
-                    events,
-                    blobs,
-                    docs,
-                    identity,
-                    targets,
-                    meta,
-                })
-            })
+            .transaction(
+                |(events, blobs, docs, identity, targets, adoptions, meta)| {
+                    body(Trees {
+                        events,
+                        blobs,
+                        docs,
+                        identity,
+                        targets,
+                        adoptions,
+                        meta,
+                    })
+                },
+            )
             .map_err(|error| match error {
                 TransactionError::Abort(error) => error,
                 TransactionError::Storage(storage) => StoreError::Sled(storage),
@@ -620,6 +653,7 @@ impl Store {
             docs: pairs(&self.docs)?,
             identity: pairs(&self.identity)?,
             targets: pairs(&self.targets)?,
+            adoptions: pairs(&self.adoptions)?,
             head: self.head()?,
         })
     }
@@ -660,6 +694,9 @@ fn index_event(
         for edge in entries.edges {
             trees.identity.insert(edge_key_bytes(&edge), &[])?;
         }
+    }
+    if let EventBody::PlanAdopted { .. } = event.body {
+        trees.adoptions.insert(&event.seq.to_be_bytes(), &[])?;
     }
     if let Some(observation) = TargetObservation::of(event) {
         trees.targets.insert(
@@ -707,9 +744,9 @@ fn target_key_bytes(key: &str, seq: u64) -> Vec<u8> {
     bytes
 }
 
-/// The (identity, targets) trees' contents that `events` imply, for `verify` to compare with
-/// what the store holds.
-pub fn index_pairs(events: &[Event]) -> (RawPairs, RawPairs) {
+/// The (identity, targets, adoptions) trees' contents that `events` imply, for `verify` to
+/// compare with what the store holds.
+pub fn index_pairs(events: &[Event]) -> (RawPairs, RawPairs, RawPairs) {
     let index = IdentityIndex::from_events(events);
     let mut identity: RawPairs = Vec::new();
     for (statement, place) in &index.statements {
@@ -733,7 +770,12 @@ pub fn index_pairs(events: &[Event]) -> (RawPairs, RawPairs) {
         })
         .collect();
     targets.sort();
-    (identity, targets)
+    let adoptions = events
+        .iter()
+        .filter(|e| matches!(e.body, EventBody::PlanAdopted { .. }))
+        .map(|e| (e.seq.to_be_bytes().to_vec(), Vec::new()))
+        .collect();
+    (identity, targets, adoptions)
 }
 
 pub fn decode_seq(bytes: &[u8]) -> u64 {

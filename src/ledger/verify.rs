@@ -546,11 +546,12 @@ fn check_indexes(raw: &super::store::RawTrees, events: &[Event], failures: &mut 
         .collect::<BTreeMap<_, _>>()
         .into_iter()
         .collect();
-    let (expected_identity, expected_targets) = index_pairs(events);
+    let (expected_identity, expected_targets, expected_adoptions) = index_pairs(events);
     for (name, expected, actual) in [
         ("document", &expected_docs, &raw.docs),
         ("identity", &expected_identity, &raw.identity),
         ("target", &expected_targets, &raw.targets),
+        ("adoption", &expected_adoptions, &raw.adoptions),
     ] {
         if let Some(what) = first_difference(expected, actual) {
             failures.push(Failure {

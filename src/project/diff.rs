@@ -170,6 +170,17 @@ pub fn diff_between(
     until: MeetingAt,
     plan: Option<String>,
 ) -> Result<DiffView, MeetingRefError> {
+    let (since, until) = queries_between(since, until, plan)?;
+    Ok(diff(events, &since, &until))
+}
+
+/// The two state queries of a diff between meetings placed in time; refused when `until` is
+/// before `since`.
+pub fn queries_between(
+    since: MeetingAt,
+    until: MeetingAt,
+    plan: Option<String>,
+) -> Result<(StateQuery, StateQuery), MeetingRefError> {
     if until.date < since.date {
         return Err(MeetingRefError::OutOfOrder {
             earlier: format_iso_date(since.date),
@@ -180,21 +191,29 @@ pub fn diff_between(
         plan: plan.clone(),
         ..StateQuery::at(at)
     };
-    Ok(diff(events, &query(since), &query(until)))
+    Ok((query(since), query(until)))
+}
+
+/// The query for the earlier state once the later one is known: the same plan as the later
+/// state shows (or the one asked for).
+pub fn earlier_query(since: &StateQuery, until: &StateQuery, after: &StateView) -> StateQuery {
+    StateQuery {
+        plan: until.plan.clone().or_else(|| after.at.plan.clone()),
+        ..since.clone()
+    }
 }
 
 /// The difference between the state at `since` and at `until`, for the plan shown at `until`
 /// (or `plan`).
 pub fn diff(events: &[Event], since: &StateQuery, until: &StateQuery) -> DiffView {
     let after: StateView = state(events, until);
-    let plan = until.plan.clone().or_else(|| after.at.plan.clone());
-    let before: StateView = state(
-        events,
-        &StateQuery {
-            plan: plan.clone(),
-            ..since.clone()
-        },
-    );
+    let earlier = earlier_query(since, until, &after);
+    let before: StateView = state(events, &earlier);
+    compare(&before, &after, earlier.plan)
+}
+
+/// The difference between two states of `plan` (the earlier query's plan).
+pub fn compare(before: &StateView, after: &StateView, plan: Option<String>) -> DiffView {
     let before_by_id: BTreeMap<&str, &MeasureView> =
         before.measures.iter().map(|m| (m.id.as_str(), m)).collect();
     let after_by_id: BTreeMap<&str, &MeasureView> =

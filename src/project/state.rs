@@ -160,13 +160,58 @@ fn statement_parts(event: &Event) -> Option<(&str, &SectionPath, &str)> {
     }
 }
 
+/// The plan at a date: the reference fold over the whole event list.
 pub fn state(events: &[Event], query: &StateQuery) -> StateView {
     // Events are in seq order (seq = position), so what was known at a head is a prefix.
     let known: &[Event] = match query.as_known_at {
         Some(limit) => &events[..events.partition_point(|e| e.seq <= limit)],
         None => events,
     };
-    let all_documents = documents(known);
+    state_from(
+        documents(known),
+        &Identities::from_events(known),
+        known,
+        &StateQuery {
+            as_known_at: None,
+            ..query.clone()
+        },
+    )
+}
+
+/// The documents whose statements stand at `date`: of a series only its latest version dated
+/// at or before it (a measure or action it no longer states is gone); every dated document
+/// without a series (slides, which only add).
+pub fn documents_speaking_at(
+    documents: &[DocumentRecord],
+    date: time::Date,
+) -> Vec<&DocumentRecord> {
+    let dated: Vec<&DocumentRecord> = documents
+        .iter()
+        .filter(|d| d.meeting.date.is_some_and(|day| day <= date))
+        .collect();
+    let mut latest: BTreeMap<&str, &DocumentRecord> = BTreeMap::new();
+    for document in dated.iter().filter(|d| d.series.is_some()) {
+        let entry = latest.entry(document.series_key()).or_insert(document);
+        if document.order_key() > entry.order_key() {
+            *entry = document;
+        }
+    }
+    let mut counted: Vec<&DocumentRecord> = latest.into_values().collect();
+    counted.extend(dated.iter().filter(|d| d.series.is_none()));
+    counted
+}
+
+/// [`state`] from what it needs rather than the whole ledger: every document, the identities,
+/// and events that include (at least) every event of the documents [`documents_speaking_at`]
+/// the date and every `TargetChanged` and `PlanAdopted` of the documents dated at or before it
+/// — any other event is ignored, so the answer is the reference fold's. `query.as_known_at` is
+/// the caller's to apply (to the documents, identities and events it passes).
+pub fn state_from(
+    all_documents: Vec<DocumentRecord>,
+    identities: &Identities,
+    known: &[Event],
+    query: &StateQuery,
+) -> StateView {
     let at_date = format_iso_date(query.date);
     let mut undated: Vec<&DocumentRecord> = all_documents
         .iter()
@@ -193,23 +238,12 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
         .iter()
         .filter(|d| d.meeting.date.is_some_and(|date| date <= query.date))
         .collect();
-    let mut latest: BTreeMap<&str, &DocumentRecord> = BTreeMap::new();
-    for document in dated.iter().filter(|d| d.series.is_some()) {
-        let entry = latest.entry(document.series_key()).or_insert(document);
-        if document.order_key() > entry.order_key() {
-            *entry = document;
-        }
-    }
-    let mut counted: Vec<&DocumentRecord> = latest.into_values().collect();
-    counted.extend(dated.iter().filter(|d| d.series.is_none()));
+    let counted = documents_speaking_at(&all_documents, query.date);
     let counted_rank = valid_time_ranks(counted.iter().copied());
     let in_series: BTreeMap<&str, bool> = counted
         .iter()
         .map(|d| (d.hash.as_str(), d.series.is_some()))
         .collect();
-
-    // Which statements are one measure, and what it is called.
-    let identities = Identities::from_events(known);
 
     // Statements made by counted documents, in valid-time order, then seq.
     let mut statements: Vec<&Event> = known

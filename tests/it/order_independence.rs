@@ -2,7 +2,8 @@
 //! at every meeting — the same measures under the same ids, the same actions, figures and
 //! sources. The corpus is the five seeds plus two later 取組一覧 versions derived from seed 000
 //! (第93回: a done bullet added and a measure reworded; 第94回: also a planned bullet carried out
-//! and a measure replaced by a new one).
+//! and a measure replaced by a new one). In every order, the store's indexed answers
+//! (`planledger::query`) are held against the reference fold over all events.
 
 use crate::common;
 
@@ -77,18 +78,44 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
     dates.push(time::macros::date!(2017 - 01 - 01));
     dates.push(time::macros::date!(2030 - 01 - 01));
     dates.sort();
+    let query = |date, plan: Option<&str>, section: Option<&str>| StateQuery {
+        date,
+        meeting: None,
+        as_known_at: None,
+        section: section.map(str::to_owned),
+        plan: plan.map(str::to_owned),
+    };
+    // The store answers through its indexes (planledger::query); it must answer exactly what
+    // the reference fold over every event answers, for any order of arrival.
+    for date in &dates {
+        for (plan, section) in [
+            (None, None),
+            (Some("第3期がん対策推進基本計画"), None),
+            (None, Some("2.(1)")),
+        ] {
+            let query = query(*date, plan, section);
+            let reference = serde_json::to_value(state(&events, &query)).unwrap();
+            let indexed =
+                serde_json::to_value(planledger::query::state(&store, &query).unwrap()).unwrap();
+            assert!(
+                reference == indexed,
+                "order {order:?}, {date} {plan:?} {section:?}: the indexed state differs from the reference"
+            );
+        }
+    }
+    let (first, last) = (dates[0], dates[dates.len() - 1]);
+    for (since, until) in [(first, last), (dates[1], dates[dates.len() - 2])] {
+        let (since, until) = (query(since, None, None), query(until, None, None));
+        let reference = planledger::project::diff::diff(&events, &since, &until);
+        let indexed = planledger::query::diff(&store, &since, &until).unwrap();
+        assert!(
+            reference == indexed,
+            "order {order:?}: the indexed diff differs from the reference"
+        );
+    }
     dates
         .into_iter()
-        .map(|date| {
-            let query = StateQuery {
-                date,
-                meeting: None,
-                as_known_at: None,
-                section: None,
-                plan: None,
-            };
-            serde_json::to_value(state(&events, &query)).unwrap()
-        })
+        .map(|date| serde_json::to_value(state(&events, &query(date, None, None))).unwrap())
         .collect()
 }
 
