@@ -269,6 +269,17 @@ impl Identities {
         self.plan_of.get(canonical).and_then(|plan| plan.as_deref())
     }
 
+    /// The handles events recorded the measure named by `canonical` under.
+    pub fn recorded_ids_of(&self, canonical: &str) -> Vec<&str> {
+        self.handle_of
+            .iter()
+            .filter(|(_, handle)| {
+                self.canonical_of.get(*handle).map(String::as_str) == Some(canonical)
+            })
+            .map(|(recorded, _)| recorded.as_str())
+            .collect()
+    }
+
     /// Every id the measure named by `canonical` is known by, itself included.
     pub fn aliases_of(&self, canonical: &str) -> Vec<&str> {
         self.aliases

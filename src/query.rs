@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use crate::identity::Identities;
 use crate::ledger::{Event, Store, StoreError};
 use crate::project::diff::{compare, earlier_query, DiffView};
-use crate::project::documents::{documents, DocumentRecord};
+use crate::project::documents::{documents, titles, DocumentRecord};
+use crate::project::history::{history_from, HistoryView};
 use crate::project::state::{documents_speaking_at, state_from, StateQuery, StateView};
 
 /// The plan at a date. Reads the documents, the identity index, the events of the documents
@@ -52,4 +53,24 @@ fn events_for(
         by_seq.insert(event.seq, event);
     }
     Ok(by_seq.into_values().collect())
+}
+
+/// Every event about a measure (any of its ids) or a target key: read through the mentions
+/// index for each handle the measure was recorded under, and the target index.
+pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
+    let titles = titles(&store.document_events()?);
+    let identities = Identities::from_index(&store.identity_index()?);
+    let mut by_seq: BTreeMap<u64, Event> = BTreeMap::new();
+    if let Some(canonical) = identities.resolve(id) {
+        for recorded in identities.recorded_ids_of(canonical) {
+            for event in store.events_mentioning(recorded)? {
+                by_seq.insert(event.seq, event);
+            }
+        }
+    }
+    for event in store.events_of_target(id)? {
+        by_seq.insert(event.seq, event);
+    }
+    let events: Vec<Event> = by_seq.into_values().collect();
+    Ok(history_from(&titles, &identities, &events, id))
 }

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{Context, Outcome, TextOrJson};
-use planledger::project::history::history;
+use planledger::query;
 use planledger::report::{self, text};
 
 /// Show every event about one measure (M…) or one target (T…), by meeting date.
@@ -17,8 +17,7 @@ pub struct HistoryArgs {
 }
 
 pub fn run(context: &Context, args: &HistoryArgs) -> Result<Outcome> {
-    let events = context.answering_store()?.events()?;
-    let view = history(&events, &args.id);
+    let view = query::history(&context.answering_store()?, &args.id)?;
     if view.entries.is_empty() {
         return super::failed(&format!(
             "no events about {:?}: measure ids start with M, target keys with T (see `state`)",

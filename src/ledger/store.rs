@@ -4,7 +4,8 @@
 //! bytes), `docs` (document hash → seq of its `DocumentIngested`), `identity` (the identity
 //! index of `ledger::index`: `s`+statement → place, `h`+handle → first (seq, position),
 //! `e`+edge → empty), `targets` (figure key, 0, seq → day and value), `adoptions` (seq of each
-//! `PlanAdopted` → empty), `meta` (head seq and hash, format version).
+//! `PlanAdopted` → empty), `mentions` (measure id as recorded, 0, seq → empty: the events that
+//! name it), `meta` (head seq and hash, format version).
 //!
 //! Invariants: one document is one sled transaction over all trees — after a crash the ledger
 //! holds the whole document or none of it; big-endian keys make scans come back in chain order;
@@ -92,6 +93,7 @@ pub struct Store {
     identity: sled::Tree,
     targets: sled::Tree,
     adoptions: sled::Tree,
+    mentions: sled::Tree,
     meta: sled::Tree,
 }
 
@@ -106,6 +108,7 @@ struct Trees<'t> {
     identity: &'t sled::transaction::TransactionalTree,
     targets: &'t sled::transaction::TransactionalTree,
     adoptions: &'t sled::transaction::TransactionalTree,
+    mentions: &'t sled::transaction::TransactionalTree,
     meta: &'t sled::transaction::TransactionalTree,
 }
 
@@ -116,6 +119,7 @@ pub struct RawTrees {
     pub identity: RawPairs,
     pub targets: RawPairs,
     pub adoptions: RawPairs,
+    pub mentions: RawPairs,
     pub head: Option<(u64, String)>,
 }
 
@@ -169,6 +173,7 @@ impl Store {
             &store.identity,
             &store.targets,
             &store.adoptions,
+            &store.mentions,
         ] {
             tree.clear()?;
         }
@@ -209,6 +214,7 @@ impl Store {
             identity: db.open_tree("identity")?,
             targets: db.open_tree("targets")?,
             adoptions: db.open_tree("adoptions")?,
+            mentions: db.open_tree("mentions")?,
             meta: db.open_tree("meta")?,
             db,
         };
@@ -450,6 +456,36 @@ impl Store {
             .collect()
     }
 
+    /// Every event that names `measure_id` (as recorded), in chain order, read through the
+    /// mentions index.
+    pub fn events_mentioning(&self, measure_id: &str) -> Result<Vec<Event>, StoreError> {
+        self.events_indexed_under(&self.mentions, measure_id, "mentions")
+    }
+
+    /// Every `TargetChanged` event of the figure `key`, in chain order.
+    pub fn events_of_target(&self, key: &str) -> Result<Vec<Event>, StoreError> {
+        self.events_indexed_under(&self.targets, key, "targets")
+    }
+
+    /// The events whose seqs a `name, 0, seq` index lists under `name`.
+    fn events_indexed_under(
+        &self,
+        tree: &sled::Tree,
+        name: &str,
+        tree_name: &'static str,
+    ) -> Result<Vec<Event>, StoreError> {
+        let mut prefix = name.as_bytes().to_vec();
+        prefix.push(0);
+        tree.scan_prefix(&prefix)
+            .map(|entry| {
+                let (key, _) = entry?;
+                let seq = decode_seq(&key[prefix.len()..]);
+                self.event(seq)?
+                    .ok_or(StoreError::CorruptIndex { tree: tree_name })
+            })
+            .collect()
+    }
+
     /// Every observation of the figure `key`, in chain order, from the target index.
     pub fn target_observations(&self, key: &str) -> Result<Vec<TargetObservation>, StoreError> {
         let mut prefix = key.as_bytes().to_vec();
@@ -614,11 +650,12 @@ impl Store {
             &self.identity,
             &self.targets,
             &self.adoptions,
+            &self.mentions,
             &self.meta,
         );
         let value = trees
             .transaction(
-                |(events, blobs, docs, identity, targets, adoptions, meta)| {
+                |(events, blobs, docs, identity, targets, adoptions, mentions, meta)| {
                     body(Trees {
                         events,
                         blobs,
@@ -626,6 +663,7 @@ impl Store {
                         identity,
                         targets,
                         adoptions,
+                        mentions,
                         meta,
                     })
                 },
@@ -654,6 +692,7 @@ impl Store {
             identity: pairs(&self.identity)?,
             targets: pairs(&self.targets)?,
             adoptions: pairs(&self.adoptions)?,
+            mentions: pairs(&self.mentions)?,
             head: self.head()?,
         })
     }
@@ -697,6 +736,11 @@ fn index_event(
     }
     if let EventBody::PlanAdopted { .. } = event.body {
         trees.adoptions.insert(&event.seq.to_be_bytes(), &[])?;
+    }
+    if let Some(measure_id) = event.body.measure_id() {
+        trees
+            .mentions
+            .insert(target_key_bytes(measure_id, event.seq), &[])?;
     }
     if let Some(observation) = TargetObservation::of(event) {
         trees.targets.insert(
@@ -744,9 +788,9 @@ fn target_key_bytes(key: &str, seq: u64) -> Vec<u8> {
     bytes
 }
 
-/// The (identity, targets, adoptions) trees' contents that `events` imply, for `verify` to
-/// compare with what the store holds.
-pub fn index_pairs(events: &[Event]) -> (RawPairs, RawPairs, RawPairs) {
+/// The contents of the (identity, targets, adoptions, mentions) trees that `events` imply, for
+/// `verify` to compare with what the store holds.
+pub fn index_pairs(events: &[Event]) -> [RawPairs; 4] {
     let index = IdentityIndex::from_events(events);
     let mut identity: RawPairs = Vec::new();
     for (statement, place) in &index.statements {
@@ -775,7 +819,12 @@ pub fn index_pairs(events: &[Event]) -> (RawPairs, RawPairs, RawPairs) {
         .filter(|e| matches!(e.body, EventBody::PlanAdopted { .. }))
         .map(|e| (e.seq.to_be_bytes().to_vec(), Vec::new()))
         .collect();
-    (identity, targets, adoptions)
+    let mut mentions: RawPairs = events
+        .iter()
+        .filter_map(|e| Some((target_key_bytes(e.body.measure_id()?, e.seq), Vec::new())))
+        .collect();
+    mentions.sort();
+    [identity, targets, adoptions, mentions]
 }
 
 pub fn decode_seq(bytes: &[u8]) -> u64 {

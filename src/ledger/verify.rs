@@ -546,12 +546,14 @@ fn check_indexes(raw: &super::store::RawTrees, events: &[Event], failures: &mut 
         .collect::<BTreeMap<_, _>>()
         .into_iter()
         .collect();
-    let (expected_identity, expected_targets, expected_adoptions) = index_pairs(events);
+    let [expected_identity, expected_targets, expected_adoptions, expected_mentions] =
+        index_pairs(events);
     for (name, expected, actual) in [
         ("document", &expected_docs, &raw.docs),
         ("identity", &expected_identity, &raw.identity),
         ("target", &expected_targets, &raw.targets),
         ("adoption", &expected_adoptions, &raw.adoptions),
+        ("mention", &expected_mentions, &raw.mentions),
     ] {
         if let Some(what) = first_difference(expected, actual) {
             failures.push(Failure {

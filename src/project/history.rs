@@ -42,9 +42,23 @@ fn is_about(event: &Event, id: &str, identities: &Identities) -> bool {
 /// meeting date (undated last), then sequence number; a target's observations by the date they
 /// hold for. A measure's history is shown under its canonical id, with its other ids.
 pub fn history(events: &[Event], id: &str) -> HistoryView {
-    let titles = titles(events);
+    history_from(
+        &titles(events),
+        &Identities::from_events(events),
+        events,
+        id,
+    )
+}
+
+/// [`history`] from what it needs: the documents' titles, the identities, and events that
+/// include every event about `id` (any other event is ignored).
+pub fn history_from(
+    titles: &std::collections::BTreeMap<String, String>,
+    identities: &Identities,
+    events: &[Event],
+    id: &str,
+) -> HistoryView {
     let title_of = |hash: &str| titles.get(hash).cloned();
-    let identities = Identities::from_events(events);
     let id = identities.resolve(id).unwrap_or(id);
     let aliases = identities
         .aliases_of(id)
@@ -54,7 +68,7 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
         .collect();
     let mut about: Vec<&Event> = events
         .iter()
-        .filter(|e| is_about(e, id, &identities))
+        .filter(|e| is_about(e, id, identities))
         .collect();
     about.sort_by(|a, b| (a.meeting.time_key(), a.seq).cmp(&(b.meeting.time_key(), b.seq)));
     // A target's observations read best in the order of the dates they hold for (several may

@@ -3,7 +3,8 @@
 //! sources. The corpus is the five seeds plus two later 取組一覧 versions derived from seed 000
 //! (第93回: a done bullet added and a measure reworded; 第94回: also a planned bullet carried out
 //! and a measure replaced by a new one). In every order, the store's indexed answers
-//! (`planledger::query`) are held against the reference fold over all events.
+//! (`planledger::query`: state, diff, history) are held against the reference fold over all
+//! events.
 
 use crate::common;
 
@@ -111,6 +112,37 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
         assert!(
             reference == indexed,
             "order {order:?}: the indexed diff differs from the reference"
+        );
+    }
+    // Histories: every 7th measure (the reworded one among them), every figure, the replaced
+    // measure of 第92回, and an unknown id.
+    let latest = state(&events, &query(last, None, None));
+    let first_state = state(&events, &query(dates[1], None, None));
+    let replaced = first_state
+        .measures
+        .iter()
+        .filter(|m| !latest.measures.iter().any(|l| l.id == m.id))
+        .map(|m| m.id.clone());
+    let reworded = latest
+        .measures
+        .iter()
+        .filter(|m| m.text.starts_with("国は、拠点病院等を中心に"))
+        .map(|m| m.id.clone());
+    let ids = latest
+        .measures
+        .iter()
+        .step_by(7)
+        .map(|m| m.id.clone())
+        .chain(replaced)
+        .chain(reworded)
+        .chain(latest.targets.iter().map(|t| t.key.clone()))
+        .chain(["M000000000000".to_owned()]);
+    for id in ids {
+        let reference = planledger::project::history::history(&events, &id);
+        let indexed = planledger::query::history(&store, &id).unwrap();
+        assert!(
+            reference == indexed,
+            "order {order:?}: the indexed history of {id} differs from the reference"
         );
     }
     dates
