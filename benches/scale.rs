@@ -13,7 +13,8 @@
 //! git is present. Ratios are to those baselines.
 //!
 //! Run: `cargo bench --bench scale` (10k and 100k events; a few minutes), or
-//! `cargo bench --bench scale -- --events 10000,100000,1000000`.
+//! `cargo bench --bench scale -- --events 10000,100000,1000000` (about 20 minutes on 2 cores);
+//! `--keep DIR` leaves the ledger in DIR for profiling.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -370,12 +371,22 @@ fn mib(kib: i64) -> String {
     format!("{:.0} MB", kib as f64 / 1024.0)
 }
 
+/// `--keep DIR`: build the ledger in DIR and leave it there (to profile a command on it).
+fn kept_folder_from_args() -> Option<PathBuf> {
+    let args: Vec<String> = std::env::args().collect();
+    let position = args.iter().position(|a| a == "--keep")?;
+    Some(PathBuf::from(
+        args.get(position + 1).expect("--keep takes a folder"),
+    ))
+}
+
 fn main() {
     let targets = targets_from_args();
     let scratch = tempfile::tempdir().expect("a scratch folder");
     let corpus_dir = scratch.path().join("corpus");
     std::fs::create_dir_all(&corpus_dir).expect("the corpus folder");
-    let store_path: PathBuf = scratch.path().join("ledger");
+    let store_path: PathBuf =
+        kept_folder_from_args().unwrap_or_else(|| scratch.path().join("ledger"));
     let repo = scratch.path().join("git");
     let mut corpus = Corpus::from_seed(&seed_000());
     let mut version = 0u32;
