@@ -114,7 +114,6 @@ struct Trees<'t> {
 
 /// The raw contents of the trees, for verification.
 pub struct RawTrees {
-    pub events: RawPairs,
     pub docs: RawPairs,
     pub identity: RawPairs,
     pub targets: RawPairs,
@@ -339,6 +338,15 @@ impl Store {
                 Ok((String::from_utf8_lossy(&key).into_owned(), value.to_vec()))
             })
             .collect()
+    }
+
+    /// Every event's stored bytes with its seq, in chain order, read as the caller goes (for
+    /// `verify`, which checks the bytes themselves).
+    pub fn raw_events(&self) -> impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + '_ {
+        self.events.iter().map(|entry| {
+            let (key, bytes) = entry?;
+            Ok((decode_seq(&key), bytes.to_vec()))
+        })
     }
 
     /// All events in chain order.
@@ -676,7 +684,7 @@ impl Store {
         Ok(value)
     }
 
-    /// Everything verification compares, read in one place.
+    /// The index trees and the head, for verification to compare with the events.
     pub fn raw_trees(&self) -> Result<RawTrees, StoreError> {
         let pairs = |tree: &sled::Tree| -> Result<RawPairs, StoreError> {
             tree.iter()
@@ -687,7 +695,6 @@ impl Store {
                 .collect()
         };
         Ok(RawTrees {
-            events: pairs(&self.events)?,
             docs: pairs(&self.docs)?,
             identity: pairs(&self.identity)?,
             targets: pairs(&self.targets)?,

@@ -13,9 +13,7 @@ use serde_json::Value;
 
 use super::event::{hash_of_value_without_hash, Event, EventBody, GENESIS_HASH};
 use super::jcs::canonicalize;
-use super::store::{
-    decode_seq, index_pairs, RawPairs, RecordedHead, Store, StoreError, HEAD_FILE_NAME,
-};
+use super::store::{index_pairs, RawPairs, RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
 use crate::source::decode::decode;
 use crate::source::normalize::{comparison_key, line_content};
@@ -75,12 +73,19 @@ fn verify_with(
     deep: bool,
     saved: Option<&super::checkpoint::Checkpoint>,
 ) -> Result<VerifyReport, StoreError> {
+    // The events are decoded as they are read: their bytes are not held beside them.
+    let mut read_error = None;
+    let (events, mut failures) = check_chain(store.raw_events().map_while(|read| match read {
+        Ok(pair) => Some(pair),
+        Err(error) => {
+            read_error = Some(error);
+            None
+        }
+    }));
+    if let Some(error) = read_error {
+        return Err(error);
+    }
     let raw = store.raw_trees()?;
-    let (events, mut failures) = check_chain(
-        raw.events
-            .iter()
-            .map(|(key, bytes)| (decode_seq(key), bytes.as_slice())),
-    );
     match (events.last(), &raw.head) {
         (None, None) => {}
         (Some(last), Some((seq, hash))) if last.seq == *seq && last.hash == *hash => {}
@@ -95,10 +100,11 @@ fn verify_with(
         }),
     }
     failures.extend(check_recorded_head(&events, &store.recorded_head()));
-    let blobs: BTreeMap<String, Vec<u8>> = store.blobs()?.into_iter().collect();
-    failures.extend(check_documents(&events, |hash| blobs.get(hash).cloned()));
+    // Documents are read when their events are checked, not all held at once.
+    let blob_of = |hash: &str| store.blob(hash).ok().flatten();
+    failures.extend(check_documents(&events, blob_of));
     if deep {
-        failures.extend(check_extraction(&events, |hash| blobs.get(hash).cloned()));
+        failures.extend(check_extraction(&events, blob_of));
     }
     check_indexes(&raw, &events, &mut failures);
     if let Some(saved) = saved {
@@ -180,13 +186,14 @@ pub fn check_recorded_head(events: &[Event], recorded: &RecordedHead) -> Vec<Fai
 /// Checks a sequence of stored or exported event encodings, each with the seq its place in the
 /// sequence demands: canonical JCS bytes, recomputed hash, seq, prev link, event shape. Returns
 /// the events that parsed and the failures, in order.
-pub fn check_chain<'b>(
-    encoded: impl IntoIterator<Item = (u64, &'b [u8])>,
+pub fn check_chain<B: AsRef<[u8]>>(
+    encoded: impl IntoIterator<Item = (u64, B)>,
 ) -> (Vec<Event>, Vec<Failure>) {
     let mut failures = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut prev = GENESIS_HASH.to_owned();
     for (position, (seq, bytes)) in encoded.into_iter().enumerate() {
+        let bytes = bytes.as_ref();
         let fail = |what: String| Failure {
             seq: Some(seq),
             document: None,
@@ -254,8 +261,12 @@ pub fn check_documents(
     blob_of: impl Fn(&str) -> Option<Vec<u8>>,
 ) -> Vec<Failure> {
     let mut failures = Vec::new();
-    // Each document is decoded and split into lines once, not once per event that quotes it.
-    let mut texts: BTreeMap<String, Option<DocumentLines>> = BTreeMap::new();
+    // Each document is decoded and split into lines once for the events that follow it (one
+    // document's events are contiguous), and only the current one is held: memory stays the
+    // size of one document, not of all of them. An event citing another known document (not
+    // in a ledger this planledger wrote) has it read again.
+    let mut decodable: BTreeMap<String, bool> = BTreeMap::new();
+    let mut current: Option<(String, Option<DocumentLines>)> = None;
     for event in events {
         let document = &event.source.document;
         let fail = |what: String| Failure {
@@ -287,18 +298,32 @@ pub fn check_documents(
                         .map(|(text, _)| DocumentLines::new(text))
                 }
             };
-            texts.insert(document.clone(), text);
+            decodable.insert(document.clone(), text.is_some());
+            current = Some((document.clone(), text));
             continue;
         }
         let (Some(quote), Some(lines)) = (event.body.quoted_text(), event.source.lines) else {
             continue;
         };
-        match texts.get(document) {
-            None => failures.push(fail(
-                "the event cites a document that was not ingested before it".into(),
-            )),
-            Some(None) => {} // Already reported on the document itself.
-            Some(Some(text)) => {
+        match decodable.get(document) {
+            None => {
+                failures.push(fail(
+                    "the event cites a document that was not ingested before it".into(),
+                ));
+                continue;
+            }
+            Some(false) => continue, // Already reported on the document itself.
+            Some(true) => {}
+        }
+        if current.as_ref().is_none_or(|(hash, _)| hash != document) {
+            let text = blob_of(document)
+                .and_then(|bytes| decode(&bytes).ok())
+                .map(|(text, _)| DocumentLines::new(text));
+            current = Some((document.clone(), text));
+        }
+        match current.as_ref().and_then(|(_, text)| text.as_ref()) {
+            None => {}
+            Some(text) => {
                 let range = (lines.first as usize).saturating_sub(1)..(lines.last as usize);
                 // A statement is whole lines of its span; a curated quote is a phrase within them.
                 let found = |span: &[&str]| match &event.body {
