@@ -12,6 +12,7 @@ use crate::ledger::{Event, Store, StoreError};
 use crate::project::diff::{compare, earlier_query, DiffView};
 use crate::project::documents::{documents, titles, DocumentRecord};
 use crate::project::history::{history_from, HistoryView};
+use crate::project::log::{filter_log, filter_log_with, LogFilter};
 use crate::project::state::{documents_speaking_at, state_from, StateQuery, StateView};
 
 /// The plan at a date. Reads the documents, the identity index, the events of the documents
@@ -53,6 +54,29 @@ fn events_for(
         by_seq.insert(event.seq, event);
     }
     Ok(by_seq.into_values().collect())
+}
+
+/// The log, filtered. With `--measure`, only the events that name the measure's handles are
+/// read (the mentions index); otherwise every event is.
+pub fn log(store: &Store, filter: &LogFilter) -> Result<Vec<Event>, StoreError> {
+    let Some(measure) = &filter.measure else {
+        let events = store.events()?;
+        return Ok(filter_log(&events, filter).into_iter().cloned().collect());
+    };
+    let identities = Identities::from_index(&store.identity_index()?);
+    let mut by_seq: BTreeMap<u64, Event> = BTreeMap::new();
+    if let Some(canonical) = identities.resolve(measure) {
+        for recorded in identities.recorded_ids_of(canonical) {
+            for event in store.events_mentioning(recorded)? {
+                by_seq.insert(event.seq, event);
+            }
+        }
+    }
+    let events: Vec<Event> = by_seq.into_values().collect();
+    Ok(filter_log_with(&identities, &events, filter)
+        .into_iter()
+        .cloned()
+        .collect())
 }
 
 /// Every event about a measure (any of its ids) or a target key: read through the mentions

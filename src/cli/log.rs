@@ -4,8 +4,9 @@ use anyhow::{bail, Result};
 
 use super::{Context, Outcome};
 use planledger::ledger::exchange::write_json_lines;
-use planledger::project::log::{filter_log, LogFilter, EVENT_KINDS};
+use planledger::project::log::{LogFilter, EVENT_KINDS};
 use planledger::project::meetings::resolve_at;
+use planledger::query;
 use planledger::report::text;
 
 /// List events in chain order, optionally filtered.
@@ -44,24 +45,23 @@ pub fn run(context: &Context, args: &LogArgs) -> Result<Outcome> {
             );
         }
     }
-    let events = context.answering_store()?.events()?;
-    let since = args
-        .since
-        .as_deref()
-        .map(|reference| resolve_at(&events, reference).map(|at| at.date))
-        .transpose()?;
-    let selected = filter_log(
-        &events,
+    let store = context.answering_store()?;
+    let since = match args.since.as_deref() {
+        Some(reference) => Some(resolve_at(&store.document_events()?, reference)?.date),
+        None => None,
+    };
+    let selected = query::log(
+        &store,
         &LogFilter {
             kind: args.kind.clone(),
             since,
             measure: args.measure.clone(),
         },
-    );
+    )?;
     match args.format {
-        LogFormat::Text => super::print(&text::log(&selected))?,
+        LogFormat::Text => super::print(&text::log(&selected.iter().collect::<Vec<_>>()))?,
         LogFormat::Json => {
-            write_json_lines(selected.iter().copied(), &mut std::io::stdout().lock())?;
+            write_json_lines(&selected, &mut std::io::stdout().lock())?;
         }
     }
     if selected.is_empty() {

@@ -13,8 +13,18 @@ pub struct LogFilter {
     pub measure: Option<String>,
 }
 
+/// The events that pass the filter, in chain order (the reference: over every event).
 pub fn filter_log<'e>(events: &'e [Event], filter: &LogFilter) -> Vec<&'e Event> {
-    let identities = Identities::from_events(events);
+    filter_log_with(&Identities::from_events(events), events, filter)
+}
+
+/// [`filter_log`] with the ledger's identities given, over any events that include every event
+/// the filter passes.
+pub fn filter_log_with<'e>(
+    identities: &Identities,
+    events: &'e [Event],
+    filter: &LogFilter,
+) -> Vec<&'e Event> {
     let measure = filter
         .measure
         .as_deref()

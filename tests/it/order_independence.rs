@@ -3,8 +3,8 @@
 //! sources. The corpus is the five seeds plus two later 取組一覧 versions derived from seed 000
 //! (第93回: a done bullet added and a measure reworded; 第94回: also a planned bullet carried out
 //! and a measure replaced by a new one). In every order, the store's indexed answers
-//! (`planledger::query`: state, diff, history) are held against the reference fold over all
-//! events.
+//! (`planledger::query`: state, diff, history, log --measure) are held against the reference
+//! fold over all events.
 
 use crate::common;
 
@@ -143,6 +143,19 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
         assert!(
             reference == indexed,
             "order {order:?}: the indexed history of {id} differs from the reference"
+        );
+        let filter = planledger::project::log::LogFilter {
+            measure: Some(id.clone()),
+            ..Default::default()
+        };
+        let reference: Vec<_> = planledger::project::log::filter_log(&events, &filter)
+            .into_iter()
+            .cloned()
+            .collect();
+        assert_eq!(
+            reference,
+            planledger::query::log(&store, &filter).unwrap(),
+            "order {order:?}: the indexed log --measure {id} differs from the reference"
         );
     }
     dates
