@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result};
 
 use super::{Context, Outcome};
-use planledger::ledger::exchange::{write_documents, write_json_lines};
+use planledger::ledger::exchange::{write_documents, write_export};
 
 /// Write the ledger as JSON Lines: one canonical event (with its hash) per line.
 ///
@@ -23,7 +23,6 @@ pub struct ExportArgs {
 
 pub fn run(context: &Context, args: &ExportArgs) -> Result<Outcome> {
     let store = context.answering_store()?;
-    let events = store.events()?;
     if let Some(folder) = &args.with_documents {
         write_documents(&store, folder)?;
     }
@@ -31,12 +30,12 @@ pub fn run(context: &Context, args: &ExportArgs) -> Result<Outcome> {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            let written = write_json_lines(&events, &mut BufWriter::new(file))
+            let written = write_export(&store, &mut BufWriter::new(file))
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("exported {written} events to {}", path.display());
         }
         None => {
-            write_json_lines(&events, &mut BufWriter::new(std::io::stdout().lock()))?;
+            write_export(&store, &mut BufWriter::new(std::io::stdout().lock()))?;
         }
     }
     Ok(Outcome::Success)

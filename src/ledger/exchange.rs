@@ -55,6 +55,23 @@ pub fn write_json_lines<'a>(
     Ok(written)
 }
 
+/// Writes the whole ledger as JSON Lines, event by event as it is read from the store (memory
+/// stays one event, whatever the ledger's size); each event is decoded before it is written, so
+/// a damaged one stops the export with its seq rather than travelling on. Returns how many.
+pub fn write_export(store: &Store, out: &mut impl Write) -> Result<usize, ExchangeError> {
+    let mut written = 0;
+    for read in store.raw_events() {
+        let (seq, bytes) = read?;
+        let event = Event::from_bytes(&bytes)
+            .map_err(|source| ExchangeError::Store(StoreError::Corrupt { seq, source }))?;
+        out.write_all(&event.canonical_bytes()?)?;
+        out.write_all(b"\n")?;
+        written += 1;
+    }
+    out.flush()?;
+    Ok(written)
+}
+
 /// The file a document's raw bytes travel in beside an export: `<blake3-hex>.txt`.
 pub fn document_file_name(hash: &str) -> String {
     format!("{hash}.txt")
@@ -68,12 +85,16 @@ pub fn write_documents(store: &Store, folder: &Path) -> Result<usize, ExchangeEr
         move |source| ExchangeError::WriteFile { path, source }
     };
     std::fs::create_dir_all(folder).map_err(cannot(folder))?;
-    let blobs = store.blobs()?;
-    for (hash, bytes) in &blobs {
+    // One document in memory at a time.
+    let hashes = store.blob_hashes()?;
+    for hash in &hashes {
+        let bytes = store
+            .blob(hash)?
+            .ok_or(StoreError::CorruptIndex { tree: "blobs" })?;
         let path = folder.join(document_file_name(hash));
         std::fs::write(&path, bytes).map_err(cannot(&path))?;
     }
-    Ok(blobs.len())
+    Ok(hashes.len())
 }
 
 /// The documents an export names, read from `folder` where present (hash → raw bytes); a

@@ -329,14 +329,13 @@ impl Store {
             .map(|b| b.to_vec()))
     }
 
-    /// Every stored document hash with its bytes, in hash order.
-    pub fn blobs(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    /// Every stored document's hash, in hash order (the bytes are read one by one with
+    /// [`Store::blob`]).
+    pub fn blob_hashes(&self) -> Result<Vec<String>, StoreError> {
         self.blobs
             .iter()
-            .map(|entry| {
-                let (key, value) = entry?;
-                Ok((String::from_utf8_lossy(&key).into_owned(), value.to_vec()))
-            })
+            .keys()
+            .map(|key| Ok(String::from_utf8_lossy(&key?).into_owned()))
             .collect()
     }
 
