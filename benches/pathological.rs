@@ -5,12 +5,16 @@
 //!
 //! Run: `cargo bench --bench pathological` (release build, a few seconds).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use planledger::extract::dating::infer_date_bounds;
 use planledger::extract::extract;
 use planledger::source::decode::decode;
 use planledger::source::manifest::DocumentFormat;
+
+use common::seed_000;
 
 /// What ingest does with a document's bytes before anything touches the store.
 fn read_document(bytes: &[u8]) -> usize {
@@ -31,19 +35,6 @@ fn time(bytes: &[u8]) -> Duration {
         })
         .min()
         .expect("three runs")
-}
-
-fn seed_000() -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let path = std::fs::read_dir(&dir)
-        .expect("seeds/ is readable")
-        .map(|entry| entry.expect("a directory entry").path())
-        .find(|path| {
-            path.file_name()
-                .is_some_and(|name| name.to_string_lossy().starts_with("000_"))
-        })
-        .expect("seed 000 is in seeds/");
-    std::fs::read_to_string(path).expect("seed 000 reads")
 }
 
 fn main() {

@@ -16,6 +16,8 @@
 //! `cargo bench --bench scale -- --events 10000,100000,1000000` (about 20 minutes on 2 cores);
 //! `--keep DIR` leaves the ledger in DIR for profiling.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -25,6 +27,8 @@ use planledger::ingest::{ingest, IngestRequest};
 use planledger::ledger::Store;
 use planledger::source::manifest::{DocumentDescription, DocumentFormat};
 use planledger::source::meeting::Meeting;
+
+use common::seed_000;
 
 const BODY: &str = "がん対策推進協議会";
 const FIRST_ORDINAL: u32 = 92;
@@ -275,24 +279,25 @@ fn raw_rates(events: &[Vec<u8>], scratch: &Path) -> RawRates {
     }
 }
 
+/// Runs git in `repo`, quietly; how long it took, or `None` when it failed or is not there.
+fn git(repo: &Path, args: &[&str]) -> Option<Duration> {
+    let start = Instant::now();
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    status.success().then(|| start.elapsed())
+}
+
 /// `git show` of the latest version and `git diff` of the first against the latest, in a
 /// repository holding one commit per version; `None` when git is not there.
 fn git_times(repo: &Path, versions: u32) -> Option<(Duration, Duration)> {
-    let git = |args: &[&str]| -> Option<Duration> {
-        let start = Instant::now();
-        let status = Command::new("git")
-            .arg("-C")
-            .arg(repo)
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .ok()?;
-        status.success().then(|| start.elapsed())
-    };
-    git(&["--version"])?;
     let median = |args: &[&str]| -> Option<Duration> {
-        let mut times: Vec<Duration> = (0..3).map(|_| git(args)).collect::<Option<_>>()?;
+        let mut times: Vec<Duration> = (0..3).map(|_| git(repo, args)).collect::<Option<_>>()?;
         times.sort();
         Some(times[1])
     };
@@ -304,47 +309,26 @@ fn git_times(repo: &Path, versions: u32) -> Option<(Duration, Duration)> {
 }
 
 fn git_commit(repo: &Path, text: &str, version: u32) -> Option<()> {
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .arg("-C")
-            .arg(repo)
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .ok()
-            .filter(|s| s.success())
-            .map(|_| ())
-    };
     if version == 1 {
         std::fs::create_dir_all(repo).ok()?;
-        git(&["init", "-q"])?;
+        git(repo, &["init", "-q"])?;
     }
     std::fs::write(repo.join("torikumi.txt"), text).ok()?;
-    git(&["add", "torikumi.txt"])?;
-    git(&[
-        "-c",
-        "user.name=bench",
-        "-c",
-        "user.email=bench@example.invalid",
-        "commit",
-        "-q",
-        "-m",
-        &format!("version {version}"),
-    ])
-}
-
-fn seed_000() -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let path = std::fs::read_dir(&dir)
-        .expect("seeds/ is readable")
-        .map(|entry| entry.expect("a directory entry").path())
-        .find(|path| {
-            path.file_name()
-                .is_some_and(|name| name.to_string_lossy().starts_with("000_"))
-        })
-        .expect("seed 000 is in seeds/");
-    std::fs::read_to_string(path).expect("seed 000 reads")
+    git(repo, &["add", "torikumi.txt"])?;
+    git(
+        repo,
+        &[
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.invalid",
+            "commit",
+            "-q",
+            "-m",
+            &format!("version {version}"),
+        ],
+    )?;
+    Some(())
 }
 
 fn targets_from_args() -> Vec<u64> {
@@ -388,7 +372,14 @@ fn main() {
     let store_path: PathBuf =
         kept_folder_from_args().unwrap_or_else(|| scratch.path().join("ledger"));
     let repo = scratch.path().join("git");
-    let mut corpus = Corpus::from_seed(&seed_000());
+    let seed = seed_000();
+    // The first version is the seed itself, so its first measure's content id is the
+    // measure's canonical id for `history`.
+    let first_measure = {
+        let first = extract(DocumentFormat::Torikumi, &seed);
+        planledger::identity::measure_id(first.plan.as_deref(), &first.measures[0].text)
+    };
+    let mut corpus = Corpus::from_seed(&seed);
     let mut version = 0u32;
     let mut first_ingest: Option<Duration> = None;
     let mut events_held = 0u64;
@@ -421,9 +412,12 @@ fn main() {
             }
         }
         let build = build_start.elapsed();
-        let event_bytes =
-            planledger::ledger::exchange::export_lines(&store.events().expect("the events read"))
-                .expect("the events encode");
+        let event_bytes: Vec<Vec<u8>> = store
+            .events()
+            .expect("the events read")
+            .iter()
+            .map(|event| event.canonical_bytes().expect("the events encode"))
+            .collect();
         drop(store);
         // sled lets go of its lock a moment after the drop.
         std::thread::sleep(Duration::from_millis(500));
@@ -435,10 +429,6 @@ fn main() {
         let raw = raw_rates(&event_bytes, scratch.path());
         let bytes_per_event = folder_bytes(&store_path) as f64 / events_held as f64;
         let middle = FIRST_ORDINAL + version / 2;
-        let latest_measure = {
-            let first = extract(DocumentFormat::Torikumi, &seed_000());
-            planledger::identity::measure_id(first.plan.as_deref(), &first.measures[0].text)
-        };
         println!(
             "ingest in-process: first document {}, last {}",
             ms(first_ingest.unwrap_or_default()),
@@ -462,7 +452,7 @@ fn main() {
             ),
             (
                 "history <first measure>".into(),
-                vec!["history".into(), latest_measure.clone()],
+                vec!["history".into(), first_measure.clone()],
             ),
             ("meetings".into(), vec!["meetings".into()]),
             (

@@ -64,15 +64,9 @@ pub fn log(store: &Store, filter: &LogFilter) -> Result<Vec<Event>, StoreError> 
         return Ok(filter_log(&events, filter).into_iter().cloned().collect());
     };
     let identities = Identities::from_index(&store.identity_index()?);
-    let mut by_seq: BTreeMap<u64, Event> = BTreeMap::new();
-    if let Some(canonical) = identities.resolve(measure) {
-        for recorded in identities.recorded_ids_of(canonical) {
-            for event in store.events_mentioning(recorded)? {
-                by_seq.insert(event.seq, event);
-            }
-        }
-    }
-    let events: Vec<Event> = by_seq.into_values().collect();
+    let events: Vec<Event> = events_about_measure(store, &identities, measure)?
+        .into_values()
+        .collect();
     Ok(filter_log_with(&identities, &events, filter)
         .into_iter()
         .cloned()
@@ -84,7 +78,22 @@ pub fn log(store: &Store, filter: &LogFilter) -> Result<Vec<Event>, StoreError> 
 pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
     let titles = titles(&store.document_events()?);
     let identities = Identities::from_index(&store.identity_index()?);
-    let mut by_seq: BTreeMap<u64, Event> = BTreeMap::new();
+    let mut by_seq = events_about_measure(store, &identities, id)?;
+    for event in store.events_of_target(id)? {
+        by_seq.insert(event.seq, event);
+    }
+    let events: Vec<Event> = by_seq.into_values().collect();
+    Ok(history_from(&titles, &identities, &events, id))
+}
+
+/// The events that name any handle the measure `id` (any of its ids) was recorded under, by
+/// seq; none for an id no measure is known by.
+fn events_about_measure(
+    store: &Store,
+    identities: &Identities,
+    id: &str,
+) -> Result<BTreeMap<u64, Event>, StoreError> {
+    let mut by_seq = BTreeMap::new();
     if let Some(canonical) = identities.resolve(id) {
         for recorded in identities.recorded_ids_of(canonical) {
             for event in store.events_mentioning(recorded)? {
@@ -92,9 +101,5 @@ pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
             }
         }
     }
-    for event in store.events_of_target(id)? {
-        by_seq.insert(event.seq, event);
-    }
-    let events: Vec<Event> = by_seq.into_values().collect();
-    Ok(history_from(&titles, &identities, &events, id))
+    Ok(by_seq)
 }

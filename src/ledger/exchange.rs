@@ -34,11 +34,6 @@ pub enum ExchangeError {
     },
 }
 
-/// The events of a ledger as export lines (each without its trailing newline).
-pub fn export_lines(events: &[Event]) -> Result<Vec<Vec<u8>>, EventError> {
-    events.iter().map(Event::canonical_bytes).collect()
-}
-
 /// Writes events as JSON Lines — each line an event's canonical bytes, hash included — and
 /// returns how many were written. `export` and `log --format json` both write this way.
 pub fn write_json_lines<'a>(
@@ -47,12 +42,18 @@ pub fn write_json_lines<'a>(
 ) -> Result<usize, ExchangeError> {
     let mut written = 0;
     for event in events {
-        out.write_all(&event.canonical_bytes()?)?;
-        out.write_all(b"\n")?;
+        write_line(event, out)?;
         written += 1;
     }
     out.flush()?;
     Ok(written)
+}
+
+/// One export line: the event's canonical bytes, hash included, and a newline.
+fn write_line(event: &Event, out: &mut impl Write) -> Result<(), ExchangeError> {
+    out.write_all(&event.canonical_bytes()?)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 /// Writes the whole ledger as JSON Lines, event by event as it is read from the store (memory
@@ -64,8 +65,7 @@ pub fn write_export(store: &Store, out: &mut impl Write) -> Result<usize, Exchan
         let (seq, bytes) = read?;
         let event = Event::from_bytes(&bytes)
             .map_err(|source| ExchangeError::Store(StoreError::Corrupt { seq, source }))?;
-        out.write_all(&event.canonical_bytes()?)?;
-        out.write_all(b"\n")?;
+        write_line(&event, out)?;
         written += 1;
     }
     out.flush()?;

@@ -481,8 +481,7 @@ impl Store {
         name: &str,
         tree_name: &'static str,
     ) -> Result<Vec<Event>, StoreError> {
-        let mut prefix = name.as_bytes().to_vec();
-        prefix.push(0);
+        let prefix = name_prefix(name);
         tree.scan_prefix(&prefix)
             .map(|entry| {
                 let (key, _) = entry?;
@@ -495,8 +494,7 @@ impl Store {
 
     /// Every observation of the figure `key`, in chain order, from the target index.
     pub fn target_observations(&self, key: &str) -> Result<Vec<TargetObservation>, StoreError> {
-        let mut prefix = key.as_bytes().to_vec();
-        prefix.push(0);
+        let prefix = name_prefix(key);
         self.targets
             .scan_prefix(&prefix)
             .map(|entry| {
@@ -746,11 +744,11 @@ fn index_event(
     if let Some(measure_id) = event.body.measure_id() {
         trees
             .mentions
-            .insert(target_key_bytes(measure_id, event.seq), &[])?;
+            .insert(name_seq_key(measure_id, event.seq), &[])?;
     }
     if let Some(observation) = TargetObservation::of(event) {
         trees.targets.insert(
-            target_key_bytes(&observation.key, observation.seq),
+            name_seq_key(&observation.key, observation.seq),
             encode_json(&(&observation.as_of_day, &observation.value)),
         )?;
     }
@@ -787,9 +785,16 @@ fn encode_first((seq, position): (u64, u32)) -> [u8; 12] {
     bytes
 }
 
-fn target_key_bytes(key: &str, seq: u64) -> Vec<u8> {
-    let mut bytes = key.as_bytes().to_vec();
+/// The key prefix of a `name, 0, seq` index (`targets`, `mentions`): one name's entries scan
+/// in chain order.
+fn name_prefix(name: &str) -> Vec<u8> {
+    let mut bytes = name.as_bytes().to_vec();
     bytes.push(0);
+    bytes
+}
+
+fn name_seq_key(name: &str, seq: u64) -> Vec<u8> {
+    let mut bytes = name_prefix(name);
     bytes.extend_from_slice(&seq.to_be_bytes());
     bytes
 }
@@ -814,7 +819,7 @@ pub fn index_pairs(events: &[Event]) -> [RawPairs; 4] {
         .filter_map(TargetObservation::of)
         .map(|o| {
             (
-                target_key_bytes(&o.key, o.seq),
+                name_seq_key(&o.key, o.seq),
                 encode_json(&(&o.as_of_day, &o.value)),
             )
         })
@@ -827,7 +832,7 @@ pub fn index_pairs(events: &[Event]) -> [RawPairs; 4] {
         .collect();
     let mut mentions: RawPairs = events
         .iter()
-        .filter_map(|e| Some((target_key_bytes(e.body.measure_id()?, e.seq), Vec::new())))
+        .filter_map(|e| Some((name_seq_key(e.body.measure_id()?, e.seq), Vec::new())))
         .collect();
     mentions.sort();
     [identity, targets, adoptions, mentions]
