@@ -3,8 +3,8 @@
 //!
 //! A realistic corpus is generated from seed 000 (the 取組一覧): each version is the one before
 //! with a few edits of the kind successive council documents show — measures reworded by a
-//! character, actions reworded, a bullet added under a bureau, the meeting ordinal in the
-//! footers moved on — so each version is one more document of ~360 events. The versions are
+//! character, actions reworded, a bullet added under a bureau and, once a version has grown, one dropped (carried out), the
+//! meeting ordinal in the footers moved on — so each version is one more document of ~360 events. The versions are
 //! ingested one by one; at each target size the bench runs the release `planledger` binary as
 //! a user would (`ingest` of one more document, `state`, `state --at`, `diff`, `history`,
 //! `meetings`, `checkpoint --at`, `verify`) and reports wall time and peak memory of each
@@ -66,14 +66,18 @@ impl Rng {
 /// Successive versions of the 取組一覧, each the previous one edited.
 struct Corpus {
     lines: Vec<String>,
+    /// The seed's line count, which versions stay near.
+    seed_lines: usize,
     rng: Rng,
     version: u32,
 }
 
 impl Corpus {
     fn from_seed(text: &str) -> Corpus {
+        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
         Corpus {
-            lines: text.lines().map(str::to_owned).collect(),
+            seed_lines: lines.len(),
+            lines,
             rng: Rng(0x5EED),
             version: 0,
         }
@@ -114,11 +118,38 @@ impl Corpus {
             .iter()
             .filter(|a| a.lines.first == a.lines.last)
             .collect();
+        let mut inserted = None;
         if !single.is_empty() {
             let line = single[self.rng.below(single.len())].lines.first as usize;
+            inserted = Some(line);
             let copy = self.lines[line - 1].clone();
             self.lines.insert(line, copy);
             self.reword(line as u32 + 1);
+        }
+        // One bullet dropped (carried out, or no longer planned) once the document has grown,
+        // so versions stay the seed's size: a one-line action that is not its bureau's only
+        // one in its column, so no bureau block is left empty. Lines are those before the
+        // insertion above, so a dropped line after it moves down by one.
+        if self.lines.len() > self.seed_lines + 2 {
+            let droppable: Vec<u32> = measures
+                .iter()
+                .flat_map(|m| {
+                    m.actions.iter().filter(|a| {
+                        a.lines.first == a.lines.last
+                            && m.actions.iter().any(|b| {
+                                b.lines != a.lines && b.bureau == a.bureau && b.status == a.status
+                            })
+                    })
+                })
+                .map(|a| a.lines.first)
+                .collect();
+            if !droppable.is_empty() {
+                let mut line = droppable[self.rng.below(droppable.len())] as usize;
+                if inserted.is_some_and(|at| line > at) {
+                    line += 1;
+                }
+                self.lines.remove(line - 1);
+            }
         }
     }
 

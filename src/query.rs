@@ -8,12 +8,16 @@
 use std::collections::BTreeMap;
 
 use crate::identity::Identities;
+use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::{Event, Store, StoreError};
 use crate::project::diff::{compare, earlier_query, DiffView};
-use crate::project::documents::{documents, titles, DocumentRecord};
+use crate::project::documents::{titles, DocumentRecord};
 use crate::project::history::{history_from, HistoryView};
 use crate::project::log::{filter_log, filter_log_with, LogFilter};
-use crate::project::state::{documents_speaking_at, state_from, StateQuery, StateView};
+use crate::project::state::{
+    documents_speaking_at, latest_observations, shown_plan, state_from, StateQuery, StateView,
+};
+use crate::source::meeting::Meeting;
 
 /// The plan at a date. Reads the documents, the identity index, the events of the documents
 /// that speak at the date and the figure and adoption events — not the rest of the ledger. A
@@ -23,10 +27,40 @@ pub fn state(store: &Store, query: &StateQuery) -> Result<StateView, StoreError>
     if query.as_known_at.is_some() {
         return Ok(crate::project::state::state(&store.events()?, query));
     }
-    let documents = documents(&store.document_events()?);
+    let documents = store.document_records()?;
     let identities = Identities::from_index(&store.identity_index()?);
-    let events = events_for(store, &documents, query.date)?;
+    let mut events = events_speaking_at(store, &documents, query.date)?;
+    // The figures: each one's shown observation is chosen from the target index, so only the
+    // chosen events are read (with the plan adoptions their deadlines count from).
+    let plan = shown_plan(&documents, &identities, &events, query);
+    let dated: Vec<&DocumentRecord> = documents
+        .iter()
+        .filter(|d| d.meeting.date.is_some_and(|day| day <= query.date))
+        .collect();
+    let observations = store.all_target_observations()?;
+    let chosen = latest_observations(
+        observations
+            .iter()
+            .filter_map(|o| Some((o, document_holding(&documents, o.seq)?))),
+        &dated,
+        plan.as_deref(),
+    );
+    let mut facts: Vec<u64> = chosen.into_values().collect();
+    facts.sort_unstable();
+    events.extend(store.events_at(&facts, "targets")?);
+    events.extend(store.adoption_events()?);
+    events.sort_by_key(|event| event.seq);
+    events.dedup_by_key(|event| event.seq);
     Ok(state_from(documents, &identities, &events, query))
+}
+
+/// The hash of the document whose events include `seq`: one document's events are contiguous
+/// and start at its record's seq, so it is the last document starting at or before `seq`.
+fn document_holding(documents: &[DocumentRecord], seq: u64) -> Option<&str> {
+    let after = documents.partition_point(|d| d.seq <= seq);
+    documents
+        .get(after.checked_sub(1)?)
+        .map(|d| d.hash.as_str())
 }
 
 /// What changed between two states, each read as [`state`] reads it.
@@ -37,23 +71,17 @@ pub fn diff(store: &Store, since: &StateQuery, until: &StateQuery) -> Result<Dif
     Ok(compare(&before, &after, earlier.plan))
 }
 
-/// The events [`state_from`] needs at `date`: every event of the documents speaking at it, and
-/// every figure and adoption event (it keeps those of documents dated at or before the date).
-fn events_for(
+/// Every event of the documents that speak at `date` (see [`documents_speaking_at`]).
+fn events_speaking_at(
     store: &Store,
     documents: &[DocumentRecord],
     date: time::Date,
 ) -> Result<Vec<Event>, StoreError> {
-    let mut by_seq: BTreeMap<u64, Event> = BTreeMap::new();
+    let mut events = Vec::new();
     for document in documents_speaking_at(documents, date) {
-        for event in store.events_of_document(document.seq)? {
-            by_seq.insert(event.seq, event);
-        }
+        events.extend(store.events_of_document(document.seq)?);
     }
-    for event in store.fact_events()? {
-        by_seq.insert(event.seq, event);
-    }
-    Ok(by_seq.into_values().collect())
+    Ok(events)
 }
 
 /// The log, filtered. With `--measure`, only the events that name the measure's handles are
@@ -76,7 +104,7 @@ pub fn log(store: &Store, filter: &LogFilter) -> Result<Vec<Event>, StoreError> 
 /// Every event about a measure (any of its ids) or a target key: read through the mentions
 /// index for each handle the measure was recorded under, and the target index.
 pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
-    let titles = titles(&store.document_events()?);
+    let titles = titles(&store.document_records()?);
     let identities = Identities::from_index(&store.identity_index()?);
     let mut by_seq = events_about_measure(store, &identities, id)?;
     for event in store.events_of_target(id)? {
@@ -102,4 +130,37 @@ fn events_about_measure(
         }
     }
     Ok(by_seq)
+}
+
+/// The ledger's size through `meeting`'s last document (its events are the last of that
+/// meeting: one document's events are contiguous), or the whole ledger's size; `None` when the
+/// meeting has no documents. Read from the documents' records, not the events.
+pub fn size_through(store: &Store, meeting: Option<&Meeting>) -> Result<Option<u64>, StoreError> {
+    let held = store.head()?.map_or(0, |(seq, _)| seq + 1);
+    let Some(meeting) = meeting else {
+        return Ok(Some(held));
+    };
+    let documents = store.document_records()?;
+    let Some(last) = documents.iter().rposition(|d| d.meeting == *meeting) else {
+        return Ok(None);
+    };
+    Ok(Some(documents.get(last + 1).map_or(held, |next| next.seq)))
+}
+
+/// The checkpoint of the first `size` events (a document's end, see [`size_through`]), from the
+/// Merkle frontier the store keeps there: a few reads, whatever the ledger's size. Equal to
+/// `Checkpoint::of_events` over those events.
+pub fn checkpoint(store: &Store, origin: &str, size: u64) -> Result<Checkpoint, StoreError> {
+    let frontier = store
+        .frontier_at(size)?
+        .ok_or(StoreError::CorruptIndex { tree: "frontiers" })?;
+    let last = match size.checked_sub(1) {
+        Some(seq) => Some(
+            store
+                .event(seq)?
+                .ok_or(StoreError::CorruptIndex { tree: "frontiers" })?,
+        ),
+        None => None,
+    };
+    Ok(Checkpoint::of_frontier(origin, &frontier, last.as_ref()))
 }

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result};
 
 use super::{Context, Outcome};
-use planledger::ledger::checkpoint::{Checkpoint, SignerKey};
+use planledger::ledger::checkpoint::{CheckpointError, SignerKey};
 use planledger::project::meetings::find_meeting;
+use planledger::query;
 
 /// Print a checkpoint (tree size, Merkle root, head) of the ledger, optionally signed.
 ///
@@ -26,12 +27,22 @@ pub struct CheckpointArgs {
 }
 
 pub fn run(context: &Context, args: &CheckpointArgs) -> Result<Outcome> {
-    let events = context.answering_store()?.events()?;
+    let store = context.answering_store()?;
     let mut checkpoint = match &args.at {
-        None => Checkpoint::of_events(&args.origin, &events, events.len() as u64)?,
+        None => {
+            let size = query::size_through(&store, None)?.unwrap_or(0);
+            query::checkpoint(&store, &args.origin, size)?
+        }
         Some(reference) => {
-            let meeting = find_meeting(&events, reference)?;
-            Checkpoint::through_meeting(&args.origin, &events, &meeting)?
+            let meeting = find_meeting(&store.document_records()?, reference)?;
+            let size = query::size_through(&store, Some(&meeting))?.ok_or_else(|| {
+                CheckpointError::NoEventsOf {
+                    meeting: meeting.to_string(),
+                }
+            })?;
+            let mut checkpoint = query::checkpoint(&store, &args.origin, size)?;
+            checkpoint.extensions.push(format!("meeting {meeting}"));
+            checkpoint
         }
     };
     if let Some(path) = &args.sign {

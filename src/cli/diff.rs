@@ -41,7 +41,7 @@ enum DiffFormat {
 
 pub fn run(context: &Context, args: &DiffArgs) -> Result<Outcome> {
     let store = context.answering_store()?;
-    let documents = store.document_events()?;
+    let documents = store.document_records()?;
     let since = resolve_at(&documents, &args.since)?;
     let until = resolve_or_latest(&documents, args.until.as_deref())?;
     let (since, until) = queries_between(since, until, args.plan.clone())?;

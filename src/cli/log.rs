@@ -47,7 +47,7 @@ pub fn run(context: &Context, args: &LogArgs) -> Result<Outcome> {
     }
     let store = context.answering_store()?;
     let since = match args.since.as_deref() {
-        Some(reference) => Some(resolve_at(&store.document_events()?, reference)?.date),
+        Some(reference) => Some(resolve_at(&store.document_records()?, reference)?.date),
         None => None,
     };
     let selected = query::log(

@@ -15,7 +15,7 @@ pub struct MeetingsArgs {
 }
 
 pub fn run(context: &Context, args: &MeetingsArgs) -> Result<Outcome> {
-    let documents = context.answering_store()?.document_events()?;
+    let documents = context.answering_store()?.document_records()?;
     let view = meetings(&documents);
     super::print(&match args.format {
         TextOrJson::Text => text::meetings(&view),

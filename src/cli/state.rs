@@ -33,7 +33,7 @@ pub struct StateArgs {
 
 pub fn run(context: &Context, args: &StateArgs) -> Result<Outcome> {
     let store = context.answering_store()?;
-    let at = resolve_or_latest(&store.document_events()?, args.at.as_deref())?;
+    let at = resolve_or_latest(&store.document_records()?, args.at.as_deref())?;
     let date = at.date;
     let view = query::state(
         &store,

@@ -203,7 +203,7 @@ pub fn ingest_with(
     // What ingest needs of the ledger, read through its indexes — never the whole log: the
     // documents (one read each), the previous version of this series, the identity index and
     // the earlier observations of the figures this document states.
-    let documents = crate::project::documents::documents(&store.document_events()?);
+    let documents = store.document_records()?;
     if let Some(series) = series_of(description, &version) {
         let lost = match previous_version(&documents, &series, &description.meeting) {
             Some(previous) => {

@@ -71,14 +71,13 @@ fn prefix(events: &[Event], size: u64) -> Result<&[Event], CheckpointError> {
 
 /// The leaf hashes of the tree over `events` (in seq order).
 pub fn leaves(events: &[Event]) -> Result<Vec<Vec<u8>>, CheckpointError> {
-    events
-        .iter()
-        .map(|event| {
-            let bytes =
-                decode_hex(&event.hash).ok_or(CheckpointError::EventHash { seq: event.seq })?;
-            Ok(merkle::leaf_hash::<Blake3Hash>(&bytes))
-        })
-        .collect()
+    events.iter().map(leaf_of).collect()
+}
+
+/// An event's leaf hash: the RFC 9162 leaf over the bytes of its hash.
+pub fn leaf_of(event: &Event) -> Result<Vec<u8>, CheckpointError> {
+    let bytes = decode_hex(&event.hash).ok_or(CheckpointError::EventHash { seq: event.seq })?;
+    Ok(merkle::leaf_hash::<Blake3Hash>(&bytes))
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
@@ -122,6 +121,25 @@ impl Checkpoint {
             extensions,
             signatures: Vec::new(),
         })
+    }
+
+    /// The checkpoint of the first `frontier.size()` events from their Merkle frontier, `last`
+    /// being the last of them (for the `head` extension line).
+    pub fn of_frontier(
+        origin: &str,
+        frontier: &merkle::Frontier<Blake3Hash>,
+        last: Option<&Event>,
+    ) -> Checkpoint {
+        Checkpoint {
+            origin: origin.to_owned(),
+            size: frontier.size(),
+            root: frontier.root(),
+            extensions: last
+                .map(|last| format!("head {} {}", last.seq, last.hash))
+                .into_iter()
+                .collect(),
+            signatures: Vec::new(),
+        }
     }
 
     /// The checkpoint of the ledger as it stood through `meeting`'s last event (a prefix of the

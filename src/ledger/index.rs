@@ -9,8 +9,63 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::merkle::{Blake3Hash, Frontier};
 use super::{Event, EventBody};
+use crate::extract::dating::DateBounds;
 use crate::extract::SectionPath;
+use crate::source::manifest::DocumentFormat;
+use crate::source::meeting::{Meeting, MeetingTimeKey};
+
+/// One ingested document (資料) as its `DocumentIngested` event describes it: the value of the
+/// `docs` index, so that the documents are read without decoding their events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    pub seq: u64,
+    pub hash: String,
+    pub meeting: Meeting,
+    pub title: Option<String>,
+    pub label: Option<String>,
+    pub series: Option<String>,
+    pub format: DocumentFormat,
+    pub date_bounds: Option<DateBounds>,
+}
+
+impl DocumentRecord {
+    /// The record a `DocumentIngested` event makes; `None` for any other event.
+    pub fn of(event: &Event) -> Option<DocumentRecord> {
+        match &event.body {
+            EventBody::DocumentIngested {
+                title,
+                label,
+                series,
+                format,
+                date_bounds,
+                ..
+            } => Some(DocumentRecord {
+                seq: event.seq,
+                hash: event.source.document.clone(),
+                meeting: event.meeting.clone(),
+                title: title.clone(),
+                label: label.clone(),
+                series: series.clone(),
+                format: *format,
+                date_bounds: date_bounds.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The series key: the described series, else the document itself (a series of one).
+    pub fn series_key(&self) -> &str {
+        self.series.as_deref().unwrap_or(&self.hash)
+    }
+
+    /// Valid-time order key, then transaction time: a later-ingested version at the same
+    /// meeting wins.
+    pub fn order_key(&self) -> (MeetingTimeKey<'_>, u64) {
+        (self.meeting.time_key(), self.seq)
+    }
+}
 
 /// Valid-time place of a statement, without transaction time: meeting (undated last), then
 /// document hash and line, so that "earliest version" never depends on ingestion order.
@@ -161,13 +216,16 @@ impl StatementPlace {
 }
 
 /// One figure observation in the target index: the figure's key, where it was stated, the day
-/// it holds for and its value — what ingest needs to say what a figure was before.
+/// it holds for, its value and — for a 個別目標 counted from a plan's adoption — that plan: what
+/// ingest needs to say what a figure was before, and what `state` needs to choose each figure's
+/// latest observation before reading any event.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TargetObservation {
     pub key: String,
     pub seq: u64,
     pub as_of_day: Option<String>,
     pub value: String,
+    pub goal_of_plan: Option<String>,
 }
 
 impl TargetObservation {
@@ -178,14 +236,243 @@ impl TargetObservation {
                 key,
                 as_of_day,
                 value,
+                deadline_after_adoption,
                 ..
             } => Some(TargetObservation {
                 key: key.clone(),
                 seq: event.seq,
                 as_of_day: as_of_day.clone(),
                 value: value.clone(),
+                goal_of_plan: deadline_after_adoption.as_ref().map(|d| d.plan.clone()),
             }),
             _ => None,
         }
     }
+}
+
+// The indexes' bytes. Each function below is the one encoding of its entry: the store writes
+// what these produce, reads with their decoders, and `verify` compares the store's trees with
+// what `verify` recomputes from the events, entry by entry.
+
+/// The index trees, by what `verify` calls them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexTree {
+    Docs,
+    Identity,
+    Targets,
+    Adoptions,
+    Mentions,
+    Frontiers,
+}
+
+impl IndexTree {
+    /// The sled tree's name.
+    pub fn tree_name(self) -> &'static str {
+        match self {
+            IndexTree::Docs => "docs",
+            IndexTree::Identity => "identity",
+            IndexTree::Targets => "targets",
+            IndexTree::Adoptions => "adoptions",
+            IndexTree::Mentions => "mentions",
+            IndexTree::Frontiers => "frontiers",
+        }
+    }
+
+    /// What a report calls it.
+    pub fn described(self) -> &'static str {
+        match self {
+            IndexTree::Docs => "document",
+            IndexTree::Identity => "identity",
+            IndexTree::Targets => "target",
+            IndexTree::Adoptions => "adoption",
+            IndexTree::Mentions => "mention",
+            IndexTree::Frontiers => "Merkle frontier",
+        }
+    }
+}
+
+/// Key–value pairs of one tree, in key order.
+pub type RawPairs = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// One index entry: key and value bytes.
+pub type RawPair = (Vec<u8>, Vec<u8>);
+
+/// What one event adds to the indexes that hold an entry per event (`docs`, `targets`,
+/// `adoptions`, `mentions`); the identity index merges entries and is kept apart.
+#[derive(Debug, Default)]
+pub struct EventEntries {
+    pub docs: Option<RawPair>,
+    pub targets: Option<RawPair>,
+    pub adoptions: Option<RawPair>,
+    pub mentions: Option<RawPair>,
+}
+
+impl EventEntries {
+    pub fn of(event: &Event) -> EventEntries {
+        EventEntries {
+            docs: DocumentRecord::of(event).map(|record| {
+                let mut value = record.seq.to_be_bytes().to_vec();
+                value.extend(encode_json(&record));
+                (record.hash.into_bytes(), value)
+            }),
+            targets: TargetObservation::of(event).map(|o| {
+                (
+                    name_seq_key(&o.key, o.seq),
+                    encode_json(&(&o.as_of_day, &o.value, &o.goal_of_plan)),
+                )
+            }),
+            adoptions: matches!(event.body, EventBody::PlanAdopted { .. })
+                .then(|| (event.seq.to_be_bytes().to_vec(), Vec::new())),
+            mentions: event
+                .body
+                .measure_id()
+                .map(|id| (name_seq_key(id, event.seq), Vec::new())),
+        }
+    }
+}
+
+/// The seq a `docs` entry points to (its first eight bytes).
+pub fn document_seq_of(value: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(value.get(..8)?.try_into().ok()?))
+}
+
+/// The document record of a `docs` entry.
+pub fn decode_document(value: &[u8]) -> Option<DocumentRecord> {
+    serde_json::from_slice(value.get(8..)?).ok()
+}
+
+/// The observation of a `targets` entry under `key`'s prefix.
+pub fn decode_observation(key: &str, stored_key: &[u8], value: &[u8]) -> Option<TargetObservation> {
+    let seq = stored_key.get(name_prefix(key).len()..)?;
+    let (as_of_day, value, goal_of_plan): (Option<String>, String, Option<String>) =
+        serde_json::from_slice(value).ok()?;
+    Some(TargetObservation {
+        key: key.to_owned(),
+        seq: u64::from_be_bytes(seq.try_into().ok()?),
+        as_of_day,
+        value,
+        goal_of_plan,
+    })
+}
+
+/// The key of a statement in the identity tree.
+pub fn statement_key_bytes(statement: &StatementKey) -> Vec<u8> {
+    let mut key = b"s".to_vec();
+    key.extend(encode_json(statement));
+    key
+}
+
+/// The key of a handle in the identity tree.
+pub fn handle_key_bytes(handle: &str) -> Vec<u8> {
+    let mut key = b"h".to_vec();
+    key.extend_from_slice(handle.as_bytes());
+    key
+}
+
+/// The key of an edge (two handles one statement matched) in the identity tree.
+pub fn edge_key_bytes(edge: &(String, String)) -> Vec<u8> {
+    let mut key = b"e".to_vec();
+    key.extend(encode_json(edge));
+    key
+}
+
+pub fn encode_place(place: &StatementPlace) -> Vec<u8> {
+    encode_json(place)
+}
+
+pub fn decode_place(value: &[u8]) -> Option<StatementPlace> {
+    serde_json::from_slice(value).ok()
+}
+
+/// A handle's first recording: seq and position, big-endian.
+pub fn encode_first((seq, position): (u64, u32)) -> [u8; 12] {
+    let mut bytes = [0u8; 12];
+    bytes[..8].copy_from_slice(&seq.to_be_bytes());
+    bytes[8..].copy_from_slice(&position.to_be_bytes());
+    bytes
+}
+
+impl IdentityIndex {
+    /// Adds one entry of the identity tree, as [`IdentityIndex::entries`] wrote it; `None` when
+    /// the entry cannot be read.
+    pub fn add_entry(&mut self, key: &[u8], value: &[u8]) -> Option<()> {
+        match key.split_first()? {
+            (b's', statement) => {
+                let statement: StatementKey = serde_json::from_slice(statement).ok()?;
+                self.statements.insert(statement, decode_place(value)?);
+            }
+            (b'h', handle) => {
+                let handle = String::from_utf8(handle.to_vec()).ok()?;
+                let (seq, position) = value.split_at_checked(8)?;
+                let seq = u64::from_be_bytes(seq.try_into().ok()?);
+                let position = u32::from_be_bytes(position.try_into().ok()?);
+                self.handles.insert(handle, (seq, position));
+            }
+            (b'e', edge) => {
+                self.edges.insert(serde_json::from_slice(edge).ok()?);
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// The identity tree's entries, in key order.
+    pub fn entries(&self) -> RawPairs {
+        let mut pairs: RawPairs = Vec::new();
+        for (statement, place) in &self.statements {
+            pairs.push((statement_key_bytes(statement), encode_place(place)));
+        }
+        for (handle, first) in &self.handles {
+            pairs.push((handle_key_bytes(handle), encode_first(*first).to_vec()));
+        }
+        for edge in &self.edges {
+            pairs.push((edge_key_bytes(edge), Vec::new()));
+        }
+        pairs.sort();
+        pairs
+    }
+}
+
+/// The `frontiers` entry for the tree of the first `frontier.size()` events: the size
+/// (big-endian) → its subtree roots, concatenated. One is kept at the end of every document, so
+/// a checkpoint of the ledger through any document reads one entry, not the events.
+pub fn frontier_entry(frontier: &Frontier<Blake3Hash>) -> RawPair {
+    (
+        frontier.size().to_be_bytes().to_vec(),
+        frontier.nodes().concat(),
+    )
+}
+
+/// The frontier a `frontiers` entry holds.
+pub fn decode_frontier(key: &[u8], value: &[u8]) -> Option<Frontier<Blake3Hash>> {
+    let size = u64::from_be_bytes(key.try_into().ok()?);
+    if value.len() % 32 != 0 {
+        return None;
+    }
+    Frontier::from_parts(size, value.chunks(32).map(<[u8]>::to_vec).collect())
+}
+
+/// Whether a document's events end before `event`: the tree size at which a `frontiers` entry
+/// is kept (the ledger's end is the other).
+pub fn starts_document(event: &Event) -> bool {
+    matches!(event.body, EventBody::DocumentIngested { .. }) && event.seq > 0
+}
+
+/// The key prefix of a `name, 0, seq` index (`targets`, `mentions`): one name's entries scan
+/// in chain order.
+pub fn name_prefix(name: &str) -> Vec<u8> {
+    let mut bytes = name.as_bytes().to_vec();
+    bytes.push(0);
+    bytes
+}
+
+fn name_seq_key(name: &str, seq: u64) -> Vec<u8> {
+    let mut bytes = name_prefix(name);
+    bytes.extend_from_slice(&seq.to_be_bytes());
+    bytes
+}
+
+fn encode_json(value: &impl Serialize) -> Vec<u8> {
+    // Plain data of strings, numbers and options: serialising it cannot fail.
+    serde_json::to_vec(value).unwrap_or_default()
 }

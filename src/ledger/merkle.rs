@@ -79,6 +79,71 @@ pub fn root<H: MerkleHash>(leaves: &[Vec<u8>]) -> Vec<u8> {
     }
 }
 
+/// The tree's right edge as leaves are appended one by one: the roots of its perfect subtrees,
+/// largest (leftmost) first — at most 64 hashes, whatever the size. Gives MTH of the leaves
+/// pushed so far without holding them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frontier<H: MerkleHash> {
+    size: u64,
+    nodes: Vec<Vec<u8>>,
+    hash: std::marker::PhantomData<H>,
+}
+
+impl<H: MerkleHash> Default for Frontier<H> {
+    fn default() -> Self {
+        Frontier {
+            size: 0,
+            nodes: Vec::new(),
+            hash: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<H: MerkleHash> Frontier<H> {
+    /// Appends a leaf (already `leaf_hash`ed): it merges with each complete subtree to its left,
+    /// as a binary counter carries.
+    pub fn push(&mut self, leaf: Vec<u8>) {
+        let mut node = leaf;
+        let mut size = self.size;
+        while size & 1 == 1 {
+            let Some(left) = self.nodes.pop() else { break };
+            node = node_hash::<H>(&left, &node);
+            size >>= 1;
+        }
+        self.nodes.push(node);
+        self.size += 1;
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The subtree roots, largest first.
+    pub fn nodes(&self) -> &[Vec<u8>] {
+        &self.nodes
+    }
+
+    /// The frontier of a tree of `size` leaves from its subtree roots (one per bit set in
+    /// `size`, largest first); `None` when their number does not fit the size.
+    pub fn from_parts(size: u64, nodes: Vec<Vec<u8>>) -> Option<Frontier<H>> {
+        (nodes.len() == size.count_ones() as usize && nodes.iter().all(|n| n.len() == H::SIZE))
+            .then_some(Frontier {
+                size,
+                nodes,
+                hash: std::marker::PhantomData,
+            })
+    }
+
+    /// MTH over the leaves pushed so far: the subtrees folded from the right.
+    pub fn root(&self) -> Vec<u8> {
+        let mut nodes = self.nodes.iter().rev();
+        let Some(last) = nodes.next() else {
+            return H::digest(&[]);
+        };
+        nodes.fold(last.clone(), |right, left| node_hash::<H>(left, &right))
+    }
+}
+
 /// The largest power of two strictly smaller than `n` (n ≥ 2).
 fn largest_power_of_two_below(n: u64) -> u64 {
     let mut k = 1;
@@ -410,5 +475,22 @@ mod tests {
             root::<Blake3Hash>(&[]),
             blake3::hash(b"").as_bytes().to_vec()
         );
+    }
+
+    #[test]
+    fn the_frontier_gives_the_root_of_every_prefix() {
+        let leaves: Vec<Vec<u8>> = (0u8..70).map(|i| leaf_hash::<Sha256Hash>(&[i])).collect();
+        let mut frontier = Frontier::<Sha256Hash>::default();
+        assert_eq!(frontier.root(), root::<Sha256Hash>(&[]));
+        for (n, leaf) in leaves.iter().enumerate() {
+            frontier.push(leaf.clone());
+            assert_eq!(frontier.size(), n as u64 + 1);
+            assert_eq!(
+                frontier.root(),
+                root::<Sha256Hash>(&leaves[..=n]),
+                "size {}",
+                n + 1
+            );
+        }
     }
 }

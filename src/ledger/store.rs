@@ -1,11 +1,13 @@
 //! The sled store: the only module that touches sled.
 //!
 //! Trees: `events` (u64 big-endian seq → canonical event bytes), `blobs` (document hash → raw
-//! bytes), `docs` (document hash → seq of its `DocumentIngested`), `identity` (the identity
-//! index of `ledger::index`: `s`+statement → place, `h`+handle → first (seq, position),
-//! `e`+edge → empty), `targets` (figure key, 0, seq → day and value), `adoptions` (seq of each
-//! `PlanAdopted` → empty), `mentions` (measure id as recorded, 0, seq → empty: the events that
-//! name it), `meta` (head seq and hash, format version).
+//! bytes), and the indexes, whose entries `ledger::index` encodes: `docs` (document hash → seq
+//! of its `DocumentIngested` and the document's record), `identity` (`s`+statement → place,
+//! `h`+handle → first (seq, position), `e`+edge → empty), `targets` (figure key, 0, seq → day,
+//! value and the plan of a 個別目標), `adoptions` (seq of each `PlanAdopted` → empty),
+//! `mentions` (measure id as recorded, 0, seq → empty: the events that name it), `frontiers`
+//! (tree size at each document's end → the Merkle frontier there), `meta` (head seq and hash,
+//! layout version).
 //!
 //! Invariants: one document is one sled transaction over all trees — after a crash the ledger
 //! holds the whole document or none of it; big-endian keys make scans come back in chain order;
@@ -16,8 +18,15 @@ use std::path::{Path, PathBuf};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
-use super::event::{Event, EventBody, EventError, UnsealedEvent, GENESIS_HASH};
-use super::index::{IdentityIndex, IndexEntries, StatementKey, StatementPlace, TargetObservation};
+use super::checkpoint::leaf_of;
+use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
+use super::index::{
+    decode_document, decode_frontier, decode_observation, decode_place, document_seq_of,
+    edge_key_bytes, encode_first, encode_place, frontier_entry, handle_key_bytes, name_prefix,
+    starts_document, statement_key_bytes, DocumentRecord, EventEntries, IdentityIndex,
+    IndexEntries, IndexTree, TargetObservation,
+};
+use super::merkle::{Blake3Hash, Frontier};
 
 const META_HEAD_SEQ: &[u8] = b"head_seq";
 const META_HEAD_HASH: &[u8] = b"head_hash";
@@ -28,9 +37,9 @@ pub const HEAD_FILE_NAME: &str = "HEAD";
 /// What [`HEAD_FILE_NAME`] says before the first document is committed.
 pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
-pub const STORE_FORMAT_VERSION: &[u8] = b"2";
+pub const STORE_FORMAT_VERSION: &[u8] = b"3";
 /// Layouts whose events and documents this planledger reads: an older one needs `reindex`.
-const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2"];
+const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -52,6 +61,8 @@ pub enum StoreError {
     NotEmpty { path: PathBuf },
     #[error("cannot encode an event: {0}")]
     Encode(#[from] EventError),
+    #[error("event {seq} has a hash that is not 64 hexadecimal digits; run `planledger verify`")]
+    EventHash { seq: u64 },
     #[error("the ledger's {tree} index holds an entry that cannot be read; run `planledger reindex` to rebuild it from the events")]
     CorruptIndex { tree: &'static str },
     #[error("the ledger at {path} is shorter than its recorded head (seq {recorded_seq}); it holds {} — it was cut short or rolled back: run `planledger verify`, and restore it from an export", held.map_or_else(|| "no events".to_owned(), |seq| format!("events up to seq {seq}")))]
@@ -94,11 +105,9 @@ pub struct Store {
     targets: sled::Tree,
     adoptions: sled::Tree,
     mentions: sled::Tree,
+    frontiers: sled::Tree,
     meta: sled::Tree,
 }
-
-/// Key–value pairs of one tree, in key order.
-pub type RawPairs = Vec<(Vec<u8>, Vec<u8>)>;
 
 /// The trees inside one transaction.
 struct Trees<'t> {
@@ -109,17 +118,8 @@ struct Trees<'t> {
     targets: &'t sled::transaction::TransactionalTree,
     adoptions: &'t sled::transaction::TransactionalTree,
     mentions: &'t sled::transaction::TransactionalTree,
+    frontiers: &'t sled::transaction::TransactionalTree,
     meta: &'t sled::transaction::TransactionalTree,
-}
-
-/// The raw contents of the trees, for verification.
-pub struct RawTrees {
-    pub docs: RawPairs,
-    pub identity: RawPairs,
-    pub targets: RawPairs,
-    pub adoptions: RawPairs,
-    pub mentions: RawPairs,
-    pub head: Option<(u64, String)>,
 }
 
 impl Store {
@@ -173,15 +173,14 @@ impl Store {
             &store.targets,
             &store.adoptions,
             &store.mentions,
+            &store.frontiers,
         ] {
             tree.clear()?;
         }
         // The index of layout 1, which nothing reads any more.
         store.db.drop_tree("measures")?;
         store.transact(|trees| {
-            for event in &events {
-                index_event(&trees, event)?;
-            }
+            index_events(&trees, &events, Frontier::default())?;
             trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
             Ok(())
         })?;
@@ -214,6 +213,7 @@ impl Store {
             targets: db.open_tree("targets")?,
             adoptions: db.open_tree("adoptions")?,
             mentions: db.open_tree("mentions")?,
+            frontiers: db.open_tree("frontiers")?,
             meta: db.open_tree("meta")?,
             db,
         };
@@ -315,10 +315,10 @@ impl Store {
 
     /// The seq of the `DocumentIngested` event of the document with this content hash.
     pub fn document_seq(&self, document_hash: &str) -> Result<Option<u64>, StoreError> {
-        Ok(self
-            .docs
+        self.docs
             .get(document_hash.as_bytes())?
-            .map(|seq| decode_seq(&seq)))
+            .map(|value| document_seq_of(&value).ok_or(StoreError::CorruptIndex { tree: "docs" }))
+            .transpose()
     }
 
     /// The raw bytes of a stored document.
@@ -372,21 +372,17 @@ impl Store {
             .transpose()
     }
 
-    /// Every `DocumentIngested` event, in chain order, read through the `docs` index (one read
-    /// per document, not a scan of the ledger).
-    pub fn document_events(&self) -> Result<Vec<Event>, StoreError> {
-        let mut seqs: Vec<u64> = self
+    /// Every document's record, in chain order, from the `docs` index alone (no event is read).
+    pub fn document_records(&self) -> Result<Vec<DocumentRecord>, StoreError> {
+        let mut records: Vec<DocumentRecord> = self
             .docs
             .iter()
-            .map(|entry| entry.map(|(_, seq)| decode_seq(&seq)))
-            .collect::<Result<_, _>>()?;
-        seqs.sort_unstable();
-        seqs.into_iter()
-            .map(|seq| {
-                self.event(seq)?
-                    .ok_or(StoreError::CorruptIndex { tree: "docs" })
+            .map(|entry| {
+                decode_document(&entry?.1).ok_or(StoreError::CorruptIndex { tree: "docs" })
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        records.sort_by_key(|record| record.seq);
+        Ok(records)
     }
 
     /// The events one document appended: its `DocumentIngested` at `seq` and those after it
@@ -412,53 +408,52 @@ impl Store {
     /// The identity index (see `ledger::index::IdentityIndex`), read from its tree: its size is
     /// the number of distinct measure statements, not of events.
     pub fn identity_index(&self) -> Result<IdentityIndex, StoreError> {
-        let corrupt = || StoreError::CorruptIndex { tree: "identity" };
         let mut index = IdentityIndex::default();
         for entry in self.identity.iter() {
             let (key, value) = entry?;
-            match key.split_first() {
-                Some((b's', statement)) => {
-                    let statement: StatementKey =
-                        serde_json::from_slice(statement).map_err(|_| corrupt())?;
-                    let place: StatementPlace =
-                        serde_json::from_slice(&value).map_err(|_| corrupt())?;
-                    index.statements.insert(statement, place);
-                }
-                Some((b'h', handle)) => {
-                    let handle = String::from_utf8(handle.to_vec()).map_err(|_| corrupt())?;
-                    let (seq, position) = value.split_at_checked(8).ok_or_else(corrupt)?;
-                    let position: [u8; 4] = position.try_into().map_err(|_| corrupt())?;
-                    index
-                        .handles
-                        .insert(handle, (decode_seq(seq), u32::from_be_bytes(position)));
-                }
-                Some((b'e', edge)) => {
-                    index
-                        .edges
-                        .insert(serde_json::from_slice(edge).map_err(|_| corrupt())?);
-                }
-                _ => return Err(corrupt()),
-            }
+            index
+                .add_entry(&key, &value)
+                .ok_or(StoreError::CorruptIndex { tree: "identity" })?;
         }
         Ok(index)
     }
 
-    /// Every `TargetChanged` and `PlanAdopted` event, in chain order, read through the target
-    /// and adoption indexes.
-    pub fn fact_events(&self) -> Result<Vec<Event>, StoreError> {
-        let mut seqs: Vec<u64> = Vec::new();
-        for entry in self.targets.iter() {
-            let (key, _) = entry?;
-            seqs.push(decode_seq(&key[key.len().saturating_sub(8)..]));
-        }
-        for entry in self.adoptions.iter() {
-            seqs.push(decode_seq(&entry?.0));
-        }
-        seqs.sort_unstable();
-        seqs.into_iter()
-            .map(|seq| {
+    /// Every figure observation, from the target index alone (no event is read), by figure and
+    /// then chain order.
+    pub fn all_target_observations(&self) -> Result<Vec<TargetObservation>, StoreError> {
+        let corrupt = || StoreError::CorruptIndex { tree: "targets" };
+        self.targets
+            .iter()
+            .map(|entry| {
+                let (stored, value) = entry?;
+                // `name, 0, seq`: the name is all but the last nine bytes.
+                let name = stored
+                    .len()
+                    .checked_sub(9)
+                    .and_then(|end| std::str::from_utf8(&stored[..end]).ok())
+                    .ok_or_else(corrupt)?;
+                decode_observation(name, &stored, &value).ok_or_else(corrupt)
+            })
+            .collect()
+    }
+
+    /// Every `PlanAdopted` event, in chain order, read through the adoption index.
+    pub fn adoption_events(&self) -> Result<Vec<Event>, StoreError> {
+        let seqs = self
+            .adoptions
+            .iter()
+            .keys()
+            .map(|key| Ok(decode_seq(&key?)))
+            .collect::<Result<Vec<u64>, StoreError>>()?;
+        self.events_at(&seqs, "adoptions")
+    }
+
+    /// The events at `seqs` (which an index named: one missing is that index's corruption).
+    pub fn events_at(&self, seqs: &[u64], index: &'static str) -> Result<Vec<Event>, StoreError> {
+        seqs.iter()
+            .map(|&seq| {
                 self.event(seq)?
-                    .ok_or(StoreError::CorruptIndex { tree: "targets" })
+                    .ok_or(StoreError::CorruptIndex { tree: index })
             })
             .collect()
     }
@@ -494,20 +489,12 @@ impl Store {
 
     /// Every observation of the figure `key`, in chain order, from the target index.
     pub fn target_observations(&self, key: &str) -> Result<Vec<TargetObservation>, StoreError> {
-        let prefix = name_prefix(key);
         self.targets
-            .scan_prefix(&prefix)
+            .scan_prefix(name_prefix(key))
             .map(|entry| {
                 let (stored, value) = entry?;
-                let (as_of_day, value): (Option<String>, String) =
-                    serde_json::from_slice(&value)
-                        .map_err(|_| StoreError::CorruptIndex { tree: "targets" })?;
-                Ok(TargetObservation {
-                    key: key.to_owned(),
-                    seq: decode_seq(&stored[prefix.len()..]),
-                    as_of_day,
-                    value,
-                })
+                decode_observation(key, &stored, &value)
+                    .ok_or(StoreError::CorruptIndex { tree: "targets" })
             })
             .collect()
     }
@@ -536,21 +523,28 @@ impl Store {
                     ),
                     _ => (0, GENESIS_HASH.to_owned()),
                 };
+            // The tree so far, from the entry kept at the head (the end of the last document).
+            let frontier = match trees.frontiers.get(next_seq.to_be_bytes())? {
+                Some(value) => decode_frontier(&next_seq.to_be_bytes(), &value)
+                    .ok_or_else(|| abort(StoreError::CorruptIndex { tree: "frontiers" }))?,
+                None if next_seq == 0 => Frontier::default(),
+                None => return Err(abort(StoreError::CorruptIndex { tree: "frontiers" })),
+            };
             let mut sealed = Vec::with_capacity(unsealed.len());
             for event in &unsealed {
                 let event = event
                     .clone()
                     .seal(next_seq, &prev)
-                    .map_err(|e| ConflictableTransactionError::Abort(StoreError::Encode(e)))?;
+                    .map_err(|e| abort(StoreError::Encode(e)))?;
                 let bytes = event
                     .canonical_bytes()
-                    .map_err(|e| ConflictableTransactionError::Abort(StoreError::Encode(e)))?;
+                    .map_err(|e| abort(StoreError::Encode(e)))?;
                 events.insert(&next_seq.to_be_bytes(), bytes)?;
-                index_event(&trees, &event)?;
                 prev = event.hash.clone();
                 next_seq += 1;
                 sealed.push(event);
             }
+            index_events(&trees, &sealed, frontier)?;
             blobs.insert(document_hash.as_bytes(), bytes)?;
             if let Some(last) = sealed.last() {
                 meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
@@ -590,8 +584,8 @@ impl Store {
             } = &trees;
             for (event, bytes) in sealed.iter().zip(&encoded) {
                 events.insert(&event.seq.to_be_bytes(), bytes.as_slice())?;
-                index_event(&trees, event)?;
             }
+            index_events(&trees, sealed, Frontier::default())?;
             for (hash, bytes) in documents {
                 blobs.insert(hash.as_bytes(), bytes.as_slice())?;
             }
@@ -656,11 +650,12 @@ impl Store {
             &self.targets,
             &self.adoptions,
             &self.mentions,
+            &self.frontiers,
             &self.meta,
         );
         let value = trees
             .transaction(
-                |(events, blobs, docs, identity, targets, adoptions, mentions, meta)| {
+                |(events, blobs, docs, identity, targets, adoptions, mentions, frontiers, meta)| {
                     body(Trees {
                         events,
                         blobs,
@@ -669,6 +664,7 @@ impl Store {
                         targets,
                         adoptions,
                         mentions,
+                        frontiers,
                         meta,
                     })
                 },
@@ -681,53 +677,114 @@ impl Store {
         Ok(value)
     }
 
-    /// The index trees and the head, for verification to compare with the events.
-    pub fn raw_trees(&self) -> Result<RawTrees, StoreError> {
-        let pairs = |tree: &sled::Tree| -> Result<RawPairs, StoreError> {
-            tree.iter()
-                .map(|entry| {
-                    let (key, value) = entry?;
-                    Ok((key.to_vec(), value.to_vec()))
-                })
-                .collect()
-        };
-        Ok(RawTrees {
-            docs: pairs(&self.docs)?,
-            identity: pairs(&self.identity)?,
-            targets: pairs(&self.targets)?,
-            adoptions: pairs(&self.adoptions)?,
-            mentions: pairs(&self.mentions)?,
-            head: self.head()?,
+    fn index_tree(&self, tree: IndexTree) -> &sled::Tree {
+        match tree {
+            IndexTree::Docs => &self.docs,
+            IndexTree::Identity => &self.identity,
+            IndexTree::Targets => &self.targets,
+            IndexTree::Adoptions => &self.adoptions,
+            IndexTree::Mentions => &self.mentions,
+            IndexTree::Frontiers => &self.frontiers,
+        }
+    }
+
+    /// One index entry's value (for `verify`, which checks each entry an event implies).
+    pub fn index_value(&self, tree: IndexTree, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.index_tree(tree).get(key)?.map(|value| value.to_vec()))
+    }
+
+    /// How many entries an index holds.
+    pub fn index_len(&self, tree: IndexTree) -> usize {
+        self.index_tree(tree).len()
+    }
+
+    /// An index's entries in key order, read as the caller goes.
+    pub fn index_entries(
+        &self,
+        tree: IndexTree,
+    ) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_ {
+        self.index_tree(tree).iter().map(|entry| {
+            let (key, value) = entry?;
+            Ok((key.to_vec(), value.to_vec()))
         })
+    }
+
+    /// The Merkle frontier of the first `size` events, when a document ends there (the
+    /// `frontiers` index keeps one at every document's end).
+    pub fn frontier_at(&self, size: u64) -> Result<Option<Frontier<Blake3Hash>>, StoreError> {
+        let key = size.to_be_bytes();
+        self.frontiers
+            .get(key)?
+            .map(|value| {
+                decode_frontier(&key, &value).ok_or(StoreError::CorruptIndex { tree: "frontiers" })
+            })
+            .transpose()
     }
 }
 
-/// Writes the index entries one event implies: the same for appends, imports and reindexing,
-/// and what `verify` recomputes (from [`index_pairs`]).
+fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
+    ConflictableTransactionError::Abort(error)
+}
+
+/// Writes the index entries of consecutive events: each event's (see [`index_event`]) and the
+/// Merkle frontier at every document's end, continuing `frontier` (the tree before the first).
+fn index_events(
+    trees: &Trees<'_>,
+    events: &[Event],
+    mut frontier: Frontier<Blake3Hash>,
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    for event in events {
+        if starts_document(event) {
+            let (key, value) = frontier_entry(&frontier);
+            trees.frontiers.insert(key, value)?;
+        }
+        index_event(trees, event)?;
+        let leaf = leaf_of(event).map_err(|_| abort(StoreError::EventHash { seq: event.seq }))?;
+        frontier.push(leaf);
+    }
+    if !events.is_empty() {
+        let (key, value) = frontier_entry(&frontier);
+        trees.frontiers.insert(key, value)?;
+    }
+    Ok(())
+}
+
+/// Writes the index entries one event implies (`ledger::index`): the same for appends, imports
+/// and reindexing, and what `verify` recomputes.
 fn index_event(
     trees: &Trees<'_>,
     event: &Event,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
-    if let EventBody::DocumentIngested { .. } = event.body {
-        trees
-            .docs
-            .insert(event.source.document.as_bytes(), &event.seq.to_be_bytes())?;
+    let EventEntries {
+        docs,
+        targets,
+        adoptions,
+        mentions,
+    } = EventEntries::of(event);
+    for (tree, entry) in [
+        (trees.docs, docs),
+        (trees.targets, targets),
+        (trees.adoptions, adoptions),
+        (trees.mentions, mentions),
+    ] {
+        if let Some((key, value)) = entry {
+            tree.insert(key, value)?;
+        }
     }
     if let Some(entries) = IndexEntries::of(event) {
         let key = statement_key_bytes(&entries.statement);
         let place = match trees.identity.get(&key)? {
             Some(stored) => {
-                let mut place: StatementPlace = serde_json::from_slice(&stored).map_err(|_| {
-                    ConflictableTransactionError::Abort(StoreError::CorruptIndex {
-                        tree: "identity",
-                    })
-                })?;
+                let mut place =
+                    decode_place(&stored).ok_or(ConflictableTransactionError::Abort(
+                        StoreError::CorruptIndex { tree: "identity" },
+                    ))?;
                 place.merge(entries.place);
                 place
             }
             None => entries.place,
         };
-        trees.identity.insert(key, encode_json(&place))?;
+        trees.identity.insert(key, encode_place(&place))?;
         for (handle, first) in entries.handles {
             let key = handle_key_bytes(&handle);
             if trees.identity.get(&key)?.is_none() {
@@ -738,104 +795,7 @@ fn index_event(
             trees.identity.insert(edge_key_bytes(&edge), &[])?;
         }
     }
-    if let EventBody::PlanAdopted { .. } = event.body {
-        trees.adoptions.insert(&event.seq.to_be_bytes(), &[])?;
-    }
-    if let Some(measure_id) = event.body.measure_id() {
-        trees
-            .mentions
-            .insert(name_seq_key(measure_id, event.seq), &[])?;
-    }
-    if let Some(observation) = TargetObservation::of(event) {
-        trees.targets.insert(
-            name_seq_key(&observation.key, observation.seq),
-            encode_json(&(&observation.as_of_day, &observation.value)),
-        )?;
-    }
     Ok(())
-}
-
-fn encode_json(value: &impl serde::Serialize) -> Vec<u8> {
-    // Plain data of strings, numbers and options: serialising it cannot fail.
-    serde_json::to_vec(value).unwrap_or_default()
-}
-
-fn statement_key_bytes(statement: &StatementKey) -> Vec<u8> {
-    let mut key = b"s".to_vec();
-    key.extend(encode_json(statement));
-    key
-}
-
-fn handle_key_bytes(handle: &str) -> Vec<u8> {
-    let mut key = b"h".to_vec();
-    key.extend_from_slice(handle.as_bytes());
-    key
-}
-
-fn edge_key_bytes(edge: &(String, String)) -> Vec<u8> {
-    let mut key = b"e".to_vec();
-    key.extend(encode_json(edge));
-    key
-}
-
-fn encode_first((seq, position): (u64, u32)) -> [u8; 12] {
-    let mut bytes = [0u8; 12];
-    bytes[..8].copy_from_slice(&seq.to_be_bytes());
-    bytes[8..].copy_from_slice(&position.to_be_bytes());
-    bytes
-}
-
-/// The key prefix of a `name, 0, seq` index (`targets`, `mentions`): one name's entries scan
-/// in chain order.
-fn name_prefix(name: &str) -> Vec<u8> {
-    let mut bytes = name.as_bytes().to_vec();
-    bytes.push(0);
-    bytes
-}
-
-fn name_seq_key(name: &str, seq: u64) -> Vec<u8> {
-    let mut bytes = name_prefix(name);
-    bytes.extend_from_slice(&seq.to_be_bytes());
-    bytes
-}
-
-/// The contents of the (identity, targets, adoptions, mentions) trees that `events` imply, for
-/// `verify` to compare with what the store holds.
-pub fn index_pairs(events: &[Event]) -> [RawPairs; 4] {
-    let index = IdentityIndex::from_events(events);
-    let mut identity: RawPairs = Vec::new();
-    for (statement, place) in &index.statements {
-        identity.push((statement_key_bytes(statement), encode_json(place)));
-    }
-    for (handle, first) in &index.handles {
-        identity.push((handle_key_bytes(handle), encode_first(*first).to_vec()));
-    }
-    for edge in &index.edges {
-        identity.push((edge_key_bytes(edge), Vec::new()));
-    }
-    identity.sort();
-    let mut targets: RawPairs = events
-        .iter()
-        .filter_map(TargetObservation::of)
-        .map(|o| {
-            (
-                name_seq_key(&o.key, o.seq),
-                encode_json(&(&o.as_of_day, &o.value)),
-            )
-        })
-        .collect();
-    targets.sort();
-    let adoptions = events
-        .iter()
-        .filter(|e| matches!(e.body, EventBody::PlanAdopted { .. }))
-        .map(|e| (e.seq.to_be_bytes().to_vec(), Vec::new()))
-        .collect();
-    let mut mentions: RawPairs = events
-        .iter()
-        .filter_map(|e| Some((name_seq_key(e.body.measure_id()?, e.seq), Vec::new())))
-        .collect();
-    mentions.sort();
-    [identity, targets, adoptions, mentions]
 }
 
 pub fn decode_seq(bytes: &[u8]) -> u64 {

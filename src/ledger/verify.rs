@@ -3,17 +3,26 @@
 //! Checks, in chain order: each event's bytes are canonical JCS, its hash recomputes, its `seq`
 //! matches its key and position, its `prev` is the previous hash; the head in `meta` is the last
 //! event; every ingested document's blob hashes to its name and has its recorded length; every
-//! statement's quoted text is found at its lines in its blob; the `docs` and `measures` indexes
-//! equal what the events imply. Every failure is collected (a user learns all of them in one
-//! run); the report names the first failing sequence number.
+//! statement's quoted text is found at its lines in its blob; every index entry equals what the
+//! events imply, and no index holds more. Every failure is collected (a user learns all of them
+//! in one run); the report names the first failing sequence number.
+//!
+//! Invariant: one pass over the events, each checked as it is read and then dropped, so memory
+//! does not grow with the number of events (only with one document, the distinct statements
+//! and the documents' hashes).
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::checkpoint::leaf_of;
 use super::event::{hash_of_value_without_hash, Event, EventBody, GENESIS_HASH};
+use super::index::{
+    frontier_entry, starts_document, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPairs,
+};
 use super::jcs::canonicalize;
-use super::store::{index_pairs, RawPairs, RecordedHead, Store, StoreError, HEAD_FILE_NAME};
+use super::merkle::{Blake3Hash, Frontier};
+use super::store::{RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
 use crate::source::decode::decode;
 use crate::source::normalize::{comparison_key, line_content};
@@ -66,113 +75,142 @@ pub fn verify_against(
     verify_with(store, deep, Some(saved))
 }
 
-/// Both, over one read of the store: the events checked are the events the checkpoint is
-/// compared with.
+/// Both, over one read of the store, in bounded memory: each event is checked as it is read and
+/// dropped — what is kept is one document's lines (and, with `deep`, its statements), the
+/// identity index being rebuilt (distinct statements, not events), the Merkle frontier and the
+/// documents' hashes.
 fn verify_with(
     store: &Store,
     deep: bool,
     saved: Option<&super::checkpoint::Checkpoint>,
 ) -> Result<VerifyReport, StoreError> {
-    // The events are decoded as they are read: their bytes are not held beside them.
-    let mut read_error = None;
-    let (events, mut failures) = check_chain(store.raw_events().map_while(|read| match read {
-        Ok(pair) => Some(pair),
-        Err(error) => {
-            read_error = Some(error);
-            None
-        }
-    }));
-    if let Some(error) = read_error {
-        return Err(error);
-    }
-    let raw = store.raw_trees()?;
-    match (events.last(), &raw.head) {
-        (None, None) => {}
-        (Some(last), Some((seq, hash))) if last.seq == *seq && last.hash == *hash => {}
-        (last, head) => failures.push(Failure {
-            seq: last.map(|e| e.seq),
-            document: None,
-            what: format!(
-                "the recorded head {:?} is not the last event {:?}",
-                head,
-                last.map(|e| (e.seq, &e.hash))
-            ),
-        }),
-    }
-    failures.extend(check_recorded_head(&events, &store.recorded_head()));
-    // Documents are read when their events are checked, not all held at once.
+    let recorded = store.recorded_head();
+    let recorded_seq = match &recorded {
+        RecordedHead::Recorded { seq, .. } => Some(*seq),
+        _ => None,
+    };
     let blob_of = |hash: &str| store.blob(hash).ok().flatten();
-    failures.extend(check_documents(&events, blob_of));
-    if deep {
-        failures.extend(check_extraction(&events, blob_of));
+    let mut failures = Vec::new();
+    let mut chain = ChainCheck::default();
+    let mut documents = DocumentCheck::default();
+    let mut extraction = deep.then(ExtractionCheck::default);
+    let mut indexes = IndexCheck::default();
+    let mut frontier = Frontier::<Blake3Hash>::default();
+    let mut saved_root = None;
+    let mut at_recorded = None;
+    let mut last: Option<(u64, String)> = None;
+    let mut n_events = 0u64;
+    let mut n_documents = 0u64;
+    for read in store.raw_events() {
+        let (seq, bytes) = read?;
+        n_events += 1;
+        if saved.is_some_and(|saved| saved.size == frontier.size()) {
+            saved_root = Some(frontier.root());
+        }
+        let Some(event) = chain.next(seq, &bytes, &mut failures) else {
+            // Unreadable: its leaf is unknown, so no root after it can be recomputed.
+            frontier = Frontier::default();
+            continue;
+        };
+        if matches!(event.body, EventBody::DocumentIngested { .. }) {
+            n_documents += 1;
+        }
+        if recorded_seq == Some(seq) {
+            at_recorded = Some(event.hash.clone());
+        }
+        documents.next(&event, &blob_of, &mut failures);
+        if let Some(extraction) = &mut extraction {
+            extraction.next(&event, &blob_of, &mut failures);
+        }
+        indexes.next(store, &event, &frontier)?;
+        match leaf_of(&event) {
+            Ok(leaf) if frontier.size() == n_events - 1 => frontier.push(leaf),
+            _ => {}
+        }
+        last = Some((event.seq, event.hash));
     }
-    check_indexes(&raw, &events, &mut failures);
+    if let Some(extraction) = &mut extraction {
+        extraction.finish(&mut failures);
+    }
+    if saved.is_some_and(|saved| saved.size == frontier.size()) {
+        saved_root = Some(frontier.root());
+    }
+    let head = store.head()?;
+    if last != head {
+        failures.push(Failure {
+            seq: last.as_ref().map(|(seq, _)| *seq),
+            document: None,
+            what: format!("the recorded head {head:?} is not the last event {last:?}"),
+        });
+    }
+    failures.extend(check_recorded_head(
+        n_events,
+        at_recorded.as_deref(),
+        &recorded,
+    ));
+    indexes.finish(store, n_events, &frontier, &mut failures)?;
     if let Some(saved) = saved {
-        failures.extend(check_extends(&events, saved));
+        failures.extend(check_extends_root(n_events, saved, saved_root.as_deref()));
     }
     // Stable: within one event, the failure found first (the cause) stays first.
     failures.sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
     Ok(VerifyReport {
         deep,
-        n_events: events.len() as u64,
-        n_documents: events
-            .iter()
-            .filter(|e| matches!(e.body, EventBody::DocumentIngested { .. }))
-            .count() as u64,
-        head: raw.head,
+        n_events,
+        n_documents,
+        head,
         failures,
     })
 }
 
-/// Whether `events` extend the checkpoint `saved`; a failure says how not.
-pub fn check_extends(events: &[Event], saved: &super::checkpoint::Checkpoint) -> Vec<Failure> {
-    use super::checkpoint::{Checkpoint, Proof};
-    let fail = |what: String| {
-        vec![Failure {
-            seq: None,
-            document: None,
-            what,
-        }]
-    };
-    let size = events.len() as u64;
-    if size < saved.size {
-        return fail(format!(
+/// Whether a ledger of `size` events, whose first `saved.size` events have the Merkle root
+/// `root` (`None` when it could not be recomputed), extends the checkpoint `saved`.
+fn check_extends_root(
+    size: u64,
+    saved: &super::checkpoint::Checkpoint,
+    root: Option<&[u8]>,
+) -> Vec<Failure> {
+    let what = if size < saved.size {
+        format!(
             "the ledger holds {size} events, fewer than the {} of the checkpoint it must extend: it was cut short or rolled back",
             saved.size
-        ));
-    }
-    let checked = Checkpoint::of_events(&saved.origin, events, size).and_then(|current| {
-        Proof::consistency(events, saved.size, size)?.verify(&current, Some(saved))
-    });
-    match checked {
-        Ok(()) => Vec::new(),
-        Err(error) => fail(format!(
-            "the ledger does not extend the checkpoint of {} events ({error}): what the checkpoint covers was rewritten",
-            saved.size
-        )),
-    }
+        )
+    } else if root == Some(saved.root.as_slice()) {
+        return Vec::new();
+    } else {
+        format!(
+            "the ledger does not extend the checkpoint of {} events (the root of its first {} events differs): what the checkpoint covers was rewritten",
+            saved.size, saved.size
+        )
+    };
+    vec![Failure {
+        seq: None,
+        document: None,
+        what,
+    }]
 }
 
 /// The ledger must extend the head recorded outside sled after every append: a store that lost
 /// its tail, or was rolled back to an older copy, or rewritten, fails here naming both heads.
-pub fn check_recorded_head(events: &[Event], recorded: &RecordedHead) -> Vec<Failure> {
+pub fn check_recorded_head(
+    held: u64,
+    hash_at_recorded: Option<&str>,
+    recorded: &RecordedHead,
+) -> Vec<Failure> {
     let what = match recorded {
-        RecordedHead::Missing if events.is_empty() => return Vec::new(),
+        RecordedHead::Missing if held == 0 => return Vec::new(),
         RecordedHead::Empty => return Vec::new(),
         RecordedHead::Missing => format!(
-            "the store holds {} events but no recorded head ({HEAD_FILE_NAME} is missing): it may have been replaced",
-            events.len()
+            "the store holds {held} events but no recorded head ({HEAD_FILE_NAME} is missing): it may have been replaced"
         ),
         RecordedHead::Unreadable(why) => format!("the recorded head cannot be read: {why}"),
-        RecordedHead::Recorded { seq, hash } => match events.get(*seq as usize) {
-            Some(event) if event.seq == *seq && event.hash == *hash => return Vec::new(),
-            Some(event) => format!(
-                "event {seq} has hash {} but the recorded head is seq {seq}, hash {hash}: the ledger was rewritten",
-                event.hash
+        RecordedHead::Recorded { seq, hash } => match hash_at_recorded {
+            Some(held_hash) if held_hash == hash => return Vec::new(),
+            Some(held_hash) => format!(
+                "event {seq} has hash {held_hash} but the recorded head is seq {seq}, hash {hash}: the ledger was rewritten"
             ),
             None => format!(
-                "the ledger is shorter than its recorded head (seq {seq}, hash {hash}): it holds {} events; it was cut short or rolled back — restore it from an export",
-                events.len()
+                "the ledger is shorter than its recorded head (seq {seq}, hash {hash}): it holds {held} events; it was cut short or rolled back — restore it from an export"
             ),
         },
     };
@@ -190,16 +228,40 @@ pub fn check_chain<B: AsRef<[u8]>>(
     encoded: impl IntoIterator<Item = (u64, B)>,
 ) -> (Vec<Event>, Vec<Failure>) {
     let mut failures = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
-    let mut prev = GENESIS_HASH.to_owned();
-    for (position, (seq, bytes)) in encoded.into_iter().enumerate() {
-        let bytes = bytes.as_ref();
+    let mut chain = ChainCheck::default();
+    let events = encoded
+        .into_iter()
+        .filter_map(|(seq, bytes)| chain.next(seq, bytes.as_ref(), &mut failures))
+        .collect();
+    (events, failures)
+}
+
+/// The chain checks of [`check_chain`], one encoding at a time.
+struct ChainCheck {
+    position: u64,
+    prev: String,
+}
+
+impl Default for ChainCheck {
+    fn default() -> Self {
+        ChainCheck {
+            position: 0,
+            prev: GENESIS_HASH.to_owned(),
+        }
+    }
+}
+
+impl ChainCheck {
+    /// Checks the next encoding; the event, when it has the event shape.
+    fn next(&mut self, seq: u64, bytes: &[u8], failures: &mut Vec<Failure>) -> Option<Event> {
+        let position = self.position;
+        self.position += 1;
         let fail = |what: String| Failure {
             seq: Some(seq),
             document: None,
             what,
         };
-        if seq != position as u64 {
+        if seq != position {
             failures.push(fail(format!(
                 "event {seq} stands at position {position}: an event is missing or out of order"
             )));
@@ -208,7 +270,7 @@ pub fn check_chain<B: AsRef<[u8]>>(
             Ok(value) => value,
             Err(error) => {
                 failures.push(fail(format!("event bytes are not JSON: {error}")));
-                continue;
+                return None;
             }
         };
         match canonicalize(&value) {
@@ -233,7 +295,7 @@ pub fn check_chain<B: AsRef<[u8]>>(
                 failures.push(fail(format!(
                     "event does not have the event shape: {error}"
                 )));
-                continue;
+                return None;
             }
         };
         if event.seq != seq {
@@ -242,16 +304,15 @@ pub fn check_chain<B: AsRef<[u8]>>(
                 event.seq
             )));
         }
-        if event.prev != prev {
+        if event.prev != self.prev {
             failures.push(fail(format!(
-                "broken chain: prev is {}, the previous event's hash is {prev}",
-                event.prev
+                "broken chain: prev is {}, the previous event's hash is {}",
+                event.prev, self.prev
             )));
         }
-        prev = event.hash.clone();
-        events.push(event);
+        self.prev = event.hash.clone();
+        Some(event)
     }
-    (events, failures)
 }
 
 /// Checks every ingested document's bytes (from `blob_of`) against its hash and length, and
@@ -261,13 +322,32 @@ pub fn check_documents(
     blob_of: impl Fn(&str) -> Option<Vec<u8>>,
 ) -> Vec<Failure> {
     let mut failures = Vec::new();
-    // Each document is decoded and split into lines once for the events that follow it (one
-    // document's events are contiguous), and only the current one is held: memory stays the
-    // size of one document, not of all of them. An event citing another known document (not
-    // in a ledger this planledger wrote) has it read again.
-    let mut decodable: BTreeMap<String, bool> = BTreeMap::new();
-    let mut current: Option<(String, Option<DocumentLines>)> = None;
+    let mut check = DocumentCheck::default();
     for event in events {
+        check.next(event, &blob_of, &mut failures);
+    }
+    failures
+}
+
+/// The checks of [`check_documents`], one event at a time. Each document is decoded and split
+/// into lines once for the events that follow it (one document's events are contiguous), and
+/// only the current one is held: memory stays the size of one document, not of all of them.
+/// An event citing another known document (not in a ledger this planledger wrote) has it read
+/// again.
+#[derive(Default)]
+struct DocumentCheck {
+    decodable: BTreeMap<String, bool>,
+    current: Option<(String, Option<DocumentLines>)>,
+}
+
+impl DocumentCheck {
+    fn next(
+        &mut self,
+        event: &Event,
+        blob_of: &impl Fn(&str) -> Option<Vec<u8>>,
+        failures: &mut Vec<Failure>,
+    ) {
+        let DocumentCheck { decodable, current } = self;
         let document = &event.source.document;
         let fail = |what: String| Failure {
             seq: Some(event.seq),
@@ -299,27 +379,27 @@ pub fn check_documents(
                 }
             };
             decodable.insert(document.clone(), text.is_some());
-            current = Some((document.clone(), text));
-            continue;
+            *current = Some((document.clone(), text));
+            return;
         }
         let (Some(quote), Some(lines)) = (event.body.quoted_text(), event.source.lines) else {
-            continue;
+            return;
         };
         match decodable.get(document) {
             None => {
                 failures.push(fail(
                     "the event cites a document that was not ingested before it".into(),
                 ));
-                continue;
+                return;
             }
-            Some(false) => continue, // Already reported on the document itself.
+            Some(false) => return, // Already reported on the document itself.
             Some(true) => {}
         }
         if current.as_ref().is_none_or(|(hash, _)| hash != document) {
             let text = blob_of(document)
                 .and_then(|bytes| decode(&bytes).ok())
                 .map(|(text, _)| DocumentLines::new(text));
-            current = Some((document.clone(), text));
+            *current = Some((document.clone(), text));
         }
         match current.as_ref().and_then(|(_, text)| text.as_ref()) {
             None => {}
@@ -348,7 +428,6 @@ pub fn check_documents(
             }
         }
     }
-    failures
 }
 
 /// A document's text and the byte range of each of its lines (split at `\n`).
@@ -381,58 +460,111 @@ impl DocumentLines {
 /// `verify --deep`: re-extracts every document from its stored bytes with its recorded format
 /// and requires the document's events to state exactly what extraction yields now — the same
 /// measures and actions, in order, with the same text, bureaus, status and lines. A failure
-/// names the first event that differs (or the document, when counts differ).
-pub fn check_extraction(
-    events: &[Event],
-    blob_of: impl Fn(&str) -> Option<Vec<u8>>,
-) -> Vec<Failure> {
-    let mut failures = Vec::new();
-    for document_event in events {
-        let EventBody::DocumentIngested { format, .. } = &document_event.body else {
-            continue;
-        };
-        let document = &document_event.source.document;
-        let Some(Ok((text, _))) = blob_of(document).map(|bytes| decode(&bytes)) else {
-            continue; // Missing or undecodable bytes are reported by check_documents.
-        };
-        let version = crate::extract::extract(*format, &text);
-        let mut expected: Vec<Statement> = Vec::new();
-        for measure in &version.measures {
-            expected.push(Statement::Measure {
-                text: measure.text.clone(),
-                lines: measure.lines,
-            });
-            for action in &measure.actions {
-                expected.push(Statement::Action {
-                    bureau: action.bureau.clone(),
-                    bureau_canonical: action.bureau_canonical.clone(),
-                    status: action.status,
-                    text: action.text.clone(),
-                    lines: action.lines,
+/// names the first event that differs (or the document, when counts differ). One document's
+/// events are contiguous, so one document is extracted and compared at a time.
+#[derive(Default)]
+struct ExtractionCheck {
+    /// The document whose events are being read, when its bytes decode.
+    current: Option<ExtractedDocument>,
+    /// Documents whose events ended, and the seq of their `DocumentIngested`.
+    ended: BTreeMap<String, u64>,
+}
+
+struct ExtractedDocument {
+    document: String,
+    seq: u64,
+    expected: Vec<Statement>,
+    stated: Vec<(u64, Statement)>,
+}
+
+impl ExtractionCheck {
+    fn next(
+        &mut self,
+        event: &Event,
+        blob_of: &impl Fn(&str) -> Option<Vec<u8>>,
+        failures: &mut Vec<Failure>,
+    ) {
+        let document = &event.source.document;
+        if let EventBody::DocumentIngested { format, .. } = &event.body {
+            self.finish(failures);
+            self.ended.insert(document.clone(), event.seq);
+            // Missing or undecodable bytes are reported by the document check.
+            let Some(Ok((text, _))) = blob_of(document).map(|bytes| decode(&bytes)) else {
+                return;
+            };
+            let version = crate::extract::extract(*format, &text);
+            let mut expected: Vec<Statement> = Vec::new();
+            for measure in &version.measures {
+                expected.push(Statement::Measure {
+                    text: measure.text.clone(),
+                    lines: measure.lines,
                 });
+                for action in &measure.actions {
+                    expected.push(Statement::Action {
+                        bureau: action.bureau.clone(),
+                        bureau_canonical: action.bureau_canonical.clone(),
+                        status: action.status,
+                        text: action.text.clone(),
+                        lines: action.lines,
+                    });
+                }
+            }
+            self.current = Some(ExtractedDocument {
+                document: document.clone(),
+                seq: event.seq,
+                expected,
+                stated: Vec::new(),
+            });
+            return;
+        }
+        let Some(statement) = Statement::of(event) else {
+            return;
+        };
+        match &mut self.current {
+            Some(current) if current.document == *document => {
+                current.stated.push((event.seq, statement))
+            }
+            _ => {
+                if let Some(seq) = self.ended.get(document) {
+                    failures.push(Failure {
+                        seq: Some(event.seq),
+                        document: Some(document.clone()),
+                        what: format!(
+                            "re-extraction: the event states {statement} of the document ingested at seq {seq}, apart from that document's events"
+                        ),
+                    });
+                }
             }
         }
-        let stated: Vec<(u64, Statement)> = events
-            .iter()
-            .filter(|e| e.source.document == *document && e.seq > document_event.seq)
-            .filter_map(|e| Statement::of(e).map(|statement| (e.seq, statement)))
-            .collect();
+    }
+
+    /// Compares the current document's statements with its extraction.
+    fn finish(&mut self, failures: &mut Vec<Failure>) {
+        let Some(ExtractedDocument {
+            document,
+            seq,
+            expected,
+            stated,
+        }) = self.current.take()
+        else {
+            return;
+        };
         let first_difference = expected
             .iter()
             .zip(&stated)
             .find(|(want, (_, have))| *want != have);
-        if let Some((want, (seq, have))) = first_difference {
+        if let Some((want, (at, have))) = first_difference {
             failures.push(Failure {
-                seq: Some(*seq),
-                document: Some(document.clone()),
+                seq: Some(*at),
+                document: Some(document),
                 what: format!(
                     "re-extraction differs: the event states {have}, the document yields {want}"
                 ),
             });
         } else if expected.len() != stated.len() {
             failures.push(Failure {
-                seq: Some(document_event.seq),
-                document: Some(document.clone()),
+                seq: Some(seq),
+                document: Some(document),
                 what: format!(
                     "re-extraction yields {} statements, the events make {}",
                     expected.len(),
@@ -441,7 +573,6 @@ pub fn check_extraction(
             });
         }
     }
-    failures
 }
 
 /// What one event says about a document's content, for comparison with re-extraction.
@@ -558,51 +689,190 @@ pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
     !key.is_empty() && comparison_key(&joined) == key
 }
 
-fn check_indexes(raw: &super::store::RawTrees, events: &[Event], failures: &mut Vec<Failure>) {
-    let expected_docs: RawPairs = events
-        .iter()
-        .filter(|e| matches!(e.body, EventBody::DocumentIngested { .. }))
-        .map(|e| {
-            (
-                e.source.document.as_bytes().to_vec(),
-                e.seq.to_be_bytes().to_vec(),
-            )
-        })
-        .collect::<BTreeMap<_, _>>()
-        .into_iter()
-        .collect();
-    let [expected_identity, expected_targets, expected_adoptions, expected_mentions] =
-        index_pairs(events);
-    for (name, expected, actual) in [
-        ("document", &expected_docs, &raw.docs),
-        ("identity", &expected_identity, &raw.identity),
-        ("target", &expected_targets, &raw.targets),
-        ("adoption", &expected_adoptions, &raw.adoptions),
-        ("mention", &expected_mentions, &raw.mentions),
-    ] {
-        if let Some(what) = first_difference(expected, actual) {
+/// The indexes checked against the events as they are read: each entry an event implies is
+/// looked up in its tree (a missing or different one is reported), entries are counted, and at
+/// the end a tree holding more than the events imply is searched for the entry they do not
+/// imply. The identity index, which merges statements, is rebuilt (its size is the number of
+/// distinct statements) and compared whole.
+#[derive(Default)]
+struct IndexCheck {
+    identity: IdentityIndex,
+    documents: std::collections::BTreeSet<Vec<u8>>,
+    /// Entries implied, per tree of `PER_EVENT`, and the first difference found in each.
+    implied: [u64; 5],
+    differences: [Option<String>; 5],
+}
+
+/// The trees with entries per event (or per document end), in [`IndexCheck`]'s order.
+const PER_EVENT: [IndexTree; 5] = [
+    IndexTree::Docs,
+    IndexTree::Targets,
+    IndexTree::Adoptions,
+    IndexTree::Mentions,
+    IndexTree::Frontiers,
+];
+
+impl IndexCheck {
+    /// Checks the entries `event` implies; `frontier` is the tree of the events before it.
+    fn next(
+        &mut self,
+        store: &Store,
+        event: &Event,
+        frontier: &Frontier<Blake3Hash>,
+    ) -> Result<(), StoreError> {
+        if let Some(entries) = IndexEntries::of(event) {
+            self.identity.add(entries);
+        }
+        let EventEntries {
+            mut docs,
+            targets,
+            adoptions,
+            mentions,
+        } = EventEntries::of(event);
+        if let Some((key, _)) = &docs {
+            // A document ingested twice: its entry says the later one (reported there).
+            if !self.documents.insert(key.clone()) {
+                self.implied[0] -= 1;
+            }
+        }
+        let frontier = (starts_document(event) && frontier.size() == event.seq)
+            .then(|| frontier_entry(frontier));
+        for (index, entry) in [docs.take(), targets, adoptions, mentions, frontier]
+            .into_iter()
+            .enumerate()
+        {
+            if let Some((key, value)) = entry {
+                self.expect(store, index, &key, &value)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn expect(
+        &mut self,
+        store: &Store,
+        index: usize,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<(), StoreError> {
+        self.implied[index] += 1;
+        if self.differences[index].is_none() {
+            self.differences[index] = match store.index_value(PER_EVENT[index], key)? {
+                None => Some(format!("entry {} is missing", shown(key))),
+                Some(held) if held != value => {
+                    Some(format!("entry {} holds another value", shown(key)))
+                }
+                Some(_) => None,
+            };
+        }
+        Ok(())
+    }
+
+    /// The end of the events: the last frontier, the counts, the identity index.
+    fn finish(
+        mut self,
+        store: &Store,
+        n_events: u64,
+        frontier: &Frontier<Blake3Hash>,
+        failures: &mut Vec<Failure>,
+    ) -> Result<(), StoreError> {
+        if n_events > 0 && frontier.size() == n_events {
+            let (key, value) = frontier_entry(frontier);
+            self.expect(store, 4, &key, &value)?;
+        }
+        let mut found: Vec<(IndexTree, String)> = Vec::new();
+        for (index, tree) in PER_EVENT.into_iter().enumerate() {
+            let difference = match self.differences[index].take() {
+                Some(difference) => Some(difference),
+                None if store.index_len(tree) as u64 != self.implied[index] => {
+                    Some(self.unimplied_entry(store, tree)?)
+                }
+                None => None,
+            };
+            found.extend(difference.map(|what| (tree, what)));
+        }
+        let held = store
+            .index_entries(IndexTree::Identity)
+            .collect::<Result<RawPairs, StoreError>>()?;
+        if let Some(what) = first_difference(&self.identity.entries(), &held) {
+            found.push((IndexTree::Identity, what));
+        }
+        for (tree, what) in found {
             failures.push(Failure {
                 seq: None,
                 document: None,
                 what: format!(
-                    "the {name} index does not match the events: {what} (run `planledger reindex` to rebuild it from the log)"
+                    "the {} index does not match the events: {what} (run `planledger reindex` to rebuild it from the log)",
+                    tree.described()
                 ),
             });
         }
+        Ok(())
     }
+
+    /// A tree holds more entries than the events imply: the first one they do not imply, found by
+    /// reading the event (or document) each entry names.
+    fn unimplied_entry(&self, store: &Store, tree: IndexTree) -> Result<String, StoreError> {
+        for entry in store.index_entries(tree) {
+            let (key, value) = entry?;
+            let implied = match tree {
+                IndexTree::Docs => self.documents.contains(&key),
+                IndexTree::Frontiers => {
+                    let size = key.get(..8).map(super::store::decode_seq);
+                    match size {
+                        Some(0) | None => false,
+                        Some(size) => {
+                            let held = store.head()?.map_or(0, |(seq, _)| seq + 1);
+                            size == held
+                                || store
+                                    .event(size)
+                                    .ok()
+                                    .flatten()
+                                    .is_some_and(|e| starts_document(&e))
+                        }
+                    }
+                }
+                _ => {
+                    let seq = key
+                        .len()
+                        .checked_sub(8)
+                        .map(|at| super::store::decode_seq(&key[at..]));
+                    let event = match seq {
+                        Some(seq) => store.event(seq).ok().flatten(),
+                        None => None,
+                    };
+                    event.is_some_and(|event| {
+                        let entries = EventEntries::of(&event);
+                        let implied = match tree {
+                            IndexTree::Targets => entries.targets,
+                            IndexTree::Adoptions => entries.adoptions,
+                            _ => entries.mentions,
+                        };
+                        implied == Some((key.clone(), value.clone()))
+                    })
+                }
+            };
+            if !implied {
+                return Ok(format!("entry {} is not implied by the log", shown(&key)));
+            }
+        }
+        Ok("it holds more entries than the log implies".into())
+    }
+}
+
+/// Index bytes as a report shows them: text where it is text, at most 80 characters.
+fn shown(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut shown: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
+        shown.push('…');
+    }
+    format!("{shown:?}")
 }
 
 /// The first entry (in key order) that one of two sorted key–value lists holds and the other
 /// does not hold the same, said in words.
 fn first_difference(expected: &RawPairs, actual: &RawPairs) -> Option<String> {
-    let shown = |bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes);
-        let mut shown: String = text.chars().take(80).collect();
-        if text.chars().count() > 80 {
-            shown.push('…');
-        }
-        format!("{shown:?}")
-    };
     let (mut e, mut a) = (expected.iter().peekable(), actual.iter().peekable());
     loop {
         match (e.peek(), a.peek()) {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::documents::titles;
+use super::documents::{documents, titles};
 use crate::identity::Identities;
 use crate::ledger::{Event, EventBody};
 
@@ -43,7 +43,7 @@ fn is_about(event: &Event, id: &str, identities: &Identities) -> bool {
 /// hold for. A measure's history is shown under its canonical id, with its other ids.
 pub fn history(events: &[Event], id: &str) -> HistoryView {
     history_from(
-        &titles(events),
+        &titles(&documents(events)),
         &Identities::from_events(events),
         events,
         id,

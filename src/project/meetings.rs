@@ -2,9 +2,8 @@
 
 use serde::Serialize;
 
-use super::documents::documents;
+use super::documents::DocumentRecord;
 use crate::extract::dating::DateBounds;
-use crate::ledger::Event;
 use crate::source::meeting::{format_iso_date, Meeting, MeetingRef, MeetingRefError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,8 +31,8 @@ pub struct MeetingDocumentView {
 }
 
 /// Meetings as the documents state them, dated ones in date order, undated ones last.
-pub fn meetings(events: &[Event]) -> MeetingsView {
-    let mut documents = documents(events);
+pub fn meetings(documents: &[DocumentRecord]) -> MeetingsView {
+    let mut documents: Vec<&DocumentRecord> = documents.iter().collect();
     documents.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     let mut meetings: Vec<(Meeting, Option<DateBounds>, Vec<MeetingDocumentView>)> = Vec::new();
     for document in documents {
@@ -87,11 +86,11 @@ pub fn meetings(events: &[Event]) -> MeetingsView {
 }
 
 /// The distinct meetings in the ledger, for resolving references.
-pub fn known_meetings(events: &[Event]) -> Vec<Meeting> {
+pub fn known_meetings(documents: &[DocumentRecord]) -> Vec<Meeting> {
     let mut known: Vec<Meeting> = Vec::new();
-    for document in documents(events) {
+    for document in documents {
         if !known.contains(&document.meeting) {
-            known.push(document.meeting);
+            known.push(document.meeting.clone());
         }
     }
     known
@@ -107,8 +106,11 @@ pub struct MeetingAt {
 
 /// The meeting a reference (第92回, 92, がん対策推進協議会第92回, a day) names among those the
 /// ledger knows.
-pub fn find_meeting(events: &[Event], reference: &str) -> Result<Meeting, MeetingRefError> {
-    let known = known_meetings(events);
+pub fn find_meeting(
+    documents: &[DocumentRecord],
+    reference: &str,
+) -> Result<Meeting, MeetingRefError> {
+    let known = known_meetings(documents);
     Ok(MeetingRef::parse(reference)?
         .resolve(reference, &known)?
         .clone())
@@ -116,8 +118,11 @@ pub fn find_meeting(events: &[Event], reference: &str) -> Result<Meeting, Meetin
 
 /// Places a meeting reference in time. A day needs no meeting of the ledger (the plan can be
 /// asked for on any day); an ordinal must name a known meeting with a known date.
-pub fn resolve_at(events: &[Event], reference: &str) -> Result<MeetingAt, MeetingRefError> {
-    let known = known_meetings(events);
+pub fn resolve_at(
+    documents: &[DocumentRecord],
+    reference: &str,
+) -> Result<MeetingAt, MeetingRefError> {
+    let known = known_meetings(documents);
     match MeetingRef::parse(reference)? {
         MeetingRef::Date(date) => Ok(MeetingAt {
             date,
@@ -142,13 +147,13 @@ pub fn resolve_at(events: &[Event], reference: &str) -> Result<MeetingAt, Meetin
 
 /// [`resolve_at`], or the latest dated meeting when no reference is given.
 pub fn resolve_or_latest(
-    events: &[Event],
+    documents: &[DocumentRecord],
     reference: Option<&str>,
 ) -> Result<MeetingAt, MeetingRefError> {
     if let Some(reference) = reference {
-        return resolve_at(events, reference);
+        return resolve_at(documents, reference);
     }
-    known_meetings(events)
+    known_meetings(documents)
         .into_iter()
         .filter_map(|m| Some((m.date?, m)))
         .max_by(|(_, a), (_, b)| a.time_key().cmp(&b.time_key()))

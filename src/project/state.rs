@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::documents::{documents, valid_time_ranks, DocumentRecord};
 use crate::extract::{ActionStatus, SectionPath};
 use crate::identity::Identities;
+use crate::ledger::index::TargetObservation;
 use crate::ledger::{Event, EventBody};
 use crate::source::meeting::format_iso_date;
 use crate::source::normalize::comparison_key;
@@ -201,11 +202,48 @@ pub fn documents_speaking_at(
     counted
 }
 
+/// The measure statements the `counted` documents make, in valid-time order, then seq.
+fn statements_of<'e>(counted: &[&DocumentRecord], known: &'e [Event]) -> Vec<&'e Event> {
+    let counted_rank = valid_time_ranks(counted.iter().copied());
+    let mut statements: Vec<&Event> = known
+        .iter()
+        .filter(|e| counted_rank.contains_key(e.source.document.as_str()))
+        .filter(|e| statement_parts(e).is_some())
+        .collect();
+    statements.sort_by_key(|e| (counted_rank[e.source.document.as_str()], e.seq));
+    statements
+}
+
+/// The latest plan (第N期) the statements belong to: the plan shown when none is asked for.
+fn latest_plan(identities: &Identities, statements: &[&Event]) -> Option<String> {
+    statements
+        .iter()
+        .filter_map(|e| identities.plan(identities.canonical(statement_parts(e)?.0)))
+        .max_by_key(|plan| plan_ordinal(plan))
+        .map(str::to_owned)
+}
+
+/// The plan [`state_from`] shows for `query` with the same inputs: the one asked for, or the
+/// latest plan the documents speaking at the date state — for a reader that chooses the figures
+/// to read before folding.
+pub fn shown_plan(
+    all_documents: &[DocumentRecord],
+    identities: &Identities,
+    known: &[Event],
+    query: &StateQuery,
+) -> Option<String> {
+    query.plan.clone().or_else(|| {
+        let counted = documents_speaking_at(all_documents, query.date);
+        latest_plan(identities, &statements_of(&counted, known))
+    })
+}
+
 /// [`state`] from what it needs rather than the whole ledger: every document, the identities,
 /// and events that include (at least) every event of the documents [`documents_speaking_at`]
-/// the date and every `TargetChanged` and `PlanAdopted` of the documents dated at or before it
-/// — any other event is ignored, so the answer is the reference fold's. `query.as_known_at` is
-/// the caller's to apply (to the documents, identities and events it passes).
+/// the date, every `PlanAdopted` of the documents dated at or before it, and of each figure the
+/// observation [`latest_observations`] chooses (or all of them) — any other event is ignored,
+/// so the answer is the reference fold's. `query.as_known_at` is the caller's to apply (to the
+/// documents, identities and events it passes).
 pub fn state_from(
     all_documents: Vec<DocumentRecord>,
     identities: &Identities,
@@ -239,28 +277,16 @@ pub fn state_from(
         .filter(|d| d.meeting.date.is_some_and(|date| date <= query.date))
         .collect();
     let counted = documents_speaking_at(&all_documents, query.date);
-    let counted_rank = valid_time_ranks(counted.iter().copied());
     let in_series: BTreeMap<&str, bool> = counted
         .iter()
         .map(|d| (d.hash.as_str(), d.series.is_some()))
         .collect();
+    let statements = statements_of(&counted, known);
 
-    // Statements made by counted documents, in valid-time order, then seq.
-    let mut statements: Vec<&Event> = known
-        .iter()
-        .filter(|e| counted_rank.contains_key(e.source.document.as_str()))
-        .filter(|e| statement_parts(e).is_some())
-        .collect();
-    statements.sort_by_key(|e| (counted_rank[e.source.document.as_str()], e.seq));
-
-    let selected_plan: Option<String> = match &query.plan {
-        Some(plan) => Some(plan.clone()),
-        None => statements
-            .iter()
-            .filter_map(|e| identities.plan(identities.canonical(statement_parts(e)?.0)))
-            .max_by_key(|plan| plan_ordinal(plan))
-            .map(str::to_owned),
-    };
+    let selected_plan = query
+        .plan
+        .clone()
+        .or_else(|| latest_plan(identities, &statements));
     let plan_matches = |id: &str| match &selected_plan {
         None => true,
         Some(wanted) => identities
@@ -361,42 +387,81 @@ pub fn state_from(
     }
 }
 
-/// For each target key, the observation with the latest as-of date among documents dated at or
-/// before the date (an observation without an as-of date is placed at its document's meeting).
-/// A plan's 個別目標 are shown with that plan only; figures are facts at a date and always shown.
+/// Which observation of each figure `state` shows at a date: the one with the latest as-of day
+/// among documents dated at or before the date (`dated`), an observation without an as-of day
+/// placed at its document's meeting. Documents are taken in valid-time order (not ingestion
+/// order): the first document to state a figure is its source, a later one with another value
+/// for the same day corrects it. A plan's 個別目標 are shown with that plan only
+/// (`shown_plan`); figures are facts at a date and always shown. Each observation comes with the
+/// hash of the document that states it. Returns figure key → seq of the chosen observation.
+pub fn latest_observations<'o>(
+    observations: impl IntoIterator<Item = (&'o TargetObservation, &'o str)>,
+    dated: &[&DocumentRecord],
+    shown_plan: Option<&str>,
+) -> BTreeMap<String, u64> {
+    let meeting_day: BTreeMap<&str, String> = dated
+        .iter()
+        .filter_map(|d| Some((d.hash.as_str(), format_iso_date(d.meeting.date?))))
+        .collect();
+    let document_rank = valid_time_ranks(dated.iter().copied());
+    let mut ordered: Vec<(usize, &TargetObservation, &str)> = observations
+        .into_iter()
+        .filter_map(|(o, document)| Some((*document_rank.get(document)?, o, document)))
+        .collect();
+    ordered.sort_by_key(|(rank, o, _)| (*rank, o.seq));
+    let mut latest: BTreeMap<&str, (String, &TargetObservation)> = BTreeMap::new();
+    for (_, observation, document) in ordered {
+        let Some(day) = meeting_day.get(document) else {
+            continue;
+        };
+        let other_plans_goal = observation.goal_of_plan.as_ref().is_some_and(|goal| {
+            shown_plan.is_some_and(|plan| comparison_key(plan) != comparison_key(goal))
+        });
+        if other_plans_goal {
+            continue;
+        }
+        let order = observation.as_of_day.clone().unwrap_or_else(|| day.clone());
+        let newer = latest
+            .get(observation.key.as_str())
+            .is_none_or(|(existing, shown)| {
+                order > *existing || (order == *existing && observation.value != shown.value)
+            });
+        if newer {
+            latest.insert(&observation.key, (order, observation));
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(key, (_, observation))| (key.to_owned(), observation.seq))
+        .collect()
+}
+
+/// The figures shown at the date (see [`latest_observations`]), each with its deadline — as
+/// written, or counted from its plan's adoption as the latest document at or before the date
+/// states it.
 fn latest_targets(
     known: &[Event],
     dated: &[&DocumentRecord],
     shown_plan: Option<&str>,
 ) -> Vec<TargetView> {
-    let meeting_day: BTreeMap<&str, String> = dated
-        .iter()
-        .filter_map(|d| Some((d.hash.as_str(), format_iso_date(d.meeting.date?))))
-        .collect();
-    // Documents in valid-time order (not ingestion order): the first document to state a figure
-    // is its source, a later one with another value for the same date corrects it, and the
-    // latest document to state a plan's adoption speaks for it.
     let document_rank = valid_time_ranks(dated.iter().copied());
-    let in_document_order = |wanted: fn(&EventBody) -> bool| {
-        let mut events: Vec<&Event> = known
-            .iter()
-            .filter(|e| wanted(&e.body))
-            .filter(|e| document_rank.contains_key(e.source.document.as_str()))
-            .collect();
-        events.sort_by_key(|e| (document_rank[e.source.document.as_str()], e.seq));
-        events
-    };
-    // Plan adoptions stated by documents at or before the date: plan key → adoption as written.
-    let adoptions: BTreeMap<String, &str> =
-        in_document_order(|body| matches!(body, EventBody::PlanAdopted { .. }))
-            .into_iter()
-            .filter_map(|e| match &e.body {
-                EventBody::PlanAdopted { plan, adopted, .. } => {
-                    Some((comparison_key(plan), adopted.as_str()))
-                }
-                _ => None,
-            })
-            .collect();
+    // Plan adoptions stated by documents at or before the date, in valid-time order: plan key
+    // → adoption as written (the latest document to state it speaks for it).
+    let mut adopted: Vec<&Event> = known
+        .iter()
+        .filter(|e| matches!(e.body, EventBody::PlanAdopted { .. }))
+        .filter(|e| document_rank.contains_key(e.source.document.as_str()))
+        .collect();
+    adopted.sort_by_key(|e| (document_rank[e.source.document.as_str()], e.seq));
+    let adoptions: BTreeMap<String, &str> = adopted
+        .into_iter()
+        .filter_map(|e| match &e.body {
+            EventBody::PlanAdopted { plan, adopted, .. } => {
+                Some((comparison_key(plan), adopted.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
     let resolve = |relative: &crate::extract::figures::RelativeDeadline| -> Option<String> {
         let adopted = adoptions.get(&comparison_key(&relative.plan))?;
         let year: i32 = adopted.get(..4)?.parse().ok()?;
@@ -404,58 +469,45 @@ fn latest_targets(
         let due = year.checked_add(i32::try_from(relative.years).ok()?)?;
         Some(format!("{due}{}", adopted.get(4..)?))
     };
-    let observations = in_document_order(|body| matches!(body, EventBody::TargetChanged { .. }));
-    let mut latest: BTreeMap<&str, (String, TargetView)> = BTreeMap::new();
-    for event in observations {
-        let EventBody::TargetChanged {
-            key,
-            label,
-            value,
-            unit,
-            as_of,
-            as_of_day,
-            deadline,
-            deadline_after_adoption,
-            ..
-        } = &event.body
-        else {
-            continue;
-        };
-        let Some(day) = meeting_day.get(event.source.document.as_str()) else {
-            continue;
-        };
-        let other_plans_goal = deadline_after_adoption.as_ref().is_some_and(|relative| {
-            shown_plan.is_some_and(|plan| comparison_key(plan) != comparison_key(&relative.plan))
-        });
-        if other_plans_goal {
-            continue;
-        }
-        let order = as_of_day.clone().unwrap_or_else(|| day.clone());
-        let newer = latest.get(key.as_str()).is_none_or(|(existing, view)| {
-            order > *existing || (order == *existing && *value != view.value)
-        });
-        if newer {
-            latest.insert(
+    let observed: Vec<(TargetObservation, &Event)> = known
+        .iter()
+        .filter_map(|e| Some((TargetObservation::of(e)?, e)))
+        .collect();
+    let chosen = latest_observations(
+        observed
+            .iter()
+            .map(|(o, e)| (o, e.source.document.as_str())),
+        dated,
+        shown_plan,
+    );
+    let mut targets: Vec<TargetView> = observed
+        .iter()
+        .filter(|(o, _)| chosen.get(&o.key) == Some(&o.seq))
+        .filter_map(|(_, event)| match &event.body {
+            EventBody::TargetChanged {
                 key,
-                (
-                    order,
-                    TargetView {
-                        key: key.clone(),
-                        label: label.clone(),
-                        value: value.clone(),
-                        unit: unit.clone(),
-                        as_of: as_of.clone(),
-                        deadline: deadline
-                            .clone()
-                            .or_else(|| deadline_after_adoption.as_ref().and_then(resolve)),
-                        deadline_after_adoption: deadline_after_adoption.clone(),
-                        source: source_view(event),
-                    },
-                ),
-            );
-        }
-    }
-    let mut targets: Vec<TargetView> = latest.into_values().map(|(_, view)| view).collect();
+                label,
+                value,
+                unit,
+                as_of,
+                deadline,
+                deadline_after_adoption,
+                ..
+            } => Some(TargetView {
+                key: key.clone(),
+                label: label.clone(),
+                value: value.clone(),
+                unit: unit.clone(),
+                as_of: as_of.clone(),
+                deadline: deadline
+                    .clone()
+                    .or_else(|| deadline_after_adoption.as_ref().and_then(resolve)),
+                deadline_after_adoption: deadline_after_adoption.clone(),
+                source: source_view(event),
+            }),
+            _ => None,
+        })
+        .collect();
     targets.sort_by(|a, b| a.label.cmp(&b.label));
     targets
 }

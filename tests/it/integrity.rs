@@ -330,15 +330,18 @@ fn a_crash_inside_the_first_document_is_not_taken_for_a_replaced_store() {
 #[test]
 fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
     // (tree, key, value): an identity statement the log never made, a target observation, a
-    // document.
-    let forgeries: [(&str, &[u8], &[u8]); 3] = [
+    // document, a plan adoption, a mention, a Merkle frontier at a size where no document ends.
+    let forgeries: [(&str, &[u8], &[u8]); 6] = [
         (
             "identity",
             br#"s{"recorded_id":"M000000000000","plan":null,"section":{"path":[],"titles":[]},"text":"forged"}"#,
             br#"{"first_seq":0,"order":[false,null,null,null,"x",0]}"#,
         ),
-        ("targets", b"Tforged\x00\x00\x00\x00\x00\x00\x00\x00\x05", br#"[null,"1"]"#),
+        ("targets", b"Tforged\x00\x00\x00\x00\x00\x00\x00\x00\x05", br#"[null,"1",null]"#),
         ("docs", b"forged", &5u64.to_be_bytes()),
+        ("adoptions", &5u64.to_be_bytes(), b""),
+        ("mentions", b"Mforged\x00\x00\x00\x00\x00\x00\x00\x00\x05", b""),
+        ("frontiers", &5u64.to_be_bytes(), &[7u8; 64]),
     ];
     for (tree, key, value) in forgeries {
         let (_dir, store) = ingested_seeds();
@@ -352,6 +355,9 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
         let index = match tree {
             "docs" => "document",
             "targets" => "target",
+            "adoptions" => "adoption",
+            "mentions" => "mention",
+            "frontiers" => "Merkle frontier",
             other => other,
         };
         assert!(
@@ -360,6 +366,26 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
             stdout(&output)
         );
     }
+    // A checkpoint forged in the index: the frontier at the ledger's end holds another root.
+    let (_dir, store) = ingested_seeds();
+    {
+        let db = sled::open(&store).unwrap();
+        let frontiers = db.open_tree("frontiers").unwrap();
+        let (key, mut value) = frontiers.last().unwrap().unwrap();
+        let mut forged = value.to_vec();
+        forged[0] ^= 1;
+        value = forged.into();
+        frontiers.insert(key, value).unwrap();
+        db.flush().unwrap();
+    }
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("the Merkle frontier index does not match the events")
+            && stdout(&output).contains("holds another value"),
+        "{}",
+        stdout(&output)
+    );
     // And an entry removed: the identity index loses a handle.
     let (_dir, store) = ingested_seeds();
     {
@@ -387,8 +413,14 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     let (_dir, store) = ingested_seeds();
     let before = common::stdout(&planledger(&store, &["state", "--format", "json"]));
     {
-        // Layout 1: no identity or target index, a `measures` tree, format "1".
+        // Layout 1: no identity or target index, a `measures` tree, documents indexed by their
+        // seq alone (as in layout 2), format "1".
         let db = sled::open(&store).unwrap();
+        let docs = db.open_tree("docs").unwrap();
+        for entry in docs.iter() {
+            let (key, value) = entry.unwrap();
+            docs.insert(key, &value[..8]).unwrap();
+        }
         db.drop_tree("identity").unwrap();
         db.drop_tree("targets").unwrap();
         db.open_tree("measures")

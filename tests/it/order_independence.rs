@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use planledger::ingest::{ingest, requests_from_folder, IngestOutcome, IngestRequest};
+use planledger::ledger::checkpoint::Checkpoint;
 use planledger::ledger::Store;
 use planledger::project::state::{state, StateQuery};
 use proptest::prelude::*;
@@ -158,6 +159,34 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
             "order {order:?}: the indexed log --measure {id} differs from the reference"
         );
     }
+    // Meetings from the documents' records alone, and checkpoints from the stored Merkle
+    // frontiers, at every meeting and for the whole ledger.
+    let documents = planledger::project::documents::documents(&events);
+    assert_eq!(
+        planledger::project::meetings::meetings(&documents),
+        planledger::project::meetings::meetings(&store.document_records().unwrap()),
+        "order {order:?}: the meetings from the docs index differ from the reference"
+    );
+    for meeting in planledger::project::meetings::known_meetings(&documents) {
+        let reference = Checkpoint::through_meeting("planledger", &events, &meeting).unwrap();
+        let size = planledger::query::size_through(&store, Some(&meeting))
+            .unwrap()
+            .unwrap();
+        let mut indexed = planledger::query::checkpoint(&store, "planledger", size).unwrap();
+        indexed.extensions.push(format!("meeting {meeting}"));
+        assert_eq!(
+            reference, indexed,
+            "order {order:?}: checkpoint at {meeting}"
+        );
+    }
+    let whole = planledger::query::size_through(&store, None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        Checkpoint::of_events("planledger", &events, events.len() as u64).unwrap(),
+        planledger::query::checkpoint(&store, "planledger", whole).unwrap(),
+        "order {order:?}: the checkpoint of the whole ledger"
+    );
     dates
         .into_iter()
         .map(|date| serde_json::to_value(state(&events, &query(date, None, None))).unwrap())
