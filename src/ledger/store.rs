@@ -38,6 +38,10 @@ pub const HEAD_FILE_NAME: &str = "HEAD";
 pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
 pub const STORE_FORMAT_VERSION: &[u8] = b"3";
+/// sled's page cache (its default is 1 GiB). Each command is one process that reads what its
+/// indexes name once, or — `verify`, `export` — the whole ledger once: a cache beyond this only
+/// holds memory (a 1M-event `verify` grew to the default's size), it does not save reads.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Layouts whose events and documents this planledger reads: an older one needs `reindex`.
 const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3"];
 
@@ -188,21 +192,25 @@ impl Store {
     }
 
     fn open_any_format(path: &Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new().path(path).open().map_err(|error| {
-            let message = error.to_string();
-            // sled reports its file lock as an I/O error "could not acquire lock"; that is the
-            // one a user can act on, so it gets its own message.
-            if message.contains("could not acquire lock") || message.contains("WouldBlock") {
-                StoreError::InUse {
-                    path: path.to_path_buf(),
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|error| {
+                let message = error.to_string();
+                // sled reports its file lock as an I/O error "could not acquire lock"; that is the
+                // one a user can act on, so it gets its own message.
+                if message.contains("could not acquire lock") || message.contains("WouldBlock") {
+                    StoreError::InUse {
+                        path: path.to_path_buf(),
+                    }
+                } else {
+                    StoreError::Open {
+                        path: path.to_path_buf(),
+                        message,
+                    }
                 }
-            } else {
-                StoreError::Open {
-                    path: path.to_path_buf(),
-                    message,
-                }
-            }
-        })?;
+            })?;
         let store = Store {
             path: path.to_path_buf(),
             _read_copy: None,

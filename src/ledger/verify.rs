@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::checkpoint::leaf_of;
 use super::event::{hash_of_value_without_hash, Event, EventBody, GENESIS_HASH};
 use super::index::{
-    frontier_entry, starts_document, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPairs,
+    frontier_entry, starts_document, EventEntries, IdentityIndex, IndexEntries, IndexTree,
 };
 use super::jcs::canonicalize;
 use super::merkle::{Blake3Hash, Frontier};
@@ -791,10 +791,8 @@ impl IndexCheck {
             };
             found.extend(difference.map(|what| (tree, what)));
         }
-        let held = store
-            .index_entries(IndexTree::Identity)
-            .collect::<Result<RawPairs, StoreError>>()?;
-        if let Some(what) = first_difference(&self.identity.entries(), &held) {
+        let expected = self.identity.entries();
+        if let Some(what) = first_difference(expected, store.index_entries(IndexTree::Identity))? {
             found.push((IndexTree::Identity, what));
         }
         for (tree, what) in found {
@@ -872,29 +870,38 @@ fn shown(bytes: &[u8]) -> String {
 
 /// The first entry (in key order) that one of two sorted key–value lists holds and the other
 /// does not hold the same, said in words.
-fn first_difference(expected: &RawPairs, actual: &RawPairs) -> Option<String> {
-    let (mut e, mut a) = (expected.iter().peekable(), actual.iter().peekable());
+fn first_difference(
+    expected: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
+    actual: impl IntoIterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>>,
+) -> Result<Option<String>, StoreError> {
+    let mut expected = expected.into_iter().peekable();
+    let mut actual = actual.into_iter().peekable();
     loop {
-        match (e.peek(), a.peek()) {
-            (None, None) => return None,
-            (Some((key, _)), None) => return Some(format!("entry {} is missing", shown(key))),
-            (None, Some((key, _))) => {
-                return Some(format!("entry {} is not implied by the log", shown(key)))
-            }
+        let held = match actual.peek() {
+            Some(Err(_)) => return Err(actual.next().and_then(Result::err).expect("peeked")),
+            Some(Ok(pair)) => Some(pair),
+            None => None,
+        };
+        let found = match (expected.peek(), held) {
+            (None, None) => return Ok(None),
+            (Some((key, _)), None) => format!("entry {} is missing", shown(key)),
+            (None, Some((key, _))) => format!("entry {} is not implied by the log", shown(key)),
             (Some((ek, ev)), Some((ak, av))) => match ek.cmp(ak) {
-                std::cmp::Ordering::Less => return Some(format!("entry {} is missing", shown(ek))),
+                std::cmp::Ordering::Less => format!("entry {} is missing", shown(ek)),
                 std::cmp::Ordering::Greater => {
-                    return Some(format!("entry {} is not implied by the log", shown(ak)))
+                    format!("entry {} is not implied by the log", shown(ak))
                 }
                 std::cmp::Ordering::Equal if ev != av => {
-                    return Some(format!("entry {} holds another value", shown(ek)))
+                    format!("entry {} holds another value", shown(ek))
                 }
                 std::cmp::Ordering::Equal => {
-                    e.next();
-                    a.next();
+                    expected.next();
+                    actual.next();
+                    continue;
                 }
             },
-        }
+        };
+        return Ok(Some(found));
     }
 }
 

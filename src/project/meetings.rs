@@ -35,6 +35,8 @@ pub fn meetings(documents: &[DocumentRecord]) -> MeetingsView {
     let mut documents: Vec<&DocumentRecord> = documents.iter().collect();
     documents.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     let mut meetings: Vec<(Meeting, Option<DateBounds>, Vec<MeetingDocumentView>)> = Vec::new();
+    // Where each known meeting stands in `meetings`, so grouping stays linear.
+    let mut position: std::collections::BTreeMap<&Meeting, usize> = Default::default();
     for document in documents {
         let view = MeetingDocumentView {
             hash: document.hash.clone(),
@@ -48,9 +50,10 @@ pub fn meetings(documents: &[DocumentRecord]) -> MeetingsView {
         let known = document.meeting.body.is_some()
             || document.meeting.ordinal.is_some()
             || document.meeting.date.is_some();
-        match meetings
-            .iter_mut()
-            .find(|(m, _, _)| known && *m == document.meeting)
+        match position
+            .get(&document.meeting)
+            .filter(|_| known)
+            .and_then(|&at| meetings.get_mut(at))
         {
             Some((_, bounds, docs)) => {
                 // Several undated documents of one meeting: the latest "not before" holds.
@@ -64,11 +67,16 @@ pub fn meetings(documents: &[DocumentRecord]) -> MeetingsView {
                 }
                 docs.push(view)
             }
-            None => meetings.push((
-                document.meeting.clone(),
-                document.date_bounds.clone(),
-                vec![view],
-            )),
+            None => {
+                if known {
+                    position.insert(&document.meeting, meetings.len());
+                }
+                meetings.push((
+                    document.meeting.clone(),
+                    document.date_bounds.clone(),
+                    vec![view],
+                ))
+            }
         }
     }
     MeetingsView {
@@ -87,13 +95,13 @@ pub fn meetings(documents: &[DocumentRecord]) -> MeetingsView {
 
 /// The distinct meetings in the ledger, for resolving references.
 pub fn known_meetings(documents: &[DocumentRecord]) -> Vec<Meeting> {
-    let mut known: Vec<Meeting> = Vec::new();
-    for document in documents {
-        if !known.contains(&document.meeting) {
-            known.push(document.meeting.clone());
-        }
-    }
-    known
+    // In order of first appearance; the set keeps this linear in the documents.
+    let mut seen = std::collections::BTreeSet::new();
+    documents
+        .iter()
+        .filter(|document| seen.insert(&document.meeting))
+        .map(|document| document.meeting.clone())
+        .collect()
 }
 
 /// A meeting reference placed in time: the day it names and, when the ledger knows a meeting
