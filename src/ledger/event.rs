@@ -6,10 +6,9 @@
 //! `prev` is [`GENESIS_HASH`]. There are no floating-point values in events: figures are decimal
 //! strings, so the canonical bytes never depend on float formatting.
 //!
-//! The wire shape (field names, `kind` tags) is the export format: changing it is a format
-//! change and bumps [`EVENT_FORMAT_VERSION`].
+//! The wire shape (field names, `kind` tags) is the export format, defined apart in
+//! `ledger::wire`: changing it is a format change and bumps [`EVENT_FORMAT_VERSION`].
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::jcs::{canonicalize, CanonicalError};
@@ -26,17 +25,15 @@ pub const EVENT_FORMAT_VERSION: u32 = 1;
 
 /// 出典 provenance: the source document (BLAKE3 of its raw bytes) and, for a statement, the
 /// lines (1-based, inclusive) it was read from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
     pub document: String,
-    #[serde(with = "line_range_option")]
     pub lines: Option<LineRange>,
 }
 
-/// One ledger event as stored and exported. (Unknown fields cannot be refused by serde here
-/// because of the flattened body; verification refuses them instead, by requiring that an
-/// event's stored bytes equal its re-encoded canonical bytes.)
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One ledger event. It is written and read through its wire form (`ledger::wire`), which
+/// implements its `Serialize` and `Deserialize`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub v: u32,
     pub seq: u64,
@@ -44,14 +41,12 @@ pub struct Event {
     /// The meeting the event speaks for (valid time).
     pub meeting: Meeting,
     pub source: Source,
-    #[serde(flatten)]
     pub body: EventBody,
     pub hash: String,
 }
 
 /// What happened. Tagged by `kind` in the wire shape.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventBody {
     /// A document (資料) entered the ledger. Lists the measures it states, so that absence within
     /// a series can be derived from events alone.
@@ -89,7 +84,6 @@ pub enum EventBody {
         /// Other measures this text is also a version of: from this event on they are one
         /// measure (identity is the closure of matches, so it does not depend on the order
         /// documents arrive in). Absent from the wire shape when empty.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         also_matched: Vec<String>,
     },
     /// A document states a known measure unchanged: it confirms, it does not revise. The
@@ -234,30 +228,6 @@ pub fn hash_of_value_without_hash(value: &mut Value) -> Result<String, EventErro
     Ok(blake3::hash(&canonicalize(value)?).to_hex().to_string())
 }
 
-/// Serde for `Option<LineRange>` as `[first, last]` or `null`.
-mod line_range_option {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::extract::LineRange;
-
-    pub fn serialize<S: Serializer>(
-        range: &Option<LineRange>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match range {
-            Some(range) => serializer.collect_seq([range.first, range.last]),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<LineRange>, D::Error> {
-        let pair: Option<[u32; 2]> = Option::deserialize(deserializer)?;
-        Ok(pair.map(|[first, last]| LineRange { first, last }))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,5 +301,164 @@ mod tests {
         let decoded = Event::from_bytes(&event.canonical_bytes().unwrap()).unwrap();
         assert_eq!(decoded, event);
         assert_eq!(decoded.compute_hash().unwrap(), event.hash);
+    }
+
+    /// One event of every kind, each with every optional field set (and one with none), for
+    /// pinning the wire shape kind by kind.
+    pub(crate) fn one_of_each_kind() -> Vec<UnsealedEvent> {
+        use crate::extract::dating::DateBounds;
+        use crate::extract::figures::RelativeDeadline;
+        let base = sample();
+        let with = |body| UnsealedEvent {
+            body,
+            ..base.clone()
+        };
+        let section = SectionPath {
+            path: vec!["2".into(), "(1)".into()],
+            titles: vec!["患者本位のがん医療の実現".into(), "がん医療提供体制".into()],
+        };
+        vec![
+            UnsealedEvent {
+                meeting: Meeting {
+                    body: Some("がん対策推進協議会".into()),
+                    ordinal: None,
+                    date: None,
+                },
+                source: Source {
+                    document: "cd".repeat(32),
+                    lines: None,
+                },
+                body: EventBody::DocumentIngested {
+                    title: Some("取組一覧".into()),
+                    label: Some("資料1".into()),
+                    series: Some("取組一覧".into()),
+                    format: DocumentFormat::Torikumi,
+                    encoding: TextEncoding::ShiftJis,
+                    file_name: "000_取組一覧.txt".into(),
+                    byte_length: 123_456,
+                    ingested_at: "2026-01-01T00:00:00Z".into(),
+                    plan: Some("第４期がん対策推進基本計画".into()),
+                    measure_ids: vec!["M0123456789".into(), "Mabcdef0123".into()],
+                    date_bounds: Some(DateBounds {
+                        not_before: "2025-08-01".into(),
+                        not_after: None,
+                        evidence: vec!["line 3: 令和7年8月に実施した".into()],
+                    }),
+                },
+            },
+            UnsealedEvent {
+                source: Source {
+                    document: "cd".repeat(32),
+                    lines: None,
+                },
+                body: EventBody::DocumentIngested {
+                    title: None,
+                    label: None,
+                    series: None,
+                    format: DocumentFormat::Slides,
+                    encoding: TextEncoding::Utf8,
+                    file_name: "slides.txt".into(),
+                    byte_length: 0,
+                    ingested_at: "2026-01-01T00:00:00Z".into(),
+                    plan: None,
+                    measure_ids: vec![],
+                    date_bounds: None,
+                },
+                ..base.clone()
+            },
+            base.clone(),
+            with(EventBody::MeasureRevised {
+                measure_id: "M0123456789".into(),
+                plan: None,
+                section: section.clone(),
+                text: "国は、均てん化を促進する。".into(),
+                matched_text_hash: "ef".repeat(32),
+                also_matched: vec!["Mabcdef0123".into()],
+            }),
+            with(EventBody::MeasureRevised {
+                measure_id: "M0123456789".into(),
+                plan: None,
+                section: SectionPath::default(),
+                text: "国は、均てん化を促進する。".into(),
+                matched_text_hash: "ef".repeat(32),
+                also_matched: vec![],
+            }),
+            with(EventBody::MeasureCited {
+                measure_id: "M0123456789".into(),
+                plan: Some("第4期がん対策推進基本計画".into()),
+                section: section.clone(),
+                text: "国及び都道府県は、均てん化を推進する。".into(),
+            }),
+            with(EventBody::ActionReported {
+                measure_id: "M0123456789".into(),
+                bureau: "健康・生活衛生局\n※後段のみ".into(),
+                bureau_canonical: "健康・生活衛生局".into(),
+                status: ActionStatus::Planned,
+                text: "研修を実施する。".into(),
+            }),
+            with(EventBody::ActionReported {
+                measure_id: "M0123456789".into(),
+                bureau: "医政局".into(),
+                bureau_canonical: "医政局".into(),
+                status: ActionStatus::Done,
+                text: "指針を改定した。".into(),
+            }),
+            with(EventBody::TargetChanged {
+                key: "T0123456789".into(),
+                label: "がん診療連携拠点病院数".into(),
+                value: "456".into(),
+                unit: Some("か所".into()),
+                as_of: Some("2024-04".into()),
+                as_of_day: Some("2024-04-01".into()),
+                deadline: Some("2029-03".into()),
+                previous_value: Some("451".into()),
+                curated_quote: Some("456か所（令和6年4月1日時点）".into()),
+                deadline_after_adoption: Some(RelativeDeadline {
+                    plan: "第４期がん対策推進基本計画".into(),
+                    years: 2,
+                }),
+            }),
+            with(EventBody::TargetChanged {
+                key: "T0123456789".into(),
+                label: "がん診療連携拠点病院数".into(),
+                value: "456".into(),
+                unit: None,
+                as_of: None,
+                as_of_day: None,
+                deadline: None,
+                previous_value: None,
+                curated_quote: None,
+                deadline_after_adoption: None,
+            }),
+            with(EventBody::PlanAdopted {
+                plan: "第４期がん対策推進基本計画".into(),
+                adopted: "2023-03".into(),
+                adopted_day: "2023-03-01".into(),
+            }),
+        ]
+    }
+
+    /// Every kind's canonical bytes, pinned (the file beside this one): if one changes, the
+    /// wire format changed and EVENT_FORMAT_VERSION must be bumped deliberately.
+    #[test]
+    fn every_kind_has_pinned_canonical_bytes_and_hash() {
+        let mut prev = GENESIS_HASH.to_owned();
+        let mut lines = String::new();
+        for (seq, event) in one_of_each_kind().into_iter().enumerate() {
+            let event = event.seal(seq as u64, &prev).unwrap();
+            prev = event.hash.clone();
+            lines.push_str(&String::from_utf8(event.canonical_bytes().unwrap()).unwrap());
+            lines.push('\n');
+            assert_eq!(
+                Event::from_bytes(&event.canonical_bytes().unwrap()).unwrap(),
+                event,
+                "round trip"
+            );
+        }
+        let pinned = include_str!("wire_v1_pinned.jsonl");
+        for (have, want) in lines.lines().zip(pinned.lines()) {
+            assert_eq!(have, want, "the wire shape of an event kind changed");
+        }
+        assert_eq!(lines.lines().count(), pinned.lines().count());
     }
 }

@@ -13,6 +13,7 @@ pub mod jcs;
 pub mod merkle;
 pub mod store;
 pub mod verify;
+pub mod wire;
 
 pub use event::{Event, EventBody, EventError, Source, GENESIS_HASH};
 pub use store::{Store, StoreError};
