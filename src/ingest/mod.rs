@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 use crate::extract::{extract, ActionStatus, Diagnostic, DocumentVersion};
 use crate::identity::{measure_id, Identities, Match};
 use crate::ledger::event::{EventBody, Source, UnsealedEvent};
-use crate::ledger::index::TargetObservation;
 use crate::ledger::{Event, Store, StoreError};
 use crate::project::documents::DocumentRecord;
 use crate::source::decode::{decode, DecodeError};
 use crate::source::manifest::{DocumentDescription, DocumentFormat, Manifest, ManifestError};
+use crate::source::meeting::{format_iso_date, Meeting};
 use crate::source::normalize::comparison_key;
 
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +104,9 @@ pub enum IngestOutcome {
         path: PathBuf,
         document: String,
         seq: u64,
+        /// Where the description given now differs from the one the ledger recorded (which
+        /// it keeps), each said in words.
+        described_otherwise: Vec<String>,
     },
 }
 
@@ -174,10 +177,15 @@ pub fn ingest_with(
     })?;
     let document = blake3::hash(&bytes).to_hex().to_string();
     if let Some(seq) = store.document_seq(&document)? {
+        let described_otherwise = match store.document_record(&document)? {
+            Some(recorded) => description_differences(&recorded, &request.description),
+            None => Vec::new(),
+        };
         return Ok(IngestOutcome::AlreadyPresent {
             path: path.clone(),
             document,
             seq,
+            described_otherwise,
         });
     }
     let (text, encoding) = decode(&bytes).map_err(|source| IngestError::Decode {
@@ -201,9 +209,12 @@ pub fn ingest_with(
     version.targets.extend(curated);
     check_printed_meetings(description, &mut version);
     // What ingest needs of the ledger, read through its indexes — never the whole log: the
-    // documents (one read each), the previous version of this series, the identity index and
-    // the earlier observations of the figures this document states.
+    // documents' records, the previous version of this series and the identity index.
     let documents = store.document_records()?;
+    version.diagnostics.extend(ordinal_out_of_order(
+        &description.meeting,
+        &crate::project::meetings::known_meetings(&documents),
+    ));
     if let Some(series) = series_of(description, &version) {
         let lost = match previous_version(&documents, &series, &description.meeting) {
             Some(previous) => {
@@ -224,16 +235,8 @@ pub fn ingest_with(
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let identities = Identities::from_index(&store.identity_index()?);
-    let mut observations = Vec::new();
-    let mut keys: Vec<&str> = version.targets.iter().map(|t| t.key.as_str()).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        observations.extend(store.target_observations(key)?);
-    }
     let events = events_for(
         &identities,
-        &observations,
         &document,
         &version,
         description,
@@ -295,6 +298,90 @@ fn check_printed_meetings(description: &DocumentDescription, version: &mut Docum
             });
         }
     }
+}
+
+/// What a description of known bytes says otherwise than the ledger's record of them: the
+/// meeting (with its date) and format, and the title, label and series when they are given.
+pub fn description_differences(
+    recorded: &DocumentRecord,
+    described: &DocumentDescription,
+) -> Vec<String> {
+    let shown = |text: &Option<String>| text.as_deref().unwrap_or("none").to_owned();
+    let meeting = |m: &Meeting| {
+        format!(
+            "{} ({})",
+            m.name(),
+            m.date
+                .map_or_else(|| "date unknown".to_owned(), format_iso_date)
+        )
+    };
+    let mut differences = Vec::new();
+    if described.meeting != recorded.meeting {
+        differences.push(format!(
+            "meeting {} where the ledger has {}",
+            meeting(&described.meeting),
+            meeting(&recorded.meeting)
+        ));
+    }
+    // A title, label or series left out is not a different one.
+    for (what, given, held) in [
+        ("title", &described.title, &recorded.title),
+        ("label", &described.label, &recorded.label),
+        ("series", &described.series, &recorded.series),
+    ] {
+        if given.is_some() && given != held {
+            differences.push(format!(
+                "{what} {} where the ledger has {}",
+                shown(given),
+                shown(held)
+            ));
+        }
+    }
+    if described.format != recorded.format {
+        differences.push(format!(
+            "format {} where the ledger has {}",
+            described.format.as_str(),
+            recorded.format.as_str()
+        ));
+    }
+    differences
+}
+
+/// A meeting whose date puts it out of its body's ordinal order — 第93回 dated before 第92回 —
+/// against the meetings the ledger knows: a warning naming the meeting it contradicts (the
+/// first, in `known`'s order). Meetings of another body, or without an ordinal or a date, say
+/// nothing; two ordinals on one day are not out of order.
+pub fn ordinal_out_of_order(meeting: &Meeting, known: &[Meeting]) -> Option<Diagnostic> {
+    let (Some(body), Some(ordinal), Some(date)) = (&meeting.body, meeting.ordinal, meeting.date)
+    else {
+        return None;
+    };
+    let same_body = |other: &Meeting| {
+        other
+            .body
+            .as_deref()
+            .is_some_and(|b| comparison_key(b) == comparison_key(body))
+    };
+    let contradicted = known.iter().filter(|k| same_body(k)).find(|k| {
+        let (Some(other_ordinal), Some(other_date)) = (k.ordinal, k.date) else {
+            return false;
+        };
+        (other_ordinal < ordinal && other_date > date)
+            || (other_ordinal > ordinal && other_date < date)
+    })?;
+    Some(Diagnostic {
+        line: 0,
+        message: format!(
+            "{} is dated {}, which puts it out of order with {} ({}) already in the ledger",
+            meeting.name(),
+            format_iso_date(date),
+            contradicted.name(),
+            contradicted.date.map(format_iso_date).unwrap_or_default()
+        ),
+        hint: Some(
+            "check the date and the ordinal in the manifest entry (or --meeting/--date)".into(),
+        ),
+    })
 }
 
 /// The series a document belongs to: as described, else (for a 取組一覧) its title line.
@@ -449,19 +536,13 @@ fn adoption_events(
 /// `TargetChanged` for each figure the document states, once per document (000 states the
 /// Hello Work series twice: one observation each). A figure another document already stated is
 /// recorded again for this one — projections treat an unchanged value as a citation — so that
-/// what each document states does not depend on ingestion order. `previous_value` is what the
-/// ledger knew for an earlier date when this document arrived.
+/// what each document states does not depend on ingestion order. What a figure was before is
+/// the projections' to say, in valid time (`previous_value` is no longer recorded: format 2).
 fn target_events(
-    observations: &[TargetObservation],
     document: &str,
     meeting: &crate::source::meeting::Meeting,
     version: &DocumentVersion,
 ) -> Vec<UnsealedEvent> {
-    // (key, as_of_day, value) of every observation known of these figures, for `previous_value`.
-    let mut known: Vec<(&str, Option<&str>, &str)> = observations
-        .iter()
-        .map(|o| (o.key.as_str(), o.as_of_day.as_deref(), o.value.as_str()))
-        .collect();
     let mut stated: Vec<&crate::extract::figures::ExtractedTarget> = Vec::new();
     let mut events = Vec::new();
     for target in &version.targets {
@@ -472,14 +553,6 @@ fn target_events(
             continue;
         }
         stated.push(target);
-        let previous_value = known
-            .iter()
-            .filter(|(key, day, _)| {
-                *key == target.key && day.is_some() && *day < target.as_of_day.as_deref()
-            })
-            .max_by(|a, b| a.1.cmp(&b.1))
-            .map(|(_, _, value)| value.to_string());
-        known.push((&target.key, target.as_of_day.as_deref(), &target.value));
         events.push(UnsealedEvent {
             meeting: meeting.clone(),
             source: Source {
@@ -494,7 +567,7 @@ fn target_events(
                 as_of: target.as_of.clone(),
                 as_of_day: target.as_of_day.clone(),
                 deadline: target.deadline.clone(),
-                previous_value,
+                previous_value: None,
                 curated_quote: target.curated_quote.clone(),
                 deadline_after_adoption: target.deadline_after_adoption.clone(),
             },
@@ -505,7 +578,6 @@ fn target_events(
 
 fn events_for(
     known: &Identities,
-    observations: &[TargetObservation],
     document: &str,
     version: &DocumentVersion,
     description: &DocumentDescription,
@@ -610,7 +682,7 @@ fn events_for(
             });
         }
     }
-    statements.extend(target_events(observations, document, &meeting, version));
+    statements.extend(target_events(document, &meeting, version));
     statements.extend(adoption_events(document, &meeting, facts.text));
     let mut events = vec![UnsealedEvent {
         meeting: meeting.clone(),
@@ -639,6 +711,47 @@ fn events_for(
 #[cfg(test)]
 mod tests {
     use super::series_key;
+    use super::{ordinal_out_of_order, Meeting};
+
+    #[test]
+    fn a_meeting_dated_out_of_its_ordinal_order_is_a_warning() {
+        let meeting = |body: &str, ordinal: Option<u32>, date: Option<(i32, u8, u8)>| Meeting {
+            body: Some(body.to_owned()),
+            ordinal,
+            date: date.map(|(y, m, d)| {
+                time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap()
+            }),
+        };
+        let council = "がん対策推進協議会";
+        let panel = "がん診療提供体制のあり方に関する検討会";
+        let known = [
+            meeting(council, Some(92), Some((2025, 10, 6))),
+            meeting(panel, Some(95), Some((2025, 1, 1))),
+        ];
+        // (the new meeting, whether it is a warning)
+        let cases = [
+            (meeting(council, Some(93), Some((2025, 9, 1))), true),
+            (meeting(council, Some(91), Some((2025, 11, 1))), true),
+            (meeting(council, Some(93), Some((2026, 1, 15))), false),
+            (meeting(council, Some(93), Some((2025, 10, 6))), false),
+            (meeting(council, Some(93), None), false),
+            (meeting(council, None, Some((2025, 9, 1))), false),
+            // Another body's ordinals are its own.
+            (meeting(panel, Some(96), Some((2025, 2, 1))), false),
+            (meeting(panel, Some(96), Some((2024, 2, 1))), true),
+        ];
+        for (new, warned) in cases {
+            let diagnostic = ordinal_out_of_order(&new, &known);
+            assert_eq!(diagnostic.is_some(), warned, "{new}");
+            if let Some(diagnostic) = diagnostic {
+                assert!(
+                    diagnostic.message.contains("out of order"),
+                    "{}",
+                    diagnostic.message
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_dated_title_is_the_same_series() {

@@ -20,8 +20,10 @@ use crate::source::meeting::Meeting;
 /// `prev` of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The version of the event wire shape, stored in every event as `v`.
-pub const EVENT_FORMAT_VERSION: u32 = 1;
+/// The version of the event wire shape, stored in every event as `v`. 2: `previous_value` is no
+/// longer recorded (always null; `history` says what a figure was before, in valid time). A
+/// ledger keeps the events it was written with: every version up to this one is read.
+pub const EVENT_FORMAT_VERSION: u32 = 2;
 
 /// 出典 provenance: the source document (BLAKE3 of its raw bytes) and, for a statement, the
 /// lines (1-based, inclusive) it was read from.
@@ -105,8 +107,10 @@ pub enum EventBody {
     },
     /// 目標・指標: an observation of a target figure. Values are decimal strings. `as_of` is
     /// written at the document's precision (`2021-02-01`, `2023-03`, `FY2024`, a period);
-    /// `as_of_day` is its first day, for ordering; `previous_value` is the latest value the
-    /// ledger knew for an earlier date.
+    /// `as_of_day` is its first day, for ordering. `previous_value`, in format 1 events, is the
+    /// latest value the ledger knew for an earlier date when the event was appended
+    /// (transaction-time data, which depends on the order documents arrived in); format 2
+    /// events leave it null and nothing reads it.
     TargetChanged {
         key: String,
         label: String,
@@ -259,26 +263,6 @@ mod tests {
         }
     }
 
-    /// Pins the wire shape: if this hash changes, the event format changed and
-    /// EVENT_FORMAT_VERSION must be bumped deliberately.
-    #[test]
-    fn a_known_event_has_a_pinned_canonical_form_and_hash() {
-        let event = sample().seal(0, GENESIS_HASH).unwrap();
-        let canonical = String::from_utf8(event.canonical_bytes().unwrap()).unwrap();
-        assert_eq!(
-            canonical,
-            format!(
-                "{{\"hash\":\"{}\",\"kind\":\"MeasureAdded\",\"measure_id\":\"M0123456789\",\"meeting\":{{\"body\":\"がん対策推進協議会\",\"date\":\"2025-10-06\",\"ordinal\":92}},\"plan\":\"第４期がん対策推進基本計画\",\"prev\":\"{GENESIS_HASH}\",\"section\":{{\"path\":[\"2\",\"(1)\",\"①\"],\"titles\":[\"患者本位のがん医療の実現\"]}},\"seq\":0,\"source\":{{\"document\":\"{}\",\"lines\":[20,25]}},\"text\":\"国及び都道府県は、均てん化を推進する。\",\"v\":1}}",
-                event.hash,
-                "ab".repeat(32)
-            )
-        );
-        assert_eq!(
-            event.hash, "4eb429019cc28b6aed964feda73890fdfec3e05e785a6fc9b4254eb0b15bf10a",
-            "event hash changed: the wire format changed"
-        );
-    }
-
     #[test]
     fn the_hash_covers_every_field() {
         let original = sample().seal(0, GENESIS_HASH).unwrap();
@@ -411,7 +395,8 @@ mod tests {
                 as_of: Some("2024-04".into()),
                 as_of_day: Some("2024-04-01".into()),
                 deadline: Some("2029-03".into()),
-                previous_value: Some("451".into()),
+                // Format 2 does not record it; format 1's pinned events do.
+                previous_value: None,
                 curated_quote: Some("456か所（令和6年4月1日時点）".into()),
                 deadline_after_adoption: Some(RelativeDeadline {
                     plan: "第４期がん対策推進基本計画".into(),
@@ -438,6 +423,18 @@ mod tests {
         ]
     }
 
+    /// Events of format 1 (every kind, as an earlier planledger wrote them) still read, re-encode
+    /// to the same bytes and recompute to the same hash: ledgers written then keep verifying.
+    #[test]
+    fn format_1_events_still_read_and_verify() {
+        for line in include_str!("wire_v1_pinned.jsonl").lines() {
+            let event = Event::from_bytes(line.as_bytes()).unwrap();
+            assert_eq!(event.v, 1);
+            assert_eq!(event.canonical_bytes().unwrap(), line.as_bytes());
+            assert_eq!(event.compute_hash().unwrap(), event.hash);
+        }
+    }
+
     /// Every kind's canonical bytes, pinned (the file beside this one): if one changes, the
     /// wire format changed and EVENT_FORMAT_VERSION must be bumped deliberately.
     #[test]
@@ -455,7 +452,7 @@ mod tests {
                 "round trip"
             );
         }
-        let pinned = include_str!("wire_v1_pinned.jsonl");
+        let pinned = include_str!("wire_v2_pinned.jsonl");
         for (have, want) in lines.lines().zip(pinned.lines()) {
             assert_eq!(have, want, "the wire shape of an event kind changed");
         }

@@ -329,6 +329,17 @@ impl Store {
             .transpose()
     }
 
+    /// The record of the document with this content hash, from the `docs` index.
+    pub fn document_record(
+        &self,
+        document_hash: &str,
+    ) -> Result<Option<DocumentRecord>, StoreError> {
+        self.docs
+            .get(document_hash.as_bytes())?
+            .map(|value| decode_document(&value).ok_or(StoreError::CorruptIndex { tree: "docs" }))
+            .transpose()
+    }
+
     /// The raw bytes of a stored document.
     pub fn blob(&self, document_hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self

@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::checkpoint::leaf_of;
-use super::event::{hash_of_value_without_hash, Event, EventBody, GENESIS_HASH};
+use super::event::{
+    hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
+};
 use super::index::{
     frontier_entry, starts_document, EventEntries, IdentityIndex, IndexEntries, IndexTree,
 };
@@ -298,6 +300,12 @@ impl ChainCheck {
                 return None;
             }
         };
+        if !(1..=EVENT_FORMAT_VERSION).contains(&event.v) {
+            failures.push(fail(format!(
+                "the event is of format version {}, which this planledger does not read (it reads 1 to {EVENT_FORMAT_VERSION})",
+                event.v
+            )));
+        }
         if event.seq != seq {
             failures.push(fail(format!(
                 "the event says seq {} where seq {seq} belongs",

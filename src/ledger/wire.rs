@@ -1,11 +1,13 @@
-//! The event wire format, version 1: the JSON shape events are hashed, stored and exported in,
-//! as structs of its own — not the extractors' or the projections' types.
+//! The event wire format: the JSON shape events are hashed, stored and exported in, as structs of
+//! its own — not the extractors' or the projections' types. Versions 1 and 2 share one shape;
+//! version 2 writes `previous_value` as null (see `EVENT_FORMAT_VERSION`).
 //!
 //! Invariant: an [`Event`](super::Event) is written and read only through these structs, so a
 //! change to a domain type (`SectionPath`, `Meeting`, `ActionStatus`, …) cannot change a stored
 //! hash: the conversions below name every field on both sides and stop compiling instead.
-//! Each kind's canonical bytes and hash are pinned by `wire_v1_pinned.jsonl` (tested in
-//! `event.rs`); changing anything here is a format change and bumps `EVENT_FORMAT_VERSION`.
+//! Each kind's canonical bytes and hash are pinned by `wire_v2_pinned.jsonl`, and format 1's by
+//! `wire_v1_pinned.jsonl` (tested in `event.rs`); changing anything here is a format change and
+//! bumps `EVENT_FORMAT_VERSION`.
 
 use serde::{Deserialize, Serialize};
 

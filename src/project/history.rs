@@ -19,7 +19,13 @@ pub struct HistoryView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {
     pub seq: u64,
+    /// The event's kind as recorded (which, for a measure, depends on what the ledger held
+    /// when the event was appended).
     pub kind: String,
+    /// What the statement is in valid time, whatever order documents arrived in: a measure's
+    /// first statement is `added`, one whose text differs from the statement before it
+    /// `revised`, the same text `cited`; an action is `reported`, a figure `observed`.
+    pub change: &'static str,
     /// The meeting's name and date (or "date unknown").
     pub meeting: String,
     pub document_title: Option<String>,
@@ -39,7 +45,7 @@ fn is_about(event: &Event, id: &str, identities: &Identities) -> bool {
 }
 
 /// Every event about `id` (any id a measure is known by, or a target key `T…`), ordered by
-/// meeting date (undated last), then sequence number; a target's observations by the date they
+/// meeting date (undated last), then document and sequence number; a target's observations by the date they
 /// hold for. A measure's history is shown under its canonical id, with its other ids.
 pub fn history(events: &[Event], id: &str) -> HistoryView {
     history_from(
@@ -70,7 +76,11 @@ pub fn history_from(
         .iter()
         .filter(|e| is_about(e, id, identities))
         .collect();
-    about.sort_by(|a, b| (a.meeting.time_key(), a.seq).cmp(&(b.meeting.time_key(), b.seq)));
+    // Valid time, then the document and its order: never the order documents arrived in.
+    fn place(e: &Event) -> (crate::source::meeting::MeetingTimeKey<'_>, &str, u64) {
+        (e.meeting.time_key(), &e.source.document, e.seq)
+    }
+    about.sort_by(|a, b| place(a).cmp(&place(b)));
     // A target's observations read best in the order of the dates they hold for (several may
     // come from one meeting); an observation with no as-of date keeps its meeting's place.
     let as_of_day = |event: &Event| match &event.body {
@@ -82,29 +92,32 @@ pub fn history_from(
         }),
         _ => None,
     };
+    let mut before: std::collections::BTreeMap<u64, String> = Default::default();
     if about
         .iter()
         .all(|e| matches!(e.body, EventBody::TargetChanged { .. }))
     {
-        about.sort_by_key(|e| (as_of_day(e), e.seq));
+        about.sort_by(|a, b| (as_of_day(a), place(a)).cmp(&(as_of_day(b), place(b))));
+        before = values_before(&about);
     }
+    let changes = changes_in_valid_time(&about);
     let entries = about
         .into_iter()
-        .map(|event| {
+        .zip(changes)
+        .map(|(event, change)| {
             let summary = match &event.body {
                 EventBody::TargetChanged {
                     label,
                     value,
                     unit,
                     as_of,
-                    previous_value,
                     ..
                 } => format!(
                     "{label}: {value}{} as of {}{}",
                     unit.as_deref().unwrap_or(""),
                     as_of.as_deref().unwrap_or("unknown"),
-                    previous_value
-                        .as_ref()
+                    before
+                        .get(&event.seq)
                         .map_or_else(String::new, |p| format!(" (before: {p})"))
                 ),
                 EventBody::ActionReported {
@@ -118,6 +131,7 @@ pub fn history_from(
             HistoryEntry {
                 seq: event.seq,
                 kind: event.body.kind().to_owned(),
+                change,
                 meeting: event.meeting.to_string(),
                 document_title: title_of(&event.source.document),
                 document: event.source.document.clone(),
@@ -131,4 +145,60 @@ pub fn history_from(
         aliases,
         entries,
     }
+}
+
+/// What each dated observation of a figure says it was before: the value of the last
+/// observation (in `observations`' order: as-of day, then valid time) dated to an earlier day.
+/// Computed here, in valid time, rather than recorded at ingest, so that it does not depend on
+/// the order documents arrived in. Observations without an as-of day neither have nor give one.
+fn values_before(observations: &[&Event]) -> std::collections::BTreeMap<u64, String> {
+    let mut before = std::collections::BTreeMap::new();
+    // (day, value) of the last observation seen, and the value that held before that day.
+    let mut last: Option<(&str, &str)> = None;
+    let mut earlier: Option<&str> = None;
+    for event in observations {
+        let EventBody::TargetChanged {
+            as_of_day: Some(day),
+            value,
+            ..
+        } = &event.body
+        else {
+            continue;
+        };
+        if let Some((last_day, last_value)) = last {
+            if last_day < day.as_str() {
+                earlier = Some(last_value);
+            }
+        }
+        if let Some(value) = earlier {
+            before.insert(event.seq, value.to_owned());
+        }
+        last = Some((day, value));
+    }
+    before
+}
+
+/// The valid-time class of each event (in `events`' order; see [`HistoryEntry::change`]).
+fn changes_in_valid_time(events: &[&Event]) -> Vec<&'static str> {
+    let mut previous: Option<String> = None;
+    events
+        .iter()
+        .map(|event| match &event.body {
+            EventBody::MeasureAdded { text, .. }
+            | EventBody::MeasureRevised { text, .. }
+            | EventBody::MeasureCited { text, .. } => {
+                let key = crate::source::normalize::comparison_key(text);
+                let change = match &previous {
+                    None => "added",
+                    Some(before) if *before != key => "revised",
+                    Some(_) => "cited",
+                };
+                previous = Some(key);
+                change
+            }
+            EventBody::ActionReported { .. } => "reported",
+            EventBody::TargetChanged { .. } => "observed",
+            EventBody::DocumentIngested { .. } | EventBody::PlanAdopted { .. } => "stated",
+        })
+        .collect()
 }

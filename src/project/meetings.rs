@@ -32,8 +32,9 @@ pub struct MeetingDocumentView {
 
 /// Meetings as the documents state them, dated ones in date order, undated ones last.
 pub fn meetings(documents: &[DocumentRecord]) -> MeetingsView {
+    // By meeting, then content hash: the list does not depend on the order documents arrived in.
     let mut documents: Vec<&DocumentRecord> = documents.iter().collect();
-    documents.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    documents.sort_by(|a, b| (a.meeting.time_key(), &a.hash).cmp(&(b.meeting.time_key(), &b.hash)));
     let mut meetings: Vec<(Meeting, Option<DateBounds>, Vec<MeetingDocumentView>)> = Vec::new();
     // Where each known meeting stands in `meetings`, so grouping stays linear.
     let mut position: std::collections::BTreeMap<&Meeting, usize> = Default::default();

@@ -25,6 +25,7 @@ pub fn ingest_outcome(outcome: &IngestOutcome) -> String {
             path,
             document,
             seq,
+            described_otherwise,
         } => {
             let _ = writeln!(
                 out,
@@ -32,6 +33,13 @@ pub fn ingest_outcome(outcome: &IngestOutcome) -> String {
                 path.display(),
                 short_hash(document)
             );
+            if !described_otherwise.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  warning: described otherwise than when it was ingested: {}; the ledger keeps the description it recorded then (a description cannot be corrected yet)",
+                    described_otherwise.join("; ")
+                );
+            }
         }
         IngestOutcome::Appended(summary) => {
             let kinds: Vec<String> = summary
@@ -161,9 +169,9 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
         });
         let _ = writeln!(
             out,
-            "{:>5} {:<14} {} 「{}」{lines}",
+            "{:>5} {:<8} {} 「{}」{lines}",
             entry.seq,
-            entry.kind,
+            entry.change,
             entry.meeting,
             entry.document_title.as_deref().unwrap_or("(untitled)")
         );

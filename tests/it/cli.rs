@@ -60,6 +60,29 @@ fn ingest_seeds_then_verify_then_reingest_appends_nothing() {
         out.contains("0 documents appended, 5 already present"),
         "{out}"
     );
+    assert!(!out.contains("described otherwise"), "{out}");
+    // The same bytes described as another meeting: nothing is appended, and the user is told
+    // which parts of the description differ from what the ledger recorded.
+    let seed = common::seed("000_");
+    let (out, _, code) = run_in_project(
+        &store,
+        &[
+            "ingest",
+            seed.to_str().unwrap(),
+            "--format",
+            "torikumi",
+            "--meeting",
+            "がん対策推進協議会第93回",
+            "--date",
+            "2026-01-15",
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("already in the ledger"), "{out}");
+    assert!(
+        out.contains("described otherwise than when it was ingested: meeting がん対策推進協議会 第93回 (2026-01-15) where the ledger has がん対策推進協議会 第92回 (2025-10-06)"),
+        "{out}"
+    );
     let (out, _, _) = run_in_project(&store, &["verify"]);
     assert_eq!(
         out.split("head ").nth(1).unwrap(),
@@ -457,7 +480,8 @@ fn figures_are_known_from_their_meeting_on_and_cited_twice_is_one_observation() 
         Some(("463".into(), Some("2025-04-01".into())))
     );
     // The 中核拠点病院等 series across one slide deck: 243 (2023-03) → 282 (2025-06, curated in
-    // the manifest: its sentence gives no label beside the number) → 295 (2026-03-01).
+    // the manifest: its sentence gives no label beside the number) → 295 (2026-03-01). What
+    // each was before is said in valid time: 295 follows 282, whichever was stated first.
     let series = stdout(&planledger(&store, &["history", "T8bd43c6ae0"]));
     let values: Vec<&str> = series
         .lines()
@@ -468,7 +492,7 @@ fn figures_are_known_from_their_meeting_on_and_cited_twice_is_one_observation() 
         [
             "243施設 as of 2023-03",
             "282施設 as of 2025-06 (before: 243)",
-            "295か所 as of 2026-03-01 (before: 243)"
+            "295か所 as of 2026-03-01 (before: 282)"
         ],
         "{series}"
     );
@@ -496,7 +520,7 @@ fn figures_are_known_from_their_meeting_on_and_cited_twice_is_one_observation() 
             .to_owned()
     };
     let history = stdout(&planledger(&store, &["history", &key]));
-    assert_eq!(history.matches("TargetChanged").count(), 3, "{history}");
+    assert_eq!(history.matches(" observed ").count(), 3, "{history}");
     assert!(
         history.contains("54.4% as of 2025-04-01 (before: 52.9)"),
         "{history}"
@@ -601,7 +625,7 @@ fn the_adopted_3rd_plan_wording_is_a_revision_of_the_drafts_measure() {
         let history = stdout(&planledger(&store, &["history", id]));
         // First stated by the 2017 slides (the draft), revised by the undated 「希少がん対策の沿革」.
         assert!(
-            history.contains("MeasureAdded   がん診療提供体制のあり方に関する検討会 第9回"),
+            history.contains("added    がん診療提供体制のあり方に関する検討会 第9回"),
             "{history}"
         );
         assert!(history.contains("「希少がん対策の沿革」"), "{history}");

@@ -129,7 +129,7 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
         .iter()
         .filter(|m| m.text.starts_with("国は、拠点病院等を中心に"))
         .map(|m| m.id.clone());
-    let ids = latest
+    let ids: Vec<String> = latest
         .measures
         .iter()
         .step_by(7)
@@ -137,10 +137,11 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
         .chain(replaced)
         .chain(reworded)
         .chain(latest.targets.iter().map(|t| t.key.clone()))
-        .chain(["M000000000000".to_owned()]);
-    for id in ids {
-        let reference = planledger::project::history::history(&events, &id);
-        let indexed = planledger::query::history(&store, &id).unwrap();
+        .chain(["M000000000000".to_owned()])
+        .collect();
+    for id in &ids {
+        let reference = planledger::project::history::history(&events, id);
+        let indexed = planledger::query::history(&store, id).unwrap();
         assert!(
             reference == indexed,
             "order {order:?}: the indexed history of {id} differs from the reference"
@@ -187,10 +188,45 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
         planledger::query::checkpoint(&store, "planledger", whole).unwrap(),
         "order {order:?}: the checkpoint of the whole ledger"
     );
-    dates
-        .into_iter()
-        .map(|date| serde_json::to_value(state(&events, &query(date, None, None))).unwrap())
-        .collect()
+    // What a reviewer reads, to be the same in every order of arrival: the state at each date,
+    // the diffs, the histories and the meetings — without their transaction-time members (an
+    // event's seq, the kind it was recorded as), which say when the ledger learnt something.
+    let mut views: Vec<serde_json::Value> = dates
+        .iter()
+        .map(|date| serde_json::to_value(state(&events, &query(*date, None, None))).unwrap())
+        .collect();
+    for (since, until) in [(first, last), (dates[1], dates[dates.len() - 2])] {
+        let (since, until) = (query(since, None, None), query(until, None, None));
+        let diff = planledger::project::diff::diff(&events, &since, &until);
+        views.push(serde_json::to_value(diff).unwrap());
+    }
+    for id in &ids {
+        let history = planledger::project::history::history(&events, id);
+        views.push(without_transaction_time(
+            serde_json::to_value(history).unwrap(),
+        ));
+    }
+    let meetings = planledger::project::meetings::meetings(&documents);
+    views.push(without_transaction_time(
+        serde_json::to_value(meetings).unwrap(),
+    ));
+    views
+}
+
+/// A view's JSON without the members that record transaction time: `seq`, and the `kind` an
+/// event was recorded as.
+fn without_transaction_time(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(members) => members
+            .into_iter()
+            .filter(|(name, _)| name != "seq" && name != "kind")
+            .map(|(name, member)| (name, without_transaction_time(member)))
+            .collect(),
+        serde_json::Value::Array(items) => {
+            items.into_iter().map(without_transaction_time).collect()
+        }
+        other => other,
+    }
 }
 
 fn in_manifest_order() -> &'static Vec<serde_json::Value> {
