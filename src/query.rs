@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use crate::identity::Identities;
 use crate::ledger::checkpoint::Checkpoint;
-use crate::ledger::{Event, Store, StoreError};
+use crate::ledger::merkle::Frontier;
+use crate::ledger::{Event, EventBody, Store, StoreError};
 use crate::project::diff::{compare, earlier_query, DiffView};
 use crate::project::documents::{titles, DocumentRecord};
 use crate::project::history::{history_from, HistoryView};
@@ -47,6 +48,13 @@ pub fn state(store: &Store, query: &StateQuery) -> Result<StateView, StoreError>
     );
     let mut facts: Vec<u64> = chosen.into_values().collect();
     facts.sort_unstable();
+    // Exactly the chosen observations: the rule that chose them is not a plain maximum (a
+    // correction replaces an equal day's value), so a subset of the others could choose
+    // another (the speaking documents' own observations among them).
+    events.retain(|event| {
+        !matches!(event.body, EventBody::TargetChanged { .. })
+            || facts.binary_search(&event.seq).is_ok()
+    });
     events.extend(store.events_at(&facts, "targets")?);
     events.extend(store.adoption_events()?);
     events.sort_by_key(|event| event.seq);
@@ -151,6 +159,9 @@ pub fn size_through(store: &Store, meeting: Option<&Meeting>) -> Result<Option<u
 /// Merkle frontier the store keeps there: a few reads, whatever the ledger's size. Equal to
 /// `Checkpoint::of_events` over those events.
 pub fn checkpoint(store: &Store, origin: &str, size: u64) -> Result<Checkpoint, StoreError> {
+    if size == 0 {
+        return Ok(Checkpoint::of_frontier(origin, &Frontier::default(), None));
+    }
     let frontier = store
         .frontier_at(size)?
         .ok_or(StoreError::CorruptIndex { tree: "frontiers" })?;

@@ -239,10 +239,11 @@ pub fn shown_plan(
 }
 
 /// [`state`] from what it needs rather than the whole ledger: every document, the identities,
-/// and events that include (at least) every event of the documents [`documents_speaking_at`]
-/// the date, every `PlanAdopted` of the documents dated at or before it, and of each figure the
-/// observation [`latest_observations`] chooses (or all of them) — any other event is ignored,
-/// so the answer is the reference fold's. `query.as_known_at` is the caller's to apply (to the
+/// and events that include (at least) every measure and action event of the documents
+/// [`documents_speaking_at`] the date, every `PlanAdopted` of the documents dated at or before
+/// it, and of the `TargetChanged` events either all or exactly the one per figure that
+/// [`latest_observations`] chooses over all (not a subset: the rule is not a plain maximum) —
+/// any other event is ignored, so the answer is the reference fold's. `query.as_known_at` is the caller's to apply (to the
 /// documents, identities and events it passes).
 pub fn state_from(
     all_documents: Vec<DocumentRecord>,
@@ -535,6 +536,99 @@ pub fn section_matches(section: &SectionPath, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A correction reverted: one figure, one as-of day, stated 1 by a slide deck (第90回), 2 by
+    /// a 取組一覧 (第91回) and 1 again by its next version (第92回). The last statement is shown;
+    /// folding only the chosen observation shows the same, and dropping the middle one would not
+    /// (the rule is not a plain maximum, so `query::state` passes exactly the chosen one).
+    #[test]
+    fn the_chosen_observation_alone_gives_the_same_figure() {
+        use crate::ledger::event::{Source, UnsealedEvent};
+        use crate::source::manifest::DocumentFormat;
+        use crate::source::meeting::Meeting;
+        let meeting = |ordinal: u32, day: u8| Meeting {
+            body: Some("がん対策推進協議会".into()),
+            ordinal: Some(ordinal),
+            date: time::Date::from_calendar_date(2025, time::Month::January, day).ok(),
+        };
+        let mut events = Vec::new();
+        let mut prev = crate::ledger::GENESIS_HASH.to_owned();
+        let mut push = |meeting: Meeting, document: &str, body: EventBody| {
+            let event = UnsealedEvent {
+                meeting,
+                source: Source {
+                    document: document.into(),
+                    lines: matches!(body, EventBody::TargetChanged { .. })
+                        .then_some(crate::extract::LineRange { first: 1, last: 1 }),
+                },
+                body,
+            }
+            .seal(events.len() as u64, &prev)
+            .unwrap();
+            prev = event.hash.clone();
+            events.push(event);
+        };
+        let ingested = |series: Option<&str>, format| EventBody::DocumentIngested {
+            title: None,
+            label: None,
+            series: series.map(str::to_owned),
+            format,
+            encoding: crate::source::decode::TextEncoding::Utf8,
+            file_name: "f.txt".into(),
+            byte_length: 1,
+            ingested_at: "2026-01-01T00:00:00Z".into(),
+            plan: None,
+            measure_ids: vec![],
+            date_bounds: None,
+        };
+        let figure = |value: &str| EventBody::TargetChanged {
+            key: "T0000000001".into(),
+            label: "拠点病院数".into(),
+            value: value.into(),
+            unit: None,
+            as_of: Some("2023-04-01".into()),
+            as_of_day: Some("2023-04-01".into()),
+            deadline: None,
+            previous_value: None,
+            curated_quote: None,
+            deadline_after_adoption: None,
+        };
+        for (ordinal, document, series, format, value) in [
+            (90, "p", None, DocumentFormat::Slides, "1"),
+            (91, "q", Some("S"), DocumentFormat::Torikumi, "2"),
+            (92, "w", Some("S"), DocumentFormat::Torikumi, "1"),
+        ] {
+            let at = meeting(ordinal, ordinal as u8 - 80);
+            push(at.clone(), document, ingested(series, format));
+            push(at, document, figure(value));
+        }
+        let query = StateQuery {
+            date: time::Date::from_calendar_date(2025, time::Month::June, 1).unwrap(),
+            meeting: None,
+            as_known_at: None,
+            section: None,
+            plan: None,
+        };
+        let reference = state(&events, &query);
+        assert_eq!(reference.targets[0].source.document, "w");
+        let records = crate::project::documents::documents(&events);
+        let dated: Vec<&DocumentRecord> = records.iter().collect();
+        let observed: Vec<(TargetObservation, &str)> = events
+            .iter()
+            .filter_map(|e| Some((TargetObservation::of(e)?, e.source.document.as_str())))
+            .collect();
+        let chosen = latest_observations(observed.iter().map(|(o, d)| (o, *d)), &dated, None);
+        let only = |keep: &dyn Fn(&Event) -> bool| -> Vec<Event> {
+            events.iter().filter(|e| keep(e)).cloned().collect()
+        };
+        let with_chosen = only(&|e| {
+            !matches!(e.body, EventBody::TargetChanged { .. })
+                || chosen.values().any(|s| *s == e.seq)
+        });
+        assert_eq!(state(&with_chosen, &query), reference);
+        let without_middle = only(&|e| e.source.document != "q" || e.seq == 2);
+        assert_ne!(state(&without_middle, &query).targets, reference.targets);
+    }
 
     #[test]
     fn section_prefixes_match_whole_components() {

@@ -240,6 +240,52 @@ fn rechain(lines: &mut [String], from: usize) {
     }
 }
 
+/// Lines that hash and chain correctly but are not what an event's fields encode to — a
+/// member the shape does not know, a member left out that it would default — and a document
+/// ingested twice are refused, not stored re-encoded (which would change their hash).
+#[test]
+fn a_rechained_export_with_unknown_or_missing_members_or_a_repeated_document_is_refused() {
+    let export = export_seeds();
+    let documents = &export.documents;
+    type Edit = dyn Fn(&mut serde_json::Value);
+    let edits: [(usize, &Edit); 3] = [
+        (60, &|event| {
+            event["note"] = "added".into();
+        }),
+        (61, &|event| {
+            event["source"].as_object_mut().unwrap().remove("lines");
+        }),
+        (62, &|event| {
+            event["meeting"].as_object_mut().unwrap().remove("date");
+        }),
+    ];
+    for (index, edit) in edits {
+        let path = tampered(&export, |lines| {
+            let mut event: serde_json::Value = serde_json::from_str(&lines[index]).unwrap();
+            edit(&mut event);
+            lines[index] =
+                String::from_utf8(planledger::ledger::jcs::canonicalize(&event).unwrap()).unwrap();
+            rechain(lines, index);
+        });
+        let output = import(&path, documents);
+        assert_refused(output, index + 1);
+    }
+    // The first document's DocumentIngested appended again at the end, re-chained.
+    let path = tampered(&export, |lines| {
+        let mut event: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+        event["seq"] = (lines.len() as u64).into();
+        lines.push(
+            String::from_utf8(planledger::ledger::jcs::canonicalize(&event).unwrap()).unwrap(),
+        );
+        let last = lines.len() - 1;
+        rechain(lines, last);
+    });
+    let output = import(&path, documents);
+    let message = stderr(&output);
+    assert_refused(output, 391);
+    assert!(message.contains("already ingested"), "{message}");
+}
+
 #[test]
 fn a_rechained_forgery_passes_the_chain_check_but_not_deep_verification() {
     let export = export_seeds();

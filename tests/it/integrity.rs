@@ -72,6 +72,29 @@ fn a_rewritten_prev_link_is_a_broken_chain_at_that_event() {
 }
 
 #[test]
+fn a_missing_document_is_one_failure_even_in_deep_verification() {
+    let (_dir, store) = ingested_seeds();
+    let document = common::read_events(&store)[0].source.document.clone();
+    {
+        let db = sled::open(&store).unwrap();
+        db.open_tree("blobs")
+            .unwrap()
+            .remove(document.as_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let output = planledger(&store, &["verify", "--deep"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stdout(&output);
+    assert!(
+        report.starts_with("FAILED: first failure at seq 0: the document's bytes are missing"),
+        "{report}"
+    );
+    // Its 351 statements are not each reported again.
+    assert!(report.contains("\n1 failures:"), "{report}");
+}
+
+#[test]
 fn a_removed_event_is_reported_where_the_gap_is() {
     let (_dir, store) = ingested_seeds();
     {

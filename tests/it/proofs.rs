@@ -237,3 +237,16 @@ fn verify_against_a_saved_checkpoint_passes_on_the_grown_ledger_and_fails_on_a_r
         stdout(&output)
     );
 }
+
+/// An empty ledger has the checkpoint of the empty tree, as the reference computes it.
+#[test]
+fn the_checkpoint_of_an_empty_ledger_is_the_empty_trees() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = planledger::ledger::Store::open(&dir.path().join("ledger")).unwrap();
+    let size = planledger::query::size_through(&store, None).unwrap();
+    assert_eq!(size, Some(0));
+    assert_eq!(
+        planledger::query::checkpoint(&store, "planledger", 0).unwrap(),
+        planledger::ledger::checkpoint::Checkpoint::of_events("planledger", &[], 0).unwrap()
+    );
+}
