@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::checkpoint::leaf_of;
@@ -282,6 +283,15 @@ impl ChainCheck {
             )),
             Err(error) => failures.push(fail(format!("event cannot be canonicalized: {error}"))),
         }
+        // The event is read from the parsed value (not parsed again), and its fields encoded
+        // back must give that value: bytes that parse but are not what the fields encode to —
+        // a member missing that the shape lets default, or one it does not know — would be
+        // stored re-encoded, and so change their hash. (The value is JCS-equal to the bytes,
+        // checked above, so comparing values compares encodings.)
+        let parsed = Event::deserialize(&value);
+        let reencodes = parsed
+            .as_ref()
+            .is_ok_and(|event| serde_json::to_value(event).is_ok_and(|again| again == value));
         let stored_hash = value.get("hash").and_then(Value::as_str).map(str::to_owned);
         match hash_of_value_without_hash(&mut value) {
             Ok(recomputed) if Some(&recomputed) == stored_hash.as_ref() => {}
@@ -291,7 +301,7 @@ impl ChainCheck {
             ))),
             Err(error) => failures.push(fail(format!("event cannot be hashed: {error}"))),
         }
-        let event = match Event::from_bytes(bytes) {
+        let event = match parsed {
             Ok(event) => event,
             Err(error) => {
                 failures.push(fail(format!(
@@ -300,14 +310,10 @@ impl ChainCheck {
                 return None;
             }
         };
-        // Bytes that parse but are not what the event's fields encode to — a member missing
-        // that the shape lets default, or one it does not know — would be stored re-encoded,
-        // and so change their hash.
-        match event.canonical_bytes() {
-            Ok(encoded) if encoded == bytes => {}
-            _ => failures.push(fail(
+        if !reencodes {
+            failures.push(fail(
                 "the event's bytes are not what its fields encode to: a member is missing or unknown".into(),
-            )),
+            ));
         }
         if !(1..=EVENT_FORMAT_VERSION).contains(&event.v) {
             failures.push(fail(format!(

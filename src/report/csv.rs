@@ -2,13 +2,16 @@
 //! change, RFC 4180 quoting by the `csv` crate.
 
 use crate::project::diff::DiffView;
+use crate::project::state::SourceView;
 
 const BOM: &str = "\u{feff}";
 
-/// One row per change: kind, change, measure id, section, bureau, status, before, after, as of.
+/// One row per change: kind, change, measure id, section, bureau, status, before, after, as of,
+/// and where each side was stated (document hash and lines): every row, actions included,
+/// carries its measure's section and its provenance.
 pub fn diff(view: &DiffView) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut row = |fields: [&str; 9]| {
+    let mut row = |fields: [&str; 13]| {
         writer
             .write_record(fields)
             .expect("writing CSV to memory cannot fail");
@@ -23,7 +26,12 @@ pub fn diff(view: &DiffView) -> String {
         "before",
         "after",
         "as_of",
+        "before_document",
+        "before_lines",
+        "after_document",
+        "after_lines",
     ]);
+    let lines = |source: &SourceView| format!("{}-{}", source.lines[0], source.lines[1]);
     for measure in &view.measures.added {
         row([
             "measure",
@@ -35,6 +43,10 @@ pub fn diff(view: &DiffView) -> String {
             "",
             &measure.text,
             "",
+            "",
+            "",
+            &measure.source.document,
+            &lines(&measure.source),
         ]);
     }
     for measure in &view.measures.removed {
@@ -46,6 +58,10 @@ pub fn diff(view: &DiffView) -> String {
             "",
             "",
             &measure.text,
+            "",
+            "",
+            &measure.source.document,
+            &lines(&measure.source),
             "",
             "",
         ]);
@@ -61,6 +77,10 @@ pub fn diff(view: &DiffView) -> String {
             &revision.before,
             &revision.after,
             "",
+            &revision.source_before.document,
+            &lines(&revision.source_before),
+            &revision.source_after.document,
+            &lines(&revision.source_after),
         ]);
     }
     for (change, actions) in [
@@ -68,21 +88,31 @@ pub fn diff(view: &DiffView) -> String {
         ("removed", &view.actions.removed),
     ] {
         for action in actions {
-            let (before, after) = if change == "added" {
-                ("", action.text.as_str())
-            } else {
-                (action.text.as_str(), "")
+            let added = change == "added";
+            let text = action.text.as_str();
+            let document = action.source.document.as_str();
+            let at = lines(&action.source);
+            let side = |this: bool, value: &'_ str| {
+                if this {
+                    value.to_owned()
+                } else {
+                    String::new()
+                }
             };
             row([
                 "action",
                 change,
                 &action.measure_id,
-                "",
+                &action.section.compact(),
                 &action.bureau,
                 action.status.as_str(),
-                before,
-                after,
+                &side(!added, text),
+                &side(added, text),
                 "",
+                &side(!added, document),
+                &side(!added, &at),
+                &side(added, document),
+                &side(added, &at),
             ]);
         }
     }
@@ -98,6 +128,10 @@ pub fn diff(view: &DiffView) -> String {
             target.before.as_deref().unwrap_or(""),
             &after,
             target.as_of.as_deref().unwrap_or(""),
+            "",
+            "",
+            "",
+            "",
         ]);
     }
     let bytes = writer

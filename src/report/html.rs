@@ -59,9 +59,13 @@ del{background:#f3c6c6}.source{display:block;color:#555;font-size:.8em;margin-to
 /// The whole page.
 pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
+    // 和暦 with the ISO date beside it: 第92回（令和7年10月6日・2025-10-06）.
     let end = |end: &crate::project::diff::DiffEnd| {
+        let wareki = crate::source::meeting::parse_iso_date(&end.date)
+            .and_then(crate::source::date::wareki)
+            .map_or_else(String::new, |day| format!("{day}・"));
         format!(
-            "{}（{}）",
+            "{}（{wareki}{}）",
             end.meeting.as_deref().unwrap_or("会議不明"),
             end.date
         )

@@ -522,6 +522,20 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
     found
 }
 
+/// A day in 和暦, as a Japanese reader expects it beside the ISO date: `令和7年10月6日`, the first
+/// year written 元年 (`令和元年5月1日`). `None` before 明治 (the table starts there).
+pub fn wareki(date: Date) -> Option<String> {
+    let day = (date.year(), u8::from(date.month()), date.day());
+    let era = ERAS.iter().rev().find(|era| era.first_day <= day)?;
+    let year = date.year() - era.offset;
+    let year = if year == 1 {
+        "元".to_owned()
+    } else {
+        year.to_string()
+    };
+    Some(format!("{}{year}年{}月{}日", era.name, day.1, day.2))
+}
+
 /// Parses a whole string as one date: `2025-10-06`, `2025/10/6`, `2025.10.6`, `令和7年10月6日`,
 /// `R7.10.6`, `令和元年5月1日`. Only day precision is accepted (a meeting reference names a day).
 pub fn parse_day(text: &str) -> Option<Date> {
@@ -723,5 +737,28 @@ mod tests {
         assert!(exprs("健発0 8 0 1第1 6号").is_empty());
         assert!(exprs("合計295か所").is_empty());
         assert!(exprs("平成32年").is_empty(), "平成 ended in its 31st year");
+    }
+
+    #[test]
+    fn a_day_is_written_in_wareki_at_its_era() {
+        let cases = [
+            ((2025, 10, 6), Some("令和7年10月6日")),
+            ((2019, 5, 1), Some("令和元年5月1日")),
+            ((2019, 4, 30), Some("平成31年4月30日")),
+            ((1989, 1, 8), Some("平成元年1月8日")),
+            ((1989, 1, 7), Some("昭和64年1月7日")),
+            ((1926, 12, 25), Some("昭和元年12月25日")),
+            ((1912, 7, 30), Some("大正元年7月30日")),
+            ((1868, 1, 24), None),
+        ];
+        for ((year, month, day), expected) in cases {
+            let date =
+                Date::from_calendar_date(year, time::Month::try_from(month).unwrap(), day).unwrap();
+            assert_eq!(wareki(date).as_deref(), expected, "{date}");
+            // It reads back as the same day.
+            if let Some(text) = expected {
+                assert_eq!(parse_day(text), Some(date), "{text}");
+            }
+        }
     }
 }

@@ -121,6 +121,41 @@ fn a_planned_bullet_carried_out_moves_to_the_done_column() {
         value["actions"]["added"][0]["measure_id"],
         value["actions"]["removed"][0]["measure_id"]
     );
+    // In CSV each action row names its measure's section and the side it was stated on.
+    let output = planledger(
+        &store,
+        &[
+            "diff", "--since", "第92回", "--until", "第93回", "--format", "csv",
+        ],
+    );
+    let csv = stdout(&output);
+    let rows: Vec<Vec<String>> =
+        csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+    for (row, side) in rows.iter().zip(["added", "removed"]) {
+        let action = &value["actions"][side][0];
+        let source = &action["source"];
+        let (document, lines) = (
+            source["document"].as_str().unwrap().to_owned(),
+            format!("{}-{}", source["lines"][0], source["lines"][1]),
+        );
+        let section: Vec<&str> = action["section"]["path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        assert_eq!(row[1], side, "{csv}");
+        assert_eq!(row[3], section.join("."), "{csv}");
+        let provenance = if side == "added" {
+            &row[11..13]
+        } else {
+            &row[9..11]
+        };
+        assert_eq!(provenance, [document, lines], "{csv}");
+    }
 }
 
 #[test]
@@ -178,13 +213,26 @@ fn a_reworded_measure_is_revised_under_its_id() {
     let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         rows[0],
-        "kind,change,measure_id,section,bureau,status,before,after,as_of"
+        "kind,change,measure_id,section,bureau,status,before,after,as_of,before_document,before_lines,after_document,after_lines"
     );
     assert_eq!(rows.len(), 2, "{csv}");
     assert!(rows[1].starts_with(&format!(
         "measure,revised,{},2.(1).①,",
         revised["id"].as_str().unwrap()
     )));
+    // Each side's provenance: the document and lines it was stated at.
+    let provenance = |side: &str| {
+        format!(
+            ",{},{}-{}",
+            revised[side]["document"].as_str().unwrap(),
+            revised[side]["lines"][0],
+            revised[side]["lines"][1]
+        )
+    };
+    assert!(
+        rows[1].ends_with(&(provenance("source_before") + &provenance("source_after"))),
+        "{csv}"
+    );
     let text = stdout(&planledger(
         &store,
         &["diff", "--since", "第92回", "--until", "第93回"],
