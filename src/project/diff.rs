@@ -105,6 +105,9 @@ pub struct ActionChanges {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActionEntry {
     pub measure_id: String,
+    /// The text of the measure the action is reported under (on its side of the diff), so a
+    /// reader sees which 施策 an added or removed 取組 belongs to.
+    pub measure_text: String,
     /// The section of the measure the action is reported under.
     pub section: SectionPath,
     pub bureau: String,
@@ -152,6 +155,7 @@ fn action_counts(
             .or_default()
             .push(ActionEntry {
                 measure_id: measure.map_or_else(String::new, |m| m.id.clone()),
+                measure_text: measure.map_or_else(String::new, |m| m.text.clone()),
                 section: measure.map(|m| m.section.clone()).unwrap_or_default(),
                 bureau: action.bureau.clone(),
                 status: action.status,

@@ -54,9 +54,36 @@ th,td{border:1px solid #555;padding:.5em;vertical-align:top;line-height:1.7}\
 th{background:#e8eef6;font-weight:normal}\
 ins{text-decoration:none;background:#ffe08a;border-bottom:2px solid #c68a00}\
 del{background:#f3c6c6}.source{display:block;color:#555;font-size:.8em;margin-top:.4em}\
-.kind{color:#1a4c8b;font-size:.85em}.summary{color:#333}";
+.kind{color:#1a4c8b;font-size:.85em}.id{color:#555;font-size:.8em;font-family:monospace}\
+.measure{color:#333;font-size:.85em}.summary{color:#333}\
+@media print{@page{size:A4 landscape;margin:12mm}body{margin:0}thead{display:table-header-group}\
+tr{break-inside:avoid}}";
 
 /// The whole page.
+/// One row of the table: a change on both sides, or on one side only.
+enum Row {
+    Both { after: String, before: String },
+    Added(String),
+    Removed(String),
+}
+
+/// A cell's label: what changed (施策（修正）…) and the measure's id.
+fn label(kind: &str, id: &str) -> String {
+    format!(
+        "<span class=\"kind\">{kind}</span> <span class=\"id\">{}</span>",
+        escape(id)
+    )
+}
+
+/// A measure's first words, for naming it beside one of its actions: at most 30 characters.
+fn first_words(text: &str) -> String {
+    let mut words: String = text.chars().take(30).collect();
+    if text.chars().count() > 30 {
+        words.push('…');
+    }
+    words
+}
+
 pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     // 和暦 with the ISO date beside it: 第92回（令和7年10月6日・2025-10-06）.
@@ -90,14 +117,20 @@ pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
         view.targets.changed.len()
     );
 
-    // Rows grouped by section path, in the order they first appear.
+    // Rows grouped by section path, then by measure (施策), each in the order it first appears:
+    // a measure's own change first, then its 取組. The side a change does not exist on says
+    // （新設） or （削除）, as in a 新旧対照表 of a law.
     let mut sections: Vec<(String, String)> = Vec::new();
-    let mut rows: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let mut push = |path: String, heading: String, after: String, before: String| {
+    let mut rows: BTreeMap<String, Vec<(String, Vec<Row>)>> = BTreeMap::new();
+    let mut push = |path: String, heading: String, measure: &str, row: Row| {
         if !sections.iter().any(|(p, _)| *p == path) {
             sections.push((path.clone(), heading));
         }
-        rows.entry(path).or_default().push((after, before));
+        let measures = rows.entry(path).or_default();
+        match measures.iter_mut().find(|(id, _)| id == measure) {
+            Some((_, measure_rows)) => measure_rows.push(row),
+            None => measures.push((measure.to_owned(), vec![row])),
+        }
     };
     let heading_of = |section: &crate::extract::SectionPath| {
         let titles = section.titles.join(" › ");
@@ -120,8 +153,10 @@ pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
                 .map(|r| (r.id.as_str(), &r.section)),
         )
         .collect();
+    let changed_measures: std::collections::BTreeSet<&str> =
+        section_of_measure.keys().copied().collect();
     for revision in &view.measures.revised {
-        let mut after = String::from("<span class=\"kind\">施策（修正）</span><br>");
+        let mut after = format!("{}<br>", label("施策（修正）", &revision.id));
         let mut before = after.clone();
         for change in &revision.changes {
             match change {
@@ -140,34 +175,36 @@ pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
         push(
             revision.section.compact(),
             heading_of(&revision.section),
-            after,
-            before,
+            &revision.id,
+            Row::Both { after, before },
         );
     }
     for measure in &view.measures.added {
         let after = format!(
-            "<span class=\"kind\">施策（追加）</span><br><ins>{}</ins>{}",
+            "{}<br><ins>{}</ins>{}",
+            label("施策（新設）", &measure.id),
             escape(&measure.text),
             source(&measure.source, titles)
         );
         push(
             measure.section.compact(),
             heading_of(&measure.section),
-            after,
-            "（新設）".into(),
+            &measure.id,
+            Row::Added(after),
         );
     }
     for measure in &view.measures.removed {
         let before = format!(
-            "<span class=\"kind\">施策（削除）</span><br><del>{}</del>{}",
+            "{}<br><del>{}</del>{}",
+            label("施策（削除）", &measure.id),
             escape(&measure.text),
             source(&measure.source, titles)
         );
         push(
             measure.section.compact(),
             heading_of(&measure.section),
-            "（削除）".into(),
-            before,
+            &measure.id,
+            Row::Removed(before),
         );
     }
     for (added, actions) in [(true, &view.actions.added), (false, &view.actions.removed)] {
@@ -176,9 +213,21 @@ pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
                 crate::extract::ActionStatus::Done => "具体的な取組",
                 crate::extract::ActionStatus::Planned => "今後予定している取組",
             };
+            // An action of a measure that did not change itself names its measure: its id and
+            // first words.
+            let measure = if changed_measures.contains(action.measure_id.as_str()) {
+                String::new()
+            } else {
+                format!(
+                    "<span class=\"measure\">施策 {}「{}」</span><br>",
+                    escape(&action.measure_id),
+                    escape(&first_words(&action.measure_text))
+                )
+            };
             let body = format!(
-                "<span class=\"kind\">{status}【{}】</span><br>{}{}",
+                "{measure}<span class=\"kind\">{status}【{}】（{}）</span><br>{}{}",
                 escape(&action.bureau),
+                if added { "新設" } else { "削除" },
                 if added {
                     format!("<ins>{}</ins>", escape(&action.text))
                 } else {
@@ -191,21 +240,26 @@ pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
                 .copied()
                 .unwrap_or(&action.section);
             let (path, heading) = (section.compact(), heading_of(section));
-            let (after, before) = if added {
-                (body, "（なし）".to_owned())
+            let row = if added {
+                Row::Added(body)
             } else {
-                ("（なし）".to_owned(), body)
+                Row::Removed(body)
             };
-            push(path, heading, after, before);
+            push(path, heading, &action.measure_id, row);
         }
     }
     for (path, heading) in &sections {
         let _ = write!(
             out,
-            "<h2>{}</h2><table><colgroup><col><col></colgroup><tr><th>改正後</th><th>改正前</th></tr>",
+            "<h2>{}</h2><table><colgroup><col><col></colgroup><thead><tr><th>改正後</th><th>改正前</th></tr></thead>",
             escape(heading)
         );
-        for (after, before) in &rows[path] {
+        for row in rows[path].iter().flat_map(|(_, rows)| rows) {
+            let (after, before) = match row {
+                Row::Both { after, before } => (after.as_str(), before.as_str()),
+                Row::Added(after) => (after.as_str(), "（新設）"),
+                Row::Removed(before) => ("（削除）", before.as_str()),
+            };
             let _ = write!(out, "<tr><td>{after}</td><td>{before}</td></tr>");
         }
         out.push_str("</table>");

@@ -102,6 +102,28 @@ fn a_bullet_added_to_a_done_column_is_one_added_action() {
     assert_eq!(added["status"], "done");
     assert_eq!(added["bureau"], "健康・生活衛生局がん・疾病対策課");
     assert_eq!(added["text"], ADDED_DONE_BULLET);
+    // In the 新旧対照表 the added 取組 names the 施策 it belongs to (id and first words), and
+    // the 改正前 side says （新設）.
+    let html = stdout(&planledger(
+        &store,
+        &[
+            "diff", "--since", "第92回", "--until", "第93回", "--format", "html",
+        ],
+    ));
+    let measure_text = added["measure_text"].as_str().unwrap();
+    let first_words: String = measure_text.chars().take(30).collect();
+    assert!(
+        html.contains(&format!(
+            "施策 {}「{first_words}",
+            added["measure_id"].as_str().unwrap()
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains("具体的な取組【健康・生活衛生局がん・疾病対策課】（新設）")
+            && html.contains("<td>（新設）</td>"),
+        "{html}"
+    );
 }
 
 #[test]
