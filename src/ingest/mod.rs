@@ -176,16 +176,12 @@ pub fn ingest_with(
         source,
     })?;
     let document = blake3::hash(&bytes).to_hex().to_string();
-    if let Some(seq) = store.document_seq(&document)? {
-        let described_otherwise = match store.document_record(&document)? {
-            Some(recorded) => description_differences(&recorded, &request.description),
-            None => Vec::new(),
-        };
+    if let Some(recorded) = store.document_record(&document)? {
         return Ok(IngestOutcome::AlreadyPresent {
             path: path.clone(),
+            described_otherwise: description_differences(&recorded, &request.description),
             document,
-            seq,
-            described_otherwise,
+            seq: recorded.seq,
         });
     }
     let (text, encoding) = decode(&bytes).map_err(|source| IngestError::Decode {

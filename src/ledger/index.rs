@@ -331,11 +331,6 @@ impl EventEntries {
     }
 }
 
-/// The seq a `docs` entry points to (its first eight bytes).
-pub fn document_seq_of(value: &[u8]) -> Option<u64> {
-    Some(u64::from_be_bytes(value.get(..8)?.try_into().ok()?))
-}
-
 /// The document record of a `docs` entry.
 pub fn decode_document(value: &[u8]) -> Option<DocumentRecord> {
     serde_json::from_slice(value.get(8..)?).ok()

@@ -21,10 +21,10 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use super::checkpoint::leaf_of;
 use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
 use super::index::{
-    decode_document, decode_frontier, decode_observation, decode_place, document_seq_of,
-    edge_key_bytes, encode_first, encode_place, frontier_entry, handle_key_bytes, name_prefix,
-    starts_document, statement_key_bytes, DocumentRecord, EventEntries, IdentityIndex,
-    IndexEntries, IndexTree, TargetObservation,
+    decode_document, decode_frontier, decode_observation, decode_place, edge_key_bytes,
+    encode_first, encode_place, frontier_entry, handle_key_bytes, name_prefix, starts_document,
+    statement_key_bytes, DocumentRecord, EventEntries, IdentityIndex, IndexEntries, IndexTree,
+    TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 
@@ -321,14 +321,6 @@ impl Store {
         recorded_head_at(&self.path)
     }
 
-    /// The seq of the `DocumentIngested` event of the document with this content hash.
-    pub fn document_seq(&self, document_hash: &str) -> Result<Option<u64>, StoreError> {
-        self.docs
-            .get(document_hash.as_bytes())?
-            .map(|value| document_seq_of(&value).ok_or(StoreError::CorruptIndex { tree: "docs" }))
-            .transpose()
-    }
-
     /// The record of the document with this content hash, from the `docs` index.
     pub fn document_record(
         &self,
@@ -496,26 +488,12 @@ impl Store {
         tree_name: &'static str,
     ) -> Result<Vec<Event>, StoreError> {
         let prefix = name_prefix(name);
-        tree.scan_prefix(&prefix)
-            .map(|entry| {
-                let (key, _) = entry?;
-                let seq = decode_seq(&key[prefix.len()..]);
-                self.event(seq)?
-                    .ok_or(StoreError::CorruptIndex { tree: tree_name })
-            })
-            .collect()
-    }
-
-    /// Every observation of the figure `key`, in chain order, from the target index.
-    pub fn target_observations(&self, key: &str) -> Result<Vec<TargetObservation>, StoreError> {
-        self.targets
-            .scan_prefix(name_prefix(key))
-            .map(|entry| {
-                let (stored, value) = entry?;
-                decode_observation(key, &stored, &value)
-                    .ok_or(StoreError::CorruptIndex { tree: "targets" })
-            })
-            .collect()
+        let seqs = tree
+            .scan_prefix(&prefix)
+            .keys()
+            .map(|key| Ok(decode_seq(&key?[prefix.len()..])))
+            .collect::<Result<Vec<u64>, StoreError>>()?;
+        self.events_at(&seqs, tree_name)
     }
 
     /// Appends one document's events and stores its bytes, atomically: the events are chained

@@ -850,6 +850,7 @@ impl IndexCheck {
     /// A tree holds more entries than the events imply: the first one they do not imply, found by
     /// reading the event (or document) each entry names.
     fn unimplied_entry(&self, store: &Store, tree: IndexTree) -> Result<String, StoreError> {
+        let held = store.head()?.map_or(0, |(seq, _)| seq + 1);
         for entry in store.index_entries(tree) {
             let (key, value) = entry?;
             let implied = match tree {
@@ -858,7 +859,6 @@ impl IndexCheck {
                     match size {
                         Some(0) | None => false,
                         Some(size) => {
-                            let held = store.head()?.map_or(0, |(seq, _)| seq + 1);
                             size == held
                                 || store
                                     .event(size)
