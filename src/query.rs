@@ -12,7 +12,7 @@ use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::merkle::Frontier;
 use crate::ledger::{Event, EventBody, Store, StoreError};
 use crate::project::diff::{compare, earlier_query, DiffView};
-use crate::project::documents::{titles, DocumentRecord};
+use crate::project::documents::DocumentRecord;
 use crate::project::history::{history_from, HistoryView};
 use crate::project::log::{filter_log, filter_log_with, LogFilter};
 use crate::project::state::{
@@ -36,7 +36,7 @@ pub fn state(store: &Store, query: &StateQuery) -> Result<StateView, StoreError>
     let plan = shown_plan(&documents, &identities, &events, query);
     let dated: Vec<&DocumentRecord> = documents
         .iter()
-        .filter(|d| d.meeting.date.is_some_and(|day| day <= query.date))
+        .filter(|d| !d.withdrawn() && d.meeting.date.is_some_and(|day| day <= query.date))
         .collect();
     let observations = store.all_target_observations()?;
     let chosen = latest_observations(
@@ -112,14 +112,14 @@ pub fn log(store: &Store, filter: &LogFilter) -> Result<Vec<Event>, StoreError> 
 /// Every event about a measure (any of its ids) or a target key: read through the mentions
 /// index for each handle the measure was recorded under, and the target index.
 pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
-    let titles = titles(&store.document_records()?);
+    let documents = store.document_records()?;
     let identities = Identities::from_index(&store.identity_index()?);
     let mut by_seq = events_about_measure(store, &identities, id)?;
     for event in store.events_of_target(id)? {
         by_seq.insert(event.seq, event);
     }
     let events: Vec<Event> = by_seq.into_values().collect();
-    Ok(history_from(&titles, &identities, &events, id))
+    Ok(history_from(&documents, &identities, &events, id))
 }
 
 /// The events that name any handle the measure `id` (any of its ids) was recorded under, by

@@ -7,6 +7,8 @@ Uses the PyPI packages `blake3` and `jcs` (RFC 8785), not planledger's code. For
 the line is the JCS canonical form of its JSON; hash == BLAKE3(JCS(event without "hash"));
 seq counts from 0; prev is the previous hash (genesis: 64 zeros). With DOCUMENTS_DIR, every
 DocumentIngested's document is DOCUMENTS_DIR/<hash>.txt with that BLAKE3 and byte length.
+A correction (DocumentRedescribed, DocumentWithdrawn) must name a document ingested before it
+and not withdrawn before it.
 Prints "N passed, 0 failed" and exits 0, or names the first bad line and exits 1.
 """
 import json
@@ -35,6 +37,7 @@ def main():
     if lines and lines[-1] == b"":
         lines.pop()
     previous = GENESIS
+    ingested, withdrawn = set(), set()
     for index, line in enumerate(lines):
         number = index + 1
         try:
@@ -52,6 +55,16 @@ def main():
         if event.get("prev") != previous:
             fail(number, f"prev {event.get('prev')} is not the previous hash {previous}")
         previous = claimed
+        kind, document = event.get("kind"), event.get("source", {}).get("document")
+        if kind == "DocumentIngested":
+            ingested.add(document)
+        elif kind in ("DocumentRedescribed", "DocumentWithdrawn"):
+            if document not in ingested:
+                fail(number, f"{kind} names document {document}, not ingested before it")
+            if document in withdrawn:
+                fail(number, f"{kind} names document {document}, withdrawn before it")
+            if kind == "DocumentWithdrawn":
+                withdrawn.add(document)
         if documents_dir is not None and event.get("kind") == "DocumentIngested":
             name = event["source"]["document"]
             path = os.path.join(documents_dir, name + ".txt")

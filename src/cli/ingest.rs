@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use super::{Context, Outcome};
 use planledger::ingest::{self, IngestOptions, IngestOutcome, SingleFile};
@@ -61,7 +61,7 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
     let options = IngestOptions {
         strict: args.strict,
     };
-    let ingested_at = ingest_time()?;
+    let ingested_at = super::now()?;
     let store = Store::open(&context.store)?;
     let (mut appended, mut present, mut failed) = (0, 0, 0);
     let mut worst = FailureKind::BadInput;
@@ -106,19 +106,5 @@ fn print_progress(text: &str) -> Result<()> {
     match super::print(text) {
         Err(error) if super::is_broken_pipe(&error) => Ok(()),
         other => other,
-    }
-}
-
-/// The ingest clock: `PLANLEDGER_NOW` (RFC 3339) when set, so tests and snapshots are
-/// reproducible; otherwise the current UTC time.
-fn ingest_time() -> Result<String> {
-    use time::format_description::well_known::Rfc3339;
-    match std::env::var("PLANLEDGER_NOW") {
-        Ok(now) => {
-            time::OffsetDateTime::parse(&now, &Rfc3339)
-                .with_context(|| format!("PLANLEDGER_NOW={now:?} is not an RFC 3339 time"))?;
-            Ok(now)
-        }
-        Err(_) => Ok(time::OffsetDateTime::now_utc().format(&Rfc3339)?),
     }
 }

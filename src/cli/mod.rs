@@ -5,6 +5,7 @@
 //! arguments into library calls and values into output. Printing happens here and nowhere in the
 //! library; so does reading the environment (`PLANLEDGER_STORE`, `PLANLEDGER_NOW`).
 
+mod amend;
 mod checkpoint;
 mod diff;
 mod export;
@@ -19,6 +20,7 @@ mod reindex;
 mod state;
 mod verify;
 mod verify_proof;
+mod withdraw;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -67,6 +69,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Ingest(ingest::IngestArgs),
+    Amend(amend::AmendArgs),
+    Withdraw(withdraw::WithdrawArgs),
     Meetings(meetings::MeetingsArgs),
     State(state::StateArgs),
     Diff(diff::DiffArgs),
@@ -112,6 +116,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     };
     match &cli.command {
         Command::Ingest(args) => ingest::run(&context, args),
+        Command::Amend(args) => amend::run(&context, args),
+        Command::Withdraw(args) => withdraw::run(&context, args),
         Command::Meetings(args) => meetings::run(&context, args),
         Command::State(args) => state::run(&context, args),
         Command::Diff(args) => diff::run(&context, args),
@@ -178,6 +184,11 @@ pub fn failure_kind(error: &anyhow::Error) -> FailureKind {
         if let Some(ingest) = cause.downcast_ref::<planledger::ingest::IngestError>() {
             return ingest.kind();
         }
+        if let Some(correction) =
+            cause.downcast_ref::<planledger::ingest::correct::CorrectionError>()
+        {
+            return correction.kind();
+        }
         if cause
             .downcast_ref::<planledger::ledger::exchange::ImportRefused>()
             .is_some()
@@ -195,6 +206,21 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The clock events record (`ingested_at`, `recorded_at`): `PLANLEDGER_NOW` (RFC 3339) when
+/// set, so tests and snapshots are reproducible; otherwise the current UTC time.
+fn now() -> Result<String> {
+    use anyhow::Context as _;
+    use time::format_description::well_known::Rfc3339;
+    match std::env::var("PLANLEDGER_NOW") {
+        Ok(now) => {
+            time::OffsetDateTime::parse(&now, &Rfc3339)
+                .with_context(|| format!("PLANLEDGER_NOW={now:?} is not an RFC 3339 time"))?;
+            Ok(now)
+        }
+        Err(_) => Ok(time::OffsetDateTime::now_utc().format(&Rfc3339)?),
+    }
 }
 
 fn print(text: &str) -> Result<()> {

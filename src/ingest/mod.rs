@@ -7,6 +7,7 @@
 //! says, whatever else the ledger holds — only how a statement is classed (added, revised,
 //! cited) and which handle it is recorded under depend on what came before (see `identity`).
 
+pub mod correct;
 pub mod request;
 
 pub use request::{requests_for, Prepared, SingleFile};

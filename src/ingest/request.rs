@@ -98,26 +98,13 @@ impl SingleFile {
                 format
             }
         };
-        let date = match date.as_str() {
-            "unknown" => None,
-            day => Some(parse_iso_date(day).ok_or_else(|| IngestError::BadDate {
-                given: day.to_owned(),
-            })?),
-        };
-        let (body, ordinal) = match MeetingRef::parse(meeting)? {
-            MeetingRef::Ordinal { body, ordinal } => (body, Some(ordinal)),
-            MeetingRef::Date(_) => {
-                return Err(IngestError::MeetingIsADay {
-                    given: meeting.clone(),
-                })
-            }
-        };
+        let (body, ordinal) = meeting_flag(meeting)?;
         Ok(DocumentDescription {
             file: path.display().to_string(),
             meeting: Meeting {
                 body,
                 ordinal,
-                date,
+                date: date_flag(date)?,
             },
             title: self.title.clone(),
             label: self.label.clone(),
@@ -125,6 +112,28 @@ impl SingleFile {
             series: self.series.clone(),
             facts: Vec::new(),
         })
+    }
+}
+
+/// A `--date` flag: YYYY-MM-DD (a real calendar day), or "unknown".
+pub fn date_flag(date: &str) -> Result<Option<time::Date>, IngestError> {
+    match date {
+        "unknown" => Ok(None),
+        day => Ok(Some(parse_iso_date(day).ok_or_else(|| {
+            IngestError::BadDate {
+                given: day.to_owned(),
+            }
+        })?)),
+    }
+}
+
+/// A `--meeting` flag: the body (when given) and the ordinal — never a day, which is `--date`'s.
+pub fn meeting_flag(meeting: &str) -> Result<(Option<String>, Option<u32>), IngestError> {
+    match MeetingRef::parse(meeting)? {
+        MeetingRef::Ordinal { body, ordinal } => Ok((body, Some(ordinal))),
+        MeetingRef::Date(_) => Err(IngestError::MeetingIsADay {
+            given: meeting.to_owned(),
+        }),
     }
 }
 

@@ -21,9 +21,11 @@ use crate::source::meeting::Meeting;
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The version of the event wire shape, stored in every event as `v`. 2: `previous_value` is no
-/// longer recorded (always null; `history` says what a figure was before, in valid time). A
-/// ledger keeps the events it was written with: every version up to this one is read.
-pub const EVENT_FORMAT_VERSION: u32 = 2;
+/// longer recorded (always null; `history` says what a figure was before, in valid time). 3:
+/// corrections — `DocumentRedescribed` and `DocumentWithdrawn` (the earlier kinds' shape is
+/// unchanged). A ledger keeps the events it was written with: every version up to this one is
+/// read.
+pub const EVENT_FORMAT_VERSION: u32 = 3;
 
 /// 出典 provenance: the source document (BLAKE3 of its raw bytes) and, for a statement, the
 /// lines (1-based, inclusive) it was read from.
@@ -134,6 +136,23 @@ pub enum EventBody {
         adopted: String,
         adopted_day: String,
     },
+    /// 訂正: the ledger's description of a document it holds is corrected. The event's
+    /// `meeting` is the document's meeting from now on and `source.document` names the
+    /// document; `title` and `label` are its title and label from now on. The description it
+    /// was ingested with stays in its `DocumentIngested` (the chain is never rewritten), and
+    /// what its statements say is unchanged — only when they were said.
+    DocumentRedescribed {
+        title: Option<String>,
+        label: Option<String>,
+        /// Why, in the archivist's words.
+        reason: String,
+        /// RFC 3339 UTC time the correction was recorded (transaction-time metadata).
+        recorded_at: String,
+    },
+    /// 取下げ: a document filed in error. From this event on its statements leave the
+    /// projections (`state --as-known-at` before it still shows them); its events and bytes
+    /// stay in the chain.
+    DocumentWithdrawn { reason: String, recorded_at: String },
 }
 
 impl EventBody {
@@ -146,6 +165,8 @@ impl EventBody {
             EventBody::ActionReported { .. } => "ActionReported",
             EventBody::TargetChanged { .. } => "TargetChanged",
             EventBody::PlanAdopted { .. } => "PlanAdopted",
+            EventBody::DocumentRedescribed { .. } => "DocumentRedescribed",
+            EventBody::DocumentWithdrawn { .. } => "DocumentWithdrawn",
         }
     }
 
@@ -420,18 +441,61 @@ mod tests {
                 adopted: "2023-03".into(),
                 adopted_day: "2023-03-01".into(),
             }),
+            UnsealedEvent {
+                source: Source {
+                    document: "cd".repeat(32),
+                    lines: None,
+                },
+                body: EventBody::DocumentRedescribed {
+                    title: Some("取組一覧".into()),
+                    label: Some("資料2".into()),
+                    reason: "第93回の資料だった".into(),
+                    recorded_at: "2026-01-02T00:00:00Z".into(),
+                },
+                ..base.clone()
+            },
+            UnsealedEvent {
+                source: Source {
+                    document: "cd".repeat(32),
+                    lines: None,
+                },
+                body: EventBody::DocumentRedescribed {
+                    title: None,
+                    label: None,
+                    reason: "日付の誤り".into(),
+                    recorded_at: "2026-01-02T00:00:00Z".into(),
+                },
+                ..base.clone()
+            },
+            UnsealedEvent {
+                source: Source {
+                    document: "cd".repeat(32),
+                    lines: None,
+                },
+                body: EventBody::DocumentWithdrawn {
+                    reason: "別の会議の資料".into(),
+                    recorded_at: "2026-01-03T00:00:00Z".into(),
+                },
+                ..base.clone()
+            },
         ]
     }
 
-    /// Events of format 1 (every kind, as an earlier planledger wrote them) still read, re-encode
-    /// to the same bytes and recompute to the same hash: ledgers written then keep verifying.
+    /// Events of formats 1 and 2 (every kind, as an earlier planledger wrote them) still read,
+    /// re-encode to the same bytes and recompute to the same hash: ledgers written then keep
+    /// verifying.
     #[test]
-    fn format_1_events_still_read_and_verify() {
-        for line in include_str!("wire_v1_pinned.jsonl").lines() {
-            let event = Event::from_bytes(line.as_bytes()).unwrap();
-            assert_eq!(event.v, 1);
-            assert_eq!(event.canonical_bytes().unwrap(), line.as_bytes());
-            assert_eq!(event.compute_hash().unwrap(), event.hash);
+    fn earlier_formats_still_read_and_verify() {
+        for (version, pinned) in [
+            (1, include_str!("wire_v1_pinned.jsonl")),
+            (2, include_str!("wire_v2_pinned.jsonl")),
+        ] {
+            for line in pinned.lines() {
+                let event = Event::from_bytes(line.as_bytes()).unwrap();
+                assert_eq!(event.v, version);
+                assert_eq!(event.canonical_bytes().unwrap(), line.as_bytes());
+                assert_eq!(event.compute_hash().unwrap(), event.hash);
+            }
         }
     }
 
@@ -452,7 +516,7 @@ mod tests {
                 "round trip"
             );
         }
-        let pinned = include_str!("wire_v2_pinned.jsonl");
+        let pinned = include_str!("wire_v3_pinned.jsonl");
         for (have, want) in lines.lines().zip(pinned.lines()) {
             assert_eq!(have, want, "the wire shape of an event kind changed");
         }

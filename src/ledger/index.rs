@@ -28,6 +28,22 @@ pub struct DocumentRecord {
     pub series: Option<String>,
     pub format: DocumentFormat,
     pub date_bounds: Option<DateBounds>,
+    /// 訂正・取下げ: the corrections recorded for the document, in chain order. `meeting`,
+    /// `title` and `label` above are as the last redescription left them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+}
+
+/// A correction of a document's record: a redescription (with what it replaced) or a
+/// withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub seq: u64,
+    pub reason: String,
+    pub recorded_at: String,
+    /// For a redescription, the meeting the document had before it; `None` for a withdrawal.
+    pub was: Option<Meeting>,
+    pub withdrawn: bool,
 }
 
 impl DocumentRecord {
@@ -50,9 +66,46 @@ impl DocumentRecord {
                 series: series.clone(),
                 format: *format,
                 date_bounds: date_bounds.clone(),
+                corrections: Vec::new(),
             }),
             _ => None,
         }
+    }
+
+    /// Applies a correction event about this document (`false` for any other event): a
+    /// redescription replaces the meeting, title and label; a withdrawal marks it withdrawn.
+    pub fn correct(&mut self, event: &Event) -> bool {
+        let (was, reason, recorded_at, withdrawn) = match &event.body {
+            EventBody::DocumentRedescribed {
+                title,
+                label,
+                reason,
+                recorded_at,
+            } => {
+                let was = std::mem::replace(&mut self.meeting, event.meeting.clone());
+                self.title = title.clone();
+                self.label = label.clone();
+                (Some(was), reason, recorded_at, false)
+            }
+            EventBody::DocumentWithdrawn {
+                reason,
+                recorded_at,
+            } => (None, reason, recorded_at, true),
+            _ => return false,
+        };
+        self.corrections.push(Correction {
+            seq: event.seq,
+            reason: reason.clone(),
+            recorded_at: recorded_at.clone(),
+            was,
+            withdrawn,
+        });
+        true
+    }
+
+    /// Whether a withdrawal was recorded: its statements are no longer the plan's.
+    pub fn withdrawn(&self) -> bool {
+        self.corrections.iter().any(|c| c.withdrawn)
     }
 
     /// The series key: the described series, else the document itself (a series of one).
@@ -307,14 +360,34 @@ pub struct EventEntries {
     pub mentions: Option<RawPair>,
 }
 
+/// The `docs` entry of a record: its hash → its seq (big-endian) and the record as JSON.
+pub fn docs_entry(record: &DocumentRecord) -> RawPair {
+    let mut value = record.seq.to_be_bytes().to_vec();
+    value.extend(encode_json(record));
+    (record.hash.clone().into_bytes(), value)
+}
+
+/// Whether an event corrects a document's record (its `docs` entry is then rewritten, from the
+/// entry held and the event: [`corrected_docs_entry`]).
+pub fn is_correction(event: &Event) -> bool {
+    matches!(
+        event.body,
+        EventBody::DocumentRedescribed { .. } | EventBody::DocumentWithdrawn { .. }
+    )
+}
+
+/// The `docs` entry after a correction event, from the entry held for its document; `None`
+/// when the held value is not a record.
+pub fn corrected_docs_entry(held: &[u8], event: &Event) -> Option<RawPair> {
+    let mut record = decode_document(held)?;
+    record.correct(event);
+    Some(docs_entry(&record))
+}
+
 impl EventEntries {
     pub fn of(event: &Event) -> EventEntries {
         EventEntries {
-            docs: DocumentRecord::of(event).map(|record| {
-                let mut value = record.seq.to_be_bytes().to_vec();
-                value.extend(encode_json(&record));
-                (record.hash.into_bytes(), value)
-            }),
+            docs: DocumentRecord::of(event).map(|record| docs_entry(&record)),
             targets: TargetObservation::of(event).map(|o| {
                 (
                     name_seq_key(&o.key, o.seq),
@@ -447,10 +520,11 @@ pub fn decode_frontier(key: &[u8], value: &[u8]) -> Option<Frontier<Blake3Hash>>
     Frontier::from_parts(size, value.chunks(32).map(<[u8]>::to_vec).collect())
 }
 
-/// Whether a document's events end before `event`: the tree size at which a `frontiers` entry
-/// is kept (the ledger's end is the other).
-pub fn starts_document(event: &Event) -> bool {
-    matches!(event.body, EventBody::DocumentIngested { .. }) && event.seq > 0
+/// Whether an append (a document's events, or a correction) ends before `event`: the tree size
+/// at which a `frontiers` entry is kept (the ledger's end is the other).
+pub fn starts_append(event: &Event) -> bool {
+    (matches!(event.body, EventBody::DocumentIngested { .. }) || is_correction(event))
+        && event.seq > 0
 }
 
 /// The key prefix of a `name, 0, seq` index (`targets`, `mentions`): one name's entries scan

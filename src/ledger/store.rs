@@ -21,10 +21,10 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use super::checkpoint::leaf_of;
 use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
 use super::index::{
-    decode_document, decode_frontier, decode_observation, decode_place, edge_key_bytes,
-    encode_first, encode_place, frontier_entry, handle_key_bytes, name_prefix, starts_document,
-    statement_key_bytes, DocumentRecord, EventEntries, IdentityIndex, IndexEntries, IndexTree,
-    TargetObservation,
+    corrected_docs_entry, decode_document, decode_frontier, decode_observation, decode_place,
+    edge_key_bytes, encode_first, encode_place, frontier_entry, handle_key_bytes, is_correction,
+    name_prefix, starts_append, statement_key_bytes, DocumentRecord, EventEntries, IdentityIndex,
+    IndexEntries, IndexTree, TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 
@@ -408,7 +408,8 @@ impl Store {
                 source,
             })?;
             let hash = document.get_or_insert_with(|| event.source.document.clone());
-            if event.source.document != *hash {
+            // A later correction of the document is not one of its events.
+            if event.source.document != *hash || is_correction(&event) {
                 break;
             }
             events.push(event);
@@ -504,6 +505,23 @@ impl Store {
         bytes: &[u8],
         unsealed: Vec<UnsealedEvent>,
     ) -> Result<Vec<Event>, StoreError> {
+        self.append(Some((document_hash, bytes)), unsealed)
+    }
+
+    /// Appends a correction of a document the ledger holds (its `docs` record is rewritten in
+    /// the same transaction).
+    pub fn append_correction(&self, correction: UnsealedEvent) -> Result<Event, StoreError> {
+        let mut sealed = self.append(None, vec![correction])?;
+        sealed
+            .pop()
+            .ok_or(StoreError::CorruptIndex { tree: "docs" })
+    }
+
+    fn append(
+        &self,
+        document: Option<(&str, &[u8])>,
+        unsealed: Vec<UnsealedEvent>,
+    ) -> Result<Vec<Event>, StoreError> {
         self.record_empty_head_before_first_write()?;
         let sealed = self.transact(|trees| {
             let Trees {
@@ -542,7 +560,9 @@ impl Store {
                 sealed.push(event);
             }
             index_events(&trees, &sealed, frontier)?;
-            blobs.insert(document_hash.as_bytes(), bytes)?;
+            if let Some((hash, bytes)) = document {
+                blobs.insert(hash.as_bytes(), bytes)?;
+            }
             if let Some(last) = sealed.last() {
                 meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
                 meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
@@ -731,7 +751,7 @@ fn index_events(
     mut frontier: Frontier<Blake3Hash>,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
     for event in events {
-        if starts_document(event) {
+        if starts_append(event) {
             let (key, value) = frontier_entry(&frontier);
             trees.frontiers.insert(key, value)?;
         }
@@ -767,6 +787,15 @@ fn index_event(
         if let Some((key, value)) = entry {
             tree.insert(key, value)?;
         }
+    }
+    if is_correction(event) {
+        let key = event.source.document.as_bytes();
+        let corrected = trees
+            .docs
+            .get(key)?
+            .and_then(|held| corrected_docs_entry(&held, event))
+            .ok_or_else(|| abort(StoreError::CorruptIndex { tree: "docs" }))?;
+        trees.docs.insert(corrected.0, corrected.1)?;
     }
     if let Some(entries) = IndexEntries::of(event) {
         let key = statement_key_bytes(&entries.statement);

@@ -21,7 +21,8 @@ use super::event::{
     hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
 };
 use super::index::{
-    frontier_entry, starts_document, EventEntries, IdentityIndex, IndexEntries, IndexTree,
+    corrected_docs_entry, frontier_entry, is_correction, starts_append, EventEntries,
+    IdentityIndex, IndexEntries, IndexTree,
 };
 use super::jcs::canonicalize;
 use super::merkle::{Blake3Hash, Frontier};
@@ -360,6 +361,7 @@ pub fn check_documents(
 #[derive(Default)]
 struct DocumentCheck {
     decodable: BTreeMap<String, bool>,
+    withdrawn: std::collections::BTreeSet<String>,
     current: Option<(String, Option<DocumentLines>)>,
 }
 
@@ -370,13 +372,37 @@ impl DocumentCheck {
         blob_of: &impl Fn(&str) -> Option<Vec<u8>>,
         failures: &mut Vec<Failure>,
     ) {
-        let DocumentCheck { decodable, current } = self;
+        let DocumentCheck {
+            decodable,
+            withdrawn,
+            current,
+        } = self;
         let document = &event.source.document;
         let fail = |what: String| Failure {
             seq: Some(event.seq),
             document: Some(document.clone()),
             what,
         };
+        if is_correction(event) {
+            if !decodable.contains_key(document) {
+                failures.push(fail(
+                    "the correction names a document that was not ingested before it".into(),
+                ));
+            } else if withdrawn.contains(document) {
+                failures.push(fail(
+                    "the correction names a document withdrawn earlier in the ledger".into(),
+                ));
+            }
+            if event.source.lines.is_some() {
+                failures.push(fail(
+                    "a correction is about a whole document: it cites no lines".into(),
+                ));
+            }
+            if matches!(event.body, EventBody::DocumentWithdrawn { .. }) {
+                withdrawn.insert(document.clone());
+            }
+            return;
+        }
         if let EventBody::DocumentIngested { byte_length, .. } = &event.body {
             if decodable.contains_key(document) {
                 failures.push(fail(
@@ -764,7 +790,18 @@ impl IndexCheck {
             mentions,
         } = EventEntries::of(event);
         self.documents.extend(docs);
-        let frontier = (starts_document(event) && frontier.size() == event.seq)
+        if is_correction(event) {
+            let key = event.source.document.as_bytes();
+            // A correction of a document the log does not hold is DocumentCheck's to report.
+            if let Some(corrected) = self
+                .documents
+                .get(key)
+                .and_then(|held| corrected_docs_entry(held, event))
+            {
+                self.documents.insert(corrected.0, corrected.1);
+            }
+        }
+        let frontier = (starts_append(event) && frontier.size() == event.seq)
             .then(|| frontier_entry(frontier));
         for (index, entry) in [targets, adoptions, mentions, frontier]
             .into_iter()
@@ -864,7 +901,7 @@ impl IndexCheck {
                                     .event(size)
                                     .ok()
                                     .flatten()
-                                    .is_some_and(|e| starts_document(&e))
+                                    .is_some_and(|e| starts_append(&e))
                         }
                     }
                 }

@@ -1,12 +1,14 @@
 //! The event wire format: the JSON shape events are hashed, stored and exported in, as structs of
-//! its own — not the extractors' or the projections' types. Versions 1 and 2 share one shape;
-//! version 2 writes `previous_value` as null (see `EVENT_FORMAT_VERSION`).
+//! its own — not the extractors' or the projections' types. Versions 1 to 3 share one shape for
+//! the kinds they share; version 2 writes `previous_value` as null, version 3 adds the
+//! corrections (`DocumentRedescribed`, `DocumentWithdrawn`), which no earlier version has (see
+//! `EVENT_FORMAT_VERSION`).
 //!
 //! Invariant: an [`Event`](super::Event) is written and read only through these structs, so a
 //! change to a domain type (`SectionPath`, `Meeting`, `ActionStatus`, …) cannot change a stored
 //! hash: the conversions below name every field on both sides and stop compiling instead.
-//! Each kind's canonical bytes and hash are pinned by `wire_v2_pinned.jsonl`, and format 1's by
-//! `wire_v1_pinned.jsonl` (tested in `event.rs`); changing anything here is a format change and
+//! Each kind's canonical bytes and hash are pinned by `wire_v3_pinned.jsonl`, and formats 1 and
+//! 2's by `wire_v1_pinned.jsonl` and `wire_v2_pinned.jsonl` (tested in `event.rs`); changing anything here is a format change and
 //! bumps `EVENT_FORMAT_VERSION`.
 
 use serde::{Deserialize, Serialize};
@@ -154,7 +156,20 @@ pub enum WireBody {
         adopted: String,
         adopted_day: String,
     },
+    DocumentRedescribed {
+        title: Option<String>,
+        label: Option<String>,
+        reason: String,
+        recorded_at: String,
+    },
+    DocumentWithdrawn {
+        reason: String,
+        recorded_at: String,
+    },
 }
+
+/// The first format version with the corrections.
+const CORRECTIONS_SINCE: u32 = 3;
 
 impl From<&Event> for WireEvent {
     fn from(event: &Event) -> WireEvent {
@@ -195,6 +210,16 @@ impl TryFrom<WireEvent> for Event {
             body,
             hash,
         } = wire;
+        if v < CORRECTIONS_SINCE
+            && matches!(
+                body,
+                WireBody::DocumentRedescribed { .. } | WireBody::DocumentWithdrawn { .. }
+            )
+        {
+            return Err(format!(
+                "a correction event in format {v}: corrections exist since format {CORRECTIONS_SINCE}"
+            ));
+        }
         Ok(Event {
             v,
             seq,
@@ -393,6 +418,24 @@ impl From<&EventBody> for WireBody {
                 adopted,
                 adopted_day,
             },
+            EventBody::DocumentRedescribed {
+                title,
+                label,
+                reason,
+                recorded_at,
+            } => WireBody::DocumentRedescribed {
+                title,
+                label,
+                reason,
+                recorded_at,
+            },
+            EventBody::DocumentWithdrawn {
+                reason,
+                recorded_at,
+            } => WireBody::DocumentWithdrawn {
+                reason,
+                recorded_at,
+            },
         }
     }
 }
@@ -530,6 +573,24 @@ impl From<WireBody> for EventBody {
                 plan,
                 adopted,
                 adopted_day,
+            },
+            WireBody::DocumentRedescribed {
+                title,
+                label,
+                reason,
+                recorded_at,
+            } => EventBody::DocumentRedescribed {
+                title,
+                label,
+                reason,
+                recorded_at,
+            },
+            WireBody::DocumentWithdrawn {
+                reason,
+                recorded_at,
+            } => EventBody::DocumentWithdrawn {
+                reason,
+                recorded_at,
             },
         }
     }

@@ -1,5 +1,6 @@
-//! The documents in the ledger, read from their `DocumentIngested` events: the fold every other
-//! projection starts from.
+//! The documents in the ledger, read from their `DocumentIngested` events and corrected by
+//! their `DocumentRedescribed` and `DocumentWithdrawn` events: the fold every other projection
+//! starts from.
 
 pub use crate::ledger::index::DocumentRecord;
 use crate::ledger::Event;
@@ -18,9 +19,25 @@ pub fn valid_time_ranks<'d>(
         .collect()
 }
 
-/// Every document, in chain order.
+/// Every document, in chain order, as its corrections left it (a withdrawn one included,
+/// marked: see [`DocumentRecord::withdrawn`]).
 pub fn documents(events: &[Event]) -> Vec<DocumentRecord> {
-    events.iter().filter_map(DocumentRecord::of).collect()
+    let mut records: Vec<DocumentRecord> = Vec::new();
+    let mut position: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for event in events {
+        if let Some(record) = DocumentRecord::of(event) {
+            position.insert(&event.source.document, records.len());
+            records.push(record);
+        } else if let Some(&at) = position.get(event.source.document.as_str()) {
+            records[at].correct(event);
+        }
+    }
+    records
+}
+
+/// The documents whose statements count: every one not withdrawn.
+pub fn standing(documents: Vec<DocumentRecord>) -> Vec<DocumentRecord> {
+    documents.into_iter().filter(|d| !d.withdrawn()).collect()
 }
 
 /// Each document's title by hash, for renderers that name a document by what it is called.

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::documents::{documents, titles};
+use super::documents::{documents, DocumentRecord};
 use crate::identity::Identities;
 use crate::ledger::{Event, EventBody};
 
@@ -49,22 +49,31 @@ fn is_about(event: &Event, id: &str, identities: &Identities) -> bool {
 /// hold for. A measure's history is shown under its canonical id, with its other ids.
 pub fn history(events: &[Event], id: &str) -> HistoryView {
     history_from(
-        &titles(&documents(events)),
+        &documents(events),
         &Identities::from_events(events),
         events,
         id,
     )
 }
 
-/// [`history`] from what it needs: the documents' titles, the identities, and events that
-/// include every event about `id` (any other event is ignored).
+/// [`history`] from what it needs: the documents, the identities, and events that include
+/// every event about `id` (any other event is ignored). A statement is placed at its
+/// document's meeting as the document's record has it (after any redescription); a withdrawn
+/// document's statements are left out.
 pub fn history_from(
-    titles: &std::collections::BTreeMap<String, String>,
+    documents: &[DocumentRecord],
     identities: &Identities,
     events: &[Event],
     id: &str,
 ) -> HistoryView {
-    let title_of = |hash: &str| titles.get(hash).cloned();
+    let records: std::collections::BTreeMap<&str, &DocumentRecord> =
+        documents.iter().map(|d| (d.hash.as_str(), d)).collect();
+    let title_of = |hash: &str| records.get(hash).and_then(|d| d.title.clone());
+    let meeting_of = |e: &'_ Event| -> crate::source::meeting::Meeting {
+        records
+            .get(e.source.document.as_str())
+            .map_or_else(|| e.meeting.clone(), |d| d.meeting.clone())
+    };
     let id = identities.resolve(id).unwrap_or(id);
     let aliases = identities
         .aliases_of(id)
@@ -72,39 +81,45 @@ pub fn history_from(
         .filter(|alias| *alias != id)
         .map(str::to_owned)
         .collect();
-    let mut about: Vec<&Event> = events
+    let withdrawn = |e: &Event| {
+        records
+            .get(e.source.document.as_str())
+            .is_some_and(|d| d.withdrawn())
+    };
+    let mut about: Vec<(crate::source::meeting::Meeting, &Event)> = events
         .iter()
-        .filter(|e| is_about(e, id, identities))
+        .filter(|e| is_about(e, id, identities) && !withdrawn(e))
+        .map(|e| (meeting_of(e), e))
         .collect();
     // Valid time, then the document and its order: never the order documents arrived in.
-    fn place(e: &Event) -> (crate::source::meeting::MeetingTimeKey<'_>, &str, u64) {
-        (e.meeting.time_key(), &e.source.document, e.seq)
+    fn place<'a>(
+        (meeting, e): &'a (crate::source::meeting::Meeting, &Event),
+    ) -> (crate::source::meeting::MeetingTimeKey<'a>, &'a str, u64) {
+        (meeting.time_key(), &e.source.document, e.seq)
     }
     about.sort_by(|a, b| place(a).cmp(&place(b)));
     // A target's observations read best in the order of the dates they hold for (several may
     // come from one meeting); an observation with no as-of date keeps its meeting's place.
-    let as_of_day = |event: &Event| match &event.body {
-        EventBody::TargetChanged { as_of_day, .. } => as_of_day.clone().or_else(|| {
-            event
-                .meeting
-                .date
-                .map(crate::source::meeting::format_iso_date)
-        }),
+    let as_of_day = |(meeting, event): &(crate::source::meeting::Meeting, &Event)| match &event.body
+    {
+        EventBody::TargetChanged { as_of_day, .. } => as_of_day
+            .clone()
+            .or_else(|| meeting.date.map(crate::source::meeting::format_iso_date)),
         _ => None,
     };
     let mut before: std::collections::BTreeMap<u64, String> = Default::default();
     if about
         .iter()
-        .all(|e| matches!(e.body, EventBody::TargetChanged { .. }))
+        .all(|(_, e)| matches!(e.body, EventBody::TargetChanged { .. }))
     {
         about.sort_by(|a, b| (as_of_day(a), place(a)).cmp(&(as_of_day(b), place(b))));
-        before = values_before(&about);
+        before = values_before(&about.iter().map(|(_, e)| *e).collect::<Vec<_>>());
     }
-    let changes = changes_in_valid_time(&about);
+    let changes = changes_in_valid_time(&about.iter().map(|(_, e)| *e).collect::<Vec<_>>());
     let entries = about
         .into_iter()
         .zip(changes)
-        .map(|(event, change)| {
+        .map(|((meeting, event), change)| {
             let summary = match &event.body {
                 EventBody::TargetChanged {
                     label,
@@ -132,7 +147,7 @@ pub fn history_from(
                 seq: event.seq,
                 kind: event.body.kind().to_owned(),
                 change,
-                meeting: event.meeting.to_string(),
+                meeting: meeting.to_string(),
                 document_title: title_of(&event.source.document),
                 document: event.source.document.clone(),
                 lines: event.source.lines.map(|l| [l.first, l.last]),
@@ -198,7 +213,10 @@ fn changes_in_valid_time(events: &[&Event]) -> Vec<&'static str> {
             }
             EventBody::ActionReported { .. } => "reported",
             EventBody::TargetChanged { .. } => "observed",
-            EventBody::DocumentIngested { .. } | EventBody::PlanAdopted { .. } => "stated",
+            EventBody::DocumentIngested { .. }
+            | EventBody::PlanAdopted { .. }
+            | EventBody::DocumentRedescribed { .. }
+            | EventBody::DocumentWithdrawn { .. } => "stated",
         })
         .collect()
 }

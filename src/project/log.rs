@@ -62,4 +62,6 @@ pub const EVENT_KINDS: &[&str] = &[
     "ActionReported",
     "TargetChanged",
     "PlanAdopted",
+    "DocumentRedescribed",
+    "DocumentWithdrawn",
 ];

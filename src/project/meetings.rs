@@ -28,6 +28,12 @@ pub struct MeetingDocumentView {
     pub label: Option<String>,
     pub format: String,
     pub seq: u64,
+    /// 取下げ: the document was withdrawn; its statements are not the plan's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub withdrawn: bool,
+    /// 訂正: corrections of its description (or its withdrawal), in chain order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<crate::ledger::index::Correction>,
 }
 
 /// Meetings as the documents state them, dated ones in date order, undated ones last.
@@ -45,6 +51,8 @@ pub fn meetings(documents: &[DocumentRecord]) -> MeetingsView {
             label: document.label.clone(),
             format: document.format.as_str().to_owned(),
             seq: document.seq,
+            withdrawn: document.withdrawn(),
+            corrections: document.corrections.clone(),
         };
         // A meeting with no body, ordinal and date is unknown: each such document stands alone
         // rather than being merged with other unknowns.

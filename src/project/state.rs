@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::documents::{documents, valid_time_ranks, DocumentRecord};
+use super::documents::{documents, standing, valid_time_ranks, DocumentRecord};
 use crate::extract::{ActionStatus, SectionPath};
 use crate::identity::Identities;
 use crate::ledger::index::TargetObservation;
@@ -179,8 +179,8 @@ pub fn state(events: &[Event], query: &StateQuery) -> StateView {
     )
 }
 
-/// The documents whose statements stand at `date`: of a series only its latest version dated
-/// at or before it (a measure or action it no longer states is gone); every dated document
+/// The documents whose statements stand at `date` (none withdrawn): of a series only its
+/// latest version dated at or before it (a measure or action it no longer states is gone); every dated document
 /// without a series (slides, which only add).
 pub fn documents_speaking_at(
     documents: &[DocumentRecord],
@@ -188,7 +188,7 @@ pub fn documents_speaking_at(
 ) -> Vec<&DocumentRecord> {
     let dated: Vec<&DocumentRecord> = documents
         .iter()
-        .filter(|d| d.meeting.date.is_some_and(|day| day <= date))
+        .filter(|d| !d.withdrawn() && d.meeting.date.is_some_and(|day| day <= date))
         .collect();
     let mut latest: BTreeMap<&str, &DocumentRecord> = BTreeMap::new();
     for document in dated.iter().filter(|d| d.series.is_some()) {
@@ -251,6 +251,8 @@ pub fn state_from(
     known: &[Event],
     query: &StateQuery,
 ) -> StateView {
+    // A withdrawn document's statements are not the plan's.
+    let all_documents = standing(all_documents);
     let at_date = format_iso_date(query.date);
     let mut undated: Vec<&DocumentRecord> = all_documents
         .iter()

@@ -36,8 +36,9 @@ pub fn ingest_outcome(outcome: &IngestOutcome) -> String {
             if !described_otherwise.is_empty() {
                 let _ = writeln!(
                     out,
-                    "  warning: described otherwise than when it was ingested: {}; the ledger keeps the description it recorded then (a description cannot be corrected yet)",
-                    described_otherwise.join("; ")
+                    "  warning: described otherwise than the ledger has it: {}; nothing was changed — if the ledger's description is wrong, correct it with `planledger amend {} --meeting … --date … --reason \"…\"`",
+                    described_otherwise.join("; "),
+                    short_hash(document)
                 );
             }
         }
@@ -265,6 +266,44 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
     out
 }
 
+/// A correction appended: what the ledger says of the document now, and what it said before.
+pub fn corrected(corrected: &crate::ingest::correct::Corrected) -> String {
+    let mut out = String::new();
+    let event = &corrected.event;
+    let (before, after) = (&corrected.before, &corrected.after);
+    let what = if after.withdrawn() {
+        "withdrawn: its statements no longer count in state, diff or history".to_owned()
+    } else {
+        let mut changes = Vec::new();
+        if before.meeting != after.meeting {
+            changes.push(format!("meeting {} → {}", before.meeting, after.meeting));
+        }
+        for (name, old, new) in [
+            ("title", &before.title, &after.title),
+            ("label", &before.label, &after.label),
+        ] {
+            if old != new {
+                let shown = |t: &Option<String>| t.clone().unwrap_or_else(|| "none".into());
+                changes.push(format!("{name} {} → {}", shown(old), shown(new)));
+            }
+        }
+        format!("redescribed: {}", changes.join("; "))
+    };
+    let _ = writeln!(
+        out,
+        "document {} {what}
+appended {} at seq {}, hash {}",
+        short_hash(&after.hash),
+        event.body.kind(),
+        event.seq,
+        event.hash
+    );
+    for warning in &corrected.warnings {
+        let _ = writeln!(out, "  warning: {}", warning.message);
+    }
+    out
+}
+
 pub fn meetings(view: &MeetingsView) -> String {
     let mut out = String::new();
     for meeting in &view.meetings {
@@ -297,6 +336,17 @@ pub fn meetings(view: &MeetingsView) -> String {
                 short_hash(&document.hash),
                 document.seq
             );
+            for correction in &document.corrections {
+                let what = match &correction.was {
+                    Some(was) => format!("redescribed (was {was})"),
+                    None => "WITHDRAWN — its statements are not the plan's".to_owned(),
+                };
+                let _ = writeln!(
+                    out,
+                    "      {what} at seq {}: {}",
+                    correction.seq, correction.reason
+                );
+            }
         }
     }
     out
@@ -325,6 +375,14 @@ pub fn log(events: &[&Event]) -> String {
             } => format!("{measure_id} {} 【{bureau}】", status.as_str()),
             crate::ledger::EventBody::PlanAdopted { plan, adopted, .. } => {
                 format!("{plan} 閣議決定 {adopted}")
+            }
+            crate::ledger::EventBody::DocumentRedescribed { reason, .. } => format!(
+                "{} now at {}: {reason}",
+                short_hash(&event.source.document),
+                event.meeting
+            ),
+            crate::ledger::EventBody::DocumentWithdrawn { reason, .. } => {
+                format!("{} withdrawn: {reason}", short_hash(&event.source.document))
             }
             crate::ledger::EventBody::TargetChanged {
                 label, value, unit, ..

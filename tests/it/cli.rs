@@ -80,7 +80,7 @@ fn ingest_seeds_then_verify_then_reingest_appends_nothing() {
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("already in the ledger"), "{out}");
     assert!(
-        out.contains("described otherwise than when it was ingested: meeting がん対策推進協議会 第93回 (2026-01-15) where the ledger has がん対策推進協議会 第92回 (2025-10-06)"),
+        out.contains("described otherwise than the ledger has it: meeting がん対策推進協議会 第93回 (2026-01-15) where the ledger has がん対策推進協議会 第92回 (2025-10-06)"),
         "{out}"
     );
     let (out, _, _) = run_in_project(&store, &["verify"]);

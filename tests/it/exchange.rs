@@ -171,7 +171,7 @@ fn every_kind_of_tampering_is_refused_with_its_line() {
 }
 
 /// The Python interpreter with `blake3` and `jcs`: $PLANLEDGER_PYTHON, else python3.
-fn independent_python() -> Option<String> {
+pub(crate) fn independent_python() -> Option<String> {
     let python = std::env::var("PLANLEDGER_PYTHON").unwrap_or_else(|_| "python3".into());
     let ready = Command::new(&python)
         .args(["-c", "import blake3, jcs"])

@@ -7,6 +7,8 @@ use crate::common::stdout;
 const COMMANDS: &[&[&str]] = &[
     &[],
     &["ingest"],
+    &["amend"],
+    &["withdraw"],
     &["meetings"],
     &["state"],
     &["diff"],

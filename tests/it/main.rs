@@ -4,6 +4,7 @@
 mod common;
 
 mod cli;
+mod corrections;
 mod dating_seeds;
 mod diff;
 mod exchange;

@@ -1,0 +1,347 @@
+//! Corrections as events: `amend` redescribes a document, `withdraw` takes its statements out
+//! of the plan; neither rewrites the chain, and what the ledger knew before stays readable.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{self, planledger, stderr, stdout};
+
+/// The seed 取組一覧's document hash (it states the 70 measures at 第92回).
+fn torikumi_hash(store: &Path) -> String {
+    meetings_json(store)["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["documents"].as_array().unwrap().clone())
+        .find(|d| d["format"] == "torikumi")
+        .expect("the seeds hold a 取組一覧")["hash"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn meetings_json(store: &Path) -> serde_json::Value {
+    let output = planledger(store, &["meetings", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    serde_json::from_str(&stdout(&output)).unwrap()
+}
+
+/// How many measures `state` shows with these arguments.
+fn measures_shown(store: &Path, args: &[&str]) -> usize {
+    let mut all = vec!["state", "--format", "json"];
+    all.extend(args);
+    let output = planledger(store, &all);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let state: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    state["measures"].as_array().unwrap().len()
+}
+
+fn head_seq(store: &Path) -> u64 {
+    let events = common::read_events(store);
+    events.last().unwrap().seq
+}
+
+fn verifies(store: &Path) {
+    let output = planledger(store, &["verify", "--deep"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn an_amended_date_moves_the_documents_statements_and_keeps_what_was_known() {
+    let (_dir, store) = common::ingested_seeds();
+    let hash = torikumi_hash(&store);
+    assert_eq!(measures_shown(&store, &["--at", "2025-10-06"]), 70);
+    let before_amend = head_seq(&store);
+
+    // A correction of the date (by a prefix of the hash, as `meetings` shows it).
+    let output = planledger(
+        &store,
+        &[
+            "amend",
+            &hash[..12],
+            "--date",
+            "2025-11-04",
+            "--reason",
+            "会議の日付の誤り",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("2025-10-06) → がん対策推進協議会 第92回 (2025-11-04)"),
+        "{}",
+        stdout(&output)
+    );
+
+    // The 70 measures now speak from the corrected day, not before it ...
+    assert_eq!(measures_shown(&store, &["--at", "2025-11-04"]), 70);
+    assert!(measures_shown(&store, &["--at", "2025-10-06"]) < 70);
+    // ... and the ledger as known before the correction is unchanged.
+    let known_before = before_amend.to_string();
+    assert_eq!(
+        measures_shown(
+            &store,
+            &["--at", "2025-10-06", "--as-known-at", &known_before]
+        ),
+        70
+    );
+    // `meetings` puts the document at the corrected meeting and says what it was.
+    let meetings = meetings_json(&store);
+    let corrected = meetings["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["date"] == "2025-11-04")
+        .expect("a meeting on the corrected day");
+    let document = &corrected["documents"][0];
+    assert_eq!(document["hash"], hash.as_str());
+    assert_eq!(document["corrections"][0]["reason"], "会議の日付の誤り");
+    assert_eq!(document["corrections"][0]["was"]["date"], "2025-10-06");
+    // The chain still verifies, the original description is still in it, and a diff across
+    // the corrected day sees the document arrive there.
+    verifies(&store);
+    let ingested = common::log_json(&store, "DocumentIngested");
+    assert!(ingested
+        .iter()
+        .any(|e| e["source"]["document"] == hash.as_str() && e["meeting"]["date"] == "2025-10-06"));
+    let output = planledger(
+        &store,
+        &[
+            "diff",
+            "--since",
+            "2025-10-06",
+            "--until",
+            "2025-11-04",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("\"added\""), "{}", stdout(&output));
+
+    // Nothing to amend, no reason, an unknown document: refused, nothing appended.
+    let head = head_seq(&store);
+    for (args, says) in [
+        (
+            vec![
+                "amend",
+                &hash[..12],
+                "--date",
+                "2025-11-04",
+                "--reason",
+                "again",
+            ],
+            "nothing to amend",
+        ),
+        (
+            vec![
+                "amend",
+                &hash[..12],
+                "--date",
+                "2025-11-05",
+                "--reason",
+                "  ",
+            ],
+            "needs --reason",
+        ),
+        (
+            vec![
+                "amend",
+                "abcdef0123",
+                "--date",
+                "2025-11-05",
+                "--reason",
+                "x",
+            ],
+            "no document in the ledger",
+        ),
+        (
+            vec![
+                "amend",
+                &hash[..12],
+                "--date",
+                "2025-13-01",
+                "--reason",
+                "x",
+            ],
+            "not a date",
+        ),
+    ] {
+        let output = planledger(&store, &args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(says),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(head_seq(&store), head);
+}
+
+#[test]
+fn a_withdrawn_documents_statements_leave_the_plan_and_history() {
+    let (_dir, store) = common::ingested_seeds();
+    let hash = torikumi_hash(&store);
+    let state: serde_json::Value = serde_json::from_str(&stdout(&planledger(
+        &store,
+        &["state", "--at", "第92回", "--format", "json"],
+    )))
+    .unwrap();
+    let measure = state["measures"][0]["id"].as_str().unwrap().to_owned();
+    let before = head_seq(&store);
+
+    let output = planledger(
+        &store,
+        &["withdraw", &hash, "--reason", "別の会議の資料だった"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("withdrawn"), "{}", stdout(&output));
+
+    let output = planledger(&store, &["state", "--at", "第92回", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stdout(&output).contains(&hash), "{}", stdout(&output));
+    assert!(measures_shown(&store, &["--at", "第92回"]) < 70);
+    assert_eq!(
+        measures_shown(
+            &store,
+            &["--at", "第92回", "--as-known-at", &before.to_string()]
+        ),
+        70
+    );
+    let output = planledger(&store, &["history", &measure, "--format", "json"]);
+    let history: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap_or_default();
+    assert!(
+        history["entries"]
+            .as_array()
+            .is_none_or(|entries| entries.iter().all(|e| e["document"] != hash.as_str())),
+        "{}",
+        stdout(&output)
+    );
+    let meetings = meetings_json(&store);
+    assert!(meetings.to_string().contains("\"withdrawn\":true"));
+    verifies(&store);
+
+    // A withdrawn document is not corrected again.
+    let output = planledger(&store, &["withdraw", &hash, "--reason", "again"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("was withdrawn at seq"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn corrections_survive_export_import_and_the_independent_verifier() {
+    let (dir, store) = common::ingested_seeds();
+    let hash = torikumi_hash(&store);
+    for args in [
+        vec![
+            "amend",
+            &hash[..],
+            "--meeting",
+            "第93回",
+            "--reason",
+            "回数の誤り",
+        ],
+        vec!["withdraw", &hash[..], "--reason", "取下げ"],
+    ] {
+        let output = planledger(&store, &args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let file = dir.path().join("export.jsonl");
+    let documents = dir.path().join("documents");
+    let output = planledger(
+        &store,
+        &[
+            "export",
+            "--out",
+            file.to_str().unwrap(),
+            "--with-documents",
+            documents.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let imported = dir.path().join("imported");
+    let output = planledger(
+        &imported,
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--documents",
+            documents.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    verifies(&imported);
+    assert_eq!(meetings_json(&imported), meetings_json(&store));
+
+    // A correction naming a document the log never ingested is refused by import.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let last = lines.len() - 1;
+    lines[last] = lines[last].replace(&hash, &"ab".repeat(32));
+    let forged = dir.path().join("forged.jsonl");
+    let mut event: serde_json::Value = serde_json::from_str(&lines[last]).unwrap();
+    event["hash"] = planledger::ledger::event::hash_of_value_without_hash(&mut event.clone())
+        .unwrap()
+        .into();
+    lines[last] =
+        String::from_utf8(planledger::ledger::jcs::canonicalize(&event).unwrap()).unwrap();
+    std::fs::write(&forged, lines.join("\n") + "\n").unwrap();
+    let output = planledger(
+        &dir.path().join("forged-store"),
+        &[
+            "import",
+            forged.to_str().unwrap(),
+            "--documents",
+            documents.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not ingested before it"),
+        "{}",
+        stderr(&output)
+    );
+
+    let Some(python) = crate::exchange::independent_python() else {
+        return;
+    };
+    let script = common::project_dir().join("tests").join("verify_export.py");
+    let run = |path: &Path| {
+        Command::new(&python)
+            .arg(&script)
+            .arg(path)
+            .arg(&documents)
+            .output()
+            .unwrap()
+    };
+    let output = run(&file);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let output = run(&forged);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("not ingested before it"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn re_ingesting_known_bytes_described_otherwise_points_to_amend() {
+    let (_dir, store) = common::ingested_seeds();
+    let seed = common::seed("000");
+    let output =
+        common::ingest_torikumi_as(&store, &seed, "がん対策推進協議会 第92回", "2025-10-07");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("planledger amend"),
+        "{}",
+        stdout(&output)
+    );
+}
