@@ -20,12 +20,204 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::extract::SectionPath;
 use crate::ledger::index::{IdentityIndex, StatementKey, StatementPlace, VersionOrder};
-use crate::ledger::Event;
+use crate::ledger::{Event, EventBody};
 use crate::source::normalize::comparison_key;
 
 /// Similarity (0–1, `similar`'s character ratio over comparison keys) at or above which two
 /// texts of one plan and section are versions of one measure.
 pub const SIMILARITY_THRESHOLD: f32 = 0.93;
+
+/// Structure (git's rename detection weighs content *and* path): two measures of one plan in the
+/// same section whose texts score at least this are one measure revised when they also share
+/// [`SHARED_ACTIONS_MIN`] of their actions or stand at the same position among the section's
+/// measures. A 29-character clause deleted from a 183-character measure scores 0.914; distinct
+/// measures of one section in seed 000 score at most 0.487 against each other (and share up to
+/// half their actions — so neither cue alone decides).
+pub const STRUCTURAL_TEXT_FLOOR: f32 = 0.70;
+
+/// The share of actions (by comparison key, of the larger set) two measures must have in common
+/// for [`STRUCTURAL_TEXT_FLOOR`] to make them one.
+pub const SHARED_ACTIONS_MIN: f32 = 0.5;
+
+/// A split or a merge: the shorter text has at least this share of its characters inside the
+/// longer one (of the same plan and section) ...
+pub const PART_CONTAINMENT_MIN: f32 = 0.9;
+
+/// ... and is at most this share of the longer one's length (a measure barely shorter is a
+/// revision, not a part). Seed 000's distinct measures of one section never qualify.
+pub const PART_LENGTH_MAX: f32 = 0.75;
+
+/// A part shorter than this (comparison-key characters) is not looked for: a short phrase is
+/// inside many measures.
+pub const PART_MIN_CHARS: usize = 20;
+
+/// A measure as structure sees it: where it stands, what it says, what is reported under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// The handle it was recorded under (empty for a statement not yet recorded).
+    pub handle: String,
+    pub plan_key: String,
+    pub section: Vec<String>,
+    /// Its place among the measures of its section in its document (0-based).
+    pub position: usize,
+    pub text: String,
+    pub key: String,
+    /// Its actions' comparison keys.
+    pub actions: BTreeSet<String>,
+}
+
+impl Shape {
+    pub fn new(
+        handle: &str,
+        plan: Option<&str>,
+        section: &SectionPath,
+        text: &str,
+        actions: impl IntoIterator<Item = String>,
+    ) -> Shape {
+        Shape {
+            handle: handle.to_owned(),
+            plan_key: comparison_key(plan.unwrap_or("")),
+            section: section.path.clone(),
+            position: 0,
+            text: text.to_owned(),
+            key: comparison_key(text),
+            actions: actions.into_iter().map(|a| comparison_key(&a)).collect(),
+        }
+    }
+
+    /// Numbers each shape's position among those of its section, in the order given (one
+    /// document's measures, in its order).
+    pub fn number_positions(shapes: &mut [Shape]) {
+        let mut seen: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+        for shape in shapes {
+            let next = seen.entry(shape.section.clone()).or_insert(0);
+            shape.position = *next;
+            *next += 1;
+        }
+    }
+}
+
+/// What structure says of two measures, each cue symmetric — so the answer does not depend on
+/// which of the two the ledger held first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cues {
+    /// One plan and one section path, not empty (a slide's quote has no section to weigh).
+    pub same_section: bool,
+    pub same_position: bool,
+    /// Character similarity of the comparison keys (0–1).
+    pub text: f32,
+    /// Actions in common over the larger set of actions (0 when neither has any).
+    pub shared_actions: f32,
+    /// The shorter text's characters found in the longer, over the shorter's length.
+    pub containment: f32,
+    /// The shorter text's length over the longer's.
+    pub length_ratio: f32,
+    pub shorter_chars: usize,
+}
+
+impl Cues {
+    pub fn of(a: &Shape, b: &Shape) -> Cues {
+        let same_section =
+            a.plan_key == b.plan_key && !a.section.is_empty() && a.section == b.section;
+        let (a_chars, b_chars) = (a.key.chars().count(), b.key.chars().count());
+        let text = if a.key.is_empty() && b.key.is_empty() {
+            1.0
+        } else {
+            similar::TextDiff::from_chars(a.key.as_str(), b.key.as_str()).ratio()
+        };
+        // The ratio is 2·M/(a+b): the characters matched, M, recovered from it.
+        let matched = text * (a_chars + b_chars) as f32 / 2.0;
+        let (shorter, longer) = (a_chars.min(b_chars), a_chars.max(b_chars));
+        let larger_set = a.actions.len().max(b.actions.len());
+        Cues {
+            same_section,
+            same_position: same_section && a.position == b.position,
+            text,
+            shared_actions: if larger_set == 0 {
+                0.0
+            } else {
+                a.actions.intersection(&b.actions).count() as f32 / larger_set as f32
+            },
+            containment: if shorter == 0 {
+                0.0
+            } else {
+                matched / shorter as f32
+            },
+            length_ratio: if longer == 0 {
+                1.0
+            } else {
+                shorter as f32 / longer as f32
+            },
+            shorter_chars: shorter,
+        }
+    }
+}
+
+/// The cheap cues first: structure only relates measures of one plan and section, so the
+/// character diff is spared for every other pair.
+fn could_be_related(a: &Shape, b: &Shape) -> bool {
+    a.plan_key == b.plan_key && !a.section.is_empty() && a.section == b.section
+}
+
+/// Whether one text is a part of the other: a split (one measure became several) or a merge,
+/// read in valid time by whoever shows it.
+pub fn is_part(cues: &Cues) -> bool {
+    cues.same_section
+        && cues.shorter_chars >= PART_MIN_CHARS
+        && cues.length_ratio <= PART_LENGTH_MAX
+        && cues.containment >= PART_CONTAINMENT_MIN
+}
+
+/// Whether structure makes two measures that text alone keeps apart one measure revised: a
+/// clause inserted or deleted. Never a part (see [`is_part`]); never an unrelated text put in
+/// the same slot.
+pub fn is_structural_revision(cues: &Cues) -> bool {
+    cues.same_section
+        && !is_part(cues)
+        && cues.text >= STRUCTURAL_TEXT_FLOOR
+        && (cues.shared_actions >= SHARED_ACTIONS_MIN || cues.same_position)
+}
+
+/// The shapes of the measures `events` state (one document's events, in its order), each
+/// with the actions reported under it.
+pub fn shapes_of_events(events: &[Event]) -> Vec<Shape> {
+    let mut shapes: Vec<Shape> = Vec::new();
+    for event in events {
+        match &event.body {
+            EventBody::MeasureAdded {
+                measure_id,
+                plan,
+                section,
+                text,
+                ..
+            }
+            | EventBody::MeasureRevised {
+                measure_id,
+                plan,
+                section,
+                text,
+                ..
+            }
+            | EventBody::MeasureCited {
+                measure_id,
+                plan,
+                section,
+                text,
+                ..
+            } => shapes.push(Shape::new(measure_id, plan.as_deref(), section, text, [])),
+            EventBody::ActionReported {
+                measure_id, text, ..
+            } => {
+                if let Some(last) = shapes.last_mut().filter(|s| s.handle == *measure_id) {
+                    last.actions.insert(comparison_key(text));
+                }
+            }
+            _ => {}
+        }
+    }
+    Shape::number_positions(&mut shapes);
+    shapes
+}
 
 /// `M` + 12 hex digits of BLAKE3 over the plan's and the text's comparison keys: a measure
 /// text's content id. The section is left out on purpose: slides quote a measure without its
@@ -146,6 +338,9 @@ pub struct Identities {
     aliases: BTreeMap<String, String>,
     /// Canonical id → plan, from its earliest version.
     plan_of: BTreeMap<String, Option<String>>,
+    /// Canonical id → the measures it was split from, split into, merged from or into (a
+    /// symmetric relation; valid time says which way).
+    lineage: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Identities {
@@ -236,13 +431,85 @@ impl Identities {
                 .entry(measure_id(version.plan.as_deref(), &version.text))
                 .or_insert_with(|| canonical.clone());
         }
+        let mut lineage: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in &index.lineage {
+            let canonical = |handle: &str| {
+                handle_of
+                    .get(handle)
+                    .and_then(|root| canonical_of.get(root))
+                    .cloned()
+            };
+            if let (Some(a), Some(b)) = (canonical(a), canonical(b)) {
+                if a != b {
+                    lineage.entry(a.clone()).or_default().insert(b.clone());
+                    lineage.entry(b).or_default().insert(a);
+                }
+            }
+        }
         Identities {
             versions,
             handle_of,
             canonical_of,
             aliases,
             plan_of,
+            lineage,
         }
+    }
+
+    /// The handle a recorded id belongs to now (the measure's first handle).
+    pub fn handle<'a>(&'a self, recorded_id: &'a str) -> &'a str {
+        self.handle_of
+            .get(recorded_id)
+            .map_or(recorded_id, String::as_str)
+    }
+
+    /// The measures a measure (by canonical id) was split from or into, merged from or into.
+    pub fn lineage(&self, canonical: &str) -> impl Iterator<Item = &str> {
+        self.lineage
+            .get(canonical)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+
+    /// The measure of a neighbouring version that structure makes `shape` a revision of (see
+    /// [`is_structural_revision`]): the most similar, ties broken by canonical id. Measures whose
+    /// handles are in `taken` are not candidates.
+    pub fn structural_revision<'s>(
+        &self,
+        neighbours: &'s [Shape],
+        shape: &Shape,
+        taken: &[String],
+    ) -> Option<&'s Shape> {
+        neighbours
+            .iter()
+            .filter(|other| could_be_related(shape, other))
+            .filter(|other| !taken.iter().any(|t| t == self.handle(&other.handle)))
+            .map(|other| (Cues::of(shape, other), other))
+            .filter(|(cues, _)| is_structural_revision(cues))
+            .max_by(|(a, x), (b, y)| {
+                a.text.total_cmp(&b.text).then_with(|| {
+                    self.rank(self.handle(&y.handle))
+                        .cmp(self.rank(self.handle(&x.handle)))
+                })
+            })
+            .map(|(_, other)| other)
+    }
+
+    /// The handles of the measures of neighbouring versions `shape` is a part of, or that are
+    /// parts of it (see [`is_part`]), in their order.
+    pub fn parts(&self, neighbours: &[Shape], shape: &Shape) -> Vec<String> {
+        let mut handles: Vec<String> = Vec::new();
+        for other in neighbours
+            .iter()
+            .filter(|other| could_be_related(shape, other))
+        {
+            let handle = self.handle(&other.handle).to_owned();
+            if is_part(&Cues::of(shape, other)) && !handles.contains(&handle) {
+                handles.push(handle);
+            }
+        }
+        handles
     }
 
     /// The canonical id of the measure an event's `measure_id` names.
@@ -397,7 +664,6 @@ mod tests {
     use super::*;
     use crate::extract::LineRange;
     use crate::ledger::event::Source;
-    use crate::ledger::EventBody;
     use crate::source::meeting::Meeting;
 
     const PLAN3: &str = "第３期がん対策推進基本計画";
@@ -465,6 +731,7 @@ mod tests {
             plan: Some(PLAN3.into()),
             section: section(path),
             text: text.into(),
+            lineage: vec![],
         }
     }
 
@@ -599,5 +866,152 @@ mod tests {
         // Before the joining event, they are two measures.
         let before = Identities::from_events(&events[..2]);
         assert_ne!(before.canonical("MY"), before.canonical("MX"));
+    }
+
+    const MEASURE_20: &str = "国及び都道府県は、がん医療が高度化する中で、引き続き質の高いがん医療を提供するため、地域の実情に応じ、均てん化を推進するとともに、持続可能ながん医療の提供に向け、拠点病院等の役割分担を踏まえた集約化を推進する。その際、国は、都道府県がん診療連携協議会等に対し、好事例の共有や他の地域や医療機関との比較が可能となるような検討に必要なデータの提供などの技術的支援を行う。";
+    const MEASURE_55: &str = "国は、拠点病院等を中心に、患者に対するがんの告知や、インフォームド・コンセントの取得、セカンドオピニオンの提示などが適切に実施されるような体制整備を引き続き推進する。また、質の高い病理診断や細胞診断を提供するための体制の整備を引き続き推進する。";
+
+    fn shape(path: &[&str], position: usize, text: &str, actions: &[&str]) -> Shape {
+        let mut shape = Shape::new(
+            "",
+            Some("第４期がん対策推進基本計画"),
+            &section(path),
+            text,
+            actions.iter().map(|a| a.to_string()),
+        );
+        shape.position = position;
+        shape
+    }
+
+    /// The structure rules, both sides of each: (case, a, b, revision?, part?).
+    #[test]
+    fn structure_decides_revisions_and_parts_from_its_cues() {
+        let here = ["2", "(1)", "①"];
+        let there = ["2", "(1)", "②"];
+        let actions = [
+            "指針を改定した。",
+            "研修を実施した。",
+            "調査を行う。",
+            "評価を行う。",
+        ];
+        let deleted = MEASURE_20.replacen(
+            "好事例の共有や他の地域や医療機関との比較が可能となるような",
+            "",
+            1,
+        );
+        let inserted = MEASURE_20.replacen(
+            "技術的支援を行う。",
+            "技術的支援を行うとともに、その結果を定期的に公表し、地域間の格差の是正に努める。",
+            1,
+        );
+        let moved = MEASURE_20.replacen("地域の実情に応じ、", "", 1).replacen(
+            "持続可能な",
+            "地域の実情に応じ、持続可能な",
+            1,
+        );
+        let first_half = "国は、拠点病院等を中心に、患者に対するがんの告知や、インフォームド・コンセントの取得、セカンドオピニオンの提示などが適切に実施されるような体制整備を引き続き推進する。";
+        let second_half =
+            "国は、質の高い病理診断や細胞診断を提供するための体制の整備を引き続き推進する。";
+        let unrelated = "国は、がん医療提供体制の持続可能性を高めるため、医療従事者の働き方に配慮した体制整備を推進する。";
+        let cases: Vec<(&str, Shape, Shape, bool, bool)> = vec![
+            (
+                "clause deleted, same actions",
+                shape(&here, 0, MEASURE_20, &actions),
+                shape(&here, 0, &deleted, &actions),
+                true,
+                false,
+            ),
+            (
+                "clause deleted, moved down a slot, same actions",
+                shape(&here, 0, MEASURE_20, &actions),
+                shape(&here, 1, &deleted, &actions),
+                true,
+                false,
+            ),
+            (
+                "clause deleted, same slot, actions all new",
+                shape(&here, 0, MEASURE_20, &actions),
+                shape(&here, 0, &deleted, &["別の取組。"]),
+                true,
+                false,
+            ),
+            (
+                "clause deleted, another slot, actions all new",
+                shape(&here, 0, MEASURE_20, &actions),
+                shape(&here, 2, &deleted, &["別の取組。"]),
+                false,
+                false,
+            ),
+            (
+                "clause deleted, another section",
+                shape(&here, 0, MEASURE_20, &actions),
+                shape(&there, 0, &deleted, &actions),
+                false,
+                false,
+            ),
+            (
+                "clause inserted",
+                shape(&here, 0, MEASURE_20, &actions),
+                shape(&here, 0, &inserted, &actions),
+                true,
+                false,
+            ),
+            (
+                "clause moved",
+                shape(&here, 0, MEASURE_20, &actions),
+                shape(&here, 0, &moved, &actions),
+                true,
+                false,
+            ),
+            (
+                "unrelated text in the same slot, same actions",
+                shape(&here, 0, MEASURE_20, &actions),
+                shape(&here, 0, unrelated, &actions),
+                false,
+                false,
+            ),
+            (
+                "a split's first half",
+                shape(&here, 1, MEASURE_55, &actions),
+                shape(&here, 1, first_half, &actions[..2]),
+                false,
+                true,
+            ),
+            (
+                "a split's second half",
+                shape(&here, 1, MEASURE_55, &actions),
+                shape(&here, 2, second_half, &actions[2..]),
+                false,
+                true,
+            ),
+            (
+                "a part in another section",
+                shape(&here, 1, MEASURE_55, &actions),
+                shape(&there, 0, second_half, &actions[2..]),
+                false,
+                false,
+            ),
+            (
+                "a short phrase inside",
+                shape(&here, 1, MEASURE_55, &actions),
+                shape(&here, 2, "国は、体制の整備を引き続き推進する。", &[]),
+                false,
+                false,
+            ),
+            (
+                "two distinct measures of one section",
+                shape(&here, 0, MEASURE_20, &actions),
+                shape(&here, 1, MEASURE_55, &actions[..2]),
+                false,
+                false,
+            ),
+        ];
+        for (case, a, b, revision, part) in cases {
+            for (x, y) in [(&a, &b), (&b, &a)] {
+                let cues = Cues::of(x, y);
+                assert_eq!(is_structural_revision(&cues), revision, "{case}: {cues:?}");
+                assert_eq!(is_part(&cues), part, "{case}: {cues:?}");
+            }
+        }
     }
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::extract::{extract, ActionStatus, Diagnostic, DocumentVersion};
-use crate::identity::{measure_id, Identities, Match};
+use crate::identity::{measure_id, shapes_of_events, Identities, Match, Shape};
 use crate::ledger::event::{EventBody, Source, UnsealedEvent};
 use crate::ledger::{Event, Store, StoreError};
 use crate::project::documents::DocumentRecord;
@@ -212,13 +212,24 @@ pub fn ingest_with(
         &description.meeting,
         &crate::project::meetings::known_meetings(&documents),
     ));
+    // The measures of the versions of this series just before and just after it in valid
+    // time: what structure compares a text the ledger does not know with (see `identity`).
+    let mut neighbours: Vec<Shape> = Vec::new();
     if let Some(series) = series_of(description, &version) {
-        let lost = match previous_version(&documents, &series, &description.meeting) {
-            Some(previous) => {
-                lost_measures(previous, &store.events_of_document(previous.seq)?, &version)
-            }
+        let previous = previous_version(&documents, &series, &description.meeting);
+        let next = next_version(&documents, &series, &description.meeting);
+        let previous_events = match previous {
+            Some(previous) => store.events_of_document(previous.seq)?,
             None => Vec::new(),
         };
+        let lost = match previous {
+            Some(previous) => lost_measures(previous, &previous_events, &version),
+            None => Vec::new(),
+        };
+        neighbours.extend(shapes_of_events(&previous_events));
+        if let Some(next) = next {
+            neighbours.extend(shapes_of_events(&store.events_of_document(next.seq)?));
+        }
         if options.strict && !lost.is_empty() {
             return Err(IngestError::LosesMeasures {
                 path: path.clone(),
@@ -234,6 +245,7 @@ pub fn ingest_with(
     let identities = Identities::from_index(&store.identity_index()?);
     let events = events_for(
         &identities,
+        &neighbours,
         &document,
         &version,
         description,
@@ -397,7 +409,7 @@ fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Op
 const LOST_MEASURE_MIN_CHARS: usize = 20;
 
 /// The previous version of a series at a meeting: the latest document of the series held
-/// earlier in valid time.
+/// earlier in valid time (a withdrawn one is no version).
 pub fn previous_version<'d>(
     documents: &'d [DocumentRecord],
     series: &str,
@@ -406,9 +418,29 @@ pub fn previous_version<'d>(
     documents
         .iter()
         .filter(|d| {
-            d.series.as_deref() == Some(series) && d.meeting.time_key() < meeting.time_key()
+            !d.withdrawn()
+                && d.series.as_deref() == Some(series)
+                && d.meeting.time_key() < meeting.time_key()
         })
         .max_by(|a, b| a.order_key().cmp(&b.order_key()))
+}
+
+/// The next version of a series after a meeting: the earliest document of the series held
+/// later in valid time — a version ingested after its successor is compared with it, as the
+/// successor would have been with it had they come in order.
+pub fn next_version<'d>(
+    documents: &'d [DocumentRecord],
+    series: &str,
+    meeting: &crate::source::meeting::Meeting,
+) -> Option<&'d DocumentRecord> {
+    documents
+        .iter()
+        .filter(|d| {
+            !d.withdrawn()
+                && d.series.as_deref() == Some(series)
+                && d.meeting.time_key() > meeting.time_key()
+        })
+        .min_by(|a, b| a.order_key().cmp(&b.order_key()))
 }
 
 /// The measures the previous version of this series stated (`previous_events`, its events)
@@ -575,6 +607,7 @@ fn target_events(
 
 fn events_for(
     known: &Identities,
+    neighbours: &[Shape],
     document: &str,
     version: &DocumentVersion,
     description: &DocumentDescription,
@@ -591,7 +624,26 @@ fn events_for(
     // (plan key, text key, handle) of what this document stated, for a slide quoting twice.
     let mut stated: Vec<(String, String, String)> = Vec::new();
     let mut statements = Vec::new();
-    for measure in &version.measures {
+    // What structure sees of this version's measures, and (computed only when structure is
+    // asked) the handles its measures match by text: those are not structure's to give.
+    let mut shapes: Vec<Shape> = version
+        .measures
+        .iter()
+        .map(|measure| {
+            Shape::new(
+                "",
+                measure.plan.as_deref().or(plan.as_deref()),
+                &measure.section,
+                &measure.text,
+                measure.actions.iter().map(|a| a.text.clone()),
+            )
+        })
+        .collect();
+    Shape::number_positions(&mut shapes);
+    let claimed_by_text = std::cell::OnceCell::new();
+    // (index in `statements`, shape) of each measure statement, for structure's second look.
+    let mut matched_by_text: Vec<(usize, &Shape)> = Vec::new();
+    for (measure, shape) in version.measures.iter().zip(&shapes) {
         let plan = measure.plan.clone().or_else(|| plan.clone());
         let keys = (
             comparison_key(plan.as_deref().unwrap_or("")),
@@ -607,10 +659,43 @@ fn events_for(
                     .map(|(_, _, handle)| handle.clone())
             })
             .flatten();
-        let (id, body) = match quoted_again
+        let mut lineage = Vec::new();
+        let found = quoted_again
             .map(|handle| Match::Same { handle })
-            .unwrap_or_else(|| known.find(plan.as_deref(), &measure.section, &measure.text, &ids))
-        {
+            .unwrap_or_else(|| known.find(plan.as_deref(), &measure.section, &measure.text, &ids));
+        let found = match found {
+            Match::New if !neighbours.is_empty() => {
+                let claimed: &Vec<String> = claimed_by_text.get_or_init(|| {
+                    version
+                        .measures
+                        .iter()
+                        .filter_map(|m| {
+                            let plan = m.plan.as_deref().or(plan.as_deref());
+                            match known.find(plan, &m.section, &m.text, &[]) {
+                                Match::Same { handle } | Match::Revision { handle, .. } => {
+                                    Some(handle)
+                                }
+                                Match::New => None,
+                            }
+                        })
+                        .collect()
+                });
+                let taken: Vec<String> = ids.iter().chain(claimed).cloned().collect();
+                match known.structural_revision(neighbours, shape, &taken) {
+                    Some(other) => Match::Revision {
+                        handle: known.handle(&other.handle).to_owned(),
+                        matched_text: other.text.clone(),
+                        also: Vec::new(),
+                    },
+                    None => {
+                        lineage = known.parts(neighbours, shape);
+                        Match::New
+                    }
+                }
+            }
+            found => found,
+        };
+        let (id, body) = match found {
             Match::Same { handle } => (
                 handle.clone(),
                 EventBody::MeasureCited {
@@ -618,6 +703,7 @@ fn events_for(
                     plan: plan.clone(),
                     section: measure.section.clone(),
                     text: measure.text.clone(),
+                    also_matched: Vec::new(),
                 },
             ),
             Match::Revision {
@@ -652,6 +738,7 @@ fn events_for(
                         plan,
                         section: measure.section.clone(),
                         text: measure.text.clone(),
+                        lineage,
                     },
                 )
             }
@@ -660,6 +747,7 @@ fn events_for(
             ids.push(id.clone());
             stated.push((keys.0, keys.1, id.clone()));
         }
+        matched_by_text.push((statements.len(), shape));
         statements.push(UnsealedEvent {
             meeting: meeting.clone(),
             source: source(Some(measure.lines)),
@@ -677,6 +765,34 @@ fn events_for(
                     text: action.text.clone(),
                 },
             });
+        }
+    }
+    // A statement text matched (cited or revised) may also be, by structure, a version of
+    // another measure of a neighbouring version: the two become one measure (the edge is
+    // recorded whichever of the two documents came second, so the measure does not depend on
+    // the order they arrived in). Measures this document states are not candidates.
+    if !neighbours.is_empty() {
+        for (at, shape) in matched_by_text {
+            let (EventBody::MeasureCited {
+                measure_id,
+                also_matched,
+                ..
+            }
+            | EventBody::MeasureRevised {
+                measure_id,
+                also_matched,
+                ..
+            }) = &mut statements[at].body
+            else {
+                continue;
+            };
+            let others: Vec<String> = ids.iter().filter(|h| *h != measure_id).cloned().collect();
+            if let Some(other) = known.structural_revision(neighbours, shape, &others) {
+                let handle = known.handle(&other.handle).to_owned();
+                if handle != known.handle(measure_id) && !also_matched.contains(&handle) {
+                    also_matched.push(handle);
+                }
+            }
         }
     }
     statements.extend(target_events(document, &meeting, version));

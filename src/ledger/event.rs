@@ -22,8 +22,8 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 
 /// The version of the event wire shape, stored in every event as `v`. 2: `previous_value` is no
 /// longer recorded (always null; `history` says what a figure was before, in valid time). 3:
-/// corrections — `DocumentRedescribed` and `DocumentWithdrawn` (the earlier kinds' shape is
-/// unchanged). A ledger keeps the events it was written with: every version up to this one is
+/// corrections — `DocumentRedescribed` and `DocumentWithdrawn` — and a measure's `lineage`
+/// (splits and merges; absent when empty, so the earlier kinds' bytes are unchanged). A ledger keeps the events it was written with: every version up to this one is
 /// read.
 pub const EVENT_FORMAT_VERSION: u32 = 3;
 
@@ -76,6 +76,10 @@ pub enum EventBody {
         plan: Option<String>,
         section: SectionPath,
         text: String,
+        /// 分割・統合: measures of a neighbouring version of the series this text is a part of,
+        /// or that are parts of it — a split or a merge, which way read in valid time. They
+        /// stay distinct measures. Absent from the wire shape when empty (format 3).
+        lineage: Vec<String>,
     },
     /// A known measure with different wording (a later or an earlier version); `matched_text_hash`
     /// is BLAKE3 of the comparison key of the text it was matched against.
@@ -98,6 +102,10 @@ pub enum EventBody {
         plan: Option<String>,
         section: SectionPath,
         text: String,
+        /// Other measures structure makes this statement a version of (a clause inserted or
+        /// deleted next door in its series): from this event on they are one measure. Absent
+        /// from the wire shape when empty (format 3).
+        also_matched: Vec<String>,
     },
     /// 取組: an action a bureau reports under a measure.
     ActionReported {
@@ -280,6 +288,7 @@ mod tests {
                     titles: vec!["患者本位のがん医療の実現".into()],
                 },
                 text: "国及び都道府県は、均てん化を推進する。".into(),
+                lineage: vec![],
             },
         }
     }
@@ -393,6 +402,7 @@ mod tests {
                 plan: Some("第4期がん対策推進基本計画".into()),
                 section: section.clone(),
                 text: "国及び都道府県は、均てん化を推進する。".into(),
+                also_matched: vec![],
             }),
             with(EventBody::ActionReported {
                 measure_id: "M0123456789".into(),
@@ -440,6 +450,20 @@ mod tests {
                 plan: "第４期がん対策推進基本計画".into(),
                 adopted: "2023-03".into(),
                 adopted_day: "2023-03-01".into(),
+            }),
+            with(EventBody::MeasureCited {
+                measure_id: "M0123456789".into(),
+                plan: Some("第4期がん対策推進基本計画".into()),
+                section: section.clone(),
+                text: "国及び都道府県は、均てん化を推進する。".into(),
+                also_matched: vec!["Mabcdef0123".into()],
+            }),
+            with(EventBody::MeasureAdded {
+                measure_id: "Mfedcba98765".into(),
+                plan: Some("第４期がん対策推進基本計画".into()),
+                section: section.clone(),
+                text: "国は、均てん化を推進する。".into(),
+                lineage: vec!["M0123456789".into()],
             }),
             UnsealedEvent {
                 source: Source {

@@ -161,6 +161,9 @@ pub struct IdentityIndex {
     pub statements: BTreeMap<StatementKey, StatementPlace>,
     pub handles: BTreeMap<String, (u64, u32)>,
     pub edges: BTreeSet<(String, String)>,
+    /// Splits and merges: (a measure's handle, a measure it is a part of or that is a part of
+    /// it), as recorded.
+    pub lineage: BTreeSet<(String, String)>,
 }
 
 /// What one measure event adds to the [`IdentityIndex`].
@@ -171,24 +174,28 @@ pub struct IndexEntries {
     /// Handles named by the event, each with (seq, position in the event).
     pub handles: Vec<(String, (u64, u32))>,
     pub edges: Vec<(String, String)>,
+    /// (this measure's handle, a measure it is a part of or that is a part of it).
+    pub lineage: Vec<(String, String)>,
 }
 
 impl IndexEntries {
     /// The entries of a measure event (added, revised or cited); `None` for any other event.
     pub fn of(event: &Event) -> Option<IndexEntries> {
-        let (id, plan, section, text, also) = match &event.body {
+        let (id, plan, section, text, also, lineage) = match &event.body {
             EventBody::MeasureAdded {
                 measure_id,
                 plan,
                 section,
                 text,
-            }
-            | EventBody::MeasureCited {
+                lineage,
+            } => (measure_id, plan, section, text, &[][..], &lineage[..]),
+            EventBody::MeasureCited {
                 measure_id,
                 plan,
                 section,
                 text,
-            } => (measure_id, plan, section, text, &[][..]),
+                also_matched,
+            } => (measure_id, plan, section, text, &also_matched[..], &[][..]),
             EventBody::MeasureRevised {
                 measure_id,
                 plan,
@@ -196,7 +203,7 @@ impl IndexEntries {
                 text,
                 also_matched,
                 ..
-            } => (measure_id, plan, section, text, &also_matched[..]),
+            } => (measure_id, plan, section, text, &also_matched[..], &[][..]),
             _ => return None,
         };
         let meeting = event.meeting.time_key();
@@ -224,6 +231,10 @@ impl IndexEntries {
                 .map(|(position, handle)| (handle.clone(), (event.seq, position as u32)))
                 .collect(),
             edges: also
+                .iter()
+                .map(|other| (id.clone(), other.clone()))
+                .collect(),
+            lineage: lineage
                 .iter()
                 .map(|other| (id.clone(), other.clone()))
                 .collect(),
@@ -255,6 +266,7 @@ impl IdentityIndex {
             *seen = (*seen).min(first);
         }
         self.edges.extend(entries.edges);
+        self.lineage.extend(entries.lineage);
     }
 }
 
@@ -444,6 +456,13 @@ pub fn edge_key_bytes(edge: &(String, String)) -> Vec<u8> {
     key
 }
 
+/// The key of a lineage pair (a split or a merge) in the identity tree.
+pub fn lineage_key_bytes(pair: &(String, String)) -> Vec<u8> {
+    let mut key = b"l".to_vec();
+    key.extend(encode_json(pair));
+    key
+}
+
 pub fn encode_place(place: &StatementPlace) -> Vec<u8> {
     encode_json(place)
 }
@@ -479,6 +498,9 @@ impl IdentityIndex {
             (b'e', edge) => {
                 self.edges.insert(serde_json::from_slice(edge).ok()?);
             }
+            (b'l', pair) => {
+                self.lineage.insert(serde_json::from_slice(pair).ok()?);
+            }
             _ => return None,
         }
         Some(())
@@ -495,6 +517,9 @@ impl IdentityIndex {
         }
         for edge in &self.edges {
             pairs.push((edge_key_bytes(edge), Vec::new()));
+        }
+        for pair in &self.lineage {
+            pairs.push((lineage_key_bytes(pair), Vec::new()));
         }
         pairs.sort();
         pairs

@@ -23,8 +23,8 @@ use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
 use super::index::{
     corrected_docs_entry, decode_document, decode_frontier, decode_observation, decode_place,
     edge_key_bytes, encode_first, encode_place, frontier_entry, handle_key_bytes, is_correction,
-    name_prefix, starts_append, statement_key_bytes, DocumentRecord, EventEntries, IdentityIndex,
-    IndexEntries, IndexTree, TargetObservation,
+    lineage_key_bytes, name_prefix, starts_append, statement_key_bytes, DocumentRecord,
+    EventEntries, IdentityIndex, IndexEntries, IndexTree, TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 
@@ -819,6 +819,9 @@ fn index_event(
         }
         for edge in entries.edges {
             trees.identity.insert(edge_key_bytes(&edge), &[])?;
+        }
+        for pair in entries.lineage {
+            trees.identity.insert(lineage_key_bytes(&pair), &[])?;
         }
     }
     Ok(())

@@ -1,8 +1,8 @@
 //! The event wire format: the JSON shape events are hashed, stored and exported in, as structs of
 //! its own — not the extractors' or the projections' types. Versions 1 to 3 share one shape for
 //! the kinds they share; version 2 writes `previous_value` as null, version 3 adds the
-//! corrections (`DocumentRedescribed`, `DocumentWithdrawn`), which no earlier version has (see
-//! `EVENT_FORMAT_VERSION`).
+//! corrections (`DocumentRedescribed`, `DocumentWithdrawn`) and `MeasureAdded.lineage`, which no
+//! earlier version has (see `EVENT_FORMAT_VERSION`).
 //!
 //! Invariant: an [`Event`](super::Event) is written and read only through these structs, so a
 //! change to a domain type (`SectionPath`, `Meeting`, `ActionStatus`, …) cannot change a stored
@@ -116,6 +116,8 @@ pub enum WireBody {
         plan: Option<String>,
         section: WireSection,
         text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        lineage: Vec<String>,
     },
     MeasureRevised {
         measure_id: String,
@@ -131,6 +133,8 @@ pub enum WireBody {
         plan: Option<String>,
         section: WireSection,
         text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also_matched: Vec<String>,
     },
     ActionReported {
         measure_id: String,
@@ -168,8 +172,14 @@ pub enum WireBody {
     },
 }
 
-/// The first format version with the corrections.
-const CORRECTIONS_SINCE: u32 = 3;
+/// The first format version with the corrections and a measure's lineage.
+const FORMAT_3: u32 = 3;
+
+impl WireBody {
+    fn kind(&self) -> &'static str {
+        EventBody::from(self.clone()).kind()
+    }
+}
 
 impl From<&Event> for WireEvent {
     fn from(event: &Event) -> WireEvent {
@@ -210,14 +220,16 @@ impl TryFrom<WireEvent> for Event {
             body,
             hash,
         } = wire;
-        if v < CORRECTIONS_SINCE
-            && matches!(
-                body,
-                WireBody::DocumentRedescribed { .. } | WireBody::DocumentWithdrawn { .. }
-            )
-        {
+        let format_3 = match &body {
+            WireBody::DocumentRedescribed { .. } | WireBody::DocumentWithdrawn { .. } => true,
+            WireBody::MeasureAdded { lineage, .. } => !lineage.is_empty(),
+            WireBody::MeasureCited { also_matched, .. } => !also_matched.is_empty(),
+            _ => false,
+        };
+        if v < FORMAT_3 && format_3 {
             return Err(format!(
-                "a correction event in format {v}: corrections exist since format {CORRECTIONS_SINCE}"
+                "a {} of format 3 (corrections, lineage) in an event of format {v}",
+                body.kind()
             ));
         }
         Ok(Event {
@@ -337,11 +349,13 @@ impl From<&EventBody> for WireBody {
                 plan,
                 section,
                 text,
+                lineage,
             } => WireBody::MeasureAdded {
                 measure_id,
                 plan,
                 section: wire_section(&section),
                 text,
+                lineage,
             },
             EventBody::MeasureRevised {
                 measure_id,
@@ -363,11 +377,13 @@ impl From<&EventBody> for WireBody {
                 plan,
                 section,
                 text,
+                also_matched,
             } => WireBody::MeasureCited {
                 measure_id,
                 plan,
                 section: wire_section(&section),
                 text,
+                also_matched,
             },
             EventBody::ActionReported {
                 measure_id,
@@ -493,11 +509,13 @@ impl From<WireBody> for EventBody {
                 plan,
                 section,
                 text,
+                lineage,
             } => EventBody::MeasureAdded {
                 measure_id,
                 plan,
                 section: section_of(section),
                 text,
+                lineage,
             },
             WireBody::MeasureRevised {
                 measure_id,
@@ -519,11 +537,13 @@ impl From<WireBody> for EventBody {
                 plan,
                 section,
                 text,
+                also_matched,
             } => EventBody::MeasureCited {
                 measure_id,
                 plan,
                 section: section_of(section),
                 text,
+                also_matched,
             },
             WireBody::ActionReported {
                 measure_id,

@@ -39,6 +39,17 @@ pub struct MeasureChanges {
     pub added: Vec<MeasureEntry>,
     pub removed: Vec<MeasureEntry>,
     pub revised: Vec<MeasureRevision>,
+    /// 分割・統合: measures gone whose text lives on in measures that are new (a split, a merge):
+    /// each old text opposite its successors. They are in no other list.
+    pub successions: Vec<Succession>,
+}
+
+/// Measures of the earlier state and the later measures they became (one → several: a split;
+/// several → one: a merge).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Succession {
+    pub before: Vec<MeasureEntry>,
+    pub after: Vec<MeasureEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -138,6 +149,64 @@ fn entry(measure: &MeasureView) -> MeasureEntry {
         text: measure.text.clone(),
         source: measure.source.clone(),
     }
+}
+
+/// Takes the removed and added measures related by lineage out of `measures`, grouped: each
+/// group of removed and added measures connected by lineage with at least one of each, in the
+/// order of the later state.
+fn successions(
+    measures: &mut MeasureChanges,
+    before: &BTreeMap<&str, &MeasureView>,
+    after: &BTreeMap<&str, &MeasureView>,
+) -> Vec<Succession> {
+    let removed: std::collections::BTreeSet<String> =
+        measures.removed.iter().map(|m| m.id.clone()).collect();
+    let mut grouped: std::collections::BTreeSet<String> = Default::default();
+    let mut found = Vec::new();
+    let added_ids: Vec<String> = measures.added.iter().map(|m| m.id.clone()).collect();
+    for added in added_ids {
+        if grouped.contains(&added) {
+            continue;
+        }
+        // The connected group, walking lineage through removed and added measures only.
+        let (mut group_before, mut group_after) = (Vec::new(), Vec::new());
+        let mut stack = vec![added];
+        let mut seen: std::collections::BTreeSet<String> = Default::default();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let (view, is_before) = match (after.get(id.as_str()), before.get(id.as_str())) {
+                (Some(view), None) => (*view, false),
+                (None, Some(view)) if removed.contains(&id) => (*view, true),
+                _ => continue,
+            };
+            if is_before {
+                group_before.push(id.clone());
+            } else {
+                group_after.push(id.clone());
+            }
+            stack.extend(view.lineage.iter().cloned());
+        }
+        if group_before.is_empty() {
+            continue;
+        }
+        grouped.extend(group_before.iter().cloned());
+        grouped.extend(group_after.iter().cloned());
+        let take = |list: &mut Vec<MeasureEntry>, ids: &[String]| {
+            let (taken, kept): (Vec<MeasureEntry>, Vec<MeasureEntry>) =
+                list.drain(..).partition(|m| ids.contains(&m.id));
+            *list = kept;
+            taken
+        };
+        let before_entries = take(&mut measures.removed, &group_before);
+        let after_entries = take(&mut measures.added, &group_after);
+        found.push((before_entries, after_entries));
+    }
+    found
+        .into_iter()
+        .map(|(before, after)| Succession { before, after })
+        .collect()
 }
 
 /// Actions of a measure keyed for comparison, with how many times each occurs.
@@ -247,6 +316,7 @@ pub fn compare(before: &StateView, after: &StateView, plan: Option<String>) -> D
             measures.removed.push(entry(measure));
         }
     }
+    measures.successions = successions(&mut measures, &before_by_id, &after_by_id);
     // Actions, per measure present on either side, in the order of the later state.
     let mut ids: Vec<&str> = after.measures.iter().map(|m| m.id.as_str()).collect();
     ids.extend(
@@ -256,9 +326,47 @@ pub fn compare(before: &StateView, after: &StateView, plan: Option<String>) -> D
             .map(|m| m.id.as_str())
             .filter(|id| !after_by_id.contains_key(id)),
     );
+    // A split or merged measure's actions are compared across its whole group: a 取組 that
+    // moved with its half of a split is not a change.
+    let group_of: BTreeMap<&str, usize> = measures
+        .successions
+        .iter()
+        .enumerate()
+        .flat_map(|(at, s)| {
+            s.before
+                .iter()
+                .chain(&s.after)
+                .map(move |m| (m.id.as_str(), at))
+        })
+        .collect();
+    let mut compared_groups = std::collections::BTreeSet::new();
     for id in ids {
-        let old = action_counts(before_by_id.get(id).copied());
-        let new = action_counts(after_by_id.get(id).copied());
+        let (old, new) = match group_of.get(id) {
+            Some(&group) => {
+                if !compared_groups.insert(group) {
+                    continue;
+                }
+                let succession = &measures.successions[group];
+                let union = |members: &[MeasureEntry], side: &BTreeMap<&str, &MeasureView>| {
+                    let mut all: BTreeMap<(String, ActionStatus, String), Vec<ActionEntry>> =
+                        BTreeMap::new();
+                    for member in members {
+                        for (key, entries) in action_counts(side.get(member.id.as_str()).copied()) {
+                            all.entry(key).or_default().extend(entries);
+                        }
+                    }
+                    all
+                };
+                (
+                    union(&succession.before, &before_by_id),
+                    union(&succession.after, &after_by_id),
+                )
+            }
+            None => (
+                action_counts(before_by_id.get(id).copied()),
+                action_counts(after_by_id.get(id).copied()),
+            ),
+        };
         for (key, entries) in &new {
             let had = old.get(key).map_or(0, Vec::len);
             actions.added.extend(entries.iter().skip(had).cloned());

@@ -83,6 +83,10 @@ pub struct MeasureView {
     pub text: String,
     pub actions: Vec<ActionView>,
     pub source: SourceView,
+    /// 分割・統合: the measures this one was split from or into, merged from or into (canonical
+    /// ids); absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lineage: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -375,6 +379,7 @@ pub fn state_from(
             text: text.to_owned(),
             actions,
             source: source_view(statement),
+            lineage: identities.lineage(id).map(str::to_owned).collect(),
         });
     }
     let targets = latest_targets(known, &dated, selected_plan.as_deref());

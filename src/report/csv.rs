@@ -66,6 +66,29 @@ pub fn diff(view: &DiffView) -> String {
             "",
         ]);
     }
+    // A split or merge: one row per old measure and successor pair, so each successor stands
+    // opposite the text it came from.
+    for succession in &view.measures.successions {
+        for old in &succession.before {
+            for new in &succession.after {
+                row([
+                    "measure",
+                    "succeeded",
+                    &new.id,
+                    &new.section.compact(),
+                    "",
+                    "",
+                    &old.text,
+                    &new.text,
+                    "",
+                    &old.source.document,
+                    &lines(&old.source),
+                    &new.source.document,
+                    &lines(&new.source),
+                ]);
+            }
+        }
+    }
     for revision in &view.measures.revised {
         row([
             "measure",

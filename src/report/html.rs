@@ -105,13 +105,14 @@ pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
     );
     let _ = write!(
         out,
-        "<h1>{} 新旧対照表</h1><p class=\"summary\">改正前: {} ／ 改正後: {}<br>施策 追加 {}・削除 {}・修正 {}、取組 追加 {}・削除 {}、目標・指標 変更 {}</p>",
+        "<h1>{} 新旧対照表</h1><p class=\"summary\">改正前: {} ／ 改正後: {}<br>施策 追加 {}・削除 {}・修正 {}・分割/統合 {}、取組 追加 {}・削除 {}、目標・指標 変更 {}</p>",
         escape(plan),
         escape(&end(&view.since)),
         escape(&end(&view.until)),
         view.measures.added.len(),
         view.measures.removed.len(),
         view.measures.revised.len(),
+        view.measures.successions.len(),
         view.actions.added.len(),
         view.actions.removed.len(),
         view.targets.changed.len()
@@ -145,6 +146,12 @@ pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
         .added
         .iter()
         .chain(&view.measures.removed)
+        .chain(
+            view.measures
+                .successions
+                .iter()
+                .flat_map(|s| s.before.iter().chain(&s.after)),
+        )
         .map(|m| (m.id.as_str(), &m.section))
         .chain(
             view.measures
@@ -177,6 +184,40 @@ pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
             heading_of(&revision.section),
             &revision.id,
             Row::Both { after, before },
+        );
+    }
+    // A split or merge: the old text(s) opposite the new, in one row under the first successor.
+    for succession in &view.measures.successions {
+        let what = if succession.after.len() > 1 {
+            "分割"
+        } else {
+            "統合"
+        };
+        let side = |entries: &[crate::project::diff::MeasureEntry], mark: &str| {
+            entries
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{}<br><{mark}>{}</{mark}>{}",
+                        label(&format!("施策（{what}）"), &m.id),
+                        escape(&m.text),
+                        source(&m.source, titles)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("<hr>")
+        };
+        let Some(first) = succession.after.first() else {
+            continue;
+        };
+        push(
+            first.section.compact(),
+            heading_of(&first.section),
+            &first.id,
+            Row::Both {
+                after: side(&succession.after, "ins"),
+                before: side(&succession.before, "del"),
+            },
         );
     }
     for measure in &view.measures.added {

@@ -200,10 +200,11 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
     let measures = &view.measures;
     let _ = writeln!(
         out,
-        "measures: {} added, {} removed, {} revised; actions: {} added, {} removed; targets: {} changed",
+        "measures: {} added, {} removed, {} revised, {} split or merged; actions: {} added, {} removed; targets: {} changed",
         measures.added.len(),
         measures.removed.len(),
         measures.revised.len(),
+        measures.successions.len(),
         view.actions.added.len(),
         view.actions.removed.len(),
         view.targets.changed.len()
@@ -217,6 +218,28 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
                 measure.section.display_path(),
                 measure.text
             );
+        }
+    }
+    for succession in &measures.successions {
+        let what = if succession.after.len() > 1 {
+            "分割 split"
+        } else {
+            "統合 merged"
+        };
+        let _ = writeln!(out, "> {what}");
+        for (side, entries) in [
+            ("改正前", &succession.before),
+            ("改正後", &succession.after),
+        ] {
+            for measure in entries {
+                let _ = writeln!(
+                    out,
+                    "    {side}: [{}] {} {}",
+                    measure.id,
+                    measure.section.display_path(),
+                    measure.text
+                );
+            }
         }
     }
     for revision in &measures.revised {

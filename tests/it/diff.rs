@@ -46,10 +46,11 @@ fn count(value: &serde_json::Value, path: &[&str]) -> usize {
 }
 
 fn assert_only(value: &serde_json::Value, expected: &[(&[&str], usize)]) {
-    let all: [&[&str]; 6] = [
+    let all: [&[&str]; 7] = [
         &["measures", "added"],
         &["measures", "removed"],
         &["measures", "revised"],
+        &["measures", "successions"],
         &["actions", "added"],
         &["actions", "removed"],
         &["targets", "changed"],
@@ -443,4 +444,112 @@ fn a_version_that_loses_a_measure_into_an_action_is_warned_of_and_refused_when_s
         "{}",
         stdout(&warned)
     );
+}
+
+/// Ingests `lines` as 第93回 into a fresh ledger: after the seeds (in order), or before them
+/// (the later version first).
+fn ledger_with_version(
+    lines: &[String],
+    later_first: bool,
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    let path = dir.path().join("torikumi_93.txt");
+    std::fs::write(&path, with_footer(lines, 93)).unwrap();
+    let seed = common::seed("000_");
+    let version = || ingest_file(&store, &path);
+    let original = || {
+        common::ingest_torikumi_as(&store, &seed, "がん対策推進協議会 第92回", "2025-10-06");
+    };
+    if later_first {
+        version();
+        original();
+    } else {
+        original();
+        version();
+    }
+    (dir, store)
+}
+
+#[test]
+fn a_deleted_clause_is_one_revision_whatever_order_the_versions_arrive_in() {
+    let mut lines = seed_lines();
+    delete_clause_at_20(&mut lines);
+    let mut diffs = Vec::new();
+    for later_first in [false, true] {
+        let (_dir, store) = ledger_with_version(&lines, later_first);
+        let diff = diff_json(&store);
+        // One measure revised; its four actions unchanged; nothing added or removed.
+        assert_only(&diff, &[(&["measures", "revised"], 1)]);
+        let revision = &diff["measures"]["revised"][0];
+        let deleted: Vec<&str> = revision["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["op"] == "delete")
+            .map(|c| c["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(deleted, [DELETED_CLAUSE]);
+        diffs.push(diff);
+    }
+    // The measure keeps one id (the earlier version's), whichever came first.
+    assert_eq!(diffs[0]["measures"], diffs[1]["measures"]);
+}
+
+#[test]
+fn a_split_measure_shows_its_old_text_opposite_both_successors_in_either_order() {
+    let mut lines = seed_lines();
+    split_measure_at_55(&mut lines);
+    let mut views = Vec::new();
+    for later_first in [false, true] {
+        let (_dir, store) = ledger_with_version(&lines, later_first);
+        let diff = diff_json(&store);
+        // The old measure is in no added/removed list: it stands opposite its two successors.
+        // Its actions moved with their halves (no change); the new done bullet is the one
+        // action added.
+        assert_only(
+            &diff,
+            &[
+                (&["measures", "successions"], 1),
+                (&["actions", "added"], 1),
+            ],
+        );
+        assert!(diff["actions"]["added"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("病理診断体制の実態調査"));
+        let succession = &diff["measures"]["successions"][0];
+        assert_eq!(succession["before"].as_array().unwrap().len(), 1);
+        assert_eq!(succession["after"].as_array().unwrap().len(), 2);
+        assert!(succession["before"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("また、質の高い病理診断"));
+        // Each successor names the measure it came from.
+        let state: serde_json::Value = serde_json::from_str(&stdout(&planledger(
+            &store,
+            &["state", "--at", "第93回", "--format", "json"],
+        )))
+        .unwrap();
+        let old_id = succession["before"][0]["id"].as_str().unwrap();
+        for successor in succession["after"].as_array().unwrap() {
+            let measure = state["measures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["id"] == successor["id"])
+                .unwrap();
+            assert_eq!(measure["lineage"], serde_json::json!([old_id]));
+        }
+        let output = planledger(
+            &store,
+            &[
+                "diff", "--since", "第92回", "--until", "第93回", "--format", "html",
+            ],
+        );
+        let html = stdout(&output);
+        assert!(html.contains("施策（分割）"), "{html}");
+        views.push(diff["measures"].clone());
+    }
+    assert_eq!(views[0], views[1]);
 }

@@ -33,11 +33,21 @@ fn write_corpus(dir: &Path) {
     carry_out_planned_bullet(&mut v94);
     add_done_bullet(&mut v94);
     reword_measure_at_55(&mut v94);
+    delete_clause_at_20(&mut v94);
+    // 第95回 splits the measure at 55 in two (structure records the lineage, whichever of 第94回
+    // and 第95回 arrives first); 第94回 deleted a clause at 20 (one measure revised).
+    let mut v95 = seed_lines();
+    split_measure_at_55(&mut v95);
+    delete_clause_at_20(&mut v95);
     let manifest_path = dir.join("manifest.json");
     let mut manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
     let documents = manifest["documents"].as_array_mut().unwrap();
-    for (ordinal, date, lines) in [(93, "2026-01-15", v93), (94, "2026-06-01", v94)] {
+    for (ordinal, date, lines) in [
+        (93, "2026-01-15", v93),
+        (94, "2026-06-01", v94),
+        (95, "2026-11-01", v95),
+    ] {
         let file = format!("torikumi_{ordinal}.txt");
         std::fs::write(dir.join(&file), with_footer(&lines, ordinal)).unwrap();
         documents.push(serde_json::json!({
@@ -57,7 +67,7 @@ fn corpus() -> &'static (tempfile::TempDir, Vec<IngestRequest>) {
         let dir = tempfile::tempdir().unwrap();
         write_corpus(dir.path());
         let requests = requests_from_folder(dir.path()).unwrap();
-        assert_eq!(requests.len(), 7);
+        assert_eq!(requests.len(), 8);
         (dir, requests)
     })
 }
@@ -231,7 +241,7 @@ fn without_transaction_time(value: serde_json::Value) -> serde_json::Value {
 
 fn in_manifest_order() -> &'static Vec<serde_json::Value> {
     static REFERENCE: OnceLock<Vec<serde_json::Value>> = OnceLock::new();
-    REFERENCE.get_or_init(|| states_after_ingesting(&(0..7).collect::<Vec<_>>()))
+    REFERENCE.get_or_init(|| states_after_ingesting(&(0..8).collect::<Vec<_>>()))
 }
 
 /// Where two lists of states first differ, for a readable failure.
@@ -267,6 +277,15 @@ fn the_reference_states_show_each_version_at_its_meeting() {
     // 第92回 states 70 measures; 第94回 replaces one (still 70); before 2018 there are none.
     assert_eq!(measures_at("2025-10-06").len(), 70);
     assert_eq!(measures_at("2026-06-01").len(), 70);
+    // 第95回 splits one measure in two: 71, two of them naming the 第94回 measure they came from.
+    let at_95 = measures_at("2026-11-01");
+    assert_eq!(at_95.len(), 71);
+    let successors: Vec<&serde_json::Value> = at_95
+        .iter()
+        .filter(|m| m.get("lineage").is_some())
+        .collect();
+    assert_eq!(successors.len(), 2, "{successors:#?}");
+    assert_eq!(successors[0]["lineage"], successors[1]["lineage"]);
     assert!(measures_at("2017-01-01").is_empty());
     // The reworded measure keeps its 第92回 id at 第93回.
     let reworded = |date: &str| {
@@ -289,7 +308,7 @@ fn the_reference_states_show_each_version_at_its_meeting() {
 
 #[test]
 fn the_exact_reverse_order_gives_the_same_states() {
-    let reverse: Vec<usize> = (0..7).rev().collect();
+    let reverse: Vec<usize> = (0..8).rev().collect();
     let states = states_after_ingesting(&reverse);
     if let Some(difference) = first_difference(in_manifest_order(), &states) {
         panic!("{difference}");
@@ -301,7 +320,7 @@ proptest! {
 
     #[test]
     fn any_order_gives_the_same_state_at_every_meeting(
-        order in Just((0..7).collect::<Vec<usize>>()).prop_shuffle()
+        order in Just((0..8).collect::<Vec<usize>>()).prop_shuffle()
     ) {
         let states = states_after_ingesting(&order);
         let difference = first_difference(in_manifest_order(), &states);

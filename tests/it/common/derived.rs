@@ -65,6 +65,58 @@ pub fn reword_measure_at_55(lines: &mut Vec<String>) {
     lines.splice(54..58, rewrapped);
 }
 
+/// Re-wraps a text at `width` characters a line.
+fn wrapped(text: &str, width: usize) -> Vec<String> {
+    text.chars()
+        .collect::<Vec<_>>()
+        .chunks(width)
+        .map(|chunk| chunk.iter().collect())
+        .collect()
+}
+
+/// The clause [`delete_clause_at_20`] deletes (29 characters).
+pub const DELETED_CLAUSE: &str = "好事例の共有や他の地域や医療機関との比較が可能となるような";
+
+/// Deletes a 29-character clause from the 183-character measure at lines 20–25 and re-wraps
+/// it: its four actions are untouched.
+pub fn delete_clause_at_20(lines: &mut Vec<String>) {
+    assert!(lines[19].starts_with("国及び都道府県は、がん医療が高度化する中で"));
+    assert!(lines[24].ends_with("技術的支援を行う。"));
+    let text: String = lines[19..25].concat();
+    assert_eq!(text.chars().count(), 183);
+    assert_eq!(DELETED_CLAUSE.chars().count(), 29);
+    let edited = text.replacen(DELETED_CLAUSE, "", 1);
+    assert_ne!(edited, text);
+    lines.splice(19..25, wrapped(&edited, 32));
+}
+
+/// Splits the measure at lines 55–58 (two sentences) into two measures of one sentence each:
+/// the first keeps its done block and its first planned bullet, the second gets a new done
+/// bullet and the two other planned bullets.
+pub fn split_measure_at_55(lines: &mut Vec<String>) {
+    assert!(lines[54].starts_with("国は、拠点病院等を中心に"));
+    assert!(lines[70].starts_with("○質の高い病理診断や細胞診断を提供するための体制の整備を"));
+    assert!(lines[78] == "く。");
+    let first = "国は、拠点病院等を中心に、患者に対するがんの告知や、インフォームド・コンセントの取得、セカンドオピニオンの提示などが適切に実施されるような体制整備を引き続き推進する。";
+    let second = "国は、質の高い病理診断や細胞診断を提供するための体制の整備を引き続き推進する。";
+    let bureau = "【健康・生活衛生局がん・疾病対策課】".to_owned();
+    let mut new: Vec<String> = wrapped(first, 32);
+    new.push(String::new());
+    new.extend(lines[59..63].iter().cloned()); // the done block
+    new.push(String::new());
+    new.extend(lines[64..70].iter().cloned()); // bureau + the first planned bullet
+    new.push(String::new());
+    new.extend(wrapped(second, 32));
+    new.push(String::new());
+    new.push(bureau.clone());
+    new.push("○令和７年度に、拠点病院等における病理診断体制の実態調査を実施し".into());
+    new.push("た。".into());
+    new.push(String::new());
+    new.push(bureau);
+    new.extend(lines[70..79].iter().cloned()); // the two other planned bullets
+    lines.splice(54..79, new);
+}
+
 /// Deletes the measure at lines 81–98 (text, done block, planned block) and inserts a new one
 /// in its place with one bureau block per column.
 pub fn replace_measure_at_81(lines: &mut Vec<String>) {
