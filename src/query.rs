@@ -92,6 +92,24 @@ fn events_speaking_at(
     Ok(events)
 }
 
+/// The timeline: milestones come only from slides, so only the slides' events are read.
+pub fn timeline(
+    store: &Store,
+    about: Option<&str>,
+) -> Result<crate::project::timeline::TimelineView, StoreError> {
+    let documents = store.document_records()?;
+    let mut events = Vec::new();
+    for document in documents
+        .iter()
+        .filter(|d| d.format == crate::source::manifest::DocumentFormat::Slides)
+    {
+        events.extend(store.events_of_document(document.seq)?);
+    }
+    Ok(crate::project::timeline::timeline(
+        &documents, &events, about,
+    ))
+}
+
 /// The log, filtered. With `--measure`, only the events that name the measure's handles are
 /// read (the mentions index); otherwise every event is.
 pub fn log(store: &Store, filter: &LogFilter) -> Result<Vec<Event>, StoreError> {

@@ -18,6 +18,7 @@ mod meetings;
 mod prove;
 mod reindex;
 mod state;
+mod timeline;
 mod verify;
 mod verify_proof;
 mod withdraw;
@@ -75,6 +76,7 @@ enum Command {
     State(state::StateArgs),
     Diff(diff::DiffArgs),
     History(history::HistoryArgs),
+    Timeline(timeline::TimelineArgs),
     Log(log::LogArgs),
     Export(export::ExportArgs),
     Import(import::ImportArgs),
@@ -122,6 +124,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::State(args) => state::run(&context, args),
         Command::Diff(args) => diff::run(&context, args),
         Command::History(args) => history::run(&context, args),
+        Command::Timeline(args) => timeline::run(&context, args),
         Command::Log(args) => log::run(&context, args),
         Command::Export(args) => export::run(&context, args),
         Command::Import(args) => import::run(&context, args),

@@ -11,6 +11,7 @@ pub mod dating;
 pub mod figures;
 pub mod section;
 pub mod slides;
+pub mod timeline;
 pub mod torikumi;
 
 use serde::{Deserialize, Serialize};
@@ -91,6 +92,8 @@ pub struct DocumentVersion {
     pub measures: Vec<ExtractedMeasure>,
     /// 目標・指標: dated figures the document states.
     pub targets: Vec<figures::ExtractedTarget>,
+    /// 沿革・経緯: the dated rows of its timelines (slides).
+    pub milestones: Vec<timeline::Milestone>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -113,6 +116,9 @@ pub fn extract(format: DocumentFormat, text: &str) -> DocumentVersion {
     };
     version.targets.extend(figures::extract_figures(text));
     if format == DocumentFormat::Slides {
+        let (milestones, diagnostics) = timeline::extract_milestones(text);
+        version.milestones = milestones;
+        version.diagnostics.extend(diagnostics);
         let summary = slides_summary(&version);
         version.diagnostics.push(summary);
     }
@@ -127,12 +133,16 @@ fn slides_summary(version: &DocumentVersion) -> Diagnostic {
         .iter()
         .filter(|t| t.deadline_after_adoption.is_some())
         .count();
-    let message = if version.measures.is_empty() && version.targets.is_empty() {
-        "slides: nothing was read from this document (no quoted measures under （取り組むべき施策）, no 個別目標, no dated figures); it is ledgered as a document of its meeting only".to_owned()
+    let message = if version.measures.is_empty()
+        && version.targets.is_empty()
+        && version.milestones.is_empty()
+    {
+        "slides: nothing was read from this document (no quoted measures under （取り組むべき施策）, no 個別目標, no dated figures, no timeline rows); it is ledgered as a document of its meeting only".to_owned()
     } else {
         format!(
-            "slides: {} quoted measures and {individual} individual targets (個別目標) read; timelines are not extracted",
-            version.measures.len()
+            "slides: {} quoted measures, {individual} individual targets (個別目標) and {} timeline rows (沿革) read",
+            version.measures.len(),
+            version.milestones.len()
         )
     };
     Diagnostic {

@@ -132,6 +132,7 @@ pub fn extract(text: &str) -> DocumentVersion {
         measures,
         targets,
         diagnostics,
+        milestones: Vec::new(),
     }
 }
 
@@ -317,7 +318,7 @@ mod tests {
         assert!(
             version.diagnostics[0]
                 .message
-                .contains("0 quoted measures and 1 individual targets"),
+                .contains("0 quoted measures, 1 individual targets (個別目標) and 0 timeline rows"),
             "{:?}",
             version.diagnostics
         );

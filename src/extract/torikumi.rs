@@ -163,6 +163,7 @@ pub fn extract(text: &str) -> DocumentVersion {
         measures,
         targets: Vec::new(),
         diagnostics,
+        milestones: Vec::new(),
     }
 }
 

@@ -796,6 +796,16 @@ fn events_for(
         }
     }
     statements.extend(target_events(document, &meeting, version));
+    statements.extend(version.milestones.iter().map(|milestone| UnsealedEvent {
+        meeting: meeting.clone(),
+        source: source(Some(milestone.lines)),
+        body: EventBody::MilestoneStated {
+            when: milestone.when.clone(),
+            from: milestone.from.clone(),
+            to: milestone.to.clone(),
+            text: milestone.text.clone(),
+        },
+    }));
     statements.extend(adoption_events(document, &meeting, facts.text));
     let mut events = vec![UnsealedEvent {
         meeting: meeting.clone(),

@@ -144,6 +144,15 @@ pub enum EventBody {
         adopted: String,
         adopted_day: String,
     },
+    /// 沿革: a dated row of a timeline the document prints. `from` and `to` keep the precision
+    /// printed (`2017-03`, `2017`, `FY2017`); `to` is the end of a range (format 3).
+    MilestoneStated {
+        /// The date as printed (「平成29年3月-5月」).
+        when: String,
+        from: String,
+        to: Option<String>,
+        text: String,
+    },
     /// 訂正: the ledger's description of a document it holds is corrected. The event's
     /// `meeting` is the document's meeting from now on and `source.document` names the
     /// document; `title` and `label` are its title and label from now on. The description it
@@ -173,6 +182,7 @@ impl EventBody {
             EventBody::ActionReported { .. } => "ActionReported",
             EventBody::TargetChanged { .. } => "TargetChanged",
             EventBody::PlanAdopted { .. } => "PlanAdopted",
+            EventBody::MilestoneStated { .. } => "MilestoneStated",
             EventBody::DocumentRedescribed { .. } => "DocumentRedescribed",
             EventBody::DocumentWithdrawn { .. } => "DocumentWithdrawn",
         }
@@ -197,6 +207,7 @@ impl EventBody {
             | EventBody::MeasureCited { text, .. }
             | EventBody::ActionReported { text, .. } => Some(text),
             EventBody::TargetChanged { curated_quote, .. } => curated_quote.as_deref(),
+            EventBody::MilestoneStated { text, .. } => Some(text),
             _ => None,
         }
     }
@@ -464,6 +475,18 @@ mod tests {
                 section: section.clone(),
                 text: "国は、均てん化を推進する。".into(),
                 lineage: vec!["M0123456789".into()],
+            }),
+            with(EventBody::MilestoneStated {
+                when: "平成29年3月-5月".into(),
+                from: "2017-03".into(),
+                to: Some("2017-05".into()),
+                text: "がんゲノム医療推進コンソーシアム懇談会（計4回）開催".into(),
+            }),
+            with(EventBody::MilestoneStated {
+                when: "2007年".into(),
+                from: "2007".into(),
+                to: None,
+                text: "がん対策推進基本計画（第１期）".into(),
             }),
             UnsealedEvent {
                 source: Source {

@@ -461,7 +461,7 @@ impl DocumentCheck {
                 let range = (lines.first as usize).saturating_sub(1)..(lines.last as usize);
                 // A statement is whole lines of its span; a curated quote is a phrase within them.
                 let found = |span: &[&str]| match &event.body {
-                    EventBody::TargetChanged { .. } => {
+                    EventBody::TargetChanged { .. } | EventBody::MilestoneStated { .. } => {
                         comparison_key(&span.concat()).contains(&comparison_key(quote))
                     }
                     _ => quote_is_at(quote, span),

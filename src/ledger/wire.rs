@@ -160,6 +160,12 @@ pub enum WireBody {
         adopted: String,
         adopted_day: String,
     },
+    MilestoneStated {
+        when: String,
+        from: String,
+        to: Option<String>,
+        text: String,
+    },
     DocumentRedescribed {
         title: Option<String>,
         label: Option<String>,
@@ -221,7 +227,9 @@ impl TryFrom<WireEvent> for Event {
             hash,
         } = wire;
         let format_3 = match &body {
-            WireBody::DocumentRedescribed { .. } | WireBody::DocumentWithdrawn { .. } => true,
+            WireBody::DocumentRedescribed { .. }
+            | WireBody::DocumentWithdrawn { .. }
+            | WireBody::MilestoneStated { .. } => true,
             WireBody::MeasureAdded { lineage, .. } => !lineage.is_empty(),
             WireBody::MeasureCited { also_matched, .. } => !also_matched.is_empty(),
             _ => false,
@@ -434,6 +442,17 @@ impl From<&EventBody> for WireBody {
                 adopted,
                 adopted_day,
             },
+            EventBody::MilestoneStated {
+                when,
+                from,
+                to,
+                text,
+            } => WireBody::MilestoneStated {
+                when,
+                from,
+                to,
+                text,
+            },
             EventBody::DocumentRedescribed {
                 title,
                 label,
@@ -593,6 +612,17 @@ impl From<WireBody> for EventBody {
                 plan,
                 adopted,
                 adopted_day,
+            },
+            WireBody::MilestoneStated {
+                when,
+                from,
+                to,
+                text,
+            } => EventBody::MilestoneStated {
+                when,
+                from,
+                to,
+                text,
             },
             WireBody::DocumentRedescribed {
                 title,

@@ -215,6 +215,7 @@ fn changes_in_valid_time(events: &[&Event]) -> Vec<&'static str> {
             EventBody::TargetChanged { .. } => "observed",
             EventBody::DocumentIngested { .. }
             | EventBody::PlanAdopted { .. }
+            | EventBody::MilestoneStated { .. }
             | EventBody::DocumentRedescribed { .. }
             | EventBody::DocumentWithdrawn { .. } => "stated",
         })

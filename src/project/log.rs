@@ -62,6 +62,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "ActionReported",
     "TargetChanged",
     "PlanAdopted",
+    "MilestoneStated",
     "DocumentRedescribed",
     "DocumentWithdrawn",
 ];

@@ -10,5 +10,6 @@ pub mod history;
 pub mod log;
 pub mod meetings;
 pub mod state;
+pub mod timeline;
 
 pub use documents::{documents, DocumentRecord};

@@ -327,6 +327,35 @@ appended {} at seq {}, hash {}",
     out
 }
 
+/// The milestones, one a line: the date span at its precision, the date as printed, what
+/// happened, and where it is stated.
+pub fn timeline(view: &crate::project::timeline::TimelineView) -> String {
+    let mut out = String::new();
+    if view.milestones.is_empty() {
+        out.push_str("no timeline rows (沿革) in the ledger's documents\n");
+    }
+    for milestone in &view.milestones {
+        let span = match &milestone.to {
+            Some(to) => format!("{}…{to}", milestone.from),
+            None => milestone.from.clone(),
+        };
+        let _ = writeln!(out, "{span:<17} {}  {}", milestone.when, milestone.text);
+        for source in &milestone.sources {
+            let _ = writeln!(
+                out,
+                "{:17}   「{}」 {} lines {}–{} ({})",
+                "",
+                source.title.as_deref().unwrap_or("(untitled)"),
+                short_hash(&source.source.document),
+                source.source.lines[0],
+                source.source.lines[1],
+                source.meeting
+            );
+        }
+    }
+    out
+}
+
 pub fn meetings(view: &MeetingsView) -> String {
     let mut out = String::new();
     for meeting in &view.meetings {
@@ -404,6 +433,9 @@ pub fn log(events: &[&Event]) -> String {
                 short_hash(&event.source.document),
                 event.meeting
             ),
+            crate::ledger::EventBody::MilestoneStated { when, text, .. } => {
+                format!("{when} {text}")
+            }
             crate::ledger::EventBody::DocumentWithdrawn { reason, .. } => {
                 format!("{} withdrawn: {reason}", short_hash(&event.source.document))
             }

@@ -32,6 +32,30 @@ fn rendering(prefix: &str) -> String {
             target.as_of.as_deref().unwrap_or("unknown")
         ));
     }
+    for milestone in &version.milestones {
+        out.push_str(&format!(
+            "沿革    l{}-{} {} → {}{} {}\n",
+            milestone.lines.first,
+            milestone.lines.last,
+            milestone.when,
+            milestone.from,
+            milestone
+                .to
+                .as_deref()
+                .map_or_else(String::new, |to| format!("…{to}")),
+            milestone.text
+        ));
+    }
+    for diagnostic in version
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("timeline"))
+    {
+        out.push_str(&format!(
+            "unread  l{} {}\n",
+            diagnostic.line, diagnostic.message
+        ));
+    }
     out
 }
 
@@ -60,4 +84,49 @@ fn seed_003_quotes_three_measures_of_the_adopted_3rd_plan() {
 #[test]
 fn seed_004_states_genome_medicine_figures_as_of_2021_02_01() {
     check("004_", "slides_004");
+}
+
+#[test]
+fn the_timeline_command_orders_both_沿革_by_their_dates_at_their_precision() {
+    let (_dir, store) = common::ingested_seeds();
+    let output = common::planledger(&store, &["timeline", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let view: serde_json::Value = serde_json::from_str(&common::stdout(&output)).unwrap();
+    let milestones = view["milestones"].as_array().unwrap();
+    // 002's 22 rows of がんゲノム医療のこれまでの経緯 and the one row 003's chart pairs.
+    assert_eq!(milestones.len(), 23);
+    let first = &milestones[0];
+    assert_eq!(
+        (first["from"].as_str(), first["to"].as_str()),
+        (Some("2007"), None)
+    );
+    // A range keeps both ends at the month printed; ordered by the dates stated.
+    let consortium = &milestones[1];
+    assert_eq!(consortium["when"], "平成29年3月-5月");
+    assert_eq!(
+        (consortium["from"].as_str(), consortium["to"].as_str()),
+        (Some("2017-03"), Some("2017-05"))
+    );
+    assert_eq!(
+        consortium["sources"][0]["lines"],
+        serde_json::json!([395, 395])
+    );
+    let froms: Vec<&str> = milestones
+        .iter()
+        .map(|m| m["from"].as_str().unwrap())
+        .collect();
+    let mut sorted = froms.clone();
+    sorted.sort();
+    assert_eq!(froms, sorted);
+    // --about filters by text; nothing found is exit 1.
+    let output = common::planledger(&store, &["timeline", "--about", "閣議決定"]);
+    let text = common::stdout(&output);
+    assert_eq!(
+        text.lines().filter(|l| !l.starts_with(' ')).count(),
+        2,
+        "{text}"
+    );
+    assert!(text.starts_with("2018-03"), "{text}");
+    let output = common::planledger(&store, &["timeline", "--about", "存在しない"]);
+    assert_eq!(output.status.code(), Some(1));
 }
