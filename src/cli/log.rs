@@ -16,8 +16,8 @@ pub struct LogArgs {
     #[arg(long, value_name = "MEETING")]
     since: Option<String>,
     /// Only events of this kind: DocumentIngested, MeasureAdded, MeasureRevised, MeasureCited,
-    /// ActionReported, TargetChanged, PlanAdopted, MilestoneStated, DocumentRedescribed or
-    /// DocumentWithdrawn (any letter case).
+    /// ActionReported, TargetChanged, PlanAdopted, MilestoneStated, RequirementRevised,
+    /// DocumentRedescribed or DocumentWithdrawn (any letter case).
     #[arg(long)]
     kind: Option<String>,
     /// Only events about this measure id.

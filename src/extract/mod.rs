@@ -9,6 +9,7 @@
 pub mod bureau;
 pub mod dating;
 pub mod figures;
+pub mod requirements;
 pub mod section;
 pub mod slides;
 pub mod timeline;
@@ -94,6 +95,8 @@ pub struct DocumentVersion {
     pub targets: Vec<figures::ExtractedTarget>,
     /// 沿革・経緯: the dated rows of its timelines (slides).
     pub milestones: Vec<timeline::Milestone>,
+    /// 現行 → 改定後: revisions of named requirements the document's tables print (slides).
+    pub requirement_revisions: Vec<requirements::RequirementRevision>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -118,6 +121,9 @@ pub fn extract(format: DocumentFormat, text: &str) -> DocumentVersion {
     if format == DocumentFormat::Slides {
         let (milestones, diagnostics) = timeline::extract_milestones(text);
         version.milestones = milestones;
+        version.diagnostics.extend(diagnostics);
+        let (revisions, diagnostics) = requirements::extract_requirement_revisions(text);
+        version.requirement_revisions = revisions;
         version.diagnostics.extend(diagnostics);
         let summary = slides_summary(&version);
         version.diagnostics.push(summary);

@@ -133,6 +133,7 @@ pub fn extract(text: &str) -> DocumentVersion {
         targets,
         diagnostics,
         milestones: Vec::new(),
+        requirement_revisions: Vec::new(),
     }
 }
 

@@ -164,6 +164,7 @@ pub fn extract(text: &str) -> DocumentVersion {
         targets: Vec::new(),
         diagnostics,
         milestones: Vec::new(),
+        requirement_revisions: Vec::new(),
     }
 }
 

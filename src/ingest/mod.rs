@@ -796,6 +796,21 @@ fn events_for(
         }
     }
     statements.extend(target_events(document, &meeting, version));
+    statements.extend(
+        version
+            .requirement_revisions
+            .iter()
+            .map(|revision| UnsealedEvent {
+                meeting: meeting.clone(),
+                source: source(Some(revision.lines)),
+                body: EventBody::RequirementRevised {
+                    requirement: revision.requirement.clone(),
+                    before: revision.before.clone(),
+                    after: revision.after.clone(),
+                    marked: revision.marked.clone(),
+                },
+            }),
+    );
     statements.extend(version.milestones.iter().map(|milestone| UnsealedEvent {
         meeting: meeting.clone(),
         source: source(Some(milestone.lines)),

@@ -153,6 +153,15 @@ pub enum EventBody {
         to: Option<String>,
         text: String,
     },
+    /// 現行 → 改定後: a requirement's text revised, as a document's old/new table prints it
+    /// (format 3). `before` is `None` for a requirement new in this revision (〔新設〕); `marked`
+    /// holds the parts of `after` the document marks as changed.
+    RequirementRevised {
+        requirement: String,
+        before: Option<String>,
+        after: String,
+        marked: Vec<String>,
+    },
     /// 訂正: the ledger's description of a document it holds is corrected. The event's
     /// `meeting` is the document's meeting from now on and `source.document` names the
     /// document; `title` and `label` are its title and label from now on. The description it
@@ -183,6 +192,7 @@ impl EventBody {
             EventBody::TargetChanged { .. } => "TargetChanged",
             EventBody::PlanAdopted { .. } => "PlanAdopted",
             EventBody::MilestoneStated { .. } => "MilestoneStated",
+            EventBody::RequirementRevised { .. } => "RequirementRevised",
             EventBody::DocumentRedescribed { .. } => "DocumentRedescribed",
             EventBody::DocumentWithdrawn { .. } => "DocumentWithdrawn",
         }
@@ -208,6 +218,7 @@ impl EventBody {
             | EventBody::ActionReported { text, .. } => Some(text),
             EventBody::TargetChanged { curated_quote, .. } => curated_quote.as_deref(),
             EventBody::MilestoneStated { text, .. } => Some(text),
+            EventBody::RequirementRevised { after, .. } => Some(after),
             _ => None,
         }
     }
@@ -481,6 +492,18 @@ mod tests {
                 from: "2017-03".into(),
                 to: Some("2017-05".into()),
                 text: "がんゲノム医療推進コンソーシアム懇談会（計4回）開催".into(),
+            }),
+            with(EventBody::RequirementRevised {
+                requirement: "【がんゲノムプロファイリング検査】〔施設基準〕".into(),
+                before: Some("検討を経た上で説明していること。".into()),
+                after: "省略する場合を除き、検討を経た上で説明していること。".into(),
+                marked: vec!["省略する場合を除き、".into()],
+            }),
+            with(EventBody::RequirementRevised {
+                requirement: "【がんゲノムプロファイリング評価提供料】〔算定要件〕".into(),
+                before: None,
+                after: "省略しても差し支えない。".into(),
+                marked: vec![],
             }),
             with(EventBody::MilestoneStated {
                 when: "2007年".into(),

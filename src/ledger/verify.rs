@@ -464,6 +464,11 @@ impl DocumentCheck {
                     EventBody::TargetChanged { .. } | EventBody::MilestoneStated { .. } => {
                         comparison_key(&span.concat()).contains(&comparison_key(quote))
                     }
+                    // The revised text is printed with its changed parts in bold (`**`).
+                    EventBody::RequirementRevised { .. } => {
+                        comparison_key(&span.concat().replace("**", ""))
+                            .contains(&comparison_key(quote))
+                    }
                     _ => quote_is_at(quote, span),
                 };
                 match text.span(range).as_deref() {

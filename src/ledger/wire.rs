@@ -166,6 +166,12 @@ pub enum WireBody {
         to: Option<String>,
         text: String,
     },
+    RequirementRevised {
+        requirement: String,
+        before: Option<String>,
+        after: String,
+        marked: Vec<String>,
+    },
     DocumentRedescribed {
         title: Option<String>,
         label: Option<String>,
@@ -229,7 +235,8 @@ impl TryFrom<WireEvent> for Event {
         let format_3 = match &body {
             WireBody::DocumentRedescribed { .. }
             | WireBody::DocumentWithdrawn { .. }
-            | WireBody::MilestoneStated { .. } => true,
+            | WireBody::MilestoneStated { .. }
+            | WireBody::RequirementRevised { .. } => true,
             WireBody::MeasureAdded { lineage, .. } => !lineage.is_empty(),
             WireBody::MeasureCited { also_matched, .. } => !also_matched.is_empty(),
             _ => false,
@@ -453,6 +460,17 @@ impl From<&EventBody> for WireBody {
                 to,
                 text,
             },
+            EventBody::RequirementRevised {
+                requirement,
+                before,
+                after,
+                marked,
+            } => WireBody::RequirementRevised {
+                requirement,
+                before,
+                after,
+                marked,
+            },
             EventBody::DocumentRedescribed {
                 title,
                 label,
@@ -623,6 +641,17 @@ impl From<WireBody> for EventBody {
                 from,
                 to,
                 text,
+            },
+            WireBody::RequirementRevised {
+                requirement,
+                before,
+                after,
+                marked,
+            } => EventBody::RequirementRevised {
+                requirement,
+                before,
+                after,
+                marked,
             },
             WireBody::DocumentRedescribed {
                 title,

@@ -216,6 +216,7 @@ fn changes_in_valid_time(events: &[&Event]) -> Vec<&'static str> {
             EventBody::DocumentIngested { .. }
             | EventBody::PlanAdopted { .. }
             | EventBody::MilestoneStated { .. }
+            | EventBody::RequirementRevised { .. }
             | EventBody::DocumentRedescribed { .. }
             | EventBody::DocumentWithdrawn { .. } => "stated",
         })

@@ -63,6 +63,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "TargetChanged",
     "PlanAdopted",
     "MilestoneStated",
+    "RequirementRevised",
     "DocumentRedescribed",
     "DocumentWithdrawn",
 ];

@@ -436,6 +436,16 @@ pub fn log(events: &[&Event]) -> String {
             crate::ledger::EventBody::MilestoneStated { when, text, .. } => {
                 format!("{when} {text}")
             }
+            crate::ledger::EventBody::RequirementRevised {
+                requirement,
+                before,
+                marked,
+                ..
+            } => format!(
+                "{requirement} {} ({} marked)",
+                if before.is_some() { "改定" } else { "新設" },
+                marked.len()
+            ),
             crate::ledger::EventBody::DocumentWithdrawn { reason, .. } => {
                 format!("{} withdrawn: {reason}", short_hash(&event.source.document))
             }

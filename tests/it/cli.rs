@@ -50,7 +50,7 @@ fn ingest_seeds_then_verify_then_reingest_appends_nothing() {
 
     let (out, _, code) = run_in_project(&store, &["verify"]);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.starts_with("ok: 413 events, 5 documents"), "{out}");
+    assert!(out.starts_with("ok: 415 events, 5 documents"), "{out}");
     let head = out.split("head ").nth(1).unwrap().to_owned();
 
     let (out, _, code) = run_in_project(&store, &["ingest", "seeds"]);
@@ -401,7 +401,7 @@ fn a_closed_stdout_does_not_stop_an_ingest_half_way() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     let output = planledger(&store, &["verify"]);
     assert!(
-        stdout(&output).starts_with("ok: 413 events, 5 documents"),
+        stdout(&output).starts_with("ok: 415 events, 5 documents"),
         "{}",
         stdout(&output)
     );

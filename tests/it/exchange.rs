@@ -79,7 +79,7 @@ fn assert_refused(output: std::process::Output, line: usize) {
 fn an_untouched_export_imports_to_the_same_head() {
     let export = export_seeds();
     let text = std::fs::read_to_string(&export.file).unwrap();
-    assert_eq!(text.lines().count(), 413);
+    assert_eq!(text.lines().count(), 415);
     let target = tempfile::tempdir().unwrap();
     let store = target.path().join("imported");
     let output = planledger(
@@ -94,7 +94,7 @@ fn an_untouched_export_imports_to_the_same_head() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let verify = stdout(&planledger(&store, &["verify"]));
     assert!(
-        verify.starts_with("ok: 413 events, 5 documents"),
+        verify.starts_with("ok: 415 events, 5 documents"),
         "{verify}"
     );
     assert_eq!(
@@ -211,7 +211,7 @@ fn an_independent_python_verifier_accepts_the_export_and_rejects_tampering() {
         stdout(&output),
         stderr(&output)
     );
-    assert!(stdout(&output).contains("413 passed, 0 failed"));
+    assert!(stdout(&output).contains("415 passed, 0 failed"));
     let path = tampered(&export, |lines| lines[7] = lines[7].replacen("。", "．", 1));
     let output = run(&path);
     assert_eq!(output.status.code(), Some(1));
@@ -282,7 +282,7 @@ fn a_rechained_export_with_unknown_or_missing_members_or_a_repeated_document_is_
     });
     let output = import(&path, documents);
     let message = stderr(&output);
-    assert_refused(output, 414);
+    assert_refused(output, 416);
     assert!(message.contains("already ingested"), "{message}");
 }
 

@@ -467,7 +467,7 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     );
     let output = planledger(&store, &["reindex"]);
     assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
-    assert!(common::stdout(&output).contains("reindexed 413 events"));
+    assert!(common::stdout(&output).contains("reindexed 415 events"));
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
     let after = common::stdout(&planledger(&store, &["state", "--format", "json"]));
     assert_eq!(before, after);

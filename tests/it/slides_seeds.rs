@@ -46,10 +46,21 @@ fn rendering(prefix: &str) -> String {
             milestone.text
         ));
     }
+    for revision in &version.requirement_revisions {
+        out.push_str(&format!(
+            "改定    l{}-{} {}\n        現行: {}\n        改定後: {}\n        marked: {:?}\n",
+            revision.lines.first,
+            revision.lines.last,
+            revision.requirement,
+            revision.before.as_deref().unwrap_or("〔新設〕"),
+            revision.after,
+            revision.marked
+        ));
+    }
     for diagnostic in version
         .diagnostics
         .iter()
-        .filter(|d| d.message.starts_with("timeline"))
+        .filter(|d| d.message.starts_with("timeline") || d.message.contains("marks"))
     {
         out.push_str(&format!(
             "unread  l{} {}\n",
