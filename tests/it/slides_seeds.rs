@@ -62,8 +62,13 @@ fn rendering(prefix: &str) -> String {
         .iter()
         .filter(|d| d.message.starts_with("timeline") || d.message.contains("marks"))
     {
+        let what = if diagnostic.message.starts_with("timeline") {
+            "unread"
+        } else {
+            "note  "
+        };
         out.push_str(&format!(
-            "unread  l{} {}\n",
+            "{what}  l{} {}\n",
             diagnostic.line, diagnostic.message
         ));
     }
