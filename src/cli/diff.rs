@@ -4,7 +4,6 @@ use anyhow::Result;
 
 use super::{Context, Outcome};
 use planledger::project::diff::queries_between;
-use planledger::project::documents::titles;
 use planledger::project::meetings::{resolve_at, resolve_or_latest};
 use planledger::query;
 use planledger::report::{self, text};
@@ -50,7 +49,7 @@ pub fn run(context: &Context, args: &DiffArgs) -> Result<Outcome> {
         DiffFormat::Text => text::diff(&view),
         DiffFormat::Json => report::to_json(&view),
         DiffFormat::Csv => report::csv::diff(&view),
-        DiffFormat::Html => report::html::diff(&view, &titles(&documents)),
+        DiffFormat::Html => report::html::diff(&view, &documents),
     })?;
     Ok(Outcome::Success)
 }

@@ -39,11 +39,3 @@ pub fn documents(events: &[Event]) -> Vec<DocumentRecord> {
 pub fn standing(documents: Vec<DocumentRecord>) -> Vec<DocumentRecord> {
     documents.into_iter().filter(|d| !d.withdrawn()).collect()
 }
-
-/// Each document's title by hash, for renderers that name a document by what it is called.
-pub fn titles(documents: &[DocumentRecord]) -> std::collections::BTreeMap<String, String> {
-    documents
-        .iter()
-        .filter_map(|d| Some((d.hash.clone(), d.title.clone()?)))
-        .collect()
-}

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::project::diff::{DiffView, TextChange};
+use crate::project::documents::DocumentRecord;
 use crate::project::state::SourceView;
 
 /// Escapes text for HTML element content and attribute values.
@@ -28,22 +29,35 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn source(source: &SourceView, titles: &BTreeMap<String, String>) -> String {
-    let title = titles.get(&source.document).map_or_else(
-        || {
-            format!(
-                "資料（題名なし） {}",
-                super::text::short_hash(&source.document)
-            )
+/// A citation as a reader of council papers expects it: the meeting, the 資料 label and title,
+/// the lines — with the document's hash (BLAKE3) on hover and in the text, for `verify`.
+fn source(source: &SourceView, documents: &BTreeMap<&str, &DocumentRecord>) -> String {
+    let record = documents.get(source.document.as_str());
+    let meeting = record.map_or_else(
+        || "会議不明".to_owned(),
+        |d| {
+            if d.meeting.body.is_none() && d.meeting.ordinal.is_none() && d.meeting.date.is_none() {
+                "会議不明".to_owned()
+            } else {
+                d.meeting.name()
+            }
         },
-        |t| format!("「{t}」"),
     );
+    let label = record
+        .and_then(|d| d.label.as_deref())
+        .map_or_else(String::new, |l| format!("{l} "));
+    let title = record
+        .and_then(|d| d.title.as_deref())
+        .map_or_else(|| "資料（題名なし）".to_owned(), |t| format!("「{t}」"));
     format!(
-        "<span class=\"source\" title=\"BLAKE3 {}\">出典: {} {}–{}行</span>",
+        "<span class=\"source\" title=\"BLAKE3 {}\">出典: {} {}{} {}–{}行 <code>{}</code></span>",
         escape(&source.document),
+        escape(&meeting),
+        escape(&label),
         escape(&title),
         source.lines[0],
-        source.lines[1]
+        source.lines[1],
+        escape(super::text::short_hash(&source.document))
     )
 }
 
@@ -84,7 +98,10 @@ fn first_words(text: &str) -> String {
     words
 }
 
-pub fn diff(view: &DiffView, titles: &BTreeMap<String, String>) -> String {
+pub fn diff(view: &DiffView, documents: &[DocumentRecord]) -> String {
+    let titles: BTreeMap<&str, &DocumentRecord> =
+        documents.iter().map(|d| (d.hash.as_str(), d)).collect();
+    let titles = &titles;
     let mut out = String::new();
     // 和暦 with the ISO date beside it: 第92回（令和7年10月6日・2025-10-06）.
     let end = |end: &crate::project::diff::DiffEnd| {

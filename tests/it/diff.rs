@@ -359,8 +359,10 @@ fn the_comparison_table_as_text_and_html_matches_the_reviewed_snapshots() {
         "changed characters marked"
     );
     assert!(html.contains("体制整備を<del>引き続き</del>推進する"));
+    // A citation names the meeting, the 資料 label and title, the lines and the hash.
     assert!(
-        html.contains("出典: 「第４期がん対策推進基本計画施策に対する取組一覧（令和7年9月時点）」")
+        html.contains("出典: がん対策推進協議会 第92回 参考資料6 「第４期がん対策推進基本計画施策に対する取組一覧（令和7年9月時点）」 55–58行 <code>952d43742707</code>"),
+        "{html}"
     );
     assert!(
         !html.contains("http"),
