@@ -177,8 +177,20 @@ pub fn diff(view: &DiffView, documents: &[DocumentRecord]) -> String {
                 .map(|r| (r.id.as_str(), &r.section)),
         )
         .collect();
-    let changed_measures: std::collections::BTreeSet<&str> =
-        section_of_measure.keys().copied().collect();
+    // Measures whose own row stands right above their 取組. A successor of a split shares its
+    // row with the others, so its 取組 still say which measure they are under.
+    let in_succession: std::collections::BTreeSet<&str> = view
+        .measures
+        .successions
+        .iter()
+        .flat_map(|s| s.before.iter().chain(&s.after))
+        .map(|m| m.id.as_str())
+        .collect();
+    let changed_measures: std::collections::BTreeSet<&str> = section_of_measure
+        .keys()
+        .copied()
+        .filter(|id| !in_succession.contains(id))
+        .collect();
     for revision in &view.measures.revised {
         let mut after = format!("{}<br>", label("施策（修正）", &revision.id));
         let mut before = after.clone();
