@@ -1,10 +1,10 @@
 //! Archives are back-filled: ingesting the same documents in any order must give the same state
 //! at every meeting — the same measures under the same ids, the same actions, figures and
-//! sources. The corpus is the five seeds plus two later 取組一覧 versions derived from seed 000
-//! (第93回: a done bullet added and a measure reworded; 第94回: also a planned bullet carried out
-//! and a measure replaced by a new one). In every order, the store's indexed answers
-//! (`planledger::query`: state, diff, history, log --measure) are held against the reference
-//! fold over all events.
+//! sources. The corpus is the five seeds plus three later 取組一覧 versions derived from seed 000
+//! (第93回: a done bullet added and a measure reworded; 第94回: also a planned bullet carried out,
+//! a measure replaced by a new one and a clause deleted from another; 第95回: a measure split in
+//! two). In every order, the store's indexed answers (`planledger::query`: state, diff, history,
+//! log --measure, timeline) are held against the reference fold over all events.
 
 use crate::common;
 
@@ -220,6 +220,14 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
     views.push(without_transaction_time(
         serde_json::to_value(meetings).unwrap(),
     ));
+    // The timeline (沿革), from the reference fold and as `timeline` reads it.
+    let timeline = planledger::project::timeline::timeline(&documents, &events, None);
+    assert_eq!(
+        timeline,
+        planledger::query::timeline(&store, None).unwrap(),
+        "order {order:?}: the timeline read from the slides differs from the reference"
+    );
+    views.push(serde_json::to_value(timeline).unwrap());
     views
 }
 
