@@ -555,3 +555,28 @@ fn a_split_measure_shows_its_old_text_opposite_both_successors_in_either_order()
     }
     assert_eq!(views[0], views[1]);
 }
+
+#[test]
+fn two_measures_merged_show_both_old_texts_opposite_the_one_in_either_order() {
+    let mut lines = seed_lines();
+    merge_measures_at_20_and_55(&mut lines);
+    let mut views = Vec::new();
+    for later_first in [false, true] {
+        let (_dir, store) = ledger_with_version(&lines, later_first);
+        let diff = diff_json(&store);
+        // One succession, two before and one after; every bullet moved with its text, so no
+        // action changed.
+        assert_only(&diff, &[(&["measures", "successions"], 1)]);
+        let succession = &diff["measures"]["successions"][0];
+        assert_eq!(succession["before"].as_array().unwrap().len(), 2);
+        assert_eq!(succession["after"].as_array().unwrap().len(), 1);
+        let output = planledger(&store, &["diff", "--since", "第92回", "--until", "第93回"]);
+        assert!(
+            stdout(&output).contains("> 統合 merged"),
+            "{}",
+            stdout(&output)
+        );
+        views.push(diff["measures"].clone());
+    }
+    assert_eq!(views[0], views[1]);
+}

@@ -117,6 +117,24 @@ pub fn split_measure_at_55(lines: &mut Vec<String>) {
     lines.splice(54..79, new);
 }
 
+/// Merges the measures at lines 20–25 and 55–58 into one (their texts joined) whose done and
+/// planned blocks hold both measures' bullets.
+pub fn merge_measures_at_20_and_55(lines: &mut Vec<String>) {
+    assert!(lines[19].starts_with("国及び都道府県は、がん医療が高度化する中で"));
+    assert!(lines[54].starts_with("国は、拠点病院等を中心に"));
+    assert!(lines[26].starts_with('【') && lines[41].starts_with('【'));
+    assert!(lines[59].starts_with('【') && lines[64].starts_with('【') && lines[78] == "く。");
+    let text: String = lines[19..25].concat() + &lines[54..58].concat();
+    let mut merged: Vec<String> = wrapped(&text, 32);
+    merged.push(String::new());
+    merged.extend(lines[26..40].iter().cloned()); // done: bureau and the first measure's bullets
+    merged.extend(lines[60..63].iter().cloned()); // the second measure's done bullet
+    merged.push(String::new());
+    merged.extend(lines[41..53].iter().cloned()); // planned: bureau and the first's bullets
+    merged.extend(lines[65..79].iter().cloned()); // the second's planned bullets
+    lines.splice(19..79, merged);
+}
+
 /// Deletes the measure at lines 81–98 (text, done block, planned block) and inserts a new one
 /// in its place with one bureau block per column.
 pub fn replace_measure_at_81(lines: &mut Vec<String>) {
