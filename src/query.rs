@@ -98,6 +98,14 @@ pub fn timeline(
     about: Option<&str>,
 ) -> Result<crate::project::timeline::TimelineView, StoreError> {
     let documents = store.document_records()?;
+    let events = slides_events(store, &documents)?;
+    Ok(crate::project::timeline::timeline(
+        &documents, &events, about,
+    ))
+}
+
+/// Every event of the slides (where milestones are stated).
+fn slides_events(store: &Store, documents: &[DocumentRecord]) -> Result<Vec<Event>, StoreError> {
     let mut events = Vec::new();
     for document in documents
         .iter()
@@ -105,9 +113,7 @@ pub fn timeline(
     {
         events.extend(store.events_of_document(document.seq)?);
     }
-    Ok(crate::project::timeline::timeline(
-        &documents, &events, about,
-    ))
+    Ok(events)
 }
 
 /// The log, filtered. With `--measure`, only the events that name the measure's handles are
@@ -135,6 +141,12 @@ pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
     let mut by_seq = events_about_measure(store, &identities, id)?;
     for event in store.events_of_target(id)? {
         by_seq.insert(event.seq, event);
+    }
+    // The milestones that may name the measure's plan: they are only in slides.
+    for event in slides_events(store, &documents)? {
+        if matches!(event.body, EventBody::MilestoneStated { .. }) {
+            by_seq.insert(event.seq, event);
+        }
     }
     let events: Vec<Event> = by_seq.into_values().collect();
     Ok(history_from(&documents, &identities, &events, id))

@@ -14,6 +14,10 @@ pub struct HistoryView {
     /// The measure's other ids: handles events recorded it under, content ids of its versions.
     pub aliases: Vec<String>,
     pub entries: Vec<HistoryEntry>,
+    /// 沿革: the milestones the documents print that name the measure's plan (its adoption,
+    /// its mid-term review…), in the order of their dates; absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plan_milestones: Vec<crate::project::timeline::MilestoneView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,7 +61,7 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
 }
 
 /// [`history`] from what it needs: the documents, the identities, and events that include
-/// every event about `id` (any other event is ignored). A statement is placed at its
+/// every event about `id` and every `MilestoneStated` (any other event is ignored). A statement is placed at its
 /// document's meeting as the document's record has it (after any redescription); a withdrawn
 /// document's statements are left out.
 pub fn history_from(
@@ -155,10 +159,15 @@ pub fn history_from(
             }
         })
         .collect();
+    let plan_milestones = match identities.plan(id) {
+        Some(plan) => crate::project::timeline::timeline(documents, events, Some(plan)).milestones,
+        None => Vec::new(),
+    };
     HistoryView {
         id: id.to_owned(),
         aliases,
         entries,
+        plan_milestones,
     }
 }
 

@@ -178,6 +178,20 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
         );
         let _ = writeln!(out, "      {}", entry.summary.replace('\n', " "));
     }
+    if !view.plan_milestones.is_empty() {
+        let _ = writeln!(out, "milestones (沿革) naming its plan:");
+        for milestone in &view.plan_milestones {
+            let source = milestone.sources.first().map_or_else(String::new, |s| {
+                format!(
+                    " 「{}」 lines {}–{}",
+                    s.title.as_deref().unwrap_or("(untitled)"),
+                    s.source.lines[0],
+                    s.source.lines[1]
+                )
+            });
+            let _ = writeln!(out, "  {} {}{source}", milestone.when, milestone.text);
+        }
+    }
     out
 }
 

@@ -145,4 +145,23 @@ fn the_timeline_command_orders_both_沿革_by_their_dates_at_their_precision() {
     assert!(text.starts_with("2018-03"), "{text}");
     let output = common::planledger(&store, &["timeline", "--about", "存在しない"]);
     assert_eq!(output.status.code(), Some(1));
+    // A measure's history shows the milestones that name its plan (第４期 — printed 第4期).
+    let state: serde_json::Value = serde_json::from_str(&common::stdout(&common::planledger(
+        &store,
+        &["state", "--at", "第92回", "--format", "json"],
+    )))
+    .unwrap();
+    let id = state["measures"][0]["id"].as_str().unwrap();
+    let history: serde_json::Value = serde_json::from_str(&common::stdout(&common::planledger(
+        &store,
+        &["history", id, "--format", "json"],
+    )))
+    .unwrap();
+    let named: Vec<&str> = history["plan_milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ["第4期がん対策推進基本計画閣議決定"]);
 }
