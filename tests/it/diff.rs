@@ -516,10 +516,12 @@ fn a_split_measure_shows_its_old_text_opposite_both_successors_in_either_order()
                 (&["actions", "added"], 1),
             ],
         );
-        assert!(diff["actions"]["added"][0]["text"]
+        let added = &diff["actions"]["added"][0];
+        assert!(added["text"]
             .as_str()
             .unwrap()
-            .contains("病理診断体制の実態調査"));
+            .contains("細胞診断体制の実態調査"));
+        assert_eq!(added["status"], "done");
         let succession = &diff["measures"]["successions"][0];
         assert_eq!(succession["before"].as_array().unwrap().len(), 1);
         assert_eq!(succession["after"].as_array().unwrap().len(), 2);

@@ -109,8 +109,9 @@ pub fn split_measure_at_55(lines: &mut Vec<String>) {
     new.extend(wrapped(second, 32));
     new.push(String::new());
     new.push(bureau.clone());
-    new.push("○令和７年度に、拠点病院等における病理診断体制の実態調査を実施し".into());
-    new.push("た。".into());
+    // As wide as the seed's done column (40 characters), which is how the column is told.
+    new.push("○令和７年度に、拠点病院等における病理診断体制及び細胞診断体制の実態調査を実".into());
+    new.push("施した。".into());
     new.push(String::new());
     new.push(bureau);
     new.extend(lines[70..79].iter().cloned()); // the two other planned bullets
