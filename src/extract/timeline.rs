@@ -23,8 +23,8 @@ pub struct Milestone {
     pub lines: LineRange,
 }
 
-/// A date at the start of a line is a row's date only when this much of the line is the date
-/// and its separator (it is not a sentence that begins with a date: 「令和5年3月時点で、…」).
+/// What stands between a row's date and its event (a tab, a full-width or a half-width space);
+/// a date run on into its sentence (「令和5年3月時点で、…」) is no row's date.
 const SEPARATORS: &[char] = &['\t', '　', ' '];
 
 /// Words in a line that say the document presents a timeline; without one, a year alone on a

@@ -15,6 +15,7 @@ use crate::extract::Diagnostic;
 use crate::ledger::event::{EventBody, Source, UnsealedEvent};
 use crate::ledger::{Event, Store, StoreError};
 use crate::project::documents::DocumentRecord;
+use crate::source::meeting::Meeting;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CorrectionError {
@@ -83,9 +84,7 @@ pub fn amend(
     reason: &str,
     recorded_at: &str,
 ) -> Result<Corrected, CorrectionError> {
-    let reason = checked_reason(reason)?;
-    store.check_length()?;
-    let documents = store.document_records()?;
+    let (reason, documents) = prepared(store, reason)?;
     let before = correctable(&documents, document)?;
     let mut meeting = before.meeting.clone();
     if let Some(given) = &amendment.meeting {
@@ -112,20 +111,13 @@ pub fn amend(
         ordinal_out_of_order(&meeting, &crate::project::meetings::known_meetings(&others))
             .into_iter()
             .collect();
-    let event = UnsealedEvent {
-        meeting,
-        source: Source {
-            document: before.hash.clone(),
-            lines: None,
-        },
-        body: EventBody::DocumentRedescribed {
-            title,
-            label,
-            reason,
-            recorded_at: recorded_at.to_owned(),
-        },
+    let body = EventBody::DocumentRedescribed {
+        title,
+        label,
+        reason,
+        recorded_at: recorded_at.to_owned(),
     };
-    appended(store, before.clone(), event, warnings)
+    appended(store, before, meeting, body, warnings)
 }
 
 /// Appends a `DocumentWithdrawn` for the document `document` names.
@@ -135,36 +127,45 @@ pub fn withdraw(
     reason: &str,
     recorded_at: &str,
 ) -> Result<Corrected, CorrectionError> {
+    let (reason, documents) = prepared(store, reason)?;
+    let before = correctable(&documents, document)?;
+    let body = EventBody::DocumentWithdrawn {
+        reason,
+        recorded_at: recorded_at.to_owned(),
+    };
+    appended(store, before, before.meeting.clone(), body, Vec::new())
+}
+
+/// What every correction checks first: a reason, a ledger whole to its recorded head; and the
+/// documents' records.
+fn prepared(store: &Store, reason: &str) -> Result<(String, Vec<DocumentRecord>), CorrectionError> {
     let reason = checked_reason(reason)?;
     store.check_length()?;
-    let documents = store.document_records()?;
-    let before = correctable(&documents, document)?;
-    let event = UnsealedEvent {
-        meeting: before.meeting.clone(),
+    Ok((reason, store.document_records()?))
+}
+
+/// Appends the correction `body` of `before`'s document, at `meeting` (the document's meeting
+/// from then on).
+fn appended(
+    store: &Store,
+    before: &DocumentRecord,
+    meeting: Meeting,
+    body: EventBody,
+    warnings: Vec<Diagnostic>,
+) -> Result<Corrected, CorrectionError> {
+    let event = store.append_correction(UnsealedEvent {
+        meeting,
         source: Source {
             document: before.hash.clone(),
             lines: None,
         },
-        body: EventBody::DocumentWithdrawn {
-            reason,
-            recorded_at: recorded_at.to_owned(),
-        },
-    };
-    appended(store, before.clone(), event, Vec::new())
-}
-
-fn appended(
-    store: &Store,
-    before: DocumentRecord,
-    event: UnsealedEvent,
-    warnings: Vec<Diagnostic>,
-) -> Result<Corrected, CorrectionError> {
-    let event = store.append_correction(event)?;
+        body,
+    })?;
     let mut after = before.clone();
     after.correct(&event);
     Ok(Corrected {
         event,
-        before,
+        before: before.clone(),
         after,
         warnings,
     })

@@ -415,14 +415,19 @@ pub fn previous_version<'d>(
     series: &str,
     meeting: &crate::source::meeting::Meeting,
 ) -> Option<&'d DocumentRecord> {
+    versions_of(documents, series)
+        .filter(|d| d.meeting.time_key() < meeting.time_key())
+        .max_by(|a, b| a.order_key().cmp(&b.order_key()))
+}
+
+/// The versions of a series: its documents, none withdrawn.
+fn versions_of<'d, 's>(
+    documents: &'d [DocumentRecord],
+    series: &'s str,
+) -> impl Iterator<Item = &'d DocumentRecord> + use<'d, 's> {
     documents
         .iter()
-        .filter(|d| {
-            !d.withdrawn()
-                && d.series.as_deref() == Some(series)
-                && d.meeting.time_key() < meeting.time_key()
-        })
-        .max_by(|a, b| a.order_key().cmp(&b.order_key()))
+        .filter(move |d| !d.withdrawn() && d.series.as_deref() == Some(series))
 }
 
 /// The next version of a series after a meeting: the earliest document of the series held
@@ -433,13 +438,8 @@ pub fn next_version<'d>(
     series: &str,
     meeting: &crate::source::meeting::Meeting,
 ) -> Option<&'d DocumentRecord> {
-    documents
-        .iter()
-        .filter(|d| {
-            !d.withdrawn()
-                && d.series.as_deref() == Some(series)
-                && d.meeting.time_key() > meeting.time_key()
-        })
+    versions_of(documents, series)
+        .filter(|d| d.meeting.time_key() > meeting.time_key())
         .min_by(|a, b| a.order_key().cmp(&b.order_key()))
 }
 

@@ -56,9 +56,7 @@ pub fn meetings(documents: &[DocumentRecord]) -> MeetingsView {
         };
         // A meeting with no body, ordinal and date is unknown: each such document stands alone
         // rather than being merged with other unknowns.
-        let known = document.meeting.body.is_some()
-            || document.meeting.ordinal.is_some()
-            || document.meeting.date.is_some();
+        let known = !document.meeting.is_unknown();
         match position
             .get(&document.meeting)
             .filter(|_| known)

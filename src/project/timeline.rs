@@ -85,10 +85,7 @@ pub fn timeline(
                 lines: event.source.lines.map_or([0, 0], |l| [l.first, l.last]),
             },
             title: record.title.clone(),
-            meeting: if record.meeting.body.is_none()
-                && record.meeting.ordinal.is_none()
-                && record.meeting.date.is_none()
-            {
+            meeting: if record.meeting.is_unknown() {
                 "meeting unknown".to_owned()
             } else {
                 record.meeting.to_string()

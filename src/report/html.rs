@@ -33,16 +33,9 @@ pub fn escape(text: &str) -> String {
 /// the lines — with the document's hash (BLAKE3) on hover and in the text, for `verify`.
 fn source(source: &SourceView, documents: &BTreeMap<&str, &DocumentRecord>) -> String {
     let record = documents.get(source.document.as_str());
-    let meeting = record.map_or_else(
-        || "会議不明".to_owned(),
-        |d| {
-            if d.meeting.body.is_none() && d.meeting.ordinal.is_none() && d.meeting.date.is_none() {
-                "会議不明".to_owned()
-            } else {
-                d.meeting.name()
-            }
-        },
-    );
+    let meeting = record
+        .filter(|d| !d.meeting.is_unknown())
+        .map_or_else(|| "会議不明".to_owned(), |d| d.meeting.name());
     let label = record
         .and_then(|d| d.label.as_deref())
         .map_or_else(String::new, |l| format!("{l} "));

@@ -46,6 +46,11 @@ impl Meeting {
             self.ordinal,
         )
     }
+
+    /// Whether nothing is known of the meeting: no body, ordinal or date.
+    pub fn is_unknown(&self) -> bool {
+        self.body.is_none() && self.ordinal.is_none() && self.date.is_none()
+    }
 }
 
 impl fmt::Display for Meeting {

@@ -16,12 +16,12 @@ struct Export {
     head_line: String,
 }
 
-fn export_seeds() -> Export {
-    let (dir, store) = ingested_seeds();
-    let file = dir.path().join("ledger.jsonl");
-    let documents = dir.path().join("documents");
+/// Exports `store` into `dir` (`ledger.jsonl` and `documents/`), asserting that it succeeded.
+pub(crate) fn export_into(store: &Path, dir: &Path) -> (PathBuf, PathBuf) {
+    let file = dir.join("ledger.jsonl");
+    let documents = dir.join("documents");
     let output = planledger(
-        &store,
+        store,
         &[
             "export",
             "--out",
@@ -31,6 +31,12 @@ fn export_seeds() -> Export {
         ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    (file, documents)
+}
+
+fn export_seeds() -> Export {
+    let (dir, store) = ingested_seeds();
+    let (file, documents) = export_into(&store, dir.path());
     let verify = stdout(&planledger(&store, &["verify"]));
     let head_line = verify.split("head ").nth(1).unwrap().trim().to_owned();
     Export {
@@ -224,7 +230,7 @@ fn an_independent_python_verifier_accepts_the_export_and_rejects_tampering() {
 
 /// Re-seals every line from `from` on, so the chain is valid again after an edit: what a forger
 /// who controls the whole export would do.
-fn rechain(lines: &mut [String], from: usize) {
+pub(crate) fn rechain(lines: &mut [String], from: usize) {
     use planledger::ledger::event::hash_of_value_without_hash;
     use planledger::ledger::jcs::canonicalize;
     for index in from..lines.len() {
