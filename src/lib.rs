@@ -15,6 +15,7 @@ pub mod project;
 pub mod query;
 pub mod report;
 pub mod source;
+pub mod web;
 
 /// What kind of failure an error is, for a caller that must tell them apart (the CLI maps them
 /// to exit codes 1, 2 and 3).

@@ -15,10 +15,75 @@ use crate::project::diff::{compare, earlier_query, DiffView};
 use crate::project::documents::DocumentRecord;
 use crate::project::history::{history_from, HistoryView};
 use crate::project::log::{filter_log, filter_log_with, LogFilter};
+use crate::project::meetings::{resolve_at, resolve_or_latest};
 use crate::project::state::{
     documents_speaking_at, latest_observations, shown_plan, state_from, StateQuery, StateView,
 };
-use crate::source::meeting::Meeting;
+use crate::source::meeting::{Meeting, MeetingRefError};
+
+/// A question the ledger cannot answer as asked: the store failed, or a meeting reference does
+/// not name a meeting it can place in time.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Meeting(#[from] MeetingRefError),
+    #[error(transparent)]
+    Checkpoint(#[from] crate::ledger::checkpoint::CheckpointError),
+}
+
+impl QueryError {
+    pub fn kind(&self) -> crate::FailureKind {
+        match self {
+            QueryError::Store(store) => store.kind(),
+            QueryError::Meeting(_) | QueryError::Checkpoint(_) => crate::FailureKind::BadInput,
+        }
+    }
+}
+
+/// The plan at a meeting as asked for in words (the CLI's `state` and the web view's plan page
+/// and `/api/state` ask alike, so their answers are the same document).
+#[derive(Debug, Clone, Default)]
+pub struct StateRequest {
+    /// A meeting reference (第92回, 92, a day); the latest dated meeting when absent.
+    pub at: Option<String>,
+    pub as_known_at: Option<u64>,
+    pub section: Option<String>,
+    pub plan: Option<String>,
+}
+
+/// [`state`] for a request whose meeting is a reference as typed.
+pub fn state_at(store: &Store, request: &StateRequest) -> Result<StateView, QueryError> {
+    let at = resolve_or_latest(&store.document_records()?, request.at.as_deref())?;
+    Ok(state(
+        store,
+        &StateQuery {
+            as_known_at: request.as_known_at,
+            section: request.section.clone(),
+            plan: request.plan.clone(),
+            ..StateQuery::at(at)
+        },
+    )?)
+}
+
+/// A diff as asked for in words (the CLI's `diff` and the web view's 新旧対照表 and `/api/diff`).
+#[derive(Debug, Clone, Default)]
+pub struct DiffRequest {
+    pub since: String,
+    /// The later meeting; the latest dated meeting when absent.
+    pub until: Option<String>,
+    pub plan: Option<String>,
+}
+
+/// [`diff`] for a request whose meetings are references as typed.
+pub fn diff_of(store: &Store, request: &DiffRequest) -> Result<DiffView, QueryError> {
+    let documents = store.document_records()?;
+    let since = resolve_at(&documents, &request.since)?;
+    let until = resolve_or_latest(&documents, request.until.as_deref())?;
+    let (since, until) = crate::project::diff::queries_between(since, until, request.plan.clone())?;
+    Ok(diff(store, &since, &until)?)
+}
 
 /// The plan at a date. Reads the documents, the identity index, the events of the documents
 /// that speak at the date and the figure and adoption events — not the rest of the ledger. A
@@ -204,4 +269,26 @@ pub fn checkpoint(store: &Store, origin: &str, size: u64) -> Result<Checkpoint, 
         None => None,
     };
     Ok(Checkpoint::of_frontier(origin, &frontier, last.as_ref()))
+}
+
+/// The checkpoint of the whole ledger, or of the ledger through a meeting's last document (the
+/// meeting named in an extension line), as `planledger checkpoint [--at]` prints it.
+pub fn checkpoint_at(
+    store: &Store,
+    origin: &str,
+    at: Option<&str>,
+) -> Result<Checkpoint, QueryError> {
+    let Some(reference) = at else {
+        let size = size_through(store, None)?.unwrap_or(0);
+        return Ok(checkpoint(store, origin, size)?);
+    };
+    let meeting = crate::project::meetings::find_meeting(&store.document_records()?, reference)?;
+    let size = size_through(store, Some(&meeting))?.ok_or_else(|| {
+        crate::ledger::checkpoint::CheckpointError::NoEventsOf {
+            meeting: meeting.to_string(),
+        }
+    })?;
+    let mut checkpoint = checkpoint(store, origin, size)?;
+    checkpoint.extensions.push(format!("meeting {meeting}"));
+    Ok(checkpoint)
 }

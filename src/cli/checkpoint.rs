@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result};
 
 use super::{Context, Outcome};
-use planledger::ledger::checkpoint::{CheckpointError, SignerKey};
-use planledger::project::meetings::find_meeting;
+use planledger::ledger::checkpoint::SignerKey;
 use planledger::query;
 
 /// Print a checkpoint (tree size, Merkle root, head) of the ledger, optionally signed.
@@ -27,24 +26,11 @@ pub struct CheckpointArgs {
 }
 
 pub fn run(context: &Context, args: &CheckpointArgs) -> Result<Outcome> {
-    let store = context.answering_store()?;
-    let mut checkpoint = match &args.at {
-        None => {
-            let size = query::size_through(&store, None)?.unwrap_or(0);
-            query::checkpoint(&store, &args.origin, size)?
-        }
-        Some(reference) => {
-            let meeting = find_meeting(&store.document_records()?, reference)?;
-            let size = query::size_through(&store, Some(&meeting))?.ok_or_else(|| {
-                CheckpointError::NoEventsOf {
-                    meeting: meeting.to_string(),
-                }
-            })?;
-            let mut checkpoint = query::checkpoint(&store, &args.origin, size)?;
-            checkpoint.extensions.push(format!("meeting {meeting}"));
-            checkpoint
-        }
-    };
+    let mut checkpoint = query::checkpoint_at(
+        &context.answering_store()?,
+        &args.origin,
+        args.at.as_deref(),
+    )?;
     if let Some(path) = &args.sign {
         let key = SignerKey::parse(&super::read_text(path)?)
             .with_context(|| format!("{} is not a signing key", path.display()))?;

@@ -3,9 +3,7 @@
 use anyhow::Result;
 
 use super::{Context, Outcome};
-use planledger::project::diff::queries_between;
-use planledger::project::meetings::{resolve_at, resolve_or_latest};
-use planledger::query;
+use planledger::query::{self, DiffRequest};
 use planledger::report::{self, text};
 
 /// Show what changed between two meetings: measures, actions per bureau, targets.
@@ -40,16 +38,19 @@ enum DiffFormat {
 
 pub fn run(context: &Context, args: &DiffArgs) -> Result<Outcome> {
     let store = context.answering_store()?;
-    let documents = store.document_records()?;
-    let since = resolve_at(&documents, &args.since)?;
-    let until = resolve_or_latest(&documents, args.until.as_deref())?;
-    let (since, until) = queries_between(since, until, args.plan.clone())?;
-    let view = query::diff(&store, &since, &until)?;
+    let view = query::diff_of(
+        &store,
+        &DiffRequest {
+            since: args.since.clone(),
+            until: args.until.clone(),
+            plan: args.plan.clone(),
+        },
+    )?;
     super::print(&match args.format {
         DiffFormat::Text => text::diff(&view),
         DiffFormat::Json => report::to_json(&view),
         DiffFormat::Csv => report::csv::diff(&view),
-        DiffFormat::Html => report::html::diff(&view, &documents),
+        DiffFormat::Html => report::html::diff(&view, &store.document_records()?),
     })?;
     Ok(Outcome::Success)
 }

@@ -19,10 +19,7 @@ pub struct HistoryArgs {
 pub fn run(context: &Context, args: &HistoryArgs) -> Result<Outcome> {
     let view = query::history(&context.answering_store()?, &args.id)?;
     if view.entries.is_empty() {
-        return super::failed(&format!(
-            "no events about {:?}: measure ids start with M, target keys with T (see `state`)",
-            args.id
-        ));
+        return super::failed(&planledger::project::history::no_events_about(&args.id));
     }
     super::print(&match args.format {
         TextOrJson::Text => text::history(&view),

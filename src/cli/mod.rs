@@ -17,6 +17,7 @@ mod log;
 mod meetings;
 mod prove;
 mod reindex;
+mod serve;
 mod state;
 mod timeline;
 mod verify;
@@ -86,6 +87,7 @@ enum Command {
     VerifyProof(verify_proof::VerifyProofArgs),
     Verify(verify::VerifyArgs),
     Reindex(reindex::ReindexArgs),
+    Serve(serve::ServeArgs),
 }
 
 /// How a command that ran to its end finished.
@@ -134,6 +136,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::VerifyProof(args) => verify_proof::run(args),
         Command::Verify(args) => verify::run(&context, args),
         Command::Reindex(args) => reindex::run(&context, args),
+        Command::Serve(args) => serve::run(&context, args),
     }
 }
 
@@ -191,6 +194,9 @@ pub fn failure_kind(error: &anyhow::Error) -> FailureKind {
             cause.downcast_ref::<planledger::ingest::correct::CorrectionError>()
         {
             return correction.kind();
+        }
+        if let Some(query) = cause.downcast_ref::<planledger::query::QueryError>() {
+            return query.kind();
         }
         if cause
             .downcast_ref::<planledger::ledger::exchange::ImportRefused>()

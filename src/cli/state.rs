@@ -3,11 +3,8 @@
 use anyhow::Result;
 
 use super::{Context, Outcome, TextOrJson};
-use planledger::project::meetings::resolve_or_latest;
-use planledger::project::state::StateQuery;
-use planledger::query;
+use planledger::query::{self, StateRequest};
 use planledger::report::{self, text};
-use planledger::source::meeting::format_iso_date;
 
 /// Show the plan's measures and actions as they stood at a meeting.
 #[derive(Debug, clap::Args)]
@@ -32,16 +29,13 @@ pub struct StateArgs {
 }
 
 pub fn run(context: &Context, args: &StateArgs) -> Result<Outcome> {
-    let store = context.answering_store()?;
-    let at = resolve_or_latest(&store.document_records()?, args.at.as_deref())?;
-    let date = at.date;
-    let view = query::state(
-        &store,
-        &StateQuery {
+    let view = query::state_at(
+        &context.answering_store()?,
+        &StateRequest {
+            at: args.at.clone(),
             as_known_at: args.as_known_at,
             section: args.section.clone(),
             plan: args.plan.clone(),
-            ..StateQuery::at(at)
         },
     )?;
     super::print(&match args.format {
@@ -49,7 +43,7 @@ pub fn run(context: &Context, args: &StateArgs) -> Result<Outcome> {
         TextOrJson::Json => report::to_json(&view),
     })?;
     if view.measures.is_empty() {
-        return super::failed(&format!("no measures stand at {}", format_iso_date(date)));
+        return super::failed(&format!("no measures stand at {}", view.at.date));
     }
     Ok(Outcome::Success)
 }

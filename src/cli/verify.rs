@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 use super::{Context, Outcome, TextOrJson};
 use planledger::ledger::checkpoint::VerifierKey;
 use planledger::ledger::store::recorded_head_at;
-use planledger::ledger::verify::{verify, verify_against};
+use planledger::ledger::verify::{verify, verify_against, VerificationRecord};
 use planledger::ledger::{Store, StoreError};
 use planledger::report::{self, text};
 use planledger::FailureKind;
@@ -70,6 +70,14 @@ pub fn run(context: &Context, args: &VerifyArgs) -> Result<Outcome> {
         TextOrJson::Text => text::verify(&report),
         TextOrJson::Json => report::to_json(&report),
     })?;
+    // Kept for readers that cannot afford the pass (the web view); a ledger in a read-only
+    // folder keeps none, and the verification itself still stands.
+    if let Err(error) = VerificationRecord::of(&report, super::now()?).save(&context.store) {
+        eprintln!(
+            "warning: could not record this result in {}: {error}",
+            context.store.display()
+        );
+    }
     Ok(if report.is_ok() {
         Outcome::Success
     } else {

@@ -64,6 +64,69 @@ impl VerifyReport {
     }
 }
 
+/// The file beside the store where `verify` leaves its last result.
+pub const LAST_VERIFICATION_FILE: &str = "last-verify.json";
+
+/// What the last `verify` of a ledger found, kept beside the store so that a reader (the web
+/// view) can show it without repeating a pass that takes seconds at scale. It says what was
+/// verified (the head then); events appended since are not covered by it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct VerificationRecord {
+    /// When `verify` ran (RFC 3339).
+    pub verified_at: String,
+    pub deep: bool,
+    pub ok: bool,
+    pub n_events: u64,
+    pub n_documents: u64,
+    /// The head verified: seq and hash.
+    pub head: Option<(u64, String)>,
+    pub failures: usize,
+    /// The first failure, as `verify` prints it.
+    pub first_failure: Option<String>,
+}
+
+impl VerificationRecord {
+    pub fn of(report: &VerifyReport, verified_at: String) -> VerificationRecord {
+        VerificationRecord {
+            verified_at,
+            deep: report.deep,
+            ok: report.is_ok(),
+            n_events: report.n_events,
+            n_documents: report.n_documents,
+            head: report.head.clone(),
+            failures: report.failures.len(),
+            first_failure: report.first_failure().map(|failure| {
+                let at = failure
+                    .seq
+                    .map_or_else(|| "the store".to_owned(), |seq| format!("seq {seq}"));
+                format!("{at}: {}", failure.what)
+            }),
+        }
+    }
+
+    /// Writes the record into the ledger's folder.
+    pub fn save(&self, ledger: &std::path::Path) -> std::io::Result<()> {
+        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        std::fs::write(ledger.join(LAST_VERIFICATION_FILE), text)
+    }
+
+    /// The last record in the ledger's folder: `None` when `verify` never ran there; an error
+    /// message when the file is there but unreadable.
+    pub fn load(ledger: &std::path::Path) -> Option<Result<VerificationRecord, String>> {
+        let path = ledger.join(LAST_VERIFICATION_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(error) => return Some(Err(format!("cannot read {}: {error}", path.display()))),
+            Ok(text) => text,
+        };
+        Some(
+            serde_json::from_str(&text).map_err(|error| {
+                format!("{} is not a verification record: {error}", path.display())
+            }),
+        )
+    }
+}
+
 pub fn verify(store: &Store, deep: bool) -> Result<VerifyReport, StoreError> {
     verify_with(store, deep, None)
 }

@@ -37,6 +37,25 @@ pub struct HistoryEntry {
     pub lines: Option<[u32; 2]>,
     /// What the event says: the text of a measure or action, or a figure with its as-of date.
     pub summary: String,
+    /// For an observation of a figure: its parts, for drawing the series; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figure: Option<FigureView>,
+}
+
+/// One observation of a figure (目標・指標), as printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FigureView {
+    pub value: String,
+    pub unit: Option<String>,
+    /// The day the figure holds for (ISO), when the document says.
+    pub as_of_day: Option<String>,
+    /// The due date, as written, when the figure is a goal with one.
+    pub deadline: Option<String>,
+}
+
+/// What to say when nothing is about `id` (the history is empty).
+pub fn no_events_about(id: &str) -> String {
+    format!("no events about {id:?}: measure ids start with M, target keys with T (see `state`)")
 }
 
 fn is_about(event: &Event, id: &str, identities: &Identities) -> bool {
@@ -156,6 +175,7 @@ pub fn history_from(
                 document: event.source.document.clone(),
                 lines: event.source.lines.map(|l| [l.first, l.last]),
                 summary,
+                figure: figure_of(event),
             }
         })
         .collect();
@@ -168,6 +188,24 @@ pub fn history_from(
         aliases,
         entries,
         plan_milestones,
+    }
+}
+
+fn figure_of(event: &Event) -> Option<FigureView> {
+    match &event.body {
+        EventBody::TargetChanged {
+            value,
+            unit,
+            as_of_day,
+            deadline,
+            ..
+        } => Some(FigureView {
+            value: value.clone(),
+            unit: unit.clone(),
+            as_of_day: as_of_day.clone(),
+            deadline: deadline.clone(),
+        }),
+        _ => None,
     }
 }
 

@@ -29,9 +29,42 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Where the table's citations and measure ids point. A page written to a file points nowhere
+/// ([`NoLinks`]); the web view points them at its source and history pages.
+pub trait Hrefs {
+    /// The address of a citation's document at its lines.
+    fn source(&self, source: &SourceView) -> Option<String>;
+    /// The address of the history of a measure (M…) or a figure (T…).
+    fn history(&self, id: &str) -> Option<String>;
+}
+
+/// Citations and ids as plain text: the self-contained page `diff --format html` writes.
+pub struct NoLinks;
+
+impl Hrefs for NoLinks {
+    fn source(&self, _: &SourceView) -> Option<String> {
+        None
+    }
+    fn history(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+/// `inner` (already escaped) inside a link to `href`, or as it is when there is none.
+fn linked(href: Option<String>, inner: String) -> String {
+    match href {
+        Some(href) => format!("<a href=\"{}\">{inner}</a>", escape(&href)),
+        None => inner,
+    }
+}
+
 /// A citation as a reader of council papers expects it: the meeting, the 資料 label and title,
 /// the lines — with the document's hash (BLAKE3) on hover and in the text, for `verify`.
-fn source(source: &SourceView, documents: &BTreeMap<&str, &DocumentRecord>) -> String {
+fn source(
+    source: &SourceView,
+    documents: &BTreeMap<&str, &DocumentRecord>,
+    hrefs: &dyn Hrefs,
+) -> String {
     let record = documents.get(source.document.as_str());
     let meeting = record
         .filter(|d| !d.meeting.is_unknown())
@@ -42,19 +75,24 @@ fn source(source: &SourceView, documents: &BTreeMap<&str, &DocumentRecord>) -> S
     let title = record
         .and_then(|d| d.title.as_deref())
         .map_or_else(|| "資料（題名なし）".to_owned(), |t| format!("「{t}」"));
-    format!(
-        "<span class=\"source\" title=\"BLAKE3 {}\">出典: {} {}{} {}–{}行 <code>{}</code></span>",
-        escape(&source.document),
+    let cited = format!(
+        "{} {}{} {}–{}行 <code>{}</code>",
         escape(&meeting),
         escape(&label),
         escape(&title),
         source.lines[0],
         source.lines[1],
         escape(super::text::short_hash(&source.document))
+    );
+    format!(
+        "<span class=\"source\" title=\"BLAKE3 {}\">出典: {}</span>",
+        escape(&source.document),
+        linked(hrefs.source(source), cited)
     )
 }
 
-const STYLE: &str = "body{font-family:'Noto Sans CJK JP','Hiragino Kaku Gothic ProN','Yu Gothic',sans-serif;margin:2em;color:#111}\
+/// The table's style; the web view serves it in its style sheet.
+pub const STYLE: &str = "body{font-family:'Noto Sans CJK JP','Hiragino Kaku Gothic ProN','Yu Gothic',sans-serif;margin:2em;color:#111}\
 h1{font-size:1.3em}h2{font-size:1.1em;border-left:.4em solid #1a4c8b;padding-left:.5em;margin-top:2em}\
 table{border-collapse:collapse;width:100%;table-layout:fixed;margin:.5em 0}\
 th,td{border:1px solid #555;padding:.5em;vertical-align:top;line-height:1.7}\
@@ -66,7 +104,6 @@ del{background:#f3c6c6}.source{display:block;color:#555;font-size:.8em;margin-to
 @media print{@page{size:A4 landscape;margin:12mm}body{margin:0}thead{display:table-header-group}\
 tr{break-inside:avoid}}";
 
-/// The whole page.
 /// One row of the table: a change on both sides, or on one side only.
 enum Row {
     Both { after: String, before: String },
@@ -75,10 +112,10 @@ enum Row {
 }
 
 /// A cell's label: what changed (施策（修正）…) and the measure's id.
-fn label(kind: &str, id: &str) -> String {
+fn label(kind: &str, id: &str, hrefs: &dyn Hrefs) -> String {
     format!(
         "<span class=\"kind\">{kind}</span> <span class=\"id\">{}</span>",
-        escape(id)
+        linked(hrefs.history(id), escape(id))
     )
 }
 
@@ -91,10 +128,25 @@ fn first_words(text: &str) -> String {
     words
 }
 
+/// The whole page, for a file: nothing in it links anywhere.
 pub fn diff(view: &DiffView, documents: &[DocumentRecord]) -> String {
+    let plan = view.plan.as_deref().unwrap_or("");
+    format!(
+        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>新旧対照表 {}</title><style>{STYLE}</style></head><body>{}</body></html>\n",
+        escape(plan),
+        diff_body(view, documents, &NoLinks)
+    )
+}
+
+/// The page's content: heading, counts, and the tables by section, citations and measure ids
+/// pointing where `hrefs` says.
+pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Hrefs) -> String {
     let titles: BTreeMap<&str, &DocumentRecord> =
         documents.iter().map(|d| (d.hash.as_str(), d)).collect();
     let titles = &titles;
+    let source =
+        |cited: &SourceView, titles: &BTreeMap<&str, &DocumentRecord>| source(cited, titles, hrefs);
+    let label = |kind: &str, id: &str| label(kind, id, hrefs);
     let mut out = String::new();
     // 和暦 with the ISO date beside it: 第92回（令和7年10月6日・2025-10-06）.
     let end = |end: &crate::project::diff::DiffEnd| {
@@ -108,11 +160,6 @@ pub fn diff(view: &DiffView, documents: &[DocumentRecord]) -> String {
         )
     };
     let plan = view.plan.as_deref().unwrap_or("");
-    let _ = write!(
-        out,
-        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>新旧対照表 {}</title><style>{STYLE}</style></head><body>",
-        escape(plan)
-    );
     let _ = write!(
         out,
         "<h1>{} 新旧対照表</h1><p class=\"summary\">改正前: {} ／ 改正後: {}<br>施策 追加 {}・削除 {}・修正 {}・分割/統合 {}、取組 追加 {}・削除 {}、目標・指標 変更 {}</p>",
@@ -334,7 +381,7 @@ pub fn diff(view: &DiffView, documents: &[DocumentRecord]) -> String {
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td><ins>{}{}</ins></td><td>{}</td><td>{}</td></tr>",
-                escape(&target.label),
+                linked(hrefs.history(&target.key), escape(&target.label)),
                 escape(&target.after),
                 escape(unit),
                 target.before.as_deref().map_or_else(
@@ -349,7 +396,6 @@ pub fn diff(view: &DiffView, documents: &[DocumentRecord]) -> String {
     if sections.is_empty() && view.targets.changed.is_empty() {
         out.push_str("<p>変更はありません。</p>");
     }
-    out.push_str("</body></html>\n");
     out
 }
 

@@ -13,6 +13,7 @@ const COMMANDS: &[&[&str]] = &[
     &["state"],
     &["diff"],
     &["history"],
+    &["serve"],
     &["timeline"],
     &["log"],
     &["export"],

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod browser;
 mod cli;
 mod corrections;
 mod dating_seeds;
@@ -20,3 +21,4 @@ mod slides_seeds;
 mod tidy;
 mod torikumi_seed;
 mod variants;
+mod web;

@@ -1,0 +1,220 @@
+//! A figure's series as a server-rendered SVG chart: as-of days along the x axis, values up the
+//! y axis, goals (a figure stated with a deadline) drawn as diamonds and their deadlines as
+//! dashed lines. It needs no script; every point carries its value and day as a tooltip and a
+//! label, and the page's table says the same in words.
+//!
+//! Only what the documents state is drawn: an observation without a day it holds for, or whose
+//! value is not a number, is left to the table (the chart says how many).
+
+use maud::{html, Markup};
+use time::Date;
+
+use crate::project::history::HistoryEntry;
+use crate::source::meeting::parse_iso_date;
+
+/// One observation that can be placed: a day and a number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub day: Date,
+    pub value: f64,
+    /// The value as printed, with its unit.
+    pub shown: String,
+    /// The deadline, as written, when the figure is a goal.
+    pub deadline: Option<String>,
+}
+
+impl Point {
+    pub fn of(entry: &HistoryEntry) -> Option<Point> {
+        let figure = entry.figure.as_ref()?;
+        Some(Point {
+            day: parse_iso_date(figure.as_of_day.as_deref()?)?,
+            value: number(&figure.value)?,
+            shown: format!("{}{}", figure.value, figure.unit.as_deref().unwrap_or("")),
+            deadline: figure.deadline.clone(),
+        })
+    }
+}
+
+/// A printed value as a number: digits with thousands separators and a decimal point
+/// (half- or full-width); anything else (「約3割」, 「全ての拠点病院」) is not one.
+pub fn number(printed: &str) -> Option<f64> {
+    let folded: String = printed
+        .trim()
+        .chars()
+        .map(crate::source::normalize::fold_full_width_ascii)
+        .filter(|c| *c != ',')
+        .collect();
+    let value: f64 = folded.parse().ok()?;
+    value.is_finite().then_some(value)
+}
+
+/// The first day a deadline as written can mean (2029-03-31, 2029-03, 2029), for placing it.
+fn deadline_day(written: &str) -> Option<Date> {
+    parse_iso_date(written)
+        .or_else(|| parse_iso_date(&format!("{written}-01")))
+        .or_else(|| parse_iso_date(&format!("{written}-01-01")))
+}
+
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 320.0;
+const LEFT: f64 = 80.0;
+const RIGHT: f64 = 30.0;
+const TOP: f64 = 24.0;
+const BOTTOM: f64 = 56.0;
+
+/// The chart of `points` (any order), titled `label`.
+pub fn svg(points: &[Point], label: &str) -> Markup {
+    if points.is_empty() {
+        return html! { p.muted { "図示できる観測がありません (no observation states both a day and a number to draw; see the table)." } };
+    }
+    let mut points = points.to_vec();
+    points.sort_by_key(|p| p.day);
+    let deadlines: Vec<(Date, &str)> = points
+        .iter()
+        .filter_map(|p| p.deadline.as_deref())
+        .filter_map(|d| Some((deadline_day(d)?, d)))
+        .collect();
+    let days: Vec<i64> = points
+        .iter()
+        .map(|p| p.day)
+        .chain(deadlines.iter().map(|(d, _)| *d))
+        .map(|d| i64::from(d.to_julian_day()))
+        .collect();
+    let (first, last) = (
+        days.iter().copied().min().unwrap_or(0),
+        days.iter().copied().max().unwrap_or(0),
+    );
+    let span = (last - first).max(1) as f64;
+    let x = |day: Date| {
+        if first == last {
+            LEFT + (WIDTH - LEFT - RIGHT) / 2.0
+        } else {
+            LEFT + (i64::from(day.to_julian_day()) - first) as f64 / span * (WIDTH - LEFT - RIGHT)
+        }
+    };
+    let low = points
+        .iter()
+        .map(|p| p.value)
+        .fold(f64::INFINITY, f64::min)
+        .min(0.0);
+    let high = points
+        .iter()
+        .map(|p| p.value)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let high = if high > low { high * 1.1 } else { low + 1.0 };
+    let y = |value: f64| TOP + (high - value) / (high - low) * (HEIGHT - TOP - BOTTOM);
+    let line: Vec<String> = points
+        .iter()
+        .map(|p| format!("{:.1},{:.1}", x(p.day), y(p.value)))
+        .collect();
+    let ticks: Vec<f64> = (0..=4)
+        .map(|i| low + (high - low) * f64::from(i) / 4.0)
+        .collect();
+    let floor = HEIGHT - BOTTOM;
+    html! {
+        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label={ (label) "の推移" } {
+            title { (label) "の推移" }
+            line x1=(LEFT) y1=(TOP) x2=(LEFT) y2=(floor) stroke="#555" {}
+            line x1=(LEFT) y1=(floor) x2=(WIDTH - RIGHT) y2=(floor) stroke="#555" {}
+            @for tick in &ticks {
+                line x1=(LEFT - 4.0) y1=(y(*tick)) x2=(WIDTH - RIGHT) y2=(y(*tick)) stroke="#e3e3e3" {}
+                text x=(LEFT - 8.0) y=(y(*tick) + 4.0) text-anchor="end" font-size="12" { (tick_label(*tick)) }
+            }
+            @for (day, written) in &deadlines {
+                line.deadline x1=(x(*day)) y1=(TOP) x2=(x(*day)) y2=(floor) stroke="#a00000" stroke-dasharray="6 4" {}
+                text x=(x(*day)) y=(TOP - 6.0) text-anchor="middle" font-size="12" fill="#a00000" { "期限 " (written) }
+            }
+            polyline points=(line.join(" ")) fill="none" stroke="#1a4c8b" stroke-width="2" {}
+            @for point in &points {
+                @let (px, py) = (x(point.day), y(point.value));
+                @if point.deadline.is_some() {
+                    polygon.goal points=(format!("{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", px, py - 7.0, px + 7.0, py, px, py + 7.0, px - 7.0, py)) fill="#a00000" {
+                        title { (point.day) ": 目標 " (point.shown) }
+                    }
+                } @else {
+                    circle.observation cx=(format!("{px:.1}")) cy=(format!("{py:.1}")) r="5" fill="#1a4c8b" {
+                        title { (point.day) ": " (point.shown) }
+                    }
+                }
+                text x=(px) y=(py - 10.0) text-anchor="middle" font-size="12" { (point.shown) }
+                text x=(px) y=(floor + 18.0) text-anchor="middle" font-size="11" fill="#555" { (point.day) }
+            }
+        }
+    }
+}
+
+fn tick_label(value: f64) -> String {
+    if value.fract().abs() < 1e-9 || value.abs() >= 100.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_values_are_numbers_only_when_they_are() {
+        let cases = [
+            ("2376", Some(2376.0)),
+            ("2,376", Some(2376.0)),
+            ("９９．６", Some(99.6)),
+            ("99.6", Some(99.6)),
+            ("約3割", None),
+            ("全ての拠点病院", None),
+            ("", None),
+            ("NaN", None),
+        ];
+        for (printed, expected) in cases {
+            assert_eq!(number(printed), expected, "{printed:?}");
+        }
+    }
+
+    #[test]
+    fn deadlines_are_placed_at_the_first_day_they_can_mean() {
+        assert_eq!(
+            deadline_day("2029-03-31").map(|d| d.to_string()),
+            Some("2029-03-31".into())
+        );
+        assert_eq!(
+            deadline_day("2029-03").map(|d| d.to_string()),
+            Some("2029-03-01".into())
+        );
+        assert_eq!(
+            deadline_day("2029").map(|d| d.to_string()),
+            Some("2029-01-01".into())
+        );
+        assert_eq!(deadline_day("令和11年度末"), None);
+    }
+
+    #[test]
+    fn the_chart_draws_each_point_with_its_value_and_the_deadline() {
+        let day = |s: &str| parse_iso_date(s).unwrap();
+        let points = [
+            Point {
+                day: day("2021-02-01"),
+                value: 33.0,
+                shown: "33か所".into(),
+                deadline: None,
+            },
+            Point {
+                day: day("2025-04-01"),
+                value: 50.0,
+                shown: "50か所".into(),
+                deadline: Some("2029-03".into()),
+            },
+        ];
+        let svg = svg(&points, "拠点病院").into_string();
+        assert_eq!(svg.matches("<circle").count(), 1, "{svg}");
+        assert_eq!(
+            svg.matches("<polygon").count(),
+            1,
+            "the goal is a diamond: {svg}"
+        );
+        assert!(svg.contains("33か所") && svg.contains("50か所"));
+        assert!(svg.contains("期限 2029-03"), "{svg}");
+        assert!(svg.contains("<title>拠点病院の推移</title>"));
+    }
+}

@@ -1,0 +1,107 @@
+//! What a request could not be answered with, as a page (or, for the API, as JSON) with a status
+//! that says whose fault it is — and the same message the CLI gives for the same mistake.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+use crate::ledger::StoreError;
+use crate::query::QueryError;
+use crate::FailureKind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The request is wrong: a malformed parameter.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request names nothing the ledger holds.
+    #[error("{0}")]
+    NotFound(String),
+    #[error("the request could not be answered: {0}")]
+    Internal(String),
+}
+
+impl From<crate::source::meeting::MeetingRefError> for WebError {
+    fn from(error: crate::source::meeting::MeetingRefError) -> WebError {
+        WebError::Query(error.into())
+    }
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        let kind = match self {
+            // The ledger is the server's, not the request's: missing, in use past the wait or
+            // damaged, this server cannot answer now.
+            WebError::Store(_) | WebError::Query(QueryError::Store(_)) => {
+                return StatusCode::SERVICE_UNAVAILABLE
+            }
+            WebError::Query(query) => query.kind(),
+            WebError::BadRequest(_) => return StatusCode::BAD_REQUEST,
+            WebError::NotFound(_) => return StatusCode::NOT_FOUND,
+            WebError::Internal(_) => return StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        match kind {
+            FailureKind::BadInput => StatusCode::BAD_REQUEST,
+            FailureKind::CheckFailed => StatusCode::CONFLICT,
+            FailureKind::LedgerUnusable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self.status() {
+            StatusCode::BAD_REQUEST => "要求が正しくありません (bad request)",
+            StatusCode::NOT_FOUND => "見つかりません (not found)",
+            StatusCode::SERVICE_UNAVAILABLE => "台帳を読めません (ledger unavailable)",
+            _ => "エラー (error)",
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = html! {
+            h1 { (self.title()) }
+            p.error-message { (self.to_string()) }
+            p { a href="/" { "会議一覧へ戻る (back to the meetings)" } }
+        };
+        (
+            status,
+            super::layout::frame(&format!("{} {}", status.as_u16(), self.title()), body),
+        )
+            .into_response()
+    }
+}
+
+/// [`WebError`] for the API: the same status, the message as JSON `{"error": …}`.
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(error: E) -> ApiError {
+        ApiError(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = crate::report::to_json(&serde_json::json!({ "error": self.0.to_string() }));
+        (
+            self.0.status(),
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// Any address the view does not have.
+pub async fn not_found(uri: axum::http::Uri) -> WebError {
+    WebError::NotFound(format!(
+        "there is no page at {}; the pages are the meetings (/), the plan (/plan), the 新旧対照表 (/diff), a history (/history/ID) and integrity (/integrity)",
+        uri.path()
+    ))
+}

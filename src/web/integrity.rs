@@ -1,0 +1,137 @@
+//! Integrity at a glance: the head, the checkpoint of the whole ledger, the last `verify`
+//! result, and the export and checkpoints to download for an outsider to check.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::layout::{day, frame};
+use super::revisions::dated_meetings;
+use super::{given, href, App, WebError};
+use crate::ledger::verify::VerificationRecord;
+use crate::query;
+
+/// The origin line of the checkpoints this view hands out (the CLI's default).
+const ORIGIN: &str = "planledger";
+
+pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
+    let ledger = app.store.clone();
+    let (head, checkpoint, documents) = app
+        .read(|store| {
+            Ok((
+                store.head()?,
+                query::checkpoint_at(store, ORIGIN, None)?,
+                store.document_records()?,
+            ))
+        })
+        .await?;
+    let last = VerificationRecord::load(&ledger);
+    let body = html! {
+        h1 { "完全性 (integrity)" }
+        h2 { "先頭 (head)" }
+        @match &head {
+            Some((seq, hash)) => p { "seq " a href=(href::event(*seq)) { (seq) } " · hash " code { (hash) }
+                " · " (seq + 1) " events, " (documents.len()) " documents" },
+            None => p { "The ledger is empty." },
+        }
+        h2 { "最新のチェックポイント (latest checkpoint)" }
+        p.muted { "C2SP tlog-checkpoint over the whole ledger (unsigned: sign one with "
+            code { "planledger checkpoint --sign KEYFILE" } "). An auditor keeps it and later runs "
+            code { "planledger verify --against CHECKPOINT" } "." }
+        pre { (checkpoint.to_text()) }
+        p.noprint { a href="/checkpoint.txt" download="checkpoint.txt" { "チェックポイントを保存 (download the checkpoint)" } }
+        h2 { "最後の検証 (last verify)" }
+        (last_verify(last.as_ref(), head.as_ref().map(|(seq, _)| *seq)))
+        h2 { "書き出し (export)" }
+        p { a href="/export.jsonl" download="planledger-export.jsonl" { "台帳を書き出す (download the export, JSON Lines)" }
+            span.muted { " — one canonical event per line; an outsider recomputes every hash with "
+                code { "tests/verify_export.py" } " or " code { "planledger import" } "." } }
+        h2 { "会議ごとのチェックポイント (checkpoint through a meeting)" }
+        ul { @for (date, name) in dated_meetings(&documents) {
+            li { a href={ "/checkpoint.txt?at=" (href::encode(&date)) } { (name) " " (day(&date)) } }
+        } }
+    };
+    Ok(frame("完全性", body))
+}
+
+fn last_verify(last: Option<&Result<VerificationRecord, String>>, head: Option<u64>) -> Markup {
+    match last {
+        None => {
+            html! { p.warn { "このサーバーの台帳はまだ検証されていません (never verified): run "
+            code { "planledger verify" } "; its result is shown here." } }
+        }
+        Some(Err(message)) => html! { p.bad { (message) } },
+        Some(Ok(record)) => {
+            let verified = record.head.as_ref().map(|(seq, _)| *seq);
+            let behind = match (head, verified) {
+                (Some(head), Some(verified)) if head > verified => Some(head - verified),
+                (Some(head), None) => Some(head + 1),
+                _ => None,
+            };
+            html! {
+                @if record.ok {
+                    p.good { "✓ ok" @if record.deep { " (deep)" } ": " (record.n_events) " events, " (record.n_documents) " documents check out" }
+                } @else {
+                    p.bad { "✗ FAILED: " (record.failures) " failures"
+                        @if let Some(first) = &record.first_failure { "; first at " (first) } }
+                }
+                p.muted { "verified at " (record.verified_at)
+                    @if let Some((seq, hash)) = &record.head { ", head seq " (seq) " " code { (crate::report::text::short_hash(hash)) } } }
+                @if let Some(behind) = behind {
+                    p.warn { (behind) " events appended since are not covered: run " code { "planledger verify" } " again." }
+                }
+            }
+        }
+    }
+}
+
+/// The export, as `planledger export` writes it.
+pub async fn export(State(app): State<App>) -> Result<impl IntoResponse, WebError> {
+    let bytes = app
+        .read(|store| {
+            let mut out = Vec::new();
+            crate::ledger::exchange::write_export(store, &mut out)
+                .map_err(|error| WebError::Internal(error.to_string()))?;
+            Ok(out)
+        })
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/jsonl; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"planledger-export.jsonl\"",
+            ),
+        ],
+        bytes,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CheckpointParams {
+    at: Option<String>,
+}
+
+/// A checkpoint of the whole ledger or through a meeting, as `planledger checkpoint [--at]`
+/// prints it (unsigned).
+pub async fn checkpoint(
+    State(app): State<App>,
+    Query(params): Query<CheckpointParams>,
+) -> Result<impl IntoResponse, WebError> {
+    let at = given(&params.at).map(str::to_owned);
+    let checkpoint = app
+        .read(move |store| Ok(query::checkpoint_at(store, ORIGIN, at.as_deref())?))
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"checkpoint.txt\"",
+            ),
+        ],
+        checkpoint.to_text(),
+    ))
+}

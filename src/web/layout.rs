@@ -1,0 +1,108 @@
+//! The frame every page shares (navigation, style sheet) and the small pieces pages share:
+//! a day in 和暦 with its ISO date, a citation of a document's lines.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use maud::{html, Markup, DOCTYPE};
+
+use super::href;
+use crate::project::documents::DocumentRecord;
+
+/// A Japanese font stack (the fonts a reviewer's machine has: Noto/IPA on Linux, Hiragino on
+/// macOS, Yu Gothic/Meiryo on Windows), a reading line height, and a print style: no
+/// navigation or forms on paper, tables kept whole where they can be.
+const STYLE: &str = "\
+:root{--ink:#111;--muted:#555;--accent:#1a4c8b;--rule:#bbb}\
+body{font-family:'Noto Sans CJK JP','Noto Sans JP','IPAexGothic','IPAPGothic','IPAGothic','Hiragino Kaku Gothic ProN','Hiragino Sans','Yu Gothic','Meiryo',sans-serif;line-height:1.8;color:var(--ink);margin:0;font-feature-settings:'palt' 0}\
+header.site{background:var(--accent);color:#fff;padding:.4em 2em}header.site a{color:#fff;margin-right:1.5em;text-decoration:none}\
+header.site a[aria-current]{border-bottom:2px solid #fff}header.site .brand{font-weight:bold}\
+main{margin:1em 2em 3em;max-width:90em}\
+a{color:var(--accent)}code,.hash{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.85em}\
+form.pick{background:#f3f6fa;border:1px solid #d5dde8;padding:.6em 1em;margin:1em 0}form.pick label{margin-right:1.2em}\
+table.list{border-collapse:collapse;margin:.5em 0;width:100%;table-layout:auto}table.list th,table.list td{border:none;border-bottom:1px solid var(--rule);padding:.3em .6em;text-align:left;vertical-align:top;line-height:1.6}\
+table.list code{word-break:break-all}h2{margin-top:1.5em}\
+table.list th{background:#e8eef6;font-weight:normal}\
+.muted{color:var(--muted)}.warn{color:#8a5300}.bad{color:#a00000;font-weight:bold}.good{color:#0a6b2b}\
+section.measure{border-top:1px solid var(--rule);padding:.6em 0}section.measure .text{margin:.2em 0 .4em}\
+.columns{display:grid;grid-template-columns:1fr 1fr;gap:1em}.columns h4{margin:.2em 0;font-size:.9em;color:var(--accent)}\
+.columns ul{margin:0;padding-left:1.2em}.bureau{color:var(--muted);font-size:.85em}\
+ol.lines{font-family:ui-monospace,'Noto Sans Mono CJK JP',monospace;font-size:.9em;line-height:1.6;padding-left:4.5em;white-space:pre-wrap;word-break:break-all}\
+ol.lines li::marker{color:#888}ol.lines li.quoted{background:#fff2b3}ol.lines li:target{outline:2px solid #c68a00}\
+svg.chart{max-width:48em;height:auto;border:1px solid var(--rule);background:#fff}\
+pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.6em}\
+.error-message{font-size:1.1em;border-left:.4em solid #a00000;padding-left:.6em}\
+@media print{header.site,form.pick,.noprint{display:none}main{margin:0}a{color:inherit;text-decoration:none}\
+section.measure,tr{break-inside:avoid}}";
+
+/// The style sheet: the 新旧対照表's rules (one definition, shared with `diff --format html`),
+/// then the view's own, which win where both speak (the page's margins, its other tables).
+pub async fn style() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        format!("{}{STYLE}", crate::report::html::STYLE),
+    )
+}
+
+/// A whole page: the navigation, then `body`.
+pub fn frame(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="ja" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — planledger" }
+                link rel="stylesheet" href="/style.css";
+            }
+            body {
+                header.site {
+                    nav {
+                        a.brand href="/" { "planledger" }
+                        a href="/" { "会議一覧" }
+                        a href="/plan" { "計画" }
+                        a href="/diff" { "新旧対照表" }
+                        a href="/integrity" { "完全性" }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// A day as a Japanese reader expects it, the ISO date beside it: 令和7年10月6日（2025-10-06）.
+/// A value that is not a day is shown as it is.
+pub fn day(iso: &str) -> String {
+    match crate::source::meeting::parse_iso_date(iso).and_then(crate::source::date::wareki) {
+        Some(wareki) => format!("{wareki}（{iso}）"),
+        None => iso.to_owned(),
+    }
+}
+
+/// A citation: the document's meeting, 資料 label and title, and its lines, linked to the
+/// source page at those lines.
+pub fn citation(
+    record: Option<&DocumentRecord>,
+    document: &str,
+    lines: Option<[u32; 2]>,
+) -> Markup {
+    let meeting = record
+        .filter(|d| !d.meeting.is_unknown())
+        .map_or_else(|| "会議不明".to_owned(), |d| d.meeting.name());
+    let label = record.and_then(|d| d.label.as_deref()).unwrap_or("");
+    let title = record
+        .and_then(|d| d.title.as_deref())
+        .map_or_else(|| "資料（題名なし）".to_owned(), |t| format!("「{t}」"));
+    html! {
+        a.citation href=(href::source(document, lines)) title={ "BLAKE3 " (document) } {
+            (meeting) " " (label) " " (title)
+            @if let Some([first, last]) = lines { " " (first) "–" (last) "行" }
+            " " code { (crate::report::text::short_hash(document)) }
+        }
+    }
+}
+
+/// The documents by hash, for citations.
+pub fn by_hash(documents: &[DocumentRecord]) -> std::collections::BTreeMap<&str, &DocumentRecord> {
+    documents.iter().map(|d| (d.hash.as_str(), d)).collect()
+}

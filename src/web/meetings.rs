@@ -1,0 +1,208 @@
+//! The front page: meetings in time order with their documents (undated ones with the bounds
+//! their content allows and the lines that say so), and each document's verification status.
+
+use axum::extract::State;
+use maud::{html, Markup};
+
+use super::layout::{day, frame};
+use super::{href, App, WebError};
+use crate::ledger::verify::VerificationRecord;
+use crate::project::meetings::{meetings, MeetingView};
+
+/// Whether a document is covered by a verification, and what it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// The stored bytes no longer hash to the document's name.
+    BytesDiffer,
+    /// The bytes hash right; `verify` never ran, or ran before the document was appended.
+    NotVerified { since_last: bool },
+    /// The last `verify` covered the document and the whole ledger checked out.
+    Verified { at: String, deep: bool },
+    /// The last `verify` covered the document and found a failure somewhere in the ledger.
+    VerifyFailed { first: Option<String> },
+}
+
+/// A document's status from its bytes' hash (checked now) and the last verification record.
+pub fn status(bytes_match: bool, seq: u64, last: Option<&VerificationRecord>) -> Status {
+    if !bytes_match {
+        return Status::BytesDiffer;
+    }
+    match last {
+        None => Status::NotVerified { since_last: false },
+        Some(record) if record.head.as_ref().is_none_or(|(head, _)| *head < seq) => {
+            Status::NotVerified { since_last: true }
+        }
+        Some(record) if record.ok => Status::Verified {
+            at: record.verified_at.clone(),
+            deep: record.deep,
+        },
+        Some(record) => Status::VerifyFailed {
+            first: record.first_failure.clone(),
+        },
+    }
+}
+
+fn show(status: &Status) -> Markup {
+    match status {
+        Status::BytesDiffer => {
+            html! { span.bad { "✗ 原本のハッシュが一致しません (stored bytes do not match the hash)" } }
+        }
+        Status::NotVerified { since_last: false } => html! {
+            span.warn { "未検証 (never verified: run " code { "planledger verify" } ")" }
+        },
+        Status::NotVerified { since_last: true } => html! {
+            span.warn { "未検証 (appended after the last verify)" }
+        },
+        Status::Verified { at, deep } => html! {
+            span.good { "✓ 検証済 (verified" @if *deep { ", deep" } " " (at) ")" }
+        },
+        Status::VerifyFailed { first } => html! {
+            span.bad { "✗ 最後の検証で不一致 (the last verify failed"
+                @if let Some(first) = first { ": " (first) } ")" }
+        },
+    }
+}
+
+pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
+    let ledger = app.store.clone();
+    let (documents, bytes_match) = app
+        .read(|store| {
+            let documents = store.document_records()?;
+            let mut matches = std::collections::BTreeMap::new();
+            for document in &documents {
+                let bytes = store.blob(&document.hash)?;
+                let ok = bytes.is_some_and(|b| blake3::hash(&b).to_hex().as_str() == document.hash);
+                matches.insert(document.hash.clone(), ok);
+            }
+            Ok((documents, matches))
+        })
+        .await?;
+    let last = VerificationRecord::load(&ledger);
+    let record = last.as_ref().and_then(|r| r.as_ref().ok());
+    let view = meetings(&documents);
+    let dated: Vec<&MeetingView> = view.meetings.iter().filter(|m| m.date.is_some()).collect();
+    let body = html! {
+        h1 { "会議一覧 (meetings)" }
+        p.muted { (documents.len()) " documents at " (view.meetings.len()) " meetings. "
+            "Pick a meeting's plan, or compare it with the meeting before." }
+        @if let Some(Err(message)) = &last { p.bad { (message) } }
+        @if documents.is_empty() { p { "The ledger is empty: run " code { "planledger ingest seeds" } "." } }
+        @for meeting in &view.meetings {
+            section.meeting {
+                h2 { (heading(meeting)) }
+                @if let Some(date) = &meeting.date {
+                    p.noprint {
+                        a href=(href::plan(date)) { "この会議の計画 (the plan at this meeting)" }
+                        @if let Some(previous) = previous_dated(&dated, meeting) {
+                            " · " a href=(href::diff(previous, date)) { "前回からの変更 (changes since " (day(previous)) ")" }
+                        }
+                    }
+                }
+                @if let Some(bounds) = &meeting.date_bounds {
+                    p.warn { "日付不明 — not before " (day(&bounds.not_before))
+                        @if let Some(after) = &bounds.not_after { ", not after " (day(after)) } }
+                    ul.muted { @for line in &bounds.evidence { li { (line) } } }
+                } @else if meeting.date.is_none() {
+                    p.warn { "日付不明 (date unknown): the documents state none and cite no date to bound it." }
+                }
+                table.list {
+                    thead { tr { th { "資料" } th { "題名" } th { "形式" } th { "seq" } th { "状態 (status)" } } }
+                    tbody {
+                        @for document in &meeting.documents {
+                            tr {
+                                td { (document.label.as_deref().unwrap_or("—")) }
+                                td {
+                                    a href=(href::source(&document.hash, None)) { (document.title.as_deref().unwrap_or("（題名なし）")) }
+                                    br; code.muted { (document.hash) }
+                                    @if document.withdrawn { br; span.bad { "取下げ (withdrawn)" } }
+                                    @for correction in &document.corrections {
+                                        br; span.warn { "訂正 seq " (correction.seq) ": " (correction.reason) }
+                                    }
+                                }
+                                td { (document.format) }
+                                td { a href=(href::event(document.seq)) { (document.seq) } }
+                                td { (show(&status(bytes_match.get(&document.hash).copied().unwrap_or(false), document.seq, record))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(frame("会議一覧", body))
+}
+
+/// 第92回 がん対策推進協議会 — 令和7年10月6日（2025-10-06）.
+fn heading(meeting: &MeetingView) -> String {
+    let body = meeting.body.as_deref().unwrap_or("会議体不明");
+    let ordinal = meeting
+        .ordinal
+        .map_or_else(|| "回次不明".to_owned(), |n| format!("第{n}回"));
+    let date = meeting
+        .date
+        .as_deref()
+        .map_or_else(|| "日付不明".to_owned(), day);
+    format!("{body} {ordinal} — {date}")
+}
+
+/// The date of the dated meeting just before `meeting` (same body first, else any).
+fn previous_dated<'m>(dated: &[&'m MeetingView], meeting: &MeetingView) -> Option<&'m str> {
+    let position = dated.iter().position(|m| std::ptr::eq(*m, meeting))?;
+    dated[..position].last()?.date.as_deref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(seq: u64, ok: bool) -> VerificationRecord {
+        VerificationRecord {
+            verified_at: "2026-11-22T00:00:00Z".into(),
+            deep: false,
+            ok,
+            n_events: seq + 1,
+            n_documents: 1,
+            head: Some((seq, "h".into())),
+            failures: usize::from(!ok),
+            first_failure: (!ok).then(|| "seq 3: the hash differs".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_documents_status_follows_its_bytes_and_the_last_verify() {
+        let cases = [
+            (false, 0, Some(record(10, true)), Status::BytesDiffer),
+            (true, 0, None, Status::NotVerified { since_last: false }),
+            (
+                true,
+                11,
+                Some(record(10, true)),
+                Status::NotVerified { since_last: true },
+            ),
+            (
+                true,
+                10,
+                Some(record(10, true)),
+                Status::Verified {
+                    at: "2026-11-22T00:00:00Z".into(),
+                    deep: false,
+                },
+            ),
+            (
+                true,
+                2,
+                Some(record(10, false)),
+                Status::VerifyFailed {
+                    first: Some("seq 3: the hash differs".into()),
+                },
+            ),
+        ];
+        for (bytes_match, seq, last, expected) in cases {
+            assert_eq!(
+                status(bytes_match, seq, last.as_ref()),
+                expected,
+                "seq {seq}"
+            );
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Revisions as reviewers read them: the 新旧対照表 between any two meetings, and the history of
+//! one measure (every version across meetings, its actions, the documents and lines behind
+//! each) or one figure (its series, drawn).
+
+use axum::extract::{Path, Query, State};
+use maud::{html, Markup, PreEscaped};
+use serde::Deserialize;
+
+use super::layout::{by_hash, citation, day, frame};
+use super::{chart, given, href, App, WebError};
+use crate::project::diff::{text_changes, TextChange};
+use crate::project::documents::DocumentRecord;
+use crate::project::history::HistoryView;
+use crate::project::meetings::known_meetings;
+use crate::query::{diff_of, DiffRequest};
+use crate::source::meeting::format_iso_date;
+
+#[derive(Debug, Deserialize)]
+pub struct DiffParams {
+    since: Option<String>,
+    until: Option<String>,
+    plan: Option<String>,
+}
+
+/// The dated meetings, in time order, as (ISO day, name) for a picker.
+pub fn dated_meetings(documents: &[DocumentRecord]) -> Vec<(String, String)> {
+    let mut meetings = known_meetings(documents);
+    meetings.sort_by(|a, b| a.time_key().cmp(&b.time_key()));
+    meetings
+        .into_iter()
+        .filter_map(|m| Some((format_iso_date(m.date?), m.name())))
+        .collect()
+}
+
+pub async fn page(
+    State(app): State<App>,
+    Query(params): Query<DiffParams>,
+) -> Result<Markup, WebError> {
+    let since = given(&params.since).map(str::to_owned);
+    let until = given(&params.until).map(str::to_owned);
+    let plan = given(&params.plan).map(str::to_owned);
+    let (documents, view) = app
+        .read(move |store| {
+            let documents = store.document_records()?;
+            // Without a choice, the last two dated meetings.
+            let dated = dated_meetings(&documents);
+            let since = since.or_else(|| {
+                let until_day = until
+                    .clone()
+                    .or_else(|| dated.last().map(|(d, _)| d.clone()));
+                dated
+                    .iter()
+                    .rev()
+                    .find(|(day, _)| Some(day.as_str()) < until_day.as_deref())
+                    .map(|(day, _)| day.clone())
+            });
+            let view = match since {
+                Some(since) => Some(diff_of(store, &DiffRequest { since, until, plan })?),
+                None => None,
+            };
+            Ok((documents, view))
+        })
+        .await?;
+    let meetings = dated_meetings(&documents);
+    let picker = |name: &str, chosen: Option<&str>| {
+        html! {
+            select name=(name) {
+                @for (date, meeting) in &meetings {
+                    option value=(date) selected[chosen == Some(date.as_str())] { (meeting) " " (day(date)) }
+                }
+            }
+        }
+    };
+    let body = html! {
+        h1.noprint { "新旧対照表 (what changed)" }
+        form.pick method="get" action="/diff" {
+            label { "改正前 (since) " (picker("since", view.as_ref().map(|v| v.since.date.as_str()))) }
+            label { "改正後 (until) " (picker("until", view.as_ref().map(|v| v.until.date.as_str()))) }
+            button type="submit" { "比較 (compare)" }
+        }
+        @match &view {
+            Some(view) => (PreEscaped(crate::report::html::diff_body(view, &documents, &href::Served))),
+            None => p.warn { "比較できる日付のある会議が二つありません (the ledger has fewer than two dated meetings to compare)." },
+        }
+    };
+    Ok(frame("新旧対照表", body))
+}
+
+pub async fn history(State(app): State<App>, Path(id): Path<String>) -> Result<Markup, WebError> {
+    let asked = id.clone();
+    let (view, documents) = app
+        .read(move |store| {
+            Ok((
+                crate::query::history(store, &asked)?,
+                store.document_records()?,
+            ))
+        })
+        .await?;
+    if view.entries.is_empty() {
+        return Err(WebError::NotFound(
+            crate::project::history::no_events_about(&id),
+        ));
+    }
+    Ok(frame(
+        &format!("履歴 {}", view.id),
+        render_history(&view, &documents),
+    ))
+}
+
+/// What a history entry's change is called in a 新旧対照表.
+fn change_name(change: &str) -> &'static str {
+    match change {
+        "added" => "新設 (added)",
+        "revised" => "修正 (revised)",
+        "cited" => "引用 (cited)",
+        "reported" => "取組 (action)",
+        "observed" => "観測 (figure)",
+        _ => "記載 (stated)",
+    }
+}
+
+fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
+    let records = by_hash(documents);
+    let is_statement =
+        |kind: &str| matches!(kind, "MeasureAdded" | "MeasureRevised" | "MeasureCited");
+    // A revised statement shows what changed from the statement before it.
+    let mut previous: Option<&str> = None;
+    let mut texts: Vec<Markup> = Vec::new();
+    for entry in &view.entries {
+        let shown = match (entry.change, previous) {
+            ("revised", Some(before)) if is_statement(&entry.kind) => {
+                marked(&text_changes(before, &entry.summary))
+            }
+            _ => html! { (entry.summary) },
+        };
+        if is_statement(&entry.kind) {
+            previous = Some(&entry.summary);
+        }
+        texts.push(shown);
+    }
+    let series: Vec<chart::Point> = view.entries.iter().filter_map(chart::Point::of).collect();
+    html! {
+        h1 { "履歴 (history) " code { (view.id) } }
+        @if !view.aliases.is_empty() {
+            p.muted { "別名 (other ids): " @for alias in &view.aliases { code { (alias) } " " } }
+        }
+        @if view.entries.iter().any(|e| e.figure.is_some()) {
+            h2 { "推移 (the series)" }
+            (chart::svg(&series, view.entries.first().map_or("", |e| e.summary.split(':').next().unwrap_or(""))))
+        }
+        table.list {
+            thead { tr { th { "会議 (meeting)" } th { "変更" } th { "内容 (what it says)" } th { "出典 (source)" } th { "event" } } }
+            tbody {
+                @for (entry, text) in view.entries.iter().zip(&texts) {
+                    tr.{ "change-" (entry.change) } {
+                        td { (entry.meeting) }
+                        td { (change_name(entry.change)) }
+                        td { (text) }
+                        td { (citation(records.get(entry.document.as_str()).copied(), &entry.document, entry.lines)) }
+                        td { a href=(href::event(entry.seq)) { "seq " (entry.seq) } }
+                    }
+                }
+            }
+        }
+        @if !view.plan_milestones.is_empty() {
+            h2 { "沿革 (milestones of its plan)" }
+            ul { @for milestone in &view.plan_milestones {
+                li { (milestone.when) " " (milestone.text) " "
+                    @for cited in &milestone.sources {
+                        span.muted { "(" (citation(records.get(cited.source.document.as_str()).copied(), &cited.source.document, Some(cited.source.lines))) ") " }
+                    } }
+            } }
+        }
+    }
+}
+
+/// A text with its inserted runs marked and deleted runs struck.
+fn marked(changes: &[TextChange]) -> Markup {
+    html! {
+        @for change in changes {
+            @match change {
+                TextChange::Equal(text) => (text),
+                TextChange::Insert(text) => ins { (text) },
+                TextChange::Delete(text) => del { (text) },
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! The web view in a real browser: Debian's Chromium driven over WebDriver (chromedriver, by
+//! fantoccini), doing what a reviewer does — open the meetings, go to 第92回's plan, compare
+//! 第92回 with 第93回, open the revised measure's history, follow its citation to the source
+//! lines — and checking what the reader sees at each step. Each step's screenshot is saved in
+//! `target/browser-screenshots/` for a person to look at.
+//!
+//! `.ci/run` installs chromium and chromium-driver and sets PLANLEDGER_REQUIRE_BROWSER, so in CI
+//! a missing browser fails this test; elsewhere it says it is skipping.
+
+use crate::common;
+use crate::web::{seeds_and_93, Server};
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The chromedriver to drive Chromium with, or `None` (skipping) when it is missing and the
+/// run does not require it.
+fn chromedriver() -> Option<PathBuf> {
+    let path = std::env::var_os("PLANLEDGER_CHROMEDRIVER")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from);
+    let browser = PathBuf::from("/usr/bin/chromium");
+    if path.exists() && browser.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("PLANLEDGER_REQUIRE_BROWSER").is_err(),
+        "PLANLEDGER_REQUIRE_BROWSER is set but {} or {} is missing (apt install chromium chromium-driver)",
+        path.display(),
+        browser.display()
+    );
+    eprintln!(
+        "skipping the browser test: no {} (.ci/run installs chromium and chromium-driver)",
+        path.display()
+    );
+    None
+}
+
+/// A running chromedriver on a free port; stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start(path: &PathBuf) -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let user_data = tempfile::tempdir().unwrap().keep();
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--hide-scrollbars", "--window-size=1400,1000",
+                format!("--user-data-dir={}", user_data.display()),
+            ]
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("chromedriver opens a Chromium session")
+}
+
+async fn shoot(client: &Client, name: &str) {
+    let folder = common::project_dir()
+        .join("target")
+        .join("browser-screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(folder.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("the page has {css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+#[test]
+fn a_reviewer_reads_the_changes_in_a_real_browser() {
+    let Some(chromedriver) = chromedriver() else {
+        return;
+    };
+    let (_dir, store) = seeds_and_93(None);
+    let server = Server::start(&store);
+    let driver = Driver::start(&chromedriver);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = browser(&driver).await;
+        let base = format!("http://{}", server.address);
+
+        // 1. The meetings: 第92回 and the derived 第93回, each with its documents.
+        client.goto(&format!("{base}/")).await.unwrap();
+        assert_eq!(text_of(&client, "h1").await, "会議一覧 (meetings)");
+        let headings: Vec<String> = {
+            let mut all = Vec::new();
+            for h2 in client
+                .find_all(Locator::Css("section.meeting h2"))
+                .await
+                .unwrap()
+            {
+                all.push(h2.text().await.unwrap());
+            }
+            all
+        };
+        assert!(
+            headings
+                .iter()
+                .any(|h| h.contains("第92回") && h.contains("令和7年10月6日")),
+            "{headings:?}"
+        );
+        assert!(
+            headings
+                .iter()
+                .any(|h| h.contains("第93回") && h.contains("2026-01-15")),
+            "{headings:?}"
+        );
+        shoot(&client, "1-meetings").await;
+
+        // 2. 第92回's plan, from its link on the meetings page.
+        client
+            .find(Locator::XPath(
+                "//section[h2[contains(., '第92回')]]//a[contains(., 'この会議の計画')]",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let heading = text_of(&client, "h1").await;
+        assert!(
+            heading.contains("第92回") && heading.contains("2025-10-06"),
+            "{heading}"
+        );
+        let measures = client
+            .find_all(Locator::Css("section.measure"))
+            .await
+            .unwrap();
+        assert_eq!(measures.len(), 70, "the 取組一覧 of 第92回 has 70 measures");
+        let columns = text_of(&client, "section.measure .columns").await;
+        assert!(columns.contains("具体的な取組") && columns.contains("今後予定している取組"));
+        shoot(&client, "2-plan-92").await;
+
+        // 3. 第92回 → 第93回, picked in the form of the 新旧対照表 page.
+        client
+            .find(Locator::LinkText("新旧対照表"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css(
+                "select[name=since] option[value='2025-10-06']",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css(
+                "select[name=until] option[value='2026-01-15']",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("form.pick button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let summary = text_of(&client, "p.summary").await;
+        assert!(
+            summary.contains("修正 1") && summary.contains("取組 追加 1"),
+            "{summary}"
+        );
+        let inserted = text_of(&client, "td ins").await;
+        assert!(
+            inserted.contains("一層"),
+            "the changed characters are marked: {inserted}"
+        );
+        let deleted = text_of(&client, "td del").await;
+        assert!(deleted.contains("引き続き"), "{deleted}");
+        shoot(&client, "3-diff-92-93").await;
+
+        // 4. The revised measure's history, from its id in the table.
+        let id_link = client
+            .find(Locator::XPath(
+                "//td[.//span[@class='kind' and text()='施策（修正）']]//span[@class='id']/a",
+            ))
+            .await
+            .unwrap();
+        let id = id_link.text().await.unwrap();
+        id_link.click().await.unwrap();
+        assert!(text_of(&client, "h1").await.contains(&id));
+        let revised = text_of(&client, "tr.change-revised").await;
+        assert!(
+            revised.contains("第93回") && revised.contains("修正"),
+            "{revised}"
+        );
+        assert!(text_of(&client, "tr.change-revised ins")
+            .await
+            .contains("一層"));
+        shoot(&client, "4-history").await;
+
+        // 5. Its citation, followed to the source lines.
+        client
+            .find(Locator::Css("tr.change-revised a.citation"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let url = client.current_url().await.unwrap();
+        assert!(url.path().starts_with("/source/"), "{url}");
+        let mut quoted = String::new();
+        for line in client.find_all(Locator::Css("li.quoted")).await.unwrap() {
+            quoted.push_str(&line.text().await.unwrap());
+        }
+        assert!(
+            quoted.contains("体制整備を一層推進する"),
+            "the cited lines are marked: {quoted}"
+        );
+        let fragment = url.fragment().unwrap_or_default().to_owned();
+        let target = client
+            .find(Locator::Css(&format!("li#{fragment}")))
+            .await
+            .unwrap();
+        assert_eq!(
+            target.attr("class").await.unwrap().as_deref(),
+            Some("quoted")
+        );
+        shoot(&client, "5-source").await;
+
+        client.goto(&format!("{base}/integrity")).await.unwrap();
+        assert!(text_of(&client, "pre").await.starts_with("planledger\n"));
+        shoot(&client, "6-integrity").await;
+        client.close().await.unwrap();
+    });
+}

@@ -1,0 +1,401 @@
+//! `planledger serve`: the web view's answers over HTTP — status codes, headers, escaping, the
+//! messages of bad requests, the API's documents against the CLI's, and `ingest` beside a
+//! running server. Most requests go to the router in-process; one test runs the binary.
+
+use crate::common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use tower::ServiceExt;
+
+use common::derived::*;
+use common::{ingested_seeds, planledger, stderr, stdout};
+
+/// An answer: status, content type, CSP header, body.
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    csp: Option<String>,
+    body: String,
+}
+
+fn get(store: &Path, uri: &str) -> Answer {
+    let router = planledger::web::router(planledger::web::App::new(
+        store.to_path_buf(),
+        Duration::from_secs(5),
+    ));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let response = router
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let (status, content_type, csp) = (
+            response.status(),
+            header(axum::http::header::CONTENT_TYPE).unwrap_or_default(),
+            header(axum::http::header::CONTENT_SECURITY_POLICY),
+        );
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Answer {
+            status,
+            content_type,
+            csp,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    })
+}
+
+/// The seeds and a derived 第93回 that rewords the measure at line 55 and adds a done bullet
+/// carrying `bullet_tail` (the end of its second line).
+pub fn seeds_and_93(bullet_tail: Option<&str>) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, store) = ingested_seeds();
+    let mut lines = seed_lines();
+    reword_measure_at_55(&mut lines);
+    add_done_bullet(&mut lines);
+    if let Some(tail) = bullet_tail {
+        let at = lines
+            .iter()
+            .position(|l| l == "催し、病理診断体制の要件について議論を開始した。")
+            .expect("the added bullet's second line");
+        lines[at] = format!("催し、{tail}議論を開始した。");
+    }
+    let path = dir.path().join("torikumi_93.txt");
+    std::fs::write(&path, with_footer(&lines, 93)).unwrap();
+    common::ingest_torikumi_as(&store, &path, "がん対策推進協議会 第93回", "2026-01-15");
+    (dir, store)
+}
+
+fn cli_json(store: &Path, args: &[&str]) -> String {
+    let mut args = args.to_vec();
+    args.extend(["--format", "json"]);
+    let output = planledger(store, &args);
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    stdout(&output)
+}
+
+#[test]
+fn the_api_answers_byte_for_byte_what_the_cli_prints() {
+    let (_dir, store) = seeds_and_93(None);
+    let diff = cli_json(&store, &["diff", "--since", "第92回", "--until", "第93回"]);
+    let revised: serde_json::Value = serde_json::from_str(&diff).unwrap();
+    let revised = revised["measures"]["revised"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let state: serde_json::Value =
+        serde_json::from_str(&cli_json(&store, &["state", "--at", "第93回"])).unwrap();
+    let figure = state["targets"][0]["key"].as_str().unwrap().to_owned();
+    let pairs: Vec<(String, Vec<&str>)> = vec![
+        ("/api/meetings".into(), vec!["meetings"]),
+        ("/api/state".into(), vec!["state"]),
+        (
+            "/api/state?at=%E7%AC%AC92%E5%9B%9E".into(),
+            vec!["state", "--at", "第92回"],
+        ),
+        (
+            "/api/state?at=2026-01-15&section=2.(1)".into(),
+            vec!["state", "--at", "2026-01-15", "--section", "2.(1)"],
+        ),
+        (
+            "/api/state?at=92&as_known_at=100".into(),
+            vec!["state", "--at", "92", "--as-known-at", "100"],
+        ),
+        (
+            "/api/diff?since=%E7%AC%AC92%E5%9B%9E&until=%E7%AC%AC93%E5%9B%9E".into(),
+            vec!["diff", "--since", "第92回", "--until", "第93回"],
+        ),
+        (
+            "/api/diff?since=2021-03-05".into(),
+            vec!["diff", "--since", "2021-03-05"],
+        ),
+        (format!("/api/history/{revised}"), vec!["history", &revised]),
+        (format!("/api/history/{figure}"), vec!["history", &figure]),
+    ];
+    for (uri, args) in &pairs {
+        let answer = get(&store, uri);
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
+        assert_eq!(answer.content_type, "application/json", "{uri}");
+        assert!(
+            answer.body == cli_json(&store, args),
+            "{uri} differs from planledger {args:?}"
+        );
+    }
+    // The revised measure's history holds both wordings, as the CLI's does.
+    let history = get(&store, &format!("/api/history/{revised}")).body;
+    assert!(
+        history.contains("体制整備を一層推進する")
+            && history.contains("体制整備を引き続き推進する")
+    );
+}
+
+#[test]
+fn every_page_answers_with_its_content_and_the_security_policy() {
+    let (_dir, store) = seeds_and_93(None);
+    let state: serde_json::Value =
+        serde_json::from_str(&cli_json(&store, &["state", "--at", "第93回"])).unwrap();
+    let measure = &state["measures"][0];
+    let document = measure["source"]["document"].as_str().unwrap();
+    let [first, last] = [0, 1].map(|i| measure["source"]["lines"][i].as_u64().unwrap());
+    let pages = [
+        ("/", "がん対策推進協議会 第93回 — 令和8年1月15日（2026-01-15）"),
+        ("/plan", "今後予定している取組"),
+        ("/plan?at=%E7%AC%AC92%E5%9B%9E&bureau=%E5%81%A5%E5%BA%B7%E3%83%BB%E7%94%9F%E6%B4%BB%E8%A1%9B%E7%94%9F%E5%B1%80%E3%81%8C%E3%82%93%E3%83%BB%E7%96%BE%E7%97%85%E5%AF%BE%E7%AD%96%E8%AA%B2", "【健康・生活衛生局がん・疾病対策課】"),
+        ("/diff?since=%E7%AC%AC92%E5%9B%9E&until=%E7%AC%AC93%E5%9B%9E", "施策（修正）"),
+        ("/integrity", "最新のチェックポイント"),
+        (&format!("/source/{document}?lines={first}-{last}") as &str, "引用箇所"),
+        ("/event/0", "DocumentIngested"),
+    ];
+    for (uri, expected) in pages {
+        let answer = get(&store, uri);
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
+        assert_eq!(answer.content_type, "text/html; charset=utf-8", "{uri}");
+        let csp = answer.csp.unwrap_or_default();
+        assert!(
+            csp.contains("default-src 'none'") && !csp.contains("script-src"),
+            "{uri}: {csp}"
+        );
+        assert!(answer.body.contains(expected), "{uri} lacks {expected:?}");
+        assert!(!answer.body.contains("<script"), "{uri} carries a script");
+    }
+    // The diff's citations and ids link to the source lines and the histories.
+    let diff = get(&store, "/diff?since=2025-10-06&until=2026-01-15").body;
+    assert!(
+        diff.contains(&format!("href=\"/source/{document}?lines=")),
+        "{diff}"
+    );
+    assert!(diff.contains("href=\"/history/M"), "{diff}");
+    // The source page marks the cited lines and names the events that cite them.
+    let source = get(&store, &format!("/source/{document}?lines={first}-{last}")).body;
+    assert!(
+        source.contains(&format!("<li id=\"L{first}\" class=\"quoted\">")),
+        "{source}"
+    );
+    assert!(!source.contains(&format!("<li id=\"L{}\" class=\"quoted\">", last + 1)));
+    assert!(
+        source.contains("</a> Measure"),
+        "the statement's event is named: {source}"
+    );
+}
+
+#[test]
+fn a_figures_history_draws_its_series_as_svg() {
+    let (_dir, store) = ingested_seeds();
+    // 地域がん診療病院: 34 か所 (2021), 59 か所 (2025) — two dated observations.
+    let state: serde_json::Value = serde_json::from_str(&cli_json(&store, &["state"])).unwrap();
+    let key = state["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "地域がん診療病院")
+        .expect("the seeds state 地域がん診療病院")["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = get(&store, &format!("/history/{key}")).body;
+    assert!(page.contains("<svg"), "{page}");
+    assert_eq!(
+        page.matches("<circle").count() + page.matches("<polygon").count(),
+        2,
+        "{page}"
+    );
+    assert!(page.contains("34か所") && page.contains("59か所"), "{page}");
+}
+
+#[test]
+fn document_text_is_escaped_on_every_page() {
+    let hostile = "<script>alert(1)</script>";
+    let (_dir, store) = seeds_and_93(Some(hostile));
+    let diff: serde_json::Value = serde_json::from_str(&cli_json(
+        &store,
+        &["diff", "--since", "第92回", "--until", "第93回"],
+    ))
+    .unwrap();
+    let added = &diff["actions"]["added"][0];
+    assert!(added["text"].as_str().unwrap().contains(hostile), "{added}");
+    let measure = added["measure_id"].as_str().unwrap();
+    let [first, _] = [0, 1].map(|i| added["source"]["lines"][i].as_u64().unwrap());
+    let document = added["source"]["document"].as_str().unwrap();
+    for uri in [
+        "/plan?at=2026-01-15".to_owned(),
+        "/diff?since=2025-10-06&until=2026-01-15".to_owned(),
+        format!("/history/{measure}"),
+        format!("/source/{document}?lines={first}-{first}"),
+    ] {
+        let page = get(&store, &uri).body;
+        assert!(!page.contains("<script"), "{uri} lets the script through");
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{uri} lost the text"
+        );
+    }
+}
+
+/// Text as maud escapes it into a page.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[test]
+fn bad_requests_are_pages_with_the_clis_message_never_a_panic() {
+    let (_dir, store) = ingested_seeds();
+    let cli_error = |args: &[&str]| {
+        let output = planledger(&store, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        stderr(&output)
+            .trim()
+            .trim_start_matches("error: ")
+            .to_owned()
+    };
+    let unknown = cli_error(&["state", "--at", "第999回"]);
+    let answer = get(&store, "/plan?at=%E7%AC%AC999%E5%9B%9E");
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(
+        answer.body.contains(&escaped(&unknown)),
+        "{unknown}\n{}",
+        answer.body
+    );
+    let api = get(&store, "/api/state?at=%E7%AC%AC999%E5%9B%9E");
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    let api: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(api["error"], unknown.as_str());
+
+    let swapped = cli_error(&["diff", "--since", "2025-10-06", "--until", "2021-03-05"]);
+    let answer = get(&store, "/diff?since=2025-10-06&until=2021-03-05");
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.body.contains(&swapped), "{}", answer.body);
+
+    for (uri, status, says) in [
+        ("/plan?at=zzz", 400, "is not a meeting reference"),
+        (
+            "/diff?since=%3Cb%3E",
+            400,
+            "&quot;&lt;b&gt;&quot; is not a meeting reference",
+        ),
+        ("/api/diff", 400, "since is required"),
+        ("/api/state?as_known_at=x", 400, "is not a sequence number"),
+        ("/source/xyz", 400, "is not a document hash"),
+        (
+            &format!("/source/{}", "0".repeat(64)) as &str,
+            404,
+            "holds no document",
+        ),
+        (
+            &format!("/source/{}?lines=9-2", "0".repeat(64)),
+            400,
+            "is not a range of lines",
+        ),
+        ("/event/abc", 400, "is not a sequence number"),
+        ("/event/99999999", 404, "has no event 99999999"),
+        ("/history/Mnothing", 404, "no events about"),
+        ("/api/history/Mnothing", 404, "no events about"),
+        ("/no/such/page", 404, "there is no page at /no/such/page"),
+    ] {
+        let answer = get(&store, uri);
+        assert_eq!(answer.status.as_u16(), status, "{uri}: {}", answer.body);
+        assert!(answer.body.contains(says), "{uri}: {}", answer.body);
+    }
+}
+
+#[test]
+fn a_missing_ledger_is_a_page_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let answer = get(&dir.path().join("nothing-here"), "/");
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(answer.body.contains("nothing-here"), "{}", answer.body);
+}
+
+/// A GET over a plain TCP connection to a running server: status line and body.
+fn http_get(address: &str, path: &str) -> (String, String) {
+    let mut stream = std::net::TcpStream::connect(address).expect("the server accepts");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").expect("a head and a body");
+    (
+        head.lines().next().unwrap_or_default().to_owned(),
+        body.to_owned(),
+    )
+}
+
+/// A running `planledger serve` on a free port; stopped when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl Server {
+    pub fn start(store: &Path) -> Server {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_planledger"))
+            .arg("--store")
+            .arg(store)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env_remove("PLANLEDGER_STORE")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("planledger serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("serve prints its address: {line:?}"))
+            .to_owned();
+        Server { child, address }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn ingest_works_while_the_server_runs_and_the_next_page_shows_it() {
+    let (dir, store) = ingested_seeds();
+    let server = Server::start(&store);
+    let (status, before) = http_get(&server.address, "/");
+    assert!(status.contains("200"), "{status}");
+    assert!(!before.contains("第93回"));
+    let mut lines = seed_lines();
+    add_done_bullet(&mut lines);
+    let path = dir.path().join("torikumi_93.txt");
+    std::fs::write(&path, with_footer(&lines, 93)).unwrap();
+    // The server holds the ledger only while it answers, so ingest finds it free.
+    common::ingest_torikumi_as(&store, &path, "がん対策推進協議会 第93回", "2026-01-15");
+    let (status, after) = http_get(&server.address, "/");
+    assert!(status.contains("200"), "{status}");
+    assert!(after.contains("がん対策推進協議会 第93回"), "{after}");
+    let (_, diff) = http_get(&server.address, "/api/diff?since=92&until=93");
+    let diff: serde_json::Value = serde_json::from_str(&diff).unwrap();
+    assert_eq!(diff["actions"]["added"][0]["text"], ADDED_DONE_BULLET);
+}
