@@ -37,7 +37,7 @@ pub struct AmendArgs {
 }
 
 pub fn run(context: &Context, args: &AmendArgs) -> Result<Outcome> {
-    let store = Store::open_existing(&context.store, context.wait)?;
+    let store = Store::open_to_write(&context.store, context.wait, false)?;
     let amendment = Amendment {
         meeting: args.meeting.clone(),
         date: args.date.clone(),

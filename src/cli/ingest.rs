@@ -62,7 +62,7 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
         strict: args.strict,
     };
     let ingested_at = super::now()?;
-    let store = Store::open(&context.store)?;
+    let store = Store::open_to_write(&context.store, context.wait, true)?;
     let (mut appended, mut present, mut failed) = (0, 0, 0);
     let mut worst = FailureKind::BadInput;
     let total = prepared.requests.len();

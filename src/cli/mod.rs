@@ -54,8 +54,8 @@ pub struct Cli {
         help_heading = "Global options"
     )]
     store: Option<PathBuf>,
-    /// How long a reading command waits for an ingest in progress to finish before giving up,
-    /// in seconds; it then reads what that ingest committed.
+    /// How long to wait for another process holding the ledger (an ingest, a request of
+    /// `serve`) to let go before giving up, in seconds; a reader then reads what was committed.
     #[arg(
         long,
         global = true,

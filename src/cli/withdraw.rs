@@ -24,7 +24,7 @@ pub struct WithdrawArgs {
 }
 
 pub fn run(context: &Context, args: &WithdrawArgs) -> Result<Outcome> {
-    let store = Store::open_existing(&context.store, context.wait)?;
+    let store = Store::open_to_write(&context.store, context.wait, false)?;
     let corrected = correct::withdraw(&store, &args.document, &args.reason, &super::now()?)?;
     super::print(&text::corrected(&corrected))?;
     Ok(Outcome::Success)

@@ -279,6 +279,31 @@ impl Store {
         }
     }
 
+    /// Opens the ledger to append to it, waiting up to `wait` for another process holding it
+    /// (an ingest, a reader, a request of `planledger serve`) to let go. Never a copy: a ledger
+    /// that cannot be written is refused, not written somewhere that vanishes. `create` says
+    /// whether a missing ledger is made (ingest) or refused (a correction).
+    pub fn open_to_write(
+        path: &Path,
+        wait: std::time::Duration,
+        create: bool,
+    ) -> Result<Store, StoreError> {
+        if !create && !path.exists() {
+            return Err(StoreError::NoLedger {
+                path: path.to_path_buf(),
+            });
+        }
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match Store::open(path) {
+                Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Opens a private copy of the ledger in `path`, its recorded head copied first (so the copy
     /// is never older than the head it carries).
     pub fn open_copy(path: &Path) -> Result<Store, StoreError> {

@@ -370,7 +370,7 @@ fn a_second_process_gets_a_clear_in_use_error() {
     let output = planledger(&store, &["--wait", "0", "verify"]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     assert!(stderr(&output).contains("in use by another planledger process"));
-    let output = planledger(&store, &["ingest", "seeds"]);
+    let output = planledger(&store, &["--wait", "0", "ingest", "seeds"]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     // A reader waits for an ingest in progress (here: the held lock) and then reads.
     let release = std::thread::spawn(move || {
@@ -380,6 +380,18 @@ fn a_second_process_gets_a_clear_in_use_error() {
     let output = planledger(&store, &["--wait", "20", "verify"]);
     release.join().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    common::wait_until_released(&store);
+    // So does an ingest, for a reader (a request of `serve`) holding the ledger a moment.
+    let held = planledger::ledger::Store::open(&store).unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        drop(held);
+    });
+    let seeds = common::seeds_dir();
+    let output = planledger(&store, &["--wait", "20", "ingest", seeds.to_str().unwrap()]);
+    release.join().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("0 failed"), "{}", stdout(&output));
     common::wait_until_released(&store);
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
 }
