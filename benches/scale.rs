@@ -7,7 +7,7 @@
 //! meeting ordinal in the footers moved on — so each version is one more document of ~360 events. The versions are
 //! ingested one by one; at each target size the bench runs the release `planledger` binary as
 //! a user would (`ingest` of one more document, `state`, `state --at`, `diff`, `history`,
-//! `meetings`, `checkpoint --at`, `verify`) and reports wall time and peak memory of each
+//! `meetings`, `checkpoint --at`, `verify`, and the web view's pages through `serve`) and reports wall time and peak memory of each
 //! process, store bytes per event, and — over the same event bytes — the rates of a sled batch
 //! insert and scan and of a BLAKE3 chain, and `git show`/`git diff` on the same versions when
 //! git is present. Ratios are to those baselines.
@@ -17,6 +17,8 @@
 //! `--keep DIR` leaves the ledger in DIR for profiling.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -395,6 +397,59 @@ fn kept_folder_from_args() -> Option<PathBuf> {
     ))
 }
 
+/// The web view's pages over the same ledger, each beside the CLI command that answers the
+/// same question (measured above in this run).
+fn web_pages(store: &Path, first_measure: &str, middle: u32, answers: &[(String, Run)]) {
+    let server = server::Server::start(store);
+    let cli = |name: &str| {
+        answers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, run)| run.wall)
+    };
+    let at = server::encode(&format!("第{middle}回"));
+    let since = server::encode(&format!("第{FIRST_ORDINAL}回"));
+    let pages: Vec<(String, Option<Duration>)> = vec![
+        ("/".into(), cli("meetings")),
+        ("/plan".into(), cli("state")),
+        (
+            format!("/plan?at={at}"),
+            cli(&format!("state --at 第{middle}回")),
+        ),
+        (
+            format!("/diff?since={since}"),
+            cli(&format!("diff --since 第{FIRST_ORDINAL}回")),
+        ),
+        (
+            format!("/history/{first_measure}"),
+            cli("history <first measure>"),
+        ),
+        ("/integrity".into(), None),
+        ("/api/state".into(), cli("state")),
+    ];
+    println!(
+        "| web page (serve; 5 requests) | min / median / max | CLI, same question | page / CLI |"
+    );
+    println!("|---|---|---|---|");
+    for (path, baseline) in pages {
+        let [min, median, max] = server.time(&path, 5);
+        let ratio = baseline.map_or_else(
+            || "—".to_owned(),
+            |cli| format!("{:.2}", median.as_secs_f64() / cli.as_secs_f64()),
+        );
+        println!(
+            "| `{path}` | {} / {} / {} | {} | {ratio} |",
+            ms(min),
+            ms(median),
+            ms(max),
+            baseline.map_or_else(|| "—".to_owned(), ms)
+        );
+    }
+    drop(server);
+    // sled lets go of its lock a moment after the server stops.
+    std::thread::sleep(Duration::from_millis(500));
+}
+
 fn main() {
     let targets = targets_from_args();
     let scratch = tempfile::tempdir().expect("a scratch folder");
@@ -507,6 +562,7 @@ fn main() {
             ms(verify.wall),
             mib(verify.peak_kib)
         );
+        web_pages(&store_path, &first_measure, middle, &answers);
         // One more document, as a user adds it (a process of its own).
         version += 1;
         let text = corpus.next_version();

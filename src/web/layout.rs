@@ -27,7 +27,7 @@ section.measure{border-top:1px solid var(--rule);padding:.6em 0}section.measure 
 .columns{display:grid;grid-template-columns:1fr 1fr;gap:1em}.columns h4{margin:.2em 0;font-size:.9em;color:var(--accent)}\
 .columns ul{margin:0;padding-left:1.2em}.bureau{color:var(--muted);font-size:.85em}\
 ol.lines{font-family:ui-monospace,'Noto Sans Mono CJK JP',monospace;font-size:.9em;line-height:1.6;padding-left:4.5em;white-space:pre-wrap;word-break:break-all}\
-ol.lines li::marker{color:#888}ol.lines li.quoted{background:#fff2b3}ol.lines li:target{outline:2px solid #c68a00}\
+ol.lines li{scroll-margin-top:6em}ol.lines li::marker{color:#888}ol.lines li.quoted{background:#fff2b3}ol.lines li:target{outline:2px solid #c68a00}\
 svg.chart{max-width:48em;height:auto;border:1px solid var(--rule);background:#fff}\
 pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.6em}\
 .error-message{font-size:1.1em;border-left:.4em solid #a00000;padding-left:.6em}\

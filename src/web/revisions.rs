@@ -11,7 +11,7 @@ use super::{chart, given, href, App, WebError};
 use crate::project::diff::{text_changes, TextChange};
 use crate::project::documents::DocumentRecord;
 use crate::project::history::HistoryView;
-use crate::project::meetings::known_meetings;
+use crate::project::meetings::{known_meetings, resolve_or_latest};
 use crate::query::{diff_of, DiffRequest};
 use crate::source::meeting::format_iso_date;
 
@@ -42,18 +42,20 @@ pub async fn page(
     let (documents, view) = app
         .read(move |store| {
             let documents = store.document_records()?;
-            // Without a choice, the last two dated meetings.
-            let dated = dated_meetings(&documents);
-            let since = since.or_else(|| {
-                let until_day = until
-                    .clone()
-                    .or_else(|| dated.last().map(|(d, _)| d.clone()));
-                dated
-                    .iter()
-                    .rev()
-                    .find(|(day, _)| Some(day.as_str()) < until_day.as_deref())
-                    .map(|(day, _)| day.clone())
-            });
+            // Without a choice of the earlier meeting, the dated meeting before the later one.
+            let since = match since {
+                Some(since) => Some(since),
+                None if dated_meetings(&documents).len() < 2 => None,
+                None => {
+                    let until_day =
+                        format_iso_date(resolve_or_latest(&documents, until.as_deref())?.date);
+                    dated_meetings(&documents)
+                        .into_iter()
+                        .rev()
+                        .find(|(day, _)| *day < until_day)
+                        .map(|(day, _)| day)
+                }
+            };
             let view = match since {
                 Some(since) => Some(diff_of(store, &DiffRequest { since, until, plan })?),
                 None => None,

@@ -92,6 +92,51 @@ fn the_architecture_invariants_a_grep_can_check_hold() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The web view is read-only and escapes: no route but GET, no call that writes the store, and
+/// raw HTML only where it embeds the 新旧対照表 that `report::html` escaped.
+#[test]
+fn the_web_view_only_reads_and_escapes() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    for path in rust_files(&root.join("src/web")) {
+        let name = path.strip_prefix(&root).unwrap().display().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for writes in [
+                "append_document",
+                "append_correction",
+                "transact",
+                "Store::open(",
+                "reindex",
+                "import(",
+                "ingest(",
+                "post(",
+                "put(",
+                "patch(",
+                "delete(",
+                ".save(",
+            ] {
+                if line.contains(writes) {
+                    problems.push(format!(
+                        "{name}:{}: {writes} in the read-only view",
+                        number + 1
+                    ));
+                }
+            }
+            if line.contains("PreEscaped(") && !line.contains("report::html::diff_body(") {
+                problems.push(format!(
+                    "{name}:{}: raw HTML that report::html did not escape",
+                    number + 1
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn main_only_dispatches_and_each_command_has_its_module() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

@@ -156,6 +156,8 @@ fn every_page_answers_with_its_content_and_the_security_policy() {
         ("/plan", "今後予定している取組"),
         ("/plan?at=%E7%AC%AC92%E5%9B%9E&bureau=%E5%81%A5%E5%BA%B7%E3%83%BB%E7%94%9F%E6%B4%BB%E8%A1%9B%E7%94%9F%E5%B1%80%E3%81%8C%E3%82%93%E3%83%BB%E7%96%BE%E7%97%85%E5%AF%BE%E7%AD%96%E8%AA%B2", "【健康・生活衛生局がん・疾病対策課】"),
         ("/diff?since=%E7%AC%AC92%E5%9B%9E&until=%E7%AC%AC93%E5%9B%9E", "施策（修正）"),
+        // Only the later meeting named: compared with the dated meeting before it.
+        ("/diff?until=%E7%AC%AC93%E5%9B%9E", "施策（修正）"),
         ("/integrity", "最新のチェックポイント"),
         (&format!("/source/{document}?lines={first}-{last}") as &str, "引用箇所"),
         ("/event/0", "DocumentIngested"),
