@@ -87,16 +87,23 @@ fn last_verify(last: Option<&Result<VerificationRecord, String>>, head: Option<u
     }
 }
 
-/// The export, as `planledger export` writes it.
+/// The export, as `planledger export` writes it. It is written to an unnamed temporary file
+/// while the request holds the ledger, then sent from there: memory stays flat whatever the
+/// ledger's size, and the ledger is not held while a slow client downloads.
 pub async fn export(State(app): State<App>) -> Result<impl IntoResponse, WebError> {
-    let bytes = app
+    let file = app
         .read(|store| {
-            let mut out = Vec::new();
-            crate::ledger::exchange::write_export(store, &mut out)
-                .map_err(|error| WebError::Internal(error.to_string()))?;
-            Ok(out)
+            let failed = |error: &dyn std::fmt::Display| {
+                WebError::Internal(format!("the export could not be written: {error}"))
+            };
+            let mut file = tempfile::tempfile().map_err(|e| failed(&e))?;
+            crate::ledger::exchange::write_export(store, &mut std::io::BufWriter::new(&mut file))
+                .map_err(|e| failed(&e))?;
+            std::io::Seek::rewind(&mut file).map_err(|e| failed(&e))?;
+            Ok(file)
         })
         .await?;
+    let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
     Ok((
         [
             (header::CONTENT_TYPE, "application/jsonl; charset=utf-8"),
@@ -105,7 +112,7 @@ pub async fn export(State(app): State<App>) -> Result<impl IntoResponse, WebErro
                 "attachment; filename=\"planledger-export.jsonl\"",
             ),
         ],
-        bytes,
+        axum::body::Body::from_stream(stream),
     ))
 }
 

@@ -1,5 +1,9 @@
 //! The front page: meetings in time order with their documents (undated ones with the bounds
 //! their content allows and the lines that say so), and each document's verification status.
+//!
+//! The status is the last `verify`'s (whether it covered the document, and what it found), read
+//! from its record: the page reads the documents' records and nothing that grows with their
+//! bytes. A document's bytes are re-hashed where they are read anyway, on its source page.
 
 use axum::extract::State;
 use maud::{html, Markup};
@@ -12,9 +16,7 @@ use crate::project::meetings::{meetings, MeetingView};
 /// Whether a document is covered by a verification, and what it found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
-    /// The stored bytes no longer hash to the document's name.
-    BytesDiffer,
-    /// The bytes hash right; `verify` never ran, or ran before the document was appended.
+    /// `verify` never ran, or ran before the document was appended.
     NotVerified { since_last: bool },
     /// The last `verify` covered the document and the whole ledger checked out.
     Verified { at: String, deep: bool },
@@ -22,11 +24,8 @@ pub enum Status {
     VerifyFailed { first: Option<String> },
 }
 
-/// A document's status from its bytes' hash (checked now) and the last verification record.
-pub fn status(bytes_match: bool, seq: u64, last: Option<&VerificationRecord>) -> Status {
-    if !bytes_match {
-        return Status::BytesDiffer;
-    }
+/// A document's status from the last verification record.
+pub fn status(seq: u64, last: Option<&VerificationRecord>) -> Status {
     match last {
         None => Status::NotVerified { since_last: false },
         Some(record) if record.head.as_ref().is_none_or(|(head, _)| *head < seq) => {
@@ -44,9 +43,6 @@ pub fn status(bytes_match: bool, seq: u64, last: Option<&VerificationRecord>) ->
 
 fn show(status: &Status) -> Markup {
     match status {
-        Status::BytesDiffer => {
-            html! { span.bad { "✗ 原本のハッシュが一致しません (stored bytes do not match the hash)" } }
-        }
         Status::NotVerified { since_last: false } => html! {
             span.warn { "未検証 (never verified: run " code { "planledger verify" } ")" }
         },
@@ -65,18 +61,7 @@ fn show(status: &Status) -> Markup {
 
 pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
     let ledger = app.store.clone();
-    let (documents, bytes_match) = app
-        .read(|store| {
-            let documents = store.document_records()?;
-            let mut matches = std::collections::BTreeMap::new();
-            for document in &documents {
-                let bytes = store.blob(&document.hash)?;
-                let ok = bytes.is_some_and(|b| blake3::hash(&b).to_hex().as_str() == document.hash);
-                matches.insert(document.hash.clone(), ok);
-            }
-            Ok((documents, matches))
-        })
-        .await?;
+    let documents = app.read(|store| Ok(store.document_records()?)).await?;
     let last = VerificationRecord::load(&ledger);
     let record = last.as_ref().and_then(|r| r.as_ref().ok());
     let view = meetings(&documents);
@@ -121,7 +106,7 @@ pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
                                 }
                                 td { (document.format) }
                                 td { a href=(href::event(document.seq)) { (document.seq) } }
-                                td { (show(&status(bytes_match.get(&document.hash).copied().unwrap_or(false), document.seq, record))) }
+                                td { (show(&status(document.seq, record))) }
                             }
                         }
                     }
@@ -169,18 +154,15 @@ mod tests {
     }
 
     #[test]
-    fn a_documents_status_follows_its_bytes_and_the_last_verify() {
+    fn a_documents_status_follows_the_last_verify() {
         let cases = [
-            (false, 0, Some(record(10, true)), Status::BytesDiffer),
-            (true, 0, None, Status::NotVerified { since_last: false }),
+            (0, None, Status::NotVerified { since_last: false }),
             (
-                true,
                 11,
                 Some(record(10, true)),
                 Status::NotVerified { since_last: true },
             ),
             (
-                true,
                 10,
                 Some(record(10, true)),
                 Status::Verified {
@@ -189,7 +171,6 @@ mod tests {
                 },
             ),
             (
-                true,
                 2,
                 Some(record(10, false)),
                 Status::VerifyFailed {
@@ -197,12 +178,8 @@ mod tests {
                 },
             ),
         ];
-        for (bytes_match, seq, last, expected) in cases {
-            assert_eq!(
-                status(bytes_match, seq, last.as_ref()),
-                expected,
-                "seq {seq}"
-            );
+        for (seq, last, expected) in cases {
+            assert_eq!(status(seq, last.as_ref()), expected, "seq {seq}");
         }
     }
 }

@@ -85,6 +85,8 @@ pub async fn page(
             "the bytes of document {hash} are missing from the store: run `planledger verify`"
         )));
     };
+    // Read anyway to be shown, the bytes are checked against the document's name now.
+    let intact = blake3::hash(&bytes).to_hex().as_str() == hash;
     let (text, encoding) = crate::source::decode::decode(&bytes)
         .map_err(|error| WebError::Internal(format!("document {hash}: {error}")))?;
     let title = record
@@ -93,7 +95,14 @@ pub async fn page(
         .unwrap_or_else(|| "（題名なし）".to_owned());
     Ok(frame(
         &title,
-        render(&record, &text, &format!("{encoding:?}"), marked, &cited),
+        render(
+            &record,
+            &text,
+            &format!("{encoding:?}"),
+            intact,
+            marked,
+            &cited,
+        ),
     ))
 }
 
@@ -101,6 +110,7 @@ fn render(
     record: &DocumentRecord,
     text: &str,
     encoding: &str,
+    intact: bool,
     marked: Option<[u32; 2]>,
     cited: &[Event],
 ) -> Markup {
@@ -116,6 +126,11 @@ fn render(
             @if let Some(date) = record.meeting.date { " " (day(&crate::source::meeting::format_iso_date(date))) }
             @if let Some(label) = &record.label { " · " (label) }
             " · " (record.format.as_str()) " · " (encoding) " · " (lines.len()) " lines"
+        }
+        @if intact {
+            p.good { "✓ 原本のハッシュ一致 (the stored bytes hash to the document's name; checked now)" }
+        } @else {
+            p.bad { "✗ 原本のハッシュが一致しません (the stored bytes do not hash to the document's name): run " code { "planledger verify" } }
         }
         p.muted { "BLAKE3 " code { (record.hash) } " · ingested as " a href=(href::event(record.seq)) { "seq " (record.seq) } }
         @if let Some([first, last]) = marked {

@@ -110,6 +110,42 @@ async fn shoot(client: &Client, name: &str) {
     std::fs::write(folder.join(format!("{name}.png")), png).unwrap();
 }
 
+/// Clicks `element`, which leads to another page, and waits until the browser is there: a
+/// `find` right after a click may otherwise answer from the page being left.
+async fn follow(client: &Client, element: fantoccini::elements::Element) {
+    let before = client.current_url().await.unwrap();
+    element.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while client.current_url().await.unwrap() == before {
+        assert!(
+            Instant::now() < deadline,
+            "the click on {before} led nowhere"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    loop {
+        let ready = client
+            .execute("return document.readyState", vec![])
+            .await
+            .unwrap();
+        if ready == "complete" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page after {before} did not load"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn find(client: &Client, locator: Locator<'_>) -> fantoccini::elements::Element {
+    client
+        .find(locator)
+        .await
+        .unwrap_or_else(|e| panic!("the page has {locator:?}: {e}"))
+}
+
 async fn text_of(client: &Client, css: &str) -> String {
     client
         .find(Locator::Css(css))
@@ -165,15 +201,17 @@ fn a_reviewer_reads_the_changes_in_a_real_browser() {
         shoot(&client, "1-meetings").await;
 
         // 2. 第92回's plan, from its link on the meetings page.
-        client
-            .find(Locator::XPath(
-                "//section[h2[contains(., '第92回')]]//a[contains(., 'この会議の計画')]",
-            ))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        follow(
+            &client,
+            find(
+                &client,
+                Locator::XPath(
+                    "//section[h2[contains(., '第92回')]]//a[contains(., 'この会議の計画')]",
+                ),
+            )
+            .await,
+        )
+        .await;
         let heading = text_of(&client, "h1").await;
         assert!(
             heading.contains("第92回") && heading.contains("2025-10-06"),
@@ -189,13 +227,11 @@ fn a_reviewer_reads_the_changes_in_a_real_browser() {
         shoot(&client, "2-plan-92").await;
 
         // 3. 第92回 → 第93回, picked in the form of the 新旧対照表 page.
-        client
-            .find(Locator::LinkText("新旧対照表"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        follow(
+            &client,
+            find(&client, Locator::LinkText("新旧対照表")).await,
+        )
+        .await;
         client
             .find(Locator::Css(
                 "select[name=since] option[value='2025-10-06']",
@@ -214,13 +250,11 @@ fn a_reviewer_reads_the_changes_in_a_real_browser() {
             .click()
             .await
             .unwrap();
-        client
-            .find(Locator::Css("form.pick button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        follow(
+            &client,
+            find(&client, Locator::Css("form.pick button")).await,
+        )
+        .await;
         let summary = text_of(&client, "p.summary").await;
         assert!(
             summary.contains("修正 1") && summary.contains("取組 追加 1"),
@@ -243,7 +277,7 @@ fn a_reviewer_reads_the_changes_in_a_real_browser() {
             .await
             .unwrap();
         let id = id_link.text().await.unwrap();
-        id_link.click().await.unwrap();
+        follow(&client, id_link).await;
         assert!(text_of(&client, "h1").await.contains(&id));
         let revised = text_of(&client, "tr.change-revised").await;
         assert!(
@@ -256,13 +290,11 @@ fn a_reviewer_reads_the_changes_in_a_real_browser() {
         shoot(&client, "4-history").await;
 
         // 5. Its citation, followed to the source lines.
-        client
-            .find(Locator::Css("tr.change-revised a.citation"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        follow(
+            &client,
+            find(&client, Locator::Css("tr.change-revised a.citation")).await,
+        )
+        .await;
         let url = client.current_url().await.unwrap();
         assert!(url.path().starts_with("/source/"), "{url}");
         let mut quoted = String::new();

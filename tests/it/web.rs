@@ -192,6 +192,10 @@ fn every_page_answers_with_its_content_and_the_security_policy() {
         source.contains("</a> Measure"),
         "the statement's event is named: {source}"
     );
+    assert!(
+        source.contains("✓ 原本のハッシュ一致"),
+        "the bytes are checked: {source}"
+    );
 }
 
 #[test]
@@ -400,4 +404,62 @@ fn ingest_works_while_the_server_runs_and_the_next_page_shows_it() {
     let (_, diff) = http_get(&server.address, "/api/diff?since=92&until=93");
     let diff: serde_json::Value = serde_json::from_str(&diff).unwrap();
     assert_eq!(diff["actions"]["added"][0]["text"], ADDED_DONE_BULLET);
+}
+
+#[test]
+fn the_downloads_are_what_the_cli_writes() {
+    let (_dir, store) = ingested_seeds();
+    for (uri, args) in [
+        ("/export.jsonl", vec!["export"]),
+        ("/checkpoint.txt", vec!["checkpoint"]),
+        (
+            "/checkpoint.txt?at=%E7%AC%AC92%E5%9B%9E",
+            vec!["checkpoint", "--at", "第92回"],
+        ),
+    ] {
+        let answer = get(&store, uri);
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
+        let output = planledger(&store, &args);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        assert!(
+            !answer.body.is_empty() && answer.body == stdout(&output),
+            "{uri} differs from {args:?}"
+        );
+    }
+}
+
+#[test]
+fn the_last_verify_is_each_documents_status_until_more_is_appended() {
+    let (dir, store) = ingested_seeds();
+    assert_eq!(
+        get(&store, "/")
+            .body
+            .matches("未検証 (never verified")
+            .count(),
+        5
+    );
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let meetings = get(&store, "/").body;
+    assert_eq!(meetings.matches("✓ 検証済").count(), 5, "{meetings}");
+    let integrity = get(&store, "/integrity").body;
+    assert!(
+        integrity.contains("✓ ok") && integrity.contains("415 events"),
+        "{integrity}"
+    );
+    // A document appended since is not covered, and integrity says how much is not.
+    let mut lines = seed_lines();
+    add_done_bullet(&mut lines);
+    let path = dir.path().join("torikumi_93.txt");
+    std::fs::write(&path, with_footer(&lines, 93)).unwrap();
+    common::ingest_torikumi_as(&store, &path, "がん対策推進協議会 第93回", "2026-01-15");
+    let meetings = get(&store, "/").body;
+    assert_eq!(meetings.matches("✓ 検証済").count(), 5);
+    assert_eq!(
+        meetings.matches("appended after the last verify").count(),
+        1
+    );
+    assert!(get(&store, "/integrity")
+        .body
+        .contains("events appended since are not covered"));
 }
