@@ -58,7 +58,7 @@ fn deadline_day(written: &str) -> Option<Date> {
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 320.0;
 const LEFT: f64 = 80.0;
-const RIGHT: f64 = 30.0;
+const RIGHT: f64 = 60.0;
 const TOP: f64 = 24.0;
 const BOTTOM: f64 = 56.0;
 
@@ -101,14 +101,18 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
         .iter()
         .map(|p| p.value)
         .fold(f64::NEG_INFINITY, f64::max);
-    let high = if high > low { high * 1.1 } else { low + 1.0 };
+    let step = tick_step((high - low).max(f64::MIN_POSITIVE) / 4.0);
+    let low = (low / step).floor() * step;
+    // Room above the highest point for its label.
+    let high = ((high / step).floor() + 1.0) * step;
     let y = |value: f64| TOP + (high - value) / (high - low) * (HEIGHT - TOP - BOTTOM);
     let line: Vec<String> = points
         .iter()
         .map(|p| format!("{:.1},{:.1}", x(p.day), y(p.value)))
         .collect();
-    let ticks: Vec<f64> = (0..=4)
-        .map(|i| low + (high - low) * f64::from(i) / 4.0)
+    let ticks: Vec<f64> = (0..)
+        .map(|i| low + step * f64::from(i))
+        .take_while(|tick| *tick <= high + step / 2.0)
         .collect();
     let floor = HEIGHT - BOTTOM;
     html! {
@@ -143,6 +147,16 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
     }
 }
 
+/// A step of 1, 2 or 5 times a power of ten, at least `rough`: ticks a reader can add up.
+fn tick_step(rough: f64) -> f64 {
+    let power = 10f64.powf(rough.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|step| *step >= rough * (1.0 - 1e-9))
+        .unwrap_or(10.0 * power)
+}
+
 fn tick_label(value: f64) -> String {
     if value.fract().abs() < 1e-9 || value.abs() >= 100.0 {
         format!("{value:.0}")
@@ -169,6 +183,21 @@ mod tests {
         ];
         for (printed, expected) in cases {
             assert_eq!(number(printed), expected, "{printed:?}");
+        }
+    }
+
+    #[test]
+    fn ticks_step_by_one_two_or_five_times_a_power_of_ten() {
+        let cases = [
+            (16.2, 20.0),
+            (0.3, 0.5),
+            (1.0, 1.0),
+            (140.0, 200.0),
+            (7.0, 10.0),
+        ];
+        for (rough, step) in cases {
+            let got = tick_step(rough);
+            assert!((got - step).abs() < 1e-9, "{rough} → {got}");
         }
     }
 

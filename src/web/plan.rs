@@ -35,6 +35,21 @@ pub async fn page(
         .read(move |store| Ok((state_at(store, &request)?, store.document_records()?)))
         .await?;
     let bureau = given(&params.bureau);
+    if let Some(bureau) = bureau {
+        let bureaus = bureaus_of(&view);
+        if !view
+            .measures
+            .iter()
+            .flat_map(|m| &m.actions)
+            .any(|a| a.bureau_canonical == bureau || a.bureau == bureau)
+        {
+            return Err(WebError::BadRequest(format!(
+                "no action at {} is reported by {bureau:?}; the bureaus reporting there are: {}",
+                view.at.meeting.as_deref().unwrap_or(&view.at.date),
+                bureaus.join("、")
+            )));
+        }
+    }
     Ok(frame(
         &format!(
             "計画 {}",
@@ -71,13 +86,7 @@ fn render(
 ) -> Markup {
     let records = by_hash(documents);
     let measures = filtered(view, bureau);
-    let mut bureaus: Vec<&str> = view
-        .measures
-        .iter()
-        .flat_map(|m| m.actions.iter().map(|a| a.bureau_canonical.as_str()))
-        .collect();
-    bureaus.sort_unstable();
-    bureaus.dedup();
+    let bureaus = bureaus_of(view);
     let meetings = super::revisions::dated_meetings(documents);
     // A section's heading stands above its first measure.
     let starts_section: Vec<bool> = measures
@@ -159,6 +168,18 @@ fn render(
             }
         }
     }
+}
+
+/// The bureaus (canonical names) that report actions in `view`, sorted.
+fn bureaus_of(view: &StateView) -> Vec<&str> {
+    let mut bureaus: Vec<&str> = view
+        .measures
+        .iter()
+        .flat_map(|m| m.actions.iter().map(|a| a.bureau_canonical.as_str()))
+        .collect();
+    bureaus.sort_unstable();
+    bureaus.dedup();
+    bureaus
 }
 
 /// One column of a measure's actions, grouped by bureau in the order they appear. An action

@@ -141,14 +141,22 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
         texts.push(shown);
     }
     let series: Vec<chart::Point> = view.entries.iter().filter_map(chart::Point::of).collect();
+    // A figure's history names the figure: its summaries start with its label.
+    let figure_label = view
+        .entries
+        .iter()
+        .find(|e| e.figure.is_some())
+        .and_then(|e| e.summary.split_once(": "))
+        .map(|(label, _)| label);
     html! {
-        h1 { "履歴 (history) " code { (view.id) } }
+        h1 { "履歴 (history) " code { (view.id) }
+            @if let Some(label) = figure_label { " — " (label) } }
         @if !view.aliases.is_empty() {
             p.muted { "別名 (other ids): " @for alias in &view.aliases { code { (alias) } " " } }
         }
         @if view.entries.iter().any(|e| e.figure.is_some()) {
             h2 { "推移 (the series)" }
-            (chart::svg(&series, view.entries.first().map_or("", |e| e.summary.split(':').next().unwrap_or(""))))
+            (chart::svg(&series, figure_label.unwrap_or("")))
         }
         table.list {
             thead { tr { th { "会議 (meeting)" } th { "変更" } th { "内容 (what it says)" } th { "出典 (source)" } th { "event" } } }

@@ -291,6 +291,11 @@ fn bad_requests_are_pages_with_the_clis_message_never_a_panic() {
     for (uri, status, says) in [
         ("/plan?at=zzz", 400, "is not a meeting reference"),
         (
+            "/plan?bureau=%E6%9C%AA%E7%9F%A5%E5%B1%80",
+            400,
+            "is reported by &quot;未知局&quot;; the bureaus reporting there are: ",
+        ),
+        (
             "/diff?since=%3Cb%3E",
             400,
             "&quot;&lt;b&gt;&quot; is not a meeting reference",
