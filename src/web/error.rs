@@ -101,7 +101,7 @@ impl IntoResponse for ApiError {
 /// Any address the view does not have.
 pub async fn not_found(uri: axum::http::Uri) -> WebError {
     WebError::NotFound(format!(
-        "there is no page at {}; the pages are the meetings (/), the plan (/plan), the 新旧対照表 (/diff), a history (/history/ID) and integrity (/integrity)",
+        "there is no page at {}; the pages are the meetings (/), the plan (/plan), the 新旧対照表 (/diff), a history (/history/ID), the milestones (/timeline) and integrity (/integrity)",
         uri.path()
     ))
 }

@@ -25,6 +25,7 @@ mod meetings;
 mod plan;
 mod revisions;
 mod source;
+mod timeline;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -88,6 +89,7 @@ pub fn router(app: App) -> Router {
         .route("/history/{id}", get(revisions::history))
         .route("/source/{hash}", get(source::page))
         .route("/event/{seq}", get(source::event))
+        .route("/timeline", get(timeline::page))
         .route("/integrity", get(integrity::page))
         .route("/export.jsonl", get(integrity::export))
         .route("/checkpoint.txt", get(integrity::checkpoint))

@@ -159,6 +159,7 @@ fn every_page_answers_with_its_content_and_the_security_policy() {
         // Only the later meeting named: compared with the dated meeting before it.
         ("/diff?until=%E7%AC%AC93%E5%9B%9E", "施策（修正）"),
         ("/integrity", "最新のチェックポイント"),
+        ("/timeline?about=%E9%96%A3%E8%AD%B0%E6%B1%BA%E5%AE%9A", "第4期がん対策推進基本計画閣議決定"),
         (&format!("/source/{document}?lines={first}-{last}") as &str, "引用箇所"),
         ("/event/0", "DocumentIngested"),
     ];
