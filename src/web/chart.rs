@@ -129,8 +129,10 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
                 text x=(x(*day)) y=(TOP - 6.0) text-anchor="middle" font-size="12" fill="#a00000" { "期限 " (written) }
             }
             polyline points=(line.join(" ")) fill="none" stroke="#1a4c8b" stroke-width="2" {}
-            @for point in &points {
+            @for (index, point) in points.iter().enumerate() {
                 @let (px, py) = (x(point.day), y(point.value));
+                // The first and last labels lean inwards, clear of the axis and the edge.
+                @let anchor = if points.len() == 1 { "middle" } else if index == 0 { "start" } else if index + 1 == points.len() { "end" } else { "middle" };
                 @if point.deadline.is_some() {
                     polygon.goal points=(format!("{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", px, py - 7.0, px + 7.0, py, px, py + 7.0, px - 7.0, py)) fill="#a00000" {
                         title { (point.day) ": 目標 " (point.shown) }
@@ -140,7 +142,7 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
                         title { (point.day) ": " (point.shown) }
                     }
                 }
-                text x=(px) y=(py - 10.0) text-anchor="middle" font-size="12" { (point.shown) }
+                text x=(px) y=(py - 10.0) text-anchor=(anchor) font-size="12" { (point.shown) }
                 text x=(px) y=(floor + 18.0) text-anchor="middle" font-size="11" fill="#555" { (point.day) }
             }
         }
