@@ -44,8 +44,9 @@ pub async fn page(
             .any(|a| a.bureau_canonical == bureau || a.bureau == bureau)
         {
             return Err(WebError::BadRequest(format!(
-                "no action at {} is reported by {bureau:?}; the bureaus reporting there are: {}",
+                "no action at {}{} is reported by {bureau:?}; the bureaus reporting there are: {}",
                 view.at.meeting.as_deref().unwrap_or(&view.at.date),
+                given(&params.section).map_or_else(String::new, |s| format!(" in section {s}")),
                 bureaus.join("、")
             )));
         }
