@@ -104,10 +104,15 @@ impl VerificationRecord {
         }
     }
 
-    /// Writes the record into the ledger's folder.
+    /// Writes the record into the ledger's folder, whole or not at all (a temporary file
+    /// renamed over the last one), so a reader never sees half of it.
     pub fn save(&self, ledger: &std::path::Path) -> std::io::Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        std::fs::write(ledger.join(LAST_VERIFICATION_FILE), text)
+        let mut file = tempfile::NamedTempFile::new_in(ledger)?;
+        std::io::Write::write_all(&mut file, text.as_bytes())?;
+        file.persist(ledger.join(LAST_VERIFICATION_FILE))
+            .map_err(|error| error.error)?;
+        Ok(())
     }
 
     /// The last record in the ledger's folder: `None` when `verify` never ran there; an error

@@ -100,7 +100,7 @@ th{background:#e8eef6;font-weight:normal}\
 ins{text-decoration:none;background:#ffe08a;border-bottom:2px solid #c68a00}\
 del{background:#f3c6c6}.source{display:block;color:#555;font-size:.8em;margin-top:.4em}\
 .kind{color:#1a4c8b;font-size:.85em}.id{color:#555;font-size:.8em;font-family:monospace}\
-.measure{color:#333;font-size:.85em}.summary{color:#333}\
+span.measure{color:#333;font-size:.85em}.summary{color:#333}\
 @media print{@page{size:A4 landscape;margin:12mm}body{margin:0}thead{display:table-header-group}\
 tr{break-inside:avoid}}";
 

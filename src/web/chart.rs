@@ -35,8 +35,9 @@ impl Point {
     }
 }
 
-/// A printed value as a number: digits with thousands separators and a decimal point
-/// (half- or full-width); anything else (「約3割」, 「全ての拠点病院」) is not one.
+/// A printed value as a number: digits with thousands separators, a decimal point and a
+/// leading minus (half- or full-width); anything else (「約3割」, 「全ての拠点病院」, 1e3) is not
+/// one.
 pub fn number(printed: &str) -> Option<f64> {
     let folded: String = printed
         .trim()
@@ -44,6 +45,10 @@ pub fn number(printed: &str) -> Option<f64> {
         .map(crate::source::normalize::fold_full_width_ascii)
         .filter(|c| *c != ',')
         .collect();
+    let digits = folded.strip_prefix('-').unwrap_or(&folded);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
     let value: f64 = folded.parse().ok()?;
     value.is_finite().then_some(value)
 }
@@ -101,7 +106,8 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
         .iter()
         .map(|p| p.value)
         .fold(f64::NEG_INFINITY, f64::max);
-    let step = tick_step((high - low).max(f64::MIN_POSITIVE) / 4.0);
+    // A range of one value (or of one value and zero) still has a scale: at least 1 wide.
+    let step = tick_step(((high - low) / 4.0).max(0.25));
     let low = (low / step).floor() * step;
     // Room above the highest point for its label.
     let high = ((high / step).floor() + 1.0) * step;
@@ -113,6 +119,7 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
     let ticks: Vec<f64> = (0..)
         .map(|i| low + step * f64::from(i))
         .take_while(|tick| *tick <= high + step / 2.0)
+        .take(16)
         .collect();
     let floor = HEIGHT - BOTTOM;
     html! {
@@ -182,6 +189,10 @@ mod tests {
             ("全ての拠点病院", None),
             ("", None),
             ("NaN", None),
+            ("-5", Some(-5.0)),
+            ("+5", None),
+            ("1e3", None),
+            ("-", None),
         ];
         for (printed, expected) in cases {
             assert_eq!(number(printed), expected, "{printed:?}");
@@ -200,6 +211,36 @@ mod tests {
         for (rough, step) in cases {
             let got = tick_step(rough);
             assert!((got - step).abs() < 1e-9, "{rough} → {got}");
+        }
+    }
+
+    #[test]
+    fn a_series_of_one_equal_or_negative_values_still_has_a_scale() {
+        let day = |s: &str| parse_iso_date(s).unwrap();
+        for values in [
+            vec![0.0],
+            vec![-5.0],
+            vec![-3.0, -3.0],
+            vec![7.0, 7.0],
+            vec![1e9],
+        ] {
+            let points: Vec<Point> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Point {
+                    day: day(&format!("202{i}-01-01")),
+                    value: *v,
+                    shown: v.to_string(),
+                    deadline: None,
+                })
+                .collect();
+            let svg = svg(&points, "x").into_string();
+            let ticks = svg.matches("text-anchor=\"end\" font-size=\"12\"").count();
+            assert!((2..=16).contains(&ticks), "{values:?}: {ticks} ticks");
+            assert!(
+                !svg.contains("NaN") && !svg.contains("inf"),
+                "{values:?}: {svg}"
+            );
         }
     }
 

@@ -30,6 +30,11 @@ pub fn diff(since: &str, until: &str) -> String {
     format!("/diff?since={}&until={}", encode(since), encode(until))
 }
 
+/// The checkpoint of the ledger through a meeting.
+pub fn checkpoint(meeting: &str) -> String {
+    format!("/checkpoint.txt?at={}", encode(meeting))
+}
+
 /// A query value percent-encoded (RFC 3986 unreserved characters stay as they are).
 pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

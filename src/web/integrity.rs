@@ -8,9 +8,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{day, frame};
-use super::revisions::dated_meetings;
 use super::{given, href, App, WebError};
-use crate::ledger::verify::VerificationRecord;
 use crate::query;
 
 /// The origin line of the checkpoints this view hands out (the CLI's default).
@@ -18,16 +16,16 @@ const ORIGIN: &str = "planledger";
 
 pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
     let ledger = app.store.clone();
-    let (head, checkpoint, documents) = app
-        .read(|store| {
+    let (head, checkpoint, documents, last) = app
+        .read(move |store| {
             Ok((
                 store.head()?,
                 query::checkpoint_at(store, ORIGIN, None)?,
                 store.document_records()?,
+                super::meetings::last_verification(store, &ledger)?,
             ))
         })
         .await?;
-    let last = VerificationRecord::load(&ledger);
     let body = html! {
         h1 { "完全性 (integrity)" }
         h2 { "先頭 (head)" }
@@ -49,21 +47,47 @@ pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
             span.muted { " — one canonical event per line; an outsider recomputes every hash with "
                 code { "tests/verify_export.py" } " or " code { "planledger import" } "." } }
         h2 { "会議ごとのチェックポイント (checkpoint through a meeting)" }
-        ul { @for (date, name) in dated_meetings(&documents) {
-            li { a href={ "/checkpoint.txt?at=" (href::encode(&date)) } { (name) " " (day(&date)) } }
+        ul { @for (reference, meeting) in checkpointable(&documents) {
+            li { a href=(href::checkpoint(&reference)) { (meeting.name())
+                @if let Some(date) = meeting.date { " " (day(&crate::source::meeting::format_iso_date(date))) } } }
         } }
     };
     Ok(frame("完全性", body))
 }
 
-fn last_verify(last: Option<&Result<VerificationRecord, String>>, head: Option<u64>) -> Markup {
+/// The meetings a checkpoint can be asked for, each with a reference that names it alone: its
+/// body and ordinal (two meetings can share a day), else its day.
+fn checkpointable(
+    documents: &[crate::project::documents::DocumentRecord],
+) -> Vec<(String, crate::source::meeting::Meeting)> {
+    let mut meetings = crate::project::meetings::known_meetings(documents);
+    meetings.sort_by(|a, b| a.time_key().cmp(&b.time_key()));
+    meetings
+        .into_iter()
+        .filter_map(|meeting| {
+            let reference = match (&meeting.body, meeting.ordinal, meeting.date) {
+                (Some(body), Some(ordinal), _) => format!("{body}第{ordinal}回"),
+                (_, _, Some(date)) => crate::source::meeting::format_iso_date(date),
+                _ => return None,
+            };
+            Some((reference, meeting))
+        })
+        .collect()
+}
+
+fn last_verify(last: Option<&super::meetings::LastVerification>, head: Option<u64>) -> Markup {
     match last {
         None => {
             html! { p.warn { "このサーバーの台帳はまだ検証されていません (never verified): run "
             code { "planledger verify" } "; its result is shown here." } }
         }
         Some(Err(message)) => html! { p.bad { (message) } },
-        Some(Ok(record)) => {
+        Some(Ok((record, false))) => html! {
+            p.bad { "✗ 検証後に台帳が変わりました: the last verify (" (record.verified_at) ") checked head seq "
+                (record.head.as_ref().map_or(0, |(seq, _)| *seq)) ", which this ledger no longer holds — it was rolled back or rewritten since. Run "
+                code { "planledger verify" } "." }
+        },
+        Some(Ok((record, true))) => {
             let verified = record.head.as_ref().map(|(seq, _)| *seq);
             let behind = match (head, verified) {
                 (Some(head), Some(verified)) if head > verified => Some(head - verified),

@@ -15,7 +15,7 @@ const STYLE: &str = "\
 :root{--ink:#111;--muted:#555;--accent:#1a4c8b;--rule:#bbb}\
 body{font-family:'Noto Sans CJK JP','Noto Sans JP','IPAexGothic','IPAPGothic','IPAGothic','Hiragino Kaku Gothic ProN','Hiragino Sans','Yu Gothic','Meiryo',sans-serif;line-height:1.8;color:var(--ink);margin:0;font-feature-settings:'palt' 0}\
 header.site{background:var(--accent);color:#fff;padding:.4em 2em}header.site a{color:#fff;margin-right:1.5em;text-decoration:none}\
-header.site a[aria-current]{border-bottom:2px solid #fff}header.site .brand{font-weight:bold}\
+header.site .brand{font-weight:bold}\
 main{margin:1em 2em 3em;max-width:90em}\
 a{color:var(--accent)}code,.hash{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.85em}\
 form.pick{background:#f3f6fa;border:1px solid #d5dde8;padding:.6em 1em;margin:1em 0}form.pick label{margin-right:1.2em}\

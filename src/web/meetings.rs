@@ -22,20 +22,49 @@ pub enum Status {
     Verified { at: String, deep: bool },
     /// The last `verify` covered the document and found a failure somewhere in the ledger.
     VerifyFailed { first: Option<String> },
+    /// The ledger no longer holds the head the last `verify` checked: it was rolled back or
+    /// rewritten since, so that result stands for nothing here.
+    Superseded,
 }
 
-/// A document's status from the last verification record.
-pub fn status(seq: u64, last: Option<&VerificationRecord>) -> Status {
+/// The last verify's record and whether the ledger still holds the head it verified; or why
+/// the record cannot be read.
+pub type LastVerification = Result<(VerificationRecord, bool), String>;
+
+/// The last verification record, if any, and whether the ledger still holds the head it
+/// verified (the event at that seq has that hash): read under the request's hold on the store.
+pub fn last_verification(
+    store: &crate::ledger::Store,
+    ledger: &std::path::Path,
+) -> Result<Option<LastVerification>, WebError> {
+    let Some(loaded) = VerificationRecord::load(ledger) else {
+        return Ok(None);
+    };
+    let record = match loaded {
+        Ok(record) => record,
+        Err(message) => return Ok(Some(Err(message))),
+    };
+    let holds = match &record.head {
+        None => true,
+        Some((seq, hash)) => store.event(*seq)?.is_some_and(|event| event.hash == *hash),
+    };
+    Ok(Some(Ok((record, holds))))
+}
+
+/// A document's status from the last verification record and whether the ledger still holds
+/// the head it verified.
+pub fn status(seq: u64, last: Option<(&VerificationRecord, bool)>) -> Status {
     match last {
         None => Status::NotVerified { since_last: false },
-        Some(record) if record.head.as_ref().is_none_or(|(head, _)| *head < seq) => {
+        Some((_, false)) => Status::Superseded,
+        Some((record, _)) if record.head.as_ref().is_none_or(|(head, _)| *head < seq) => {
             Status::NotVerified { since_last: true }
         }
-        Some(record) if record.ok => Status::Verified {
+        Some((record, _)) if record.ok => Status::Verified {
             at: record.verified_at.clone(),
             deep: record.deep,
         },
-        Some(record) => Status::VerifyFailed {
+        Some((record, _)) => Status::VerifyFailed {
             first: record.first_failure.clone(),
         },
     }
@@ -43,6 +72,10 @@ pub fn status(seq: u64, last: Option<&VerificationRecord>) -> Status {
 
 fn show(status: &Status) -> Markup {
     match status {
+        Status::Superseded => html! {
+            span.bad { "✗ 検証後に台帳が変わりました (the ledger no longer holds the head the last verify checked: run "
+                code { "planledger verify" } ")" }
+        },
         Status::NotVerified { since_last: false } => html! {
             span.warn { "未検証 (never verified: run " code { "planledger verify" } ")" }
         },
@@ -61,9 +94,18 @@ fn show(status: &Status) -> Markup {
 
 pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
     let ledger = app.store.clone();
-    let documents = app.read(|store| Ok(store.document_records()?)).await?;
-    let last = VerificationRecord::load(&ledger);
-    let record = last.as_ref().and_then(|r| r.as_ref().ok());
+    let (documents, last) = app
+        .read(move |store| {
+            Ok((
+                store.document_records()?,
+                last_verification(store, &ledger)?,
+            ))
+        })
+        .await?;
+    let record = last
+        .as_ref()
+        .and_then(|r| r.as_ref().ok())
+        .map(|(record, holds)| (record, *holds));
     let view = meetings(&documents);
     let dated: Vec<&MeetingView> = view.meetings.iter().filter(|m| m.date.is_some()).collect();
     let body = html! {
@@ -130,7 +172,8 @@ fn heading(meeting: &MeetingView) -> String {
     format!("{body} {ordinal} — {date}")
 }
 
-/// The date of the dated meeting just before `meeting` (same body first, else any).
+/// The date of the dated meeting just before `meeting`, of any body: the plan is one plan
+/// whichever body's document states it.
 fn previous_dated<'m>(dated: &[&'m MeetingView], meeting: &MeetingView) -> Option<&'m str> {
     let position = dated.iter().position(|m| std::ptr::eq(*m, meeting))?;
     dated[..position].last()?.date.as_deref()
@@ -179,7 +222,16 @@ mod tests {
             ),
         ];
         for (seq, last, expected) in cases {
-            assert_eq!(status(seq, last.as_ref()), expected, "seq {seq}");
+            assert_eq!(
+                status(seq, last.as_ref().map(|r| (r, true))),
+                expected,
+                "seq {seq}"
+            );
         }
+        // A verified head the ledger no longer holds vouches for nothing.
+        assert_eq!(
+            status(2, Some((&record(10, true), false))),
+            Status::Superseded
+        );
     }
 }

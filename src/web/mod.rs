@@ -132,6 +132,12 @@ pub async fn serve(
         .await
 }
 
+/// A query value percent-encoded as the view's links encode it (for tests and tools that
+/// build the view's addresses).
+pub fn href_encode(value: &str) -> String {
+    href::encode(value)
+}
+
 /// A query parameter as a form sends it: an empty field is no value.
 fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())

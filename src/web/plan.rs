@@ -115,6 +115,7 @@ fn render(
                     @for name in &bureaus { option value=(name) selected[bureau == Some(*name)] { (name) } }
                 }
             }
+            @if let Some(plan) = given(&params.plan) { input type="hidden" name="plan" value=(plan); }
             button type="submit" { "表示 (show)" }
         }
         p {

@@ -78,11 +78,12 @@ pub async fn page(
         form.pick method="get" action="/diff" {
             label { "改正前 (since) " (picker("since", view.as_ref().map(|v| v.since.date.as_str()))) }
             label { "改正後 (until) " (picker("until", view.as_ref().map(|v| v.until.date.as_str()))) }
+            @if let Some(plan) = given(&params.plan) { input type="hidden" name="plan" value=(plan); }
             button type="submit" { "比較 (compare)" }
         }
         @match &view {
             Some(view) => (PreEscaped(crate::report::html::diff_body(view, &documents, &href::Served))),
-            None => p.warn { "比較できる日付のある会議が二つありません (the ledger has fewer than two dated meetings to compare)." },
+            None => p.warn { "比較する前の会議がありません: pick the earlier meeting (no dated meeting comes before the later one)." },
         }
     };
     Ok(frame("新旧対照表", body))

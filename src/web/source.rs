@@ -57,8 +57,7 @@ pub async fn page(
     let asked = hash.clone();
     let (record, bytes, cited) = app
         .read(move |store| {
-            let documents = store.document_records()?;
-            let Some(record) = documents.into_iter().find(|d| d.hash == asked) else {
+            let Some(record) = store.document_record(&asked)? else {
                 return Err(WebError::NotFound(format!(
                     "the ledger holds no document {asked}; the meetings page lists those it holds"
                 )));
@@ -85,35 +84,33 @@ pub async fn page(
             "the bytes of document {hash} are missing from the store: run `planledger verify`"
         )));
     };
-    // Read anyway to be shown, the bytes are checked against the document's name now.
+    // The bytes are read to be shown, so they are checked against the document's name too.
     let intact = blake3::hash(&bytes).to_hex().as_str() == hash;
-    let (text, encoding) = crate::source::decode::decode(&bytes)
-        .map_err(|error| WebError::Internal(format!("document {hash}: {error}")))?;
+    // Bytes that no longer decode (tampered with) are a finding to show, not a failure.
+    let decoded = crate::source::decode::decode(&bytes)
+        .map(|(text, encoding)| (text, format!("{encoding:?}")))
+        .map_err(|error| error.to_string());
     let title = record
         .title
         .clone()
         .unwrap_or_else(|| "（題名なし）".to_owned());
     Ok(frame(
         &title,
-        render(
-            &record,
-            &text,
-            &format!("{encoding:?}"),
-            intact,
-            marked,
-            &cited,
-        ),
+        render(&record, decoded, intact, marked, &cited),
     ))
 }
 
 fn render(
     record: &DocumentRecord,
-    text: &str,
-    encoding: &str,
+    decoded: Result<(String, String), String>,
     intact: bool,
     marked: Option<[u32; 2]>,
     cited: &[Event],
 ) -> Markup {
+    let (text, encoding) = match &decoded {
+        Ok((text, encoding)) => (text.as_str(), encoding.as_str()),
+        Err(_) => ("", "undecodable"),
+    };
     let lines: Vec<&str> = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -143,6 +140,9 @@ fn render(
                     } }
                 }
             }
+        }
+        @if let Err(error) = &decoded {
+            p.bad { "✗ この文書は読み出せません (the stored bytes do not decode: " (error) "): run " code { "planledger verify" } }
         }
         ol.lines {
             @for (index, line) in lines.iter().enumerate() {

@@ -78,8 +78,7 @@ impl Drop for Driver {
     }
 }
 
-async fn browser(driver: &Driver) -> Client {
-    let user_data = tempfile::tempdir().unwrap().keep();
+async fn browser(driver: &Driver, user_data: &std::path::Path) -> Client {
     let capabilities = serde_json::json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
@@ -169,7 +168,8 @@ fn a_reviewer_reads_the_changes_in_a_real_browser() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let client = browser(&driver).await;
+        let profile = tempfile::tempdir().unwrap();
+        let client = browser(&driver, profile.path()).await;
         let base = format!("http://{}", server.address);
 
         // 1. The meetings: 第92回 and the derived 第93回, each with its documents.

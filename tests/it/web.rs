@@ -469,3 +469,73 @@ fn the_last_verify_is_each_documents_status_until_more_is_appended() {
         .body
         .contains("events appended since are not covered"));
 }
+
+#[test]
+fn the_pages_hold_what_the_cli_says_and_nothing_but_get_is_served() {
+    let (_dir, store) = ingested_seeds();
+    let plan = get(&store, "/plan?at=%E7%AC%AC92%E5%9B%9E").body;
+    assert_eq!(plan.matches("<section class=\"measure\"").count(), 70);
+    let checkpoint = stdout(&planledger(&store, &["checkpoint"]));
+    assert!(
+        get(&store, "/integrity").body.contains(&checkpoint),
+        "{checkpoint}"
+    );
+    // The integrity page's checkpoint links name meetings so that each resolves.
+    let integrity = get(&store, "/integrity").body;
+    let link = "/checkpoint.txt?at=".to_owned()
+        + &planledger::web::href_encode("がん対策推進協議会第92回");
+    assert!(integrity.contains(&link), "{integrity}");
+    assert_eq!(
+        get(&store, &link).body,
+        stdout(&planledger(&store, &["checkpoint", "--at", "第92回"]))
+    );
+    // Nothing later than the earliest dated meeting's predecessor: said, not guessed.
+    let diff = get(&store, "/diff?until=2017-06-21");
+    assert_eq!(diff.status, StatusCode::OK);
+    assert!(
+        diff.body.contains("比較する前の会議がありません"),
+        "{}",
+        diff.body
+    );
+    // Only GET: a write method is refused, with the security headers all the same.
+    let router = planledger::web::router(planledger::web::App::new(
+        store.clone(),
+        Duration::from_secs(5),
+    ));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for uri in ["/", "/api/state", "/export.jsonl"] {
+        let response = runtime.block_on(
+            router
+                .clone()
+                .oneshot(Request::post(uri).body(Body::empty()).unwrap()),
+        );
+        let response = response.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+        assert!(response.headers().contains_key("content-security-policy"));
+    }
+}
+
+#[test]
+fn a_verify_of_a_head_the_ledger_no_longer_holds_vouches_for_nothing() {
+    let (_dir, store) = ingested_seeds();
+    assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
+    // The ledger is rolled back or rewritten after the verify: the recorded head's hash is no
+    // longer the hash at that seq.
+    let path = store.join("last-verify.json");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    record["head"][1] = serde_json::Value::String("0".repeat(64));
+    std::fs::write(&path, record.to_string()).unwrap();
+    let meetings = get(&store, "/").body;
+    assert_eq!(meetings.matches("✓ 検証済").count(), 0, "{meetings}");
+    assert_eq!(meetings.matches("検証後に台帳が変わりました").count(), 5);
+    let integrity = get(&store, "/integrity").body;
+    assert!(
+        integrity.contains("which this ledger no longer holds"),
+        "{integrity}"
+    );
+    assert!(!integrity.contains("✓ ok"));
+}
