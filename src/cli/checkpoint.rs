@@ -18,7 +18,7 @@ pub struct CheckpointArgs {
     #[arg(long, value_name = "MEETING")]
     at: Option<String>,
     /// The checkpoint's origin line, naming this ledger.
-    #[arg(long, default_value = "planledger")]
+    #[arg(long, default_value = planledger::ledger::checkpoint::DEFAULT_ORIGIN)]
     origin: String,
     /// Sign with this key file (made by `keygen`).
     #[arg(long, value_name = "KEYFILE")]

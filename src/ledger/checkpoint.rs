@@ -90,6 +90,10 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// The origin line naming this ledger when the user names none (`checkpoint --origin`, the
+/// web view's downloads).
+pub const DEFAULT_ORIGIN: &str = "planledger";
+
 /// A tree head: origin, size, root, extension lines, signatures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {

@@ -45,6 +45,7 @@ pub struct HistoryEntry {
 /// One observation of a figure (目標・指標), as printed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FigureView {
+    pub label: String,
     pub value: String,
     pub unit: Option<String>,
     /// The day the figure holds for (ISO), when the document says.
@@ -194,12 +195,14 @@ pub fn history_from(
 fn figure_of(event: &Event) -> Option<FigureView> {
     match &event.body {
         EventBody::TargetChanged {
+            label,
             value,
             unit,
             as_of_day,
             deadline,
             ..
         } => Some(FigureView {
+            label: label.clone(),
             value: value.clone(),
             unit: unit.clone(),
             as_of_day: as_of_day.clone(),

@@ -11,8 +11,8 @@ use super::layout::{day, frame};
 use super::{given, href, App, WebError};
 use crate::query;
 
-/// The origin line of the checkpoints this view hands out (the CLI's default).
-const ORIGIN: &str = "planledger";
+/// The origin line of the checkpoints this view hands out: the CLI's default.
+const ORIGIN: &str = crate::ledger::checkpoint::DEFAULT_ORIGIN;
 
 pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
     let ledger = app.store.clone();

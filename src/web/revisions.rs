@@ -142,13 +142,11 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
         texts.push(shown);
     }
     let series: Vec<chart::Point> = view.entries.iter().filter_map(chart::Point::of).collect();
-    // A figure's history names the figure: its summaries start with its label.
     let figure_label = view
         .entries
         .iter()
-        .find(|e| e.figure.is_some())
-        .and_then(|e| e.summary.split_once(": "))
-        .map(|(label, _)| label);
+        .find_map(|e| e.figure.as_ref())
+        .map(|figure| figure.label.as_str());
     html! {
         h1 { "履歴 (history) " code { (view.id) }
             @if let Some(label) = figure_label { " — " (label) } }
