@@ -407,8 +407,8 @@ fn web_pages(store: &Path, first_measure: &str, middle: u32, answers: &[(String,
             .find(|(n, _)| n == name)
             .map(|(_, run)| run.wall)
     };
-    let at = server::encode(&format!("第{middle}回"));
-    let since = server::encode(&format!("第{FIRST_ORDINAL}回"));
+    let at = planledger::web::href::encode(&format!("第{middle}回"));
+    let since = planledger::web::href::encode(&format!("第{FIRST_ORDINAL}回"));
     let pages: Vec<(String, Option<Duration>)> = vec![
         ("/".into(), cli("meetings")),
         ("/plan".into(), cli("state")),

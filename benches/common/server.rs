@@ -1,4 +1,5 @@
-//! The web view under measurement: a running `planledger serve` and timed GETs.
+//! A running `planledger serve` and plain GETs to it: shared by the benches (timed) and the
+//! integration tests (`tests/it/main.rs` includes this file), so both drive the server alike.
 
 /// A running `planledger serve` on a free port over `store`; stopped when dropped.
 pub struct Server {
@@ -13,6 +14,7 @@ impl Server {
             .arg("--store")
             .arg(store)
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .env_remove("PLANLEDGER_STORE")
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("planledger serve starts");
@@ -29,28 +31,43 @@ impl Server {
         Server { child, address }
     }
 
-    /// One GET over a fresh connection, as a browser's first request: the time to the whole
-    /// answer, and whether it was a 200.
-    pub fn get(&self, path: &str) -> (std::time::Duration, bool) {
+    /// One GET over a fresh connection, as a browser's first request: the status line and the
+    /// body.
+    pub fn fetch(&self, path: &str) -> (String, String) {
         use std::io::{Read, Write};
-        let start = std::time::Instant::now();
         let mut stream = std::net::TcpStream::connect(&self.address).expect("the server accepts");
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .expect("a timeout can be set");
         write!(
             stream,
             "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
             self.address
         )
         .expect("the request is sent");
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).expect("the answer is read");
-        (start.elapsed(), answer.starts_with(b"HTTP/1.1 200"))
+        let mut answer = String::new();
+        stream
+            .read_to_string(&mut answer)
+            .expect("the answer is read");
+        let (head, body) = answer.split_once("\r\n\r\n").expect("a head and a body");
+        (
+            head.lines().next().unwrap_or_default().to_owned(),
+            body.to_owned(),
+        )
     }
 
-    /// The minimum, median and maximum of `runs` GETs of `path` (after one to warm the cache).
+    /// The minimum, median and maximum time of `runs` GETs of `path` to the whole answer
+    /// (after one to warm the cache).
     pub fn time(&self, path: &str, runs: usize) -> [std::time::Duration; 3] {
-        let (_, ok) = self.get(path);
-        assert!(ok, "{path} does not answer 200");
-        let mut times: Vec<std::time::Duration> = (0..runs).map(|_| self.get(path).0).collect();
+        let (status, _) = self.fetch(path);
+        assert!(status.contains(" 200 "), "{path}: {status}");
+        let mut times: Vec<std::time::Duration> = (0..runs)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                self.fetch(path);
+                start.elapsed()
+            })
+            .collect();
         times.sort();
         [times[0], times[times.len() / 2], times[times.len() - 1]]
     }
@@ -61,18 +78,4 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A path's query value percent-encoded.
-pub fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

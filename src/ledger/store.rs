@@ -265,14 +265,21 @@ impl Store {
     /// it to finish (then read the state it committed). A ledger on a read-only filesystem or
     /// folder (sled must write to open its files) is read from a private copy of its folder.
     pub fn open_for_reading(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
+        match Store::open_waiting(path, wait) {
+            Err(StoreError::Open { message, .. }) if cannot_write(&message) => {
+                Store::open_copy(path)
+            }
+            other => other,
+        }
+    }
+
+    /// [`Store::open`], retried while another process holds the lock, for up to `wait`.
+    fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
         let deadline = std::time::Instant::now() + wait;
         loop {
             match Store::open(path) {
                 Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                }
-                Err(StoreError::Open { message, .. }) if cannot_write(&message) => {
-                    return Store::open_copy(path)
+                    std::thread::sleep(std::time::Duration::from_millis(50));
                 }
                 other => return other,
             }
@@ -293,15 +300,7 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
-        let deadline = std::time::Instant::now() + wait;
-        loop {
-            match Store::open(path) {
-                Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                other => return other,
-            }
-        }
+        Store::open_waiting(path, wait)
     }
 
     /// Opens a private copy of the ledger in `path`, its recorded head copied first (so the copy

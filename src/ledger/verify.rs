@@ -104,6 +104,15 @@ impl VerificationRecord {
         }
     }
 
+    /// Whether `store` still holds the head this record verified (the event at its seq has its
+    /// hash): after a rollback or a rewrite it does not, and the record vouches for nothing.
+    pub fn still_holds(&self, store: &Store) -> Result<bool, StoreError> {
+        Ok(match &self.head {
+            None => true,
+            Some((seq, hash)) => store.event(*seq)?.is_some_and(|event| event.hash == *hash),
+        })
+    }
+
     /// Writes the record into the ledger's folder, whole or not at all (a temporary file
     /// renamed over the last one), so a reader never sees half of it.
     pub fn save(&self, ledger: &std::path::Path) -> std::io::Result<()> {

@@ -1,5 +1,6 @@
-//! The view's addresses, built in one place: every link a page draws comes from here, so a
-//! route and the links to it cannot drift apart.
+//! The view's addresses that carry a value (a document, an id, a meeting, a sequence number),
+//! built in one place so a route and the links to it cannot drift apart; the navigation's
+//! fixed paths are written where they stand.
 
 use crate::project::state::SourceView;
 use crate::report::html::Hrefs;

@@ -44,10 +44,7 @@ pub fn last_verification(
         Ok(record) => record,
         Err(message) => return Ok(Some(Err(message))),
     };
-    let holds = match &record.head {
-        None => true,
-        Some((seq, hash)) => store.event(*seq)?.is_some_and(|event| event.hash == *hash),
-    };
+    let holds = record.still_holds(store)?;
     Ok(Some(Ok((record, holds))))
 }
 

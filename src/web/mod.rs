@@ -18,7 +18,7 @@
 mod api;
 mod chart;
 mod error;
-mod href;
+pub mod href;
 mod integrity;
 mod layout;
 mod meetings;
@@ -130,12 +130,6 @@ pub async fn serve(
     axum::serve(listener, router(app))
         .with_graceful_shutdown(shutdown)
         .await
-}
-
-/// A query value percent-encoded as the view's links encode it (for tests and tools that
-/// build the view's addresses).
-pub fn href_encode(value: &str) -> String {
-    href::encode(value)
 }
 
 /// A query parameter as a form sends it: an empty field is no value.

@@ -166,10 +166,7 @@ pub async fn event(State(app): State<App>, Path(seq): Path<String>) -> Result<Ma
                     "the ledger has no event {seq}: its head is lower (see /integrity)"
                 ))
             })?;
-            let record = store
-                .document_records()?
-                .into_iter()
-                .find(|d| d.hash == event.source.document);
+            let record = store.document_record(&event.source.document)?;
             Ok((event, record))
         })
         .await?;

@@ -8,7 +8,8 @@
 //! a missing browser fails this test; elsewhere it says it is skipping.
 
 use crate::common;
-use crate::web::{seeds_and_93, Server};
+use crate::server::Server;
+use crate::web::seeds_and_93;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -2,6 +2,10 @@
 //! it stays quick as it grows. Each module is one subject; `common` holds the shared helpers.
 
 mod common;
+/// `planledger serve` run for a test (the benches' helper, one definition); tests do not time.
+#[allow(dead_code)]
+#[path = "../../benches/common/server.rs"]
+mod server;
 
 mod browser;
 mod cli;

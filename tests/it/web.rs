@@ -4,7 +4,6 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::time::Duration;
 
@@ -334,68 +333,11 @@ fn a_missing_ledger_is_a_page_that_says_so() {
     assert!(answer.body.contains("nothing-here"), "{}", answer.body);
 }
 
-/// A GET over a plain TCP connection to a running server: status line and body.
-fn http_get(address: &str, path: &str) -> (String, String) {
-    let mut stream = std::net::TcpStream::connect(address).expect("the server accepts");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").expect("a head and a body");
-    (
-        head.lines().next().unwrap_or_default().to_owned(),
-        body.to_owned(),
-    )
-}
-
-/// A running `planledger serve` on a free port; stopped when dropped.
-pub struct Server {
-    child: std::process::Child,
-    pub address: String,
-}
-
-impl Server {
-    pub fn start(store: &Path) -> Server {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_planledger"))
-            .arg("--store")
-            .arg(store)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .env_remove("PLANLEDGER_STORE")
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("planledger serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("serve prints its address: {line:?}"))
-            .to_owned();
-        Server { child, address }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn ingest_works_while_the_server_runs_and_the_next_page_shows_it() {
     let (dir, store) = ingested_seeds();
-    let server = Server::start(&store);
-    let (status, before) = http_get(&server.address, "/");
+    let server = crate::server::Server::start(&store);
+    let (status, before) = server.fetch("/");
     assert!(status.contains("200"), "{status}");
     assert!(!before.contains("第93回"));
     let mut lines = seed_lines();
@@ -404,10 +346,10 @@ fn ingest_works_while_the_server_runs_and_the_next_page_shows_it() {
     std::fs::write(&path, with_footer(&lines, 93)).unwrap();
     // The server holds the ledger only while it answers, so ingest finds it free.
     common::ingest_torikumi_as(&store, &path, "がん対策推進協議会 第93回", "2026-01-15");
-    let (status, after) = http_get(&server.address, "/");
+    let (status, after) = server.fetch("/");
     assert!(status.contains("200"), "{status}");
     assert!(after.contains("がん対策推進協議会 第93回"), "{after}");
-    let (_, diff) = http_get(&server.address, "/api/diff?since=92&until=93");
+    let (_, diff) = server.fetch("/api/diff?since=92&until=93");
     let diff: serde_json::Value = serde_json::from_str(&diff).unwrap();
     assert_eq!(diff["actions"]["added"][0]["text"], ADDED_DONE_BULLET);
 }
@@ -483,7 +425,7 @@ fn the_pages_hold_what_the_cli_says_and_nothing_but_get_is_served() {
     // The integrity page's checkpoint links name meetings so that each resolves.
     let integrity = get(&store, "/integrity").body;
     let link = "/checkpoint.txt?at=".to_owned()
-        + &planledger::web::href_encode("がん対策推進協議会第92回");
+        + &planledger::web::href::encode("がん対策推進協議会第92回");
     assert!(integrity.contains(&link), "{integrity}");
     assert_eq!(
         get(&store, &link).body,
