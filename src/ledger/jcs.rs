@@ -2,7 +2,7 @@
 //!
 //! Object members are sorted by their names' UTF-16 code units; strings use the minimal escapes
 //! of ECMAScript's `JSON.stringify`; numbers are formatted as ECMAScript formats a double
-//! (`ryu-js`). Tested against the published vectors in `../shared/testdata/jcs`.
+//! (`ryu-js`). Tested against the published vectors in `tests/data/jcs`.
 
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! Corrections as events: `amend` redescribes a document, `withdraw` takes its statements out
 //! of the plan; neither rewrites the chain, and what the ledger knew before stays readable.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::{self, planledger, stderr, stdout};
@@ -241,8 +241,17 @@ fn a_withdrawn_documents_statements_leave_the_plan_and_history() {
     );
 }
 
-#[test]
-fn corrections_survive_export_import_and_the_independent_verifier() {
+/// The seed ledger's export after an amendment and a withdrawal of the 取組一覧, and a forgery of
+/// it: the withdrawal re-chained to name a document the log never ingested.
+struct CorrectedExport {
+    dir: tempfile::TempDir,
+    store: PathBuf,
+    file: PathBuf,
+    documents: PathBuf,
+    forged: PathBuf,
+}
+
+fn corrected_export() -> CorrectedExport {
     let (dir, store) = common::ingested_seeds();
     let hash = torikumi_hash(&store);
     for args in [
@@ -260,21 +269,6 @@ fn corrections_survive_export_import_and_the_independent_verifier() {
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
     let (file, documents) = crate::exchange::export_into(&store, dir.path());
-    let imported = dir.path().join("imported");
-    let output = planledger(
-        &imported,
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--documents",
-            documents.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    verifies(&imported);
-    assert_eq!(meetings_json(&imported), meetings_json(&store));
-
-    // A correction naming a document the log never ingested is refused by import.
     let text = std::fs::read_to_string(&file).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let last = lines.len() - 1;
@@ -282,13 +276,40 @@ fn corrections_survive_export_import_and_the_independent_verifier() {
     let forged = dir.path().join("forged.jsonl");
     crate::exchange::rechain(&mut lines, last);
     std::fs::write(&forged, lines.join("\n") + "\n").unwrap();
+    CorrectedExport {
+        dir,
+        store,
+        file,
+        documents,
+        forged,
+    }
+}
+
+#[test]
+fn corrections_survive_export_and_import() {
+    let export = corrected_export();
+    let imported = export.dir.path().join("imported");
     let output = planledger(
-        &dir.path().join("forged-store"),
+        &imported,
         &[
             "import",
-            forged.to_str().unwrap(),
+            export.file.to_str().unwrap(),
             "--documents",
-            documents.to_str().unwrap(),
+            export.documents.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    verifies(&imported);
+    assert_eq!(meetings_json(&imported), meetings_json(&export.store));
+
+    // A correction naming a document the log never ingested is refused by import.
+    let output = planledger(
+        &export.dir.path().join("forged-store"),
+        &[
+            "import",
+            export.forged.to_str().unwrap(),
+            "--documents",
+            export.documents.to_str().unwrap(),
         ],
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -297,22 +318,28 @@ fn corrections_survive_export_import_and_the_independent_verifier() {
         "{}",
         stderr(&output)
     );
+}
 
-    let Some(python) = crate::exchange::independent_python() else {
-        return;
-    };
+#[test]
+#[cfg_attr(
+    planledger_no_python,
+    ignore = "needs Python with the PyPI packages blake3 and jcs (see build.rs)"
+)]
+fn corrections_pass_the_independent_verifier_and_a_forged_one_does_not() {
+    let export = corrected_export();
+    let python = crate::exchange::independent_python();
     let script = common::project_dir().join("tests").join("verify_export.py");
     let run = |path: &Path| {
         Command::new(&python)
             .arg(&script)
             .arg(path)
-            .arg(&documents)
+            .arg(&export.documents)
             .output()
             .unwrap()
     };
-    let output = run(&file);
+    let output = run(&export.file);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    let output = run(&forged);
+    let output = run(&export.forged);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     assert!(
         stdout(&output).contains("not ingested before it"),

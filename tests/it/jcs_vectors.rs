@@ -1,5 +1,5 @@
 //! RFC 8785 canonicalization against the published vectors of an independent implementation
-//! (cyberphone/json-canonicalization), read from ../shared/testdata/jcs.
+//! (cyberphone/json-canonicalization), copied into tests/data/jcs (origin and licence in its README).
 
 use crate::common;
 
@@ -7,9 +7,9 @@ use planledger::ledger::jcs::canonicalize;
 
 #[test]
 fn every_published_jcs_vector_canonicalizes_byte_for_byte() {
-    let folder = common::shared_testdata().join("jcs");
+    let folder = common::test_data().join("jcs");
     let mut names: Vec<String> = std::fs::read_dir(folder.join("input"))
-        .expect("../shared/testdata/jcs/input exists beside the checkout")
+        .expect("tests/data/jcs/input is in the repository")
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();

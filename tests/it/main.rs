@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod corrections;
 mod dating_seeds;
+mod demo;
 mod diff;
 mod exchange;
 mod help;

@@ -1,5 +1,6 @@
 //! The Merkle proof verifier against every published vector of transparency-dev/merkle
-//! (RFC 6962/9162 with SHA-256), read from ../shared/testdata/merkle: happy paths must verify,
+//! (RFC 6962/9162 with SHA-256), copied into
+//! tests/data/merkle (origin and licence in its README): happy paths must verify,
 //! every deliberately broken proof must be rejected.
 
 use crate::common;
@@ -40,7 +41,7 @@ fn proof(value: &Value) -> Option<Vec<Vec<u8>>> {
 
 #[test]
 fn every_published_inclusion_vector() {
-    let files = json_files(&common::shared_testdata().join("merkle").join("inclusion"));
+    let files = json_files(&common::test_data().join("merkle").join("inclusion"));
     assert!(files.len() > 50, "vectors present: {}", files.len());
     for file in files {
         let case: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
@@ -66,7 +67,7 @@ fn every_published_inclusion_vector() {
 
 #[test]
 fn every_published_consistency_vector() {
-    let files = json_files(&common::shared_testdata().join("merkle").join("consistency"));
+    let files = json_files(&common::test_data().join("merkle").join("consistency"));
     assert!(files.len() > 50, "vectors present: {}", files.len());
     for file in files {
         let case: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();

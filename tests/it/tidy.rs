@@ -1,5 +1,6 @@
 //! House rules that keep the code base in order (STYLE.md, practice 11): every source file
-//! opens with a `//!` module doc; no ignored tests; no bare `unwrap()` in library code
+//! opens with a `//!` module doc; no ignored tests but those a missing tool ignores
+//! (`cfg_attr(planledger_no_…, ignore = …)`, see build.rs); no bare `unwrap()` in library code
 //! outside its test modules; no trailing whitespace. And ARCHITECTURE.md's invariants that a
 //! grep can check: only `ledger/store.rs` uses sled; the library prints nothing and does not
 //! depend on clap (only the binary, `main.rs` and `src/cli/`, does); `main.rs` only parses,
@@ -29,14 +30,32 @@ fn source_files_follow_the_house_rules() {
     let mut tests = rust_files(&root.join("tests"));
     tests.extend(rust_files(&root.join("benches")));
     tests.extend(rust_files(&root.join("fuzz")));
+    tests.extend(rust_files(&root.join("examples")));
     for path in sources.iter().chain(&tests) {
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.strip_prefix(&root).unwrap().display().to_string();
         if !text.starts_with("//!") {
             problems.push(format!("{name}: does not start with a //! module doc"));
         }
-        if text.contains(&["#[", "ignore]"].concat()) {
-            problems.push(format!("{name}: has an ignored test"));
+        if text.contains(&["#[", "ignore"].concat()) {
+            problems.push(format!(
+                "{name}: has an unconditionally ignored test (only a missing tool may ignore one: cfg_attr(planledger_no_…))"
+            ));
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        for (number, line) in lines.iter().enumerate() {
+            // rustfmt puts `#[cfg_attr(planledger_no_tool, ignore = "…")]`'s condition on the
+            // line before the reason, or both on one line.
+            let names_a_missing_tool = line.contains("cfg_attr(planledger_no_")
+                || number
+                    .checked_sub(1)
+                    .is_some_and(|before| lines[before].trim_start().starts_with("planledger_no_"));
+            if line.contains(&["ignore", " = \""].concat()) && !names_a_missing_tool {
+                problems.push(format!(
+                    "{name}:{}: an ignored test that names no missing tool (cfg_attr(planledger_no_…))",
+                    number + 1
+                ));
+            }
         }
         for (number, line) in text.lines().enumerate() {
             if line != line.trim_end() {

@@ -156,6 +156,89 @@ pub fn replace_measure_at_81(lines: &mut Vec<String>) {
     lines.splice(80..98, inserted.iter().map(|l| l.to_string()));
 }
 
+/// How wide the seed prints its done column (具体的な取組), which is how a bullet's column is told
+/// from the narrower planned one.
+const DONE_COLUMN_WIDTH: usize = 40;
+
+/// Reports the planned bullet at `planned` (0-based line indexes of the seed; its first line
+/// starts with `starts_with`) as done, word for word: removed from the planned column and
+/// inserted after index `done_end` (the last line of the same bureau's done block), re-wrapped at
+/// the done column's width. `done_end` is above `planned`.
+pub fn report_planned_bullet_done(
+    lines: &mut Vec<String>,
+    planned: std::ops::Range<usize>,
+    starts_with: &str,
+    done_end: usize,
+) {
+    assert!(done_end < planned.start);
+    assert!(
+        lines[planned.start].starts_with(starts_with),
+        "{}",
+        lines[planned.start]
+    );
+    assert!(lines[planned.end].trim().is_empty() || lines[planned.end].starts_with('○'));
+    let text: String = lines.drain(planned).collect();
+    let rewrapped = wrapped(&text, DONE_COLUMN_WIDTH);
+    lines.splice(done_end + 1..done_end + 1, rewrapped);
+}
+
+/// Drops the bullet at `bullet` (0-based line indexes; its first line starts with `starts_with`).
+pub fn drop_bullet(lines: &mut Vec<String>, bullet: std::ops::Range<usize>, starts_with: &str) {
+    assert!(
+        lines[bullet.start].starts_with(starts_with),
+        "{}",
+        lines[bullet.start]
+    );
+    assert!(lines[bullet.end].trim().is_empty() || lines[bullet.end].starts_with('○'));
+    lines.drain(bullet);
+}
+
+/// The Hello Work share (lines 1430–1433: 51.5% → 52.9% → 54.4%, as of 1 April of 令和5–7年)
+/// reported one year further: 56.1% as of 令和8年4月1日 (a synthetic figure).
+pub fn update_hello_work_share(lines: &mut [String]) {
+    assert!(
+        lines[1430].ends_with("令和7年4月1日時点で"),
+        "{}",
+        lines[1430]
+    );
+    assert_eq!(lines[1432], "は54.4%と、割合は年々上昇している。");
+    lines[1432] = "は54.4%、令和8年4月1日時点では56.1%と、割合は年々上昇している。".into();
+}
+
+/// The demonstration's 第93回 (`examples/revision/`): seed 000 with the planned bullet at lines
+/// 97–98 reported done word for word, the measure at line 55 split in two (a new done bullet with
+/// it) and a clause deleted from the measure at line 20. Synthetic: not an MHLW publication.
+pub fn demo_93() -> String {
+    let mut lines = seed_lines();
+    report_planned_bullet_done(&mut lines, 96..98, "○BCPに関する議論の状況を踏まえ", 89);
+    split_measure_at_55(&mut lines);
+    delete_clause_at_20(&mut lines);
+    with_footer(&lines, 93)
+}
+
+/// The demonstration's 第94回: 第93回 with, besides, the Hello Work share updated to 令和8年4月1日,
+/// the planned bullet at lines 115–117 reported done word for word and the planned bullet at
+/// lines 51–53 dropped. Edits bottom-up, as every edit here indexes the seed's lines.
+pub fn demo_94() -> String {
+    let mut lines = seed_lines();
+    update_hello_work_share(&mut lines);
+    report_planned_bullet_done(
+        &mut lines,
+        114..117,
+        "○がん診療連携拠点病院等、小児がん拠点病院等",
+        108,
+    );
+    report_planned_bullet_done(&mut lines, 96..98, "○BCPに関する議論の状況を踏まえ", 89);
+    split_measure_at_55(&mut lines);
+    drop_bullet(
+        &mut lines,
+        50..53,
+        "○当該取組の評価を行う観点から、役割分担に関する議論",
+    );
+    delete_clause_at_20(&mut lines);
+    with_footer(&lines, 94)
+}
+
 /// Seed 000 with the measure at 55–58 reworded (re-wrapped) and the planned bullet at 77–79
 /// carried out into the done column: three kinds of change in one version.
 pub fn combined_edit() -> Vec<String> {

@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: paths to the seeds and shared test data, and a
+//! Helpers shared by the integration tests: paths to the seeds and the published test data, and a
 //! runner for the `planledger` binary with a fixed clock.
 
 #![allow(dead_code)]
@@ -30,9 +30,10 @@ pub fn seed(name_prefix: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("no seed starting with {name_prefix}"))
 }
 
-/// `../shared/testdata`, beside the checkout (as CI lays it out).
-pub fn shared_testdata() -> PathBuf {
-    project_dir().join("..").join("shared").join("testdata")
+/// `tests/data`: published test vectors copied into the repository, each set with a README
+/// naming its origin, commit and licence (no test reads anything outside the checkout).
+pub fn test_data() -> PathBuf {
+    project_dir().join("tests").join("data")
 }
 
 /// Runs planledger with `--store store` and the fixed clock.

@@ -1,0 +1,142 @@
+//! The demonstration revision (`examples/revision/`, synthetic): its files are what the derivation
+//! writes, and the README's walkthrough, run word for word (all but `serve`), shows what the
+//! README says it shows — a revised measure, a split, actions added and removed, planned actions
+//! now done and a figure updated.
+
+use crate::common::{self, derived, stderr, stdout};
+
+use std::path::Path;
+use std::process::Command;
+
+fn demo_folder() -> std::path::PathBuf {
+    common::project_dir().join("examples").join("revision")
+}
+
+#[test]
+fn the_demo_files_are_what_the_derivation_writes() {
+    for (name, text) in [
+        ("093_demo_torikumi.txt", derived::demo_93()),
+        ("094_demo_torikumi.txt", derived::demo_94()),
+    ] {
+        let committed = std::fs::read_to_string(demo_folder().join(name)).unwrap();
+        assert!(
+            committed == text,
+            "examples/revision/{name} differs from its derivation: run `cargo run --example derive_revision`"
+        );
+    }
+    let manifest = std::fs::read_to_string(demo_folder().join("manifest.json")).unwrap();
+    assert_eq!(
+        manifest.matches("合成デモ").count(),
+        2,
+        "each title says synthetic"
+    );
+}
+
+/// The walkthrough's commands as the README prints them: the `cargo run --release --` lines of
+/// the fenced block under "See a revision".
+fn walkthrough() -> Vec<String> {
+    let readme = std::fs::read_to_string(common::project_dir().join("README.md")).unwrap();
+    let section = readme
+        .split("## See a revision")
+        .nth(1)
+        .expect("the README has the demonstration section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has a sh block");
+    block
+        .lines()
+        .filter(|line| line.starts_with("cargo run --release -- "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Runs one README line in `dir` (which holds `seeds` and `examples` as the checkout does), the
+/// built binary standing for `cargo run --release --`.
+fn run_line(dir: &Path, line: &str) -> (String, String) {
+    let binary = env!("CARGO_BIN_EXE_planledger");
+    let command = line.replacen("cargo run --release --", binary, 1);
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(&command)
+        .current_dir(dir)
+        .env("PLANLEDGER_NOW", common::FIXED_NOW)
+        .env_remove("PLANLEDGER_STORE")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{line}\n{}", stderr(&output));
+    (stdout(&output), stderr(&output))
+}
+
+#[test]
+fn the_readme_walkthrough_shows_a_revision() {
+    let lines = walkthrough();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(lines[4].ends_with(" serve"), "{lines:?}");
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["seeds", "examples"] {
+        std::os::unix::fs::symlink(common::project_dir().join(folder), dir.path().join(folder))
+            .unwrap();
+    }
+
+    let (ingested, _) = run_line(dir.path(), &lines[0]);
+    assert!(
+        ingested
+            .contains("7 documents appended, 0 already present, 0 failed; ledger demo.planledger"),
+        "{ingested}"
+    );
+    assert!(
+        !dir.path().join(".planledger").exists(),
+        "the default ledger is untouched"
+    );
+
+    let (diff, _) = run_line(dir.path(), &lines[1]);
+    assert!(diff.contains("第94回 (2026-06-15)"), "{diff}");
+    assert!(
+        diff.contains("measures: 0 added, 0 removed, 1 revised, 1 split or merged"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("[-好事例の共有や他の地域や医療機関との比較が可能となるような-]"),
+        "{diff}"
+    );
+    assert!(diff.contains("> 分割 split"), "{diff}");
+    // Added and removed actions: the split's new bullet, the dropped one.
+    assert!(
+        diff.contains(
+            "+ [M805b49767851] done    【健康・生活衛生局がん・疾病対策課】 令和７年度に"
+        ),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(
+            "planned 【健康・生活衛生局がん・疾病対策課】 当該取組の評価を行う観点から、役割分担"
+        ),
+        "{diff}"
+    );
+    // Planned actions now reported as done: the same text leaves the planned column and enters
+    // the done column.
+    for text in [
+        "BCPに関する議論の状況を踏まえ、次期整備指針の改定において、その必須化を検討する。",
+        "がん診療連携拠点病院等、小児がん拠点病院等、がんゲノム医療中核拠点病院等のそれぞれの指定要件に関するWGで具体的な連携の要件及び適切な体制について議論していく。",
+    ] {
+        assert!(diff.lines().any(|l| l.starts_with("- [") && l.contains("planned") && l.ends_with(text)), "{text}\n{diff}");
+        assert!(diff.lines().any(|l| l.starts_with("+ [") && l.contains("done") && l.ends_with(text)), "{text}\n{diff}");
+    }
+    assert!(diff.contains("ハローワークと連携した就職支援を行っている拠点病院等の割合: 54.4 → 56.1% (as of 2026-04-01)"), "{diff}");
+
+    run_line(dir.path(), &lines[2]);
+    let html = std::fs::read_to_string(dir.path().join("demo-93.html")).unwrap();
+    assert!(html.contains("新旧対照表"), "the page is a 新旧対照表");
+    assert!(html.contains("施策（分割）"), "the split is shown as one");
+    assert!(html.contains("好事例の共有や他の地域や医療機関との比較が可能となるような"));
+
+    let (history, _) = run_line(dir.path(), &lines[3]);
+    for meeting in ["第92回", "第93回", "第94回"] {
+        assert!(
+            history.contains(&format!("がん対策推進協議会 {meeting}")),
+            "{meeting}\n{history}"
+        );
+    }
+}
