@@ -15,7 +15,8 @@ use planledger::FailureKind;
 /// Check the hash chain, stored documents, quoted spans and indexes; exit 1 on any failure.
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
-    /// Also re-extract every stored document and compare with what its events state.
+    /// Also replay every document's derivation in ledger order and require its events to be
+    /// byte for byte what it derives (what rests on the filer's word: see README).
     #[arg(long)]
     deep: bool,
     /// Also check that the ledger extends this saved checkpoint (by a consistency proof):

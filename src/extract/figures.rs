@@ -122,6 +122,35 @@ pub fn expr_display(expr: DateExpr) -> String {
     }
 }
 
+/// Reads back what [`expr_display`] writes for a point or a fiscal year (「2025」「2025-06」
+/// 「2025-06-01」「FY2029」), so a curated fact's date read from the ledger is a date again
+/// (`verify --deep` re-derives curated facts from their events). A 年度末 displays as its fiscal
+/// year and reads back as that year.
+pub fn parse_expr_display(text: &str) -> Option<DateExpr> {
+    if let Some(year) = text.strip_prefix("FY") {
+        return year.parse().ok().map(DateExpr::FiscalYear);
+    }
+    let mut parts = text.split('-');
+    let year: i32 = parts.next().filter(|y| y.len() == 4)?.parse().ok()?;
+    let number = |digits: Option<&str>| -> Option<Option<u8>> {
+        match digits {
+            None => Some(None),
+            Some(d) if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => {
+                d.parse().ok().map(Some)
+            }
+            Some(_) => None,
+        }
+    };
+    let month = number(parts.next())?;
+    let day = number(parts.next())?;
+    if parts.next().is_some() || (day.is_some() && month.is_none()) {
+        return None;
+    }
+    let point = crate::source::date::PartialDate { year, month, day };
+    point.first_day()?;
+    Some(DateExpr::Point(point))
+}
+
 fn patterns() -> &'static [Regex; 3] {
     static PATTERNS: OnceLock<[Regex; 3]> = OnceLock::new();
     PATTERNS.get_or_init(|| {
@@ -628,6 +657,7 @@ pub fn curate(
                             .into_iter()
                             .next()
                             .map(|found| found.expr)
+                            .or_else(|| parse_expr_display(written))
                             .or_else(|| {
                                 crate::source::date::parse_day(written).map(|day| {
                                     DateExpr::Point(crate::source::date::PartialDate {

@@ -8,6 +8,7 @@
 //! cited) and which handle it is recorded under depend on what came before (see `identity`).
 
 pub mod correct;
+pub mod derive;
 pub mod request;
 
 pub use request::{requests_for, Prepared, SingleFile};
@@ -15,12 +16,11 @@ pub use request::{requests_for, Prepared, SingleFile};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::extract::{extract, ActionStatus, Diagnostic, DocumentVersion};
-use crate::identity::{measure_id, shapes_of_events, Identities, Match, Shape};
-use crate::ledger::event::{EventBody, Source, UnsealedEvent};
+use crate::extract::{ActionStatus, Diagnostic, DocumentVersion};
+use crate::ledger::event::EventBody;
 use crate::ledger::{Event, Store, StoreError};
 use crate::project::documents::DocumentRecord;
-use crate::source::decode::{decode, DecodeError};
+use crate::source::decode::DecodeError;
 use crate::source::manifest::{DocumentDescription, DocumentFormat, Manifest, ManifestError};
 use crate::source::meeting::{format_iso_date, Meeting};
 use crate::source::normalize::comparison_key;
@@ -54,6 +54,8 @@ pub enum IngestError {
     LosesMeasures { path: PathBuf, lost: Vec<String> },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{path}: nothing was appended: the events derived would not pass `planledger verify` ({what}); this is a defect of planledger, not of the document — please report it with the file")]
+    WouldNotVerify { path: PathBuf, what: String },
     #[error("{path}: no such file or folder")]
     Missing { path: PathBuf },
     #[error("{path}: cannot be read: {source}")]
@@ -185,79 +187,22 @@ pub fn ingest_with(
             seq: recorded.seq,
         });
     }
-    let (text, encoding) = decode(&bytes).map_err(|source| IngestError::Decode {
-        path: path.clone(),
-        source,
-    })?;
-    let description = &request.description;
-    let mut version = extract(description.format, &text);
-    crate::extract::check_format(description.format, &text, &version).map_err(|source| {
-        IngestError::NotTheFormat {
-            path: path.clone(),
-            source,
-        }
-    })?;
-    let curated = crate::extract::figures::curate(&text, &description.facts).map_err(|source| {
-        IngestError::Curated {
-            path: path.clone(),
-            source,
-        }
-    })?;
-    version.targets.extend(curated);
-    check_printed_meetings(description, &mut version);
-    // What ingest needs of the ledger, read through its indexes — never the whole log: the
-    // documents' records, the previous version of this series and the identity index.
-    let documents = store.document_records()?;
-    version.diagnostics.extend(ordinal_out_of_order(
-        &description.meeting,
-        &crate::project::meetings::known_meetings(&documents),
-    ));
-    // The measures of the versions of this series just before and just after it in valid
-    // time: what structure compares a text the ledger does not know with (see `identity`).
-    let mut neighbours: Vec<Shape> = Vec::new();
-    if let Some(series) = series_of(description, &version) {
-        let previous = previous_version(&documents, &series, &description.meeting);
-        let next = next_version(&documents, &series, &description.meeting);
-        let previous_events = match previous {
-            Some(previous) => store.events_of_document(previous.seq)?,
-            None => Vec::new(),
-        };
-        let lost = match previous {
-            Some(previous) => lost_measures(previous, &previous_events, &version),
-            None => Vec::new(),
-        };
-        neighbours.extend(shapes_of_events(&previous_events));
-        if let Some(next) = next {
-            neighbours.extend(shapes_of_events(&store.events_of_document(next.seq)?));
-        }
-        if options.strict && !lost.is_empty() {
-            return Err(IngestError::LosesMeasures {
-                path: path.clone(),
-                lost: lost.into_iter().map(|d| d.message).collect(),
-            });
-        }
-        version.diagnostics.extend(lost);
-    }
     let file_name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let identities = Identities::from_index(&store.identity_index()?);
-    let events = events_for(
-        &identities,
-        &neighbours,
-        &document,
-        &version,
-        description,
-        DocumentFacts {
-            text: &text,
-            date_bounds: crate::extract::dating::infer_date_bounds(&text),
-            file_name,
-            byte_length: bytes.len() as u64,
-            encoding,
-            ingested_at,
-        },
-    )?;
+    let filing = derive::Filing {
+        path,
+        description: &request.description,
+        file_name,
+        ingested_at,
+    };
+    let derivation = derive::derive(&bytes, &filing, &derive::Prior::of_store(store)?, options)?;
+    // What ingests, verifies: the batch passes verify's checks before it is appended.
+    derive::check_batch(&derivation, &bytes, path)?;
+    let derive::Derivation {
+        events, version, ..
+    } = derivation;
     let mut counts = BTreeMap::new();
     for event in &events {
         *counts.entry(event.body.kind()).or_insert(0) += 1;
@@ -275,18 +220,12 @@ pub fn ingest_with(
     }))
 }
 
-struct DocumentFacts<'a> {
-    text: &'a str,
-    date_bounds: Option<crate::extract::dating::DateBounds>,
-    file_name: String,
-    byte_length: u64,
-    encoding: crate::source::decode::TextEncoding,
-    ingested_at: &'a str,
-}
-
 /// A 取組一覧's pages print the meeting; when they name another meeting than the description,
 /// the user should hear of it (a wrong manifest entry puts a document at the wrong time).
-fn check_printed_meetings(description: &DocumentDescription, version: &mut DocumentVersion) {
+pub(crate) fn check_printed_meetings(
+    description: &DocumentDescription,
+    version: &mut DocumentVersion,
+) {
     let Some(ordinal) = description.meeting.ordinal else {
         return;
     };
@@ -394,7 +333,10 @@ pub fn ordinal_out_of_order(meeting: &Meeting, known: &[Meeting]) -> Option<Diag
 }
 
 /// The series a document belongs to: as described, else (for a 取組一覧) its title line.
-fn series_of(description: &DocumentDescription, version: &DocumentVersion) -> Option<String> {
+pub(crate) fn series_of(
+    description: &DocumentDescription,
+    version: &DocumentVersion,
+) -> Option<String> {
     description
         .series
         .clone()
@@ -525,325 +467,6 @@ fn series_key(title: &str) -> String {
     }
     kept.push_str(rest);
     comparison_key(&kept)
-}
-
-/// `PlanAdopted` for each plan adoption the text states (once per document). Another document
-/// stating the same adoption records it again: which documents state a fact must not depend on
-/// the order they were ingested in.
-fn adoption_events(
-    document: &str,
-    meeting: &crate::source::meeting::Meeting,
-    text: &str,
-) -> Vec<UnsealedEvent> {
-    let mut known: Vec<(String, String)> = Vec::new();
-    let mut events = Vec::new();
-    for adoption in crate::extract::figures::plan_adoptions(text) {
-        let key = (comparison_key(&adoption.plan), adoption.adopted.clone());
-        if known.contains(&key) {
-            continue;
-        }
-        known.push(key);
-        events.push(UnsealedEvent {
-            meeting: meeting.clone(),
-            source: Source {
-                document: document.to_owned(),
-                lines: Some(crate::extract::LineRange {
-                    first: adoption.line,
-                    last: adoption.line,
-                }),
-            },
-            body: EventBody::PlanAdopted {
-                plan: adoption.plan,
-                adopted: adoption.adopted,
-                adopted_day: adoption.adopted_day,
-            },
-        });
-    }
-    events
-}
-
-/// `TargetChanged` for each figure the document states, once per document (000 states the
-/// Hello Work series twice: one observation each). A figure another document already stated is
-/// recorded again for this one — projections treat an unchanged value as a citation — so that
-/// what each document states does not depend on ingestion order. What a figure was before is
-/// the projections' to say, in valid time (`previous_value` is no longer recorded: format 2).
-fn target_events(
-    document: &str,
-    meeting: &crate::source::meeting::Meeting,
-    version: &DocumentVersion,
-) -> Vec<UnsealedEvent> {
-    let mut stated: Vec<&crate::extract::figures::ExtractedTarget> = Vec::new();
-    let mut events = Vec::new();
-    for target in &version.targets {
-        let already = stated.iter().any(|here| {
-            here.key == target.key && here.as_of == target.as_of && here.value == target.value
-        });
-        if already {
-            continue;
-        }
-        stated.push(target);
-        events.push(UnsealedEvent {
-            meeting: meeting.clone(),
-            source: Source {
-                document: document.to_owned(),
-                lines: Some(target.lines),
-            },
-            body: EventBody::TargetChanged {
-                key: target.key.clone(),
-                label: target.label.clone(),
-                value: target.value.clone(),
-                unit: Some(target.unit.clone()),
-                as_of: target.as_of.clone(),
-                as_of_day: target.as_of_day.clone(),
-                deadline: target.deadline.clone(),
-                previous_value: None,
-                curated_quote: target.curated_quote.clone(),
-                deadline_after_adoption: target.deadline_after_adoption.clone(),
-            },
-        });
-    }
-    events
-}
-
-fn events_for(
-    known: &Identities,
-    neighbours: &[Shape],
-    document: &str,
-    version: &DocumentVersion,
-    description: &DocumentDescription,
-    facts: DocumentFacts<'_>,
-) -> Result<Vec<UnsealedEvent>, StoreError> {
-    let plan = version.plan.clone();
-    let meeting = description.meeting.clone();
-    let source = |lines| Source {
-        document: document.to_owned(),
-        lines,
-    };
-    // Handles of the measures this document states, in its order.
-    let mut ids: Vec<String> = Vec::new();
-    // (plan key, text key, handle) of what this document stated, for a slide quoting twice.
-    let mut stated: Vec<(String, String, String)> = Vec::new();
-    let mut statements = Vec::new();
-    // What structure sees of this version's measures, and (computed only when structure is
-    // asked) the handles its measures match by text: those are not structure's to give.
-    let mut shapes: Vec<Shape> = version
-        .measures
-        .iter()
-        .map(|measure| {
-            Shape::new(
-                "",
-                measure.plan.as_deref().or(plan.as_deref()),
-                &measure.section,
-                &measure.text,
-                measure.actions.iter().map(|a| a.text.clone()),
-            )
-        })
-        .collect();
-    Shape::number_positions(&mut shapes);
-    let claimed_by_text = std::cell::OnceCell::new();
-    // (index in `statements`, shape) of each measure statement, for structure's second look.
-    let mut matched_by_text: Vec<(usize, &Shape)> = Vec::new();
-    for (measure, shape) in version.measures.iter().zip(&shapes) {
-        let plan = measure.plan.clone().or_else(|| plan.clone());
-        let keys = (
-            comparison_key(plan.as_deref().unwrap_or("")),
-            comparison_key(&measure.text),
-        );
-        // A slide deck quoting a measure twice cites one measure twice; the same text twice in
-        // one 取組一覧 is two measures.
-        let quoted_again = (description.format == DocumentFormat::Slides)
-            .then(|| {
-                stated
-                    .iter()
-                    .find(|(plan_key, text_key, _)| (plan_key, text_key) == (&keys.0, &keys.1))
-                    .map(|(_, _, handle)| handle.clone())
-            })
-            .flatten();
-        let mut lineage = Vec::new();
-        let found = quoted_again
-            .map(|handle| Match::Same { handle })
-            .unwrap_or_else(|| known.find(plan.as_deref(), &measure.section, &measure.text, &ids));
-        let found = match found {
-            Match::New if !neighbours.is_empty() => {
-                let claimed: &Vec<String> = claimed_by_text.get_or_init(|| {
-                    version
-                        .measures
-                        .iter()
-                        .filter_map(|m| {
-                            let plan = m.plan.as_deref().or(plan.as_deref());
-                            match known.find(plan, &m.section, &m.text, &[]) {
-                                Match::Same { handle } | Match::Revision { handle, .. } => {
-                                    Some(handle)
-                                }
-                                Match::New => None,
-                            }
-                        })
-                        .collect()
-                });
-                let taken: Vec<String> = ids.iter().chain(claimed).cloned().collect();
-                match known.structural_revision(neighbours, shape, &taken) {
-                    Some(other) => Match::Revision {
-                        handle: known.handle(&other.handle).to_owned(),
-                        matched_text: other.text.clone(),
-                        also: Vec::new(),
-                    },
-                    None => {
-                        lineage = known.parts(neighbours, shape);
-                        Match::New
-                    }
-                }
-            }
-            found => found,
-        };
-        let (id, body) = match found {
-            Match::Same { handle } => (
-                handle.clone(),
-                EventBody::MeasureCited {
-                    measure_id: handle,
-                    plan: plan.clone(),
-                    section: measure.section.clone(),
-                    text: measure.text.clone(),
-                    also_matched: Vec::new(),
-                },
-            ),
-            Match::Revision {
-                handle,
-                matched_text,
-                also,
-            } => (
-                handle.clone(),
-                EventBody::MeasureRevised {
-                    measure_id: handle,
-                    plan,
-                    section: measure.section.clone(),
-                    text: measure.text.clone(),
-                    matched_text_hash: blake3::hash(comparison_key(&matched_text).as_bytes())
-                        .to_hex()
-                        .to_string(),
-                    also_matched: also,
-                },
-            ),
-            Match::New => {
-                let base = measure_id(plan.as_deref(), &measure.text);
-                let mut id = base.clone();
-                let mut copy = 1;
-                while ids.contains(&id) || known.is_alias(&id) {
-                    copy += 1;
-                    id = format!("{base}-{copy}");
-                }
-                (
-                    id.clone(),
-                    EventBody::MeasureAdded {
-                        measure_id: id,
-                        plan,
-                        section: measure.section.clone(),
-                        text: measure.text.clone(),
-                        lineage,
-                    },
-                )
-            }
-        };
-        if !ids.contains(&id) {
-            ids.push(id.clone());
-            stated.push((keys.0, keys.1, id.clone()));
-        }
-        matched_by_text.push((statements.len(), shape));
-        statements.push(UnsealedEvent {
-            meeting: meeting.clone(),
-            source: source(Some(measure.lines)),
-            body,
-        });
-        for action in &measure.actions {
-            statements.push(UnsealedEvent {
-                meeting: meeting.clone(),
-                source: source(Some(action.lines)),
-                body: EventBody::ActionReported {
-                    measure_id: id.clone(),
-                    bureau: action.bureau.clone(),
-                    bureau_canonical: action.bureau_canonical.clone(),
-                    status: action.status,
-                    text: action.text.clone(),
-                },
-            });
-        }
-    }
-    // A statement text matched (cited or revised) may also be, by structure, a version of
-    // another measure of a neighbouring version: the two become one measure (the edge is
-    // recorded whichever of the two documents came second, so the measure does not depend on
-    // the order they arrived in). Measures this document states are not candidates.
-    if !neighbours.is_empty() {
-        for (at, shape) in matched_by_text {
-            let (EventBody::MeasureCited {
-                measure_id,
-                also_matched,
-                ..
-            }
-            | EventBody::MeasureRevised {
-                measure_id,
-                also_matched,
-                ..
-            }) = &mut statements[at].body
-            else {
-                continue;
-            };
-            let others: Vec<String> = ids.iter().filter(|h| *h != measure_id).cloned().collect();
-            if let Some(other) = known.structural_revision(neighbours, shape, &others) {
-                let handle = known.handle(&other.handle).to_owned();
-                if handle != known.handle(measure_id) && !also_matched.contains(&handle) {
-                    also_matched.push(handle);
-                }
-            }
-        }
-    }
-    statements.extend(target_events(document, &meeting, version));
-    statements.extend(
-        version
-            .requirement_revisions
-            .iter()
-            .map(|revision| UnsealedEvent {
-                meeting: meeting.clone(),
-                source: source(Some(revision.lines)),
-                body: EventBody::RequirementRevised {
-                    requirement: revision.requirement.clone(),
-                    before: revision.before.clone(),
-                    after: revision.after.clone(),
-                    marked: revision.marked.clone(),
-                },
-            }),
-    );
-    statements.extend(version.milestones.iter().map(|milestone| UnsealedEvent {
-        meeting: meeting.clone(),
-        source: source(Some(milestone.lines)),
-        body: EventBody::MilestoneStated {
-            when: milestone.when.clone(),
-            from: milestone.from.clone(),
-            to: milestone.to.clone(),
-            text: milestone.text.clone(),
-        },
-    }));
-    statements.extend(adoption_events(document, &meeting, facts.text));
-    let mut events = vec![UnsealedEvent {
-        meeting: meeting.clone(),
-        source: source(None),
-        body: EventBody::DocumentIngested {
-            title: description.title.clone(),
-            label: description.label.clone(),
-            series: series_of(description, version),
-            format: description.format,
-            encoding: facts.encoding,
-            file_name: facts.file_name,
-            byte_length: facts.byte_length,
-            ingested_at: facts.ingested_at.to_owned(),
-            plan,
-            measure_ids: ids,
-            date_bounds: match description.meeting.date {
-                Some(_) => None,
-                None => facts.date_bounds.clone(),
-            },
-        },
-    }];
-    events.extend(statements);
-    Ok(events)
 }
 
 #[cfg(test)]

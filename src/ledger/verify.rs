@@ -4,7 +4,8 @@
 //! matches its key and position, its `prev` is the previous hash; the head in `meta` is the last
 //! event; every ingested document's blob hashes to its name and has its recorded length; every
 //! statement's quoted text is found at its lines in its blob; every index entry equals what the
-//! events imply, and no index holds more. Every failure is collected (a user learns all of them
+//! events imply, and no index holds more; formats never decrease along the chain; with `--deep`,
+//! every document's events are what its derivation (`ingest::derive`), replayed, appends. Every failure is collected (a user learns all of them
 //! in one run); the report names the first failing sequence number.
 //!
 //! Invariant: one pass over the events, each checked as it is read and then dropped, so memory
@@ -21,14 +22,19 @@ use super::event::{
     hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
 };
 use super::index::{
-    corrected_docs_entry, frontier_entry, is_correction, starts_append, EventEntries,
-    IdentityIndex, IndexEntries, IndexTree,
+    corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
+    EventEntries, IdentityIndex, IndexEntries, IndexTree,
 };
 use super::jcs::canonicalize;
 use super::merkle::{Blake3Hash, Frontier};
 use super::store::{RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
+use crate::identity::Identities;
+use crate::ingest::derive::{derive, Filing, Prior};
+use crate::ingest::IngestOptions;
+use crate::project::documents::DocumentRecord;
 use crate::source::decode::decode;
+use crate::source::manifest::{CuratedFact, DocumentDescription};
 use crate::source::normalize::{comparison_key, line_content};
 
 /// One thing that did not check out.
@@ -174,7 +180,7 @@ fn verify_with(
     let mut failures = Vec::new();
     let mut chain = ChainCheck::default();
     let mut documents = DocumentCheck::default();
-    let mut extraction = deep.then(ExtractionCheck::default);
+    let mut replay = deep.then(ReplayCheck::default);
     let mut indexes = IndexCheck::default();
     let mut frontier = Frontier::<Blake3Hash>::default();
     let mut saved_root = None;
@@ -200,8 +206,8 @@ fn verify_with(
             at_recorded = Some(event.hash.clone());
         }
         documents.next(&event, &blob_of, &mut failures);
-        if let Some(extraction) = &mut extraction {
-            extraction.next(&event, &blob_of, &mut failures);
+        if let Some(replay) = &mut replay {
+            replay.next(store, &event, &indexes, &mut failures);
         }
         indexes.next(store, &event, &frontier)?;
         match leaf_of(&event) {
@@ -210,8 +216,8 @@ fn verify_with(
         }
         last = Some((event.seq, event.hash));
     }
-    if let Some(extraction) = &mut extraction {
-        extraction.finish(&mut failures);
+    if let Some(replay) = &mut replay {
+        replay.finish(store, &mut failures);
     }
     if saved.is_some_and(|saved| saved.size == frontier.size()) {
         saved_root = Some(frontier.root());
@@ -279,8 +285,10 @@ pub fn check_recorded_head(
     recorded: &RecordedHead,
 ) -> Vec<Failure> {
     let what = match recorded {
-        RecordedHead::Missing if held == 0 => return Vec::new(),
-        RecordedHead::Empty => return Vec::new(),
+        RecordedHead::Missing | RecordedHead::Empty if held == 0 => return Vec::new(),
+        RecordedHead::Empty => format!(
+            "the recorded head says the ledger is empty ({HEAD_FILE_NAME} reads `empty`) but the store holds {held} events: it may have been replaced"
+        ),
         RecordedHead::Missing => format!(
             "the store holds {held} events but no recorded head ({HEAD_FILE_NAME} is missing): it may have been replaced"
         ),
@@ -321,6 +329,9 @@ pub fn check_chain<B: AsRef<[u8]>>(
 struct ChainCheck {
     position: u64,
     prev: String,
+    /// The highest format version read so far: formats never decrease along the chain (an old
+    /// format after a newer one is an event rewritten to dodge the newer format's rules).
+    format: u32,
 }
 
 impl Default for ChainCheck {
@@ -328,6 +339,7 @@ impl Default for ChainCheck {
         ChainCheck {
             position: 0,
             prev: GENESIS_HASH.to_owned(),
+            format: 0,
         }
     }
 }
@@ -399,6 +411,13 @@ impl ChainCheck {
                 event.v
             )));
         }
+        if event.v < self.format {
+            failures.push(fail(format!(
+                "the event is of format {} after an event of format {}: formats never decrease along the chain",
+                event.v, self.format
+            )));
+        }
+        self.format = self.format.max(event.v);
         if event.seq != seq {
             failures.push(fail(format!(
                 "the event says seq {} where seq {seq} belongs",
@@ -593,195 +612,287 @@ impl DocumentLines {
     }
 }
 
-/// `verify --deep`: re-extracts every document from its stored bytes with its recorded format
-/// and requires the document's events to state exactly what extraction yields now — the same
-/// measures and actions, in order, with the same text, bureaus, status and lines. A failure
-/// names the first event that differs (or the document, when counts differ). One document's
-/// events are contiguous, so one document is extracted and compared at a time.
+/// `verify --deep`: replays the derivation (`ingest::derive`) of every document in ledger order,
+/// against the ledger's derived state as it stood just before the document (its records with
+/// the corrections before it, the identity index over the statements before it), and requires
+/// the document's events to be byte for byte what it derives — every body, meeting and source.
+/// A failure names the first event and field that differ, with both values. One document's
+/// events are contiguous, so one document is replayed at a time; the filer's word (meeting,
+/// title, label, series, format, file name, ingest time, curated facts) is taken from its
+/// events, and everything else is derived.
 #[derive(Default)]
-struct ExtractionCheck {
-    /// The document whose events are being read, when its bytes decode.
-    current: Option<ExtractedDocument>,
-    /// The hash of the document whose events are being read, whether or not its bytes decode.
-    reading: Option<String>,
+struct ReplayCheck {
+    current: Option<Replaying>,
     /// Documents whose events began, and the seq of their `DocumentIngested`.
-    ended: BTreeMap<String, u64>,
+    began: BTreeMap<String, u64>,
 }
 
-struct ExtractedDocument {
-    document: String,
-    seq: u64,
-    expected: Vec<Statement>,
-    stated: Vec<(u64, Statement)>,
+/// The document being replayed: the state before it and its events as recorded.
+struct Replaying {
+    documents: Vec<DocumentRecord>,
+    identities: Identities,
+    recorded: Vec<Event>,
 }
 
-impl ExtractionCheck {
+impl ReplayCheck {
     fn next(
         &mut self,
+        store: &Store,
         event: &Event,
-        blob_of: &impl Fn(&str) -> Option<Vec<u8>>,
+        before: &IndexCheck,
         failures: &mut Vec<Failure>,
     ) {
         let document = &event.source.document;
-        if let EventBody::DocumentIngested { format, .. } = &event.body {
-            self.finish(failures);
-            self.ended.insert(document.clone(), event.seq);
-            self.reading = Some(document.clone());
-            // Missing or undecodable bytes are reported by the document check.
-            let Some(Ok((text, _))) = blob_of(document).map(|bytes| decode(&bytes)) else {
-                return;
-            };
-            let version = crate::extract::extract(*format, &text);
-            let mut expected: Vec<Statement> = Vec::new();
-            for measure in &version.measures {
-                expected.push(Statement::Measure {
-                    text: measure.text.clone(),
-                    lines: measure.lines,
-                });
-                for action in &measure.actions {
-                    expected.push(Statement::Action {
-                        bureau: action.bureau.clone(),
-                        bureau_canonical: action.bureau_canonical.clone(),
-                        status: action.status,
-                        text: action.text.clone(),
-                        lines: action.lines,
-                    });
-                }
-            }
-            self.current = Some(ExtractedDocument {
-                document: document.clone(),
-                seq: event.seq,
-                expected,
-                stated: Vec::new(),
+        if matches!(event.body, EventBody::DocumentIngested { .. }) {
+            self.finish(store, failures);
+            self.began.insert(document.clone(), event.seq);
+            let mut documents: Vec<DocumentRecord> = before
+                .documents
+                .values()
+                .filter_map(|value| decode_document(value))
+                .collect();
+            documents.sort_by_key(|record| record.seq);
+            self.current = Some(Replaying {
+                documents,
+                identities: Identities::from_index(&before.identity),
+                recorded: vec![event.clone()],
             });
             return;
         }
-        let Some(statement) = Statement::of(event) else {
+        let in_batch = !is_correction(event)
+            && self.current.as_ref().is_some_and(|current| {
+                current
+                    .recorded
+                    .first()
+                    .is_some_and(|first| first.source.document == *document)
+            });
+        if in_batch {
+            if let Some(current) = &mut self.current {
+                current.recorded.push(event.clone());
+            }
             return;
-        };
-        match &mut self.current {
-            Some(current) if current.document == *document => {
-                current.stated.push((event.seq, statement))
-            }
-            // Its bytes are missing or do not decode: reported by the document check.
-            _ if self.reading.as_ref() == Some(document) => {}
-            _ => {
-                if let Some(seq) = self.ended.get(document) {
-                    failures.push(Failure {
-                        seq: Some(event.seq),
-                        document: Some(document.clone()),
-                        what: format!(
-                            "re-extraction: the event states {statement} of the document ingested at seq {seq}, apart from that document's events"
-                        ),
-                    });
-                }
-            }
+        }
+        self.finish(store, failures);
+        if let (false, Some(seq)) = (is_correction(event), self.began.get(document)) {
+            failures.push(Failure {
+                seq: Some(event.seq),
+                document: Some(document.clone()),
+                what: format!(
+                    "replay: a {} of the document ingested at seq {seq} stands apart from that document's events: no derivation appends it",
+                    event.body.kind()
+                ),
+            });
         }
     }
 
-    /// Compares the current document's statements with its extraction.
-    fn finish(&mut self, failures: &mut Vec<Failure>) {
-        let Some(ExtractedDocument {
-            document,
-            seq,
-            expected,
-            stated,
+    /// Replays the current document and compares.
+    fn finish(&mut self, store: &Store, failures: &mut Vec<Failure>) {
+        let Some(Replaying {
+            documents,
+            identities,
+            recorded,
         }) = self.current.take()
         else {
             return;
         };
-        let first_difference = expected
-            .iter()
-            .zip(&stated)
-            .find(|(want, (_, have))| *want != have);
-        if let Some((want, (at, have))) = first_difference {
-            failures.push(Failure {
-                seq: Some(*at),
-                document: Some(document),
-                what: format!(
-                    "re-extraction differs: the event states {have}, the document yields {want}"
+        let Some(ingested) = recorded.first() else {
+            return;
+        };
+        let document = ingested.source.document.clone();
+        let fail = |seq: u64, what: String| Failure {
+            seq: Some(seq),
+            document: Some(document.clone()),
+            what,
+        };
+        // Missing or altered bytes are the document check's to report.
+        let Some(bytes) = store.blob(&document).ok().flatten() else {
+            return;
+        };
+        if blake3::hash(&bytes).to_hex().as_str() != document {
+            return;
+        }
+        let Some((description, file_name, ingested_at)) = filed_as(&recorded) else {
+            return;
+        };
+        let filing = Filing {
+            path: std::path::Path::new(&document),
+            description: &description,
+            file_name,
+            ingested_at: &ingested_at,
+        };
+        let prior = Prior {
+            documents,
+            identities,
+            events_of_document: Box::new(|seq| store.events_of_document(seq)),
+        };
+        let derived = match derive(&bytes, &filing, &prior, IngestOptions::default()) {
+            Ok(derivation) => derivation.events,
+            Err(error) => {
+                failures.push(fail(
+                    ingested.seq,
+                    format!("replay: the document does not derive as filed: {error}"),
+                ));
+                return;
+            }
+        };
+        for (held, derived) in recorded.iter().zip(&derived) {
+            let derived = Event {
+                v: held.v,
+                seq: held.seq,
+                prev: held.prev.clone(),
+                meeting: derived.meeting.clone(),
+                source: derived.source.clone(),
+                body: derived.body.clone(),
+                hash: held.hash.clone(),
+            };
+            let (Ok(held_value), Ok(derived_value)) =
+                (serde_json::to_value(held), serde_json::to_value(&derived))
+            else {
+                continue;
+            };
+            if let Some((field, held_shown, derived_shown)) =
+                first_field_difference(&held_value, &derived_value, "")
+            {
+                failures.push(fail(
+                    held.seq,
+                    format!(
+                        "replay differs: {} `{field}`: the ledger holds {held_shown}, the document derives {derived_shown}",
+                        held.body.kind()
+                    ),
+                ));
+                return;
+            }
+        }
+        if recorded.len() > derived.len() {
+            let extra = &recorded[derived.len()];
+            failures.push(fail(
+                extra.seq,
+                format!(
+                    "replay: the document derives {} events, the ledger holds {}: this {}{} is not derived",
+                    derived.len(),
+                    recorded.len(),
+                    extra.body.kind(),
+                    lines_shown(extra.source.lines)
                 ),
-            });
-        } else if expected.len() != stated.len() {
-            failures.push(Failure {
-                seq: Some(seq),
-                document: Some(document),
-                what: format!(
-                    "re-extraction yields {} statements, the events make {}",
-                    expected.len(),
-                    stated.len()
+            ));
+        } else if derived.len() > recorded.len() {
+            let missing = &derived[recorded.len()];
+            let last = recorded.last().map_or(ingested.seq, |event| event.seq);
+            failures.push(fail(
+                last,
+                format!(
+                    "replay: the document derives {} events, the ledger holds {}: missing after seq {last}, a {}{}",
+                    derived.len(),
+                    recorded.len(),
+                    missing.body.kind(),
+                    lines_shown(missing.source.lines)
                 ),
-            });
+            ));
         }
     }
 }
 
-/// What one event says about a document's content, for comparison with re-extraction.
-#[derive(Debug, PartialEq, Eq)]
-enum Statement {
-    Measure {
-        text: String,
-        lines: crate::extract::LineRange,
-    },
-    Action {
-        bureau: String,
-        bureau_canonical: String,
-        status: crate::extract::ActionStatus,
-        text: String,
-        lines: crate::extract::LineRange,
-    },
+fn lines_shown(lines: Option<crate::extract::LineRange>) -> String {
+    lines.map_or_else(String::new, |l| format!(" at lines {}–{}", l.first, l.last))
 }
 
-impl Statement {
-    fn of(event: &Event) -> Option<Statement> {
-        let lines = event.source.lines?;
-        match &event.body {
-            EventBody::MeasureAdded { text, .. }
-            | EventBody::MeasureRevised { text, .. }
-            | EventBody::MeasureCited { text, .. } => Some(Statement::Measure {
-                text: text.clone(),
-                lines,
-            }),
-            EventBody::ActionReported {
-                bureau,
-                bureau_canonical,
-                status,
-                text,
+/// What the filer said of a document, read back from its events: the description (its curated
+/// facts from the figures that carry a curated quote), the file's name and the ingest time.
+fn filed_as(recorded: &[Event]) -> Option<(DocumentDescription, String, String)> {
+    let ingested = recorded.first()?;
+    let EventBody::DocumentIngested {
+        title,
+        label,
+        series,
+        format,
+        file_name,
+        ingested_at,
+        ..
+    } = &ingested.body
+    else {
+        return None;
+    };
+    let facts = recorded
+        .iter()
+        .filter_map(|event| match &event.body {
+            EventBody::TargetChanged {
+                label,
+                value,
+                unit,
+                as_of,
+                deadline,
+                curated_quote: Some(quote),
                 ..
-            } => Some(Statement::Action {
-                bureau: bureau.clone(),
-                bureau_canonical: bureau_canonical.clone(),
-                status: *status,
-                text: text.clone(),
-                lines,
+            } => Some(CuratedFact {
+                label: label.clone(),
+                value: value.clone(),
+                unit: unit.clone(),
+                as_of: as_of.clone(),
+                deadline: deadline.clone(),
+                quote: quote.clone(),
             }),
             _ => None,
+        })
+        .collect();
+    Some((
+        DocumentDescription {
+            file: file_name.clone(),
+            meeting: ingested.meeting.clone(),
+            title: title.clone(),
+            label: label.clone(),
+            format: *format,
+            series: series.clone(),
+            facts,
+        },
+        file_name.clone(),
+        ingested_at.clone(),
+    ))
+}
+
+/// The first member where two event encodings differ (depth first, in key order), as a dotted
+/// path with both values shown.
+fn first_field_difference(
+    held: &Value,
+    derived: &Value,
+    path: &str,
+) -> Option<(String, String, String)> {
+    match (held, derived) {
+        (Value::Object(held_members), Value::Object(derived_members)) => {
+            let mut keys: Vec<&String> =
+                held_members.keys().chain(derived_members.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().find_map(|key| {
+                let inner = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match (held_members.get(key), derived_members.get(key)) {
+                    (Some(a), Some(b)) => first_field_difference(a, b, &inner),
+                    (a, b) => Some((inner, value_shown(a), value_shown(b))),
+                }
+            })
         }
+        _ if held == derived => None,
+        _ => Some((
+            path.to_owned(),
+            value_shown(Some(held)),
+            value_shown(Some(derived)),
+        )),
     }
 }
 
-impl std::fmt::Display for Statement {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Statement::Measure { lines, .. } => {
-                write!(
-                    formatter,
-                    "a measure at lines {}–{}",
-                    lines.first, lines.last
-                )
+fn value_shown(value: Option<&Value>) -> String {
+    match value {
+        None => "nothing".into(),
+        Some(value) => {
+            let shown = value.to_string();
+            if shown.chars().count() > 120 {
+                format!("{}…", shown.chars().take(120).collect::<String>())
+            } else {
+                shown
             }
-            Statement::Action {
-                bureau,
-                status,
-                lines,
-                ..
-            } => write!(
-                formatter,
-                "a {} action of 【{bureau}】 at lines {}–{}",
-                status.as_str(),
-                lines.first,
-                lines.last
-            ),
         }
     }
 }

@@ -499,7 +499,7 @@ pub fn verify(report: &VerifyReport) -> String {
             "ok: {} events, {} documents; chain, canonical form, blobs, spans{} and indexes check out; head {head}",
             report.n_events,
             report.n_documents,
-            if report.deep { ", re-extraction" } else { "" }
+            if report.deep { ", replay of every document" } else { "" }
         );
         return out;
     }

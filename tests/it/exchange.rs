@@ -318,7 +318,7 @@ fn a_rechained_forgery_passes_the_chain_check_but_not_deep_verification() {
     assert_eq!(output.status.code(), Some(1));
     let report = stdout(&output);
     assert!(
-        report.starts_with("FAILED: first failure at seq 3: re-extraction differs: the event states a planned action"),
+        report.starts_with("FAILED: first failure at seq 3: replay differs: ActionReported `status`: the ledger holds \"planned\", the document derives \"done\""),
         "{report}"
     );
 }

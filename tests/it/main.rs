@@ -14,6 +14,7 @@ mod dating_seeds;
 mod demo;
 mod diff;
 mod exchange;
+mod forgeries;
 mod help;
 mod ingest_verifies;
 mod integrity;
