@@ -89,7 +89,8 @@ fn blocks(lines: &[&str], from: usize, to: usize) -> Vec<Block> {
     let mut item = String::new();
     for (index, line) in lines.iter().enumerate().take(to).skip(from) {
         let number = index as u32 + 1;
-        if line.starts_with('【') && line.ends_with('】') {
+        if line.starts_with('【') && line.ends_with('】') && names_a_kind_next(lines, index + 1, to)
+        {
             item = (*line).to_owned();
         } else if line.starts_with('〔') && line.contains('〕') && !item.is_empty() {
             let kind = &line[..line.find('〕').expect("checked") + '〕'.len_utf8()];
@@ -120,6 +121,18 @@ fn blocks(lines: &[&str], from: usize, to: usize) -> Vec<Block> {
         }
     }
     found
+}
+
+/// Whether the first non-empty line from `from` (before `to`) is a 〔kind〕 line: only then is
+/// a 【…】 line an item's name; otherwise it is text of the block it stands in (a 改定後 text
+/// may quote 【提供料】), and its lines stay inside the block's quote.
+fn names_a_kind_next(lines: &[&str], from: usize, to: usize) -> bool {
+    lines
+        .iter()
+        .take(to)
+        .skip(from)
+        .find(|line| !line.is_empty())
+        .is_some_and(|line| line.starts_with('〔') && line.contains('〕'))
 }
 
 /// The `**…**` runs of a text.

@@ -188,6 +188,7 @@ fn verify_with(
     let mut last: Option<(u64, String)> = None;
     let mut n_events = 0u64;
     let mut n_documents = 0u64;
+    let mut corrected = false;
     for read in store.raw_events() {
         let (seq, bytes) = read?;
         n_events += 1;
@@ -202,6 +203,7 @@ fn verify_with(
         if matches!(event.body, EventBody::DocumentIngested { .. }) {
             n_documents += 1;
         }
+        corrected |= is_correction(&event);
         if recorded_seq == Some(seq) {
             at_recorded = Some(event.hash.clone());
         }
@@ -232,6 +234,7 @@ fn verify_with(
     }
     failures.extend(check_recorded_head(
         n_events,
+        n_documents <= 1 && !corrected,
         at_recorded.as_deref(),
         &recorded,
     ));
@@ -279,13 +282,18 @@ fn check_extends_root(
 
 /// The ledger must extend the head recorded outside sled after every append: a store that lost
 /// its tail, or was rolled back to an older copy, or rewritten, fails here naming both heads.
+/// `empty` is the head of a store without events — or of one whose first append committed but
+/// whose `HEAD` was not yet rewritten (a crash in between): `first_append_only` says the store
+/// holds no more than its first document's events.
 pub fn check_recorded_head(
     held: u64,
+    first_append_only: bool,
     hash_at_recorded: Option<&str>,
     recorded: &RecordedHead,
 ) -> Vec<Failure> {
     let what = match recorded {
-        RecordedHead::Missing | RecordedHead::Empty if held == 0 => return Vec::new(),
+        RecordedHead::Missing if held == 0 => return Vec::new(),
+        RecordedHead::Empty if first_append_only => return Vec::new(),
         RecordedHead::Empty => format!(
             "the recorded head says the ledger is empty ({HEAD_FILE_NAME} reads `empty`) but the store holds {held} events: it may have been replaced"
         ),

@@ -61,20 +61,13 @@ const FORGERIES: [Forgery; 8] = [
     }),
     ("a plan's adoption date", |lines| {
         let at = find(lines, |e| kind(e) == "PlanAdopted");
-        edited(lines, at, |e| {
-            e["adopted_day"] = "2024-04-01".into()
-        })
+        edited(lines, at, |e| e["adopted_day"] = "2024-04-01".into())
     }),
     ("a requirement revision's marked parts emptied", |lines| {
         let at = find(lines, |e| {
-            kind(e) == "RequirementRevised"
-                && e["marked"]
-                    .as_array()
-                    .is_some_and(|m| !m.is_empty())
+            kind(e) == "RequirementRevised" && e["marked"].as_array().is_some_and(|m| !m.is_empty())
         });
-        edited(lines, at, |e| {
-            e["marked"] = Value::Array(Vec::new())
-        })
+        edited(lines, at, |e| e["marked"] = Value::Array(Vec::new()))
     }),
     ("a figure the document states dropped", |lines| {
         let at = find(lines, |e| kind(e) == "TargetChanged");

@@ -1,13 +1,13 @@
 //! Ingest and verify agree by construction: for any text that extracts, every statement's quote
-//! is at its lines by the very check `verify` makes (`quote_is_at` over `line_content`), and a
-//! document that ingests passes `verify --deep`. Texts are built from the pieces a 取組一覧 and
+//! is at its lines by the very check `verify` makes (`quote_is_at` over `line_content`), and
+//! documents that ingest pass `verify --deep` (which replays their derivation). Texts are built from the pieces a 取組一覧 and
 //! slides are made of, each line led by whatever whitespace an extractor may print (half- and
 //! full-width spaces, tabs, form feeds, a BOM) and ended by LF or CRLF.
 
 use crate::common;
 
 use planledger::extract::{extract, DocumentVersion};
-use planledger::ingest::{ingest, IngestError, IngestOutcome};
+use planledger::ingest::{ingest, IngestError};
 use planledger::ledger::verify::{quote_is_at, verify};
 use planledger::ledger::Store;
 use planledger::source::manifest::DocumentFormat;
@@ -57,6 +57,17 @@ const PIECES: &[&str] = &[
     "国は、２年以内に、拠点病院の指定要件を見直す。",
     "令和８年３月１日時点 合計295か所",
     "51.5％（2023年4月1日時点）",
+    // A requirement's 現行 → 改定後 table (seed 002), its revised parts in bold.
+    "現行",
+    "改定後",
+    "【検査】",
+    "【提供料】",
+    "〔施設基準〕",
+    "〔算定要件〕（概要・抜粋）",
+    "〔新設〕",
+    "当該検査の結果を文書で説明していること。",
+    "当該**検査の**結果を説明すること。",
+    "② **",
     "",
     "",
 ];
@@ -117,26 +128,84 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
+    /// One to three documents into one ledger (later meetings, either format): each ingests or
+    /// is refused with nothing appended, and the ledger then passes `verify --deep`, which
+    /// replays every document's derivation against the ledger before it.
     #[test]
-    fn a_document_that_ingests_verifies(text in document(), slides in any::<bool>()) {
+    fn documents_that_ingest_verify(
+        documents in prop::collection::vec((document(), any::<bool>()), 1..4)
+    ) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("document.txt");
-        std::fs::write(&path, &text).unwrap();
         let store = Store::open(&dir.path().join("ledger")).unwrap();
-        let format = if slides { DocumentFormat::Slides } else { DocumentFormat::Torikumi };
-        let request =
-            common::council_request(&path, 93, time::macros::date!(2026 - 01 - 15), format);
-        match ingest(&store, &request, common::FIXED_NOW) {
-            Ok(outcome) => {
-                prop_assert!(matches!(outcome, IngestOutcome::Appended(_)));
-                let report = verify(&store, true).unwrap();
-                prop_assert!(report.is_ok(), "{:?}\n{:?}", report.first_failure(), text);
+        for (index, (text, slides)) in documents.iter().enumerate() {
+            let path = dir.path().join(format!("document-{index}.txt"));
+            std::fs::write(&path, text).unwrap();
+            let format = if *slides { DocumentFormat::Slides } else { DocumentFormat::Torikumi };
+            let day = time::Date::from_calendar_date(2026, time::Month::January, 15 + index as u8)
+                .unwrap();
+            let request = common::council_request(&path, 93 + index as u32, day, format);
+            let before = store.head().unwrap();
+            match ingest(&store, &request, common::FIXED_NOW) {
+                Ok(_) => {}
+                // Refused as not the declared format, or undecodable: nothing was appended.
+                Err(IngestError::NotTheFormat { .. } | IngestError::Decode { .. }) => {
+                    prop_assert_eq!(store.head().unwrap(), before);
+                }
+                Err(other) => prop_assert!(false, "unexpected error {other}\n{text:?}"),
             }
-            // Refused as not the declared format, or undecodable: nothing was appended.
-            Err(IngestError::NotTheFormat { .. } | IngestError::Decode { .. }) => {
-                prop_assert!(store.head().unwrap().is_none());
-            }
-            Err(other) => prop_assert!(false, "unexpected error {other}"),
         }
+        let report = verify(&store, true).unwrap();
+        prop_assert!(report.is_ok(), "{:?}\n{:?}", report.first_failure(), documents);
     }
+}
+
+/// A 現行 → 改定後 table whose 改定後 text quotes a 【…】 with no 〔kind〕 after it: ingest once
+/// recorded a revision whose quote was not at its lines (「当該② 」 at lines 7–9, which hold
+/// 【提供料】 too), and `verify` failed for good. Now the 【…】 line is the block's text.
+#[test]
+fn a_requirement_text_quoting_a_bracketed_name_ingests_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("table.txt");
+    std::fs::write(
+        &path,
+        "現行\n【検査】\n〔施設基準〕\n改定後\n【検査】\n〔施設基準〕\n当該\n【提供料】\n② **\n",
+    )
+    .unwrap();
+    let store = Store::open(&dir.path().join("ledger")).unwrap();
+    let request = common::council_request(
+        &path,
+        1,
+        time::macros::date!(2020 - 01 - 01),
+        DocumentFormat::Slides,
+    );
+    ingest(&store, &request, common::FIXED_NOW).expect("the table ingests");
+    let report = verify(&store, true).unwrap();
+    assert!(report.is_ok(), "{:?}", report.first_failure());
+}
+
+/// Seed 002 with a character before its line 636 (「〔算定要件〕（概要・抜粋）」), so that the
+/// 【…】 above it names no kind: it ingests and verifies.
+#[test]
+fn seed_002_with_its_kind_line_disturbed_ingests_and_verifies() {
+    let text = std::fs::read_to_string(common::seed("002_")).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    assert!(
+        lines[635].starts_with("〔算定要件〕（概要・抜粋）"),
+        "{}",
+        lines[635]
+    );
+    lines[635].insert(0, 'x');
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("002.txt");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let store = Store::open(&dir.path().join("ledger")).unwrap();
+    let request = common::council_request(
+        &path,
+        7,
+        time::macros::date!(2026 - 03 - 13),
+        DocumentFormat::Slides,
+    );
+    ingest(&store, &request, common::FIXED_NOW).expect("the slides ingest");
+    let report = verify(&store, true).unwrap();
+    assert!(report.is_ok(), "{:?}", report.first_failure());
 }

@@ -339,10 +339,28 @@ fn a_ledger_that_cannot_be_written_is_read_from_a_copy_that_says_the_same() {
 fn a_crash_inside_the_first_document_is_not_taken_for_a_replaced_store() {
     // Before its first document a store records the empty head; a kill after sled committed
     // that document but before HEAD was rewritten leaves exactly this.
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let output = common::ingest_torikumi_as(
+        &first,
+        &common::seed("000_"),
+        "がん対策推進協議会 第92回",
+        "2025-10-06",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    std::fs::write(first.join("HEAD"), "empty\n").unwrap();
+    let output = common::planledger(&first, &["verify"]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stdout(&output));
+    // Past the first document, `empty` is no crash's head: the store was replaced.
     let (_dir, store) = common::ingested_seeds();
     std::fs::write(store.join("HEAD"), "empty\n").unwrap();
     let output = common::planledger(&store, &["verify"]);
-    assert_eq!(output.status.code(), Some(0), "{}", common::stdout(&output));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        common::stdout(&output).contains("HEAD reads `empty`"),
+        "{}",
+        common::stdout(&output)
+    );
     // A store holding events with no head recorded at all is still suspect.
     std::fs::remove_file(store.join("HEAD")).unwrap();
     let output = common::planledger(&store, &["verify"]);
