@@ -7,7 +7,7 @@
 //! meeting ordinal in the footers moved on — so each version is one more document of ~360 events. The versions are
 //! ingested one by one; at each target size the bench runs the release `planledger` binary as
 //! a user would (`ingest` of one more document, `state`, `state --at`, `diff`, `history`,
-//! `meetings`, `checkpoint --at`, `verify`, and the web view's pages through `serve`) and reports wall time and peak memory of each
+//! `meetings`, `checkpoint --at`, `verify`, `verify --deep`, and the web view's pages through `serve`) and reports wall time and peak memory of each
 //! process, store bytes per event, and — over the same event bytes — the rates of a sled batch
 //! insert and scan and of a BLAKE3 chain, and `git show`/`git diff` on the same versions when
 //! git is present. Ratios are to those baselines.
@@ -561,6 +561,16 @@ fn main() {
             "| `verify` | {} ({verify_rate:.0} events/s) | {} |",
             ms(verify.wall),
             mib(verify.peak_kib)
+        );
+        // --deep replays every document's derivation: reported against plain verify, measured
+        // the same way in the same run.
+        let deep = run_binary(&store_path, &["verify", "--deep"]);
+        assert!(deep.ok, "verify --deep fails on the bench ledger");
+        println!(
+            "| `verify --deep` | {} ({:.2}× plain `verify`) | {} |",
+            ms(deep.wall),
+            deep.wall.as_secs_f64() / verify.wall.as_secs_f64(),
+            mib(deep.peak_kib)
         );
         web_pages(&store_path, &first_measure, middle, &answers);
         // One more document, as a user adds it (a process of its own).
