@@ -60,6 +60,7 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
     }
     let options = IngestOptions {
         strict: args.strict,
+        ..IngestOptions::default()
     };
     let ingested_at = super::now()?;
     let store = Store::open_to_write(&context.store, context.wait, true)?;

@@ -105,7 +105,11 @@ pub fn derive(
         description,
         DocumentFacts {
             text: &text,
-            date_bounds: crate::extract::dating::infer_date_bounds(&text),
+            // Inferred only for a document whose meeting date is unknown.
+            date_bounds: match description.meeting.date {
+                Some(_) => None,
+                None => crate::extract::dating::infer_date_bounds(&text),
+            },
             file_name: filing.file_name.clone(),
             byte_length: bytes.len() as u64,
             encoding,
@@ -141,8 +145,10 @@ fn neighbours(
         None => Vec::new(),
     };
     let lost = match previous {
-        Some(previous) => lost_measures(previous, &previous_events, version),
-        None => Vec::new(),
+        Some(previous) if options.strict || !options.events_only => {
+            lost_measures(previous, &previous_events, version)
+        }
+        _ => Vec::new(),
     };
     neighbours.extend(shapes_of_events(&previous_events));
     if let Some(next) = next {
@@ -520,10 +526,7 @@ fn events_for(
             ingested_at: facts.ingested_at.to_owned(),
             plan,
             measure_ids: ids,
-            date_bounds: match description.meeting.date {
-                Some(_) => None,
-                None => facts.date_bounds.clone(),
-            },
+            date_bounds: facts.date_bounds.clone(),
         },
     }];
     events.extend(statements);

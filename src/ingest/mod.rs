@@ -153,6 +153,9 @@ pub struct IngestOptions {
     /// Refuse a version that no longer states a measure of its predecessor whose text appears
     /// inside another of its statements (see [`lost_measures`]), instead of warning.
     pub strict: bool,
+    /// Look for nothing but what the events need: no warnings are gathered (`verify --deep`
+    /// replays derivations for their events alone). Never changes an event.
+    pub events_only: bool,
 }
 
 /// Reads, extracts and appends one document.

@@ -631,6 +631,9 @@ impl DocumentLines {
 #[derive(Default)]
 struct ReplayCheck {
     current: Option<Replaying>,
+    /// The last document replayed, as recorded: usually the previous version of the next
+    /// document's series, which its derivation reads (saves reading it back from the store).
+    last: Option<Vec<Event>>,
     /// Documents whose events began, and the seq of their `DocumentIngested`.
     began: BTreeMap<String, u64>,
 }
@@ -706,6 +709,7 @@ impl ReplayCheck {
         let Some(ingested) = recorded.first() else {
             return;
         };
+        let last = self.last.replace(recorded.clone());
         let document = ingested.source.document.clone();
         let fail = |seq: u64, what: String| Failure {
             seq: Some(seq),
@@ -731,9 +735,20 @@ impl ReplayCheck {
         let prior = Prior {
             documents,
             identities,
-            events_of_document: Box::new(|seq| store.events_of_document(seq)),
+            events_of_document: Box::new(|seq| match &last {
+                Some(events) if events.first().is_some_and(|first| first.seq == seq) => {
+                    Ok(events.clone())
+                }
+                _ => store.events_of_document(seq),
+            }),
         };
-        let derived = match derive(&bytes, &filing, &prior, IngestOptions::default()) {
+        let options = IngestOptions {
+            events_only: true,
+            ..IngestOptions::default()
+        };
+        let derived = derive(&bytes, &filing, &prior, options);
+        drop(prior);
+        let derived = match derived {
             Ok(derivation) => derivation.events,
             Err(error) => {
                 failures.push(fail(
@@ -744,6 +759,12 @@ impl ReplayCheck {
             }
         };
         for (held, derived) in recorded.iter().zip(&derived) {
+            if held.meeting == derived.meeting
+                && held.source == derived.source
+                && held.body == derived.body
+            {
+                continue;
+            }
             let derived = Event {
                 v: held.v,
                 seq: held.seq,

@@ -54,13 +54,34 @@ pub fn fold_width(text: &str) -> String {
         '\u{2212}' => '-',
         other => other,
     };
-    let unified: String = text.chars().map(unified_ideograph).collect();
-    // Most lines hold only characters NFKC leaves alone; only the others pay for
-    // normalisation, which otherwise dominates extraction time.
-    if unified.chars().all(is_nfkc_stable) {
-        return unified.chars().map(fold_dashes).collect();
+    // Most lines hold only characters NFKC leaves alone or maps one to one (full-width ASCII,
+    // the ideographic space); only the others pay for normalisation, which otherwise dominates
+    // extraction and replay time.
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        match nfkc_of_simple(unified_ideograph(c)) {
+            Some(simple) => folded.push(fold_dashes(simple)),
+            None => {
+                let unified: String = text.chars().map(unified_ideograph).collect();
+                return unified.nfkc().map(fold_dashes).collect();
+            }
+        }
     }
-    unified.nfkc().map(fold_dashes).collect()
+    folded
+}
+
+/// NFKC of a character that normalises alone and composes with nothing beside it: a stable one
+/// ([`is_nfkc_stable`]) is itself, a full-width ASCII form (！ to ～) its ASCII character, the
+/// ideographic space a space. `None` for every other character. A test checks these against NFKC.
+fn nfkc_of_simple(c: char) -> Option<char> {
+    if is_nfkc_stable(c) {
+        return Some(c);
+    }
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    }
 }
 
 /// Characters that NFKC leaves as they are, alone or beside one another: starters with no
@@ -166,6 +187,25 @@ pub fn ascii_digits(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_simple_forms_fold_as_nfkc_folds_them_alone_and_beside_others() {
+        for c in ('\u{FF01}'..='\u{FF5E}').chain(['\u{3000}']) {
+            let simple = nfkc_of_simple(c).expect("full-width ASCII and the ideographic space");
+            for (before, after) in [("", ""), ("か", "一"), ("a", "。"), ("○", "ア")] {
+                let text = format!("{before}{c}{after}");
+                assert_eq!(
+                    text.nfkc().collect::<String>(),
+                    format!("{before}{simple}{after}"),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+        // Others go through NFKC whole: 「１ｱ①」 folds as NFKC does, half-width kana composed.
+        assert_eq!(fold_width("１ｱ①ﾊﾟ"), "1ア1パ");
+        assert_eq!(nfkc_of_simple('ｱ'), None);
+    }
 
     #[test]
     fn the_characters_taken_as_nfkc_stable_are_left_alone_by_nfkc() {
