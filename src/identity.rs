@@ -3,7 +3,9 @@
 //!
 //! Matching is like git's rename detection: the same plan, a compatible section (equal, or
 //! unknown on one side because a slide quotes without one), and a character-level similarity of
-//! the comparison keys at or above [`SIMILARITY_THRESHOLD`]. The threshold is set from the
+//! the comparison keys at or above [`SIMILARITY_THRESHOLD`]. A text stated word for word in
+//! another section is the same measure moved, when it is the only measure of its plan with
+//! that text. The threshold is set from the
 //! seeds: the 3rd plan's draft and adopted wordings of one measure score 0.945 and 0.968, while
 //! three distinct 4th-plan measures that share a sentence frame (手術療法/放射線療法/薬物療法 in
 //! 2.(1).③) score up to 0.906 — below the threshold even before their different sections keep
@@ -556,6 +558,23 @@ impl Identities {
             .collect()
     }
 
+    /// A measure stated word for word in another section of its plan (移動): the one measure of
+    /// the plan with this text, when exactly one has it — a text two measures share stays apart
+    /// (the same words twice in one 取組一覧 are two measures).
+    fn moved(&self, plan_key: &str, key: &str, taken: &[String]) -> Option<String> {
+        let mut handles = self
+            .versions
+            .iter()
+            .filter(|version| version.plan_key == plan_key && version.key == key)
+            .map(|version| self.handle_of[&version.recorded_id].as_str())
+            .collect::<BTreeSet<&str>>()
+            .into_iter();
+        match (handles.next(), handles.next()) {
+            (Some(only), None) if !taken.iter().any(|t| t == only) => Some(only.to_owned()),
+            _ => None,
+        }
+    }
+
     /// Which known measure a statement is a version of. Measures whose handles are in `taken`
     /// (already stated by the same document) are not candidates: one document's statements are
     /// distinct measures.
@@ -585,6 +604,9 @@ impl Identities {
             return Match::Same {
                 handle: (*handle).to_owned(),
             };
+        }
+        if let Some(handle) = self.moved(&plan_key, &key, taken) {
+            return Match::Same { handle };
         }
         // Each measure's best score over its versions. A version stated again (the same
         // measure, the same key) scores the same, and one whose bound is below the threshold
@@ -790,7 +812,7 @@ mod tests {
     }
 
     #[test]
-    fn distinct_measures_with_a_shared_frame_are_below_it() {
+    fn distinct_measures_with_a_shared_frame_are_below_it_and_a_unique_text_moves() {
         let surgery = "国及び都道府県は、患者が、病態や生活背景等、それぞれの状況に応じた適切かつ安全な手術療法を受けられるよう、標準的治療の提供に加えて、科学的根拠に基づく、ロボット支援手術を含む鏡視下手術等の高度な手術療法の提供についても、医療機関間の役割分担の明確化及び連携体制の整備等の取組を進める。";
         let radiation = "国及び都道府県は、患者が、病態や生活背景等、それぞれの状況に応じた適切な放射線療法を受けられるよう、標準的治療の提供に加えて、科学的根拠に基づく高度な放射線療法の提供についても、医療機関間の役割分担の明確化及び連携体制の整備等の取組を進める。";
         let score = similarity(surgery, radiation);
@@ -805,14 +827,37 @@ mod tests {
             known.find(Some(PLAN3), &section(&["2", "(1)", "③"]), radiation, &[]),
             Match::New
         );
-        // Different sections alone keep even the same text apart.
+        // The same text in another section is the measure moved (移動), when it is the only
+        // measure of its plan with that text ...
+        let elsewhere = section(&["2", "(1)", "③", "(イ)"]);
         assert_eq!(
-            known.find(
-                Some(PLAN3),
-                &section(&["2", "(1)", "③", "(イ)"]),
-                surgery,
-                &[]
+            known.find(Some(PLAN3), &elsewhere, surgery, &[]),
+            Match::Same {
+                handle: "M1".into()
+            }
+        );
+        // ... not when the document already stated it (it is taken) ...
+        assert_eq!(
+            known.find(Some(PLAN3), &elsewhere, surgery, &["M1".into()]),
+            Match::New
+        );
+        // ... nor when two measures of the plan share the text: which one moved is unknown.
+        let twice = Identities::from_events(&[
+            statement(
+                0,
+                "a",
+                None,
+                added("M1", surgery, &["2", "(1)", "③", "(ア)"]),
             ),
+            statement(
+                1,
+                "a",
+                None,
+                added("M1-2", surgery, &["2", "(1)", "③", "(ウ)"]),
+            ),
+        ]);
+        assert_eq!(
+            twice.find(Some(PLAN3), &elsewhere, surgery, &[]),
             Match::New
         );
     }

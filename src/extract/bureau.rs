@@ -111,6 +111,60 @@ fn is_qualified(name: &str) -> bool {
     QUALIFIERS.iter().any(|q| name.contains(q))
 }
 
+/// A reorganisation (組織再編) that renamed a bureau: from its effective date, names that begin
+/// with `old` begin with `new`. Each entry names the instrument that made it, so a reader can
+/// check it; the list is curated, never guessed from the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Reorganisation {
+    /// The first day the new name holds (ISO).
+    pub effective: &'static str,
+    pub old: &'static str,
+    pub new: &'static str,
+    /// The instrument and where it is published.
+    pub source: &'static str,
+}
+
+/// MHLW's reorganisation of 令和5年9月1日: 健康局 became 健康・生活衛生局 and 医薬・生活衛生局
+/// became 医薬局 (its 生活衛生 divisions moved to 健康・生活衛生局, which this prefix rule does
+/// not follow: no 取組一覧 of the cancer plan reports under them).
+pub const REORGANISATIONS: &[Reorganisation] = &[
+    Reorganisation {
+        effective: "2023-09-01",
+        old: "健康局",
+        new: "健康・生活衛生局",
+        source: "厚生労働省組織令の一部を改正する政令（令和5年政令第263号）、令和5年9月1日施行",
+    },
+    Reorganisation {
+        effective: "2023-09-01",
+        old: "医薬・生活衛生局",
+        new: "医薬局",
+        source: "厚生労働省組織令の一部を改正する政令（令和5年政令第263号）、令和5年9月1日施行",
+    },
+];
+
+/// A canonical bureau name as it is called after every reorganisation (each part of a joined
+/// name renamed), with the reorganisations that renamed it. Comparisons across versions go
+/// through this, so 健康局がん・疾病対策課 and 健康・生活衛生局がん・疾病対策課 are one bureau.
+pub fn current_name(canonical: &str) -> (String, Vec<&'static Reorganisation>) {
+    let mut applied = Vec::new();
+    let parts: Vec<String> = canonical
+        .split('/')
+        .map(|part| {
+            let mut name = part.to_owned();
+            for reorganisation in REORGANISATIONS {
+                if let Some(rest) = name.strip_prefix(reorganisation.old) {
+                    name = format!("{}{rest}", reorganisation.new);
+                    if !applied.contains(&reorganisation) {
+                        applied.push(reorganisation);
+                    }
+                }
+            }
+            name
+        })
+        .collect();
+    (parts.join("/"), applied)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +223,43 @@ mod tests {
             canonical(&["総務課", "医政局総務課", "健康局総務課"])[0],
             "総務課"
         );
+    }
+
+    #[test]
+    fn a_bureau_is_called_by_its_name_after_the_reorganisation() {
+        let cases = [
+            (
+                "健康局がん・疾病対策課",
+                "健康・生活衛生局がん・疾病対策課",
+                1,
+            ),
+            (
+                "健康・生活衛生局がん・疾病対策課",
+                "健康・生活衛生局がん・疾病対策課",
+                0,
+            ),
+            (
+                "医薬・生活衛生局医薬品審査管理課",
+                "医薬局医薬品審査管理課",
+                1,
+            ),
+            (
+                "医政局地域医療計画課/健康局がん・疾病対策課",
+                "医政局地域医療計画課/健康・生活衛生局がん・疾病対策課",
+                1,
+            ),
+            (
+                "健康局がん・疾病対策課/医薬・生活衛生局医薬安全対策課",
+                "健康・生活衛生局がん・疾病対策課/医薬局医薬安全対策課",
+                2,
+            ),
+            // A name that merely contains the old one is not renamed.
+            ("労働基準局安全衛生部", "労働基準局安全衛生部", 0),
+        ];
+        for (name, current, renamed) in cases {
+            let (found, applied) = current_name(name);
+            assert_eq!(found, current, "{name}");
+            assert_eq!(applied.len(), renamed, "{name}");
+        }
     }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::fate::{fates, ActionFate};
 use super::meetings::MeetingAt;
 use super::state::{state, MeasureView, SourceView, StateQuery, StateView};
 use crate::extract::{ActionStatus, SectionPath};
@@ -26,6 +27,23 @@ pub struct DiffView {
     pub measures: MeasureChanges,
     pub actions: ActionChanges,
     pub targets: TargetChanges,
+    pub bureaus: BureauChanges,
+}
+
+/// 部局名変更: bureaus whose actions the earlier state reports under a name a reorganisation
+/// replaced, and the later state under the new name — one bureau across the date, said once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct BureauChanges {
+    pub renamed: Vec<BureauRename>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BureauRename {
+    pub before: String,
+    pub after: String,
+    /// The first day of the new name, and the instrument that made it.
+    pub effective: String,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,6 +60,19 @@ pub struct MeasureChanges {
     /// 分割・統合: measures gone whose text lives on in measures that are new (a split, a merge):
     /// each old text opposite its successors. They are in no other list.
     pub successions: Vec<Succession>,
+    /// 移動: measures stated in another section (the same id; a revised one is in `revised`
+    /// too). Reordering within a section is no change.
+    pub moved: Vec<MeasureMove>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeasureMove {
+    pub id: String,
+    pub text: String,
+    pub section_before: SectionPath,
+    pub section_after: SectionPath,
+    pub source_before: SourceView,
+    pub source_after: SourceView,
 }
 
 /// Measures of the earlier state and the later measures they became (one → several: a split;
@@ -107,10 +138,22 @@ pub fn text_changes(before: &str, after: &str) -> Vec<TextChange> {
     runs
 }
 
+/// Actions that changed, in the reviewer's words (see `project::fate`): what truly came and went
+/// is in `added` and `removed`; an action matched across the versions is in exactly one of
+/// `completed`, `reopened` or `revised`; a planned one gone without a successor while its
+/// measure stayed is `dropped`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct ActionChanges {
     pub added: Vec<ActionEntry>,
     pub removed: Vec<ActionEntry>,
+    /// 実施済み: planned earlier, reported done later (word for word or reworded).
+    pub completed: Vec<ActionFate>,
+    /// Reported done earlier, planned again later.
+    pub reopened: Vec<ActionFate>,
+    /// Reworded in the same column.
+    pub revised: Vec<ActionFate>,
+    /// 未報告: planned earlier; the measure is still there and reports nothing that is it.
+    pub dropped: Vec<ActionEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -209,7 +252,8 @@ fn successions(
         .collect()
 }
 
-/// Actions of a measure keyed for comparison, with how many times each occurs.
+/// Actions of a measure keyed for comparison (the bureau by its name after reorganisations),
+/// with how many times each occurs.
 fn action_counts(
     measure: Option<&MeasureView>,
 ) -> BTreeMap<(String, ActionStatus, String), Vec<ActionEntry>> {
@@ -217,7 +261,7 @@ fn action_counts(
     for action in measure.into_iter().flat_map(|m| &m.actions) {
         counts
             .entry((
-                action.bureau_canonical.clone(),
+                crate::extract::bureau::current_name(&action.bureau_canonical).0,
                 action.status,
                 comparison_key(&action.text),
             ))
@@ -367,13 +411,40 @@ pub fn compare(before: &StateView, after: &StateView, plan: Option<String>) -> D
                 action_counts(after_by_id.get(id).copied()),
             ),
         };
+        let mut added: Vec<(String, ActionEntry)> = Vec::new();
+        let mut removed: Vec<(String, ActionEntry)> = Vec::new();
         for (key, entries) in &new {
             let had = old.get(key).map_or(0, Vec::len);
-            actions.added.extend(entries.iter().skip(had).cloned());
+            added.extend(entries.iter().skip(had).map(|e| (key.0.clone(), e.clone())));
         }
         for (key, entries) in &old {
             let has = new.get(key).map_or(0, Vec::len);
-            actions.removed.extend(entries.iter().skip(has).cloned());
+            removed.extend(entries.iter().skip(has).map(|e| (key.0.clone(), e.clone())));
+        }
+        let measure_stays = match group_of.get(id) {
+            Some(_) => true,
+            None => after_by_id.contains_key(id),
+        };
+        let found = fates(removed, added, measure_stays);
+        actions.added.extend(found.added);
+        actions.removed.extend(found.removed);
+        actions.completed.extend(found.completed);
+        actions.reopened.extend(found.reopened);
+        actions.revised.extend(found.revised);
+        actions.dropped.extend(found.dropped);
+    }
+    for measure in &after.measures {
+        if let Some(old) = before_by_id.get(measure.id.as_str()) {
+            if old.section.path != measure.section.path {
+                measures.moved.push(MeasureMove {
+                    id: measure.id.clone(),
+                    text: measure.text.clone(),
+                    section_before: old.section.clone(),
+                    section_after: measure.section.clone(),
+                    source_before: old.source.clone(),
+                    source_after: measure.source.clone(),
+                });
+            }
         }
     }
     let before_targets: BTreeMap<&str, &super::state::TargetView> =
@@ -408,5 +479,46 @@ pub fn compare(before: &StateView, after: &StateView, plan: Option<String>) -> D
         measures,
         actions,
         targets: TargetChanges { changed },
+        bureaus: BureauChanges {
+            renamed: bureau_renames(before, after),
+        },
     }
+}
+
+/// The bureaus the earlier state names by a name a reorganisation replaced and the later state
+/// by the new one, in the order of the earlier state.
+fn bureau_renames(before: &StateView, after: &StateView) -> Vec<BureauRename> {
+    let later: std::collections::BTreeSet<&str> = after
+        .measures
+        .iter()
+        .flat_map(|m| &m.actions)
+        .map(|a| a.bureau_canonical.as_str())
+        .collect();
+    let mut renamed: Vec<BureauRename> = Vec::new();
+    for action in before.measures.iter().flat_map(|m| &m.actions) {
+        let (current, applied) = crate::extract::bureau::current_name(&action.bureau_canonical);
+        if applied.is_empty()
+            || !later.contains(current.as_str())
+            || renamed.iter().any(|r| r.before == action.bureau_canonical)
+        {
+            continue;
+        }
+        renamed.push(BureauRename {
+            before: action.bureau_canonical.clone(),
+            after: current,
+            effective: applied
+                .iter()
+                .map(|r| r.effective)
+                .collect::<Vec<_>>()
+                .join(", "),
+            source: applied
+                .iter()
+                .map(|r| r.source)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join("; "),
+        });
+    }
+    renamed
 }

@@ -6,6 +6,7 @@
 
 pub mod diff;
 pub mod documents;
+pub mod fate;
 pub mod history;
 pub mod log;
 pub mod meetings;

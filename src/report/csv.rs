@@ -139,6 +139,89 @@ pub fn diff(view: &DiffView) -> String {
             ]);
         }
     }
+    for (change, fates) in [
+        ("completed", &view.actions.completed),
+        ("reopened", &view.actions.reopened),
+        ("revised", &view.actions.revised),
+    ] {
+        for fate in fates {
+            let status = if fate.before.status == fate.after.status {
+                fate.after.status.as_str().to_owned()
+            } else {
+                format!(
+                    "{} → {}",
+                    fate.before.status.as_str(),
+                    fate.after.status.as_str()
+                )
+            };
+            row([
+                "action",
+                change,
+                &fate.after.measure_id,
+                &fate.after.section.compact(),
+                &fate.after.bureau,
+                &status,
+                &fate.before.text,
+                &fate.after.text,
+                "",
+                &fate.before.source.document,
+                &lines(&fate.before.source),
+                &fate.after.source.document,
+                &lines(&fate.after.source),
+            ]);
+        }
+    }
+    for action in &view.actions.dropped {
+        row([
+            "action",
+            "dropped",
+            &action.measure_id,
+            &action.section.compact(),
+            &action.bureau,
+            action.status.as_str(),
+            &action.text,
+            "",
+            "",
+            &action.source.document,
+            &lines(&action.source),
+            "",
+            "",
+        ]);
+    }
+    for moved in &view.measures.moved {
+        row([
+            "measure",
+            "moved",
+            &moved.id,
+            &moved.section_after.compact(),
+            "",
+            "",
+            &moved.section_before.compact(),
+            &moved.section_after.compact(),
+            "",
+            &moved.source_before.document,
+            &lines(&moved.source_before),
+            &moved.source_after.document,
+            &lines(&moved.source_after),
+        ]);
+    }
+    for rename in &view.bureaus.renamed {
+        row([
+            "bureau",
+            "renamed",
+            "",
+            "",
+            &rename.after,
+            "",
+            &rename.before,
+            &rename.after,
+            &rename.effective,
+            "",
+            "",
+            "",
+            "",
+        ]);
+    }
     for target in &view.targets.changed {
         let after = format!("{}{}", target.after, target.unit.as_deref().unwrap_or(""));
         row([

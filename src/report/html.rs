@@ -162,7 +162,7 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
     let plan = view.plan.as_deref().unwrap_or("");
     let _ = write!(
         out,
-        "<h1>{} 新旧対照表</h1><p class=\"summary\">改正前: {} ／ 改正後: {}<br>施策 追加 {}・削除 {}・修正 {}・分割/統合 {}、取組 追加 {}・削除 {}、目標・指標 変更 {}</p>",
+        "<h1>{} 新旧対照表</h1><p class=\"summary\">改正前: {} ／ 改正後: {}<br>施策 追加 {}・削除 {}・修正 {}・分割/統合 {}・移動 {}、取組 追加 {}・削除 {}・実施済み {}・再開 {}・修正 {}・未報告 {}、部局名変更 {}、目標・指標 変更 {}</p>",
         escape(plan),
         escape(&end(&view.since)),
         escape(&end(&view.until)),
@@ -170,8 +170,14 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
         view.measures.removed.len(),
         view.measures.revised.len(),
         view.measures.successions.len(),
+        view.measures.moved.len(),
         view.actions.added.len(),
         view.actions.removed.len(),
+        view.actions.completed.len(),
+        view.actions.reopened.len(),
+        view.actions.revised.len(),
+        view.actions.dropped.len(),
+        view.bureaus.renamed.len(),
         view.targets.changed.len()
     );
 
@@ -215,6 +221,12 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
                 .revised
                 .iter()
                 .map(|r| (r.id.as_str(), &r.section)),
+        )
+        .chain(
+            view.measures
+                .moved
+                .iter()
+                .map(|m| (m.id.as_str(), &m.section_after)),
         )
         .collect();
     // Measures whose own row stands right above their 取組. A successor of a split shares its
@@ -317,12 +329,13 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
             Row::Removed(before),
         );
     }
-    for (added, actions) in [(true, &view.actions.added), (false, &view.actions.removed)] {
+    for (added, what, actions) in [
+        (true, "新設", &view.actions.added),
+        (false, "削除", &view.actions.removed),
+        (false, "未報告", &view.actions.dropped),
+    ] {
         for action in actions {
-            let status = match action.status {
-                crate::extract::ActionStatus::Done => "具体的な取組",
-                crate::extract::ActionStatus::Planned => "今後予定している取組",
-            };
+            let status = column_name(action.status);
             // An action of a measure that did not change itself names its measure: its id and
             // first words.
             let measure = if changed_measures.contains(action.measure_id.as_str()) {
@@ -337,7 +350,7 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
             let body = format!(
                 "{measure}<span class=\"kind\">{status}【{}】（{}）</span><br>{}{}",
                 escape(&action.bureau),
-                if added { "新設" } else { "削除" },
+                what,
                 if added {
                     format!("<ins>{}</ins>", escape(&action.text))
                 } else {
@@ -358,6 +371,86 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
             push(path, heading, &action.measure_id, row);
         }
     }
+    for moved in &view.measures.moved {
+        let label = label("施策（移動）", &moved.id);
+        push(
+            moved.section_after.compact(),
+            heading_of(&moved.section_after),
+            &moved.id,
+            Row::Both {
+                after: format!(
+                    "{label}<br><ins>{}</ins>　{}{}",
+                    escape(&moved.section_after.display_path()),
+                    escape(&moved.text),
+                    source(&moved.source_after, titles)
+                ),
+                before: format!(
+                    "{label}<br><del>{}</del>　{}{}",
+                    escape(&moved.section_before.display_path()),
+                    escape(&moved.text),
+                    source(&moved.source_before, titles)
+                ),
+            },
+        );
+    }
+    // What became of each promise: both statements in one row, the changed characters marked.
+    for (what, fates) in [
+        ("実施済み", &view.actions.completed),
+        ("再開", &view.actions.reopened),
+        ("修正", &view.actions.revised),
+    ] {
+        for fate in fates {
+            let side = |action: &crate::project::diff::ActionEntry, text: String| {
+                let measure = if changed_measures.contains(action.measure_id.as_str()) {
+                    String::new()
+                } else {
+                    format!(
+                        "<span class=\"measure\">施策 {}「{}」</span><br>",
+                        escape(&action.measure_id),
+                        escape(&first_words(&action.measure_text))
+                    )
+                };
+                format!(
+                    "{measure}<span class=\"kind\">{}【{}】（{what}）</span><br>{text}{}",
+                    column_name(action.status),
+                    escape(&action.bureau),
+                    source(&action.source, titles)
+                )
+            };
+            let (mut after, mut before) = (String::new(), String::new());
+            if fate.changes.is_empty() {
+                after = escape(&fate.after.text);
+                before = escape(&fate.before.text);
+            }
+            for change in &fate.changes {
+                match change {
+                    TextChange::Equal(text) => {
+                        after.push_str(&escape(text));
+                        before.push_str(&escape(text));
+                    }
+                    TextChange::Insert(text) => {
+                        after.push_str(&format!("<ins>{}</ins>", escape(text)))
+                    }
+                    TextChange::Delete(text) => {
+                        before.push_str(&format!("<del>{}</del>", escape(text)))
+                    }
+                }
+            }
+            let section = section_of_measure
+                .get(fate.after.measure_id.as_str())
+                .copied()
+                .unwrap_or(&fate.after.section);
+            push(
+                section.compact(),
+                heading_of(section),
+                &fate.after.measure_id,
+                Row::Both {
+                    after: side(&fate.after, after),
+                    before: side(&fate.before, before),
+                },
+            );
+        }
+    }
     for (path, heading) in &sections {
         let _ = write!(
             out,
@@ -371,6 +464,20 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
                 Row::Removed(before) => ("（削除）", before.as_str()),
             };
             let _ = write!(out, "<tr><td>{after}</td><td>{before}</td></tr>");
+        }
+        out.push_str("</table>");
+    }
+    if !view.bureaus.renamed.is_empty() {
+        out.push_str("<h2>部局名変更</h2><table><tr><th>改正後</th><th>改正前</th><th>施行</th><th>根拠</th></tr>");
+        for rename in &view.bureaus.renamed {
+            let _ = write!(
+                out,
+                "<tr><td><ins>{}</ins></td><td><del>{}</del></td><td>{}</td><td>{}</td></tr>",
+                escape(&rename.after),
+                escape(&rename.before),
+                escape(&rename.effective),
+                escape(&rename.source)
+            );
         }
         out.push_str("</table>");
     }
@@ -393,10 +500,18 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
         }
         out.push_str("</table>");
     }
-    if sections.is_empty() && view.targets.changed.is_empty() {
+    if sections.is_empty() && view.targets.changed.is_empty() && view.bureaus.renamed.is_empty() {
         out.push_str("<p>変更はありません。</p>");
     }
     out
+}
+
+/// The column an action is printed in, as the 取組一覧 heads it.
+fn column_name(status: crate::extract::ActionStatus) -> &'static str {
+    match status {
+        crate::extract::ActionStatus::Done => "具体的な取組",
+        crate::extract::ActionStatus::Planned => "今後予定している取組",
+    }
 }
 
 #[cfg(test)]

@@ -212,15 +212,22 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
         view.plan.as_deref().unwrap_or("(no plan named)")
     );
     let measures = &view.measures;
+    let actions = &view.actions;
     let _ = writeln!(
         out,
-        "measures: {} added, {} removed, {} revised, {} split or merged; actions: {} added, {} removed; targets: {} changed",
+        "measures: {} added, {} removed, {} revised, {} split or merged, {} moved; actions: {} added, {} removed, {} completed, {} reopened, {} revised, {} dropped; bureaus: {} renamed; targets: {} changed",
         measures.added.len(),
         measures.removed.len(),
         measures.revised.len(),
         measures.successions.len(),
-        view.actions.added.len(),
-        view.actions.removed.len(),
+        measures.moved.len(),
+        actions.added.len(),
+        actions.removed.len(),
+        actions.completed.len(),
+        actions.reopened.len(),
+        actions.revised.len(),
+        actions.dropped.len(),
+        view.bureaus.renamed.len(),
         view.targets.changed.len()
     );
     for (sign, entries) in [("+", &measures.added), ("-", &measures.removed)] {
@@ -265,16 +272,17 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
         );
         let _ = writeln!(out, "    改正前: {}", revision.before);
         let _ = writeln!(out, "    改正後: {}", revision.after);
-        let marked: String = revision
-            .changes
-            .iter()
-            .map(|change| match change {
-                crate::project::diff::TextChange::Equal(text) => text.clone(),
-                crate::project::diff::TextChange::Delete(text) => format!("[-{text}-]"),
-                crate::project::diff::TextChange::Insert(text) => format!("{{+{text}+}}"),
-            })
-            .collect();
-        let _ = writeln!(out, "    変更箇所: {marked}");
+        let _ = writeln!(out, "    変更箇所: {}", marked_changes(&revision.changes));
+    }
+    for moved in &measures.moved {
+        let _ = writeln!(
+            out,
+            "> 移動 moved [{}] {} → {} {}",
+            moved.id,
+            moved.section_before.display_path(),
+            moved.section_after.display_path(),
+            moved.text
+        );
     }
     for (sign, entries) in [("+", &view.actions.added), ("-", &view.actions.removed)] {
         for action in entries {
@@ -287,6 +295,46 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
                 action.text.replace('\n', " ")
             );
         }
+    }
+    for (mark, what, fates) in [
+        ("✓", "completed (実施済み)", &actions.completed),
+        ("↺", "reopened", &actions.reopened),
+        ("~", "revised", &actions.revised),
+    ] {
+        for fate in fates {
+            let _ = writeln!(
+                out,
+                "{mark} [{}] {what} 【{}】 {}",
+                fate.after.measure_id,
+                fate.after.bureau,
+                fate.after.text.replace('\n', " ")
+            );
+            if !fate.changes.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    {} → {}: {}",
+                    fate.before.status.as_str(),
+                    fate.after.status.as_str(),
+                    marked_changes(&fate.changes)
+                );
+            }
+        }
+    }
+    for action in &actions.dropped {
+        let _ = writeln!(
+            out,
+            "? [{}] dropped (未報告) 【{}】 {}",
+            action.measure_id,
+            action.bureau,
+            action.text.replace('\n', " ")
+        );
+    }
+    for rename in &view.bureaus.renamed {
+        let _ = writeln!(
+            out,
+            "= 部局名変更 renamed 【{}】 → 【{}】 from {} ({})",
+            rename.before, rename.after, rename.effective, rename.source
+        );
     }
     for target in &view.targets.changed {
         let _ = writeln!(
@@ -301,6 +349,18 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
         );
     }
     out
+}
+
+/// A character diff with deleted runs as `[-…-]` and inserted ones as `{+…+}`.
+fn marked_changes(changes: &[crate::project::diff::TextChange]) -> String {
+    changes
+        .iter()
+        .map(|change| match change {
+            crate::project::diff::TextChange::Equal(text) => text.clone(),
+            crate::project::diff::TextChange::Delete(text) => format!("[-{text}-]"),
+            crate::project::diff::TextChange::Insert(text) => format!("{{+{text}+}}"),
+        })
+        .collect()
 }
 
 /// A correction appended: what the ledger says of the document now, and what it said before.

@@ -1,7 +1,7 @@
 //! The demonstration revision (`examples/revision/`, synthetic): its files are what the derivation
 //! writes, and the README's walkthrough, run word for word (all but `serve`), shows what the
-//! README says it shows — a revised measure, a split, actions added and removed, planned actions
-//! now done and a figure updated.
+//! README says it shows — a revised measure, a split, an action added, planned actions now done,
+//! one dropped, and a figure updated.
 
 use crate::common::{self, derived, stderr, stdout};
 
@@ -102,7 +102,11 @@ fn the_readme_walkthrough_shows_a_revision() {
         "{diff}"
     );
     assert!(diff.contains("> 分割 split"), "{diff}");
-    // Added and removed actions: the split's new bullet, the dropped one.
+    assert!(
+        diff.contains("actions: 1 added, 0 removed, 2 completed, 0 reopened, 1 revised, 1 dropped"),
+        "{diff}"
+    );
+    // The split's new bullet is added; the planned bullet 第94回 no longer reports is dropped.
     assert!(
         diff.contains(
             "+ [M805b49767851] done    【健康・生活衛生局がん・疾病対策課】 令和７年度に"
@@ -110,27 +114,36 @@ fn the_readme_walkthrough_shows_a_revision() {
         "{diff}"
     );
     assert!(
-        diff.contains(
-            "planned 【健康・生活衛生局がん・疾病対策課】 当該取組の評価を行う観点から、役割分担"
-        ),
+        diff.contains("dropped (未報告) 【健康・生活衛生局がん・疾病対策課】 当該取組の評価を行う観点から、役割分担"),
         "{diff}"
     );
-    // Planned actions now reported as done: the same text leaves the planned column and enters
-    // the done column.
+    // Planned actions now reported as done, word for word: completed, not removed and added.
     for text in [
         "BCPに関する議論の状況を踏まえ、次期整備指針の改定において、その必須化を検討する。",
         "がん診療連携拠点病院等、小児がん拠点病院等、がんゲノム医療中核拠点病院等のそれぞれの指定要件に関するWGで具体的な連携の要件及び適切な体制について議論していく。",
     ] {
-        assert!(diff.lines().any(|l| l.starts_with("- [") && l.contains("planned") && l.ends_with(text)), "{text}\n{diff}");
-        assert!(diff.lines().any(|l| l.starts_with("+ [") && l.contains("done") && l.ends_with(text)), "{text}\n{diff}");
+        assert!(
+            diff.lines()
+                .any(|l| l.starts_with("✓ [") && l.contains("completed (実施済み)") && l.ends_with(text)),
+            "{text}\n{diff}"
+        );
     }
-    assert!(diff.contains("ハローワークと連携した就職支援を行っている拠点病院等の割合: 54.4 → 56.1% (as of 2026-04-01)"), "{diff}");
+    // The figure, and the bullet that reports it, updated.
+    assert!(
+        diff.contains("ハローワークと連携した就職支援を行っている拠点病院等の割合: 54.4 → 56.1% (as of 2026-04-01)"),
+        "{diff}"
+    );
+    assert!(diff.contains("{+、令和8年4月1日時点では56.1%+}"), "{diff}");
 
     run_line(dir.path(), &lines[2]);
     let html = std::fs::read_to_string(dir.path().join("demo-93.html")).unwrap();
     assert!(html.contains("新旧対照表"), "the page is a 新旧対照表");
     assert!(html.contains("施策（分割）"), "the split is shown as one");
     assert!(html.contains("好事例の共有や他の地域や医療機関との比較が可能となるような"));
+    assert!(
+        html.contains("（実施済み）"),
+        "the completion is said as such"
+    );
 
     let (history, _) = run_line(dir.path(), &lines[3]);
     for meeting in ["第92回", "第93回", "第94回"] {

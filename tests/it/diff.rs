@@ -46,13 +46,19 @@ fn count(value: &serde_json::Value, path: &[&str]) -> usize {
 }
 
 fn assert_only(value: &serde_json::Value, expected: &[(&[&str], usize)]) {
-    let all: [&[&str]; 7] = [
+    let all: [&[&str]; 13] = [
         &["measures", "added"],
         &["measures", "removed"],
         &["measures", "revised"],
         &["measures", "successions"],
+        &["measures", "moved"],
         &["actions", "added"],
         &["actions", "removed"],
+        &["actions", "completed"],
+        &["actions", "reopened"],
+        &["actions", "revised"],
+        &["actions", "dropped"],
+        &["bureaus", "renamed"],
         &["targets", "changed"],
     ];
     for path in all {
@@ -134,17 +140,15 @@ fn a_planned_bullet_carried_out_moves_to_the_done_column() {
     carry_out_planned_bullet(&mut lines);
     ingest_version(&store, dir.path(), &lines);
     let value = diff_json(&store);
-    assert_only(
-        &value,
-        &[(&["actions", "added"], 1), (&["actions", "removed"], 1)],
-    );
-    assert_eq!(value["actions"]["added"][0]["status"], "done");
-    assert_eq!(value["actions"]["removed"][0]["status"], "planned");
-    assert_eq!(
-        value["actions"]["added"][0]["measure_id"],
-        value["actions"]["removed"][0]["measure_id"]
-    );
-    // In CSV each action row names its measure's section and the side it was stated on.
+    // Reported done in new words: one completion, with the changed characters — not an action
+    // removed and another added.
+    assert_only(&value, &[(&["actions", "completed"], 1)]);
+    let fate = &value["actions"]["completed"][0];
+    assert_eq!(fate["before"]["status"], "planned");
+    assert_eq!(fate["after"]["status"], "done");
+    assert_eq!(fate["before"]["measure_id"], fate["after"]["measure_id"]);
+    assert!(fate["changes"].as_array().unwrap().len() > 1);
+    // In CSV the row names the measure's section and where each side was stated.
     let output = planledger(
         &store,
         &[
@@ -157,27 +161,24 @@ fn a_planned_bullet_carried_out_moves_to_the_done_column() {
             .records()
             .map(|record| record.unwrap().iter().map(str::to_owned).collect())
             .collect();
-    for (row, side) in rows.iter().zip(["added", "removed"]) {
-        let action = &value["actions"][side][0];
-        let source = &action["source"];
-        let (document, lines) = (
+    assert_eq!(rows.len(), 1, "{csv}");
+    let row = &rows[0];
+    assert_eq!(row[1], "completed", "{csv}");
+    assert_eq!(row[5], "planned → done", "{csv}");
+    let section: Vec<&str> = fate["after"]["section"]["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(row[3], section.join("."), "{csv}");
+    for (side, columns) in [("before", 9..11), ("after", 11..13)] {
+        let source = &fate[side]["source"];
+        let expected = [
             source["document"].as_str().unwrap().to_owned(),
             format!("{}-{}", source["lines"][0], source["lines"][1]),
-        );
-        let section: Vec<&str> = action["section"]["path"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
-        assert_eq!(row[1], side, "{csv}");
-        assert_eq!(row[3], section.join("."), "{csv}");
-        let provenance = if side == "added" {
-            &row[11..13]
-        } else {
-            &row[9..11]
-        };
-        assert_eq!(provenance, [document, lines], "{csv}");
+        ];
+        assert_eq!(row[columns], expected, "{csv}");
     }
 }
 
@@ -581,4 +582,94 @@ fn two_measures_merged_show_both_old_texts_opposite_the_one_in_either_order() {
         views.push(diff["measures"].clone());
     }
     assert_eq!(views[0], views[1]);
+}
+
+/// Three planned bullets printed as done, two measures swapped, one moved to another section and
+/// one character removed: three completions (word for word), the moved measure under its old id
+/// and said as moved, one revision — and not one action added or removed.
+#[test]
+fn completions_a_swap_a_move_and_a_character_read_as_what_they_are() {
+    let (dir, store) = ingested_seeds();
+    let moved_id = before_id_of(
+        &store,
+        "国は、拠点病院等、小児がん拠点病院等、がんゲノム医療中核拠点病院等が相互に連携可能となるよう検討する。",
+    );
+    ingest_version(&store, dir.path(), &completions_swap_move_and_a_character());
+    let diff = diff_json(&store);
+    assert_only(
+        &diff,
+        &[
+            (&["measures", "revised"], 1),
+            (&["measures", "moved"], 1),
+            (&["actions", "completed"], 3),
+        ],
+    );
+    let moved = &diff["measures"]["moved"][0];
+    assert_eq!(moved["id"], moved_id.as_str());
+    assert_eq!(
+        moved["section_before"]["path"],
+        serde_json::json!(["2", "(1)", "①"])
+    );
+    assert_eq!(
+        moved["section_after"]["path"],
+        serde_json::json!(["2", "(1)", "②"])
+    );
+    for fate in diff["actions"]["completed"].as_array().unwrap() {
+        assert_eq!(fate["before"]["status"], "planned");
+        assert_eq!(fate["after"]["status"], "done");
+        assert_eq!(fate["changes"], serde_json::json!([]), "word for word");
+    }
+    let text = stdout(&planledger(
+        &store,
+        &["diff", "--since", "第92回", "--until", "第93回"],
+    ));
+    assert!(text.contains("> 移動 moved ["), "{text}");
+    assert_eq!(text.matches("completed (実施済み)").count(), 3, "{text}");
+}
+
+/// The id `state` at 第92回 shows for the measure with this text.
+fn before_id_of(store: &Path, text: &str) -> String {
+    let output = planledger(store, &["state", "--at", "第92回", "--format", "json"]);
+    let state: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    state["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["text"] == text)
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no measure {text}"))
+}
+
+/// A 取組一覧 from before the reorganisation of 令和5年9月1日 (健康局 where 第92回 prints
+/// 健康・生活衛生局) diffs against 第92回 with no action added or removed: the bureau renamed,
+/// said once, with the instrument that renamed it.
+#[test]
+fn a_version_from_before_the_reorganisation_reads_as_a_bureau_renamed() {
+    let (dir, store) = ingested_seeds();
+    let path = dir.path().join("torikumi_85.txt");
+    std::fs::write(&path, with_footer(&before_the_reorganisation(), 85)).unwrap();
+    let output =
+        common::ingest_torikumi_as(&store, &path, "がん対策推進協議会 第85回", "2023-06-01");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = planledger(
+        &store,
+        &[
+            "diff", "--since", "第85回", "--until", "第92回", "--format", "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let diff: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(count(&diff, &["actions", "added"]), 0, "{diff:#}");
+    assert_eq!(count(&diff, &["actions", "removed"]), 0, "{diff:#}");
+    assert_eq!(count(&diff, &["measures", "added"]), 0);
+    assert_eq!(count(&diff, &["measures", "removed"]), 0);
+    let renamed = diff["bureaus"]["renamed"].as_array().unwrap();
+    assert_eq!(renamed.len(), 1, "{renamed:?}");
+    assert_eq!(renamed[0]["before"], "健康局がん・疾病対策課");
+    assert_eq!(renamed[0]["after"], "健康・生活衛生局がん・疾病対策課");
+    assert_eq!(renamed[0]["effective"], "2023-09-01");
+    assert!(renamed[0]["source"]
+        .as_str()
+        .unwrap()
+        .contains("令和5年政令第263号"));
 }

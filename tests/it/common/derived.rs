@@ -239,6 +239,75 @@ pub fn demo_94() -> String {
     with_footer(&lines, 94)
 }
 
+/// Swaps the measures at lines 20–53 and 55–79 (each with its actions), both of 2 › (1) › ①:
+/// a reordering within a section.
+pub fn swap_measures_at_20_and_55(lines: &mut Vec<String>) {
+    assert!(lines[19].starts_with("国及び都道府県は、がん医療が高度化する中で"));
+    assert!(lines[54].starts_with("国は、拠点病院等を中心に"));
+    assert!(lines[53].is_empty() && lines[79].is_empty());
+    let first: Vec<String> = lines[19..53].to_vec();
+    let second: Vec<String> = lines[54..79].to_vec();
+    let mut swapped = second;
+    swapped.push(String::new());
+    swapped.extend(first);
+    lines.splice(19..79, swapped);
+}
+
+/// Moves the measure at lines 103–117 (2 › (1) › ①, with its actions) to section 2 › (2) ②,
+/// before the measure at line 123, word for word.
+pub fn move_measure_at_103_to_section_2(lines: &mut Vec<String>) {
+    assert!(lines[102]
+        .trim_start()
+        .starts_with("国は、拠点病院等、小児がん拠点病院等"));
+    assert!(lines[117].is_empty() && lines[118] == "②");
+    assert!(lines[122].starts_with("国は、がんゲノム医療をより一層推進する"));
+    let mut measure: Vec<String> = lines[102..118].to_vec();
+    measure[0] = measure[0].trim_start().to_owned();
+    lines.splice(122..122, measure);
+    lines.drain(102..118);
+}
+
+/// Removes one character (the 、 after 「病態や生活背景等」) from the measure at line 175.
+pub fn remove_a_character_at_175(lines: &mut [String]) {
+    assert_eq!(
+        lines[174],
+        "国及び都道府県は、患者が、病態や生活背景等、それぞれの状況に応"
+    );
+    lines[174] = "国及び都道府県は、患者が、病態や生活背景等それぞれの状況に応".into();
+}
+
+/// Three planned bullets reported done word for word (lines 204–206 and 97–98 under
+/// 健康・生活衛生局がん・疾病対策課, 161–162 under 保険局医療課), two measures swapped in their
+/// section, one measure moved to another section and one character removed: for `diff`, three
+/// completions, one move, one revision, nothing added or removed. Each edit leaves the lines
+/// above its lowest index where they were, so they apply in this order.
+pub fn completions_swap_move_and_a_character() -> Vec<String> {
+    let mut lines = seed_lines();
+    report_planned_bullet_done(&mut lines, 203..206, "○また、提供するデータの解釈", 196);
+    remove_a_character_at_175(&mut lines);
+    report_planned_bullet_done(
+        &mut lines,
+        160..162,
+        "○標準治療前のがん遺伝子パネル検査",
+        147,
+    );
+    move_measure_at_103_to_section_2(&mut lines);
+    report_planned_bullet_done(&mut lines, 96..98, "○BCPに関する議論の状況を踏まえ", 89);
+    swap_measures_at_20_and_55(&mut lines);
+    lines
+}
+
+/// Seed 000 as a version from before the reorganisation of 令和5年9月1日 would print it: every
+/// 健康・生活衛生局 named 健康局.
+pub fn before_the_reorganisation() -> Vec<String> {
+    let lines = seed_lines();
+    assert!(lines.iter().any(|line| line.contains("健康・生活衛生局")));
+    lines
+        .iter()
+        .map(|line| line.replace("健康・生活衛生局", "健康局"))
+        .collect()
+}
+
 /// Seed 000 with the measure at 55–58 reworded (re-wrapped) and the planned bullet at 77–79
 /// carried out into the done column: three kinds of change in one version.
 pub fn combined_edit() -> Vec<String> {
