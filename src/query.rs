@@ -85,6 +85,37 @@ pub fn diff_of(store: &Store, request: &DiffRequest) -> Result<DiffView, QueryEr
     Ok(diff(store, &since, &until)?)
 }
 
+/// A follow-through report as asked for in words (the CLI's `progress`).
+#[derive(Debug, Clone, Default)]
+pub struct ProgressRequest {
+    pub since: String,
+    /// The later meeting; the latest dated meeting when absent.
+    pub until: Option<String>,
+    pub plan: Option<String>,
+    /// Only this bureau's actions (a part of its name).
+    pub bureau: Option<String>,
+}
+
+/// What became of every action planned at `since`, at `until`: the two states `diff` compares.
+pub fn progress_of(
+    store: &Store,
+    request: &ProgressRequest,
+) -> Result<crate::project::progress::ProgressView, QueryError> {
+    let documents = store.document_records()?;
+    let since = resolve_at(&documents, &request.since)?;
+    let until = resolve_or_latest(&documents, request.until.as_deref())?;
+    let (since, until) = crate::project::diff::queries_between(since, until, request.plan.clone())?;
+    let after = state(store, &until)?;
+    let earlier = earlier_query(&since, &until, &after);
+    let before = state(store, &earlier)?;
+    Ok(crate::project::progress::progress(
+        &before,
+        &after,
+        earlier.plan,
+        request.bureau.as_deref(),
+    ))
+}
+
 /// The plan at a date. Reads the documents, the identity index, the events of the documents
 /// that speak at the date and the figure and adoption events — not the rest of the ledger. A
 /// question about what the ledger knew earlier (`as_known_at`) is answered by the reference

@@ -15,6 +15,7 @@ mod ingest;
 mod keygen;
 mod log;
 mod meetings;
+mod progress;
 mod prove;
 mod reindex;
 mod serve;
@@ -76,6 +77,7 @@ enum Command {
     Meetings(meetings::MeetingsArgs),
     State(state::StateArgs),
     Diff(diff::DiffArgs),
+    Progress(progress::ProgressArgs),
     History(history::HistoryArgs),
     Timeline(timeline::TimelineArgs),
     Log(log::LogArgs),
@@ -125,6 +127,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Meetings(args) => meetings::run(&context, args),
         Command::State(args) => state::run(&context, args),
         Command::Diff(args) => diff::run(&context, args),
+        Command::Progress(args) => progress::run(&context, args),
         Command::History(args) => history::run(&context, args),
         Command::Timeline(args) => timeline::run(&context, args),
         Command::Log(args) => log::run(&context, args),

@@ -258,7 +258,10 @@ fn action_counts(
     measure: Option<&MeasureView>,
 ) -> BTreeMap<(String, ActionStatus, String), Vec<ActionEntry>> {
     let mut counts: BTreeMap<(String, ActionStatus, String), Vec<ActionEntry>> = BTreeMap::new();
-    for action in measure.into_iter().flat_map(|m| &m.actions) {
+    let Some(measure) = measure else {
+        return counts;
+    };
+    for action in &measure.actions {
         counts
             .entry((
                 crate::extract::bureau::current_name(&action.bureau_canonical).0,
@@ -266,17 +269,22 @@ fn action_counts(
                 comparison_key(&action.text),
             ))
             .or_default()
-            .push(ActionEntry {
-                measure_id: measure.map_or_else(String::new, |m| m.id.clone()),
-                measure_text: measure.map_or_else(String::new, |m| m.text.clone()),
-                section: measure.map(|m| m.section.clone()).unwrap_or_default(),
-                bureau: action.bureau.clone(),
-                status: action.status,
-                text: action.text.clone(),
-                source: action.source.clone(),
-            });
+            .push(action_entry(measure, action));
     }
     counts
+}
+
+/// An action as a diff names it: with its measure's id, text and section.
+pub fn action_entry(measure: &MeasureView, action: &super::state::ActionView) -> ActionEntry {
+    ActionEntry {
+        measure_id: measure.id.clone(),
+        measure_text: measure.text.clone(),
+        section: measure.section.clone(),
+        bureau: action.bureau.clone(),
+        status: action.status,
+        text: action.text.clone(),
+        source: action.source.clone(),
+    }
 }
 
 /// The difference between two meetings placed in time, for `plan` or the plan shown at

@@ -10,6 +10,7 @@ pub mod fate;
 pub mod history;
 pub mod log;
 pub mod meetings;
+pub mod progress;
 pub mod state;
 pub mod timeline;
 

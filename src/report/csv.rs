@@ -2,6 +2,7 @@
 //! change, RFC 4180 quoting by the `csv` crate.
 
 use crate::project::diff::DiffView;
+use crate::project::progress::ProgressView;
 use crate::project::state::SourceView;
 
 const BOM: &str = "\u{feff}";
@@ -238,6 +239,54 @@ pub fn diff(view: &DiffView) -> String {
             "",
             "",
             "",
+        ]);
+    }
+    let bytes = writer
+        .into_inner()
+        .expect("flushing CSV to memory cannot fail");
+    format!(
+        "{BOM}{}",
+        String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+    )
+}
+
+/// `progress`: one row per planned action — its fate, measure, section, bureau, the earlier and
+/// the later text, and where each was stated.
+pub fn progress(view: &ProgressView) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut row = |fields: [&str; 11]| {
+        writer
+            .write_record(fields)
+            .expect("writing CSV to memory cannot fail");
+    };
+    row([
+        "fate",
+        "measure_id",
+        "section",
+        "bureau",
+        "before",
+        "after",
+        "after_status",
+        "before_document",
+        "before_lines",
+        "after_document",
+        "after_lines",
+    ]);
+    let lines = |source: &SourceView| format!("{}-{}", source.lines[0], source.lines[1]);
+    for action in &view.actions {
+        let after = action.after.as_ref();
+        row([
+            action.fate.as_str(),
+            &action.before.measure_id,
+            &action.before.section.compact(),
+            &action.before.bureau,
+            &action.before.text,
+            after.map_or("", |a| a.text.as_str()),
+            after.map_or("", |a| a.status.as_str()),
+            &action.before.source.document,
+            &lines(&action.before.source),
+            after.map_or("", |a| a.source.document.as_str()),
+            &after.map_or_else(String::new, |a| lines(&a.source)),
         ]);
     }
     let bytes = writer

@@ -506,6 +506,105 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
     out
 }
 
+/// `progress` as one self-contained page: the counts per bureau and section, then every planned
+/// action with its fate, the earlier statement opposite the later one, each citing its lines.
+pub fn progress(
+    view: &crate::project::progress::ProgressView,
+    documents: &[DocumentRecord],
+) -> String {
+    use crate::project::progress::ProgressCounts;
+    let titles: BTreeMap<&str, &DocumentRecord> =
+        documents.iter().map(|d| (d.hash.as_str(), d)).collect();
+    let cite = |cited: &SourceView| source(cited, &titles, &NoLinks);
+    let end = |end: &crate::project::diff::DiffEnd| {
+        format!(
+            "{}（{}）",
+            end.meeting.as_deref().unwrap_or("会議不明"),
+            end.date
+        )
+    };
+    let plan = view.plan.as_deref().unwrap_or("");
+    let mut out = format!(
+        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>進捗 {}</title><style>{STYLE}</style></head><body><h1>{} 取組の進捗</h1><p class=\"summary\">{} に予定していた取組の、{} での状況{}</p>",
+        escape(plan),
+        escape(plan),
+        escape(&end(&view.since)),
+        escape(&end(&view.until)),
+        view.bureau
+            .as_deref()
+            .map_or_else(String::new, |b| format!("（部局: {}）", escape(b)))
+    );
+    let table = |out: &mut String, heading: &str, rows: &[&ProgressCounts]| {
+        let _ = write!(
+            out,
+            "<h2>{}</h2><table><thead><tr><th></th><th>予定</th><th>実施済み</th><th>予定のまま</th><th>修正</th><th>未報告</th><th>施策ごと削除</th></tr></thead>",
+            escape(heading)
+        );
+        for c in rows {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&c.name),
+                c.planned,
+                c.completed,
+                c.still_planned,
+                c.revised,
+                c.dropped,
+                c.removed
+            );
+        }
+        out.push_str("</table>");
+    };
+    let mut bureaus: Vec<&ProgressCounts> = view.by_bureau.iter().collect();
+    bureaus.push(&view.total);
+    table(&mut out, "部局別", &bureaus);
+    table(
+        &mut out,
+        "項目別",
+        &view.by_section.iter().collect::<Vec<_>>(),
+    );
+    out.push_str("<h2>取組ごと</h2><table><colgroup><col style=\"width:9em\"><col><col></colgroup><thead><tr><th>状況</th><th>後</th><th>前（予定していた取組）</th></tr></thead>");
+    for action in &view.actions {
+        let before = format!(
+            "<span class=\"kind\">【{}】</span> <span class=\"id\">{}</span><br>{}{}",
+            escape(&action.before.bureau),
+            escape(&action.before.measure_id),
+            escape(&action.before.text),
+            cite(&action.before.source)
+        );
+        let after = match &action.after {
+            None => "（報告なし）".to_owned(),
+            Some(after) => {
+                let mut text = String::new();
+                if action.changes.is_empty() {
+                    text = escape(&after.text);
+                }
+                for change in &action.changes {
+                    match change {
+                        TextChange::Equal(t) => text.push_str(&escape(t)),
+                        TextChange::Insert(t) => {
+                            text.push_str(&format!("<ins>{}</ins>", escape(t)))
+                        }
+                        TextChange::Delete(_) => {}
+                    }
+                }
+                format!(
+                    "<span class=\"kind\">{}</span><br>{text}{}",
+                    column_name(after.status),
+                    cite(&after.source)
+                )
+            }
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{after}</td><td>{before}</td></tr>",
+            action.fate.japanese()
+        );
+    }
+    out.push_str("</table></body></html>\n");
+    out
+}
+
 /// The column an action is printed in, as the 取組一覧 heads it.
 fn column_name(status: crate::extract::ActionStatus) -> &'static str {
     match status {

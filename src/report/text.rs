@@ -351,6 +351,82 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
     out
 }
 
+/// `progress`: the counts, then every planned action with its fate and where each side says it
+/// (document and lines), the changes marked.
+pub fn progress(view: &crate::project::progress::ProgressView) -> String {
+    use crate::project::progress::{Fate, ProgressCounts};
+    let mut out = String::new();
+    let end = |end: &crate::project::diff::DiffEnd| {
+        format!(
+            "{} ({})",
+            end.meeting.as_deref().unwrap_or("no meeting named"),
+            end.date
+        )
+    };
+    let _ = writeln!(
+        out,
+        "progress of the actions planned at {}, at {} — {}{}",
+        end(&view.since),
+        end(&view.until),
+        view.plan.as_deref().unwrap_or("(no plan named)"),
+        view.bureau
+            .as_deref()
+            .map_or_else(String::new, |b| format!(" — bureau {b}"))
+    );
+    let counts = |c: &ProgressCounts| {
+        format!(
+            "{} planned: {} completed, {} still planned, {} revised, {} dropped, {} removed with their measure",
+            c.planned, c.completed, c.still_planned, c.revised, c.dropped, c.removed
+        )
+    };
+    let _ = writeln!(out, "{}", counts(&view.total));
+    for (what, list) in [
+        ("by bureau", &view.by_bureau),
+        ("by section", &view.by_section),
+    ] {
+        let _ = writeln!(out, "{what}:");
+        for c in list {
+            let _ = writeln!(out, "  {}: {}", c.name, counts(c));
+        }
+    }
+    let cite = |source: &crate::project::state::SourceView| {
+        format!(
+            "{} lines {}–{}",
+            source.document.get(..12).unwrap_or(&source.document),
+            source.lines[0],
+            source.lines[1]
+        )
+    };
+    for fate in [
+        Fate::Completed,
+        Fate::Revised,
+        Fate::Dropped,
+        Fate::Removed,
+        Fate::StillPlanned,
+    ] {
+        for action in view.actions.iter().filter(|a| a.fate == fate) {
+            let _ = writeln!(
+                out,
+                "{} ({}) [{}] 【{}】 {}",
+                fate.as_str(),
+                fate.japanese(),
+                action.before.measure_id,
+                action.before.bureau,
+                action.before.text.replace('\n', " ")
+            );
+            let later = action.after.as_ref().map_or_else(
+                || "not reported".to_owned(),
+                |after| format!("{} ({})", cite(&after.source), after.status.as_str()),
+            );
+            let _ = writeln!(out, "    {} → {later}", cite(&action.before.source));
+            if !action.changes.is_empty() {
+                let _ = writeln!(out, "    {}", marked_changes(&action.changes));
+            }
+        }
+    }
+    out
+}
+
 /// A character diff with deleted runs as `[-…-]` and inserted ones as `{+…+}`.
 fn marked_changes(changes: &[crate::project::diff::TextChange]) -> String {
     changes

@@ -72,8 +72,8 @@ fn run_line(dir: &Path, line: &str) -> (String, String) {
 #[test]
 fn the_readme_walkthrough_shows_a_revision() {
     let lines = walkthrough();
-    assert_eq!(lines.len(), 5, "{lines:?}");
-    assert!(lines[4].ends_with(" serve"), "{lines:?}");
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    assert!(lines[5].ends_with(" serve"), "{lines:?}");
     let dir = tempfile::tempdir().unwrap();
     for folder in ["seeds", "examples"] {
         std::os::unix::fs::symlink(common::project_dir().join(folder), dir.path().join(folder))

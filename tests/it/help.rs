@@ -12,6 +12,7 @@ const COMMANDS: &[&[&str]] = &[
     &["meetings"],
     &["state"],
     &["diff"],
+    &["progress"],
     &["history"],
     &["serve"],
     &["timeline"],
@@ -59,11 +60,11 @@ fn every_commands_help_is_as_reviewed() {
 
 #[test]
 fn each_command_offers_only_its_own_formats() {
-    // Only diff renders CSV and HTML; no other command may offer them.
+    // Only diff and progress render CSV and HTML; no other command may offer them.
     for command in COMMANDS {
         let text = help(command);
         let offers = |format: &str| text.contains(&format!("- {format}:"));
-        let is_diff = command == &["diff"];
+        let is_diff = command == &["diff"] || command == &["progress"];
         assert_eq!(offers("csv"), is_diff, "{command:?} and csv");
         assert_eq!(offers("html"), is_diff, "{command:?} and html");
     }
