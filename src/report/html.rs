@@ -512,10 +512,25 @@ pub fn progress(
     view: &crate::project::progress::ProgressView,
     documents: &[DocumentRecord],
 ) -> String {
+    let plan = view.plan.as_deref().unwrap_or("");
+    format!(
+        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>進捗 {}</title><style>{STYLE}</style></head><body>{}</body></html>\n",
+        escape(plan),
+        progress_body(view, documents, &NoLinks)
+    )
+}
+
+/// The progress page's content, citations and ids pointing where `hrefs` says; all document text
+/// escaped.
+pub fn progress_body(
+    view: &crate::project::progress::ProgressView,
+    documents: &[DocumentRecord],
+    hrefs: &dyn Hrefs,
+) -> String {
     use crate::project::progress::ProgressCounts;
     let titles: BTreeMap<&str, &DocumentRecord> =
         documents.iter().map(|d| (d.hash.as_str(), d)).collect();
-    let cite = |cited: &SourceView| source(cited, &titles, &NoLinks);
+    let cite = |cited: &SourceView| source(cited, &titles, hrefs);
     let end = |end: &crate::project::diff::DiffEnd| {
         format!(
             "{}（{}）",
@@ -525,8 +540,7 @@ pub fn progress(
     };
     let plan = view.plan.as_deref().unwrap_or("");
     let mut out = format!(
-        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>進捗 {}</title><style>{STYLE}</style></head><body><h1>{} 取組の進捗</h1><p class=\"summary\">{} に予定していた取組の、{} での状況{}</p>",
-        escape(plan),
+        "<h1>{} 取組の進捗</h1><p class=\"summary\">{} に予定していた取組の、{} での状況{}</p>",
         escape(plan),
         escape(&end(&view.since)),
         escape(&end(&view.until)),
@@ -568,7 +582,10 @@ pub fn progress(
         let before = format!(
             "<span class=\"kind\">【{}】</span> <span class=\"id\">{}</span><br>{}{}",
             escape(&action.before.bureau),
-            escape(&action.before.measure_id),
+            linked(
+                hrefs.history(&action.before.measure_id),
+                escape(&action.before.measure_id)
+            ),
             escape(&action.before.text),
             cite(&action.before.source)
         );
@@ -601,7 +618,7 @@ pub fn progress(
             action.fate.japanese()
         );
     }
-    out.push_str("</table></body></html>\n");
+    out.push_str("</table>");
     out
 }
 

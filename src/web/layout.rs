@@ -61,6 +61,7 @@ pub fn frame(title: &str, body: Markup) -> Markup {
                         a href="/" { "会議一覧" }
                         a href="/plan" { "計画" }
                         a href="/diff" { "新旧対照表" }
+                        a href="/progress" { "進捗" }
                         a href="/timeline" { "沿革" }
                         a href="/integrity" { "完全性" }
                     }

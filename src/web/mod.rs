@@ -86,6 +86,7 @@ pub fn router(app: App) -> Router {
         .route("/", get(meetings::page))
         .route("/plan", get(plan::page))
         .route("/diff", get(revisions::page))
+        .route("/progress", get(revisions::progress))
         .route("/history/{id}", get(revisions::history))
         .route("/source/{hash}", get(source::page))
         .route("/event/{seq}", get(source::event))

@@ -89,6 +89,71 @@ pub async fn page(
     Ok(frame("新旧対照表", body))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ProgressParams {
+    since: Option<String>,
+    until: Option<String>,
+    plan: Option<String>,
+    bureau: Option<String>,
+}
+
+/// 進捗: every action planned at one meeting followed to a later one (`planledger progress`);
+/// the earliest dated meeting and the latest by default.
+pub async fn progress(
+    State(app): State<App>,
+    Query(params): Query<ProgressParams>,
+) -> Result<Markup, WebError> {
+    let since = given(&params.since).map(str::to_owned);
+    let until = given(&params.until).map(str::to_owned);
+    let plan = given(&params.plan).map(str::to_owned);
+    let bureau = given(&params.bureau).map(str::to_owned);
+    let (documents, view) = app
+        .read(move |store| {
+            let documents = store.document_records()?;
+            let since =
+                since.or_else(|| dated_meetings(&documents).first().map(|(d, _)| d.clone()));
+            let view = match since {
+                Some(since) => Some(crate::query::progress_of(
+                    store,
+                    &crate::query::ProgressRequest {
+                        since,
+                        until,
+                        plan,
+                        bureau,
+                    },
+                )?),
+                None => None,
+            };
+            Ok((documents, view))
+        })
+        .await?;
+    let meetings = dated_meetings(&documents);
+    let picker = |name: &str, chosen: Option<&str>| {
+        html! {
+            select name=(name) {
+                @for (date, meeting) in &meetings {
+                    option value=(date) selected[chosen == Some(date.as_str())] { (meeting) " " (day(date)) }
+                }
+            }
+        }
+    };
+    let body = html! {
+        h1.noprint { "進捗 (what became of each planned action)" }
+        form.pick method="get" action="/progress" {
+            label { "予定した会議 (since) " (picker("since", view.as_ref().map(|v| v.since.date.as_str()))) }
+            label { "状況を見る会議 (until) " (picker("until", view.as_ref().map(|v| v.until.date.as_str()))) }
+            label { "部局 (bureau) " input type="text" name="bureau" value=(given(&params.bureau).unwrap_or("")); }
+            @if let Some(plan) = given(&params.plan) { input type="hidden" name="plan" value=(plan); }
+            button type="submit" { "表示 (show)" }
+        }
+        @match &view {
+            Some(view) => (PreEscaped(crate::report::html::progress_body(view, &documents, &href::Served))),
+            None => p.warn { "日付のある会議がありません (no dated meeting)." },
+        }
+    };
+    Ok(frame("進捗", body))
+}
+
 pub async fn history(State(app): State<App>, Path(id): Path<String>) -> Result<Markup, WebError> {
     let asked = id.clone();
     let (view, documents) = app

@@ -481,3 +481,29 @@ fn a_verify_of_a_head_the_ledger_no_longer_holds_vouches_for_nothing() {
     );
     assert!(!integrity.contains("✓ ok"));
 }
+
+#[test]
+fn the_progress_page_follows_every_planned_action_as_the_cli_does() {
+    let (_dir, store) = seeds_and_93(None);
+    let cli: serde_json::Value = serde_json::from_str(&cli_json(
+        &store,
+        &["progress", "--since", "第92回", "--until", "第93回"],
+    ))
+    .unwrap();
+    let planned = cli["total"]["planned"].as_u64().unwrap() as usize;
+    assert_eq!(planned, 130);
+    let page = get(&store, "/progress?since=2025-10-06&until=2026-01-15");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.csp.is_some());
+    let rows = ["実施済み", "予定のまま", "修正", "未報告", "施策ごと削除"]
+        .iter()
+        .map(|fate| page.body.matches(&format!("<tr><td>{fate}</td>")).count())
+        .sum::<usize>();
+    assert_eq!(rows, planned, "one row per planned action");
+    assert_eq!(
+        page.body.matches("<tr><td>予定のまま</td>").count(),
+        cli["total"]["still_planned"].as_u64().unwrap() as usize
+    );
+    // Each row cites the earlier document's lines, linked to the source page.
+    assert!(page.body.matches("href=\"/source/").count() >= planned);
+}
