@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::{
     check_printed_meetings, lost_measures, next_version, ordinal_out_of_order, previous_version,
-    series_of, IngestError, IngestOptions,
+    renamed_bureaus, series_of, IngestError, IngestOptions,
 };
 use crate::extract::{extract, DocumentVersion};
 use crate::identity::{measure_id, shapes_of_events, Identities, Match, Shape};
@@ -150,6 +150,10 @@ fn neighbours(
         }
         _ => Vec::new(),
     };
+    if let (Some(previous), false) = (previous, options.events_only) {
+        let renamed = renamed_bureaus(previous, &previous_events, version);
+        version.diagnostics.extend(renamed);
+    }
     neighbours.extend(shapes_of_events(&previous_events));
     if let Some(next) = next {
         neighbours.extend(shapes_of_events(&(prior.events_of_document)(next.seq)?));

@@ -449,6 +449,86 @@ pub fn lost_measures(
     lost
 }
 
+/// A bureau renamed in print is taken as one when at least this many of its actions reappear
+/// word for word under the new name ...
+const RENAME_MIN_SHARED: usize = 3;
+
+/// ... and they are at least this share of the old name's actions (the rest may have been
+/// completed, reworded or dropped in the same version).
+const RENAME_MIN_SHARE: f32 = 0.5;
+
+/// Whether `shared` of an old bureau's `old_actions` actions reappearing under a new name is a
+/// rename rather than a handover of a few actions.
+pub fn is_consistent_rename(shared: usize, old_actions: usize) -> bool {
+    shared >= RENAME_MIN_SHARED && shared as f32 >= RENAME_MIN_SHARE * old_actions as f32
+}
+
+/// Bureaus of the previous version of a series that this version no longer names, whose
+/// actions reappear word for word under one name the previous version did not use: a rename
+/// (a reorganisation the curated table, `extract::bureau::REORGANISATIONS`, does not know, or a
+/// misprint). Said with the evidence, never applied: until the table has it, views read them as
+/// two bureaus.
+pub fn renamed_bureaus(
+    previous: &DocumentRecord,
+    previous_events: &[Event],
+    version: &DocumentVersion,
+) -> Vec<Diagnostic> {
+    use crate::extract::bureau::current_name;
+    type Names = BTreeMap<String, (std::collections::BTreeSet<String>, u32)>;
+    let mut before: Names = BTreeMap::new();
+    for event in previous_events
+        .iter()
+        .filter(|e| e.source.document == previous.hash)
+    {
+        if let EventBody::ActionReported {
+            bureau_canonical,
+            text,
+            ..
+        } = &event.body
+        {
+            before
+                .entry(current_name(bureau_canonical).0)
+                .or_insert_with(|| {
+                    (
+                        Default::default(),
+                        event.source.lines.map_or(0, |l| l.first),
+                    )
+                })
+                .0
+                .insert(comparison_key(text));
+        }
+    }
+    let mut now: Names = BTreeMap::new();
+    for action in version.measures.iter().flat_map(|m| &m.actions) {
+        now.entry(current_name(&action.bureau_canonical).0)
+            .or_insert_with(|| (Default::default(), action.lines.first))
+            .0
+            .insert(comparison_key(&action.text));
+    }
+    let mut found = Vec::new();
+    for (old, (old_actions, _)) in before.iter().filter(|(name, _)| !now.contains_key(*name)) {
+        let best = now
+            .iter()
+            .filter(|(name, _)| !before.contains_key(*name))
+            .map(|(name, (actions, line))| (old_actions.intersection(actions).count(), name, line))
+            .max();
+        if let Some((shared, new, line)) = best {
+            if is_consistent_rename(shared, old_actions.len()) {
+                found.push(Diagnostic {
+                    line: *line,
+                    message: format!(
+                        "【{old}】 of {} is not named here, and {shared} of its {} actions are reported word for word under 【{new}】, which it did not name: a renamed bureau?",
+                        previous.meeting.name(),
+                        old_actions.len()
+                    ),
+                    hint: Some("if a reorganisation renamed it, report its date and instrument so it joins the table of reorganisations; until then diff reads the two names as two bureaus".into()),
+                });
+            }
+        }
+    }
+    found
+}
+
 /// A title's series key: its comparison key without a bracketed date (「（令和7年9月時点）」,
 /// 「(2026年3月現在)」) — each version of a 取組一覧 may print the date it speaks for in its title.
 fn series_key(title: &str) -> String {
@@ -514,6 +594,27 @@ mod tests {
                     diagnostic.message
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_rename_is_most_of_a_bureaus_actions_under_one_new_name() {
+        use super::is_consistent_rename;
+        // (actions shared word for word, the old name's actions, a rename)
+        let cases = [
+            (127, 127, true),
+            (60, 100, true),
+            (3, 5, true),
+            (2, 2, false),
+            (3, 10, false),
+            (0, 40, false),
+        ];
+        for (shared, old, expected) in cases {
+            assert_eq!(
+                is_consistent_rename(shared, old),
+                expected,
+                "{shared}/{old}"
+            );
         }
     }
 

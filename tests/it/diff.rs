@@ -673,3 +673,74 @@ fn a_version_from_before_the_reorganisation_reads_as_a_bureau_renamed() {
         .unwrap()
         .contains("令和5年政令第263号"));
 }
+
+/// Planned bullets that can be reported done word for word (their lines, first words and the
+/// last line of their bureau's done block), each edit leaving the lines above its done block
+/// where they were: in this order, any subset applies.
+const CARRIED_OUT: [(std::ops::Range<usize>, &str, usize); 4] = [
+    (203..206, "○また、提供するデータの解釈", 196),
+    (160..162, "○標準治療前のがん遺伝子パネル検査", 147),
+    (114..117, "○がん診療連携拠点病院等、小児がん拠点病院等", 108),
+    (96..98, "○BCPに関する議論の状況を踏まえ", 89),
+];
+
+/// A version that differs from 第92回 only by moving k planned actions to the done column, word
+/// for word, shows exactly k completions and nothing else — for every subset of four.
+#[test]
+fn moving_k_planned_actions_to_done_is_exactly_k_completions() {
+    let (dir, seeded) = ingested_seeds();
+    for subset in 0u32..(1 << CARRIED_OUT.len()) {
+        let mut lines = seed_lines();
+        for (index, (range, first_words, done_end)) in CARRIED_OUT.iter().enumerate() {
+            if subset & (1 << index) != 0 {
+                report_planned_bullet_done(&mut lines, range.clone(), first_words, *done_end);
+            }
+        }
+        let store = dir.path().join(format!("subset-{subset}"));
+        common::copy_folder(&seeded, &store);
+        ingest_version(&store, dir.path(), &lines);
+        let k = subset.count_ones() as usize;
+        if k == 0 {
+            assert_only(&diff_json(&store), &[]);
+        } else {
+            assert_only(&diff_json(&store), &[(&["actions", "completed"], k)]);
+        }
+    }
+}
+
+/// A later version that prints every action of a bureau under a name the previous version did
+/// not use, and no reorganisation the table knows explains: ingest says so, with the evidence,
+/// and appends the version as printed. The reorganisation the table knows raises nothing.
+#[test]
+fn a_bureau_renamed_in_print_is_said_at_ingest_never_applied() {
+    let (dir, store) = ingested_seeds();
+    let renamed: Vec<String> = seed_lines()
+        .iter()
+        .map(|line| line.replace("健康・生活衛生局がん・疾病対策課", "がん対策局がん対策課"))
+        .collect();
+    let path = dir.path().join("torikumi_93.txt");
+    std::fs::write(&path, with_footer(&renamed, 93)).unwrap();
+    let output =
+        common::ingest_torikumi_as(&store, &path, "がん対策推進協議会 第93回", "2026-01-15");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let said = stdout(&output) + &stderr(&output);
+    assert!(
+        said.contains(
+            "【健康・生活衛生局がん・疾病対策課】 of がん対策推進協議会 第92回 is not named here"
+        ) && said.contains("under 【がん対策局がん対策課】")
+            && said.contains("a renamed bureau?"),
+        "{said}"
+    );
+    // Not applied: the diff reads two bureaus.
+    let diff = diff_json(&store);
+    assert!(count(&diff, &["actions", "added"]) > 100);
+    assert_eq!(count(&diff, &["bureaus", "renamed"]), 0);
+
+    // The reorganisation of 令和5年9月1日, printed the old way in a later version: no warning.
+    let (dir, store) = ingested_seeds();
+    let path = dir.path().join("torikumi_93.txt");
+    std::fs::write(&path, with_footer(&before_the_reorganisation(), 93)).unwrap();
+    let output =
+        common::ingest_torikumi_as(&store, &path, "がん対策推進協議会 第93回", "2026-01-15");
+    assert!(!(stdout(&output) + &stderr(&output)).contains("a renamed bureau?"));
+}
