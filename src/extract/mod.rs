@@ -235,14 +235,110 @@ pub fn recognise_format(text: &str) -> Option<(DocumentFormat, String)> {
     }
     let slides = extract(DocumentFormat::Slides, text);
     check_format(DocumentFormat::Slides, text, &slides).ok()?;
-    Some((
-        DocumentFormat::Slides,
-        format!(
-            "Japanese text without a 取組一覧's table ({} quoted measures, {} dated figures)",
-            slides.measures.len(),
-            slides.targets.len()
-        ),
-    ))
+    let evidence = SlideCues::of(text, &slides);
+    slides_recognised(&evidence).then(|| {
+        (
+            DocumentFormat::Slides,
+            format!(
+                "Japanese text without a 取組一覧's table, with the marks of slides ({})",
+                evidence.marks().join(", ")
+            ),
+        )
+    })
+}
+
+/// What a text shows of being a meeting's slides (資料), and of being something else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SlideCues {
+    /// Plan passages quoted under （取り組むべき施策） and the like.
+    pub quoted_measures: usize,
+    /// Dated figures and 個別目標.
+    pub figures: usize,
+    /// Dated milestones (沿革), requirement revisions (現行 → 改定後), plan adoptions.
+    pub other_statements: usize,
+    /// 「資料1」「参考資料6」 on a line of its own.
+    pub label_lines: usize,
+    /// A meeting's name on a line of its own (「第7回…ワーキンググループ」).
+    pub meeting_lines: usize,
+    /// Markdown's own marks: ATX headings, code fences, pipe-table rows — a README, not a slide.
+    pub markdown_lines: usize,
+}
+
+impl SlideCues {
+    pub fn of(text: &str, slides: &DocumentVersion) -> SlideCues {
+        let mut cues = SlideCues {
+            quoted_measures: slides.measures.len(),
+            figures: slides.targets.len(),
+            other_statements: slides.milestones.len()
+                + slides.requirement_revisions.len()
+                + figures::plan_adoptions(text).len(),
+            ..SlideCues::default()
+        };
+        for line in text.lines() {
+            let content = crate::source::normalize::line_content(line);
+            let folded = crate::source::normalize::fold_width(content);
+            let bare = folded.replace(' ', "");
+            if is_label_line(&bare) {
+                cues.label_lines += 1;
+            }
+            if torikumi::is_page_furniture(&bare) && bare.starts_with('第') {
+                cues.meeting_lines += 1;
+            }
+            let trimmed = line.trim_end();
+            if trimmed.starts_with("```")
+                || (trimmed.starts_with('#') && trimmed.trim_start_matches('#').starts_with(' '))
+                || (trimmed.len() > 1 && trimmed.starts_with('|') && trimmed.ends_with('|'))
+            {
+                cues.markdown_lines += 1;
+            }
+        }
+        cues
+    }
+
+    /// The marks found, for the message that says why a text was taken as slides.
+    pub fn marks(&self) -> Vec<String> {
+        [
+            (self.quoted_measures, "quoted measures"),
+            (self.figures, "dated figures or 個別目標"),
+            (
+                self.other_statements,
+                "milestones, requirement revisions or adoptions",
+            ),
+            (self.label_lines, "資料 labels"),
+            (self.meeting_lines, "meeting names"),
+        ]
+        .into_iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, what)| format!("{count} {what}"))
+        .collect()
+    }
+}
+
+/// Markdown lines at or above this count make a text a Markdown document (a README), whatever
+/// else it states: a slide deck's text extraction prints none of them.
+const MARKDOWN_LINES_MAX: usize = 3;
+
+/// Whether a text given without `--format` is taken as slides: positive evidence of a slide
+/// deck (something read from it, or a 資料 label or meeting name on a line of its own), and not
+/// a Markdown document. Anything else is refused and `--format` asked for.
+pub fn slides_recognised(cues: &SlideCues) -> bool {
+    let evidence = cues.quoted_measures
+        + cues.figures
+        + cues.other_statements
+        + cues.label_lines
+        + cues.meeting_lines;
+    evidence > 0 && cues.markdown_lines < MARKDOWN_LINES_MAX
+}
+
+/// 「資料1」「参考資料６」「資料1-2」 alone on a line (spaces and widths folded).
+fn is_label_line(bare: &str) -> bool {
+    let rest = bare.strip_prefix("参考").unwrap_or(bare);
+    rest.strip_prefix("資料").is_some_and(|number| {
+        !number.is_empty()
+            && number.chars().count() <= 6
+            && number.starts_with(|c: char| c.is_ascii_digit())
+            && number.chars().all(|c| c.is_ascii_digit() || c == '-')
+    })
 }
 
 /// The name of the plan mentioned in `text`, if any, as 「第N期がん対策推進基本計画」 with the
@@ -301,5 +397,35 @@ mod tests {
             Some("第３期がん対策推進基本計画")
         );
         assert_eq!(plan_named_in("取組一覧"), None);
+    }
+
+    #[test]
+    fn slides_are_recognised_on_evidence_and_a_readme_is_not() {
+        let cues = |quoted, figures, labels, meetings, markdown| SlideCues {
+            quoted_measures: quoted,
+            figures,
+            other_statements: 0,
+            label_lines: labels,
+            meeting_lines: meetings,
+            markdown_lines: markdown,
+        };
+        // (cues, recognised)
+        let cases = [
+            (cues(3, 2, 0, 0, 0), true),    // 001: quoted measures and 個別目標
+            (cues(0, 8, 1, 1, 0), true),    // 002: 資料1, the meeting's name, figures
+            (cues(0, 6, 0, 0, 0), true),    // 004: dated figures only
+            (cues(0, 0, 1, 0, 0), true),    // a deck from which nothing is read, but labelled
+            (cues(0, 0, 0, 0, 0), false),   // Japanese prose with no mark of slides
+            (cues(0, 2, 0, 0, 104), false), // this README: figures, and Markdown throughout
+            (cues(1, 0, 0, 0, 3), false),
+        ];
+        for (cues, recognised) in cases {
+            assert_eq!(slides_recognised(&cues), recognised, "{cues:?}");
+        }
+        assert!(is_label_line("資料1"));
+        assert!(is_label_line("参考資料6"));
+        assert!(is_label_line("資料1-2"));
+        assert!(!is_label_line("資料"));
+        assert!(!is_label_line("資料によれば、"));
     }
 }

@@ -71,7 +71,7 @@ pub enum IngestError {
     NeedsMeetingAndDate { path: PathBuf },
     #[error("--format {given:?} is not a document format: use torikumi or slides")]
     UnknownFormat { given: String },
-    #[error("{path}: neither a 取組一覧 nor slides (no section headings with bureau blocks, no Japanese text); give --format if it is one")]
+    #[error("{path}: not recognised: neither a 取組一覧 (section headings with bureau blocks) nor slides with a mark of slides (a 資料 label or a meeting's name on a line of its own, quoted measures, dated figures), or it is a Markdown document; nothing was appended — give --format torikumi or --format slides if it is one")]
     Unrecognised { path: PathBuf },
     #[error("--date {given:?} is not a date: use YYYY-MM-DD (a real calendar date) or unknown")]
     BadDate { given: String },

@@ -906,4 +906,29 @@ fn a_single_file_without_format_is_recognised_and_ingest_says_which_and_why() {
         .map(|e| e["format"].as_str().unwrap())
         .collect();
     assert_eq!(formats, ["torikumi", "slides", "slides"]);
+
+    // Recognition needs evidence: this README (Japanese, with dates and figures, but Markdown)
+    // and Japanese prose with no mark of slides are refused, nothing appended.
+    let prose = dir.path().join("prose.txt");
+    std::fs::write(&prose, "がん対策は重要である。\n国は引き続き推進する。\n").unwrap();
+    for path in [common::project_dir().join("README.md"), prose] {
+        let output = planledger(
+            &store,
+            &[
+                "ingest",
+                path.to_str().unwrap(),
+                "--meeting",
+                "がん対策推進協議会 第94回",
+                "--date",
+                "2026-06-15",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("not recognised") && stderr(&output).contains("--format"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(common::log_json(&store, "DocumentIngested").len(), 3);
 }
