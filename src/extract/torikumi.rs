@@ -140,7 +140,13 @@ const MAX_BUREAU_HEADER_LINES: usize = 3;
 
 /// Reads a 取組一覧. Never fails: what it cannot place becomes a diagnostic.
 pub fn extract(text: &str) -> DocumentVersion {
-    let lines = classify_lines(text);
+    // Page numbers and running headers are read past wherever they fall, even between a
+    // heading's token and its title or inside a paragraph: they are taken out before anything
+    // is grouped (each line keeps its number, so spans still cite the printed lines).
+    let lines: Vec<Line<'_>> = classify_lines(text)
+        .into_iter()
+        .filter(|line| line.kind != LineKind::PageMarking)
+        .collect();
     let mut diagnostics = Vec::new();
     let mut printed_meetings = Vec::new();
     let mut title_line = None;
@@ -177,6 +183,10 @@ enum LineKind {
     Furniture,
     /// 「第92回がん対策推進協議会」 printed at the foot of a page.
     MeetingFooter,
+    /// A page number (「- 3 -」「3/40」, or a bare number counting pages) or the document's title
+    /// printed again as a running header: read past, wherever it falls — even inside a
+    /// paragraph that continues on the next page.
+    PageMarking,
     Content,
 }
 
@@ -193,13 +203,22 @@ struct Line<'a> {
 }
 
 fn classify_lines(text: &str) -> Vec<Line<'_>> {
+    let raw_lines: Vec<&str> = text.split('\n').collect();
+    let keys: Vec<String> = raw_lines
+        .iter()
+        .map(|raw| comparison_key(split_line(raw).1))
+        .collect();
+    let counted = counted_pages(&raw_lines);
+    let title_key = keys.iter().find(|key| !key.is_empty()).cloned();
     let mut seen_title = false;
     // A form feed on a line of its own marks the next line with content.
     let mut pending_form_feed = false;
-    text.split('\n')
+    raw_lines
+        .iter()
         .enumerate()
         .map(|(index, raw)| {
             let (lead, text) = split_line(raw);
+            let key = &keys[index];
             let page_mark = lead.form_feed || pending_form_feed || lead.indent == 1;
             pending_form_feed = (pending_form_feed || lead.form_feed) && text.is_empty();
             let kind = if text.is_empty() {
@@ -215,6 +234,13 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
                 } else {
                     LineKind::Title
                 }
+            } else if is_decorated_page_number(key)
+                || counted.contains(&index)
+                || title_key
+                    .as_ref()
+                    .is_some_and(|title| title == key && key.chars().count() >= 8)
+            {
+                LineKind::PageMarking
             } else {
                 LineKind::Content
             };
@@ -229,21 +255,122 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
         .collect()
 }
 
+/// A page number as PDF-to-text tools print it at a page break — 「- 3 -」「― 3 ―」「3/40」
+/// 「p.3」「P. 3」 — on a line's comparison key (widths, spacing folded). A bare number is
+/// ambiguous (a section is numbered 「3」 too): see [`counted_pages`].
+fn is_decorated_page_number(key: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    const DASHES: &[char] = &['-', '‐', '‑', '–', '—', '―', 'ー', '－'];
+    if let Some(inner) = key
+        .strip_prefix(DASHES)
+        .and_then(|rest| rest.strip_suffix(DASHES))
+    {
+        return digits(inner);
+    }
+    if let Some((page, of)) = key.split_once('/') {
+        return digits(page) && digits(of);
+    }
+    key.strip_prefix("p.")
+        .or_else(|| key.strip_prefix("P."))
+        .is_some_and(digits)
+}
+
+/// Bare numbers alone on a line are page numbers when at least this many, each beside the page's
+/// other furniture, count up one by one through the document (1, 2, 3 … with the pages' lines
+/// between them): a section numbered 「3」 stands above its title, not beside a footer.
+const PAGE_RUN_MIN: usize = 5;
+
+/// How far (in lines) a page number may stand from its page's footer, column header or first
+/// line.
+const PAGE_NUMBER_REACH: usize = 3;
+
+/// The indexes of bare-number lines that count the pages: beside furniture, the longest chain
+/// whose numbers go up by one in document order, when it is at least [`PAGE_RUN_MIN`] long.
+fn counted_pages(raw_lines: &[&str]) -> std::collections::BTreeSet<usize> {
+    // Digits as printed (ASCII or full-width): NFKC would make ① a 1, and a section's ①②③ a
+    // run of pages.
+    let number_of = |raw: &str| -> Option<u32> {
+        let digits: String = split_line(raw)
+            .1
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                other => other,
+            })
+            .collect();
+        (!digits.is_empty() && digits.len() <= 4 && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse().ok())
+            .flatten()
+    };
+    // Position: a page number stands at a page break — beside the page's other furniture (its
+    // footer or the column header) or next to a page's first line (a form feed or a one-space
+    // page mark); a section's number stands above its title.
+    let furniture: Vec<usize> = raw_lines
+        .iter()
+        .enumerate()
+        .filter(|(_, raw)| {
+            let (lead, text) = split_line(raw);
+            !text.is_empty()
+                && (is_column_header(text)
+                    || is_meeting_footer(text)
+                    || lead.form_feed
+                    || lead.indent == 1)
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let numbers: Vec<(usize, u32)> = raw_lines
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| {
+            furniture
+                .iter()
+                .any(|&at| at.abs_diff(*index) <= PAGE_NUMBER_REACH)
+        })
+        .filter_map(|(index, raw)| Some((index, number_of(raw)?)))
+        .collect();
+    // Repetition: the longest chain counting up by one (other numbers may stand between).
+    let mut best: Vec<usize> = Vec::new();
+    for start in 0..numbers.len() {
+        let mut chain = vec![numbers[start].0];
+        let mut next = numbers[start].1 + 1;
+        for &(index, number) in &numbers[start + 1..] {
+            if number == next {
+                chain.push(index);
+                next += 1;
+            }
+        }
+        if chain.len() > best.len() {
+            best = chain;
+        }
+    }
+    if best.len() >= PAGE_RUN_MIN {
+        best.into_iter().collect()
+    } else {
+        Default::default()
+    }
+}
+
 /// Page furniture a text extraction prints inside the content: the repeated table header,
 /// 「項目番号」, a meeting footer.
 pub(crate) fn is_page_furniture(text: &str) -> bool {
     is_column_header(text) || is_meeting_footer(text)
 }
 
-/// The repeated table header, alone or run together with 「項目番号」.
+/// The repeated table header, alone or run together with 「項目番号」: on a line's comparison
+/// key, so that a print spacing it out (「項 目 番 号」) or with compatibility forms (「項⽬番号」,
+/// a Kangxi radical) is the same header.
 fn is_column_header(text: &str) -> bool {
-    text == "項目番号"
-        || (text.contains("取り組むべき施策")
-            && (text.contains("具体的な取組") || text.contains("今後予定している取組")))
+    let key = comparison_key(text);
+    key == "項目番号"
+        || (key.contains("取り組むべき施策")
+            && (key.contains("具体的な取組") || key.contains("今後予定している取組")))
 }
 
 /// 「第92回がん対策推進協議会」: a meeting name alone on a line.
 fn is_meeting_footer(text: &str) -> bool {
+    let key = comparison_key(text);
+    let text = key.as_str();
     const BODY_SUFFIXES: &[&str] = &[
         "協議会",
         "検討会",
@@ -1276,6 +1403,53 @@ fn join_wrapped<'t>(lines: impl Iterator<Item = &'t str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_numbers_in_their_printed_forms_are_furniture() {
+        // (a line, a decorated page number)
+        let cases = [
+            ("- 3 -", true),
+            ("－３－", true),
+            ("― 12 ―", true),
+            ("3/40", true),
+            ("３／４０", true),
+            ("p.3", true),
+            ("P. 3", true),
+            ("3", false), // bare: only a run beside page breaks says so
+            ("(3)", false),
+            ("①", false),
+            ("- 令和 -", false),
+            ("2040年", false),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(
+                is_decorated_page_number(&comparison_key(line)),
+                expected,
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn bare_numbers_are_pages_when_they_count_up_at_page_breaks() {
+        // Five pages, each number before a page's first line (one leading space).
+        let mut text = String::from("title\n");
+        for page in 1..=5 {
+            text.push_str(&format!("{page}\n 本文の{page}ページ目。\n\n"));
+        }
+        let lines: Vec<&str> = text.split('\n').collect();
+        assert_eq!(counted_pages(&lines).len(), 5);
+        // Four are not a run; numbers above titles (sections) are not at page breaks.
+        let mut short = String::new();
+        for page in 1..=4 {
+            short.push_str(&format!("{page}\n 本文。\n"));
+        }
+        let lines: Vec<&str> = short.split('\n').collect();
+        assert!(counted_pages(&lines).is_empty());
+        let sections = "1\n総論\n\n2\n各論\n\n3\n資料\n\n4\n付録\n\n5\n索引\n";
+        let lines: Vec<&str> = sections.split('\n').collect();
+        assert!(counted_pages(&lines).is_empty());
+    }
 
     #[test]
     fn column_widths_are_read_from_the_document() {

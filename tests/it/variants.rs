@@ -116,6 +116,45 @@ fn variants() -> Vec<(&'static str, Vec<String>)> {
             "relaid out at 0.8, page marks as full-width spaces, CRLF",
             crlf(&page_marks_full_width(&relaid_out(&seed, 0.8, 37))),
         ),
+        (
+            "page numbers 「- n -」",
+            page_numbers(&seed, |n| format!("- {n} -")),
+        ),
+        ("page numbers 「n」", page_numbers(&seed, |n| n.to_string())),
+        (
+            "page numbers 「n/40」",
+            page_numbers(&seed, |n| format!("{n}/40")),
+        ),
+        (
+            "page numbers 「― n ―」",
+            page_numbers(&seed, |n| format!("― {n} ―")),
+        ),
+        (
+            "page numbers 「p.n」",
+            page_numbers(&seed, |n| format!("p.{n}")),
+        ),
+        (
+            "page numbers 「ｎ」 full-width",
+            page_numbers(&seed, |n| {
+                n.to_string()
+                    .chars()
+                    .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+                    .collect()
+            }),
+        ),
+        (
+            "page numbers every 37 lines, anywhere",
+            page_numbers_anywhere(&seed, 37),
+        ),
+        ("the title as a running header", running_title(&seed)),
+        ("radical forms in furniture and text", radical_forms(&seed)),
+        ("furniture spaced out", spaced_furniture(&seed)),
+        (
+            "page numbers, running header, radicals, spaced furniture, page marks removed",
+            page_marks_removed(&spaced_furniture(&radical_forms(&running_title(
+                &page_numbers(&seed, |n| format!("- {n} -")),
+            )))),
+        ),
     ]
 }
 

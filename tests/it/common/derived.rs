@@ -566,6 +566,91 @@ pub mod printed {
             .collect()
     }
 
+    /// A page number at every page break — before each page's first line (which the seed marks
+    /// with one leading space) and after the footer — printed as `style` prints page `n`
+    /// (「- n -」, 「n」, 「n/40」 …).
+    pub fn page_numbers(lines: &[String], style: fn(usize) -> String) -> Vec<String> {
+        let mut page = 0;
+        let mut out = Vec::new();
+        for line in lines {
+            let page_mark = line.starts_with(' ') && !line.starts_with("  ");
+            if page_mark {
+                page += 1;
+                out.push(style(page));
+            }
+            out.push(line.clone());
+            if line.trim() == super::SEED_FOOTER {
+                page += 1;
+                out.push(style(page));
+            }
+        }
+        out
+    }
+
+    /// A page number every `every` lines, wherever that falls — inside a measure's paragraph or
+    /// an action's wrapped lines, as a PDF's page break does.
+    pub fn page_numbers_anywhere(lines: &[String], every: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        for (index, line) in lines.iter().enumerate() {
+            out.push(line.clone());
+            if index % every == every - 1 {
+                out.push(format!("- {} -", index / every + 1));
+            }
+        }
+        out
+    }
+
+    /// The document's title printed again at the top of every page (a running header).
+    pub fn running_title(lines: &[String]) -> Vec<String> {
+        let title = lines
+            .iter()
+            .find(|line| !line.trim().is_empty())
+            .cloned()
+            .expect("the seed has a title");
+        let mut out = Vec::new();
+        for line in lines {
+            out.push(line.clone());
+            if line.trim() == super::SEED_FOOTER {
+                out.push(title.clone());
+            }
+        }
+        out
+    }
+
+    /// The column header 「項目番号」 as Word-made PDFs extract it: 目 as the Kangxi radical ⽬
+    /// (U+2F6C), which NFKC folds, and 長 as the radicals-supplement form ⻑ (U+2ED1) wherever it
+    /// appears, which NFKC does not.
+    pub fn radical_forms(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|line| {
+                let line = if line.trim() == "項目番号" {
+                    line.replace('目', "\u{2F6C}")
+                } else {
+                    line.clone()
+                };
+                line.replace('長', "\u{2ED1}")
+            })
+            .collect()
+    }
+
+    /// The page furniture printed with its characters spaced out (均等割付): 「項 目 番 号」,
+    /// 「第 9 2 回 が ん 対 策 推 進 協 議 会」.
+    pub fn spaced_furniture(lines: &[String]) -> Vec<String> {
+        let spaced = |text: &str| text.chars().map(String::from).collect::<Vec<_>>().join(" ");
+        lines
+            .iter()
+            .map(|line| {
+                let trimmed = line.trim();
+                if trimmed == "項目番号" || trimmed == super::SEED_FOOTER {
+                    spaced(trimmed)
+                } else {
+                    line.clone()
+                }
+            })
+            .collect()
+    }
+
     /// The page furniture (column headers, 「項目番号」, footers) removed.
     pub fn furniture_removed(lines: &[String]) -> Vec<String> {
         lines
