@@ -38,7 +38,8 @@ use super::{
     LineRange,
 };
 use crate::source::normalize::{
-    comparison_key, display_width, fold_width, is_kana_or_kanji, split_line, BULLET_GLYPHS,
+    comparison_key, comparison_key_cow, display_width, fold_width, is_kana_or_kanji, split_line,
+    BULLET_GLYPHS,
 };
 
 /// A block with a line at least this wide (in columns, full-width = 2) was printed in the done
@@ -204,11 +205,11 @@ struct Line<'a> {
 
 fn classify_lines(text: &str) -> Vec<Line<'_>> {
     let raw_lines: Vec<&str> = text.split('\n').collect();
-    let keys: Vec<String> = raw_lines
+    let keys: Vec<std::borrow::Cow<'_, str>> = raw_lines
         .iter()
-        .map(|raw| comparison_key(split_line(raw).1))
+        .map(|raw| comparison_key_cow(split_line(raw).1))
         .collect();
-    let counted = counted_pages(&raw_lines);
+    let counted = counted_pages(&raw_lines, &keys);
     let title_key = keys.iter().find(|key| !key.is_empty()).cloned();
     let mut seen_title = false;
     // A form feed on a line of its own marks the next line with content.
@@ -223,9 +224,9 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
             pending_form_feed = (pending_form_feed || lead.form_feed) && text.is_empty();
             let kind = if text.is_empty() {
                 LineKind::Blank
-            } else if is_column_header(text) {
+            } else if is_column_header_key(key) {
                 LineKind::Furniture
-            } else if is_meeting_footer(text) {
+            } else if is_meeting_footer_key(key) {
                 LineKind::MeetingFooter
             } else if !seen_title {
                 seen_title = true;
@@ -286,7 +287,10 @@ const PAGE_NUMBER_REACH: usize = 3;
 
 /// The indexes of bare-number lines that count the pages: beside furniture, the longest chain
 /// whose numbers go up by one in document order, when it is at least [`PAGE_RUN_MIN`] long.
-fn counted_pages(raw_lines: &[&str]) -> std::collections::BTreeSet<usize> {
+fn counted_pages(
+    raw_lines: &[&str],
+    keys: &[std::borrow::Cow<'_, str>],
+) -> std::collections::BTreeSet<usize> {
     // Digits as printed (ASCII or full-width): NFKC would make ① a 1, and a section's ①②③ a
     // run of pages.
     let number_of = |raw: &str| -> Option<u32> {
@@ -309,13 +313,14 @@ fn counted_pages(raw_lines: &[&str]) -> std::collections::BTreeSet<usize> {
     let furniture: Vec<usize> = raw_lines
         .iter()
         .enumerate()
-        .filter(|(_, raw)| {
+        .filter(|(index, raw)| {
             let (lead, text) = split_line(raw);
+            let key = &keys[*index];
             !text.is_empty()
-                && (is_column_header(text)
-                    || is_meeting_footer(text)
-                    || lead.form_feed
-                    || lead.indent == 1)
+                && (lead.form_feed
+                    || lead.indent == 1
+                    || is_column_header_key(key)
+                    || is_meeting_footer_key(key))
         })
         .map(|(index, _)| index)
         .collect();
@@ -354,23 +359,21 @@ fn counted_pages(raw_lines: &[&str]) -> std::collections::BTreeSet<usize> {
 /// Page furniture a text extraction prints inside the content: the repeated table header,
 /// 「項目番号」, a meeting footer.
 pub(crate) fn is_page_furniture(text: &str) -> bool {
-    is_column_header(text) || is_meeting_footer(text)
+    let key = comparison_key_cow(text);
+    is_column_header_key(&key) || is_meeting_footer_key(&key)
 }
 
 /// The repeated table header, alone or run together with 「項目番号」: on a line's comparison
 /// key, so that a print spacing it out (「項 目 番 号」) or with compatibility forms (「項⽬番号」,
 /// a Kangxi radical) is the same header.
-fn is_column_header(text: &str) -> bool {
-    let key = comparison_key(text);
+fn is_column_header_key(key: &str) -> bool {
     key == "項目番号"
         || (key.contains("取り組むべき施策")
             && (key.contains("具体的な取組") || key.contains("今後予定している取組")))
 }
 
-/// 「第92回がん対策推進協議会」: a meeting name alone on a line.
-fn is_meeting_footer(text: &str) -> bool {
-    let key = comparison_key(text);
-    let text = key.as_str();
+/// 「第92回がん対策推進協議会」: a meeting name alone on a line, on its comparison key.
+fn is_meeting_footer_key(text: &str) -> bool {
     const BODY_SUFFIXES: &[&str] = &[
         "協議会",
         "検討会",
@@ -1438,17 +1441,20 @@ mod tests {
             text.push_str(&format!("{page}\n 本文の{page}ページ目。\n\n"));
         }
         let lines: Vec<&str> = text.split('\n').collect();
-        assert_eq!(counted_pages(&lines).len(), 5);
+        let keys = |lines: &[&str]| -> Vec<std::borrow::Cow<'static, str>> {
+            lines.iter().map(|l| comparison_key(l).into()).collect()
+        };
+        assert_eq!(counted_pages(&lines, &keys(&lines)).len(), 5);
         // Four are not a run; numbers above titles (sections) are not at page breaks.
         let mut short = String::new();
         for page in 1..=4 {
             short.push_str(&format!("{page}\n 本文。\n"));
         }
         let lines: Vec<&str> = short.split('\n').collect();
-        assert!(counted_pages(&lines).is_empty());
+        assert!(counted_pages(&lines, &keys(&lines)).is_empty());
         let sections = "1\n総論\n\n2\n各論\n\n3\n資料\n\n4\n付録\n\n5\n索引\n";
         let lines: Vec<&str> = sections.split('\n').collect();
-        assert!(counted_pages(&lines).is_empty());
+        assert!(counted_pages(&lines, &keys(&lines)).is_empty());
     }
 
     #[test]
@@ -1933,16 +1939,30 @@ mod tests {
 
     #[test]
     fn furniture_is_recognised() {
-        assert!(is_column_header(HEADER));
-        assert!(is_column_header(&format!("{HEADER}項目番号")));
-        assert!(is_column_header("項目番号"));
-        assert!(is_meeting_footer("第92回がん対策推進協議会"));
-        assert!(is_meeting_footer(
-            "第７回がんゲノム医療中核拠点病院等の指定要件に関するワーキンググループ"
-        ));
-        assert!(!is_meeting_footer(
-            "第176回社会保障審議会医療保険部会において、決定した。"
-        ));
+        // (a line, page furniture) — on the comparison key, so spaced-out and compatibility
+        // forms are the same furniture.
+        let header = format!("{HEADER}項目番号");
+        let cases = [
+            (HEADER, true),
+            (header.as_str(), true),
+            ("項目番号", true),
+            ("項 目 番 号", true),
+            ("項\u{2F6C}番号", true),
+            ("第92回がん対策推進協議会", true),
+            ("第 9 2 回 が ん 対 策 推 進 協 議 会", true),
+            (
+                "第７回がんゲノム医療中核拠点病院等の指定要件に関するワーキンググループ",
+                true,
+            ),
+            (
+                "第176回社会保障審議会医療保険部会において、決定した。",
+                false,
+            ),
+            ("番号", false),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(is_page_furniture(line), expected, "{line}");
+        }
     }
 
     #[test]

@@ -111,6 +111,24 @@ pub fn comparison_key(text: &str) -> String {
         .collect()
 }
 
+/// [`comparison_key`] without allocating when the text is already its own key: every character
+/// one NFKC leaves alone, none a space, a bullet glyph, a compatibility ideograph or a wave dash
+/// — most lines of a document. Callers that key every line use this.
+pub fn comparison_key_cow(text: &str) -> std::borrow::Cow<'_, str> {
+    let own_key = text.chars().all(|c| {
+        is_nfkc_stable(c)
+            && !c.is_whitespace()
+            && c != '\u{301C}'
+            && !BULLET_GLYPHS.contains(&c)
+            && unified_ideograph(c) == c
+    });
+    if own_key {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(comparison_key(text))
+    }
+}
+
 /// Characters a text extraction emits that print nothing: a byte-order mark inside the text,
 /// zero-width spaces and joiners.
 fn is_invisible(character: char) -> bool {
@@ -187,6 +205,27 @@ pub fn ascii_digits(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_that_is_its_own_key_is_borrowed_and_equals_the_key() {
+        for text in [
+            "国は、拠点病院等を中心に体制整備を推進する。",
+            "項目番号",
+            "○令和６年12月から",
+            "（ア）",
+            "項⽬番号",
+            "項 目 番 号",
+            "〜",
+            "ABC",
+        ] {
+            let cow = comparison_key_cow(text);
+            assert_eq!(cow, comparison_key(text), "{text}");
+        }
+        assert!(matches!(
+            comparison_key_cow("国は、推進する。"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn the_simple_forms_fold_as_nfkc_folds_them_alone_and_beside_others() {
