@@ -612,6 +612,9 @@ pub fn curate(
     text: &str,
     facts: &[crate::source::manifest::CuratedFact],
 ) -> Result<Vec<ExtractedTarget>, CuratedFactError> {
+    if facts.is_empty() {
+        return Ok(Vec::new());
+    }
     // The document's comparison key, with the line each byte of it came from.
     let mut document_key = String::new();
     let mut line_of_byte: Vec<u32> = Vec::new();
