@@ -210,9 +210,11 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
         .map(|raw| comparison_key_cow(split_line(raw).1))
         .collect();
     let counted = counted_pages(&raw_lines, &keys);
-    let title_key = keys.iter().find(|key| !key.is_empty()).cloned();
-    let mut seen_title = false;
-    // A form feed on a line of its own marks the next line with content.
+    // The title's key, once the title is read: the same line printed again at the top of a
+    // page is a running header.
+    let mut title_key: Option<&str> = None;
+    // A form feed on a line of its own marks the next line with content — and so does a page
+    // mark on a page number or running header, which are read past.
     let mut pending_form_feed = false;
     raw_lines
         .iter()
@@ -222,29 +224,30 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
             let key = &keys[index];
             let page_mark = lead.form_feed || pending_form_feed || lead.indent == 1;
             pending_form_feed = (pending_form_feed || lead.form_feed) && text.is_empty();
+            // Page numbers come first: a print may open with 「- 1 -」 above its title.
             let kind = if text.is_empty() {
                 LineKind::Blank
             } else if is_column_header_key(key) {
                 LineKind::Furniture
             } else if is_meeting_footer_key(key) {
                 LineKind::MeetingFooter
-            } else if !seen_title {
-                seen_title = true;
+            } else if is_decorated_page_number(key) || counted.contains(&index) {
+                LineKind::PageMarking
+            } else if title_key.is_none() {
+                title_key = Some(key.as_ref());
                 if parse_section_token(text).is_some() || text.starts_with('【') {
                     LineKind::Content
                 } else {
                     LineKind::Title
                 }
-            } else if is_decorated_page_number(key)
-                || counted.contains(&index)
-                || title_key
-                    .as_ref()
-                    .is_some_and(|title| title == key && key.chars().count() >= 8)
-            {
+            } else if title_key.is_some_and(|title| title == key && key.chars().count() >= 8) {
                 LineKind::PageMarking
             } else {
                 LineKind::Content
             };
+            if kind == LineKind::PageMarking && page_mark {
+                pending_form_feed = true;
+            }
             Line {
                 number: index as u32 + 1,
                 text,
@@ -268,8 +271,14 @@ fn is_decorated_page_number(key: &str) -> bool {
     {
         return digits(inner);
     }
+    // 「3/40」: a page of a total, never past it (「2025/3」 is a date).
     if let Some((page, of)) = key.split_once('/') {
-        return digits(page) && digits(of);
+        return digits(page)
+            && digits(of)
+            && matches!(
+                (page.parse::<u32>(), of.parse::<u32>()),
+                (Ok(page), Ok(of)) if 1 <= page && page <= of
+            );
     }
     key.strip_prefix("p.")
         .or_else(|| key.strip_prefix("P."))
@@ -1416,6 +1425,7 @@ mod tests {
             ("― 12 ―", true),
             ("3/40", true),
             ("３／４０", true),
+            ("2025/3", false),
             ("p.3", true),
             ("P. 3", true),
             ("3", false), // bare: only a run beside page breaks says so

@@ -232,13 +232,10 @@ pub(crate) fn check_printed_meetings(
     let Some(ordinal) = description.meeting.ordinal else {
         return;
     };
-    let marker = format!("第{ordinal}回");
+    // On comparison keys: a footer printed spaced out (「第 9 2 回 …」) names 第92回 too.
+    let marker = comparison_key(&format!("第{ordinal}回"));
     for printed in &version.printed_meetings {
-        let folded: String = printed
-            .chars()
-            .map(crate::source::normalize::fold_full_width_ascii)
-            .collect();
-        if !folded.contains(&marker) {
+        if !comparison_key(printed).contains(&marker) {
             version.diagnostics.push(Diagnostic {
                 line: 0,
                 message: format!(

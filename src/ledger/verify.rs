@@ -849,6 +849,7 @@ fn filed_as(recorded: &[Event]) -> Option<(DocumentDescription, String, String)>
                 value,
                 unit,
                 as_of,
+                as_of_day,
                 deadline,
                 curated_quote: Some(quote),
                 ..
@@ -856,7 +857,9 @@ fn filed_as(recorded: &[Event]) -> Option<(DocumentDescription, String, String)>
                 label: label.clone(),
                 value: value.clone(),
                 unit: unit.clone(),
-                as_of: as_of.clone(),
+                as_of: as_of
+                    .as_deref()
+                    .map(|shown| as_written(shown, as_of_day.as_deref())),
                 deadline: deadline.clone(),
                 quote: quote.clone(),
             }),
@@ -876,6 +879,21 @@ fn filed_as(recorded: &[Event]) -> Option<(DocumentDescription, String, String)>
         file_name.clone(),
         ingested_at.clone(),
     ))
+}
+
+/// A curated fact's as-of in a form that reads back to the same date: its display form, except
+/// a fiscal year shown as 「FY2024」 whose day is the year's last (a 年度末, which displays as its
+/// fiscal year) is written 「2024年度末」.
+fn as_written(shown: &str, day: Option<&str>) -> String {
+    match shown
+        .strip_prefix("FY")
+        .and_then(|year| year.parse::<i32>().ok())
+    {
+        Some(year) if day == Some(format!("{}-03-31", year + 1).as_str()) => {
+            format!("{year}年度末")
+        }
+        _ => shown.to_owned(),
+    }
 }
 
 /// The first member where two event encodings differ (depth first, in key order), as a dotted

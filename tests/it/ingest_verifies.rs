@@ -209,3 +209,39 @@ fn seed_002_with_its_kind_line_disturbed_ingests_and_verifies() {
     let report = verify(&store, true).unwrap();
     assert!(report.is_ok(), "{:?}", report.first_failure());
 }
+
+/// A curated fact dated 年度末 (shown as its fiscal year, dated its last day) replays: the filer's
+/// word read back from the event gives the same day.
+#[test]
+fn a_curated_fact_dated_at_a_fiscal_years_end_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = common::seed("004_");
+    std::fs::copy(&seed, dir.path().join("004.txt")).unwrap();
+    std::fs::write(
+        dir.path().join("manifest.json"),
+        serde_json::json!({
+            "manifest_version": 1,
+            "documents": [{
+                "file": "004.txt",
+                "meeting": {"body": "がんゲノム医療推進コンソーシアム運営会議", "ordinal": 4, "date": "2021-03-05"},
+                "title": "がんゲノム医療推進に向けた取組について",
+                "format": "slides",
+                "facts": [{
+                    "label": "試験的な指標",
+                    "value": "10",
+                    "unit": "施設",
+                    "as_of": "令和6年度末",
+                    "quote": "がんゲノム医療推進に向けた取組について"
+                }]
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let store = Store::open(&dir.path().join("ledger")).unwrap();
+    for request in planledger::ingest::requests_from_folder(dir.path()).unwrap() {
+        ingest(&store, &request, common::FIXED_NOW).unwrap();
+    }
+    let report = verify(&store, true).unwrap();
+    assert!(report.is_ok(), "{:?}", report.first_failure());
+}

@@ -147,6 +147,12 @@ fn variants() -> Vec<(&'static str, Vec<String>)> {
             page_numbers_anywhere(&seed, 37),
         ),
         ("the title as a running header", running_title(&seed)),
+        (
+            "a page number above the title, the title as a running header",
+            std::iter::once("- 1 -".to_owned())
+                .chain(running_title(&seed))
+                .collect(),
+        ),
         ("radical forms in furniture and text", radical_forms(&seed)),
         ("furniture spaced out", spaced_furniture(&seed)),
         (
