@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::documents::{documents, DocumentRecord};
+use crate::extract::ActionStatus;
 use crate::identity::Identities;
 use crate::ledger::{Event, EventBody};
 
@@ -28,7 +29,8 @@ pub struct HistoryEntry {
     pub kind: String,
     /// What the statement is in valid time, whatever order documents arrived in: a measure's
     /// first statement is `added`, one whose text differs from the statement before it
-    /// `revised`, the same text `cited`; an action is `reported`, a figure `observed`.
+    /// `revised`, the same text `cited`; an action is `reported` — or, against the version
+    /// before it, `completed`, `reopened`, `revised` or `new` — a figure `observed`.
     pub change: &'static str,
     /// The meeting's name and date (or "date unknown").
     pub meeting: String,
@@ -139,7 +141,9 @@ pub fn history_from(
         about.sort_by(|a, b| (as_of_day(a), place(a)).cmp(&(as_of_day(b), place(b))));
         before = values_before(&about.iter().map(|(_, e)| *e).collect::<Vec<_>>());
     }
-    let changes = changes_in_valid_time(&about.iter().map(|(_, e)| *e).collect::<Vec<_>>());
+    let in_order: Vec<&Event> = about.iter().map(|(_, e)| *e).collect();
+    let mut changes = changes_in_valid_time(&in_order);
+    action_fates_in_valid_time(&in_order, &mut changes);
     let entries = about
         .into_iter()
         .zip(changes)
@@ -241,6 +245,91 @@ fn values_before(observations: &[&Event]) -> std::collections::BTreeMap<u64, Str
         last = Some((day, value));
     }
     before
+}
+
+/// What became of each action, version by version: an action of a document that reports the
+/// measure's actions is compared with the document before it that did (in valid time) — the
+/// same action again is `reported`; otherwise it is paired, by the rule `diff` uses
+/// (`project::fate::pairing`), with one of that version's actions no longer reported:
+/// `completed` (planned, now done), `reopened` (done, now planned) or `revised` (reworded);
+/// with none, it is `new`. The first version's actions are `reported`.
+fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
+    use crate::extract::bureau::current_name;
+    use crate::project::fate::{pairing, ActionCues, Pairing};
+    use crate::source::normalize::comparison_key;
+    // Each document's action events (indexes into `events`), in order.
+    let mut versions: Vec<Vec<usize>> = Vec::new();
+    let mut last_document: Option<&str> = None;
+    for (index, event) in events.iter().enumerate() {
+        if !matches!(event.body, EventBody::ActionReported { .. }) {
+            continue;
+        }
+        if last_document == Some(event.source.document.as_str()) {
+            if let Some(version) = versions.last_mut() {
+                version.push(index);
+            }
+        } else {
+            versions.push(vec![index]);
+            last_document = Some(&event.source.document);
+        }
+    }
+    let parts = |index: usize| match &events[index].body {
+        EventBody::ActionReported {
+            bureau_canonical,
+            status,
+            text,
+            ..
+        } => Some((current_name(bureau_canonical).0, *status, text.as_str())),
+        _ => None,
+    };
+    for pair in versions.windows(2) {
+        let (previous, current) = (&pair[0], &pair[1]);
+        let mut unused = vec![true; previous.len()];
+        let mut unmatched = Vec::new();
+        // The same action again, first: it is no change.
+        for &index in current {
+            let Some((bureau, status, text)) = parts(index) else {
+                continue;
+            };
+            let key = comparison_key(text);
+            let same = previous.iter().enumerate().position(|(at, &other)| {
+                unused[at]
+                    && parts(other).is_some_and(|(b, s, t)| {
+                        b == bureau && s == status && comparison_key(t) == key
+                    })
+            });
+            match same {
+                Some(at) => unused[at] = false,
+                None => unmatched.push(index),
+            }
+        }
+        for index in unmatched {
+            let Some((bureau, status, text)) = parts(index) else {
+                continue;
+            };
+            let best = previous
+                .iter()
+                .enumerate()
+                .filter(|(at, _)| unused[*at])
+                .filter_map(|(at, &other)| {
+                    let (b, s, t) = parts(other)?;
+                    let cues = ActionCues::of(&b, t, &bureau, text);
+                    (pairing(&cues) != Pairing::Apart).then_some((at, s, cues.similarity))
+                })
+                .max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.cmp(&a.0)));
+            changes[index] = match best {
+                Some((at, before, _)) => {
+                    unused[at] = false;
+                    match (before, status) {
+                        (ActionStatus::Planned, ActionStatus::Done) => "completed",
+                        (ActionStatus::Done, ActionStatus::Planned) => "reopened",
+                        _ => "revised",
+                    }
+                }
+                None => "new",
+            };
+        }
+    }
 }
 
 /// The valid-time class of each event (in `events`' order; see [`HistoryEntry::change`]).

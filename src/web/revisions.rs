@@ -182,6 +182,9 @@ fn change_name(change: &str) -> &'static str {
         "revised" => "修正 (revised)",
         "cited" => "引用 (cited)",
         "reported" => "取組 (action)",
+        "completed" => "取組 実施済み (completed)",
+        "reopened" => "取組 再開 (reopened)",
+        "new" => "取組 新規 (new action)",
         "observed" => "観測 (figure)",
         _ => "記載 (stated)",
     }

@@ -152,4 +152,62 @@ fn the_readme_walkthrough_shows_a_revision() {
             "{meeting}\n{history}"
         );
     }
+
+    // Every action planned at 第92回, followed to 第94回, each with its citation at 第92回.
+    let (progress, _) = run_line(dir.path(), &lines[4]);
+    assert!(
+        progress.contains(
+            "130 planned: 2 completed, 127 still planned, 0 revised, 1 dropped, 0 removed"
+        ),
+        "{progress}"
+    );
+    let fates = progress
+        .lines()
+        .filter(|l| {
+            l.starts_with("completed") || l.starts_with("still_planned") || l.starts_with("dropped")
+        })
+        .count();
+    assert_eq!(fates, 130, "one line per planned action");
+    let citations: Vec<&str> = progress
+        .lines()
+        .filter(|l| l.starts_with("    952d43742707 lines "))
+        .collect();
+    assert_eq!(citations.len(), 130, "each cites its lines at 第92回");
+    assert_eq!(
+        citations
+            .iter()
+            .filter(|l| l.ends_with("→ not reported"))
+            .count(),
+        1,
+        "only the dropped one has no later statement"
+    );
+
+    // A measure's history says what became of its action, version by version: the BCP bullet
+    // planned at 第92回 is completed at 第93回 and reported so again at 第94回.
+    let (history, _) = run_line(
+        dir.path(),
+        "cargo run --release -- --store demo.planledger history M13c7691e13eb",
+    );
+    let change_at = |meeting: &str, lines: &str| {
+        history
+            .lines()
+            .find(|l| l.contains(meeting) && l.ends_with(lines))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        change_at("第92回", "lines 97–98").as_deref(),
+        Some("reported"),
+        "{history}"
+    );
+    assert_eq!(
+        change_at("第93回", "lines 98–99").as_deref(),
+        Some("completed"),
+        "{history}"
+    );
+    assert_eq!(
+        change_at("第94回", "lines 95–96").as_deref(),
+        Some("reported"),
+        "{history}"
+    );
 }
