@@ -144,6 +144,40 @@ fn figures(text: &str) -> Vec<String> {
     runs
 }
 
+/// Which of `before`'s actions (bureau, text) are which of `after`'s, by [`pairing`]: best first
+/// — the same text, then by similarity, ties in the order the actions are given — each action
+/// at most once.
+/// `diff` pairs a measure's removed and added actions with it, `history` a version's actions
+/// with the version before.
+pub fn pairs(before: &[(String, String)], after: &[(String, String)]) -> Vec<(usize, usize)> {
+    let mut candidates: Vec<(Pairing, f32, usize, usize)> = Vec::new();
+    for (i, (before_bureau, before_text)) in before.iter().enumerate() {
+        for (j, (after_bureau, after_text)) in after.iter().enumerate() {
+            let cues = ActionCues::of(before_bureau, before_text, after_bureau, after_text);
+            match pairing(&cues) {
+                Pairing::Apart => {}
+                paired => candidates.push((paired, cues.similarity, i, j)),
+            }
+        }
+    }
+    candidates.sort_by(|a, b| {
+        (b.0 == Pairing::Same)
+            .cmp(&(a.0 == Pairing::Same))
+            .then(b.1.total_cmp(&a.1))
+            .then((a.2, a.3).cmp(&(b.2, b.3)))
+    });
+    let (mut taken_before, mut taken_after) = (vec![false; before.len()], vec![false; after.len()]);
+    let mut found = Vec::new();
+    for (_, _, i, j) in candidates {
+        if !taken_before[i] && !taken_after[j] {
+            taken_before[i] = true;
+            taken_after[j] = true;
+            found.push((i, j));
+        }
+    }
+    found
+}
+
 /// Pairs one measure's removed actions with its added ones, each with the bureau it is compared
 /// by; `measure_stays` says the measure (or its successors) is on the later side, so a planned
 /// action gone without a successor is dropped rather than removed with its measure.
@@ -152,30 +186,15 @@ pub fn fates(
     added: Vec<(String, ActionEntry)>,
     measure_stays: bool,
 ) -> Fates {
-    let mut candidates: Vec<(Pairing, f32, usize, usize)> = Vec::new();
-    for (i, (before_bureau, before)) in removed.iter().enumerate() {
-        for (j, (after_bureau, after)) in added.iter().enumerate() {
-            let cues = ActionCues::of(before_bureau, &before.text, after_bureau, &after.text);
-            match pairing(&cues) {
-                Pairing::Apart => {}
-                paired => candidates.push((paired, cues.similarity, i, j)),
-            }
-        }
-    }
-    // Best first: the same text, then by similarity; ties in the versions' order.
-    candidates.sort_by(|a, b| {
-        (b.0 == Pairing::Same)
-            .cmp(&(a.0 == Pairing::Same))
-            .then(b.1.total_cmp(&a.1))
-            .then((a.2, a.3).cmp(&(b.2, b.3)))
-    });
+    let texts = |side: &[(String, ActionEntry)]| -> Vec<(String, String)> {
+        side.iter()
+            .map(|(bureau, action)| (bureau.clone(), action.text.clone()))
+            .collect()
+    };
     let mut fates = Fates::default();
     let mut paired_before = vec![false; removed.len()];
     let mut paired_after = vec![false; added.len()];
-    for (_, _, i, j) in candidates {
-        if paired_before[i] || paired_after[j] {
-            continue;
-        }
+    for (i, j) in pairs(&texts(&removed), &texts(&added)) {
         paired_before[i] = true;
         paired_after[j] = true;
         let (before, after) = (removed[i].1.clone(), added[j].1.clone());

@@ -255,7 +255,7 @@ fn values_before(observations: &[&Event]) -> std::collections::BTreeMap<u64, Str
 /// with none, it is `new`. The first version's actions are `reported`.
 fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
     use crate::extract::bureau::current_name;
-    use crate::project::fate::{pairing, ActionCues, Pairing};
+    use crate::project::fate::pairs;
     use crate::source::normalize::comparison_key;
     // Each document's action events (indexes into `events`), in order.
     let mut versions: Vec<Vec<usize>> = Vec::new();
@@ -303,30 +303,32 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
                 None => unmatched.push(index),
             }
         }
-        for index in unmatched {
-            let Some((bureau, status, text)) = parts(index) else {
+        // The rest: paired with the previous version's actions not reported again, by the
+        // rule `diff` uses.
+        let side = |indexes: &[usize]| -> Vec<(String, String)> {
+            indexes
+                .iter()
+                .filter_map(|&index| parts(index).map(|(b, _, t)| (b, t.to_owned())))
+                .collect()
+        };
+        let before: Vec<usize> = previous
+            .iter()
+            .zip(&unused)
+            .filter(|(_, unused)| **unused)
+            .map(|(&index, _)| index)
+            .collect();
+        for &index in &unmatched {
+            changes[index] = "new";
+        }
+        for (i, j) in pairs(&side(&before), &side(&unmatched)) {
+            let (Some((_, was, _)), Some((_, is, _))) = (parts(before[i]), parts(unmatched[j]))
+            else {
                 continue;
             };
-            let best = previous
-                .iter()
-                .enumerate()
-                .filter(|(at, _)| unused[*at])
-                .filter_map(|(at, &other)| {
-                    let (b, s, t) = parts(other)?;
-                    let cues = ActionCues::of(&b, t, &bureau, text);
-                    (pairing(&cues) != Pairing::Apart).then_some((at, s, cues.similarity))
-                })
-                .max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.cmp(&a.0)));
-            changes[index] = match best {
-                Some((at, before, _)) => {
-                    unused[at] = false;
-                    match (before, status) {
-                        (ActionStatus::Planned, ActionStatus::Done) => "completed",
-                        (ActionStatus::Done, ActionStatus::Planned) => "reopened",
-                        _ => "revised",
-                    }
-                }
-                None => "new",
+            changes[unmatched[j]] = match (was, is) {
+                (ActionStatus::Planned, ActionStatus::Done) => "completed",
+                (ActionStatus::Done, ActionStatus::Planned) => "reopened",
+                _ => "revised",
             };
         }
     }

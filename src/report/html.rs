@@ -244,20 +244,10 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
         .filter(|id| !in_succession.contains(id))
         .collect();
     for revision in &view.measures.revised {
-        let mut after = format!("{}<br>", label("施策（修正）", &revision.id));
-        let mut before = after.clone();
-        for change in &revision.changes {
-            match change {
-                TextChange::Equal(text) => {
-                    after.push_str(&escape(text));
-                    before.push_str(&escape(text));
-                }
-                TextChange::Insert(text) => after.push_str(&format!("<ins>{}</ins>", escape(text))),
-                TextChange::Delete(text) => {
-                    before.push_str(&format!("<del>{}</del>", escape(text)))
-                }
-            }
-        }
+        let heading = format!("{}<br>", label("施策（修正）", &revision.id));
+        let (marked_after, marked_before) = marked(&revision.changes);
+        let mut after = format!("{heading}{marked_after}");
+        let mut before = format!("{heading}{marked_before}");
         after.push_str(&source(&revision.source_after, titles));
         before.push_str(&source(&revision.source_before, titles));
         push(
@@ -417,25 +407,11 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
                     source(&action.source, titles)
                 )
             };
-            let (mut after, mut before) = (String::new(), String::new());
-            if fate.changes.is_empty() {
-                after = escape(&fate.after.text);
-                before = escape(&fate.before.text);
-            }
-            for change in &fate.changes {
-                match change {
-                    TextChange::Equal(text) => {
-                        after.push_str(&escape(text));
-                        before.push_str(&escape(text));
-                    }
-                    TextChange::Insert(text) => {
-                        after.push_str(&format!("<ins>{}</ins>", escape(text)))
-                    }
-                    TextChange::Delete(text) => {
-                        before.push_str(&format!("<del>{}</del>", escape(text)))
-                    }
-                }
-            }
+            let (after, before) = if fate.changes.is_empty() {
+                (escape(&fate.after.text), escape(&fate.before.text))
+            } else {
+                marked(&fate.changes)
+            };
             let section = section_of_measure
                 .get(fate.after.measure_id.as_str())
                 .copied()
@@ -592,19 +568,11 @@ pub fn progress_body(
         let after = match &action.after {
             None => "（報告なし）".to_owned(),
             Some(after) => {
-                let mut text = String::new();
-                if action.changes.is_empty() {
-                    text = escape(&after.text);
-                }
-                for change in &action.changes {
-                    match change {
-                        TextChange::Equal(t) => text.push_str(&escape(t)),
-                        TextChange::Insert(t) => {
-                            text.push_str(&format!("<ins>{}</ins>", escape(t)))
-                        }
-                        TextChange::Delete(_) => {}
-                    }
-                }
+                let text = if action.changes.is_empty() {
+                    escape(&after.text)
+                } else {
+                    marked(&action.changes).0
+                };
                 format!(
                     "<span class=\"kind\">{}</span><br>{text}{}",
                     column_name(after.status),
@@ -620,6 +588,23 @@ pub fn progress_body(
     }
     out.push_str("</table>");
     out
+}
+
+/// A character diff as the two sides of a 新旧対照表 cell, escaped: the later text with its
+/// inserted runs in `<ins>`, the earlier with its deleted runs in `<del>`.
+fn marked(changes: &[TextChange]) -> (String, String) {
+    let (mut after, mut before) = (String::new(), String::new());
+    for change in changes {
+        match change {
+            TextChange::Equal(text) => {
+                after.push_str(&escape(text));
+                before.push_str(&escape(text));
+            }
+            TextChange::Insert(text) => after.push_str(&format!("<ins>{}</ins>", escape(text))),
+            TextChange::Delete(text) => before.push_str(&format!("<del>{}</del>", escape(text))),
+        }
+    }
+    (after, before)
 }
 
 /// The column an action is printed in, as the 取組一覧 heads it.

@@ -197,18 +197,11 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
 
 pub fn diff(view: &crate::project::diff::DiffView) -> String {
     let mut out = String::new();
-    let end = |end: &crate::project::diff::DiffEnd| {
-        format!(
-            "{} ({})",
-            end.meeting.as_deref().unwrap_or("no meeting named"),
-            end.date
-        )
-    };
     let _ = writeln!(
         out,
         "changes from {} to {} — {}",
-        end(&view.since),
-        end(&view.until),
+        meeting_end(&view.since),
+        meeting_end(&view.until),
         view.plan.as_deref().unwrap_or("(no plan named)")
     );
     let measures = &view.measures;
@@ -356,18 +349,11 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
 pub fn progress(view: &crate::project::progress::ProgressView) -> String {
     use crate::project::progress::{Fate, ProgressCounts};
     let mut out = String::new();
-    let end = |end: &crate::project::diff::DiffEnd| {
-        format!(
-            "{} ({})",
-            end.meeting.as_deref().unwrap_or("no meeting named"),
-            end.date
-        )
-    };
     let _ = writeln!(
         out,
         "progress of the actions planned at {}, at {} — {}{}",
-        end(&view.since),
-        end(&view.until),
+        meeting_end(&view.since),
+        meeting_end(&view.until),
         view.plan.as_deref().unwrap_or("(no plan named)"),
         view.bureau
             .as_deref()
@@ -392,7 +378,7 @@ pub fn progress(view: &crate::project::progress::ProgressView) -> String {
     let cite = |source: &crate::project::state::SourceView| {
         format!(
             "{} lines {}–{}",
-            source.document.get(..12).unwrap_or(&source.document),
+            short_hash(&source.document),
             source.lines[0],
             source.lines[1]
         )
@@ -425,6 +411,15 @@ pub fn progress(view: &crate::project::progress::ProgressView) -> String {
         }
     }
     out
+}
+
+/// One end of a diff or progress report: the meeting and its date.
+fn meeting_end(end: &crate::project::diff::DiffEnd) -> String {
+    format!(
+        "{} ({})",
+        end.meeting.as_deref().unwrap_or("no meeting named"),
+        end.date
+    )
 }
 
 /// A character diff with deleted runs as `[-…-]` and inserted ones as `{+…+}`.

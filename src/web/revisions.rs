@@ -32,6 +32,17 @@ pub fn dated_meetings(documents: &[DocumentRecord]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A select of the dated meetings, `chosen` (an ISO day) selected.
+fn meeting_picker(meetings: &[(String, String)], name: &str, chosen: Option<&str>) -> Markup {
+    html! {
+        select name=(name) {
+            @for (date, meeting) in meetings {
+                option value=(date) selected[chosen == Some(date.as_str())] { (meeting) " " (day(date)) }
+            }
+        }
+    }
+}
+
 pub async fn page(
     State(app): State<App>,
     Query(params): Query<DiffParams>,
@@ -64,15 +75,7 @@ pub async fn page(
         })
         .await?;
     let meetings = dated_meetings(&documents);
-    let picker = |name: &str, chosen: Option<&str>| {
-        html! {
-            select name=(name) {
-                @for (date, meeting) in &meetings {
-                    option value=(date) selected[chosen == Some(date.as_str())] { (meeting) " " (day(date)) }
-                }
-            }
-        }
-    };
+    let picker = |name: &str, chosen: Option<&str>| meeting_picker(&meetings, name, chosen);
     let body = html! {
         h1.noprint { "新旧対照表 (what changed)" }
         form.pick method="get" action="/diff" {
@@ -128,15 +131,7 @@ pub async fn progress(
         })
         .await?;
     let meetings = dated_meetings(&documents);
-    let picker = |name: &str, chosen: Option<&str>| {
-        html! {
-            select name=(name) {
-                @for (date, meeting) in &meetings {
-                    option value=(date) selected[chosen == Some(date.as_str())] { (meeting) " " (day(date)) }
-                }
-            }
-        }
-    };
+    let picker = |name: &str, chosen: Option<&str>| meeting_picker(&meetings, name, chosen);
     let body = html! {
         h1.noprint { "進捗 (what became of each planned action)" }
         form.pick method="get" action="/progress" {

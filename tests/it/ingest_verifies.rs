@@ -164,21 +164,22 @@ proptest! {
 /// 【提供料】 too), and `verify` failed for good. Now the 【…】 line is the block's text.
 #[test]
 fn a_requirement_text_quoting_a_bracketed_name_ingests_and_verifies() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("table.txt");
-    std::fs::write(
-        &path,
+    slides_ingest_and_verify(
         "現行\n【検査】\n〔施設基準〕\n改定後\n【検査】\n〔施設基準〕\n当該\n【提供料】\n② **\n",
-    )
-    .unwrap();
-    let store = Store::open(&dir.path().join("ledger")).unwrap();
-    let request = common::council_request(
-        &path,
         1,
         time::macros::date!(2020 - 01 - 01),
-        DocumentFormat::Slides,
     );
-    ingest(&store, &request, common::FIXED_NOW).expect("the table ingests");
+}
+
+/// Ingests `text` as slides of meeting `ordinal` on `date` into a new ledger, which must then pass
+/// `verify --deep`.
+fn slides_ingest_and_verify(text: &str, ordinal: u32, date: time::Date) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slides.txt");
+    std::fs::write(&path, text).unwrap();
+    let store = Store::open(&dir.path().join("ledger")).unwrap();
+    let request = common::council_request(&path, ordinal, date, DocumentFormat::Slides);
+    ingest(&store, &request, common::FIXED_NOW).expect("the slides ingest");
     let report = verify(&store, true).unwrap();
     assert!(report.is_ok(), "{:?}", report.first_failure());
 }
@@ -195,19 +196,7 @@ fn seed_002_with_its_kind_line_disturbed_ingests_and_verifies() {
         lines[635]
     );
     lines[635].insert(0, 'x');
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("002.txt");
-    std::fs::write(&path, lines.join("\n")).unwrap();
-    let store = Store::open(&dir.path().join("ledger")).unwrap();
-    let request = common::council_request(
-        &path,
-        7,
-        time::macros::date!(2026 - 03 - 13),
-        DocumentFormat::Slides,
-    );
-    ingest(&store, &request, common::FIXED_NOW).expect("the slides ingest");
-    let report = verify(&store, true).unwrap();
-    assert!(report.is_ok(), "{:?}", report.first_failure());
+    slides_ingest_and_verify(&lines.join("\n"), 7, time::macros::date!(2026 - 03 - 13));
 }
 
 /// A curated fact dated 年度末 (shown as its fiscal year, dated its last day) replays: the filer's
