@@ -177,79 +177,103 @@ fn verify_with(
         _ => None,
     };
     let blob_of = |hash: &str| store.blob(hash).ok().flatten();
-    let mut failures = Vec::new();
     let mut chain = ChainCheck::default();
     let mut documents = DocumentCheck::default();
-    let mut replay = deep.then(ReplayCheck::default);
-    let mut indexes = IndexCheck::default();
-    let mut frontier = Frontier::<Blake3Hash>::default();
-    let mut saved_root = None;
-    let mut at_recorded = None;
-    let mut last: Option<(u64, String)> = None;
-    let mut n_events = 0u64;
-    let mut n_documents = 0u64;
-    let mut corrected = false;
-    for read in store.raw_events() {
-        let (seq, bytes) = read?;
-        n_events += 1;
+    // A document's replay needs only the state before it, so it runs on a second thread while
+    // this one reads on: the two passes overlap instead of adding up. The channel holds one
+    // document, so memory stays that of two documents' derivations.
+    std::thread::scope(|scope| {
+        let mut replay = deep.then(|| {
+            let (jobs, queue) = std::sync::mpsc::sync_channel::<ReplayJob>(1);
+            let worker = scope.spawn(move || {
+                let mut failures = Vec::new();
+                for job in queue {
+                    failures.extend(job.run(store));
+                }
+                failures
+            });
+            (ReplayCheck::new(jobs), worker)
+        });
+        let mut failures = Vec::new();
+        let mut indexes = IndexCheck::default();
+        let mut frontier = Frontier::<Blake3Hash>::default();
+        let mut saved_root = None;
+        let mut at_recorded = None;
+        let mut last: Option<(u64, String)> = None;
+        let mut n_events = 0u64;
+        let mut n_documents = 0u64;
+        let mut corrected = false;
+        for read in store.raw_events() {
+            let (seq, bytes) = read?;
+            n_events += 1;
+            if saved.is_some_and(|saved| saved.size == frontier.size()) {
+                saved_root = Some(frontier.root());
+            }
+            let Some(event) = chain.next(seq, &bytes, &mut failures) else {
+                // Unreadable: its leaf is unknown, so no root after it can be recomputed.
+                frontier = Frontier::default();
+                continue;
+            };
+            if matches!(event.body, EventBody::DocumentIngested { .. }) {
+                n_documents += 1;
+            }
+            corrected |= is_correction(&event);
+            if recorded_seq == Some(seq) {
+                at_recorded = Some(event.hash.clone());
+            }
+            documents.next(&event, &blob_of, &mut failures);
+            if let Some((replay, _)) = &mut replay {
+                replay.next(&event, &indexes, &mut failures);
+            }
+            indexes.next(store, &event, &frontier)?;
+            match leaf_of(&event) {
+                Ok(leaf) if frontier.size() == n_events - 1 => frontier.push(leaf),
+                _ => {}
+            }
+            last = Some((event.seq, event.hash));
+        }
+        if let Some((mut replay, worker)) = replay {
+            replay.finish();
+            drop(replay);
+            match worker.join() {
+            Ok(replayed) => failures.extend(replayed),
+            Err(_) => failures.push(Failure {
+                seq: None,
+                document: None,
+                what: "replay stopped: planledger failed while deriving a document (a defect of planledger; please report it with the ledger's export)".to_string(),
+            }),
+        }
+        }
         if saved.is_some_and(|saved| saved.size == frontier.size()) {
             saved_root = Some(frontier.root());
         }
-        let Some(event) = chain.next(seq, &bytes, &mut failures) else {
-            // Unreadable: its leaf is unknown, so no root after it can be recomputed.
-            frontier = Frontier::default();
-            continue;
-        };
-        if matches!(event.body, EventBody::DocumentIngested { .. }) {
-            n_documents += 1;
+        let head = store.head()?;
+        if last != head {
+            failures.push(Failure {
+                seq: last.as_ref().map(|(seq, _)| *seq),
+                document: None,
+                what: format!("the recorded head {head:?} is not the last event {last:?}"),
+            });
         }
-        corrected |= is_correction(&event);
-        if recorded_seq == Some(seq) {
-            at_recorded = Some(event.hash.clone());
+        failures.extend(check_recorded_head(
+            n_events,
+            n_documents <= 1 && !corrected,
+            at_recorded.as_deref(),
+            &recorded,
+        ));
+        indexes.finish(store, n_events, &frontier, &mut failures)?;
+        if let Some(saved) = saved {
+            failures.extend(check_extends_root(n_events, saved, saved_root.as_deref()));
         }
-        documents.next(&event, &blob_of, &mut failures);
-        if let Some(replay) = &mut replay {
-            replay.next(store, &event, &indexes, &mut failures);
-        }
-        indexes.next(store, &event, &frontier)?;
-        match leaf_of(&event) {
-            Ok(leaf) if frontier.size() == n_events - 1 => frontier.push(leaf),
-            _ => {}
-        }
-        last = Some((event.seq, event.hash));
-    }
-    if let Some(replay) = &mut replay {
-        replay.finish(store, &mut failures);
-    }
-    if saved.is_some_and(|saved| saved.size == frontier.size()) {
-        saved_root = Some(frontier.root());
-    }
-    let head = store.head()?;
-    if last != head {
-        failures.push(Failure {
-            seq: last.as_ref().map(|(seq, _)| *seq),
-            document: None,
-            what: format!("the recorded head {head:?} is not the last event {last:?}"),
-        });
-    }
-    failures.extend(check_recorded_head(
-        n_events,
-        n_documents <= 1 && !corrected,
-        at_recorded.as_deref(),
-        &recorded,
-    ));
-    indexes.finish(store, n_events, &frontier, &mut failures)?;
-    if let Some(saved) = saved {
-        failures.extend(check_extends_root(n_events, saved, saved_root.as_deref()));
-    }
-    // Stable: within one event, the failure found first (the cause) stays first.
-    failures.sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
-    Ok(VerifyReport {
-        deep,
-        n_events,
-        n_documents,
-        head,
-        failures,
+        // Stable: within one event, the failure found first (the cause) stays first.
+        failures.sort_by_key(|failure| (failure.seq.is_none(), failure.seq));
+        Ok(VerifyReport {
+            deep,
+            n_events,
+            n_documents,
+            head,
+            failures,
+        })
     })
 }
 
@@ -628,8 +652,9 @@ impl DocumentLines {
 /// events are contiguous, so one document is replayed at a time; the filer's word (meeting,
 /// title, label, series, format, file name, ingest time, curated facts) is taken from its
 /// events, and everything else is derived.
-#[derive(Default)]
 struct ReplayCheck {
+    /// Where each document's replay is sent (to the thread that runs it).
+    jobs: std::sync::mpsc::SyncSender<ReplayJob>,
     current: Option<Replaying>,
     /// The last document replayed, as recorded: usually the previous version of the next
     /// document's series, which its derivation reads (saves reading it back from the store).
@@ -645,17 +670,27 @@ struct Replaying {
     recorded: Vec<Event>,
 }
 
+/// One document's replay, self-contained: the state before it, its events as recorded, and the
+/// document replayed before it (as recorded).
+struct ReplayJob {
+    replaying: Replaying,
+    last: Option<Vec<Event>>,
+}
+
 impl ReplayCheck {
-    fn next(
-        &mut self,
-        store: &Store,
-        event: &Event,
-        before: &IndexCheck,
-        failures: &mut Vec<Failure>,
-    ) {
+    fn new(jobs: std::sync::mpsc::SyncSender<ReplayJob>) -> ReplayCheck {
+        ReplayCheck {
+            jobs,
+            current: None,
+            last: None,
+            began: BTreeMap::new(),
+        }
+    }
+
+    fn next(&mut self, event: &Event, before: &IndexCheck, failures: &mut Vec<Failure>) {
         let document = &event.source.document;
         if matches!(event.body, EventBody::DocumentIngested { .. }) {
-            self.finish(store, failures);
+            self.finish();
             self.began.insert(document.clone(), event.seq);
             let mut documents: Vec<DocumentRecord> = before
                 .documents
@@ -683,7 +718,7 @@ impl ReplayCheck {
             }
             return;
         }
-        self.finish(store, failures);
+        self.finish();
         if let (false, Some(seq)) = (is_correction(event), self.began.get(document)) {
             failures.push(Failure {
                 seq: Some(event.seq),
@@ -696,20 +731,38 @@ impl ReplayCheck {
         }
     }
 
-    /// Replays the current document and compares.
-    fn finish(&mut self, store: &Store, failures: &mut Vec<Failure>) {
-        let Some(Replaying {
-            documents,
-            identities,
-            recorded,
-        }) = self.current.take()
-        else {
+    /// Sends the current document to be replayed. (When the replaying thread has stopped,
+    /// there is no one to send to; its end is reported when it is joined.)
+    fn finish(&mut self) {
+        let Some(replaying) = self.current.take() else {
             return;
         };
+        let last = self.last.replace(replaying.recorded.clone());
+        let _ = self.jobs.send(ReplayJob { replaying, last });
+    }
+}
+
+impl ReplayJob {
+    /// Replays the document and compares: what failed, in the order found.
+    fn run(self, store: &Store) -> Vec<Failure> {
+        let mut failures = Vec::new();
+        self.compare(store, &mut failures);
+        failures
+    }
+
+    fn compare(self, store: &Store, failures: &mut Vec<Failure>) {
+        let ReplayJob {
+            replaying:
+                Replaying {
+                    documents,
+                    identities,
+                    recorded,
+                },
+            last,
+        } = self;
         let Some(ingested) = recorded.first() else {
             return;
         };
-        let last = self.last.replace(recorded.clone());
         let document = ingested.source.document.clone();
         let fail = |seq: u64, what: String| Failure {
             seq: Some(seq),
