@@ -38,8 +38,8 @@ use super::{
     LineRange,
 };
 use crate::source::normalize::{
-    comparison_key, comparison_key_cow, display_width, fold_width, is_kana_or_kanji, split_line,
-    BULLET_GLYPHS,
+    close_up_spaced_lines, comparison_key, comparison_key_cow, display_width, fold_width,
+    is_kana_or_kanji, split_line, BULLET_GLYPHS,
 };
 
 /// A block with a line at least this wide (in columns, full-width = 2) was printed in the done
@@ -144,7 +144,10 @@ pub fn extract(text: &str) -> DocumentVersion {
     // Page numbers and running headers are read past wherever they fall, even between a
     // heading's token and its title or inside a paragraph: they are taken out before anything
     // is grouped (each line keeps its number, so spans still cite the printed lines).
-    let lines: Vec<Line<'_>> = classify_lines(text)
+    // Spaced-out headings and cells (均等割付) are closed up first, so every rule reads their
+    // words as printed words.
+    let text = close_up_spaced_lines(text);
+    let lines: Vec<Line<'_>> = classify_lines(&text)
         .into_iter()
         .filter(|line| line.kind != LineKind::PageMarking)
         .collect();

@@ -182,6 +182,59 @@ pub fn line_content(raw: &str) -> &str {
     split_line(raw).1
 }
 
+/// Whether a line's content is spaced out (均等割付: 「患 者 本 位 の」, 「【医 政 局】」), as
+/// PDFs print headings and short cells to fill their width: at least three pieces between
+/// spaces, each at most one letter (kana, kanji, digit or Latin letter) beside brackets and
+/// punctuation, at least two of them kana or kanji. Japanese prose never separates its
+/// characters so; a line of spaced Latin or digits alone (「1 2 3」) is not taken.
+pub fn is_spaced_out(content: &str) -> bool {
+    let mut pieces = 0;
+    let mut kana_or_kanji = 0;
+    for piece in content
+        .split(|c: char| c.is_whitespace())
+        .filter(|p| !p.is_empty())
+    {
+        pieces += 1;
+        let mut letters = piece
+            .chars()
+            .map(unified_ideograph)
+            .filter(|c| c.is_alphanumeric());
+        match (letters.next(), letters.next()) {
+            (_, Some(_)) => return false,
+            (Some(letter), None) if is_kana_or_kanji(letter) => kana_or_kanji += 1,
+            _ => {}
+        }
+    }
+    pieces >= 3 && kana_or_kanji >= 2
+}
+
+/// The text with every spaced-out line ([`is_spaced_out`]) closed up (「患者本位の」), each
+/// line's leading whitespace and the line breaks kept, so line numbers and page marks are as
+/// printed. Borrowed when no line is spaced out. Comparison keys drop spaces anyway; this is
+/// for the rules that read a line's shape (a bureau header, a section title's words).
+pub fn close_up_spaced_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.split('\n').any(|raw| is_spaced_out(line_content(raw))) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let closed: Vec<std::borrow::Cow<'_, str>> = text
+        .split('\n')
+        .map(|raw| {
+            let content = line_content(raw);
+            if !is_spaced_out(content) {
+                return std::borrow::Cow::Borrowed(raw);
+            }
+            let lead_end = raw.len()
+                - raw
+                    .trim_start_matches(|c: char| c.is_whitespace() || is_invisible(c))
+                    .len();
+            let mut line = raw[..lead_end].to_owned();
+            line.extend(content.split(|c: char| c.is_whitespace()));
+            std::borrow::Cow::Owned(line)
+        })
+        .collect();
+    std::borrow::Cow::Owned(closed.join("\n"))
+}
+
 /// Display width in columns, as a stand-in for the printed width of a PDF line: ASCII and
 /// half-width forms count 1, everything else 2. East Asian "ambiguous" characters (○ ① ⑴) are
 /// printed full-width in Japanese documents, so they count 2 as well.
@@ -376,6 +429,43 @@ mod tests {
         for (raw, lead, content) in cases {
             assert_eq!(split_line(raw), (*lead, *content), "{raw:?}");
         }
+    }
+
+    #[test]
+    fn spaced_out_lines_are_told_from_prose_and_numbers() {
+        let cases = [
+            ("患 者 本 位 の", true),
+            ("【医 政 局】", true),
+            ("【 医 政 局 】", true),
+            ("実　現", false), // two pieces: too little to tell
+            ("が ん 医 療 の", true),
+            ("項 目 番 号", true),
+            ("第 2 患 者", true),
+            ("患者本位の", false),
+            ("第2 2", false),
+            ("見出し 「取り組むべき施策」の記載", false),
+            ("1 2 3", false),
+            ("A B C", false),
+            ("○ 国 は、", true),
+            ("○国は、がん医療 を 推進", false),
+        ];
+        for (line, spaced) in cases {
+            assert_eq!(is_spaced_out(line), spaced, "{line}");
+        }
+    }
+
+    #[test]
+    fn closing_up_keeps_lines_leads_and_other_lines() {
+        let text = "第2 2\n 患 者 本 位 の\r\n【医 政 局】\n○国は、推進する。";
+        assert_eq!(
+            close_up_spaced_lines(text),
+            "第2 2\n 患者本位の\n【医政局】\n○国は、推進する。"
+        );
+        let plain = "患者本位の\n実現";
+        assert!(matches!(
+            close_up_spaced_lines(plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -156,6 +156,17 @@ fn variants() -> Vec<(&'static str, Vec<String>)> {
         ("radical forms in furniture and text", radical_forms(&seed)),
         ("furniture spaced out", spaced_furniture(&seed)),
         (
+            "headings, short cells and bureaus spaced out",
+            spaced_cells(&seed, 6),
+        ),
+        (
+            "spaced cells and furniture, radicals, page numbers, page marks removed",
+            page_marks_removed(&spaced_cells(
+                &spaced_furniture(&radical_forms(&page_numbers(&seed, |n| format!("- {n} -")))),
+                6,
+            )),
+        ),
+        (
             "page numbers, running header, radicals, spaced furniture, page marks removed",
             page_marks_removed(&spaced_furniture(&radical_forms(&running_title(
                 &page_numbers(&seed, |n| format!("- {n} -")),

@@ -651,6 +651,28 @@ pub mod printed {
             .collect()
     }
 
+    /// Characters spaced out (均等割付) as Japanese PDFs print headings and short cells: every
+    /// line of at most `short` characters (section titles in their narrow column, 「実現」) and
+    /// every bureau header (「【医 政 局】」) printed with a space between its characters.
+    pub fn spaced_cells(lines: &[String], short: usize) -> Vec<String> {
+        let spaced = |text: &str| text.chars().map(String::from).collect::<Vec<_>>().join(" ");
+        lines
+            .iter()
+            .map(|line| {
+                let trimmed = line.trim();
+                let is_bureau = trimmed.starts_with('【') && trimmed.ends_with('】');
+                let is_short = trimmed.chars().count() <= short
+                    && trimmed.chars().count() > 1
+                    && !trimmed.contains(' ');
+                if is_bureau || is_short {
+                    spaced(trimmed)
+                } else {
+                    line.clone()
+                }
+            })
+            .collect()
+    }
+
     /// The page furniture (column headers, 「項目番号」, footers) removed.
     pub fn furniture_removed(lines: &[String]) -> Vec<String> {
         lines
