@@ -38,9 +38,10 @@ pub struct IngestArgs {
     /// Series of a single file; a torikumi document's series defaults to its title line.
     #[arg(long)]
     series: Option<String>,
-    /// Refuse a new version of a series that no longer states a measure of the previous
-    /// version whose text appears inside another of its statements (a misread table),
-    /// instead of ingesting it with a warning.
+    /// Refuse a new version of a series that looks misread rather than revised, instead of
+    /// ingesting it with a warning: it no longer states a measure of the previous version
+    /// whose text appears inside another of its statements, or it keeps the previous
+    /// version's words while its measures, sections or columns change wholesale.
     #[arg(long)]
     strict: bool,
 }

@@ -96,7 +96,7 @@ pub fn derive(
         &description.meeting,
         &crate::project::meetings::known_meetings(&prior.documents),
     ));
-    let neighbours = neighbours(prior, description, &mut version, options, path)?;
+    let neighbours = neighbours(prior, description, &mut version, &text, options, path)?;
     let events = events_for(
         &prior.identities,
         &neighbours,
@@ -125,12 +125,14 @@ pub fn derive(
 
 /// The measures of the versions of this document's series just before and just after it in
 /// valid time: what structure compares a text the ledger does not know with (see `identity`).
-/// A measure of the previous version that this one states only inside another statement is a
-/// warning (`--strict` refuses it).
+/// A measure of the previous version that this one states only inside another statement, and a
+/// version that departs from the previous one as a misread print would ([`super::departure`]),
+/// are warnings (`--strict` refuses them).
 fn neighbours(
     prior: &Prior<'_>,
     description: &DocumentDescription,
     version: &mut DocumentVersion,
+    text: &str,
     options: IngestOptions,
     path: &Path,
 ) -> Result<Vec<Shape>, IngestError> {
@@ -144,12 +146,15 @@ fn neighbours(
         Some(previous) => (prior.events_of_document)(previous.seq)?,
         None => Vec::new(),
     };
-    let lost = match previous {
+    let mut lost = match previous {
         Some(previous) if options.strict || !options.events_only => {
             lost_measures(previous, &previous_events, version)
         }
         _ => Vec::new(),
     };
+    if let (Some(previous), true) = (previous, options.strict || !options.events_only) {
+        lost.extend(departs_from(previous, &previous_events, version, text));
+    }
     if let (Some(previous), false) = (previous, options.events_only) {
         let renamed = renamed_bureaus(previous, &previous_events, version);
         version.diagnostics.extend(renamed);
@@ -159,13 +164,45 @@ fn neighbours(
         neighbours.extend(shapes_of_events(&(prior.events_of_document)(next.seq)?));
     }
     if options.strict && !lost.is_empty() {
-        return Err(IngestError::LosesMeasures {
+        return Err(IngestError::RefusedByStrict {
             path: path.to_path_buf(),
-            lost: lost.into_iter().map(|d| d.message).collect(),
+            warnings: lost.into_iter().map(|d| d.message).collect(),
         });
     }
     version.diagnostics.extend(lost);
     Ok(neighbours)
+}
+
+/// The alarm for a print planledger has not seen, as a warning naming its evidence.
+fn departs_from(
+    previous: &DocumentRecord,
+    previous_events: &[Event],
+    version: &DocumentVersion,
+    text: &str,
+) -> Option<crate::extract::Diagnostic> {
+    let own: Vec<Event> = previous_events
+        .iter()
+        .filter(|event| event.source.document == previous.hash)
+        .cloned()
+        .collect();
+    let (cues, evidence) = super::departure::DepartureCues::of(&own, version, text);
+    let reasons = super::departure::departure(&cues);
+    if reasons.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = evidence.iter().take(5).map(u32::to_string).collect();
+    Some(crate::extract::Diagnostic {
+        line: evidence.first().copied().unwrap_or(1),
+        message: format!(
+            "this version departs from {}'s as a misread print would, not as a revision: {}",
+            previous.meeting.name(),
+            reasons.join("; ")
+        ),
+        hint: Some(format!(
+            "check the PDF and how its text was extracted (first lines read differently: {}); a revision rewrites its words, and then this alarm is silent",
+            if shown.is_empty() { "none".to_owned() } else { shown.join(", ") }
+        )),
+    })
 }
 
 /// Runs `verify`'s checks of a document's events on a derived batch before it is appended (the

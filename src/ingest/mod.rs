@@ -8,6 +8,7 @@
 //! cited) and which handle it is recorded under depend on what came before (see `identity`).
 
 pub mod correct;
+pub mod departure;
 pub mod derive;
 pub mod request;
 
@@ -50,8 +51,11 @@ pub enum IngestError {
         path: PathBuf,
         source: crate::extract::FormatMismatch,
     },
-    #[error("{path}: refused by --strict: {}; nothing was appended (check the PDF; without --strict the document is ingested with these warnings)", lost.join("; "))]
-    LosesMeasures { path: PathBuf, lost: Vec<String> },
+    #[error("{path}: refused by --strict: {}; nothing was appended (check the PDF; without --strict the document is ingested with these warnings)", warnings.join("; "))]
+    RefusedByStrict {
+        path: PathBuf,
+        warnings: Vec<String>,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{path}: nothing was appended: the events derived would not pass `planledger verify` ({what}); this is a defect of planledger, not of the document — please report it with the file")]

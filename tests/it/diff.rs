@@ -404,6 +404,65 @@ fn document_text_in_the_html_is_escaped() {
 }
 
 #[test]
+fn a_print_that_keeps_the_words_and_loses_the_structure_raises_the_alarm() {
+    let (dir, store) = ingested_seeds();
+    // A PDF-to-text tool that drops the circled numbers standing alone on their lines (①, ②
+    // …: a glyph its font did not map): every word is there, most sections are gone.
+    let lines: Vec<String> = seed_lines()
+        .into_iter()
+        .filter(|line| !matches!(line.trim().chars().collect::<Vec<_>>()[..], ['①'..='⑳']))
+        .collect();
+    let path = dir.path().join("torikumi_93.txt");
+    std::fs::write(&path, with_footer(&lines, 93)).unwrap();
+    let run = |strict: bool| {
+        let mut args = vec![
+            "ingest",
+            path.to_str().unwrap(),
+            "--meeting",
+            "がん対策推進協議会 第93回",
+            "--date",
+            "2026-01-15",
+            "--format",
+            "torikumi",
+        ];
+        if strict {
+            args.push("--strict");
+        }
+        planledger(&store, &args)
+    };
+    let refused = run(true);
+    assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("departs from がん対策推進協議会 第92回's as a misread print would")
+            && message.contains("sections are gone")
+            && message.contains("100% of the previous version's statements are still in the text"),
+        "{message}"
+    );
+    assert!(stdout(&refused).contains("0 documents appended"));
+    let warned = run(false);
+    assert_eq!(warned.status.code(), Some(0), "{}", stderr(&warned));
+    assert!(
+        stdout(&warned).contains("misread print"),
+        "{}",
+        stdout(&warned)
+    );
+}
+
+#[test]
+fn a_real_revision_does_not_raise_the_alarm() {
+    let (_dir, store) = ingested_seeds();
+    let revision = common::project_dir().join("examples/revision");
+    let output = planledger(&store, &["ingest", revision.to_str().unwrap(), "--strict"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        !stdout(&output).contains("misread print") && !stderr(&output).contains("misread print"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
 fn a_version_that_loses_a_measure_into_an_action_is_warned_of_and_refused_when_strict() {
     let (dir, store) = ingested_seeds();
     let mut lines = seed_lines();

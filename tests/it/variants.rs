@@ -205,7 +205,17 @@ fn every_printed_form_diffs_as_empty_against_the_seed_and_verifies() {
         let v93 = request(&path, 93, time::macros::date!(2026 - 01 - 15));
         for request in [v92, v93] {
             let outcome = ingest(&store, &request, common::FIXED_NOW).unwrap();
-            assert!(matches!(outcome, IngestOutcome::Appended(_)), "{name}");
+            let IngestOutcome::Appended(summary) = outcome else {
+                panic!("{name}: not appended");
+            };
+            // A print read faithfully does not raise the alarm for unseen prints.
+            if let Some(alarm) = summary
+                .diagnostics
+                .iter()
+                .find(|d| d.message.contains("misread print"))
+            {
+                failures.push(format!("{name}: {}", alarm.message));
+            }
         }
         let report = verify(&store, true).unwrap();
         if !report.is_ok() {
