@@ -178,6 +178,17 @@ pub fn check_format(
 ) -> Result<(), FormatMismatch> {
     match format {
         DocumentFormat::Torikumi => {
+            let columns = columns_side_by_side(text);
+            if columns.is_layout() {
+                return Err(FormatMismatch {
+                    format: "取組一覧 (--format torikumi)",
+                    expected: "one column's text per line, as pdftotext prints by default or with -raw (its -layout mode prints the table's columns side by side on one line, which cannot be read without half-reading it)",
+                    found: format!(
+                        "{} of {} lines hold text in columns side by side (gaps of 3 or more spaces), the first at line {}",
+                        columns.lines_with_gaps, columns.content_lines, columns.first_line
+                    ),
+                });
+            }
             let with_section = version
                 .measures
                 .iter()
@@ -218,10 +229,73 @@ pub fn check_format(
     Ok(())
 }
 
+/// How many lines of a text hold columns side by side, as pdftotext's `-layout` mode prints a
+/// table: text, a gap of three or more spaces (two or more ideographic ones), more text. A
+/// spaced-out heading (均等割付, however wide its spacing) is not a gap between columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SideBySide {
+    pub content_lines: usize,
+    pub lines_with_gaps: usize,
+    /// The first such line (1-based), 0 when there is none.
+    pub first_line: u32,
+}
+
+/// A text is laid out in columns when at least this many of its lines are …
+const LAYOUT_MIN_LINES: usize = 10;
+/// … and at least one in this many of its lines with content.
+const LAYOUT_ONE_IN: usize = 5;
+
+impl SideBySide {
+    pub fn is_layout(&self) -> bool {
+        self.lines_with_gaps >= LAYOUT_MIN_LINES
+            && self.lines_with_gaps * LAYOUT_ONE_IN >= self.content_lines
+    }
+}
+
+pub fn columns_side_by_side(text: &str) -> SideBySide {
+    let mut found = SideBySide::default();
+    for (index, raw) in text.split('\n').enumerate() {
+        let content = crate::source::normalize::line_content(raw);
+        if content.is_empty() {
+            continue;
+        }
+        found.content_lines += 1;
+        if has_column_gap(content) && !crate::source::normalize::is_spaced_out(content) {
+            found.lines_with_gaps += 1;
+            if found.first_line == 0 {
+                found.first_line = index as u32 + 1;
+            }
+        }
+    }
+    found
+}
+
+/// A run of whitespace inside a line as wide as three half-width spaces (an ideographic space
+/// counts two).
+fn has_column_gap(content: &str) -> bool {
+    let mut width = 0;
+    for c in content.chars() {
+        match c {
+            '\u{3000}' => width += 2,
+            ' ' | '\t' => width += 1,
+            _ => width = 0,
+        }
+        if width >= 3 {
+            return true;
+        }
+    }
+    false
+}
+
 /// The format a text reads as, when none was declared, and why: a 取組一覧 when it passes
 /// [`check_format`] as one (section headings, measures, bureau blocks with actions), else slides
-/// when it is Japanese text; `None` when it is neither.
+/// when it is Japanese text; `None` when it is neither — or when its lines hold columns side by
+/// side (pdftotext `-layout`): what it is must then be declared, and a 取組一覧 so printed is
+/// refused rather than half-read.
 pub fn recognise_format(text: &str) -> Option<(DocumentFormat, String)> {
+    if columns_side_by_side(text).is_layout() {
+        return None;
+    }
     let table = extract(DocumentFormat::Torikumi, text);
     if check_format(DocumentFormat::Torikumi, text, &table).is_ok() {
         let actions: usize = table.measures.iter().map(|m| m.actions.len()).sum();
@@ -375,6 +449,35 @@ pub fn plan_named_in(text: &str) -> Option<String> {
         search_from = end;
     }
     None
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn columns_side_by_side_are_told_from_spacing() {
+        let cases = [
+            ("国は、推進する。", false),
+            ("患 者 本 位 の", false),
+            ("患   者   本   位", false), // spaced out, however wide
+            ("国は、推進する。    【医政局】○実施した。", true),
+            ("国は、推進する。\u{3000}\u{3000}○実施した。", true),
+            ("見出し 「取り組むべき施策」の記載 【最終版】", false),
+            ("○実施した。  次の行", false),
+        ];
+        for (line, gap) in cases {
+            assert_eq!(
+                has_column_gap(line) && !crate::source::normalize::is_spaced_out(line),
+                gap,
+                "{line}"
+            );
+        }
+        let laid_out = "国は、推進する。    ○実施した。\n".repeat(12);
+        assert!(columns_side_by_side(&laid_out).is_layout());
+        let mostly_prose = format!("{}{}", "国は、推進する。\n".repeat(100), laid_out);
+        assert!(!columns_side_by_side(&mostly_prose).is_layout());
+    }
 }
 
 #[cfg(test)]

@@ -784,6 +784,67 @@ fn a_file_that_is_not_the_declared_format_is_refused_and_nothing_is_appended() {
 }
 
 #[test]
+fn a_table_printed_with_its_columns_side_by_side_is_refused_not_half_read() {
+    // pdftotext -layout prints a row's cells on one line: the measure, then after a gap the
+    // bureau's report. Here every line of seed 000 is set beside the line after it.
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    let seed = common::derived::seed_lines();
+    let laid_out: Vec<String> = seed
+        .chunks(2)
+        .map(|pair| {
+            let left = pair[0].trim_end();
+            let pad = 40usize.saturating_sub(planledger::source::normalize::display_width(left));
+            match pair.get(1) {
+                Some(right) if !left.is_empty() && !right.trim().is_empty() => {
+                    format!("{left}{}    {}", " ".repeat(pad), right.trim())
+                }
+                Some(right) => format!("{left}{}", right.trim()),
+                None => left.to_owned(),
+            }
+        })
+        .collect();
+    let path = dir.path().join("layout.txt");
+    std::fs::write(&path, laid_out.join("\n")).unwrap();
+    let ingest = |format: Option<&str>| {
+        let mut args = vec![
+            "ingest",
+            path.to_str().unwrap(),
+            "--meeting",
+            "がん対策推進協議会 第93回",
+            "--date",
+            "2026-01-15",
+        ];
+        if let Some(format) = format {
+            args.extend(["--format", format]);
+        }
+        planledger(&store, &args)
+    };
+    let declared = ingest(Some("torikumi"));
+    assert_eq!(declared.status.code(), Some(2), "{}", stdout(&declared));
+    let message = stderr(&declared);
+    assert!(
+        message.contains("not a 取組一覧")
+            && message.contains("-layout")
+            && message.contains("columns side by side"),
+        "{message}"
+    );
+    // Not recognised either: what it is must be said, and then it is refused as above.
+    let undeclared = ingest(None);
+    assert_eq!(undeclared.status.code(), Some(2), "{}", stdout(&undeclared));
+    assert!(
+        stderr(&undeclared).contains("--format"),
+        "{}",
+        stderr(&undeclared)
+    );
+    assert!(
+        stdout(&declared).contains("head empty"),
+        "{}",
+        stdout(&declared)
+    );
+}
+
+#[test]
 fn a_damaged_store_is_exit_3_with_a_sentence_not_sleds_text() {
     let (_dir, store) = ingested_seeds();
     // Overwrite the middle of sled's data file and drop its snapshot.
