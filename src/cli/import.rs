@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result};
 use super::{Context, Outcome};
 use planledger::ledger::exchange::{check_import, read_documents};
 use planledger::ledger::Store;
+use planledger::source::bounded::{read_lines_at_most, MAX_EXPORT_BYTES, MAX_EXPORT_LINE_BYTES};
 
 /// Load an export into an empty store, after checking every line; all or nothing.
 #[derive(Debug, clap::Args)]
@@ -20,7 +21,8 @@ pub struct ImportArgs {
 
 pub fn run(context: &Context, args: &ImportArgs) -> Result<Outcome> {
     let file = &args.file;
-    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = read_lines_at_most(file, MAX_EXPORT_BYTES, MAX_EXPORT_LINE_BYTES, "an export")
+        .with_context(|| format!("cannot read {}", file.display()))?;
     let documents = read_documents(&text, &args.documents)?;
     let events = check_import(&text, &documents)
         .with_context(|| format!("{} is refused", file.display()))?;

@@ -248,9 +248,14 @@ fn failed(message: &str) -> Result<Outcome> {
     Ok(Outcome::Failed(FailureKind::CheckFailed))
 }
 
+/// A checkpoint, a proof or a key: small text files, read within
+/// [`MAX_SMALL_FILE_BYTES`](planledger::source::bounded::MAX_SMALL_FILE_BYTES).
 fn read_text(path: &Path) -> Result<String> {
     use anyhow::Context as _;
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    use planledger::source::bounded::{read_at_most, MAX_SMALL_FILE_BYTES};
+    let bytes = read_at_most(path, MAX_SMALL_FILE_BYTES, "a checkpoint, proof or key")
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
 }
 
 #[cfg(test)]

@@ -202,7 +202,7 @@ pub fn find_document<'d>(
 ) -> Result<&'d DocumentRecord, CorrectionError> {
     let path = Path::new(given);
     if path.is_file() {
-        let bytes = std::fs::read(path).map_err(|source| CorrectionError::Read {
+        let bytes = super::read_document(path).map_err(|source| CorrectionError::Read {
             path: given.to_owned(),
             source,
         })?;

@@ -130,6 +130,12 @@ pub struct AppendSummary {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A document's bytes, within [`crate::source::bounded::MAX_DOCUMENT_BYTES`].
+pub fn read_document(path: &Path) -> std::io::Result<Vec<u8>> {
+    use crate::source::bounded::{read_at_most, MAX_DOCUMENT_BYTES};
+    read_at_most(path, MAX_DOCUMENT_BYTES, "a document")
+}
+
 /// The requests for every document a folder's manifest lists, in manifest order.
 pub fn requests_from_folder(folder: &Path) -> Result<Vec<IngestRequest>, IngestError> {
     if !folder
@@ -181,7 +187,7 @@ pub fn ingest_with(
     // Appending to a ledger that lost its tail would record a new head over the evidence.
     store.check_length()?;
     let path = &request.path;
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
+    let bytes = read_document(path).map_err(|source| IngestError::Read {
         path: path.clone(),
         source,
     })?;

@@ -139,7 +139,7 @@ pub fn meeting_flag(meeting: &str) -> Result<(Option<String>, Option<u32>), Inge
 
 /// The format of a file given without `--format`, and why.
 fn recognised_format(path: &Path) -> Result<(DocumentFormat, String), IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
+    let bytes = super::read_document(path).map_err(|source| IngestError::Read {
         path: path.to_path_buf(),
         source,
     })?;

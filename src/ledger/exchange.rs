@@ -106,7 +106,7 @@ pub fn read_documents(
     let mut documents = BTreeMap::new();
     for hash in documents_named(text) {
         let path = folder.join(document_file_name(&hash));
-        match std::fs::read(&path) {
+        match crate::ingest::read_document(&path) {
             Ok(bytes) => {
                 documents.insert(hash, bytes);
             }

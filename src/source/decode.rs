@@ -31,6 +31,12 @@ pub enum DecodeError {
     Binary { offset: usize },
     #[error("the bytes are neither UTF-8 nor Shift_JIS/CP932 nor EUC-JP (first invalid byte at offset {offset}); convert the file to UTF-8")]
     Undecodable { offset: usize },
+    #[error("the file starts with a {encoding} byte-order mark, but its bytes are not {encoding} (first invalid byte at offset {offset}{}); convert the file to UTF-8", if *odd_length { ", and an odd number of bytes" } else { "" })]
+    NotAsMarked {
+        encoding: &'static str,
+        offset: usize,
+        odd_length: bool,
+    },
 }
 
 /// Decodes `bytes` to text, choosing the encoding from a byte-order mark, else UTF-8, else
@@ -51,8 +57,10 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
         };
         let text = encoding
             .decode_without_bom_handling_and_without_replacement(body)
-            .ok_or_else(|| DecodeError::Undecodable {
+            .ok_or_else(|| DecodeError::NotAsMarked {
+                encoding: encoding.name(),
                 offset: bom_length + first_invalid_offset(encoding, body),
+                odd_length: encoding != encoding_rs::UTF_8 && body.len() % 2 == 1,
             })?;
         return finish(text.into_owned(), kind);
     }
@@ -145,24 +153,26 @@ fn finish(text: String, kind: TextEncoding) -> Result<(String, TextEncoding), De
     Ok((text, kind))
 }
 
-/// Finds the byte offset of the first malformed sequence by decoding with replacement and
-/// comparing progress; only called on the error path.
+/// The byte offset of the first malformed sequence, in one pass over the bytes (the error path
+/// of a file of any size must stay linear): the decoder says how many bytes it read and how far
+/// before their end the malformed sequence stood.
 fn first_invalid_offset(encoding: &'static Encoding, body: &[u8]) -> usize {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(body.len() * 2);
+    let mut out = String::with_capacity(64 * 1024);
     let mut consumed = 0;
-    for chunk_end in 1..=body.len() {
-        let (result, read) = decoder.decode_to_string_without_replacement(
-            &body[consumed..chunk_end],
-            &mut out,
-            chunk_end == body.len(),
-        );
+    loop {
+        out.clear();
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&body[consumed..], &mut out, true);
         consumed += read;
-        if let encoding_rs::DecoderResult::Malformed(_, _) = result {
-            return consumed.saturating_sub(1);
+        match result {
+            encoding_rs::DecoderResult::Malformed(bad, extra) => {
+                return consumed.saturating_sub(usize::from(bad) + usize::from(extra));
+            }
+            encoding_rs::DecoderResult::InputEmpty => return body.len(),
+            encoding_rs::DecoderResult::OutputFull => {}
         }
     }
-    body.len()
 }
 
 #[cfg(test)]
@@ -248,6 +258,41 @@ mod tests {
         assert_eq!(
             decode(b"ok \xff"),
             Err(DecodeError::Undecodable { offset: 3 })
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_what_its_byte_order_mark_says_is_refused_naming_the_mark() {
+        // UTF-16LE with a stray trailing byte, large enough that a byte-at-a-time search for
+        // the offset would take minutes.
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "国は、推進する。\n".repeat(100_000).encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let end = bytes.len();
+        bytes.push(b'x');
+        let error = decode(&bytes).unwrap_err();
+        assert_eq!(
+            error,
+            DecodeError::NotAsMarked {
+                encoding: "UTF-16LE",
+                offset: end,
+                odd_length: true
+            }
+        );
+        assert!(error.to_string().contains("UTF-16LE byte-order mark"));
+        // A bad byte in the middle of a UTF-8 file with its mark is found where it stands.
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("国は".as_bytes());
+        bytes.push(0xFF);
+        bytes.extend_from_slice("推進".as_bytes());
+        assert_eq!(
+            decode(&bytes),
+            Err(DecodeError::NotAsMarked {
+                encoding: "UTF-8",
+                offset: 9,
+                odd_length: false
+            })
         );
     }
 }

@@ -154,10 +154,17 @@ impl Manifest {
     /// every named file present, no file named twice.
     pub fn load(folder: &Path) -> Result<Manifest, ManifestError> {
         let path = folder.join(MANIFEST_FILE_NAME);
-        let text = std::fs::read_to_string(&path).map_err(|source| ManifestError::Read {
-            path: path.clone(),
-            source,
-        })?;
+        let text =
+            super::bounded::read_at_most(&path, super::bounded::MAX_MANIFEST_BYTES, "a manifest")
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|_| {
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text")
+                    })
+                })
+                .map_err(|source| ManifestError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
         // A manifest saved by an editor that writes a byte-order mark is still JSON.
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
         let manifest: Manifest =

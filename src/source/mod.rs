@@ -4,6 +4,7 @@
 //!
 //! Invariant: nothing here knows about events or the store.
 
+pub mod bounded;
 pub mod date;
 pub mod decode;
 mod ideograph_table;

@@ -16,6 +16,7 @@ mod diff;
 mod exchange;
 mod forgeries;
 mod help;
+mod hostile;
 mod ingest_verifies;
 mod integrity;
 mod jcs_vectors;
