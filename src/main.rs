@@ -19,7 +19,10 @@ fn main() -> ExitCode {
         Ok(cli::Outcome::Failed(kind)) => exit_code(kind),
         Err(error) if cli::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", cli::message_of(&error));
+            eprintln!(
+                "error: {}",
+                planledger::report::terminal::neutralised(&cli::message_of(&error))
+            );
             exit_code(cli::failure_kind(&error))
         }
     }

@@ -46,11 +46,14 @@ pub fn run(context: &Context, args: &DiffArgs) -> Result<Outcome> {
             plan: args.plan.clone(),
         },
     )?;
-    super::print(&match args.format {
-        DiffFormat::Text => text::diff(&view),
-        DiffFormat::Json => report::to_json(&view),
-        DiffFormat::Csv => report::csv::diff(&view),
-        DiffFormat::Html => report::html::diff(&view, &store.document_records()?),
-    })?;
+    super::print_rendered(
+        matches!(args.format, DiffFormat::Json | DiffFormat::Html),
+        &match args.format {
+            DiffFormat::Text => text::diff(&view),
+            DiffFormat::Json => report::to_json(&view),
+            DiffFormat::Csv => report::csv::diff(&view),
+            DiffFormat::Html => report::html::diff(&view, &store.document_records()?),
+        },
+    )?;
     Ok(Outcome::Success)
 }

@@ -21,9 +21,12 @@ pub fn run(context: &Context, args: &HistoryArgs) -> Result<Outcome> {
     if view.entries.is_empty() {
         return super::failed(&planledger::project::history::no_events_about(&args.id));
     }
-    super::print(&match args.format {
-        TextOrJson::Text => text::history(&view),
-        TextOrJson::Json => report::to_json(&view),
-    })?;
+    super::print_rendered(
+        matches!(args.format, TextOrJson::Json),
+        &match args.format {
+            TextOrJson::Text => text::history(&view),
+            TextOrJson::Json => report::to_json(&view),
+        },
+    )?;
     Ok(Outcome::Success)
 }

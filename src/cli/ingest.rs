@@ -57,7 +57,7 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
     };
     let prepared = ingest::requests_for(&args.paths, &flags)?;
     for notice in &prepared.notices {
-        eprintln!("{notice}");
+        super::eprint_line(&notice.to_string());
     }
     let options = IngestOptions {
         strict: args.strict,
@@ -69,7 +69,11 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
     let mut worst = FailureKind::BadInput;
     let total = prepared.requests.len();
     for (index, request) in prepared.requests.iter().enumerate() {
-        eprintln!("[{}/{total}] {}", index + 1, request.path.display());
+        super::eprint_line(&format!(
+            "[{}/{total}] {}",
+            index + 1,
+            request.path.display()
+        ));
         match ingest::ingest_with(&store, request, &ingested_at, options) {
             Ok(outcome) => {
                 match outcome {
@@ -83,7 +87,7 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
                 if error.kind() == FailureKind::LedgerUnusable {
                     worst = FailureKind::LedgerUnusable;
                 }
-                eprintln!("error: {error}");
+                super::eprint_line(&format!("error: {error}"));
             }
         }
     }

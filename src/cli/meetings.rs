@@ -17,9 +17,12 @@ pub struct MeetingsArgs {
 pub fn run(context: &Context, args: &MeetingsArgs) -> Result<Outcome> {
     let documents = context.answering_store()?.document_records()?;
     let view = meetings(&documents);
-    super::print(&match args.format {
-        TextOrJson::Text => text::meetings(&view),
-        TextOrJson::Json => report::to_json(&view),
-    })?;
+    super::print_rendered(
+        matches!(args.format, TextOrJson::Json),
+        &match args.format {
+            TextOrJson::Text => text::meetings(&view),
+            TextOrJson::Json => report::to_json(&view),
+        },
+    )?;
     Ok(Outcome::Success)
 }

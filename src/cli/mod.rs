@@ -235,16 +235,38 @@ fn now() -> Result<String> {
     }
 }
 
+/// Prints text for a terminal: every control character a document or description holds is
+/// shown as an escape (`report::terminal`).
 fn print(text: &str) -> Result<()> {
+    print_exact(&planledger::report::terminal::neutralised(text))
+}
+
+/// Prints JSON or HTML as rendered (their own escaping applies).
+fn print_exact(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(())
 }
 
+/// Prints a rendering: exact when it is JSON or HTML, neutralised otherwise.
+fn print_rendered(exact: bool, text: &str) -> Result<()> {
+    if exact {
+        print_exact(text)
+    } else {
+        print(text)
+    }
+}
+
+/// Prints a line on stderr, its controls shown (it may quote a document, a description or a
+/// file's name).
+fn eprint_line(text: &str) {
+    eprintln!("{}", planledger::report::terminal::neutralised(text));
+}
+
 /// Prints a finding and reports the command as failed: nothing matched, or a check failed.
 fn failed(message: &str) -> Result<Outcome> {
-    eprintln!("{message}");
+    eprint_line(message);
     Ok(Outcome::Failed(FailureKind::CheckFailed))
 }
 

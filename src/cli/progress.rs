@@ -52,11 +52,14 @@ pub fn run(context: &Context, args: &ProgressArgs) -> Result<Outcome> {
             bureau: args.bureau.clone(),
         },
     )?;
-    super::print(&match args.format {
-        ProgressFormat::Text => text::progress(&view),
-        ProgressFormat::Json => report::to_json(&view),
-        ProgressFormat::Csv => report::csv::progress(&view),
-        ProgressFormat::Html => report::html::progress(&view, &store.document_records()?),
-    })?;
+    super::print_rendered(
+        matches!(args.format, ProgressFormat::Json | ProgressFormat::Html),
+        &match args.format {
+            ProgressFormat::Text => text::progress(&view),
+            ProgressFormat::Json => report::to_json(&view),
+            ProgressFormat::Csv => report::csv::progress(&view),
+            ProgressFormat::Html => report::html::progress(&view, &store.document_records()?),
+        },
+    )?;
     Ok(Outcome::Success)
 }

@@ -38,10 +38,13 @@ pub fn run(context: &Context, args: &StateArgs) -> Result<Outcome> {
             plan: args.plan.clone(),
         },
     )?;
-    super::print(&match args.format {
-        TextOrJson::Text => text::state(&view),
-        TextOrJson::Json => report::to_json(&view),
-    })?;
+    super::print_rendered(
+        matches!(args.format, TextOrJson::Json),
+        &match args.format {
+            TextOrJson::Text => text::state(&view),
+            TextOrJson::Json => report::to_json(&view),
+        },
+    )?;
     if view.measures.is_empty() {
         return super::failed(&format!("no measures stand at {}", view.at.date));
     }

@@ -23,10 +23,13 @@ pub struct TimelineArgs {
 pub fn run(context: &Context, args: &TimelineArgs) -> Result<Outcome> {
     let store = context.answering_store()?;
     let view = query::timeline(&store, args.about.as_deref())?;
-    super::print(&match args.format {
-        TextOrJson::Text => text::timeline(&view),
-        TextOrJson::Json => report::to_json(&view),
-    })?;
+    super::print_rendered(
+        matches!(args.format, TextOrJson::Json),
+        &match args.format {
+            TextOrJson::Text => text::timeline(&view),
+            TextOrJson::Json => report::to_json(&view),
+        },
+    )?;
     Ok(if view.milestones.is_empty() && args.about.is_some() {
         Outcome::Failed(planledger::FailureKind::CheckFailed)
     } else {

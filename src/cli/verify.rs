@@ -53,7 +53,7 @@ pub fn run(context: &Context, args: &VerifyArgs) -> Result<Outcome> {
             if error.kind() == FailureKind::LedgerUnusable
                 && !matches!(error, StoreError::InUse { .. }) =>
         {
-            eprintln!("error: {error}");
+            super::eprint_line(&format!("error: {error}"));
             super::print(&format!(
                 "FAILED: the ledger at {} cannot be opened; {}; restore it from an export\n",
                 context.store.display(),
@@ -67,10 +67,13 @@ pub fn run(context: &Context, args: &VerifyArgs) -> Result<Outcome> {
         Some(saved) => verify_against(&store, args.deep, saved)?,
         None => verify(&store, args.deep)?,
     };
-    super::print(&match args.format {
-        TextOrJson::Text => text::verify(&report),
-        TextOrJson::Json => report::to_json(&report),
-    })?;
+    super::print_rendered(
+        matches!(args.format, TextOrJson::Json),
+        &match args.format {
+            TextOrJson::Text => text::verify(&report),
+            TextOrJson::Json => report::to_json(&report),
+        },
+    )?;
     // Kept for readers that cannot afford the pass (the web view); a ledger in a read-only
     // folder keeps none, and the verification itself still stands.
     if let Err(error) = VerificationRecord::of(&report, super::now()?).save(&context.store) {

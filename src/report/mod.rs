@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod terminal;
 pub mod text;
 
 use serde::Serialize;

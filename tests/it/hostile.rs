@@ -114,3 +114,71 @@ fn a_file_not_in_the_encoding_its_mark_says_is_refused_naming_it() {
         "{message}"
     );
 }
+
+/// A title and document lines holding terminal escapes and a carriage return reach `meetings`,
+/// `state` and `log` (and ingest's own messages) shown, not acted on; JSON keeps them exact.
+#[test]
+fn no_raw_escape_reaches_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    let mut lines = common::derived::seed_lines();
+    // Inside the first measure's text and an action's, as a hostile extraction would print.
+    let measure = lines
+        .iter()
+        .position(|line| line.starts_with("国及び都道府県は、がん医療が高度化する中で"))
+        .unwrap();
+    lines[measure] = format!("\u{1b}[2J\u{1b}]0;owned\u{7}{}", lines[measure]);
+    let action = lines.iter().position(|line| line.starts_with('○')).unwrap();
+    lines[action] = format!("{}\rverify ok\u{9b}31m", lines[action]);
+    let path = dir.path().join("torikumi.txt");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let title = "取組一覧\u{1b}[2J\rverify ok";
+    let ingested = planledger(
+        &store,
+        &[
+            "ingest",
+            path.to_str().unwrap(),
+            "--meeting",
+            "がん対策推進協議会 第92回",
+            "--date",
+            "2025-10-06",
+            "--format",
+            "torikumi",
+            "--title",
+            title,
+        ],
+    );
+    assert_eq!(ingested.status.code(), Some(0), "{}", stderr(&ingested));
+    let raw = |text: &str| {
+        text.chars()
+            .find(|&c| (c.is_control() && c != '\n' && c != '\t'))
+            .map(|c| format!("{:?}", c))
+    };
+    for args in [
+        vec!["meetings"],
+        vec!["state", "--at", "第92回"],
+        vec!["log"],
+    ] {
+        let output = planledger(&store, &args);
+        for (stream, text) in [("stdout", stdout(&output)), ("stderr", stderr(&output))] {
+            assert_eq!(raw(&text), None, "{args:?} {stream}: {text}");
+        }
+    }
+    let shown = stdout(&planledger(&store, &["meetings"]));
+    assert!(
+        shown.contains("取組一覧\\u{1b}[2J\\u{d}verify ok"),
+        "{shown}"
+    );
+    let state = stdout(&planledger(&store, &["state", "--at", "第92回"]));
+    assert!(state.contains("\\u{1b}]0;owned\\u{7}"), "{state}");
+    assert!(state.contains("\\u{d}verify ok\\u{9b}31m"), "{state}");
+    // JSON is exact: the title reads back as filed.
+    let json: serde_json::Value =
+        serde_json::from_slice(&planledger(&store, &["meetings", "--format", "json"]).stdout)
+            .unwrap();
+    assert!(
+        json.to_string().contains("取組一覧\\u001b[2J\\rverify ok"),
+        "{json}"
+    );
+    assert!(raw(&stdout(&ingested)).is_none() && raw(&stderr(&ingested)).is_none());
+}

@@ -1,0 +1,60 @@
+//! What may reach a terminal: text output shows every control character a document or a
+//! description holds as a visible escape (`\u{1b}`), so a title holding `ESC[2J`, an OSC
+//! sequence or a carriage return cannot clear the screen, set the window's title or overwrite a
+//! line with "verify ok".
+//!
+//! Invariant: text and CSV output pass through [`neutralised`]; JSON stays exact (its own
+//! escaping is the reader's business) and HTML is escaped where it is built.
+
+use std::borrow::Cow;
+
+/// Whether a character would act on a terminal instead of printing: C0 controls but the line
+/// break and the tab, DEL, C1 controls (U+0080–U+009F; U+009B is a CSI on its own), and the
+/// bidirectional overrides and isolates, which reorder what is shown.
+pub fn is_terminal_control(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The text with every terminal control shown as `\u{…}`; borrowed when there is none (all
+/// output planledger writes itself).
+pub fn neutralised(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_terminal_control(c) {
+            shown.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_shown_and_text_is_kept() {
+        let cases = [
+            ("第92回\n\t施策", "第92回\n\t施策"),
+            ("\u{1b}[2J題名", "\\u{1b}[2J題名"),
+            ("\u{1b}]0;title\u{7}x", "\\u{1b}]0;title\\u{7}x"),
+            ("verify FAILED\rverify ok", "verify FAILED\\u{d}verify ok"),
+            ("\u{9b}31m", "\\u{9b}31m"),
+            ("a\u{7f}b", "a\\u{7f}b"),
+            ("abc\u{202e}fed", "abc\\u{202e}fed"),
+        ];
+        for (text, shown) in cases {
+            assert_eq!(neutralised(text), shown, "{text:?}");
+        }
+        assert!(matches!(
+            neutralised("国は、推進する。\n"),
+            Cow::Borrowed(_)
+        ));
+    }
+}
