@@ -51,7 +51,10 @@ pub fn run(context: &Context, args: &VerifyArgs) -> Result<Outcome> {
         // it is known to have had (exit 1). One in use is not a verification result (exit 3).
         Err(error)
             if error.kind() == FailureKind::LedgerUnusable
-                && !matches!(error, StoreError::InUse { .. }) =>
+                && !matches!(
+                    error,
+                    StoreError::InUse { .. } | StoreError::NotALedger { .. }
+                ) =>
         {
             super::eprint_line(&format!("error: {error}"));
             super::print(&format!(
@@ -76,11 +79,16 @@ pub fn run(context: &Context, args: &VerifyArgs) -> Result<Outcome> {
     )?;
     // Kept for readers that cannot afford the pass (the web view); a ledger in a read-only
     // folder keeps none, and the verification itself still stands.
-    if let Err(error) = VerificationRecord::of(&report, super::now()?).save(&context.store) {
-        eprintln!(
+    if store.is_read_copy() {
+        super::eprint_line(&format!(
+            "note: {} is read-only here: this result is not recorded in it (the web view shows the last recorded one)",
+            context.store.display()
+        ));
+    } else if let Err(error) = VerificationRecord::of(&report, super::now()?).save(&context.store) {
+        super::eprint_line(&format!(
             "warning: could not record this result in {}: {error}",
             context.store.display()
-        );
+        ));
     }
     Ok(if report.is_ok() {
         Outcome::Success

@@ -49,6 +49,8 @@ const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3"];
 pub enum StoreError {
     #[error("no ledger at {path}: run `planledger ingest seeds` first, or name one with --store")]
     NoLedger { path: PathBuf },
+    #[error("{path} is not a ledger ({found}); nothing was read or written there: name the ledger's folder with --store")]
+    NotALedger { path: PathBuf, found: &'static str },
     #[error("the ledger at {path} is in use by another planledger process; wait for it to finish and try again")]
     InUse { path: PathBuf },
     #[error("cannot open the ledger at {path}: {message}")]
@@ -156,11 +158,7 @@ impl Store {
     /// documents are not touched; the indexes and the new format are written in one
     /// transaction. Returns how many events were indexed.
     pub fn reindex(path: &Path) -> Result<u64, StoreError> {
-        if !path.exists() {
-            return Err(StoreError::NoLedger {
-                path: path.to_path_buf(),
-            });
-        }
+        check_is_ledger(path)?;
         let store = Store::open_any_format(path)?;
         if let Some(found) = store.meta.get(META_FORMAT)? {
             if !READABLE_FORMATS.contains(&found.as_ref()) {
@@ -228,6 +226,11 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether this store is read from a private copy (its folder could not be written).
+    pub fn is_read_copy(&self) -> bool {
+        self._read_copy.is_some()
+    }
+
     /// The last event's seq and hash, or `None` for an empty ledger.
     pub fn head(&self) -> Result<Option<(u64, String)>, StoreError> {
         let seq = self.meta.get(META_HEAD_SEQ)?;
@@ -253,11 +256,7 @@ impl Store {
     /// [`Store::open_for_reading`] for a ledger that must already exist; it does not check the
     /// length (for `verify`, which reports a short ledger as a finding).
     pub fn open_existing(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
-        if !path.exists() {
-            return Err(StoreError::NoLedger {
-                path: path.to_path_buf(),
-            });
-        }
+        check_is_ledger(path)?;
         Store::open_for_reading(path, wait)
     }
 
@@ -295,10 +294,15 @@ impl Store {
         wait: std::time::Duration,
         create: bool,
     ) -> Result<Store, StoreError> {
-        if !create && !path.exists() {
-            return Err(StoreError::NoLedger {
-                path: path.to_path_buf(),
-            });
+        match check_is_ledger(path) {
+            Ok(()) => {}
+            // A new ledger is made where there is nothing yet.
+            Err(StoreError::NoLedger { .. }) if create => {}
+            Err(StoreError::NotALedger {
+                found: "an empty folder",
+                ..
+            }) if create => {}
+            Err(error) => return Err(error),
         }
         Store::open_waiting(path, wait)
     }
@@ -928,7 +932,8 @@ pub fn cannot_write(message: &str) -> bool {
 }
 
 /// Copies a ledger folder (sled's files and snapshots), leaving out the recorded head, which
-/// the caller copies first.
+/// the caller copies first. The copies are the reader's own and writable by it (sled opens its
+/// files to write): an archive's read-only modes are not carried over.
 fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
@@ -938,7 +943,48 @@ fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
             copy_folder(&entry.path(), &target)?;
         } else if entry.file_name() != HEAD_FILE_NAME {
             std::fs::copy(entry.path(), &target)?;
+            make_owner_writable(&target)?;
         }
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn make_owner_writable(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut permissions = std::fs::metadata(path)?.permissions();
+    permissions.set_mode(permissions.mode() | 0o600);
+    std::fs::set_permissions(path, permissions)
+}
+
+#[cfg(not(unix))]
+fn make_owner_writable(path: &Path) -> std::io::Result<()> {
+    let mut permissions = std::fs::metadata(path)?.permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(path, permissions)
+}
+
+/// Whether `path` holds a ledger: sled's `conf` and `db` files. A reader given any other folder
+/// (an empty one, a mistyped path that exists) is refused before sled could create its files
+/// there.
+pub fn check_is_ledger(path: &Path) -> Result<(), StoreError> {
+    if !path.exists() {
+        return Err(StoreError::NoLedger {
+            path: path.to_path_buf(),
+        });
+    }
+    let found = if !path.is_dir() {
+        "a file, not a folder"
+    } else if path.join("conf").is_file() && path.join("db").is_file() {
+        return Ok(());
+    } else if std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none()) {
+        "an empty folder"
+    } else {
+        "a folder without a ledger's files (conf, db)"
+    };
+    Err(StoreError::NotALedger {
+        path: path.to_path_buf(),
+        found,
+    })
 }

@@ -151,7 +151,7 @@ fn no_raw_escape_reaches_the_terminal() {
     assert_eq!(ingested.status.code(), Some(0), "{}", stderr(&ingested));
     let raw = |text: &str| {
         text.chars()
-            .find(|&c| (c.is_control() && c != '\n' && c != '\t'))
+            .find(|&c| c.is_control() && c != '\n' && c != '\t')
             .map(|c| format!("{:?}", c))
     };
     for args in [
@@ -181,4 +181,148 @@ fn no_raw_escape_reaches_the_terminal() {
         "{json}"
     );
     assert!(raw(&stdout(&ingested)).is_none() && raw(&stderr(&ingested)).is_none());
+}
+
+/// A read never creates: a folder that is not a ledger (empty, or holding other files) is "not
+/// a ledger" (exit 3) for every reading command, and nothing is written into it.
+#[test]
+fn a_read_of_a_folder_that_is_not_a_ledger_creates_nothing_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    let other = dir.path().join("other");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "not a ledger").unwrap();
+    for (folder, found) in [
+        (&empty, "an empty folder"),
+        (&other, "a folder without a ledger's files"),
+    ] {
+        for args in [
+            vec!["verify"],
+            vec!["verify", "--deep"],
+            vec!["meetings"],
+            vec!["state"],
+            vec!["log"],
+            vec!["export"],
+            vec!["reindex"],
+        ] {
+            let output = planledger(folder, &args);
+            assert_eq!(
+                output.status.code(),
+                Some(3),
+                "{args:?}: {}",
+                stdout(&output)
+            );
+            assert!(
+                stderr(&output).contains(&format!("is not a ledger ({found}")),
+                "{args:?}: {}",
+                stderr(&output)
+            );
+        }
+        let entries: Vec<_> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert!(
+            entries.is_empty() || entries == ["notes.txt"],
+            "a read wrote {entries:?}"
+        );
+    }
+    // Ingest still makes a new ledger in an empty folder, and refuses one holding other files.
+    let seeds = common::seeds_dir();
+    let made = planledger(&empty, &["ingest", seeds.to_str().unwrap()]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let refused = planledger(&other, &["ingest", seeds.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
+}
+
+/// The command line as an unprivileged user: through `setpriv` when the tests run as root
+/// (root reads past file modes), as is otherwise.
+fn as_unprivileged(store: &std::path::Path, args: &[&str]) -> std::process::Output {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut command = if root {
+        let mut command = std::process::Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        command.arg(env!("CARGO_BIN_EXE_planledger"));
+        command
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_planledger"))
+    };
+    command
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env("PLANLEDGER_NOW", common::FIXED_NOW)
+        .env_remove("PLANLEDGER_STORE")
+        .output()
+        .expect("setpriv (util-linux) runs the binary as nobody")
+}
+
+/// Sets the modes of a folder and everything in it.
+fn chmod_all(path: &std::path::Path, dirs: u32, files: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if path.is_dir() { dirs } else { files };
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            chmod_all(&entry.unwrap().path(), dirs, files);
+        }
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// An unprivileged user reads a read-only archive with every reading command; `verify` says it
+/// keeps no record there, and nothing in the archive changes.
+#[test]
+fn an_unprivileged_user_reads_a_read_only_archive() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, store) = ingested_seeds();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    chmod_all(&store, 0o555, 0o444);
+    let before = files_of(&store);
+    for args in [
+        vec!["meetings"],
+        vec!["state", "--at", "第92回"],
+        vec!["diff", "--since", "第92回"],
+        vec!["log", "--kind", "DocumentIngested"],
+        vec!["export"],
+        vec!["verify"],
+        vec!["verify", "--deep"],
+    ] {
+        let output = as_unprivileged(&store, &args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        if args[0] == "verify" {
+            assert!(stdout(&output).starts_with("ok: "), "{}", stdout(&output));
+            assert!(
+                stderr(&output).contains("is read-only here: this result is not recorded"),
+                "{}",
+                stderr(&output)
+            );
+        }
+    }
+    assert_eq!(files_of(&store), before, "the archive changed");
+    chmod_all(&store, 0o755, 0o644);
+}
+
+/// Every file under a folder with its bytes' hash.
+fn files_of(path: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_of(&path));
+        } else {
+            let hash = blake3::hash(&std::fs::read(&path).unwrap())
+                .to_hex()
+                .to_string();
+            files.push((path, hash));
+        }
+    }
+    files.sort();
+    files
 }
