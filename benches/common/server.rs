@@ -9,11 +9,17 @@ pub struct Server {
 
 impl Server {
     pub fn start(store: &std::path::Path) -> Server {
+        Server::start_with(store, &[])
+    }
+
+    /// [`Server::start`] with more options of `serve`.
+    pub fn start_with(store: &std::path::Path, options: &[&str]) -> Server {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_planledger"))
             .arg("--store")
             .arg(store)
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(options)
             .env_remove("PLANLEDGER_STORE")
             .stdout(std::process::Stdio::piped())
             .spawn()

@@ -21,6 +21,7 @@ mod error;
 pub mod href;
 mod integrity;
 mod layout;
+pub mod listen;
 mod meetings;
 mod plan;
 mod revisions;
@@ -122,15 +123,15 @@ async fn secure(mut response: axum::response::Response) -> axum::response::Respo
     response
 }
 
-/// Serves `app` on `listener` until `shutdown` completes.
+/// Serves `app` on `listener` until `shutdown` completes, within `limits` (idle and header
+/// timeouts, a cap on open connections: [`listen`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
+    limits: listen::Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    listen::accept(listener, router(app), limits, shutdown).await
 }
 
 /// A query parameter as a form sends it: an empty field is no value.

@@ -326,3 +326,58 @@ fn files_of(path: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
     files.sort();
     files
 }
+
+/// How long until the server closes `stream` (reads until end of stream), at most `bound`.
+fn closed_within(mut stream: std::net::TcpStream, bound: std::time::Duration) -> bool {
+    use std::io::Read;
+    stream.set_read_timeout(Some(bound)).unwrap();
+    let mut buffer = [0u8; 1024];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+/// The server closes a connection that says nothing, and one that stops half-way through its
+/// request's head, after its idle timeout; and idle sockets at the connection cap do not shut
+/// out a client that asks something (the quietest is closed to make room).
+#[test]
+fn the_server_closes_silent_connections_and_cannot_be_starved_by_them() {
+    use std::io::Write;
+    let (_dir, store) = ingested_seeds();
+    let server = crate::server::Server::start_with(
+        &store,
+        &["--idle-timeout", "1", "--max-connections", "8"],
+    );
+    let silent = std::net::TcpStream::connect(&server.address).unwrap();
+    let mut half = std::net::TcpStream::connect(&server.address).unwrap();
+    write!(half, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let bound = std::time::Duration::from_secs(10);
+    assert!(
+        closed_within(silent, bound),
+        "a silent connection stays open"
+    );
+    assert!(closed_within(half, bound), "a half-sent request stays open");
+    // Twenty idle sockets against a cap of eight, long before their idle timeout: the oldest
+    // are closed to make room, and a request still gets its answer.
+    let capped = crate::server::Server::start_with(
+        &store,
+        &["--idle-timeout", "600", "--max-connections", "8"],
+    );
+    let mut idle: Vec<_> = (0..20)
+        .map(|_| std::net::TcpStream::connect(&capped.address).unwrap())
+        .collect();
+    let (status, body) = capped.fetch("/");
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(body.contains("第92回"), "{body}");
+    let oldest = idle.remove(0);
+    assert!(
+        closed_within(oldest, bound),
+        "the quietest connection is kept at the cap"
+    );
+    drop(idle);
+}
