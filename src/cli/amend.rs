@@ -52,5 +52,6 @@ pub fn run(context: &Context, args: &AmendArgs) -> Result<Outcome> {
         &super::now()?,
     )?;
     super::print(&text::corrected(&corrected))?;
+    context.witness_append(&store)?;
     Ok(Outcome::Success)
 }

@@ -91,6 +91,9 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
             }
         }
     }
+    if appended > 0 {
+        context.witness_append(&store)?;
+    }
     let head = store.head()?.map_or_else(
         || "empty".to_owned(),
         |(seq, hash)| format!("seq {seq}, hash {hash}"),

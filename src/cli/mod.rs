@@ -65,6 +65,28 @@ pub struct Cli {
         help_heading = "Global options"
     )]
     wait: f64,
+    /// A witness file outside the ledger's folder (another disk, a repository): `ingest`,
+    /// `amend` and `withdraw` append the ledger's new checkpoint to it, and `verify` checks the
+    /// ledger against the newest one it holds, so a rollback of the whole folder is caught.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "PLANLEDGER_WITNESS",
+        help_heading = "Global options"
+    )]
+    witness: Option<PathBuf>,
+    /// Sign the checkpoints appended to the witness with this key (made by `keygen`); `verify`
+    /// then needs `--key` to check the signature.
+    #[arg(
+        long,
+        global = true,
+        value_name = "KEYFILE",
+        env = "PLANLEDGER_WITNESS_KEY",
+        requires = "witness",
+        help_heading = "Global options"
+    )]
+    witness_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -104,12 +126,36 @@ pub enum Outcome {
 pub struct Context {
     store: PathBuf,
     wait: Duration,
+    witness: Option<PathBuf>,
+    witness_key: Option<PathBuf>,
 }
 
 impl Context {
     /// Opens the ledger to answer from (never creating one; refusing one cut short).
     fn answering_store(&self) -> Result<Store> {
         Ok(Store::open_to_answer(&self.store, self.wait)?)
+    }
+
+    /// After an append: the ledger's new checkpoint added to the witness, when one is given.
+    fn witness_append(&self, store: &Store) -> Result<()> {
+        use anyhow::Context as _;
+        use planledger::ledger::checkpoint::{SignerKey, DEFAULT_ORIGIN};
+        let Some(path) = &self.witness else {
+            return Ok(());
+        };
+        let mut checkpoint = planledger::query::checkpoint_at(store, DEFAULT_ORIGIN, None)?;
+        if let Some(key) = &self.witness_key {
+            let key = SignerKey::parse(&read_text(key)?)
+                .with_context(|| format!("{} is not a signing key", key.display()))?;
+            checkpoint.sign(&key);
+        }
+        planledger::ledger::witness::append(path, &checkpoint, &now()?)?;
+        eprint_line(&format!(
+            "witnessed: the checkpoint of {} events appended to {}",
+            checkpoint.size,
+            path.display()
+        ));
+        Ok(())
     }
 }
 
@@ -119,6 +165,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         store: store_path(cli.store)?,
         wait: Duration::try_from_secs_f64(cli.wait)
             .map_err(|_| anyhow::anyhow!("--wait {} is not a number of seconds", cli.wait))?,
+        witness: cli.witness.filter(|path| !path.as_os_str().is_empty()),
+        witness_key: cli.witness_key,
     };
     match &cli.command {
         Command::Ingest(args) => ingest::run(&context, args),
@@ -206,6 +254,14 @@ pub fn failure_kind(error: &anyhow::Error) -> FailureKind {
             .is_some()
         {
             return FailureKind::CheckFailed;
+        }
+        if let Some(witness) = cause.downcast_ref::<planledger::ledger::witness::WitnessError>() {
+            return match witness {
+                planledger::ledger::witness::WitnessError::Malformed { .. } => {
+                    FailureKind::CheckFailed
+                }
+                _ => FailureKind::LedgerUnusable,
+            };
         }
     }
     FailureKind::BadInput

@@ -23,8 +23,9 @@ pub struct VerifyArgs {
     /// a rollback or a rewrite of what it covers fails.
     #[arg(long, value_name = "CHECKPOINT")]
     against: Option<PathBuf>,
-    /// The verifier key (KEYFILE.pub) whose signature the --against checkpoint must carry.
-    #[arg(long, value_name = "KEYFILE.pub", requires = "against")]
+    /// The verifier key (KEYFILE.pub) whose signature the --against checkpoint (or the
+    /// witnessed one) must carry.
+    #[arg(long, value_name = "KEYFILE.pub")]
     key: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
@@ -32,11 +33,32 @@ pub struct VerifyArgs {
 }
 
 pub fn run(context: &Context, args: &VerifyArgs) -> Result<Outcome> {
-    let saved = args
+    let mut saved = args
         .against
         .as_deref()
         .map(super::verify_proof::read_checkpoint)
         .transpose()?;
+    // Without --against, the newest checkpoint the witness holds is what the ledger must
+    // extend: a rollback of the whole folder shows as a ledger shorter than its witness.
+    if let (None, Some(path)) = (&saved, &context.witness) {
+        match planledger::ledger::witness::newest(path)? {
+            Some((checkpoint, witnessed_at)) => {
+                super::eprint_line(&format!(
+                    "against the witness {}: the checkpoint of {} events witnessed at {witnessed_at}",
+                    path.display(),
+                    checkpoint.size
+                ));
+                saved = Some(checkpoint);
+            }
+            None => super::eprint_line(&format!(
+                "note: the witness {} holds no checkpoint yet; verifying without it",
+                path.display()
+            )),
+        }
+    }
+    if args.key.is_some() && saved.is_none() && context.witness.is_none() {
+        anyhow::bail!("--key checks the signature of a checkpoint: give --against or --witness");
+    }
     if let (Some(saved), Some(key)) = (&saved, &args.key) {
         let key = VerifierKey::parse(&super::read_text(key)?)
             .with_context(|| format!("{} is not a verifier key", key.display()))?;

@@ -27,5 +27,6 @@ pub fn run(context: &Context, args: &WithdrawArgs) -> Result<Outcome> {
     let store = Store::open_to_write(&context.store, context.wait, false)?;
     let corrected = correct::withdraw(&store, &args.document, &args.reason, &super::now()?)?;
     super::print(&text::corrected(&corrected))?;
+    context.witness_append(&store)?;
     Ok(Outcome::Success)
 }

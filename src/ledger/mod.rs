@@ -14,6 +14,7 @@ pub mod merkle;
 pub mod store;
 pub mod verify;
 pub mod wire;
+pub mod witness;
 
 pub use event::{Event, EventBody, EventError, Source, GENESIS_HASH};
 pub use store::{Store, StoreError};

@@ -381,3 +381,91 @@ fn the_server_closes_silent_connections_and_cannot_be_starved_by_them() {
     );
     drop(idle);
 }
+
+/// A witness kept outside the ledger's folder catches a rollback of the whole folder, which
+/// plain `verify` cannot see; a witness that itself went backwards is refused.
+#[test]
+fn a_witness_outside_the_folder_catches_a_rollback_of_the_whole_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    let witness = dir.path().join("elsewhere").join("witness.jsonl");
+    std::fs::create_dir_all(witness.parent().unwrap()).unwrap();
+    let witness_arg = witness.to_str().unwrap();
+    let ingest = |seed: &str, ordinal: u32, date: &str| {
+        let path = common::seed(seed);
+        let meeting = format!("がん対策推進協議会 第{ordinal}回");
+        let output = planledger(
+            &store,
+            &[
+                "--witness",
+                witness_arg,
+                "ingest",
+                path.to_str().unwrap(),
+                "--meeting",
+                &meeting,
+                "--date",
+                date,
+                "--format",
+                "slides",
+                "--title",
+                "資料",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("witnessed: the checkpoint of"),
+            "{}",
+            stderr(&output)
+        );
+    };
+    ingest("001_", 90, "2025-03-01");
+    let earlier = dir.path().join("earlier");
+    common::copy_folder(&store, &earlier);
+    ingest("003_", 91, "2025-06-01");
+    assert_eq!(
+        std::fs::read_to_string(&witness).unwrap().lines().count(),
+        2
+    );
+    let verified = planledger(&store, &["--witness", witness_arg, "verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    assert!(
+        stderr(&verified).contains("against the witness"),
+        "{}",
+        stderr(&verified)
+    );
+    // The whole folder put back as it was before the second document: plain verify cannot
+    // tell, the witness can (also when named by the environment).
+    std::fs::remove_dir_all(&store).unwrap();
+    common::copy_folder(&earlier, &store);
+    assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
+    let rolled_back = std::process::Command::new(env!("CARGO_BIN_EXE_planledger"))
+        .args(["--store", store.to_str().unwrap(), "verify"])
+        .env("PLANLEDGER_WITNESS", &witness)
+        .output()
+        .unwrap();
+    assert_eq!(
+        rolled_back.status.code(),
+        Some(1),
+        "{}",
+        stdout(&rolled_back)
+    );
+    assert!(
+        stdout(&rolled_back).contains("FAILED"),
+        "{}",
+        stdout(&rolled_back)
+    );
+    // A witness whose sizes go backwards is itself suspect.
+    let lines: Vec<String> = std::fs::read_to_string(&witness)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    std::fs::write(&witness, format!("{}\n{}\n", lines[1], lines[0])).unwrap();
+    let refused = planledger(&store, &["--witness", witness_arg, "verify"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("line 2: its tree size"),
+        "{}",
+        stderr(&refused)
+    );
+}

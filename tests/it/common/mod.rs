@@ -44,6 +44,8 @@ pub fn planledger(store: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("PLANLEDGER_NOW", FIXED_NOW)
         .env_remove("PLANLEDGER_STORE")
+        .env_remove("PLANLEDGER_WITNESS")
+        .env_remove("PLANLEDGER_WITNESS_KEY")
         .output()
         .expect("the planledger binary runs")
 }

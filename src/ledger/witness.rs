@@ -1,0 +1,118 @@
+//! The witness (証人): a file outside the ledger's folder — another disk, a repository, a
+//! colleague's machine — to which every append adds the ledger's new checkpoint, so that a
+//! rollback of the whole folder is caught by `verify` without anyone remembering to keep a
+//! checkpoint. C2SP tlog-witness is the model; cosigning by another party is the later step.
+//!
+//! Format: JSON Lines, one object per witnessed checkpoint, appended in order:
+//! `{"witnessed_at":"2026-01-15T09:00:00Z","checkpoint":"<the C2SP checkpoint note>"}`.
+//!
+//! Invariant: entries are only appended (opened for append, fsynced before the command
+//! reports success), and their tree sizes never decrease along the file; a file whose sizes
+//! decrease was itself rolled back or mixed with another ledger's, and is refused.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::checkpoint::Checkpoint;
+use crate::source::bounded::{read_lines_at_most, MAX_EXPORT_LINE_BYTES};
+
+/// A witness file is read within this size (a checkpoint line is a few hundred bytes: this is
+/// hundreds of thousands of appends).
+pub const MAX_WITNESS_BYTES: u64 = 256 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WitnessError {
+    #[error("the witness {path} cannot be written: {source}; the append itself stands (re-run with a reachable witness to record it)")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the witness {path} cannot be read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the witness {path}, line {line}: {what}")]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        what: String,
+    },
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Entry {
+    witnessed_at: String,
+    checkpoint: String,
+}
+
+/// Appends `checkpoint` to the witness at `path` (created if missing) and syncs it to disk.
+pub fn append(
+    path: &Path,
+    checkpoint: &Checkpoint,
+    witnessed_at: &str,
+) -> Result<(), WitnessError> {
+    let failed = |source| WitnessError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let entry = Entry {
+        witnessed_at: witnessed_at.to_owned(),
+        checkpoint: checkpoint.to_text(),
+    };
+    let mut line =
+        serde_json::to_string(&entry).map_err(|error| failed(std::io::Error::other(error)))?;
+    line.push('\n');
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(failed)?;
+    file.write_all(line.as_bytes()).map_err(failed)?;
+    file.sync_all().map_err(failed)
+}
+
+/// The newest checkpoint the witness at `path` holds (its last entry), with when it was
+/// witnessed; `None` when the file does not exist or holds no entry yet.
+pub fn newest(path: &Path) -> Result<Option<(Checkpoint, String)>, WitnessError> {
+    let bytes =
+        match read_lines_at_most(path, MAX_WITNESS_BYTES, MAX_EXPORT_LINE_BYTES, "a witness") {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(WitnessError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        };
+    let malformed = |line: usize, what: String| WitnessError::Malformed {
+        path: path.to_path_buf(),
+        line,
+        what,
+    };
+    let text = String::from_utf8(bytes).map_err(|_| malformed(0, "not UTF-8 text".into()))?;
+    let mut newest: Option<(Checkpoint, String)> = None;
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let entry: Entry = serde_json::from_str(line)
+            .map_err(|error| malformed(index + 1, format!("not a witness entry: {error}")))?;
+        let checkpoint = Checkpoint::parse(&entry.checkpoint)
+            .map_err(|error| malformed(index + 1, format!("not a checkpoint: {error}")))?;
+        if let Some((before, _)) = &newest {
+            if checkpoint.size < before.size {
+                return Err(malformed(
+                    index + 1,
+                    format!(
+                        "its tree size {} is smaller than the {} witnessed before it: the witness itself was rolled back or mixed with another ledger's",
+                        checkpoint.size, before.size
+                    ),
+                ));
+            }
+        }
+        newest = Some((checkpoint, entry.witnessed_at));
+    }
+    Ok(newest)
+}
