@@ -358,6 +358,14 @@ impl Identities {
             .keys()
             .map(|handle| (handle.clone(), handle.clone()))
             .collect();
+        // Every statement's id is a handle of its own unless the index joins it to another: a
+        // damaged index whose statements name an id it lists no handle for still reads (and
+        // `verify` names the damage) instead of failing here.
+        for statement in index.statements.keys() {
+            parent
+                .entry(statement.recorded_id.clone())
+                .or_insert_with(|| statement.recorded_id.clone());
+        }
         for (a, b) in &index.edges {
             union(&mut parent, &index.handles, a, b);
         }
@@ -673,7 +681,9 @@ fn union(
     if root_a == root_b {
         return;
     }
-    let (keep, join) = if first_seen[&root_a] <= first_seen[&root_b] {
+    // (An edge naming a handle the index does not list — a damaged index — sorts first
+    // rather than failing.)
+    let (keep, join) = if first_seen.get(&root_a) <= first_seen.get(&root_b) {
         (root_a, root_b)
     } else {
         (root_b, root_a)

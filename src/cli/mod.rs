@@ -232,8 +232,19 @@ pub fn message_of(error: &anyhow::Error) -> String {
     message
 }
 
-/// The kind of the first error in the chain that knows its kind; bad input otherwise.
+/// The kind of the first error in the chain that knows its kind; an I/O failure of the
+/// machine (a full disk, no permission, a read-only filesystem) makes the ledger or its output
+/// unusable; bad input otherwise.
 pub fn failure_kind(error: &anyhow::Error) -> FailureKind {
+    let machine = error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            use std::io::ErrorKind::*;
+            matches!(
+                io.kind(),
+                StorageFull | PermissionDenied | ReadOnlyFilesystem | WriteZero | QuotaExceeded
+            )
+        })
+    });
     for cause in error.chain() {
         if let Some(store) = cause.downcast_ref::<StoreError>() {
             return store.kind();
@@ -263,6 +274,9 @@ pub fn failure_kind(error: &anyhow::Error) -> FailureKind {
                 _ => FailureKind::LedgerUnusable,
             };
         }
+    }
+    if machine {
+        return FailureKind::LedgerUnusable;
     }
     FailureKind::BadInput
 }

@@ -78,6 +78,11 @@ pub fn run(context: &Context, args: &VerifyArgs) -> Result<Outcome> {
                     StoreError::InUse { .. } | StoreError::NotALedger { .. }
                 ) =>
         {
+            // Not the store's general advice, which sends the reader to `verify`.
+            let error = match &error {
+                StoreError::Sled(inner) => format!("its storage cannot be read ({inner})"),
+                other => other.to_string(),
+            };
             super::eprint_line(&format!("error: {error}"));
             super::print(&format!(
                 "FAILED: the ledger at {} cannot be opened; {}; restore it from an export\n",

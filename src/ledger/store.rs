@@ -44,6 +44,9 @@ pub const STORE_FORMAT_VERSION: &[u8] = b"3";
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Layouts whose events and documents this planledger reads: an older one needs `reindex`.
 const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3"];
+/// The format recorded while `reindex` rebuilds the indexes: a reindex cut short leaves it,
+/// and every command refuses the ledger until `reindex` runs again (the events are untouched).
+const REINDEXING: &[u8] = b"reindexing";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -59,6 +62,8 @@ pub enum StoreError {
     Format { path: PathBuf, found: String },
     #[error("the ledger at {path} has store format {found:?}, which this planledger does not know; use the planledger that wrote it")]
     UnknownFormat { path: PathBuf, found: String },
+    #[error("a `planledger reindex` of the ledger at {path} was cut short: its indexes are incomplete; run `planledger reindex` again (the events and documents are untouched)")]
+    ReindexInterrupted { path: PathBuf },
     #[error("the ledger's storage cannot be read or written ({0}); if it is damaged, `planledger verify` says where, and `planledger import` restores it from an export")]
     Sled(#[from] sled::Error),
     #[error("event {seq} in the store cannot be read: {source}")]
@@ -137,6 +142,11 @@ impl Store {
                 store.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
             }
             Some(found) if found.as_ref() == STORE_FORMAT_VERSION => {}
+            Some(found) if found.as_ref() == REINDEXING => {
+                return Err(StoreError::ReindexInterrupted {
+                    path: path.to_path_buf(),
+                })
+            }
             Some(found) if READABLE_FORMATS.contains(&found.as_ref()) => {
                 return Err(StoreError::Format {
                     path: path.to_path_buf(),
@@ -161,7 +171,7 @@ impl Store {
         check_is_ledger(path)?;
         let store = Store::open_any_format(path)?;
         if let Some(found) = store.meta.get(META_FORMAT)? {
-            if !READABLE_FORMATS.contains(&found.as_ref()) {
+            if !READABLE_FORMATS.contains(&found.as_ref()) && found.as_ref() != REINDEXING {
                 return Err(StoreError::UnknownFormat {
                     path: path.to_path_buf(),
                     found: String::from_utf8_lossy(&found).into_owned(),
@@ -169,6 +179,10 @@ impl Store {
             }
         }
         let events = store.events()?;
+        // The trees are cleared outside the transaction that rebuilds them (sled cannot clear
+        // a tree inside one): the mark says so until the transaction lands.
+        store.meta.insert(META_FORMAT, REINDEXING)?;
+        store.db.flush()?;
         for tree in [
             &store.docs,
             &store.identity,
@@ -190,25 +204,33 @@ impl Store {
     }
 
     fn open_any_format(path: &Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|error| {
-                let message = error.to_string();
-                // sled reports its file lock as an I/O error "could not acquire lock"; that is the
-                // one a user can act on, so it gets its own message.
-                if message.contains("could not acquire lock") || message.contains("WouldBlock") {
-                    StoreError::InUse {
-                        path: path.to_path_buf(),
-                    }
-                } else {
-                    StoreError::Open {
-                        path: path.to_path_buf(),
-                        message,
-                    }
+        // sled panics on some damage it meets while recovering its files ("tried to serialize
+        // Uninitialized"): that is a damaged ledger to report, not a crash of planledger.
+        let opened = quietly_catching(|| {
+            sled::Config::new()
+                .path(path)
+                .cache_capacity(CACHE_BYTES)
+                .open()
+        })
+        .map_err(|panic| StoreError::Open {
+            path: path.to_path_buf(),
+            message: format!("its storage is damaged (sled failed recovering it: {panic})"),
+        })?;
+        let db = opened.map_err(|error| {
+            let message = error.to_string();
+            // sled reports its file lock as an I/O error "could not acquire lock"; that is the
+            // one a user can act on, so it gets its own message.
+            if message.contains("could not acquire lock") || message.contains("WouldBlock") {
+                StoreError::InUse {
+                    path: path.to_path_buf(),
                 }
-            })?;
+            } else {
+                StoreError::Open {
+                    path: path.to_path_buf(),
+                    message,
+                }
+            }
+        })?;
         let store = Store {
             path: path.to_path_buf(),
             _read_copy: None,
@@ -920,6 +942,36 @@ pub fn recorded_head_at(path: &Path) -> RecordedHead {
         }
         _ => RecordedHead::Unreadable(format!("{text:?} is not \"SEQ HASH\" or \"{EMPTY_HEAD}\"")),
     }
+}
+
+thread_local! {
+    /// Set while a panic is expected and caught ([`quietly_catching`]): the panic hook stays
+    /// silent for it.
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `work`, turning a panic inside it into its message, without the panic hook printing
+/// it (the caller reports it in its own words).
+fn quietly_catching<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    CATCHING.with(|catching| catching.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    CATCHING.with(|catching| catching.set(false));
+    result.map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned())
+    })
 }
 
 /// Whether sled failed to open a folder because it may not write there: a read-only

@@ -203,8 +203,24 @@ fn verify_with(
         let mut n_events = 0u64;
         let mut n_documents = 0u64;
         let mut corrected = false;
+        let mut indexes_unreadable = false;
         for read in store.raw_events() {
-            let (seq, bytes) = read?;
+            // Storage that cannot be read is a finding with its place, not a reason to stop
+            // without one: everything after it is unread, and said so.
+            let (seq, bytes) = match read {
+                Ok(read) => read,
+                Err(error) => {
+                    failures.push(Failure {
+                        seq: last.as_ref().map(|(seq, _)| seq + 1),
+                        document: None,
+                        what: format!(
+                            "the stored events cannot be read past {}: {error}; nothing after it was checked — restore the ledger from an export",
+                            last.as_ref().map_or_else(|| "the start".to_owned(), |(seq, _)| format!("seq {seq}"))
+                        ),
+                    });
+                    break;
+                }
+            };
             n_events += 1;
             if saved.is_some_and(|saved| saved.size == frontier.size()) {
                 saved_root = Some(frontier.root());
@@ -225,7 +241,16 @@ fn verify_with(
             if let Some((replay, _)) = &mut replay {
                 replay.next(&event, &indexes, &mut failures);
             }
-            indexes.next(store, &event, &frontier)?;
+            if let Err(error) = indexes.next(store, &event, &frontier) {
+                if !indexes_unreadable {
+                    failures.push(Failure {
+                        seq: Some(event.seq),
+                        document: None,
+                        what: format!("the indexes cannot be read here ({error}): run `planledger reindex` to rebuild them from the events"),
+                    });
+                }
+                indexes_unreadable = true;
+            }
             match leaf_of(&event) {
                 Ok(leaf) if frontier.size() == n_events - 1 => frontier.push(leaf),
                 _ => {}
@@ -247,7 +272,17 @@ fn verify_with(
         if saved.is_some_and(|saved| saved.size == frontier.size()) {
             saved_root = Some(frontier.root());
         }
-        let head = store.head()?;
+        let head = match store.head() {
+            Ok(head) => head,
+            Err(error) => {
+                failures.push(Failure {
+                    seq: None,
+                    document: None,
+                    what: format!("the head the store keeps cannot be read: {error}"),
+                });
+                None
+            }
+        };
         if last != head {
             failures.push(Failure {
                 seq: last.as_ref().map(|(seq, _)| *seq),
@@ -261,7 +296,15 @@ fn verify_with(
             at_recorded.as_deref(),
             &recorded,
         ));
-        indexes.finish(store, n_events, &frontier, &mut failures)?;
+        if !indexes_unreadable {
+            if let Err(error) = indexes.finish(store, n_events, &frontier, &mut failures) {
+                failures.push(Failure {
+                    seq: None,
+                    document: None,
+                    what: format!("the indexes cannot be read ({error}): run `planledger reindex` to rebuild them from the events"),
+                });
+            }
+        }
         if let Some(saved) = saved {
             failures.extend(check_extends_root(n_events, saved, saved_root.as_deref()));
         }

@@ -469,3 +469,66 @@ fn a_witness_outside_the_folder_catches_a_rollback_of_the_whole_folder() {
         stderr(&refused)
     );
 }
+
+/// Byte flips anywhere in the store's data file: `verify` names what is wrong (exit 1) or finds
+/// nothing wrong (a flip in free space, exit 0) — it never answers "cannot be used" (exit 3),
+/// never panics, and never sends its reader back to `verify`.
+#[test]
+fn verify_names_damage_to_the_storage_and_never_points_to_itself() {
+    let (dir, pristine) = ingested_seeds();
+    let length = std::fs::metadata(pristine.join("db")).unwrap().len() as usize;
+    for flip in 0..16usize {
+        let store = dir.path().join(format!("flipped{flip}"));
+        common::copy_folder(&pristine, &store);
+        let db = store.join("db");
+        let mut bytes = std::fs::read(&db).unwrap();
+        // Spread over the file, away from its first page (sled's header), deterministic.
+        let at = 4096 + (flip * 7919 * 4099) % (length - 4096);
+        bytes[at] ^= 0x5A;
+        std::fs::write(&db, bytes).unwrap();
+        common::remove_sled_snapshots(&store);
+        let output = planledger(&store, &["verify"]);
+        let (out, err) = (stdout(&output), stderr(&output));
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "flip at {at}: exit {:?}\n{out}\n{err}",
+            output.status.code()
+        );
+        if output.status.code() == Some(1) {
+            assert!(out.contains("FAILED"), "flip at {at}: {out}\n{err}");
+        }
+        assert!(
+            !err.contains("verify` says where") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+}
+
+/// A `reindex` cut short (its mark left, its indexes cleared) is named by every command, and
+/// running it again finishes the job.
+#[test]
+fn a_reindex_cut_short_is_named_and_resumed() {
+    let (_dir, store) = ingested_seeds();
+    {
+        let db = sled::open(&store).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("store_format", "reindexing")
+            .unwrap();
+        db.open_tree("identity").unwrap().clear().unwrap();
+        db.flush().unwrap();
+    }
+    common::wait_until_released(&store);
+    let state = planledger(&store, &["state", "--at", "第92回"]);
+    assert_eq!(state.status.code(), Some(3), "{}", stdout(&state));
+    assert!(
+        stderr(&state).contains("reindex` of the ledger")
+            && stderr(&state).contains("was cut short"),
+        "{}",
+        stderr(&state)
+    );
+    let reindexed = planledger(&store, &["reindex"]);
+    assert_eq!(reindexed.status.code(), Some(0), "{}", stderr(&reindexed));
+    let verified = planledger(&store, &["verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+}
