@@ -31,6 +31,13 @@ ol.lines li{scroll-margin-top:6em}ol.lines li::marker{color:#888}ol.lines li.quo
 svg.chart{max-width:48em;height:auto;border:1px solid var(--rule);background:#fff}\
 pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.6em}\
 .error-message{font-size:1.1em;border-left:.4em solid #a00000;padding-left:.6em}\
+code,.hash,a.citation{overflow-wrap:anywhere}header.site a{display:inline-block;white-space:nowrap}\
+.scroll{overflow-x:auto;max-width:100%}svg.chart{width:100%}\
+@media (max-width:40em){header.site{padding:.3em .8em}header.site a{margin-right:.9em;padding:.2em 0}\
+main{margin:.5em .7em 2em}.columns{grid-template-columns:1fr}\
+table{display:block;overflow-x:auto;max-width:100%}table.list{width:auto}\
+form.pick label{display:block;margin:.3em 0}form.pick select,form.pick input,form.pick button{font-size:1em;min-height:2.2em;max-width:100%}\
+ol.lines{padding-left:3em}}\
 @media print{header.site,form.pick,.noprint{display:none}main{margin:0}a{color:inherit;text-decoration:none}\
 section.measure,tr{break-inside:avoid}}";
 

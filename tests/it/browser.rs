@@ -73,17 +73,34 @@ impl Drop for Driver {
 }
 
 async fn browser(driver: &Driver, user_data: &std::path::Path) -> Client {
-    let capabilities = serde_json::json!({
+    browser_sized(driver, user_data, 1400, 1000).await
+}
+
+/// A browser whose window (headless: its viewport) is `width` × `height` CSS pixels.
+async fn browser_sized(
+    driver: &Driver,
+    user_data: &std::path::Path,
+    width: u32,
+    height: u32,
+) -> Client {
+    // Chromium's window is at least 500 px wide; a phone's width is emulated as DevTools does.
+    let mobile = (width < 500).then(|| {
+        serde_json::json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 3}})
+    });
+    let mut capabilities = serde_json::json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--hide-scrollbars", "--window-size=1400,1000",
+                "--hide-scrollbars", format!("--window-size={width},{height}"),
                 format!("--user-data-dir={}", user_data.display()),
             ]
         }
     });
+    if let Some(mobile) = mobile {
+        capabilities["goog:chromeOptions"]["mobileEmulation"] = mobile;
+    }
     let serde_json::Value::Object(capabilities) = capabilities else {
         unreachable!()
     };
@@ -316,5 +333,84 @@ fn a_reviewer_reads_the_changes_in_a_real_browser() {
         assert!(text_of(&client, "pre").await.starts_with("planledger\n"));
         shoot(&client, "6-integrity").await;
         client.close().await.unwrap();
+    });
+}
+
+/// Every page type at a phone's 390 × 844 and at a desktop's width: nothing scrolls sideways
+/// (`scrollWidth <= clientWidth` of the page), each page saved as a screenshot.
+#[test]
+#[cfg_attr(
+    planledger_no_browser,
+    ignore = "needs chromium and chromedriver (apt install chromium chromium-driver; see build.rs)"
+)]
+fn every_page_fits_a_phone_and_a_desktop() {
+    let chromedriver = chromedriver();
+    let (_dir, store) = seeds_and_93(None);
+    let server = Server::start(&store);
+    let driver = Driver::start(&chromedriver);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let base = format!("http://{}", server.address);
+        let mut failures = Vec::new();
+        for (width, height, device) in [(390, 844, "phone"), (1400, 1000, "desktop")] {
+            let profile = tempfile::tempdir().unwrap();
+            let client = browser_sized(&driver, profile.path(), width, height).await;
+            // The pages, each found the way a reader finds it.
+            client.goto(&format!("{base}/plan?at=%E7%AC%AC92%E5%9B%9E")).await.unwrap();
+            let href_of = |css: &'static str| {
+                let client = client.clone();
+                async move {
+                    find(&client, Locator::Css(css))
+                        .await
+                        .attr("href")
+                        .await
+                        .unwrap()
+                        .unwrap_or_else(|| panic!("{css} has an href"))
+                }
+            };
+            let history = href_of("a[href^='/history/']").await;
+            let source = href_of("a[href^='/source/']").await;
+            let pages = [
+                ("meetings", "/".to_owned()),
+                ("plan", "/plan?at=%E7%AC%AC92%E5%9B%9E".to_owned()),
+                (
+                    "diff",
+                    "/diff?since=%E7%AC%AC92%E5%9B%9E&until=%E7%AC%AC93%E5%9B%9E".to_owned(),
+                ),
+                (
+                    "progress",
+                    "/progress?since=%E7%AC%AC92%E5%9B%9E".to_owned(),
+                ),
+                ("history", history),
+                ("source", source),
+                ("event", "/event/0".to_owned()),
+                ("timeline", "/timeline".to_owned()),
+                ("integrity", "/integrity".to_owned()),
+                ("not-found", "/no/such/page".to_owned()),
+            ];
+            for (name, path) in pages {
+                client.goto(&format!("{base}{path}")).await.unwrap();
+                let widths = client
+                    .execute(
+                        "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let scroll = widths[0].as_u64().unwrap();
+                let client_width = widths[1].as_u64().unwrap();
+                if scroll > client_width {
+                    failures.push(format!(
+                        "{device} {name} ({path}): {scroll} px wide in a {client_width} px window"
+                    ));
+                }
+                shoot(&client, &format!("{device}-{name}")).await;
+            }
+            client.close().await.unwrap();
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     });
 }
