@@ -21,16 +21,25 @@ pub struct Point {
     pub shown: String,
     /// The deadline, as written, when the figure is a goal.
     pub deadline: Option<String>,
+    /// The unit printed with the value (「%」「か所」), if any.
+    pub unit: Option<String>,
 }
 
 impl Point {
     pub fn of(entry: &HistoryEntry) -> Option<Point> {
         let figure = entry.figure.as_ref()?;
+        // A goal stated without an as-of day (「2029年度末までに…60％以上」) stands at its
+        // deadline: what it promises is drawn even before anything is observed.
+        let day = match figure.as_of_day.as_deref() {
+            Some(day) => parse_iso_date(day)?,
+            None => deadline_day(figure.deadline.as_deref()?)?,
+        };
         Some(Point {
-            day: parse_iso_date(figure.as_of_day.as_deref()?)?,
+            day,
             value: number(&figure.value)?,
             shown: format!("{}{}", figure.value, figure.unit.as_deref().unwrap_or("")),
             deadline: figure.deadline.clone(),
+            unit: figure.unit.clone().filter(|unit| !unit.trim().is_empty()),
         })
     }
 }
@@ -122,9 +131,20 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
         .take(16)
         .collect();
     let floor = HEIGHT - BOTTOM;
+    // The y axis's title: the series' unit, or its units when observations print different
+    // ones (「施設」 and 「か所」), said so rather than drawn as one.
+    let mut units: Vec<&str> = points.iter().filter_map(|p| p.unit.as_deref()).collect();
+    units.sort_unstable();
+    units.dedup();
+    let axis_title = match units.as_slice() {
+        [] => "値（単位なし）".to_owned(),
+        [unit] => format!("単位: {unit}"),
+        several => format!("単位: {}（混在）", several.join("・")),
+    };
     html! {
         svg.chart xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label={ (label) "の推移" } {
             title { (label) "の推移" }
+            text.axis-title x=(-(TOP + floor) / 2.0) y="16" transform="rotate(-90)" text-anchor="middle" font-size="13" fill="#333" { (axis_title) }
             line x1=(LEFT) y1=(TOP) x2=(LEFT) y2=(floor) stroke="#555" {}
             line x1=(LEFT) y1=(floor) x2=(WIDTH - RIGHT) y2=(floor) stroke="#555" {}
             @for tick in &ticks {
@@ -232,6 +252,7 @@ mod tests {
                     value: *v,
                     shown: v.to_string(),
                     deadline: None,
+                    unit: None,
                 })
                 .collect();
             let svg = svg(&points, "x").into_string();
@@ -270,12 +291,14 @@ mod tests {
                 value: 33.0,
                 shown: "33か所".into(),
                 deadline: None,
+                unit: Some("か所".into()),
             },
             Point {
                 day: day("2025-04-01"),
                 value: 50.0,
                 shown: "50か所".into(),
                 deadline: Some("2029-03".into()),
+                unit: Some("施設".into()),
             },
         ];
         let svg = svg(&points, "拠点病院").into_string();
@@ -288,5 +311,9 @@ mod tests {
         assert!(svg.contains("33か所") && svg.contains("50か所"));
         assert!(svg.contains("期限 2029-03"), "{svg}");
         assert!(svg.contains("<title>拠点病院の推移</title>"));
+        // Two units in one series are said, not drawn as one.
+        assert!(svg.contains("単位: か所・施設（混在）"), "{svg}");
+        let one = super::svg(&points[..1], "拠点病院").into_string();
+        assert!(one.contains("単位: か所"), "{one}");
     }
 }

@@ -88,6 +88,19 @@ pub fn day(iso: &str) -> String {
     }
 }
 
+/// A meeting as the views print it (「がん対策推進協議会 第92回 (2025-10-06)」) with its day in
+/// 和暦 and the ISO date beside it: がん対策推進協議会 第92回 令和7年10月6日（2025-10-06）.
+pub fn meeting_with_day(shown: &str) -> String {
+    let dated = shown
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once(" ("))
+        .filter(|(_, iso)| crate::source::meeting::parse_iso_date(iso).is_some());
+    match dated {
+        Some((name, iso)) => format!("{name} {}", day(iso)),
+        None => shown.to_owned(),
+    }
+}
+
 /// A citation: the document's meeting, 資料 label and title, and its lines, linked to the
 /// source page at those lines.
 pub fn citation(

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
-use super::layout::{by_hash, citation, day, frame};
+use super::layout::{by_hash, citation, day, frame, meeting_with_day};
 use super::{chart, given, href, App, WebError};
 use crate::project::diff::{text_changes, TextChange};
 use crate::project::documents::DocumentRecord;
@@ -225,7 +225,7 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
             tbody {
                 @for (entry, text) in view.entries.iter().zip(&texts) {
                     tr.{ "change-" (entry.change) } {
-                        td { (entry.meeting) }
+                        td { (meeting_with_day(&entry.meeting)) }
                         td { (change_name(entry.change)) }
                         td { (text) }
                         td { (citation(records.get(entry.document.as_str()).copied(), &entry.document, entry.lines)) }

@@ -220,6 +220,51 @@ fn a_figures_history_draws_its_series_as_svg() {
         "{page}"
     );
     assert!(page.contains("34か所") && page.contains("59か所"), "{page}");
+    assert!(
+        page.contains("単位: か所"),
+        "the y axis names its unit: {page}"
+    );
+    // The meetings of its history in 和暦, the ISO date beside it.
+    assert!(
+        page.contains("検討会 第9回 平成29年6月21日（2017-06-21）")
+            && page.contains("第7回 令和8年3月13日（2026-03-13）"),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_goal_is_drawn_at_its_deadline_before_anything_is_observed() {
+    let (_dir, store) = ingested_seeds();
+    let state: serde_json::Value = serde_json::from_str(&cli_json(&store, &["state"])).unwrap();
+    let goal = state["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| {
+            t["label"]
+                .as_str()
+                .is_some_and(|l| l.contains("バイオシミラー"))
+        })
+        .expect("seed 000's manifest states the biosimilar goal");
+    let key = goal["key"].as_str().unwrap();
+    let page = get(&store, &format!("/history/{key}")).body;
+    assert!(!page.contains("図示できる観測がありません"), "{page}");
+    assert_eq!(
+        page.matches("<polygon").count(),
+        1,
+        "the goal's diamond: {page}"
+    );
+    assert!(
+        page.contains("期限 2030-03-31") && page.contains("単位: %"),
+        "{page}"
+    );
+    // A measure's history dates 第92回 in 和暦.
+    let measure = state["measures"][0]["id"].as_str().unwrap();
+    let history = get(&store, &format!("/history/{measure}")).body;
+    assert!(
+        history.contains("第92回 令和7年10月6日（2025-10-06）"),
+        "{history}"
+    );
 }
 
 #[test]
