@@ -38,8 +38,10 @@ main{margin:.5em .7em 2em}.columns{grid-template-columns:1fr}\
 table{display:block;overflow-x:auto;max-width:100%}table.list{width:auto}\
 form.pick label{display:block;margin:.3em 0}form.pick select,form.pick input,form.pick button{font-size:1em;min-height:2.2em;max-width:100%}\
 ol.lines{padding-left:3em}}\
-@media print{header.site,form.pick,.noprint{display:none}main{margin:0}a{color:inherit;text-decoration:none}\
-section.measure,tr{break-inside:avoid}}";
+@media print{header.site,form.pick,.noprint{display:none}main{margin:0;max-width:none}a{color:inherit;text-decoration:none}\
+body{font-size:8.5pt;line-height:1.45}h1{font-size:13pt}h2{font-size:11pt;margin-top:.8em}h3{font-size:10pt}\
+h1,h2,h3,h4{break-after:avoid}section.measure{padding:.2em 0}section.measure .text{margin:.1em 0 .2em}\
+.columns{gap:.8em}li,tr{break-inside:avoid}}";
 
 /// The style sheet: the 新旧対照表's rules (one definition, shared with `diff --format html`),
 /// then the view's own, which win where both speak (the page's margins, its other tables).

@@ -414,3 +414,58 @@ fn every_page_fits_a_phone_and_a_desktop() {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     });
 }
+
+/// The plan at 第92回 (70 measures) prints dense: at most 30 pages, as the browser prints it
+/// through WebDriver with its defaults; the PDF is kept beside the screenshots.
+#[test]
+#[cfg_attr(
+    planledger_no_browser,
+    ignore = "needs chromium and chromedriver (apt install chromium chromium-driver; see build.rs)"
+)]
+fn the_plan_prints_on_at_most_thirty_pages() {
+    let chromedriver = chromedriver();
+    let (_dir, store) = crate::common::ingested_seeds();
+    let server = Server::start(&store);
+    let driver = Driver::start(&chromedriver);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let profile = tempfile::tempdir().unwrap();
+        let client = browser(&driver, profile.path()).await;
+        client
+            .goto(&format!(
+                "http://{}/plan?at=%E7%AC%AC92%E5%9B%9E",
+                server.address
+            ))
+            .await
+            .unwrap();
+        let pdf = client
+            .print(fantoccini::wd::PrintConfiguration::default())
+            .await
+            .expect("the browser prints the page");
+        let folder = common::project_dir()
+            .join("target")
+            .join("browser-screenshots");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("plan-92.pdf"), &pdf).unwrap();
+        let pages = pdf_pages(&pdf);
+        assert!(
+            (1..=30).contains(&pages),
+            "the plan prints on {pages} pages"
+        );
+        client.close().await.unwrap();
+    });
+}
+
+/// The pages of a PDF: its `/Type /Page` objects (not the `/Pages` tree nodes).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type")
+        .filter(|(at, _)| {
+            let rest = text[at + 5..].trim_start();
+            rest.starts_with("/Page") && !rest.starts_with("/Pages")
+        })
+        .count()
+}
