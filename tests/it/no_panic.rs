@@ -58,4 +58,52 @@ proptest! {
         let text = lines.join("\n");
         prop_assert!(check_import(text.as_bytes(), &BTreeMap::new()).is_err() || text.trim().is_empty());
     }
+
+    /// What `verify --against`, `verify-proof` and `--witness` read from outside: checkpoints,
+    /// proofs, keys and witness lines, arbitrary or a real one with a line changed.
+    #[test]
+    fn checkpoints_proofs_keys_and_witnesses_never_panic(
+        text in texty(),
+        line in 0usize..8,
+        replacement in texty(),
+    ) {
+        use planledger::ledger::checkpoint::{Checkpoint, Proof, SignerKey, VerifierKey};
+        let mutated = |template: &str| {
+            let mut lines: Vec<&str> = template.lines().collect();
+            if let Some(slot) = lines.get_mut(line) {
+                *slot = &replacement;
+            }
+            lines.join("\n") + "\n"
+        };
+        for candidate in [text.clone(), mutated(CHECKPOINT), mutated(PROOF)] {
+            let checkpoint = Checkpoint::parse(&candidate);
+            let proof = Proof::parse(&candidate);
+            let _ = SignerKey::parse(&candidate);
+            let _ = VerifierKey::parse(&candidate);
+            if let (Ok(proof), Ok(real)) = (&proof, Checkpoint::parse(CHECKPOINT)) {
+                let _ = proof.verify(&real, Some(&real));
+            }
+            if let (Ok(checkpoint), Ok(proof)) = (checkpoint, Proof::parse(PROOF)) {
+                let _ = proof.verify(&checkpoint, Some(&checkpoint));
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let witness = dir.path().join("witness.jsonl");
+        std::fs::write(&witness, format!("{text}\n{{\"witnessed_at\":\"x\",\"checkpoint\":{}}}\n", serde_json::to_string(&mutated(CHECKPOINT)).unwrap())).unwrap();
+        let _ = planledger::ledger::witness::newest(&witness);
+    }
+
+    /// The renderers' own escaping, on anything a document may hold.
+    #[test]
+    fn what_reaches_a_terminal_or_a_page_is_neutralised(text in "\\PC{0,40}|[\u{0}-\u{9f}\u{202a}-\u{202e}]{0,20}") {
+        let shown = planledger::report::terminal::neutralised(&text);
+        prop_assert!(!shown.chars().any(planledger::report::terminal::is_terminal_control));
+        // A line break becomes the one element the escaping writes itself.
+        let escaped = planledger::report::html::escape(&text).replace("<br>", "");
+        prop_assert!(!escaped.contains('<') && !escaped.contains('>'));
+    }
 }
+
+/// A checkpoint and a consistency proof as planledger prints them (from the README's example).
+const CHECKPOINT: &str = "planledger\n352\nt9lxv/yZ1oT/UmyUWzc5AHcsJlfpKTTDmGVpx6hz9+8=\nhead 351 65dde1cd3dff1d9d4ab06bf4f098325dc5b1fae21bce7aade66431f2f0d6fa12\n\n— planledger-example EN2rCRFd/4H/6VAY3yD8xzrXV9R69cfF5aOEYcEyiIQfa/uAzohGnlbMV0mTfkE0tWNRw6E1HJCQlz88U+5QJp3NFwo=\n";
+const PROOF: &str = "planledger consistency proof\nold 352\nnew 390\n3Mx9WN+oW9A3K8+14aI4UvDwVz/Q0nC4QyqFIVl1YSs=\n";
