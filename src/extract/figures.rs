@@ -151,6 +151,10 @@ pub fn parse_expr_display(text: &str) -> Option<DateExpr> {
     Some(DateExpr::Point(point))
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "compiled from constants; every pattern is compiled by the tests"
+)]
 fn patterns() -> &'static [Regex; 3] {
     static PATTERNS: OnceLock<[Regex; 3]> = OnceLock::new();
     PATTERNS.get_or_init(|| {
@@ -468,11 +472,13 @@ fn as_of_sentences(lines: &[&str]) -> Vec<ExtractedTarget> {
             let Some(captures) = after_date.captures(rest) else {
                 continue;
             };
-            let number = captures.name("num").expect("num is not optional");
+            let (Some(number), Some(whole)) = (captures.name("num"), captures.get(0)) else {
+                continue;
+            };
             if text[..found.end + number.start()].ends_with('約') {
                 continue;
             }
-            let figure_end = found.end + captures.get(0).expect("group 0").end();
+            let figure_end = found.end + whole.end();
             let Some(label) =
                 sentence_subject(&text, found.start).or_else(|| noun_after(&text[figure_end..]))
             else {
@@ -535,7 +541,9 @@ fn figures_dated_after(lines: &[&str]) -> Vec<ExtractedTarget> {
             let Some(captures) = figure_before.captures(&before[window_start..]) else {
                 continue;
             };
-            let number = captures.name("num").expect("num is not optional");
+            let Some(number) = captures.name("num") else {
+                continue;
+            };
             let number_start = window_start + number.start();
             let Some(label) = subject_term(&text, number_start) else {
                 continue;
@@ -557,6 +565,10 @@ fn figures_dated_after(lines: &[&str]) -> Vec<ExtractedTarget> {
 }
 
 /// 「N unit(」 at the end of the text before a bracketed date.
+#[allow(
+    clippy::expect_used,
+    reason = "compiled from constants; the pattern is compiled by the tests"
+)]
 fn figure_before_bracket() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {

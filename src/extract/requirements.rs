@@ -92,8 +92,10 @@ fn blocks(lines: &[&str], from: usize, to: usize) -> Vec<Block> {
         if line.starts_with('【') && line.ends_with('】') && names_a_kind_next(lines, index + 1, to)
         {
             item = (*line).to_owned();
-        } else if line.starts_with('〔') && line.contains('〕') && !item.is_empty() {
-            let kind = &line[..line.find('〕').expect("checked") + '〕'.len_utf8()];
+        } else if let (true, Some(close)) =
+            (line.starts_with('〔') && !item.is_empty(), line.find('〕'))
+        {
+            let kind = &line[..close + '〕'.len_utf8()];
             if kind == "〔新設〕" {
                 if let Some(last) = found.last_mut().filter(|b| b.text.is_empty()) {
                     last.text = kind.to_owned();

@@ -996,13 +996,19 @@ fn build_measures<'a>(
                         });
                         measure_open = true;
                     }
-                    Role::Continuation => {
-                        let measure = measures.last_mut().expect("a continuation has an open measure");
-                        match measure.blocks.last_mut() {
+                    Role::Continuation => match measures.last_mut() {
+                        Some(measure) => match measure.blocks.last_mut() {
                             Some(block) => block.lines.extend(lines.iter().cloned()),
                             None => measure.lines.extend(lines.iter().cloned()),
-                        }
-                    }
+                        },
+                        // paragraph_role says continuation only with a measure open; were it
+                        // ever otherwise, the text is reported, not lost silently.
+                        None => diagnostics.push(Diagnostic {
+                            line: first,
+                            message: "text continuing no measure was not extracted".into(),
+                            hint: None,
+                        }),
+                    },
                     Role::Outside => diagnostics.push(Diagnostic {
                         line: first,
                         message: "text outside any measure was not extracted".into(),
@@ -1203,7 +1209,7 @@ fn assign_columns(
     };
     let best = (0..=block_count)
         .min_by_key(|&split| score(split))
-        .expect("0..=n is never empty");
+        .unwrap_or(0);
     let (contradictions, not_restart, _) = score(best);
     if let Some(by_restart) = restart.filter(|_| not_restart) {
         return (best, ColumnCertainty::Disagree { by_restart });
@@ -1246,11 +1252,7 @@ fn finish_measures(
             builder
                 .blocks
                 .iter()
-                .map(|_| {
-                    canonical
-                        .next()
-                        .expect("one canonical name per printed name")
-                })
+                .map(|_| canonical.next().unwrap_or_default())
                 .collect()
         })
         .collect();

@@ -10,6 +10,8 @@ use serde_json::Value;
 pub enum CanonicalError {
     #[error("the integer {0} cannot be represented exactly as an I-JSON number (beyond ±2^53)")]
     IntegerOutOfRange(String),
+    #[error("{0} is not a finite number")]
+    NotANumber(String),
 }
 
 /// The canonical bytes of `value`.
@@ -68,9 +70,9 @@ fn write_number(number: &serde_json::Number, out: &mut String) -> Result<(), Can
         }
         out.push_str(&signed.to_string());
     } else {
-        let double = number
-            .as_f64()
-            .expect("a serde_json number is u64, i64 or a finite f64");
+        let Some(double) = number.as_f64().filter(|d| d.is_finite()) else {
+            return Err(CanonicalError::NotANumber(number.to_string()));
+        };
         if double == 0.0 {
             // ECMAScript prints -0 as "0".
             out.push('0');

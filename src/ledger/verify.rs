@@ -1289,7 +1289,12 @@ fn first_difference(
     let mut actual = actual.into_iter().peekable();
     loop {
         let held = match actual.peek() {
-            Some(Err(_)) => return Err(actual.next().and_then(Result::err).expect("peeked")),
+            Some(Err(_)) => {
+                if let Some(Err(error)) = actual.next() {
+                    return Err(error);
+                }
+                None
+            }
             Some(Ok(pair)) => Some(pair),
             None => None,
         };

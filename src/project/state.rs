@@ -306,7 +306,9 @@ pub fn state_from(
     let mut order: Vec<&str> = Vec::new();
     let mut best: BTreeMap<&str, &Event> = BTreeMap::new();
     for event in &statements {
-        let (recorded_id, _, _) = statement_parts(event).expect("filtered to statements");
+        let Some((recorded_id, _, _)) = statement_parts(event) else {
+            continue;
+        };
         let id = identities.canonical(recorded_id);
         if !plan_matches(id) {
             continue;
@@ -363,7 +365,9 @@ pub fn state_from(
     let mut measures = Vec::new();
     for id in order {
         let statement = best[id];
-        let (_, section, text) = statement_parts(statement).expect("a statement");
+        let Some((_, section, text)) = statement_parts(statement) else {
+            continue;
+        };
         if let Some(prefix) = &query.section {
             if !section_matches(section, prefix) {
                 continue;

@@ -10,6 +10,10 @@ const BOM: &str = "\u{feff}";
 /// One row per change: kind, change, measure id, section, bureau, status, before, after, as of,
 /// and where each side was stated (document hash and lines): every row, actions included,
 /// carries its measure's section and its provenance.
+#[allow(
+    clippy::expect_used,
+    reason = "CSV of UTF-8 text written to memory cannot fail"
+)]
 pub fn diff(view: &DiffView) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut row = |fields: [&str; 13]| {
@@ -252,6 +256,10 @@ pub fn diff(view: &DiffView) -> String {
 
 /// `progress`: one row per planned action — its fate, measure, section, bureau, the earlier and
 /// the later text, and where each was stated.
+#[allow(
+    clippy::expect_used,
+    reason = "CSV of UTF-8 text written to memory cannot fail"
+)]
 pub fn progress(view: &ProgressView) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut row = |fields: [&str; 11]| {

@@ -11,6 +11,10 @@ pub mod text;
 use serde::Serialize;
 
 /// Pretty JSON of a view, with a final newline.
+#[allow(
+    clippy::expect_used,
+    reason = "views are plain structs with string keys: serialising them cannot fail"
+)]
 pub fn to_json<T: Serialize>(view: &T) -> String {
     let mut out =
         serde_json::to_string_pretty(view).expect("views contain no maps with non-string keys");

@@ -231,6 +231,10 @@ fn point_pattern() -> String {
     )
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "compiled from constants; every pattern is compiled by the tests"
+)]
 fn patterns() -> &'static [Regex; 4] {
     static PATTERNS: OnceLock<[Regex; 4]> = OnceLock::new();
     PATTERNS.get_or_init(|| {
@@ -402,7 +406,9 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
     let mut taken = TakenRanges::default();
     for captures in era_range.captures_iter(&folded) {
-        let whole = captures.get(0).expect("group 0 always matches");
+        let Some(whole) = captures.get(0) else {
+            continue;
+        };
         let era = &captures["era"];
         let to_era = captures.name("era2").map_or(era, |m| m.as_str());
         let (Some(from), Some(to)) = (number(&captures["from"]), number(&captures["to"])) else {
@@ -436,7 +442,9 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
         }
     }
     for captures in points.captures_iter(&folded) {
-        let whole = captures.get(0).expect("group 0 always matches");
+        let Some(whole) = captures.get(0) else {
+            continue;
+        };
         if taken.overlaps(whole.start(), whole.end()) {
             continue;
         }
@@ -465,7 +473,9 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
         });
     }
     for captures in western.captures_iter(&folded) {
-        let whole = captures.get(0).expect("group 0 always matches");
+        let Some(whole) = captures.get(0) else {
+            continue;
+        };
         if taken.overlaps(whole.start(), whole.end()) {
             continue;
         }

@@ -172,9 +172,12 @@ pub fn parse_iso_date(text: &str) -> Option<Date> {
 }
 
 pub fn format_iso_date(date: Date) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    date.format(&format)
-        .expect("formatting a valid Date with a fixed description cannot fail")
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// Serde for `Option<Date>` as `"YYYY-MM-DD"` or `null`.
