@@ -216,6 +216,8 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
     // The title's key, once the title is read: the same line printed again at the top of a
     // page is a running header.
     let mut title_key: Option<&str> = None;
+    // The title as printed, for finding it glued onto a line.
+    let mut title_text: Option<&str> = None;
     // A form feed on a line of its own marks the next line with content — and so does a page
     // mark on a page number or running header, which are read past.
     let mut pending_form_feed = false;
@@ -238,6 +240,7 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
                 LineKind::PageMarking
             } else if title_key.is_none() {
                 title_key = Some(key.as_ref());
+                title_text = Some(text);
                 if parse_section_token(text).is_some() || text.starts_with('【') {
                     LineKind::Content
                 } else {
@@ -251,6 +254,29 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
             if kind == LineKind::PageMarking && page_mark {
                 pending_form_feed = true;
             }
+            // Furniture glued onto a line is cut off, and what is left is read as its own line
+            // would be (the glue may have landed on the column header or the footer).
+            let (kind, text) = match (kind, title_text) {
+                (LineKind::Content, Some(title)) => {
+                    let left = without_glued_furniture(text, title);
+                    if left.len() == text.len() {
+                        (kind, text)
+                    } else {
+                        let key = comparison_key(left);
+                        let kind = if left.is_empty() || is_decorated_page_number(&key) {
+                            LineKind::PageMarking
+                        } else if is_column_header_key(&key) {
+                            LineKind::Furniture
+                        } else if is_meeting_footer_key(&key) {
+                            LineKind::MeetingFooter
+                        } else {
+                            LineKind::Content
+                        };
+                        (kind, left)
+                    }
+                }
+                _ => (kind, text),
+            };
             Line {
                 number: index as u32 + 1,
                 text,
@@ -260,6 +286,44 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
             }
         })
         .collect()
+}
+
+/// A line with the page's furniture glued onto its end or its start by the extractor
+/// (「…こととする。-2-第4期がん対策推進基本計画施策に対する取組一覧」): the running title and a
+/// decorated page number beside it are cut off. Only where the whole title (at least 8
+/// characters) is glued on: a page number alone at a line's end may be the sentence's own.
+fn without_glued_furniture<'a>(text: &'a str, title: &str) -> &'a str {
+    if title.chars().count() < 8 || text.len() <= title.len() {
+        return text;
+    }
+    // The decorated page number standing at the end (or start) of what is left, if any.
+    let page_at_end = |rest: &'a str| -> &'a str {
+        let starts: Vec<usize> = rest.char_indices().map(|(at, _)| at).collect();
+        // The longest such tail: the earliest of the last twelve starts that reads as one.
+        starts
+            .iter()
+            .skip(starts.len().saturating_sub(12))
+            .find(|&&at| is_decorated_page_number(&comparison_key(&rest[at..])))
+            .map_or(rest, |&at| rest[..at].trim_end())
+    };
+    let page_at_start = |rest: &'a str| -> &'a str {
+        let ends: Vec<usize> = rest
+            .char_indices()
+            .map(|(at, c)| at + c.len_utf8())
+            .take(12)
+            .collect();
+        ends.iter()
+            .rev()
+            .find(|&&end| is_decorated_page_number(&comparison_key(&rest[..end])))
+            .map_or(rest, |&end| rest[end..].trim_start())
+    };
+    if let Some(before) = text.strip_suffix(title) {
+        return page_at_end(before.trim_end());
+    }
+    if let Some(after) = text.strip_prefix(title) {
+        return page_at_start(after.trim_start());
+    }
+    text
 }
 
 /// A page number as PDF-to-text tools print it at a page break — 「- 3 -」「― 3 ―」「3/40」
@@ -1950,6 +2014,37 @@ mod tests {
         );
         assert_eq!(inline_bureau("【参考】令和６年に実施した。"), None);
         assert_eq!(inline_bureau("【健康局】"), None);
+    }
+
+    #[test]
+    fn furniture_glued_onto_a_line_is_cut_off() {
+        let title = "第４期がん対策推進基本計画施策に対する取組一覧";
+        let cases = [
+            (
+                "講じていくこととする。-2-第４期がん対策推進基本計画施策に対する取組一覧",
+                "講じていくこととする。",
+            ),
+            (
+                "講じていくこととする。- 12 -第４期がん対策推進基本計画施策に対する取組一覧",
+                "講じていくこととする。",
+            ),
+            (
+                "講じていくこととする。第４期がん対策推進基本計画施策に対する取組一覧",
+                "講じていくこととする。",
+            ),
+            (
+                "第４期がん対策推進基本計画施策に対する取組一覧 - 3 - 国は、推進する。",
+                "国は、推進する。",
+            ),
+            // A number at the end with no title glued on is the sentence's own.
+            ("令和６年度は-2-", "令和６年度は-2-"),
+            ("国は、推進する。", "国は、推進する。"),
+        ];
+        for (line, left) in cases {
+            assert_eq!(without_glued_furniture(line, title), left, "{line}");
+        }
+        // A short title says too little to cut on.
+        assert_eq!(without_glued_furniture("本文。一覧", "一覧"), "本文。一覧");
     }
 
     #[test]

@@ -156,6 +156,10 @@ fn variants() -> Vec<(&'static str, Vec<String>)> {
         ("radical forms in furniture and text", radical_forms(&seed)),
         ("furniture spaced out", spaced_furniture(&seed)),
         (
+            "page number and title glued to each page's last line",
+            furniture_glued(&seed),
+        ),
+        (
             "headings, short cells and bureaus spaced out",
             spaced_cells(&seed, 6),
         ),

@@ -600,6 +600,28 @@ pub mod printed {
         out
     }
 
+    /// The page number and the running title glued by the extractor onto the last line of
+    /// each page (「…こととする。-2-第4期がん対策推進基本計画施策に対する取組一覧」).
+    pub fn furniture_glued(lines: &[String]) -> Vec<String> {
+        let title = lines
+            .iter()
+            .find(|line| !line.trim().is_empty())
+            .map(|line| line.trim().to_owned())
+            .expect("the seed has a title");
+        let mut out: Vec<String> = Vec::new();
+        let mut page = 1;
+        for line in lines {
+            if line.trim() == super::SEED_FOOTER {
+                if let Some(last) = out.iter_mut().rev().find(|l| !l.trim().is_empty()) {
+                    last.push_str(&format!("-{page}-{title}"));
+                    page += 1;
+                }
+            }
+            out.push(line.clone());
+        }
+        out
+    }
+
     /// The document's title printed again at the top of every page (a running header).
     pub fn running_title(lines: &[String]) -> Vec<String> {
         let title = lines
