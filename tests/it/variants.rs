@@ -255,3 +255,60 @@ fn every_printed_form_diffs_as_empty_against_the_seed_and_verifies() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A print transformed one way (the printed forms above, as functions of the lines).
+type Print = fn(&[String]) -> Vec<String>;
+
+/// The families that may be combined in any order: furniture (page numbers, running titles,
+/// glued furniture, spacing), character forms (NFKC, radicals, half-width punctuation, bullets)
+/// and line breaks (page marks, blank lines, CRLF).
+fn families() -> Vec<(&'static str, Print)> {
+    vec![
+        ("page marks removed", page_marks_removed),
+        ("page marks as full-width spaces", page_marks_full_width),
+        ("page marks as form feeds", page_marks_form_feed),
+        ("NFKC", nfkc),
+        ("blank lines removed", blank_lines_removed),
+        ("running title", running_title),
+        ("radical forms", radical_forms),
+        ("spaced furniture", spaced_furniture),
+        ("spaced cells", |lines| spaced_cells(lines, 6)),
+        ("page numbers", |lines| {
+            page_numbers(lines, |n| format!("- {n} -"))
+        }),
+        ("bullets swapped", bullets_swapped),
+        ("half-width punctuation", half_width_punctuation),
+        ("CRLF", crlf),
+        ("furniture glued", furniture_glued),
+        ("blank lines doubled", blank_lines_doubled),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    /// Seed 000 re-rendered with any mix of furniture, spacing and character forms, applied in
+    /// any order, states what the seed states.
+    #[test]
+    fn any_mix_of_printed_forms_states_what_the_seed_states(
+        picks in proptest::collection::vec(0usize..15, 1..5)
+    ) {
+        let families = families();
+        let mut lines = seed_lines();
+        let mut names = Vec::new();
+        // Each family at most once (a page glued twice over is no print), in the order picked.
+        let mut seen = Vec::new();
+        for pick in picks {
+            if seen.contains(&pick) {
+                continue;
+            }
+            seen.push(pick);
+            let (name, print) = families[pick % families.len()];
+            lines = print(&lines);
+            names.push(name);
+        }
+        let version = torikumi(&lines.join("\n"));
+        let difference = first_difference(&seed_statements(), &statements(&version));
+        proptest::prop_assert!(difference.is_none(), "{names:?}: {}", difference.unwrap_or_default());
+    }
+}
