@@ -215,23 +215,34 @@ pub fn find_document<'d>(
                 hash,
             });
     }
+    match by_hash_prefix(documents, given) {
+        Ok(one) => Ok(one),
+        Err(0) => Err(CorrectionError::UnknownDocument {
+            given: given.to_owned(),
+        }),
+        Err(count) => Err(CorrectionError::Ambiguous {
+            given: given.to_owned(),
+            count,
+        }),
+    }
+}
+
+/// The document whose hash is `given` or begins with it (at least 6 hex digits, either case);
+/// otherwise how many match (0 for none or for something that is no prefix).
+pub fn by_hash_prefix<'d>(
+    documents: &'d [DocumentRecord],
+    given: &str,
+) -> Result<&'d DocumentRecord, usize> {
     let prefix = given.trim().to_ascii_lowercase();
-    let unknown = || CorrectionError::UnknownDocument {
-        given: given.to_owned(),
-    };
-    if prefix.len() < 6 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(unknown());
+    if prefix.len() < 6 || prefix.len() > 64 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(0);
     }
     let matching: Vec<&DocumentRecord> = documents
         .iter()
         .filter(|d| d.hash.starts_with(&prefix))
         .collect();
     match matching.as_slice() {
-        [] => Err(unknown()),
         [one] => Ok(one),
-        many => Err(CorrectionError::Ambiguous {
-            given: given.to_owned(),
-            count: many.len(),
-        }),
+        many => Err(many.len()),
     }
 }

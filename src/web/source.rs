@@ -32,17 +32,14 @@ pub fn parse_lines(text: &str) -> Result<[u32; 2], WebError> {
     Ok([first, last])
 }
 
-/// A document hash as the URL gives it: 64 lowercase hex digits.
+/// A document's name in a path: its hash or a prefix of it (at least 6 hex digits), as every
+/// other view prints it.
 fn document_hash(hash: &str) -> Result<(), WebError> {
-    if hash.len() == 64
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
+    if (6..=64).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
     } else {
         Err(WebError::BadRequest(format!(
-            "{hash:?} is not a document hash: a document is named by the 64 hex digits of its BLAKE3 hash (see the meetings page)"
+            "{hash:?} is not a document hash: a document is named by the hex digits of its BLAKE3 hash, or the first 6 or more of them (the meetings page links each document)"
         )))
     }
 }
@@ -57,12 +54,21 @@ pub async fn page(
     let asked = hash.clone();
     let (record, bytes, cited) = app
         .read(move |store| {
-            let Some(record) = store.document_record(&asked)? else {
-                return Err(WebError::NotFound(format!(
-                    "the ledger holds no document {asked}; the meetings page lists those it holds"
-                )));
+            let documents = store.document_records()?;
+            let record = match crate::ingest::correct::by_hash_prefix(&documents, &asked) {
+                Ok(record) => record.clone(),
+                Err(0) => {
+                    return Err(WebError::NotFound(format!(
+                        "the ledger holds no document {asked}; the meetings page lists those it holds"
+                    )))
+                }
+                Err(count) => {
+                    return Err(WebError::BadRequest(format!(
+                        "{count} documents begin with {asked}: give more of the hash (the meetings page links each document)"
+                    )))
+                }
             };
-            let bytes = store.blob(&asked)?;
+            let bytes = store.blob(&record.hash)?;
             // The statements that cite the marked lines.
             let cited: Vec<Event> = match marked {
                 None => Vec::new(),
@@ -85,7 +91,7 @@ pub async fn page(
         )));
     };
     // The bytes are read to be shown, so they are checked against the document's name too.
-    let intact = blake3::hash(&bytes).to_hex().as_str() == hash;
+    let intact = blake3::hash(&bytes).to_hex().as_str() == record.hash;
     // Bytes that no longer decode (tampered with) are a finding to show, not a failure.
     let decoded = crate::source::decode::decode(&bytes)
         .map(|(text, encoding)| (text, format!("{encoding:?}")))

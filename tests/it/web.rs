@@ -187,6 +187,13 @@ fn every_page_answers_with_its_content_and_the_security_policy() {
         source.contains(&format!("<li id=\"L{first}\" class=\"quoted\">")),
         "{source}"
     );
+    // The 12-digit prefix every other view prints names the same document.
+    let by_prefix = get(
+        &store,
+        &format!("/source/{}?lines={first}-{last}", &document[..12]),
+    );
+    assert_eq!(by_prefix.status, StatusCode::OK, "{}", by_prefix.body);
+    assert_eq!(by_prefix.body, source);
     assert!(!source.contains(&format!("<li id=\"L{}\" class=\"quoted\">", last + 1)));
     assert!(
         source.contains("</a> Measure"),
