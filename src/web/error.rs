@@ -23,6 +23,10 @@ pub enum WebError {
     NotFound(String),
     #[error("the request could not be answered: {0}")]
     Internal(String),
+    /// The framework refused the request before a page saw it (an address whose escapes are
+    /// not UTF-8, a query it cannot read): its status and words.
+    #[error("the address could not be read: {1}")]
+    Rejected(StatusCode, String),
 }
 
 impl From<crate::source::meeting::MeetingRefError> for WebError {
@@ -43,6 +47,7 @@ impl WebError {
             WebError::BadRequest(_) => return StatusCode::BAD_REQUEST,
             WebError::NotFound(_) => return StatusCode::NOT_FOUND,
             WebError::Internal(_) => return StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Rejected(status, _) => return *status,
         };
         match kind {
             FailureKind::BadInput => StatusCode::BAD_REQUEST,
@@ -61,12 +66,35 @@ impl WebError {
     }
 }
 
+/// A message the library words for the command line, in a reader's words: where a command
+/// lists something, the page that lists it.
+fn web_words(message: &str) -> String {
+    message
+        .replace(
+            "`planledger meetings --format json` lists",
+            "the meetings page (会議一覧) links",
+        )
+        .replace(
+            "`planledger meetings` lists them",
+            "the meetings page (会議一覧) lists them: pick one there",
+        )
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let message = web_words(&self.to_string());
+        // What is left of a command's advice is for whoever keeps the ledger, not the reader.
+        let for_the_keeper = message.contains("`planledger ");
         let body = html! {
             h1 { (self.title()) }
-            p.error-message { (self.to_string()) }
+            p.error-message { (message) }
+            @if for_the_keeper {
+                p.muted { "（The command named above is for whoever keeps this ledger; this page cannot run it.）" }
+            }
+            @if status == StatusCode::SERVICE_UNAVAILABLE {
+                p { "Reload this page in a moment: an ingest may be holding the ledger." }
+            }
             p { a href="/" { "会議一覧へ戻る (back to the meetings)" } }
         };
         (
@@ -95,6 +123,33 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response()
+    }
+}
+
+/// Answers the framework's own refusals (plain text: an address whose escapes are not UTF-8, a
+/// query it cannot read) as this view's error page, or as the API's JSON under `/api/`.
+pub async fn own_rejections(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() && plain) {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let error = WebError::Rejected(status, String::from_utf8_lossy(&bytes).trim().to_owned());
+    if api {
+        ApiError(error).into_response()
+    } else {
+        error.into_response()
     }
 }
 

@@ -101,6 +101,7 @@ pub fn router(app: App) -> Router {
         .route("/api/history/{id}", get(api::history))
         .route("/api/meetings", get(api::meetings))
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(error::own_rejections))
         .layer(axum::middleware::map_response(secure))
         .with_state(app)
 }

@@ -325,8 +325,15 @@ fn bad_requests_are_pages_with_the_clis_message_never_a_panic() {
     let unknown = cli_error(&["state", "--at", "第999回"]);
     let answer = get(&store, "/plan?at=%E7%AC%AC999%E5%9B%9E");
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    // The page says it in a reader's words: the page that lists meetings, not the command.
+    let in_web_words = unknown.replace(
+        "`planledger meetings` lists them",
+        "the meetings page (会議一覧) lists them: pick one there",
+    );
+    assert_ne!(in_web_words, unknown, "{unknown}");
     assert!(
-        answer.body.contains(&escaped(&unknown)),
+        answer.body.contains(&escaped(&in_web_words))
+            && !answer.body.contains("planledger meetings"),
         "{unknown}\n{}",
         answer.body
     );
@@ -370,10 +377,24 @@ fn bad_requests_are_pages_with_the_clis_message_never_a_panic() {
         ("/history/Mnothing", 404, "no events about"),
         ("/api/history/Mnothing", 404, "no events about"),
         ("/no/such/page", 404, "there is no page at /no/such/page"),
+        // The framework's own refusals are our pages (and JSON under /api/).
+        ("/history/%FF%FE", 400, "the address could not be read"),
+        ("/api/history/%FF%FE", 400, "the address could not be read"),
     ] {
         let answer = get(&store, uri);
         assert_eq!(answer.status.as_u16(), status, "{uri}: {}", answer.body);
         assert!(answer.body.contains(says), "{uri}: {}", answer.body);
+        let expected_type = if uri.starts_with("/api/") {
+            "application/json"
+        } else {
+            "text/html"
+        };
+        assert!(
+            answer.content_type.starts_with(expected_type),
+            "{uri}: {}",
+            answer.content_type
+        );
+        assert!(answer.csp.is_some(), "{uri}: no security policy");
     }
 }
 
