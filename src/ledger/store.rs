@@ -34,6 +34,8 @@ const META_FORMAT: &[u8] = b"store_format";
 /// The head (seq and hash) recorded outside sled's files after every append, so that a store
 /// that lost its tail (truncated files, a restored older snapshot) fails `verify`.
 pub const HEAD_FILE_NAME: &str = "HEAD";
+/// The note a writer waiting for the ledger leaves in its folder (see `Store::writer_waiting`).
+pub const WRITER_WAITING_FILE: &str = "WRITER-WAITING";
 /// What [`HEAD_FILE_NAME`] says before the first document is committed.
 pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
@@ -296,15 +298,47 @@ impl Store {
 
     /// [`Store::open`], retried while another process holds the lock, for up to `wait`.
     fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
+        Store::open_waiting_as(path, wait, false)
+    }
+
+    /// [`Store::open_waiting`]; a `writer` that finds the ledger held leaves a note
+    /// ([`WRITER_WAITING_FILE`]) while it waits, so that a server answering request after
+    /// request lets go between two of them and holds back until the writer is in.
+    fn open_waiting_as(
+        path: &Path,
+        wait: std::time::Duration,
+        writer: bool,
+    ) -> Result<Store, StoreError> {
         let deadline = std::time::Instant::now() + wait;
-        loop {
+        let note = path.join(WRITER_WAITING_FILE);
+        let mut noted = false;
+        let mut last_note: Option<std::time::Instant> = None;
+        let opened = loop {
             match Store::open(path) {
                 Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    // Renewed each second, so a note left by a writer that was killed goes
+                    // stale within seconds. Best effort: without it the writer waits as before.
+                    if writer && last_note.is_none_or(|at| at.elapsed().as_secs() >= 1) {
+                        noted |= std::fs::write(&note, std::process::id().to_string()).is_ok();
+                        last_note = Some(std::time::Instant::now());
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
                 }
-                other => return other,
+                other => break other,
             }
+        };
+        if noted {
+            let _ = std::fs::remove_file(&note);
         }
+        opened
+    }
+
+    /// Whether a writer is waiting for the ledger in `path` (its note is younger than `fresh`:
+    /// a note left by a writer that was killed goes stale and is ignored).
+    pub fn writer_waiting(path: &Path, fresh: std::time::Duration) -> bool {
+        std::fs::metadata(path.join(WRITER_WAITING_FILE))
+            .and_then(|metadata| metadata.modified())
+            .is_ok_and(|modified| modified.elapsed().is_ok_and(|age| age < fresh))
     }
 
     /// Opens the ledger to append to it, waiting up to `wait` for another process holding it
@@ -326,7 +360,7 @@ impl Store {
             }) if create => {}
             Err(error) => return Err(error),
         }
-        Store::open_waiting(path, wait)
+        Store::open_waiting_as(path, wait, true)
     }
 
     /// Opens a private copy of the ledger in `path`, its recorded head copied first (so the copy

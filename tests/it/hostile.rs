@@ -532,3 +532,79 @@ fn a_reindex_cut_short_is_named_and_resumed() {
     let verified = planledger(&store, &["verify"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
 }
+
+/// Writers are not starved by a busy server: with eight clients asking back to back, each of
+/// twenty ingests given `--wait 3` lands (the server holds back while a writer's note says it
+/// waits; without that, 6 of 20 gave up).
+#[test]
+fn ingest_lands_beside_a_busy_server() {
+    let (dir, store) = ingested_seeds();
+    let server = crate::server::Server::start(&store);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let stop = stop.clone();
+            let address = server.address.clone();
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut answered = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let Ok(mut stream) = std::net::TcpStream::connect(&address) else {
+                        continue;
+                    };
+                    let _ = write!(
+                        stream,
+                        "GET /plan HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    );
+                    let mut answer = Vec::new();
+                    if stream.read_to_end(&mut answer).is_ok()
+                        && answer.starts_with(b"HTTP/1.1 200")
+                    {
+                        answered += 1;
+                    }
+                }
+                answered
+            })
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for run in 0..20u32 {
+        let path = dir.path().join(format!("note{run}.txt"));
+        std::fs::write(
+            &path,
+            format!(
+                "資料{run}\n第{}回 会議\n令和8年{}月1日時点で、拠点病院は{}か所である。\n",
+                100 + run,
+                run % 12 + 1,
+                400 + run
+            ),
+        )
+        .unwrap();
+        let meeting = format!("がん対策推進協議会 第{}回", 100 + run);
+        let date = format!("2027-01-{:02}", run + 1);
+        let output = planledger(
+            &store,
+            &[
+                "--wait",
+                "3",
+                "ingest",
+                path.to_str().unwrap(),
+                "--meeting",
+                &meeting,
+                "--date",
+                &date,
+                "--format",
+                "slides",
+                "--title",
+                "t",
+            ],
+        );
+        if output.status.code() != Some(0) {
+            failed.push(format!("run {run}: {}", stderr(&output)));
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let answered: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+    assert!(answered > 0, "the clients were answered meanwhile");
+}
