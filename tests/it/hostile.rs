@@ -237,17 +237,22 @@ fn a_read_of_a_folder_that_is_not_a_ledger_creates_nothing_and_fails() {
 }
 
 /// The command line as an unprivileged user: through `setpriv` when the tests run as root
-/// (root reads past file modes), as is otherwise.
-fn as_unprivileged(store: &std::path::Path, args: &[&str]) -> std::process::Output {
+/// (root reads past file modes), as is otherwise. `binary` is a copy of planledger that user
+/// may run (the build's own may sit in a folder only its owner can enter).
+fn as_unprivileged(
+    binary: &std::path::Path,
+    store: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
     let mut command = if root {
         let mut command = std::process::Command::new("setpriv");
         command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
-        command.arg(env!("CARGO_BIN_EXE_planledger"));
+        command.arg(binary);
         command
     } else {
-        std::process::Command::new(env!("CARGO_BIN_EXE_planledger"))
+        std::process::Command::new(binary)
     };
     command
         .arg("--store")
@@ -278,6 +283,9 @@ fn an_unprivileged_user_reads_a_read_only_archive() {
     use std::os::unix::fs::PermissionsExt;
     let (dir, store) = ingested_seeds();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = dir.path().join("planledger");
+    std::fs::copy(env!("CARGO_BIN_EXE_planledger"), &binary).unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
     chmod_all(&store, 0o555, 0o444);
     let before = files_of(&store);
     for args in [
@@ -289,7 +297,7 @@ fn an_unprivileged_user_reads_a_read_only_archive() {
         vec!["verify"],
         vec!["verify", "--deep"],
     ] {
-        let output = as_unprivileged(&store, &args);
+        let output = as_unprivileged(&binary, &store, &args);
         assert_eq!(
             output.status.code(),
             Some(0),
