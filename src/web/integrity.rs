@@ -83,7 +83,7 @@ fn last_verify(last: Option<&super::meetings::LastVerification>, head: Option<u6
         }
         Some(Err(message)) => html! { p.bad { (message) } },
         Some(Ok((record, false))) => html! {
-            p.bad { "✗ 検証後に台帳が変わりました: the last verify (" (record.verified_at) ") checked head seq "
+            p.bad { "✗ 検証後に台帳が変わりました: the last verify (" (super::layout::time_jst(&record.verified_at)) ") checked head seq "
                 (record.head.as_ref().map_or(0, |(seq, _)| *seq)) ", which this ledger no longer holds — it was rolled back or rewritten since. Run "
                 code { "planledger verify" } "." }
         },
@@ -101,7 +101,7 @@ fn last_verify(last: Option<&super::meetings::LastVerification>, head: Option<u6
                     p.bad { "✗ FAILED: " (record.failures) " failures"
                         @if let Some(first) = &record.first_failure { "; first at " (first) } }
                 }
-                p.muted { "verified at " (record.verified_at)
+                p.muted { "verified at " (super::layout::time_jst(&record.verified_at))
                     @if let Some((seq, hash)) = &record.head { ", head seq " (seq) " " code { (crate::report::text::short_hash(hash)) } } }
                 @if let Some(behind) = behind {
                     p.warn { (behind) " events appended since are not covered: run " code { "planledger verify" } " again." }

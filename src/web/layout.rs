@@ -90,6 +90,25 @@ pub fn day(iso: &str) -> String {
     }
 }
 
+/// A moment (RFC 3339, as verify records it) as a Japanese reader reads a time: in 和暦, in
+/// Japan's time, to the minute, the recorded UTC time beside it:
+/// 令和8年12月4日 02:31 JST（2026-12-03T17:31:36Z）. A value that is no such time is shown as it is.
+pub fn time_jst(rfc3339: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let Ok(moment) = time::OffsetDateTime::parse(rfc3339, &Rfc3339) else {
+        return rfc3339.to_owned();
+    };
+    let japan = moment.to_offset(time::macros::offset!(+9));
+    match crate::source::date::wareki(japan.date()) {
+        Some(day) => format!(
+            "{day} {:02}:{:02} JST（{rfc3339}）",
+            japan.hour(),
+            japan.minute()
+        ),
+        None => rfc3339.to_owned(),
+    }
+}
+
 /// A meeting as the views print it (「がん対策推進協議会 第92回 (2025-10-06)」) with its day in
 /// 和暦 and the ISO date beside it: がん対策推進協議会 第92回 令和7年10月6日（2025-10-06）.
 pub fn meeting_with_day(shown: &str) -> String {
@@ -129,4 +148,35 @@ pub fn citation(
 /// The documents by hash, for citations.
 pub fn by_hash(documents: &[DocumentRecord]) -> std::collections::BTreeMap<&str, &DocumentRecord> {
     documents.iter().map(|d| (d.hash.as_str(), d)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recorded_time_reads_in_wareki_and_japans_time() {
+        let cases = [
+            (
+                "2026-12-03T17:31:36.993891484Z",
+                "令和8年12月4日 02:31 JST（2026-12-03T17:31:36.993891484Z）",
+            ),
+            (
+                "2019-04-30T15:00:00Z",
+                "令和元年5月1日 00:00 JST（2019-04-30T15:00:00Z）",
+            ),
+            ("not a time", "not a time"),
+        ];
+        for (recorded, shown) in cases {
+            assert_eq!(time_jst(recorded), shown, "{recorded}");
+        }
+        assert_eq!(
+            meeting_with_day("がん対策推進協議会 第92回 (2025-10-06)"),
+            "がん対策推進協議会 第92回 令和7年10月6日（2025-10-06）"
+        );
+        assert_eq!(
+            meeting_with_day("会議 (date unknown)"),
+            "会議 (date unknown)"
+        );
+    }
 }

@@ -80,7 +80,7 @@ fn show(status: &Status) -> Markup {
             span.warn { "未検証 (appended after the last verify)" }
         },
         Status::Verified { at, deep } => html! {
-            span.good { "✓ 検証済 (verified" @if *deep { ", deep" } " " (at) ")" }
+            span.good { "✓ 検証済 (verified" @if *deep { ", deep" } " " (super::layout::time_jst(at)) ")" }
         },
         Status::VerifyFailed { first } => html! {
             span.bad { "✗ 最後の検証で不一致 (the last verify failed"

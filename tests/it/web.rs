@@ -463,9 +463,18 @@ fn the_last_verify_is_each_documents_status_until_more_is_appended() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let meetings = get(&store, "/").body;
     assert_eq!(meetings.matches("✓ 検証済").count(), 5, "{meetings}");
+    // When, in 和暦 and Japan's time (the tests' clock is 2026-01-01T00:00:00Z).
+    assert!(
+        meetings.contains("令和8年1月1日 09:00 JST（2026-01-01T00:00:00Z）"),
+        "{meetings}"
+    );
     let integrity = get(&store, "/integrity").body;
     assert!(
         integrity.contains("✓ ok") && integrity.contains("415 events"),
+        "{integrity}"
+    );
+    assert!(
+        integrity.contains("verified at 令和8年1月1日 09:00 JST"),
         "{integrity}"
     );
     // A document appended since is not covered, and integrity says how much is not.
