@@ -137,9 +137,23 @@ fn render(
         @if measures.is_empty() {
             p.warn { "この条件に当てはまる施策はありません (no measure stands here with these filters)." }
         }
+        // The sections, each a link to its place below: a reader finds one without scrolling
+        // through seventy measures (folded, so a phone shows the plan first).
+        @if starts_section.iter().filter(|first| **first).count() > 1 {
+            details.index.noprint {
+                summary { "節の一覧 (sections)" }
+                ol {
+                    @for ((measure, _), _) in measures.iter().zip(&starts_section).filter(|(_, first)| **first) {
+                        li { a href={ "#s-" (measure.section.compact()) } {
+                            (measure.section.display_path()) "　" (measure.section.titles.last().map_or("", String::as_str))
+                        } }
+                    }
+                }
+            }
+        }
         @for ((measure, actions), first) in measures.iter().zip(&starts_section) {
             @if *first {
-                h2.section { (measure.section.display_path()) "　" (measure.section.titles.join(" › ")) }
+                h2.section id={ "s-" (measure.section.compact()) } { (measure.section.display_path()) "　" (measure.section.titles.join(" › ")) }
             }
             section.measure id=(measure.id) {
                 p.text { (measure.text) }

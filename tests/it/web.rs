@@ -589,3 +589,30 @@ fn the_progress_page_follows_every_planned_action_as_the_cli_does() {
     // Each row cites the earlier document's lines, linked to the source page.
     assert!(page.body.matches("href=\"/source/").count() >= planned);
 }
+
+#[test]
+fn the_plan_page_has_an_index_of_its_sections() {
+    let (_dir, store) = ingested_seeds();
+    let page = get(&store, "/plan?at=%E7%AC%AC92%E5%9B%9E").body;
+    let headings = page.matches("<h2 class=\"section\" id=\"s-").count();
+    assert!(headings > 10, "{page}");
+    assert!(
+        page.contains("<summary>節の一覧 (sections)</summary>"),
+        "{page}"
+    );
+    // One link per section heading, each to a heading that is there.
+    let links: Vec<&str> = page
+        .match_indices("<li><a href=\"#s-")
+        .map(|(at, _)| {
+            let rest = &page[at + "<li><a href=\"#".len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(links.len(), headings, "{page}");
+    for link in links {
+        assert!(
+            page.contains(&format!("id=\"{link}\"")),
+            "{link} leads nowhere"
+        );
+    }
+}
