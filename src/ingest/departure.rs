@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::extract::{ActionStatus, DocumentVersion};
 use crate::ledger::event::EventBody;
 use crate::ledger::Event;
+use crate::project::state::statement_parts;
 use crate::source::normalize::comparison_key;
 
 /// At least this share of the previous version's statements is still in the text, word for
@@ -106,8 +107,8 @@ pub fn departure(cues: &DepartureCues) -> Vec<String> {
 impl DepartureCues {
     /// Counts the cues: the previous version as its events state it, this version as read, and
     /// this document's text. Also returns the first lines of new measures (the evidence).
-    pub fn of(
-        previous_events: &[Event],
+    pub fn of<'e>(
+        previous_events: impl IntoIterator<Item = &'e Event>,
         version: &DocumentVersion,
         text: &str,
     ) -> (DepartureCues, Vec<u32>) {
@@ -115,7 +116,7 @@ impl DepartureCues {
         let mut cues = DepartureCues::default();
         // Previous measures: id → (text key, section); previous actions: (measure text key,
         // action key) → status.
-        let mut measure_text: BTreeMap<&str, String> = BTreeMap::new();
+        let mut measure_text: BTreeMap<&'e str, String> = BTreeMap::new();
         let mut sections: BTreeSet<String> = BTreeSet::new();
         let mut actions: BTreeMap<(String, String), ActionStatus> = BTreeMap::new();
         let count_statement = |key: &str, cues: &mut DepartureCues| {
@@ -125,46 +126,26 @@ impl DepartureCues {
             }
         };
         for event in previous_events {
-            match &event.body {
-                EventBody::MeasureAdded {
-                    measure_id,
-                    section,
-                    text,
-                    ..
+            if let Some((measure_id, section, text)) = statement_parts(event) {
+                let key = comparison_key(text);
+                count_statement(&key, &mut cues);
+                cues.previous_measures += 1;
+                if !section.path.is_empty() {
+                    sections.insert(section.compact());
                 }
-                | EventBody::MeasureRevised {
-                    measure_id,
-                    section,
-                    text,
-                    ..
+                measure_text.insert(measure_id, key);
+            } else if let EventBody::ActionReported {
+                measure_id,
+                status,
+                text,
+                ..
+            } = &event.body
+            {
+                let key = comparison_key(text);
+                count_statement(&key, &mut cues);
+                if let Some(measure) = measure_text.get(measure_id.as_str()) {
+                    actions.insert((measure.clone(), key), *status);
                 }
-                | EventBody::MeasureCited {
-                    measure_id,
-                    section,
-                    text,
-                    ..
-                } => {
-                    let key = comparison_key(text);
-                    count_statement(&key, &mut cues);
-                    cues.previous_measures += 1;
-                    if !section.path.is_empty() {
-                        sections.insert(section.compact());
-                    }
-                    measure_text.insert(measure_id, key);
-                }
-                EventBody::ActionReported {
-                    measure_id,
-                    status,
-                    text,
-                    ..
-                } => {
-                    let key = comparison_key(text);
-                    count_statement(&key, &mut cues);
-                    if let Some(measure) = measure_text.get(measure_id.as_str()) {
-                        actions.insert((measure.clone(), key), *status);
-                    }
-                }
-                _ => {}
             }
         }
         let previous_measures: BTreeSet<&String> = measure_text.values().collect();

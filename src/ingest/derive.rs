@@ -180,12 +180,10 @@ fn departs_from(
     version: &DocumentVersion,
     text: &str,
 ) -> Option<crate::extract::Diagnostic> {
-    let own: Vec<Event> = previous_events
+    let own = previous_events
         .iter()
-        .filter(|event| event.source.document == previous.hash)
-        .cloned()
-        .collect();
-    let (cues, evidence) = super::departure::DepartureCues::of(&own, version, text);
+        .filter(|event| event.source.document == previous.hash);
+    let (cues, evidence) = super::departure::DepartureCues::of(own, version, text);
     let reasons = super::departure::departure(&cues);
     if reasons.is_empty() {
         return None;

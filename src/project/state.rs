@@ -140,8 +140,9 @@ fn plan_ordinal(plan: &str) -> Option<u32> {
         .ok()
 }
 
-/// A measure statement: (event, its plan, its section).
-fn statement_parts(event: &Event) -> Option<(&str, &SectionPath, &str)> {
+/// A measure statement's parts: (its recorded measure id, its section, its text); `None` for
+/// any other event.
+pub(crate) fn statement_parts(event: &Event) -> Option<(&str, &SectionPath, &str)> {
     match &event.body {
         EventBody::MeasureAdded {
             measure_id,

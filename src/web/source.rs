@@ -54,9 +54,16 @@ pub async fn page(
     let asked = hash.clone();
     let (record, bytes, cited) = app
         .read(move |store| {
-            let documents = store.document_records()?;
-            let record = match crate::ingest::correct::by_hash_prefix(&documents, &asked) {
-                Ok(record) => record.clone(),
+            // A whole hash is one index read; only a prefix needs the list of documents.
+            let found = match store.document_record(&asked)? {
+                Some(record) => Ok(record),
+                None => {
+                    crate::ingest::correct::by_hash_prefix(&store.document_records()?, &asked)
+                        .cloned()
+                }
+            };
+            let record = match found {
+                Ok(record) => record,
                 Err(0) => {
                     return Err(WebError::NotFound(format!(
                         "the ledger holds no document {asked}; the meetings page lists those it holds"

@@ -5,6 +5,30 @@ use crate::common;
 
 use common::{ingested_seeds, planledger, stderr, stdout};
 
+/// `planledger [global…] ingest PATH` as slides of `meeting` on `date`, titled 「資料」.
+fn ingest_slides(
+    store: &std::path::Path,
+    global: &[&str],
+    path: &std::path::Path,
+    meeting: &str,
+    date: &str,
+) -> std::process::Output {
+    let mut args = global.to_vec();
+    args.extend([
+        "ingest",
+        path.to_str().unwrap(),
+        "--meeting",
+        meeting,
+        "--date",
+        date,
+        "--format",
+        "slides",
+        "--title",
+        "資料",
+    ]);
+    planledger(store, &args)
+}
+
 /// Endless inputs (`/dev/zero`) and a 2 GiB sparse document are refused at their limits with
 /// exit 2 and a message naming the limit — not read until memory runs out.
 #[test]
@@ -52,21 +76,7 @@ fn endless_and_huge_inputs_are_refused_at_their_limits() {
         .unwrap()
         .set_len(2 << 30)
         .unwrap();
-    let output = planledger(
-        &store,
-        &[
-            "ingest",
-            sparse.to_str().unwrap(),
-            "--meeting",
-            "第93回",
-            "--date",
-            "2026-01-15",
-            "--format",
-            "slides",
-            "--title",
-            "t",
-        ],
-    );
+    let output = ingest_slides(&store, &[], &sparse, "第93回", "2026-01-15");
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("2 GiB is larger than the 64 MiB a document may be"),
@@ -90,21 +100,7 @@ fn a_file_not_in_the_encoding_its_mark_says_is_refused_naming_it() {
     bytes.push(b'x');
     let path = dir.path().join("u16.txt");
     std::fs::write(&path, &bytes).unwrap();
-    let output = planledger(
-        &store,
-        &[
-            "ingest",
-            path.to_str().unwrap(),
-            "--meeting",
-            "第93回",
-            "--date",
-            "2026-01-15",
-            "--format",
-            "slides",
-            "--title",
-            "t",
-        ],
-    );
+    let output = ingest_slides(&store, &[], &path, "第93回", "2026-01-15");
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let message = stderr(&output);
     assert!(
@@ -402,23 +398,7 @@ fn a_witness_outside_the_folder_catches_a_rollback_of_the_whole_folder() {
     let ingest = |seed: &str, ordinal: u32, date: &str| {
         let path = common::seed(seed);
         let meeting = format!("がん対策推進協議会 第{ordinal}回");
-        let output = planledger(
-            &store,
-            &[
-                "--witness",
-                witness_arg,
-                "ingest",
-                path.to_str().unwrap(),
-                "--meeting",
-                &meeting,
-                "--date",
-                date,
-                "--format",
-                "slides",
-                "--title",
-                "資料",
-            ],
-        );
+        let output = ingest_slides(&store, &["--witness", witness_arg], &path, &meeting, date);
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         assert!(
             stderr(&output).contains("witnessed: the checkpoint of"),
@@ -590,23 +570,7 @@ fn ingest_lands_beside_a_busy_server() {
         .unwrap();
         let meeting = format!("がん対策推進協議会 第{}回", 100 + run);
         let date = format!("2027-01-{:02}", run + 1);
-        let output = planledger(
-            &store,
-            &[
-                "--wait",
-                "3",
-                "ingest",
-                path.to_str().unwrap(),
-                "--meeting",
-                &meeting,
-                "--date",
-                &date,
-                "--format",
-                "slides",
-                "--title",
-                "t",
-            ],
-        );
+        let output = ingest_slides(&store, &["--wait", "3"], &path, &meeting, &date);
         if output.status.code() != Some(0) {
             failed.push(format!("run {run}: {}", stderr(&output)));
         }
