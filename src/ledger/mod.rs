@@ -8,6 +8,7 @@
 pub mod checkpoint;
 pub mod event;
 pub mod exchange;
+pub mod frame;
 pub mod index;
 pub mod jcs;
 pub mod merkle;

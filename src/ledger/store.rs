@@ -1,7 +1,8 @@
 //! The sled store: the only module that touches sled.
 //!
-//! Trees: `events` (u64 big-endian seq → canonical event bytes), `blobs` (document hash → raw
-//! bytes), and the indexes, whose entries `ledger::index` encodes: `docs` (document hash → seq
+//! Trees (layout 4): `frames` (u64 big-endian seq of a frame's first event → up to
+//! [`FRAME_EVENTS`] consecutive events of one append, their canonical bytes compressed together:
+//! `ledger::frame`), `documents` (document hash → its bytes, compressed), and the indexes, whose entries `ledger::index` encodes: `docs` (document hash → seq
 //! of its `DocumentIngested` and the document's record), `identity` (`s`+statement → place,
 //! `h`+handle → first (seq, position), `e`+edge → empty), `targets` (figure key, 0, seq → day,
 //! value and the plan of a 個別目標), `adoptions` (seq of each `PlanAdopted` → empty),
@@ -11,8 +12,9 @@
 //!
 //! Invariants: one document is one sled transaction over all trees — after a crash the ledger
 //! holds the whole document or none of it; big-endian keys make scans come back in chain order;
-//! every tree but `events` and `blobs` can be rebuilt from those two; after an append the store
-//! is flushed before the caller is told.
+//! every tree but `frames` and `documents` can be rebuilt from those two; a frame never spans two
+//! appends, so an append writes new frames and rewrites none; after an append the store is
+//! flushed before the caller is told.
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +22,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 
 use super::checkpoint::leaf_of;
 use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
+use super::frame::{self, FrameError, FRAME_EVENTS};
 use super::index::{
     corrected_docs_entry, decode_document, decode_frontier, decode_observation, decode_place,
     edge_key_bytes, encode_first, encode_place, frontier_entry, handle_key_bytes, is_correction,
@@ -39,13 +42,20 @@ pub const WRITER_WAITING_FILE: &str = "WRITER-WAITING";
 /// What [`HEAD_FILE_NAME`] says before the first document is committed.
 pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
-pub const STORE_FORMAT_VERSION: &[u8] = b"3";
+pub const STORE_FORMAT_VERSION: &[u8] = b"4";
+/// What `verify` says of the layout it read.
+pub const LAYOUT_DESCRIBED: &str =
+    "layout 4: events in zstd frames of up to 32, documents compressed";
+/// The trees in which layouts 1 to 3 kept each event (seq → canonical bytes) and each
+/// document (hash → raw bytes); `reindex` moves them into frames and drops them.
+const LEGACY_EVENTS: &str = "events";
+const LEGACY_BLOBS: &str = "blobs";
 /// sled's page cache (its default is 1 GiB). Each command is one process that reads what its
 /// indexes name once, or — `verify`, `export` — the whole ledger once: a cache beyond this only
 /// holds memory (a 1M-event `verify` grew to the default's size), it does not save reads.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
-/// Layouts whose events and documents this planledger reads: an older one needs `reindex`.
-const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3"];
+/// Layouts whose events and documents `reindex` reads: an older one is moved to this one.
+const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3", b"4"];
 /// The format recorded while `reindex` rebuilds the indexes: a reindex cut short leaves it,
 /// and every command refuses the ledger until `reindex` runs again (the events are untouched).
 const REINDEXING: &[u8] = b"reindexing";
@@ -60,7 +70,7 @@ pub enum StoreError {
     InUse { path: PathBuf },
     #[error("cannot open the ledger at {path}: {message}")]
     Open { path: PathBuf, message: String },
-    #[error("the ledger at {path} has store format {found:?}, this planledger reads format {}: run `planledger reindex` to rebuild its indexes from the events (the events and documents are kept as they are)", String::from_utf8_lossy(STORE_FORMAT_VERSION))]
+    #[error("the ledger at {path} has store format {found:?}, this planledger reads format {}: run `planledger reindex` to move its events and documents into this layout and rebuild its indexes (what is stored is kept byte for byte)", String::from_utf8_lossy(STORE_FORMAT_VERSION))]
     Format { path: PathBuf, found: String },
     #[error("the ledger at {path} has store format {found:?}, which this planledger does not know; use the planledger that wrote it")]
     UnknownFormat { path: PathBuf, found: String },
@@ -70,6 +80,10 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("event {seq} in the store cannot be read: {source}")]
     Corrupt { seq: u64, source: EventError },
+    #[error("the frame of events from seq {first} cannot be read: {source}")]
+    DamagedFrame { first: u64, source: FrameError },
+    #[error("the stored document {hash} cannot be read: {source}")]
+    DamagedDocument { hash: String, source: FrameError },
     #[error("the ledger at {path} already holds events; import only into an empty store (choose another --store)")]
     NotEmpty { path: PathBuf },
     #[error("cannot encode an event: {0}")]
@@ -111,8 +125,8 @@ pub struct Store {
     /// archive), the copy it is read from; removed when the store is dropped.
     _read_copy: Option<tempfile::TempDir>,
     db: sled::Db,
-    events: sled::Tree,
-    blobs: sled::Tree,
+    frames: sled::Tree,
+    documents: sled::Tree,
     docs: sled::Tree,
     identity: sled::Tree,
     targets: sled::Tree,
@@ -124,8 +138,8 @@ pub struct Store {
 
 /// The trees inside one transaction.
 struct Trees<'t> {
-    events: &'t sled::transaction::TransactionalTree,
-    blobs: &'t sled::transaction::TransactionalTree,
+    frames: &'t sled::transaction::TransactionalTree,
+    documents: &'t sled::transaction::TransactionalTree,
     docs: &'t sled::transaction::TransactionalTree,
     identity: &'t sled::transaction::TransactionalTree,
     targets: &'t sled::transaction::TransactionalTree,
@@ -166,9 +180,11 @@ impl Store {
     }
 
     /// Rebuilds every index from the events (`planledger reindex`): for a ledger written by an
-    /// earlier layout, or one whose index `verify` reports as out of step. The events and
-    /// documents are not touched; the indexes and the new format are written in one
-    /// transaction. Returns how many events were indexed.
+    /// earlier layout, or one whose index `verify` reports as out of step. A ledger of layout 1
+    /// to 3 has its events and documents moved into frames (their bytes unchanged) in the same
+    /// transaction as the indexes and the new format; the old trees are dropped only after it
+    /// lands, so a reindex cut short at any point leaves them to be read again. Returns how many
+    /// events were indexed.
     pub fn reindex(path: &Path) -> Result<u64, StoreError> {
         check_is_ledger(path)?;
         let store = Store::open_any_format(path)?;
@@ -180,28 +196,90 @@ impl Store {
                 });
             }
         }
-        let events = store.events()?;
+        // The old layout's trees, while they hold the events, are the truth: a move cut short
+        // is started again from them.
+        let legacy = match store
+            .db
+            .tree_names()
+            .iter()
+            .any(|n| n == LEGACY_EVENTS.as_bytes())
+        {
+            true => Some((
+                store.db.open_tree(LEGACY_EVENTS)?,
+                store.db.open_tree(LEGACY_BLOBS)?,
+            ))
+            .filter(|(events, _)| !events.is_empty()),
+            false => None,
+        };
+        let (encoded, documents) = match &legacy {
+            Some((events, blobs)) => (
+                events
+                    .iter()
+                    .map(|entry| {
+                        let (key, bytes) = entry?;
+                        Ok((decode_seq(&key), bytes.to_vec()))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?,
+                blobs
+                    .iter()
+                    .map(|entry| {
+                        let (key, bytes) = entry?;
+                        Ok((key.to_vec(), bytes.to_vec()))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?,
+            ),
+            None => (
+                store.raw_events().collect::<Result<Vec<_>, _>>()?,
+                Vec::new(),
+            ),
+        };
+        let events = encoded
+            .iter()
+            .map(|(seq, bytes)| {
+                Event::from_bytes(bytes).map_err(|source| StoreError::Corrupt { seq: *seq, source })
+            })
+            .collect::<Result<Vec<Event>, StoreError>>()?;
         // The trees are cleared outside the transaction that rebuilds them (sled cannot clear
         // a tree inside one): the mark says so until the transaction lands.
         store.meta.insert(META_FORMAT, REINDEXING)?;
         store.db.flush()?;
-        for tree in [
+        let mut cleared = vec![
             &store.docs,
             &store.identity,
             &store.targets,
             &store.adoptions,
             &store.mentions,
             &store.frontiers,
-        ] {
+        ];
+        if legacy.is_some() {
+            cleared.extend([&store.frames, &store.documents]);
+        }
+        for tree in cleared {
             tree.clear()?;
         }
         // The index of layout 1, which nothing reads any more.
         store.db.drop_tree("measures")?;
+        let bytes: Vec<Vec<u8>> = encoded.into_iter().map(|(_, bytes)| bytes).collect();
+        let packed = documents
+            .iter()
+            .map(|(hash, bytes)| Ok((hash.as_slice(), pack_document(hash, bytes)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         store.transact(|trees| {
+            if legacy.is_some() {
+                write_frames(&trees, &events, &bytes)?;
+                for (hash, value) in &packed {
+                    trees.documents.insert(*hash, value.as_slice())?;
+                }
+            }
             index_events(&trees, &events, Frontier::default())?;
             trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
             Ok(())
         })?;
+        if legacy.is_some() {
+            store.db.drop_tree(LEGACY_EVENTS)?;
+            store.db.drop_tree(LEGACY_BLOBS)?;
+            store.db.flush()?;
+        }
         Ok(events.len() as u64)
     }
 
@@ -236,8 +314,8 @@ impl Store {
         let store = Store {
             path: path.to_path_buf(),
             _read_copy: None,
-            events: db.open_tree("events")?,
-            blobs: db.open_tree("blobs")?,
+            frames: db.open_tree("frames")?,
+            documents: db.open_tree("documents")?,
             docs: db.open_tree("docs")?,
             identity: db.open_tree("identity")?,
             targets: db.open_tree("targets")?,
@@ -418,16 +496,21 @@ impl Store {
 
     /// The raw bytes of a stored document.
     pub fn blob(&self, document_hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .blobs
+        self.documents
             .get(document_hash.as_bytes())?
-            .map(|b| b.to_vec()))
+            .map(|value| {
+                frame::decode_document(&value).map_err(|source| StoreError::DamagedDocument {
+                    hash: document_hash.to_owned(),
+                    source,
+                })
+            })
+            .transpose()
     }
 
     /// Every stored document's hash, in hash order (the bytes are read one by one with
     /// [`Store::blob`]).
     pub fn blob_hashes(&self) -> Result<Vec<String>, StoreError> {
-        self.blobs
+        self.documents
             .iter()
             .keys()
             .map(|key| Ok(String::from_utf8_lossy(&key?).into_owned()))
@@ -435,36 +518,92 @@ impl Store {
     }
 
     /// Every event's stored bytes with its seq, in chain order, read as the caller goes (for
-    /// `verify`, which checks the bytes themselves).
+    /// `verify`, which checks the bytes themselves). A frame that cannot be read is one error
+    /// naming its first seq.
     pub fn raw_events(&self) -> impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + '_ {
-        self.events.iter().map(|entry| {
-            let (key, bytes) = entry?;
-            Ok((decode_seq(&key), bytes.to_vec()))
-        })
+        self.raw_events_from(0)
+    }
+
+    /// [`Store::raw_events`] from `seq` on.
+    fn raw_events_from(
+        &self,
+        seq: u64,
+    ) -> impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + '_ {
+        // The frame holding `seq` starts at or before it.
+        let start = self
+            .frames
+            .range(..=seq.to_be_bytes())
+            .keys()
+            .next_back()
+            .and_then(Result::ok)
+            .map_or(seq, |key| decode_seq(&key));
+        self.frames
+            .range(start.to_be_bytes()..)
+            .flat_map(|entry| {
+                let read: Vec<Result<(u64, Vec<u8>), StoreError>> =
+                    match entry.map_err(StoreError::from).and_then(|(key, value)| {
+                        let first = decode_seq(&key);
+                        decode_frame(first, &value).map(|events| (first, events))
+                    }) {
+                        Ok((first, events)) => (first..).zip(events).map(Ok).collect(),
+                        Err(error) => vec![Err(error)],
+                    };
+                read
+            })
+            .filter(move |read| read.as_ref().map_or(true, |(at, _)| *at >= seq))
     }
 
     /// All events in chain order.
     pub fn events(&self) -> Result<Vec<Event>, StoreError> {
-        self.events
-            .iter()
-            .map(|entry| {
-                let (key, value) = entry?;
-                Event::from_bytes(&value).map_err(|source| StoreError::Corrupt {
-                    seq: decode_seq(&key),
-                    source,
-                })
+        self.raw_events()
+            .map(|read| {
+                let (seq, bytes) = read?;
+                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })
             })
             .collect()
     }
 
     /// The event at `seq`, if the ledger holds one.
     pub fn event(&self, seq: u64) -> Result<Option<Event>, StoreError> {
-        self.events
-            .get(seq.to_be_bytes())?
-            .map(|bytes| {
-                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })
-            })
-            .transpose()
+        let mut frame = None;
+        self.event_in(seq, &mut frame)
+    }
+
+    /// The event at `seq`, read from `frame` when it holds it (else the frame that does is
+    /// read and kept there): consecutive reads in one frame decode it once.
+    fn event_in(
+        &self,
+        seq: u64,
+        frame: &mut Option<(u64, Vec<Vec<u8>>)>,
+    ) -> Result<Option<Event>, StoreError> {
+        let held = |frame: &Option<(u64, Vec<Vec<u8>>)>| {
+            frame
+                .as_ref()
+                .is_some_and(|(first, events)| seq >= *first && seq - first < events.len() as u64)
+        };
+        if !held(frame) {
+            *frame = match self.frames.range(..=seq.to_be_bytes()).next_back() {
+                Some(entry) => {
+                    let (key, value) = entry?;
+                    let first = decode_seq(&key);
+                    Some((first, decode_frame(first, &value)?))
+                }
+                None => None,
+            };
+        }
+        let Some((first, events)) = frame.as_ref() else {
+            return Ok(None);
+        };
+        let Some(bytes) = seq
+            .checked_sub(*first)
+            .and_then(|at| usize::try_from(at).ok())
+            .and_then(|at| events.get(at))
+        else {
+            return Ok(None);
+        };
+        Event::from_bytes(bytes)
+            .map(Some)
+            .map_err(|source| StoreError::Corrupt { seq, source })
     }
 
     /// Every document's record, in chain order, from the `docs` index alone (no event is read).
@@ -485,12 +624,10 @@ impl Store {
     pub fn events_of_document(&self, seq: u64) -> Result<Vec<Event>, StoreError> {
         let mut events = Vec::new();
         let mut document = None;
-        for entry in self.events.range(seq.to_be_bytes()..) {
-            let (key, bytes) = entry?;
-            let event = Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt {
-                seq: decode_seq(&key),
-                source,
-            })?;
+        for read in self.raw_events_from(seq) {
+            let (seq, bytes) = read?;
+            let event =
+                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
             let hash = document.get_or_insert_with(|| event.source.document.clone());
             // A later correction of the document is not one of its events.
             if event.source.document != *hash || is_correction(&event) {
@@ -546,9 +683,10 @@ impl Store {
 
     /// The events at `seqs` (which an index named: one missing is that index's corruption).
     pub fn events_at(&self, seqs: &[u64], index: &'static str) -> Result<Vec<Event>, StoreError> {
+        let mut frame = None;
         seqs.iter()
             .map(|&seq| {
-                self.event(seq)?
+                self.event_in(seq, &mut frame)?
                     .ok_or(StoreError::CorruptIndex { tree: index })
             })
             .collect()
@@ -607,13 +745,12 @@ impl Store {
         unsealed: Vec<UnsealedEvent>,
     ) -> Result<Vec<Event>, StoreError> {
         self.record_empty_head_before_first_write()?;
+        // Compressed once, outside the transaction (which sled may run again on a conflict).
+        let packed = document
+            .map(|(hash, bytes)| pack_document(hash.as_bytes(), bytes).map(|value| (hash, value)))
+            .transpose()?;
         let sealed = self.transact(|trees| {
-            let Trees {
-                events,
-                blobs,
-                meta,
-                ..
-            } = &trees;
+            let meta = trees.meta;
             let (mut next_seq, mut prev) =
                 match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
                     (Some(seq), Some(hash)) => (
@@ -630,22 +767,25 @@ impl Store {
                 None => return Err(abort(StoreError::CorruptIndex { tree: "frontiers" })),
             };
             let mut sealed = Vec::with_capacity(unsealed.len());
+            let mut encoded = Vec::with_capacity(unsealed.len());
             for event in &unsealed {
                 let event = event
                     .clone()
                     .seal(next_seq, &prev)
                     .map_err(|e| abort(StoreError::Encode(e)))?;
-                let bytes = event
-                    .canonical_bytes()
-                    .map_err(|e| abort(StoreError::Encode(e)))?;
-                events.insert(&next_seq.to_be_bytes(), bytes)?;
+                encoded.push(
+                    event
+                        .canonical_bytes()
+                        .map_err(|e| abort(StoreError::Encode(e)))?,
+                );
                 prev = event.hash.clone();
                 next_seq += 1;
                 sealed.push(event);
             }
+            write_frames(&trees, &sealed, &encoded)?;
             index_events(&trees, &sealed, frontier)?;
-            if let Some((hash, bytes)) = document {
-                blobs.insert(hash.as_bytes(), bytes)?;
+            if let Some((hash, value)) = &packed {
+                trees.documents.insert(hash.as_bytes(), value.as_slice())?;
             }
             if let Some(last) = sealed.last() {
                 meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
@@ -676,23 +816,19 @@ impl Store {
             .iter()
             .map(Event::canonical_bytes)
             .collect::<Result<_, _>>()?;
+        let packed = documents
+            .iter()
+            .map(|(hash, bytes)| Ok((hash, pack_document(hash.as_bytes(), bytes)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         self.transact(|trees| {
-            let Trees {
-                events,
-                blobs,
-                meta,
-                ..
-            } = &trees;
-            for (event, bytes) in sealed.iter().zip(&encoded) {
-                events.insert(&event.seq.to_be_bytes(), bytes.as_slice())?;
-            }
+            write_frames(&trees, sealed, &encoded)?;
             index_events(&trees, sealed, Frontier::default())?;
-            for (hash, bytes) in documents {
-                blobs.insert(hash.as_bytes(), bytes.as_slice())?;
+            for (hash, value) in &packed {
+                trees.documents.insert(hash.as_bytes(), value.as_slice())?;
             }
             if let Some(last) = sealed.last() {
-                meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
-                meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
+                trees.meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
+                trees.meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
             }
             Ok(())
         })?;
@@ -744,8 +880,8 @@ impl Store {
         body: impl Fn(Trees<'_>) -> Result<T, ConflictableTransactionError<StoreError>>,
     ) -> Result<T, StoreError> {
         let trees = (
-            &self.events,
-            &self.blobs,
+            &self.frames,
+            &self.documents,
             &self.docs,
             &self.identity,
             &self.targets,
@@ -756,10 +892,20 @@ impl Store {
         );
         let value = trees
             .transaction(
-                |(events, blobs, docs, identity, targets, adoptions, mentions, frontiers, meta)| {
+                |(
+                    frames,
+                    documents,
+                    docs,
+                    identity,
+                    targets,
+                    adoptions,
+                    mentions,
+                    frontiers,
+                    meta,
+                )| {
                     body(Trees {
-                        events,
-                        blobs,
+                        frames,
+                        documents,
                         docs,
                         identity,
                         targets,
@@ -825,6 +971,42 @@ impl Store {
 
 fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
     ConflictableTransactionError::Abort(error)
+}
+
+/// The events of a frame's value, as a store error naming the frame.
+fn decode_frame(first: u64, value: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+    frame::decode_events(value).map_err(|source| StoreError::DamagedFrame { first, source })
+}
+
+/// The value a document rests as.
+fn pack_document(hash: &[u8], bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
+    frame::encode_document(bytes).map_err(|source| StoreError::DamagedDocument {
+        hash: String::from_utf8_lossy(hash).into_owned(),
+        source,
+    })
+}
+
+/// Writes consecutive sealed events (`encoded`: their canonical bytes) as frames: a new frame
+/// at every append's start and after every [`FRAME_EVENTS`], so no frame spans two appends
+/// and none written before is touched.
+fn write_frames(
+    trees: &Trees<'_>,
+    events: &[Event],
+    encoded: &[Vec<u8>],
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    let mut start = 0;
+    while start < events.len() {
+        let mut end = start + 1;
+        while end < events.len() && end - start < FRAME_EVENTS && !starts_append(&events[end]) {
+            end += 1;
+        }
+        let first = events[start].seq;
+        let value = frame::encode_events(&encoded[start..end])
+            .map_err(|source| abort(StoreError::DamagedFrame { first, source }))?;
+        trees.frames.insert(&first.to_be_bytes(), value)?;
+        start = end;
+    }
+    Ok(())
 }
 
 /// Writes the index entries of consecutive events: each event's (see [`index_event`]) and the

@@ -55,6 +55,8 @@ pub struct VerifyReport {
     pub n_documents: u64,
     pub head: Option<(u64, String)>,
     pub failures: Vec<Failure>,
+    /// How the events and documents rest on disk (the store layout read).
+    pub layout: &'static str,
 }
 
 impl VerifyReport {
@@ -316,6 +318,7 @@ fn verify_with(
             n_documents,
             head,
             failures,
+            layout: super::store::LAYOUT_DESCRIBED,
         })
     })
 }
@@ -494,8 +497,15 @@ impl ChainCheck {
         }
         self.format = self.format.max(event.v);
         if event.seq != seq {
+            // In a frame an event's place is its seq: one that says a later seq stands where an
+            // event is missing.
+            let missing = match event.seq.checked_sub(seq) {
+                Some(1) => format!(": event {seq} is missing"),
+                Some(2..) => format!(": events {seq}–{} are missing", event.seq - 1),
+                _ => String::new(),
+            };
             failures.push(fail(format!(
-                "the event says seq {} where seq {seq} belongs",
+                "the event says seq {} where seq {seq} belongs{missing}",
                 event.seq
             )));
         }

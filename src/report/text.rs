@@ -627,10 +627,11 @@ pub fn verify(report: &VerifyReport) -> String {
     if report.is_ok() {
         let _ = writeln!(
             out,
-            "ok: {} events, {} documents; chain, canonical form, blobs, spans{} and indexes check out; head {head}",
+            "ok: {} events, {} documents; chain, canonical form, blobs, spans{} and indexes check out; head {head}; store {}",
             report.n_events,
             report.n_documents,
-            if report.deep { ", replay of every document" } else { "" }
+            if report.deep { ", replay of every document" } else { "" },
+            report.layout
         );
         return out;
     }

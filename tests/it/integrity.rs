@@ -13,17 +13,50 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::{ingested_seeds, planledger, stdout};
-use planledger::ledger::EventBody;
+use planledger::ledger::{frame, EventBody};
 
-/// Applies `change` to the raw value under `key` in sled tree `tree`.
-fn tamper(store: &Path, tree: &str, key: &[u8], change: impl FnOnce(&mut Vec<u8>)) {
+/// Applies `change` to the events of the frame holding `seq` (their canonical bytes, `seq`'s at
+/// the index given), rewriting the frame as an attacker who knows the layout would.
+fn tamper_frame(store: &Path, seq: u64, change: impl FnOnce(&mut Vec<Vec<u8>>, usize)) {
     let db = sled::open(store).unwrap();
-    let tree = db.open_tree(tree).unwrap();
-    let mut value = tree.get(key).unwrap().expect("the key exists").to_vec();
-    change(&mut value);
-    tree.insert(key, value).unwrap();
+    let frames = db.open_tree("frames").unwrap();
+    let (key, value) = frames
+        .range(..=seq.to_be_bytes())
+        .next_back()
+        .unwrap()
+        .unwrap();
+    let first = u64::from_be_bytes(key.as_ref().try_into().unwrap());
+    let mut events = frame::decode_events(&value).unwrap();
+    change(&mut events, (seq - first) as usize);
+    frames
+        .insert(key, frame::encode_events(&events).unwrap())
+        .unwrap();
     db.flush().unwrap();
-    drop(tree);
+    drop(frames);
+    drop(db);
+    common::wait_until_released(store);
+}
+
+/// Applies `change` to the canonical bytes of event `seq`.
+fn tamper_event(store: &Path, seq: u64, change: impl FnOnce(&mut Vec<u8>)) {
+    tamper_frame(store, seq, |events, at| change(&mut events[at]));
+}
+
+/// Applies `change` to the bytes of a stored document, rewriting the value they rest as.
+fn tamper_document(store: &Path, hash: &str, change: impl FnOnce(&mut Vec<u8>)) {
+    let db = sled::open(store).unwrap();
+    let documents = db.open_tree("documents").unwrap();
+    let value = documents
+        .get(hash.as_bytes())
+        .unwrap()
+        .expect("the document is stored");
+    let mut bytes = frame::decode_document(&value).unwrap();
+    change(&mut bytes);
+    documents
+        .insert(hash.as_bytes(), frame::encode_document(&bytes).unwrap())
+        .unwrap();
+    db.flush().unwrap();
+    drop(documents);
     drop(db);
     common::wait_until_released(store);
 }
@@ -38,7 +71,7 @@ fn first_failure(store: &Path) -> String {
 fn one_changed_byte_in_an_event_is_pinpointed_to_its_sequence_number() {
     let (_dir, store) = ingested_seeds();
     // Event 7 is a statement with a line range; change one digit of it.
-    tamper(&store, "events", &7u64.to_be_bytes(), |bytes| {
+    tamper_event(&store, 7, |bytes| {
         let text = String::from_utf8(bytes.clone()).unwrap();
         let at = text.find("\"lines\":[").unwrap() + "\"lines\":[".len();
         bytes[at] = if bytes[at] == b'9' {
@@ -57,7 +90,7 @@ fn one_changed_byte_in_an_event_is_pinpointed_to_its_sequence_number() {
 #[test]
 fn a_rewritten_prev_link_is_a_broken_chain_at_that_event() {
     let (_dir, store) = ingested_seeds();
-    tamper(&store, "events", &100u64.to_be_bytes(), |bytes| {
+    tamper_event(&store, 100, |bytes| {
         let text = String::from_utf8(bytes.clone()).unwrap();
         let at = text.find("\"prev\":\"").unwrap() + "\"prev\":\"".len();
         bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
@@ -77,7 +110,7 @@ fn a_missing_document_is_one_failure_even_in_deep_verification() {
     let document = common::read_events(&store)[0].source.document.clone();
     {
         let db = sled::open(&store).unwrap();
-        db.open_tree("blobs")
+        db.open_tree("documents")
             .unwrap()
             .remove(document.as_bytes())
             .unwrap();
@@ -97,17 +130,13 @@ fn a_missing_document_is_one_failure_even_in_deep_verification() {
 #[test]
 fn a_removed_event_is_reported_where_the_gap_is() {
     let (_dir, store) = ingested_seeds();
-    {
-        let db = sled::open(&store).unwrap();
-        db.open_tree("events")
-            .unwrap()
-            .remove(10u64.to_be_bytes())
-            .unwrap();
-        db.flush().unwrap();
-    }
+    tamper_frame(&store, 10, |events, at| {
+        events.remove(at);
+    });
     let failure = first_failure(&store);
     assert!(
-        failure.contains("seq 11") && failure.contains("missing"),
+        failure.contains("first failure at seq 10: the event says seq 11")
+            && failure.contains("event 10 is missing"),
         "{failure}"
     );
 }
@@ -116,7 +145,7 @@ fn a_removed_event_is_reported_where_the_gap_is() {
 fn one_changed_byte_in_a_stored_document_names_the_document() {
     let (_dir, store) = ingested_seeds();
     let document = common::read_events(&store)[0].source.document.clone();
-    tamper(&store, "blobs", document.as_bytes(), |bytes| {
+    tamper_document(&store, &document, |bytes| {
         // A byte inside the first measure's text (line 20), kept valid UTF-8: 国 → 图.
         let text = String::from_utf8(bytes.clone()).unwrap();
         let at = text.find("国及び都道府県は、がん医療").unwrap();
@@ -453,10 +482,31 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
 fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_same() {
     let (_dir, store) = ingested_seeds();
     let before = common::stdout(&planledger(&store, &["state", "--format", "json"]));
+    let exported = common::stdout(&planledger(&store, &["export"]));
     {
-        // Layout 1: no identity or target index, a `measures` tree, documents indexed by their
+        // Layout 1: each event under its seq in `events`, each document's raw bytes in
+        // `blobs`, no identity or target index, a `measures` tree, documents indexed by their
         // seq alone (as in layout 2), format "1".
         let db = sled::open(&store).unwrap();
+        let (events, blobs) = (
+            db.open_tree("events").unwrap(),
+            db.open_tree("blobs").unwrap(),
+        );
+        for entry in db.open_tree("frames").unwrap().iter() {
+            let (key, value) = entry.unwrap();
+            let first = u64::from_be_bytes(key.as_ref().try_into().unwrap());
+            for (seq, bytes) in (first..).zip(frame::decode_events(&value).unwrap()) {
+                events.insert(seq.to_be_bytes(), bytes).unwrap();
+            }
+        }
+        for entry in db.open_tree("documents").unwrap().iter() {
+            let (key, value) = entry.unwrap();
+            blobs
+                .insert(key, frame::decode_document(&value).unwrap())
+                .unwrap();
+        }
+        db.drop_tree("frames").unwrap();
+        db.drop_tree("documents").unwrap();
         let docs = db.open_tree("docs").unwrap();
         for entry in docs.iter() {
             let (key, value) = entry.unwrap();
@@ -486,9 +536,28 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     let output = planledger(&store, &["reindex"]);
     assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
     assert!(common::stdout(&output).contains("reindexed 415 events"));
-    assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
+    let verified = planledger(&store, &["verify", "--deep"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    assert!(
+        stdout(&verified).contains("store layout 4"),
+        "{}",
+        stdout(&verified)
+    );
     let after = common::stdout(&planledger(&store, &["state", "--format", "json"]));
     assert_eq!(before, after);
+    // The events were moved byte for byte: the export is the one before the move.
+    assert_eq!(common::stdout(&planledger(&store, &["export"])), exported);
+    {
+        let db = sled::open(&store).unwrap();
+        let names = db.tree_names();
+        assert!(
+            !names
+                .iter()
+                .any(|n| n == b"events".as_slice() || n == b"blobs".as_slice()),
+            "the old layout's trees are dropped once the move has landed"
+        );
+    }
+    common::wait_until_released(&store);
     // A layout this planledger does not know is not reindexed.
     {
         let db = sled::open(&store).unwrap();
