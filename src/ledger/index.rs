@@ -363,13 +363,73 @@ pub type RawPairs = Vec<(Vec<u8>, Vec<u8>)>;
 pub type RawPair = (Vec<u8>, Vec<u8>);
 
 /// What one event adds to the indexes that hold an entry per event (`docs`, `targets`,
-/// `adoptions`, `mentions`); the identity index merges entries and is kept apart.
+/// `adoptions`); the identity index merges entries and `mentions` groups them by append
+/// ([`AppendMentions`]), both kept apart.
 #[derive(Debug, Default)]
 pub struct EventEntries {
     pub docs: Option<RawPair>,
     pub targets: Option<RawPair>,
     pub adoptions: Option<RawPair>,
-    pub mentions: Option<RawPair>,
+}
+
+/// The `mentions` entries of one append, gathered event by event: for each measure id the
+/// append's events name, the key `id, 0, the append's first seq` → the seqs of those events
+/// (eight bytes each, big-endian, ascending). One entry per measure and document rather than
+/// per event: the index is a few entries per document, not a key per event that every open of
+/// the store pays for.
+#[derive(Debug, Default)]
+pub struct AppendMentions {
+    start: Option<u64>,
+    seqs: BTreeMap<String, Vec<u64>>,
+}
+
+impl AppendMentions {
+    /// Adds the next event; when it starts a new append, returns the entries of the one before.
+    pub fn add(&mut self, event: &Event) -> RawPairs {
+        let finished = if starts_append(event) {
+            self.finish()
+        } else {
+            Vec::new()
+        };
+        self.start.get_or_insert(event.seq);
+        if let Some(id) = event.body.measure_id() {
+            self.seqs.entry(id.to_owned()).or_default().push(event.seq);
+        }
+        finished
+    }
+
+    /// The entries of the append gathered so far (the last one, at the end of the events).
+    pub fn finish(&mut self) -> RawPairs {
+        let Some(start) = self.start.take() else {
+            return Vec::new();
+        };
+        std::mem::take(&mut self.seqs)
+            .into_iter()
+            .map(|(id, seqs)| {
+                (
+                    name_seq_key(&id, start),
+                    seqs.iter().flat_map(|seq| seq.to_be_bytes()).collect(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The seqs a `mentions` entry's value lists; `None` when it is not a whole number of them.
+pub fn decode_mention_seqs(value: &[u8]) -> Option<Vec<u64>> {
+    let chunks = value.chunks_exact(8);
+    if !chunks.remainder().is_empty() {
+        return None;
+    }
+    Some(
+        chunks
+            .map(|chunk| {
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(chunk);
+                u64::from_be_bytes(bytes)
+            })
+            .collect(),
+    )
 }
 
 /// The `docs` entry of a record: its hash → its seq (big-endian) and the record as JSON.
@@ -408,10 +468,6 @@ impl EventEntries {
             }),
             adoptions: matches!(event.body, EventBody::PlanAdopted { .. })
                 .then(|| (event.seq.to_be_bytes().to_vec(), Vec::new())),
-            mentions: event
-                .body
-                .measure_id()
-                .map(|id| (name_seq_key(id, event.seq), Vec::new())),
         }
     }
 }

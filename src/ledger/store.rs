@@ -6,7 +6,8 @@
 //! of its `DocumentIngested` and the document's record), `identity` (`s`+statement → place,
 //! `h`+handle → first (seq, position), `e`+edge → empty), `targets` (figure key, 0, seq → day,
 //! value and the plan of a 個別目標), `adoptions` (seq of each `PlanAdopted` → empty),
-//! `mentions` (measure id as recorded, 0, seq → empty: the events that name it), `frontiers`
+//! `mentions` (measure id as recorded, 0, an append's first seq → the seqs of that append's
+//! events that name it), `frontiers`
 //! (tree size at each document's end → the Merkle frontier there), `meta` (head seq and hash,
 //! layout version).
 //!
@@ -24,10 +25,11 @@ use super::checkpoint::leaf_of;
 use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
 use super::frame::{self, FrameError, FRAME_EVENTS};
 use super::index::{
-    corrected_docs_entry, decode_document, decode_frontier, decode_observation, decode_place,
-    edge_key_bytes, encode_first, encode_place, frontier_entry, handle_key_bytes, is_correction,
-    lineage_key_bytes, name_prefix, starts_append, statement_key_bytes, DocumentRecord,
-    EventEntries, IdentityIndex, IndexEntries, IndexTree, TargetObservation,
+    corrected_docs_entry, decode_document, decode_frontier, decode_mention_seqs,
+    decode_observation, decode_place, edge_key_bytes, encode_first, encode_place, frontier_entry,
+    handle_key_bytes, is_correction, lineage_key_bytes, name_prefix, starts_append,
+    statement_key_bytes, AppendMentions, DocumentRecord, EventEntries, IdentityIndex, IndexEntries,
+    IndexTree, TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 
@@ -695,28 +697,26 @@ impl Store {
     /// Every event that names `measure_id` (as recorded), in chain order, read through the
     /// mentions index.
     pub fn events_mentioning(&self, measure_id: &str) -> Result<Vec<Event>, StoreError> {
-        self.events_indexed_under(&self.mentions, measure_id, "mentions")
+        let mut seqs = Vec::new();
+        for value in self.mentions.scan_prefix(name_prefix(measure_id)).values() {
+            seqs.extend(
+                decode_mention_seqs(&value?)
+                    .ok_or(StoreError::CorruptIndex { tree: "mentions" })?,
+            );
+        }
+        self.events_at(&seqs, "mentions")
     }
 
     /// Every `TargetChanged` event of the figure `key`, in chain order.
     pub fn events_of_target(&self, key: &str) -> Result<Vec<Event>, StoreError> {
-        self.events_indexed_under(&self.targets, key, "targets")
-    }
-
-    /// The events whose seqs a `name, 0, seq` index lists under `name`.
-    fn events_indexed_under(
-        &self,
-        tree: &sled::Tree,
-        name: &str,
-        tree_name: &'static str,
-    ) -> Result<Vec<Event>, StoreError> {
-        let prefix = name_prefix(name);
-        let seqs = tree
+        let prefix = name_prefix(key);
+        let seqs = self
+            .targets
             .scan_prefix(&prefix)
             .keys()
             .map(|key| Ok(decode_seq(&key?[prefix.len()..])))
             .collect::<Result<Vec<u64>, StoreError>>()?;
-        self.events_at(&seqs, tree_name)
+        self.events_at(&seqs, "targets")
     }
 
     /// Appends one document's events and stores its bytes, atomically: the events are chained
@@ -1016,14 +1016,21 @@ fn index_events(
     events: &[Event],
     mut frontier: Frontier<Blake3Hash>,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
+    let mut mentions = AppendMentions::default();
     for event in events {
         if starts_append(event) {
             let (key, value) = frontier_entry(&frontier);
             trees.frontiers.insert(key, value)?;
         }
+        for (key, value) in mentions.add(event) {
+            trees.mentions.insert(key, value)?;
+        }
         index_event(trees, event)?;
         let leaf = leaf_of(event).map_err(|_| abort(StoreError::EventHash { seq: event.seq }))?;
         frontier.push(leaf);
+    }
+    for (key, value) in mentions.finish() {
+        trees.mentions.insert(key, value)?;
     }
     if !events.is_empty() {
         let (key, value) = frontier_entry(&frontier);
@@ -1042,13 +1049,11 @@ fn index_event(
         docs,
         targets,
         adoptions,
-        mentions,
     } = EventEntries::of(event);
     for (tree, entry) in [
         (trees.docs, docs),
         (trees.targets, targets),
         (trees.adoptions, adoptions),
-        (trees.mentions, mentions),
     ] {
         if let Some((key, value)) = entry {
             tree.insert(key, value)?;

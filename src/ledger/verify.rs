@@ -22,8 +22,8 @@ use super::event::{
     hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
 };
 use super::index::{
-    corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
-    EventEntries, IdentityIndex, IndexEntries, IndexTree,
+    corrected_docs_entry, decode_document, decode_mention_seqs, frontier_entry, is_correction,
+    starts_append, AppendMentions, EventEntries, IdentityIndex, IndexEntries, IndexTree,
 };
 use super::jcs::canonicalize;
 use super::merkle::{Blake3Hash, Frontier};
@@ -1105,6 +1105,8 @@ struct IndexCheck {
     /// The `docs` entries (one per document, the later one for a document ingested twice, as
     /// the store keeps it), compared whole at the end like the identity index.
     documents: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// The `mentions` entries of the append being read, checked when it ends.
+    mentions: AppendMentions,
     /// Entries implied, per tree of `PER_EVENT`, and the first difference found in each.
     implied: [u64; 4],
     differences: [Option<String>; 4],
@@ -1133,8 +1135,10 @@ impl IndexCheck {
             docs,
             targets,
             adoptions,
-            mentions,
         } = EventEntries::of(event);
+        for (key, value) in self.mentions.add(event) {
+            self.expect(store, 2, &key, &value)?;
+        }
         self.documents.extend(docs);
         if is_correction(event) {
             let key = event.source.document.as_bytes();
@@ -1149,10 +1153,7 @@ impl IndexCheck {
         }
         let frontier = (starts_append(event) && frontier.size() == event.seq)
             .then(|| frontier_entry(frontier));
-        for (index, entry) in [targets, adoptions, mentions, frontier]
-            .into_iter()
-            .enumerate()
-        {
+        for (index, entry) in [(0, targets), (1, adoptions), (3, frontier)] {
             if let Some((key, value)) = entry {
                 self.expect(store, index, &key, &value)?;
             }
@@ -1191,6 +1192,9 @@ impl IndexCheck {
         // After an unreadable event the tree's leaves are unknown: the frontiers are not
         // checked further (the event itself is the failure reported).
         let frontiers_known = frontier.size() == n_events;
+        for (key, value) in self.mentions.finish() {
+            self.expect(store, 2, &key, &value)?;
+        }
         if n_events > 0 && frontiers_known {
             let (key, value) = frontier_entry(frontier);
             self.expect(store, 3, &key, &value)?;
@@ -1260,15 +1264,19 @@ impl IndexCheck {
                         Some(seq) => store.event(seq).ok().flatten(),
                         None => None,
                     };
-                    event.is_some_and(|event| {
-                        let entries = EventEntries::of(&event);
-                        let implied = match tree {
-                            IndexTree::Targets => entries.targets,
-                            IndexTree::Adoptions => entries.adoptions,
-                            _ => entries.mentions,
-                        };
-                        implied == Some((key.clone(), value.clone()))
-                    })
+                    match tree {
+                        // `id, 0, start` → seqs: implied when each seq's event names the id
+                        // and belongs to the append that starts there.
+                        IndexTree::Mentions => mention_implied(store, &key, &value),
+                        _ => event.is_some_and(|event| {
+                            let entries = EventEntries::of(&event);
+                            let implied = match tree {
+                                IndexTree::Targets => entries.targets,
+                                _ => entries.adoptions,
+                            };
+                            implied == Some((key.clone(), value.clone()))
+                        }),
+                    }
                 }
             };
             if !implied {
@@ -1277,6 +1285,34 @@ impl IndexCheck {
         }
         Ok("it holds more entries than the log implies".into())
     }
+}
+
+/// Whether a `mentions` entry is one the log implies: its seqs, ascending, are events of the
+/// append starting at the key's seq, each naming the key's measure.
+fn mention_implied(store: &Store, key: &[u8], value: &[u8]) -> bool {
+    let Some(at) = key.len().checked_sub(8) else {
+        return false;
+    };
+    let start = super::store::decode_seq(&key[at..]);
+    let Some(id) = at
+        .checked_sub(1)
+        .and_then(|end| std::str::from_utf8(&key[..end]).ok())
+    else {
+        return false;
+    };
+    let Some(seqs) = decode_mention_seqs(value) else {
+        return false;
+    };
+    let Ok(events) = store.events_of_document(start) else {
+        return false;
+    };
+    !seqs.is_empty()
+        && seqs.windows(2).all(|pair| pair[0] < pair[1])
+        && seqs.iter().all(|&seq| {
+            events
+                .iter()
+                .any(|event| event.seq == seq && event.body.measure_id() == Some(id))
+        })
 }
 
 /// Index bytes as a report shows them: text where it is text, at most 80 characters.
