@@ -14,7 +14,8 @@
 //!
 //! Run: `cargo bench --bench scale` (10k and 100k events; a few minutes), or
 //! `cargo bench --bench scale -- --events 10000,100000,1000000` (about 20 minutes on 2 cores);
-//! `--keep DIR` leaves the ledger in DIR for profiling.
+//! `--keep DIR` leaves the ledger in DIR for profiling; `--write FILE` writes the tables to FILE
+//! and `--readme` puts them in README.md's scale section (never retyped).
 
 mod common;
 #[path = "common/server.rs"]
@@ -289,19 +290,26 @@ struct RawRates {
     blake3_chain: f64,
 }
 
-fn raw_rates(events: &[Vec<u8>], scratch: &Path) -> RawRates {
+fn raw_rates(events: &[Vec<u8>], appends: &[usize], scratch: &Path) -> RawRates {
     let n = events.len() as f64;
     let path = scratch.join("raw-sled");
     let _ = std::fs::remove_dir_all(&path);
     let db = sled::open(&path).expect("a scratch sled opens");
     let tree = db.open_tree("events").expect("a tree opens");
     let start = Instant::now();
-    let mut batch = sled::Batch::default();
-    for (seq, bytes) in events.iter().enumerate() {
-        batch.insert(&(seq as u64).to_be_bytes(), bytes.as_slice());
+    // As ingest writes: one batch per document, flushed before the next.
+    let mut bounds: Vec<usize> = appends.to_vec();
+    bounds.push(events.len());
+    let mut from = 0;
+    for &to in bounds.iter().filter(|&&to| to > 0) {
+        let mut batch = sled::Batch::default();
+        for (seq, bytes) in events.iter().enumerate().take(to).skip(from) {
+            batch.insert(&(seq as u64).to_be_bytes(), bytes.as_slice());
+        }
+        tree.apply_batch(batch).expect("the batch applies");
+        db.flush().expect("the batch flushes");
+        from = to;
     }
-    tree.apply_batch(batch).expect("the batch applies");
-    db.flush().expect("the batch flushes");
     let sled_insert = n / start.elapsed().as_secs_f64();
     let start = Instant::now();
     let mut total = 0usize;
@@ -417,7 +425,13 @@ fn kept_folder_from_args() -> Option<PathBuf> {
 
 /// The web view's pages over the same ledger, each beside the CLI command that answers the
 /// same question (measured above in this run).
-fn web_pages(store: &Path, first_measure: &str, middle: u32, answers: &[(String, Run)]) {
+fn web_pages(
+    report: &mut Report,
+    store: &Path,
+    first_measure: &str,
+    middle: u32,
+    answers: &[(String, Run)],
+) {
     let server = server::Server::start(store);
     let cli = |name: &str| {
         answers
@@ -445,27 +459,100 @@ fn web_pages(store: &Path, first_measure: &str, middle: u32, answers: &[(String,
         ("/integrity".into(), None),
         ("/api/state".into(), cli("state")),
     ];
-    println!(
-        "| web page (serve; 5 requests) | min / median / max | CLI, same question | page / CLI |"
+    report.line(
+        "\n| web page (serve; 5 requests) | min / median / max | CLI, same question | page / CLI |",
     );
-    println!("|---|---|---|---|");
+    report.line("|---|---|---|---|");
     for (path, baseline) in pages {
         let [min, median, max] = server.time(&path, 5);
         let ratio = baseline.map_or_else(
             || "—".to_owned(),
             |cli| format!("{:.2}", median.as_secs_f64() / cli.as_secs_f64()),
         );
-        println!(
+        report.line(format!(
             "| `{path}` | {} / {} / {} | {} | {ratio} |",
             ms(min),
             ms(median),
             ms(max),
             baseline.map_or_else(|| "—".to_owned(), ms)
-        );
+        ));
     }
     drop(server);
     // sled lets go of its lock a moment after the server stops.
     std::thread::sleep(Duration::from_millis(500));
+}
+
+/// What one size's run found, as the table's rows and the lines after it.
+#[derive(Default)]
+struct Report {
+    out: String,
+}
+
+impl Report {
+    fn line(&mut self, text: impl AsRef<str>) {
+        println!("{}", text.as_ref());
+        self.out.push_str(text.as_ref());
+        self.out.push('\n');
+    }
+}
+
+/// `ingest` of one version through the binary, as a user runs it (a process per document).
+fn cli_ingest(store: &Path, request: &IngestRequest, version: u32) -> Run {
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    let meeting = meeting(version);
+    let run = run_binary(
+        store,
+        &[
+            "ingest",
+            request.path.to_str().expect("a UTF-8 path"),
+            "--meeting",
+            &format!("{BODY} 第{}回", FIRST_ORDINAL + version - 1),
+            "--date",
+            &meeting
+                .date
+                .expect("bench meetings are dated")
+                .format(&date)
+                .expect("a date formats"),
+            "--format",
+            "torikumi",
+            "--series",
+            "取組一覧",
+        ],
+    );
+    assert!(run.ok, "ingest of version {version} fails");
+    run
+}
+
+fn held(store: &Path) -> u64 {
+    let store = Store::open(store).expect("the bench store opens");
+    let held = store
+        .head()
+        .expect("the head reads")
+        .map_or(0, |(s, _)| s + 1);
+    drop(store);
+    // sled lets go of its lock a moment after the drop.
+    std::thread::sleep(Duration::from_millis(300));
+    held
+}
+
+/// sled's own open of the ledger's files (no tree read), median of three.
+fn sled_open(store: &Path) -> Duration {
+    let mut times: Vec<Duration> = (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            let db = sled::Config::new()
+                .path(store)
+                .cache_capacity(64 * 1024 * 1024)
+                .open()
+                .expect("the ledger's files open");
+            drop(db);
+            let took = start.elapsed();
+            std::thread::sleep(Duration::from_millis(300));
+            took
+        })
+        .collect();
+    times.sort();
+    times[1]
 }
 
 fn main() {
@@ -473,8 +560,11 @@ fn main() {
     let scratch = tempfile::tempdir().expect("a scratch folder");
     let corpus_dir = scratch.path().join("corpus");
     std::fs::create_dir_all(&corpus_dir).expect("the corpus folder");
+    // The ledger users have: one `planledger ingest` process per document.
     let store_path: PathBuf =
         kept_folder_from_args().unwrap_or_else(|| scratch.path().join("ledger"));
+    // The same versions ingested in this process, one document after another.
+    let in_process_path = scratch.path().join("ledger-in-process");
     let repo = scratch.path().join("git");
     let seed = seed_000();
     // The first version is the seed itself, so its first measure's content id is the
@@ -485,14 +575,16 @@ fn main() {
     };
     let mut corpus = Corpus::from_seed(&seed);
     let mut version = 0u32;
+    let mut first_cli_ingest: Option<Duration> = None;
     let mut first_ingest: Option<Duration> = None;
     let mut events_held = 0u64;
     let mut git_ok = true;
+    let mut written = String::new();
     println!("scale: successive versions of seed 000, release build");
     for &target in &targets {
-        let store = Store::open(&store_path).expect("the bench store opens");
         let build_start = Instant::now();
         let mut last_ingest = Duration::ZERO;
+        let mut last_cli_ingest = Duration::ZERO;
         while events_held < target {
             version += 1;
             let text = corpus.next_version();
@@ -500,46 +592,68 @@ fn main() {
                 git_ok = git_commit(&repo, &text, version).is_some();
             }
             let request = request(&corpus_dir, version, &text);
+            let run = cli_ingest(&store_path, &request, version);
+            last_cli_ingest = run.wall;
+            first_cli_ingest.get_or_insert(run.wall);
+            let in_process = Store::open(&in_process_path).expect("the bench store opens");
             let start = Instant::now();
-            ingest(&store, &request, FIXED_NOW).expect("each version ingests");
+            ingest(&in_process, &request, FIXED_NOW).expect("each version ingests");
             last_ingest = start.elapsed();
             first_ingest.get_or_insert(last_ingest);
-            events_held = store
+            events_held = in_process
                 .head()
                 .expect("the head reads")
                 .map_or(0, |(s, _)| s + 1);
+            drop(in_process);
             if version % 25 == 0 {
                 eprintln!(
-                    "  {version} versions, {events_held} events, last ingest {}",
+                    "  {version} versions, {events_held} events, last ingest {} (CLI) / {} (in-process)",
+                    ms(last_cli_ingest),
                     ms(last_ingest)
                 );
             }
         }
         let build = build_start.elapsed();
-        let event_bytes: Vec<Vec<u8>> = store
-            .events()
-            .expect("the events read")
-            .iter()
-            .map(|event| event.canonical_bytes().expect("the events encode"))
-            .collect();
-        drop(store);
-        // sled lets go of its lock a moment after the drop.
-        std::thread::sleep(Duration::from_millis(500));
+        std::thread::sleep(Duration::from_millis(300));
+        let per_process = held(&store_path);
+        assert_eq!(
+            per_process, events_held,
+            "both ledgers hold the same events"
+        );
+        let (event_bytes, appends) = {
+            let store = Store::open(&in_process_path).expect("the bench store opens");
+            let events = store.events().expect("the events read");
+            let appends: Vec<usize> = events
+                .iter()
+                .enumerate()
+                .filter(|(_, event)| {
+                    matches!(
+                        event.body,
+                        planledger::ledger::EventBody::DocumentIngested { .. }
+                    )
+                })
+                .map(|(at, _)| at)
+                .collect();
+            let bytes: Vec<Vec<u8>> = events
+                .iter()
+                .map(|event| event.canonical_bytes().expect("the events encode"))
+                .collect();
+            (bytes, appends)
+        };
+        std::thread::sleep(Duration::from_millis(300));
 
-        println!(
-            "\n## {events_held} events ({version} versions; built in {:.0} s in-process)",
+        let mut report = Report::default();
+        report.line(format!(
+            "\n#### {events_held} events ({version} versions of ~{:.0} events; both ledgers built in {:.0} s)\n",
+            events_held as f64 / f64::from(version),
             build.as_secs_f64()
-        );
-        let raw = raw_rates(&event_bytes, scratch.path());
+        ));
+        let raw = raw_rates(&event_bytes, &appends, scratch.path());
         let bytes_per_event = folder_bytes(&store_path) as f64 / events_held as f64;
+        let bytes_in_process = folder_bytes(&in_process_path) as f64 / events_held as f64;
         let middle = FIRST_ORDINAL + version / 2;
-        println!(
-            "ingest in-process: first document {}, last {}",
-            ms(first_ingest.unwrap_or_default()),
-            ms(last_ingest)
-        );
-        println!("| command | wall (median of 3) | peak memory |");
-        println!("|---|---|---|");
+        report.line("| command (the release binary, a process each) | wall | peak memory |");
+        report.line("|---|---|---|");
         let queries: Vec<(String, Vec<String>)> = vec![
             ("state".into(), vec!["state".into()]),
             (
@@ -569,17 +683,18 @@ fn main() {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let run = median_run(&store_path, &args);
             assert!(run.ok, "{name} fails on the bench ledger");
-            println!("| `{name}` | {} | {} |", ms(run.wall), mib(run.peak_kib));
+            report.line(format!(
+                "| `{name}` | {} (median of 3) | {} |",
+                ms(run.wall),
+                mib(run.peak_kib)
+            ));
             answers.push((name.clone(), run));
         }
-        let verify = run_binary(&store_path, &["verify"]);
-        assert!(verify.ok, "verify fails on the bench ledger");
-        let verify_rate = events_held as f64 / verify.wall.as_secs_f64();
-        println!(
-            "| `verify` | {} ({verify_rate:.0} events/s) | {} |",
-            ms(verify.wall),
-            mib(verify.peak_kib)
-        );
+        let open = sled_open(&store_path);
+        report.line(format!(
+            "| sled's open of the ledger's files alone (in this process) | {} (median of 3) | — |",
+            ms(open)
+        ));
         // --deep replays every document's derivation: reported against plain verify, each the
         // median of three runs taken in turn (plain, deep, plain, deep …) in the same run, so
         // a drift in the machine's speed falls on both. Wall time is what the auditor waits;
@@ -596,93 +711,156 @@ fn main() {
             pairs.iter().all(|(plain, deep)| plain.ok && deep.ok),
             "verify or verify --deep fails on the bench ledger"
         );
+        let mut plain_walls: Vec<(Duration, i64)> = pairs
+            .iter()
+            .map(|(plain, _)| (plain.wall, plain.peak_kib))
+            .collect();
+        plain_walls.sort();
+        let (verify_wall, verify_peak) = plain_walls[1];
+        let verify_rate = events_held as f64 / verify_wall.as_secs_f64();
+        report.line(format!(
+            "| `verify` | {} (median of 3; {verify_rate:.0} events/s) | {} |",
+            ms(verify_wall),
+            mib(verify_peak)
+        ));
         pairs.sort_by(|a, b| {
             let ratio = |pair: &(Run, Run)| pair.1.wall.as_secs_f64() / pair.0.wall.as_secs_f64();
             ratio(a).total_cmp(&ratio(b))
         });
         let (plain, deep) = &pairs[1];
-        println!(
-            "| `verify --deep` | {} ({:.2}× plain `verify` wall, {:.2}× its CPU; median of 3 paired runs; that pair's plain run {}, CPU {} and {}) | {} |",
+        let deep_ratio = deep.wall.as_secs_f64() / plain.wall.as_secs_f64();
+        report.line(format!(
+            "| `verify --deep` | {} ({deep_ratio:.2}× plain `verify` wall, {:.2}× its CPU; the median of 3 paired runs) | {} |",
             ms(deep.wall),
-            deep.wall.as_secs_f64() / plain.wall.as_secs_f64(),
             deep.cpu.as_secs_f64() / plain.cpu.as_secs_f64().max(1e-9),
-            ms(plain.wall),
-            ms(deep.cpu),
-            ms(plain.cpu),
             mib(deep.peak_kib)
-        );
-        web_pages(&store_path, &first_measure, middle, &answers);
-        // One more document, as a user adds it (a process of its own).
-        version += 1;
-        let text = corpus.next_version();
-        if git_ok {
-            git_ok = git_commit(&repo, &text, version).is_some();
-        }
-        let next = request(&corpus_dir, version, &text);
-        let date = time::macros::format_description!("[year]-[month]-[day]");
-        let meeting = meeting(version);
-        let one_more = run_binary(
-            &store_path,
-            &[
-                "ingest",
-                next.path.to_str().expect("a UTF-8 path"),
-                "--meeting",
-                &format!("{BODY} 第{}回", FIRST_ORDINAL + version - 1),
-                "--date",
-                &meeting
-                    .date
-                    .expect("bench meetings are dated")
-                    .format(&date)
-                    .expect("a date formats"),
-                "--format",
-                "torikumi",
-                "--series",
-                "取組一覧",
-            ],
-        );
-        assert!(one_more.ok, "ingest of one more document fails");
-        let held_before = events_held;
-        events_held = {
-            let store = Store::open(&store_path).expect("the bench store opens");
-            let held = store
-                .head()
-                .expect("the head reads")
-                .map_or(0, |(s, _)| s + 1);
-            drop(store);
-            std::thread::sleep(Duration::from_millis(500));
-            held
-        };
-        let per_event = one_more.wall.as_secs_f64() / (events_held - held_before).max(1) as f64;
-        println!(
-            "| `ingest` one more document | {} | {} |",
+        ));
+        // More documents, each as a user adds it (a process of its own).
+        let mut more: Vec<Run> = (0..3)
+            .map(|_| {
+                version += 1;
+                let text = corpus.next_version();
+                if git_ok {
+                    git_ok = git_commit(&repo, &text, version).is_some();
+                }
+                let next = request(&corpus_dir, version, &text);
+                let run = cli_ingest(&store_path, &next, version);
+                let in_process = Store::open(&in_process_path).expect("the bench store opens");
+                ingest(&in_process, &next, FIXED_NOW).expect("each version ingests");
+                run
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(300));
+        events_held = held(&store_path);
+        more.sort_by_key(|run| run.wall);
+        let one_more = &more[1];
+        let first = first_cli_ingest.unwrap_or_default();
+        report.line(format!(
+            "| `ingest` one more document | {} (median of 3 more; the first document: {}, {:.2}×) | {} |",
             ms(one_more.wall),
+            ms(first),
+            one_more.wall.as_secs_f64() / first.as_secs_f64(),
             mib(one_more.peak_kib)
-        );
-        println!("\nstore: {bytes_per_event:.0} bytes per event");
-        println!(
-            "raw rates over the same event bytes: sled batch insert {:.0} events/s, sled scan {:.0} events/s, BLAKE3 chain {:.0} events/s",
-            raw.sled_insert, raw.sled_scan, raw.blake3_chain
-        );
-        println!(
-            "ratios: ingest of one more document {:.4} of the sled insert rate ({:.0} events/s end to end); verify {:.4} of (sled scan + BLAKE3 chain) ({:.0} events/s)",
-            (1.0 / per_event) / raw.sled_insert,
-            1.0 / per_event,
-            verify_rate / (1.0 / (1.0 / raw.sled_scan + 1.0 / raw.blake3_chain)),
-            1.0 / (1.0 / raw.sled_scan + 1.0 / raw.blake3_chain),
-        );
+        ));
+        report.line(format!(
+            "\nIngest in one process, first / last document: {} / {}; the last through the CLI while building: {}.",
+            ms(first_ingest.unwrap_or_default()),
+            ms(last_ingest),
+            ms(last_cli_ingest)
+        ));
+        report.line(format!(
+            "Store on disk: **{bytes_per_event:.0} bytes per event** ingested one process per document ({bytes_in_process:.0} in one process); the export's JSON Lines are {:.0} bytes per event.",
+            event_bytes.iter().map(|bytes| bytes.len() + 1).sum::<usize>() as f64 / events_held.max(1) as f64
+        ));
+        let floor = raw.sled_scan.min(raw.blake3_chain);
+        report.line(format!(
+            "Raw parts over the same event bytes, in this run: sled insert in batches of a document each, flushed ({:.0} events/s), sled scan of those ({:.0} events/s), BLAKE3 chain ({:.0} events/s). `verify` runs at **{:.0}% of min(scan, chain)**.",
+            raw.sled_insert,
+            raw.sled_scan,
+            raw.blake3_chain,
+            100.0 * verify_rate / floor
+        ));
         match git_ok.then(|| git_times(&repo, version)).flatten() {
             Some((show, diff)) => {
                 let state = &answers[0].1;
                 let diff_run = &answers[2].1;
-                println!(
-                    "git on the same {version} versions: show {} (state is {:.0}× that), diff first..latest {} (diff is {:.0}× that)",
+                report.line(format!(
+                    "git on the same {version} versions: `git show` {} (`state` is {:.0}× that), `git diff` first..latest {} (`diff` is {:.0}× that).",
                     ms(show),
                     state.wall.as_secs_f64() / show.as_secs_f64(),
                     ms(diff),
                     diff_run.wall.as_secs_f64() / diff.as_secs_f64()
-                );
+                ));
             }
-            None => println!("git: not measured (git is not on this machine)"),
+            None => report.line("git: not measured (git is not on this machine)."),
         }
+        // Issue 27's targets, each against what this run measured.
+        let query_target = if events_held > 500_000 { 50.0 } else { 30.0 };
+        let worst_query = answers[..5]
+            .iter()
+            .map(|(name, run)| (name, run.wall.as_secs_f64() * 1000.0))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .expect("queries ran");
+        let peak = answers
+            .iter()
+            .map(|(_, run)| run.peak_kib)
+            .chain([verify_peak, deep.peak_kib, one_more.peak_kib])
+            .max()
+            .unwrap_or(0);
+        let met = |ok: bool| if ok { "met" } else { "**not met**" };
+        report.line(format!(
+            "\nTargets: ≤ 600 bytes per event: {} ({bytes_per_event:.0}); `state`, `diff`, `history`, `meetings` ≤ {query_target:.0} ms: {} (slowest `{}`, {:.0} ms); `verify` ≥ 25% of raw: {} ({:.0}%); `verify --deep` within 3×: {} ({deep_ratio:.2}×); peak memory ≤ 300 MB: {} ({}).",
+            met(bytes_per_event <= 600.0),
+            met(worst_query.1 <= query_target),
+            worst_query.0,
+            worst_query.1,
+            met(verify_rate / floor >= 0.25),
+            100.0 * verify_rate / floor,
+            met(deep_ratio <= 3.0),
+            met(peak <= 300 * 1024),
+            mib(peak)
+        ));
+        web_pages(&mut report, &store_path, &first_measure, middle, &answers);
+        written.push_str(&report.out);
     }
+    if let Some(path) = written_file_from_args() {
+        std::fs::write(&path, &written).expect("the table is written");
+        eprintln!("wrote {}", path.display());
+    }
+    if std::env::args().any(|a| a == "--readme") {
+        let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let text = std::fs::read_to_string(&readme).expect("README.md reads");
+        let (begin, end) = ("<!-- scale: begin -->", "<!-- scale: end -->");
+        let (Some(from), Some(to)) = (text.find(begin), text.find(end)) else {
+            panic!("README.md has no {begin} … {end} section for the table");
+        };
+        let commit = Command::new("git")
+            .args(["rev-parse", "--short", "HEAD"])
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default();
+        let updated = format!(
+            "{}{begin}\n<!-- written by `cargo bench --bench scale -- --events {} --readme` at {commit}; do not edit by hand -->\n{}\n{}",
+            &text[..from],
+            targets
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+            written.trim_end(),
+            &text[to..]
+        );
+        std::fs::write(&readme, updated).expect("README.md is written");
+        eprintln!("README.md's scale section rewritten");
+    }
+}
+
+/// `--write FILE`: the tables, as printed, written to FILE too.
+fn written_file_from_args() -> Option<PathBuf> {
+    let args: Vec<String> = std::env::args().collect();
+    let position = args.iter().position(|a| a == "--write")?;
+    Some(PathBuf::from(
+        args.get(position + 1).expect("--write takes a file"),
+    ))
 }
