@@ -478,6 +478,84 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
 }
 
+/// Writes the trees layouts 1 to 3 kept (each event under its seq in `events`, each document's
+/// raw bytes in `blobs`) from the frames and documents of `db`.
+fn write_legacy_trees(db: &sled::Db) {
+    let events = db.open_tree("events").unwrap();
+    let blobs = db.open_tree("blobs").unwrap();
+    for entry in db.open_tree("frames").unwrap().iter() {
+        let (key, value) = entry.unwrap();
+        let first = u64::from_be_bytes(key.as_ref().try_into().unwrap());
+        for (seq, bytes) in (first..).zip(frame::decode_events(&value).unwrap()) {
+            events.insert(seq.to_be_bytes(), bytes).unwrap();
+        }
+    }
+    for entry in db.open_tree("documents").unwrap().iter() {
+        let (key, value) = entry.unwrap();
+        blobs
+            .insert(key, frame::decode_document(&value).unwrap())
+            .unwrap();
+    }
+    db.flush().unwrap();
+}
+
+/// The move of an older layout into frames cut short at each of its steps: after the mark
+/// (the indexes and frames cleared, nothing rewritten) and after the transaction but before the
+/// old trees are dropped. Each leaves a ledger that is refused as cut short or answers as
+/// before; `reindex` run again finishes the move, and the export is the one before it.
+#[test]
+fn a_move_to_frames_cut_short_at_any_step_is_finished_by_reindex() {
+    let (_dir, store) = ingested_seeds();
+    let state = common::stdout(&planledger(&store, &["state", "--format", "json"]));
+    let exported = common::stdout(&planledger(&store, &["export"]));
+    // Cut after the mark: the old trees hold the events, the new ones are empty.
+    {
+        let db = sled::open(&store).unwrap();
+        write_legacy_trees(&db);
+        for tree in ["frames", "documents", "identity", "mentions", "docs"] {
+            db.open_tree(tree).unwrap().clear().unwrap();
+        }
+        db.open_tree("meta")
+            .unwrap()
+            .insert("store_format", "reindexing")
+            .unwrap();
+        db.flush().unwrap();
+    }
+    common::wait_until_released(&store);
+    let refused = planledger(&store, &["state"]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(common::stderr(&refused).contains("was cut short"));
+    let again = planledger(&store, &["reindex"]);
+    assert_eq!(again.status.code(), Some(0), "{}", common::stderr(&again));
+    assert_eq!(common::stdout(&planledger(&store, &["export"])), exported);
+    assert_eq!(
+        common::stdout(&planledger(&store, &["state", "--format", "json"])),
+        state
+    );
+    // Cut after the transaction, before the drop: both layouts' trees hold the events.
+    {
+        let db = sled::open(&store).unwrap();
+        write_legacy_trees(&db);
+    }
+    common::wait_until_released(&store);
+    let verified = planledger(&store, &["verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    assert_eq!(
+        common::stdout(&planledger(&store, &["state", "--format", "json"])),
+        state
+    );
+    let again = planledger(&store, &["reindex"]);
+    assert_eq!(again.status.code(), Some(0), "{}", common::stderr(&again));
+    assert_eq!(common::stdout(&planledger(&store, &["export"])), exported);
+    {
+        let db = sled::open(&store).unwrap();
+        assert!(!db.tree_names().iter().any(|n| n == b"events".as_slice()));
+    }
+    common::wait_until_released(&store);
+    let deep = planledger(&store, &["verify", "--deep"]);
+    assert_eq!(deep.status.code(), Some(0), "{}", stdout(&deep));
+}
+
 #[test]
 fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_same() {
     let (_dir, store) = ingested_seeds();
@@ -488,23 +566,7 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
         // `blobs`, no identity or target index, a `measures` tree, documents indexed by their
         // seq alone (as in layout 2), format "1".
         let db = sled::open(&store).unwrap();
-        let (events, blobs) = (
-            db.open_tree("events").unwrap(),
-            db.open_tree("blobs").unwrap(),
-        );
-        for entry in db.open_tree("frames").unwrap().iter() {
-            let (key, value) = entry.unwrap();
-            let first = u64::from_be_bytes(key.as_ref().try_into().unwrap());
-            for (seq, bytes) in (first..).zip(frame::decode_events(&value).unwrap()) {
-                events.insert(seq.to_be_bytes(), bytes).unwrap();
-            }
-        }
-        for entry in db.open_tree("documents").unwrap().iter() {
-            let (key, value) = entry.unwrap();
-            blobs
-                .insert(key, frame::decode_document(&value).unwrap())
-                .unwrap();
-        }
+        write_legacy_trees(&db);
         db.drop_tree("frames").unwrap();
         db.drop_tree("documents").unwrap();
         let docs = db.open_tree("docs").unwrap();
