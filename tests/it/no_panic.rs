@@ -93,6 +93,36 @@ proptest! {
         let _ = planledger::ledger::witness::newest(&witness);
     }
 
+    /// What rests on disk, as damage or an attacker may leave it: a frame or document value,
+    /// arbitrary or a real one with bytes changed, is decoded or refused — never a panic —
+    /// and a real one comes back as it went in.
+    #[test]
+    fn stored_frames_and_documents_decode_or_are_refused(
+        bytes in proptest::collection::vec(any::<u8>(), 0..200),
+        events in proptest::collection::vec("\\PC{0,30}", 1..32),
+        at in any::<usize>(),
+        flip in 1u8..=255,
+    ) {
+        use planledger::ledger::frame;
+        let _ = frame::decode_events(&bytes);
+        let _ = frame::decode_document(&bytes);
+        let _ = frame::frame_len(&bytes);
+        let value = frame::encode_events(&events).unwrap();
+        let back = frame::decode_events(&value).unwrap();
+        prop_assert_eq!(back, events.iter().map(|e| e.as_bytes().to_vec()).collect::<Vec<_>>());
+        let mut damaged = value.clone();
+        let slot = at % damaged.len();
+        damaged[slot] ^= flip;
+        let _ = frame::decode_events(&damaged);
+        let document = events.concat();
+        let stored = frame::encode_document(document.as_bytes()).unwrap();
+        prop_assert_eq!(frame::decode_document(&stored).unwrap(), document.as_bytes());
+        let mut damaged = stored.clone();
+        let slot = at % damaged.len();
+        damaged[slot] ^= flip;
+        let _ = frame::decode_document(&damaged);
+    }
+
     /// The renderers' own escaping, on anything a document may hold.
     #[test]
     fn what_reaches_a_terminal_or_a_page_is_neutralised(text in "\\PC{0,40}|[\u{0}-\u{9f}\u{202a}-\u{202e}]{0,20}") {
