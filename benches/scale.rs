@@ -585,6 +585,7 @@ fn main() {
         let build_start = Instant::now();
         let mut last_ingest = Duration::ZERO;
         let mut last_cli_ingest = Duration::ZERO;
+        let in_process = Store::open(&in_process_path).expect("the bench store opens");
         while events_held < target {
             version += 1;
             let text = corpus.next_version();
@@ -595,7 +596,6 @@ fn main() {
             let run = cli_ingest(&store_path, &request, version);
             last_cli_ingest = run.wall;
             first_cli_ingest.get_or_insert(run.wall);
-            let in_process = Store::open(&in_process_path).expect("the bench store opens");
             let start = Instant::now();
             ingest(&in_process, &request, FIXED_NOW).expect("each version ingests");
             last_ingest = start.elapsed();
@@ -604,7 +604,6 @@ fn main() {
                 .head()
                 .expect("the head reads")
                 .map_or(0, |(s, _)| s + 1);
-            drop(in_process);
             if version % 25 == 0 {
                 eprintln!(
                     "  {version} versions, {events_held} events, last ingest {} (CLI) / {} (in-process)",
@@ -621,8 +620,7 @@ fn main() {
             "both ledgers hold the same events"
         );
         let (event_bytes, appends) = {
-            let store = Store::open(&in_process_path).expect("the bench store opens");
-            let events = store.events().expect("the events read");
+            let events = in_process.events().expect("the events read");
             let appends: Vec<usize> = events
                 .iter()
                 .enumerate()
@@ -640,6 +638,7 @@ fn main() {
                 .collect();
             (bytes, appends)
         };
+        drop(in_process);
         std::thread::sleep(Duration::from_millis(300));
 
         let mut report = Report::default();
@@ -736,6 +735,7 @@ fn main() {
             mib(deep.peak_kib)
         ));
         // More documents, each as a user adds it (a process of its own).
+        let in_process = Store::open(&in_process_path).expect("the bench store opens");
         let mut more: Vec<Run> = (0..3)
             .map(|_| {
                 version += 1;
@@ -745,11 +745,11 @@ fn main() {
                 }
                 let next = request(&corpus_dir, version, &text);
                 let run = cli_ingest(&store_path, &next, version);
-                let in_process = Store::open(&in_process_path).expect("the bench store opens");
                 ingest(&in_process, &next, FIXED_NOW).expect("each version ingests");
                 run
             })
             .collect();
+        drop(in_process);
         std::thread::sleep(Duration::from_millis(300));
         events_held = held(&store_path);
         more.sort_by_key(|run| run.wall);

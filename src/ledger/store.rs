@@ -29,7 +29,7 @@ use super::index::{
     decode_observation, decode_place, edge_key_bytes, encode_first, encode_place, frontier_entry,
     handle_key_bytes, is_correction, lineage_key_bytes, name_prefix, starts_append,
     statement_key_bytes, AppendMentions, DocumentRecord, EventEntries, IdentityIndex, IndexEntries,
-    IndexTree, TargetObservation,
+    IndexTree, RawPairs, TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 
@@ -46,8 +46,12 @@ pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
 pub const STORE_FORMAT_VERSION: &[u8] = b"4";
 /// What `verify` says of the layout it read.
-pub const LAYOUT_DESCRIBED: &str =
-    "layout 4: events in zstd frames of up to 32, documents compressed";
+pub fn layout_described() -> String {
+    format!(
+        "layout {}: events in zstd frames of up to {FRAME_EVENTS}, documents compressed",
+        String::from_utf8_lossy(STORE_FORMAT_VERSION)
+    )
+}
 /// The trees in which layouts 1 to 3 kept each event (seq → canonical bytes) and each
 /// document (hash → raw bytes); `reindex` moves them into frames and drops them.
 const LEGACY_EVENTS: &str = "events";
@@ -200,35 +204,30 @@ impl Store {
         }
         // The old layout's trees, while they hold the events, are the truth: a move cut short
         // is started again from them.
-        let legacy = match store
+        let legacy = if store
             .db
             .tree_names()
             .iter()
             .any(|n| n == LEGACY_EVENTS.as_bytes())
         {
-            true => Some((
+            Some((
                 store.db.open_tree(LEGACY_EVENTS)?,
                 store.db.open_tree(LEGACY_BLOBS)?,
             ))
-            .filter(|(events, _)| !events.is_empty()),
-            false => None,
+            .filter(|(events, _)| !events.is_empty())
+        } else {
+            None
+        };
+        let pairs = |tree: &sled::Tree| -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+            Ok(tree.iter().collect::<Result<_, _>>()?)
         };
         let (encoded, documents) = match &legacy {
             Some((events, blobs)) => (
-                events
-                    .iter()
-                    .map(|entry| {
-                        let (key, bytes) = entry?;
-                        Ok((decode_seq(&key), bytes.to_vec()))
-                    })
-                    .collect::<Result<Vec<_>, StoreError>>()?,
-                blobs
-                    .iter()
-                    .map(|entry| {
-                        let (key, bytes) = entry?;
-                        Ok((key.to_vec(), bytes.to_vec()))
-                    })
-                    .collect::<Result<Vec<_>, StoreError>>()?,
+                pairs(events)?
+                    .into_iter()
+                    .map(|(key, bytes)| (decode_seq(&key), bytes.to_vec()))
+                    .collect(),
+                pairs(blobs)?,
             ),
             None => (
                 store.raw_events().collect::<Result<Vec<_>, _>>()?,
@@ -262,15 +261,16 @@ impl Store {
         // The index of layout 1, which nothing reads any more.
         store.db.drop_tree("measures")?;
         let bytes: Vec<Vec<u8>> = encoded.into_iter().map(|(_, bytes)| bytes).collect();
-        let packed = documents
-            .iter()
-            .map(|(hash, bytes)| Ok((hash.as_slice(), pack_document(hash, bytes)?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let packed = pack_documents(
+            documents
+                .iter()
+                .map(|(hash, bytes)| (&hash[..], &bytes[..])),
+        )?;
         store.transact(|trees| {
             if legacy.is_some() {
                 write_frames(&trees, &events, &bytes)?;
                 for (hash, value) in &packed {
-                    trees.documents.insert(*hash, value.as_slice())?;
+                    trees.documents.insert(hash.as_slice(), value.as_slice())?;
                 }
             }
             index_events(&trees, &events, Frontier::default())?;
@@ -531,28 +531,39 @@ impl Store {
         &self,
         seq: u64,
     ) -> impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + '_ {
-        // The frame holding `seq` starts at or before it.
-        let start = self
+        // The frame holding `seq` starts at or before it; a store that cannot say where is the
+        // first (and, for every caller, the last) item read.
+        let (start, unreadable) = match self.frame_at(seq) {
+            Ok(frame) => (frame.map_or(seq, |(first, _)| first), None),
+            Err(error) => (seq, Some(Err(error))),
+        };
+        unreadable.into_iter().chain(
+            self.frames
+                .range(start.to_be_bytes()..)
+                .flat_map(|entry| {
+                    let read: Vec<Result<(u64, Vec<u8>), StoreError>> =
+                        match entry.map_err(StoreError::from).and_then(|(key, value)| {
+                            let first = decode_seq(&key);
+                            decode_frame(first, &value).map(|events| (first, events))
+                        }) {
+                            Ok((first, events)) => (first..).zip(events).map(Ok).collect(),
+                            Err(error) => vec![Err(error)],
+                        };
+                    read
+                })
+                .filter(move |read| read.as_ref().map_or(true, |(at, _)| *at >= seq)),
+        )
+    }
+
+    /// The frame whose events begin at or before `seq` (the one holding it, if any does): its
+    /// first seq and its stored value.
+    fn frame_at(&self, seq: u64) -> Result<Option<(u64, sled::IVec)>, StoreError> {
+        Ok(self
             .frames
             .range(..=seq.to_be_bytes())
-            .keys()
             .next_back()
-            .and_then(Result::ok)
-            .map_or(seq, |key| decode_seq(&key));
-        self.frames
-            .range(start.to_be_bytes()..)
-            .flat_map(|entry| {
-                let read: Vec<Result<(u64, Vec<u8>), StoreError>> =
-                    match entry.map_err(StoreError::from).and_then(|(key, value)| {
-                        let first = decode_seq(&key);
-                        decode_frame(first, &value).map(|events| (first, events))
-                    }) {
-                        Ok((first, events)) => (first..).zip(events).map(Ok).collect(),
-                        Err(error) => vec![Err(error)],
-                    };
-                read
-            })
-            .filter(move |read| read.as_ref().map_or(true, |(at, _)| *at >= seq))
+            .transpose()?
+            .map(|(key, value)| (decode_seq(&key), value)))
     }
 
     /// All events in chain order.
@@ -584,12 +595,8 @@ impl Store {
                 .is_some_and(|(first, events)| seq >= *first && seq - first < events.len() as u64)
         };
         if !held(frame) {
-            *frame = match self.frames.range(..=seq.to_be_bytes()).next_back() {
-                Some(entry) => {
-                    let (key, value) = entry?;
-                    let first = decode_seq(&key);
-                    Some((first, decode_frame(first, &value)?))
-                }
+            *frame = match self.frame_at(seq)? {
+                Some((first, value)) => Some((first, decode_frame(first, &value)?)),
                 None => None,
             };
         }
@@ -746,9 +753,7 @@ impl Store {
     ) -> Result<Vec<Event>, StoreError> {
         self.record_empty_head_before_first_write()?;
         // Compressed once, outside the transaction (which sled may run again on a conflict).
-        let packed = document
-            .map(|(hash, bytes)| pack_document(hash.as_bytes(), bytes).map(|value| (hash, value)))
-            .transpose()?;
+        let packed = pack_documents(document.map(|(hash, bytes)| (hash.as_bytes(), bytes)))?;
         let sealed = self.transact(|trees| {
             let meta = trees.meta;
             let (mut next_seq, mut prev) =
@@ -784,8 +789,8 @@ impl Store {
             }
             write_frames(&trees, &sealed, &encoded)?;
             index_events(&trees, &sealed, frontier)?;
-            if let Some((hash, value)) = &packed {
-                trees.documents.insert(hash.as_bytes(), value.as_slice())?;
+            for (hash, value) in &packed {
+                trees.documents.insert(hash.as_slice(), value.as_slice())?;
             }
             if let Some(last) = sealed.last() {
                 meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
@@ -816,15 +821,16 @@ impl Store {
             .iter()
             .map(Event::canonical_bytes)
             .collect::<Result<_, _>>()?;
-        let packed = documents
-            .iter()
-            .map(|(hash, bytes)| Ok((hash, pack_document(hash.as_bytes(), bytes)?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let packed = pack_documents(
+            documents
+                .iter()
+                .map(|(hash, bytes)| (hash.as_bytes(), bytes.as_slice())),
+        )?;
         self.transact(|trees| {
             write_frames(&trees, sealed, &encoded)?;
             index_events(&trees, sealed, Frontier::default())?;
             for (hash, value) in &packed {
-                trees.documents.insert(hash.as_bytes(), value.as_slice())?;
+                trees.documents.insert(hash.as_slice(), value.as_slice())?;
             }
             if let Some(last) = sealed.last() {
                 trees.meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
@@ -978,12 +984,22 @@ fn decode_frame(first: u64, value: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
     frame::decode_events(value).map_err(|source| StoreError::DamagedFrame { first, source })
 }
 
-/// The value a document rests as.
-fn pack_document(hash: &[u8], bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
-    frame::encode_document(bytes).map_err(|source| StoreError::DamagedDocument {
-        hash: String::from_utf8_lossy(hash).into_owned(),
-        source,
-    })
+/// Each document's hash and the value its bytes rest as (compressed before a transaction,
+/// which sled may run more than once).
+fn pack_documents<'d>(
+    documents: impl IntoIterator<Item = (&'d [u8], &'d [u8])>,
+) -> Result<RawPairs, StoreError> {
+    documents
+        .into_iter()
+        .map(|(hash, bytes)| {
+            let value =
+                frame::encode_document(bytes).map_err(|source| StoreError::DamagedDocument {
+                    hash: String::from_utf8_lossy(hash).into_owned(),
+                    source,
+                })?;
+            Ok((hash.to_vec(), value))
+        })
+        .collect()
 }
 
 /// Writes consecutive sealed events (`encoded`: their canonical bytes) as frames: a new frame

@@ -22,8 +22,8 @@ use super::event::{
     hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
 };
 use super::index::{
-    corrected_docs_entry, decode_document, decode_mention_seqs, frontier_entry, is_correction,
-    starts_append, AppendMentions, EventEntries, IdentityIndex, IndexEntries, IndexTree,
+    corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
+    AppendMentions, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPair,
 };
 use super::jcs::canonicalize;
 use super::merkle::{Blake3Hash, Frontier};
@@ -56,7 +56,7 @@ pub struct VerifyReport {
     pub head: Option<(u64, String)>,
     pub failures: Vec<Failure>,
     /// How the events and documents rest on disk (the store layout read).
-    pub layout: &'static str,
+    pub layout: String,
 }
 
 impl VerifyReport {
@@ -318,7 +318,7 @@ fn verify_with(
             n_documents,
             head,
             failures,
-            layout: super::store::LAYOUT_DESCRIBED,
+            layout: super::store::layout_described(),
         })
     })
 }
@@ -1137,7 +1137,7 @@ impl IndexCheck {
             adoptions,
         } = EventEntries::of(event);
         for (key, value) in self.mentions.add(event) {
-            self.expect(store, 2, &key, &value)?;
+            self.expect(store, IndexTree::Mentions, &key, &value)?;
         }
         self.documents.extend(docs);
         if is_correction(event) {
@@ -1153,9 +1153,13 @@ impl IndexCheck {
         }
         let frontier = (starts_append(event) && frontier.size() == event.seq)
             .then(|| frontier_entry(frontier));
-        for (index, entry) in [(0, targets), (1, adoptions), (3, frontier)] {
+        for (tree, entry) in [
+            (IndexTree::Targets, targets),
+            (IndexTree::Adoptions, adoptions),
+            (IndexTree::Frontiers, frontier),
+        ] {
             if let Some((key, value)) = entry {
-                self.expect(store, index, &key, &value)?;
+                self.expect(store, tree, &key, &value)?;
             }
         }
         Ok(())
@@ -1164,13 +1168,15 @@ impl IndexCheck {
     fn expect(
         &mut self,
         store: &Store,
-        index: usize,
+        tree: IndexTree,
         key: &[u8],
         value: &[u8],
     ) -> Result<(), StoreError> {
+        // PER_EVENT lists every tree this is called with.
+        let index = PER_EVENT.iter().position(|t| *t == tree).unwrap_or(0);
         self.implied[index] += 1;
         if self.differences[index].is_none() {
-            self.differences[index] = match store.index_value(PER_EVENT[index], key)? {
+            self.differences[index] = match store.index_value(tree, key)? {
                 None => Some(format!("entry {} is missing", shown(key))),
                 Some(held) if held != value => {
                     Some(format!("entry {} holds another value", shown(key)))
@@ -1193,11 +1199,11 @@ impl IndexCheck {
         // checked further (the event itself is the failure reported).
         let frontiers_known = frontier.size() == n_events;
         for (key, value) in self.mentions.finish() {
-            self.expect(store, 2, &key, &value)?;
+            self.expect(store, IndexTree::Mentions, &key, &value)?;
         }
         if n_events > 0 && frontiers_known {
             let (key, value) = frontier_entry(frontier);
-            self.expect(store, 3, &key, &value)?;
+            self.expect(store, IndexTree::Frontiers, &key, &value)?;
         }
         let mut found: Vec<(IndexTree, String)> = Vec::new();
         for (index, tree) in PER_EVENT.into_iter().enumerate() {
@@ -1255,6 +1261,7 @@ impl IndexCheck {
                         }
                     }
                 }
+                IndexTree::Mentions => mention_implied(store, &key, &value),
                 _ => {
                     let seq = key
                         .len()
@@ -1264,19 +1271,14 @@ impl IndexCheck {
                         Some(seq) => store.event(seq).ok().flatten(),
                         None => None,
                     };
-                    match tree {
-                        // `id, 0, start` → seqs: implied when each seq's event names the id
-                        // and belongs to the append that starts there.
-                        IndexTree::Mentions => mention_implied(store, &key, &value),
-                        _ => event.is_some_and(|event| {
-                            let entries = EventEntries::of(&event);
-                            let implied = match tree {
-                                IndexTree::Targets => entries.targets,
-                                _ => entries.adoptions,
-                            };
-                            implied == Some((key.clone(), value.clone()))
-                        }),
-                    }
+                    event.is_some_and(|event| {
+                        let entries = EventEntries::of(&event);
+                        let implied = match tree {
+                            IndexTree::Targets => entries.targets,
+                            _ => entries.adoptions,
+                        };
+                        implied == Some((key.clone(), value.clone()))
+                    })
                 }
             };
             if !implied {
@@ -1287,32 +1289,23 @@ impl IndexCheck {
     }
 }
 
-/// Whether a `mentions` entry is one the log implies: its seqs, ascending, are events of the
-/// append starting at the key's seq, each naming the key's measure.
+/// Whether a `mentions` entry is one the log implies: one of the entries the append starting
+/// at its key's seq gives, grouped as the store groups them.
 fn mention_implied(store: &Store, key: &[u8], value: &[u8]) -> bool {
-    let Some(at) = key.len().checked_sub(8) else {
-        return false;
-    };
-    let start = super::store::decode_seq(&key[at..]);
-    let Some(id) = at
-        .checked_sub(1)
-        .and_then(|end| std::str::from_utf8(&key[..end]).ok())
+    let Some(start) = key
+        .len()
+        .checked_sub(8)
+        .map(|at| super::store::decode_seq(&key[at..]))
     else {
-        return false;
-    };
-    let Some(seqs) = decode_mention_seqs(value) else {
         return false;
     };
     let Ok(events) = store.events_of_document(start) else {
         return false;
     };
-    !seqs.is_empty()
-        && seqs.windows(2).all(|pair| pair[0] < pair[1])
-        && seqs.iter().all(|&seq| {
-            events
-                .iter()
-                .any(|event| event.seq == seq && event.body.measure_id() == Some(id))
-        })
+    let mut mentions = AppendMentions::default();
+    let mut implied: Vec<RawPair> = events.iter().flat_map(|e| mentions.add(e)).collect();
+    implied.extend(mentions.finish());
+    implied.iter().any(|(k, v)| k == key && v == value)
 }
 
 /// Index bytes as a report shows them: text where it is text, at most 80 characters.

@@ -497,16 +497,13 @@ fn verify_names_damage_to_the_storage_and_never_points_to_itself() {
 #[test]
 fn a_reindex_cut_short_is_named_and_resumed() {
     let (_dir, store) = ingested_seeds();
-    {
-        let db = sled::open(&store).unwrap();
+    common::change_store(&store, |db| {
         db.open_tree("meta")
             .unwrap()
             .insert("store_format", "reindexing")
             .unwrap();
         db.open_tree("identity").unwrap().clear().unwrap();
-        db.flush().unwrap();
-    }
-    common::wait_until_released(&store);
+    });
     let state = planledger(&store, &["state", "--at", "第92回"]);
     assert_eq!(state.status.code(), Some(3), "{}", stdout(&state));
     assert!(

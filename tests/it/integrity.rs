@@ -18,23 +18,20 @@ use planledger::ledger::{frame, EventBody};
 /// Applies `change` to the events of the frame holding `seq` (their canonical bytes, `seq`'s at
 /// the index given), rewriting the frame as an attacker who knows the layout would.
 fn tamper_frame(store: &Path, seq: u64, change: impl FnOnce(&mut Vec<Vec<u8>>, usize)) {
-    let db = sled::open(store).unwrap();
-    let frames = db.open_tree("frames").unwrap();
-    let (key, value) = frames
-        .range(..=seq.to_be_bytes())
-        .next_back()
-        .unwrap()
-        .unwrap();
-    let first = u64::from_be_bytes(key.as_ref().try_into().unwrap());
-    let mut events = frame::decode_events(&value).unwrap();
-    change(&mut events, (seq - first) as usize);
-    frames
-        .insert(key, frame::encode_events(&events).unwrap())
-        .unwrap();
-    db.flush().unwrap();
-    drop(frames);
-    drop(db);
-    common::wait_until_released(store);
+    common::change_store(store, |db| {
+        let frames = db.open_tree("frames").unwrap();
+        let (key, value) = frames
+            .range(..=seq.to_be_bytes())
+            .next_back()
+            .unwrap()
+            .unwrap();
+        let first = u64::from_be_bytes(key.as_ref().try_into().unwrap());
+        let mut events = frame::decode_events(&value).unwrap();
+        change(&mut events, (seq - first) as usize);
+        frames
+            .insert(key, frame::encode_events(&events).unwrap())
+            .unwrap();
+    });
 }
 
 /// Applies `change` to the canonical bytes of event `seq`.
@@ -44,21 +41,18 @@ fn tamper_event(store: &Path, seq: u64, change: impl FnOnce(&mut Vec<u8>)) {
 
 /// Applies `change` to the bytes of a stored document, rewriting the value they rest as.
 fn tamper_document(store: &Path, hash: &str, change: impl FnOnce(&mut Vec<u8>)) {
-    let db = sled::open(store).unwrap();
-    let documents = db.open_tree("documents").unwrap();
-    let value = documents
-        .get(hash.as_bytes())
-        .unwrap()
-        .expect("the document is stored");
-    let mut bytes = frame::decode_document(&value).unwrap();
-    change(&mut bytes);
-    documents
-        .insert(hash.as_bytes(), frame::encode_document(&bytes).unwrap())
-        .unwrap();
-    db.flush().unwrap();
-    drop(documents);
-    drop(db);
-    common::wait_until_released(store);
+    common::change_store(store, |db| {
+        let documents = db.open_tree("documents").unwrap();
+        let value = documents
+            .get(hash.as_bytes())
+            .unwrap()
+            .expect("the document is stored");
+        let mut bytes = frame::decode_document(&value).unwrap();
+        change(&mut bytes);
+        documents
+            .insert(hash.as_bytes(), frame::encode_document(&bytes).unwrap())
+            .unwrap();
+    });
 }
 
 fn first_failure(store: &Path) -> String {
@@ -108,14 +102,12 @@ fn a_rewritten_prev_link_is_a_broken_chain_at_that_event() {
 fn a_missing_document_is_one_failure_even_in_deep_verification() {
     let (_dir, store) = ingested_seeds();
     let document = common::read_events(&store)[0].source.document.clone();
-    {
-        let db = sled::open(&store).unwrap();
+    common::change_store(&store, |db| {
         db.open_tree("documents")
             .unwrap()
             .remove(document.as_bytes())
             .unwrap();
-        db.flush().unwrap();
-    }
+    });
     let output = planledger(&store, &["verify", "--deep"]);
     assert_eq!(output.status.code(), Some(1));
     let report = stdout(&output);
@@ -172,14 +164,12 @@ fn one_changed_byte_in_a_stored_document_names_the_document() {
 #[test]
 fn an_index_out_of_step_with_the_log_is_reported() {
     let (_dir, store) = ingested_seeds();
-    {
-        let db = sled::open(&store).unwrap();
+    common::change_store(&store, |db| {
         db.open_tree("docs")
             .unwrap()
             .insert(b"forged", &5u64.to_be_bytes())
             .unwrap();
-        db.flush().unwrap();
-    }
+    });
     let output = planledger(&store, &["verify"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("document index does not match"));
@@ -415,11 +405,9 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
     ];
     for (tree, key, value) in forgeries {
         let (_dir, store) = ingested_seeds();
-        {
-            let db = sled::open(&store).unwrap();
+        common::change_store(&store, |db| {
             db.open_tree(tree).unwrap().insert(key, value).unwrap();
-            db.flush().unwrap();
-        }
+        });
         let output = planledger(&store, &["verify"]);
         assert_eq!(output.status.code(), Some(1), "{tree}");
         let index = match tree {
@@ -438,16 +426,14 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
     }
     // A checkpoint forged in the index: the frontier at the ledger's end holds another root.
     let (_dir, store) = ingested_seeds();
-    {
-        let db = sled::open(&store).unwrap();
+    common::change_store(&store, |db| {
         let frontiers = db.open_tree("frontiers").unwrap();
         let (key, mut value) = frontiers.last().unwrap().unwrap();
         let mut forged = value.to_vec();
         forged[0] ^= 1;
         value = forged.into();
         frontiers.insert(key, value).unwrap();
-        db.flush().unwrap();
-    }
+    });
     let output = planledger(&store, &["verify"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
@@ -458,13 +444,11 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
     );
     // And an entry removed: the identity index loses a handle.
     let (_dir, store) = ingested_seeds();
-    {
-        let db = sled::open(&store).unwrap();
+    common::change_store(&store, |db| {
         let identity = db.open_tree("identity").unwrap();
         let handle = identity.scan_prefix(b"h").next().unwrap().unwrap().0;
         identity.remove(handle).unwrap();
-        db.flush().unwrap();
-    }
+    });
     let output = planledger(&store, &["verify"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
@@ -509,9 +493,8 @@ fn a_move_to_frames_cut_short_at_any_step_is_finished_by_reindex() {
     let state = common::stdout(&planledger(&store, &["state", "--format", "json"]));
     let exported = common::stdout(&planledger(&store, &["export"]));
     // Cut after the mark: the old trees hold the events, the new ones are empty.
-    {
-        let db = sled::open(&store).unwrap();
-        write_legacy_trees(&db);
+    common::change_store(&store, |db| {
+        write_legacy_trees(db);
         for tree in ["frames", "documents", "identity", "mentions", "docs"] {
             db.open_tree(tree).unwrap().clear().unwrap();
         }
@@ -519,9 +502,7 @@ fn a_move_to_frames_cut_short_at_any_step_is_finished_by_reindex() {
             .unwrap()
             .insert("store_format", "reindexing")
             .unwrap();
-        db.flush().unwrap();
-    }
-    common::wait_until_released(&store);
+    });
     let refused = planledger(&store, &["state"]);
     assert_eq!(refused.status.code(), Some(3));
     assert!(common::stderr(&refused).contains("was cut short"));
@@ -533,11 +514,9 @@ fn a_move_to_frames_cut_short_at_any_step_is_finished_by_reindex() {
         state
     );
     // Cut after the transaction, before the drop: both layouts' trees hold the events.
-    {
-        let db = sled::open(&store).unwrap();
-        write_legacy_trees(&db);
-    }
-    common::wait_until_released(&store);
+    common::change_store(&store, |db| {
+        write_legacy_trees(db);
+    });
     let verified = planledger(&store, &["verify"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
     assert_eq!(
@@ -547,11 +526,9 @@ fn a_move_to_frames_cut_short_at_any_step_is_finished_by_reindex() {
     let again = planledger(&store, &["reindex"]);
     assert_eq!(again.status.code(), Some(0), "{}", common::stderr(&again));
     assert_eq!(common::stdout(&planledger(&store, &["export"])), exported);
-    {
-        let db = sled::open(&store).unwrap();
+    common::change_store(&store, |db| {
         assert!(!db.tree_names().iter().any(|n| n == b"events".as_slice()));
-    }
-    common::wait_until_released(&store);
+    });
     let deep = planledger(&store, &["verify", "--deep"]);
     assert_eq!(deep.status.code(), Some(0), "{}", stdout(&deep));
 }
@@ -561,12 +538,11 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     let (_dir, store) = ingested_seeds();
     let before = common::stdout(&planledger(&store, &["state", "--format", "json"]));
     let exported = common::stdout(&planledger(&store, &["export"]));
-    {
+    common::change_store(&store, |db| {
         // Layout 1: each event under its seq in `events`, each document's raw bytes in
         // `blobs`, no identity or target index, a `measures` tree, documents indexed by their
         // seq alone (as in layout 2), format "1".
-        let db = sled::open(&store).unwrap();
-        write_legacy_trees(&db);
+        write_legacy_trees(db);
         db.drop_tree("frames").unwrap();
         db.drop_tree("documents").unwrap();
         let docs = db.open_tree("docs").unwrap();
@@ -584,8 +560,7 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
             .unwrap()
             .insert(b"store_format", b"1")
             .unwrap();
-        db.flush().unwrap();
-    }
+    });
     let refused = planledger(&store, &["state"]);
     assert_eq!(refused.status.code(), Some(3));
     assert!(common::stderr(&refused).contains("planledger reindex"));
@@ -609,8 +584,7 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     assert_eq!(before, after);
     // The events were moved byte for byte: the export is the one before the move.
     assert_eq!(common::stdout(&planledger(&store, &["export"])), exported);
-    {
-        let db = sled::open(&store).unwrap();
+    common::change_store(&store, |db| {
         let names = db.tree_names();
         assert!(
             !names
@@ -618,17 +592,14 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
                 .any(|n| n == b"events".as_slice() || n == b"blobs".as_slice()),
             "the old layout's trees are dropped once the move has landed"
         );
-    }
-    common::wait_until_released(&store);
+    });
     // A layout this planledger does not know is not reindexed.
-    {
-        let db = sled::open(&store).unwrap();
+    common::change_store(&store, |db| {
         db.open_tree("meta")
             .unwrap()
             .insert(b"store_format", b"9")
             .unwrap();
-        db.flush().unwrap();
-    }
+    });
     let output = planledger(&store, &["reindex"]);
     assert_eq!(output.status.code(), Some(3));
     assert!(common::stderr(&output).contains("does not know"));

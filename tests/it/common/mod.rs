@@ -138,6 +138,18 @@ pub fn copy_folder(from: &Path, to: &Path) {
 /// lock when its background flusher lets go of a dropped `Db`, a moment after the drop; a
 /// command started in that moment would rightly report "in use". Between processes this cannot
 /// happen (the OS frees the lock at exit), so only tests that open a store in-process need it.
+/// Opens the ledger's sled files directly (as an attacker with disk access, or an older
+/// planledger, would), lets `change` act on them, flushes, and waits until sled has let go of
+/// the folder, so the next command finds it free.
+pub fn change_store<T>(store: &Path, change: impl FnOnce(&sled::Db) -> T) -> T {
+    let db = sled::open(store).unwrap();
+    let result = change(&db);
+    db.flush().unwrap();
+    drop(db);
+    wait_until_released(store);
+    result
+}
+
 pub fn wait_until_released(store: &Path) {
     use fs2::FileExt;
     let lock_file = store.join("db");
