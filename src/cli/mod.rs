@@ -236,15 +236,6 @@ pub fn message_of(error: &anyhow::Error) -> String {
 /// machine (a full disk, no permission, a read-only filesystem) makes the ledger or its output
 /// unusable; bad input otherwise.
 pub fn failure_kind(error: &anyhow::Error) -> FailureKind {
-    let machine = error.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
-            use std::io::ErrorKind::*;
-            matches!(
-                io.kind(),
-                StorageFull | PermissionDenied | ReadOnlyFilesystem | WriteZero | QuotaExceeded
-            )
-        })
-    });
     for cause in error.chain() {
         if let Some(store) = cause.downcast_ref::<StoreError>() {
             return store.kind();
@@ -275,10 +266,20 @@ pub fn failure_kind(error: &anyhow::Error) -> FailureKind {
             };
         }
     }
+    let machine = error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            use std::io::ErrorKind::*;
+            matches!(
+                io.kind(),
+                StorageFull | PermissionDenied | ReadOnlyFilesystem | WriteZero | QuotaExceeded
+            )
+        })
+    });
     if machine {
-        return FailureKind::LedgerUnusable;
+        FailureKind::LedgerUnusable
+    } else {
+        FailureKind::BadInput
     }
-    FailureKind::BadInput
 }
 
 /// Whether the error is stdout closed under us (`| head`): not a failure of the command.

@@ -472,9 +472,10 @@ fn as_of_sentences(lines: &[&str]) -> Vec<ExtractedTarget> {
             let Some(captures) = after_date.captures(rest) else {
                 continue;
             };
-            let (Some(number), Some(whole)) = (captures.name("num"), captures.get(0)) else {
+            let Some(number) = captures.name("num") else {
                 continue;
             };
+            let whole = captures.get_match();
             if text[..found.end + number.start()].ends_with('約') {
                 continue;
             }

@@ -206,6 +206,20 @@ struct Line<'a> {
     indented: bool,
 }
 
+/// What a line is when its key alone says it is the print's furniture: the table's column
+/// header, the meeting's footer, or a decorated page number (「- 1 -」).
+fn furniture_kind(key: &str) -> Option<LineKind> {
+    if is_column_header_key(key) {
+        Some(LineKind::Furniture)
+    } else if is_meeting_footer_key(key) {
+        Some(LineKind::MeetingFooter)
+    } else if is_decorated_page_number(key) {
+        Some(LineKind::PageMarking)
+    } else {
+        None
+    }
+}
+
 fn classify_lines(text: &str) -> Vec<Line<'_>> {
     let raw_lines: Vec<&str> = text.split('\n').collect();
     let keys: Vec<std::borrow::Cow<'_, str>> = raw_lines
@@ -213,11 +227,9 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
         .map(|raw| comparison_key_cow(split_line(raw).1))
         .collect();
     let counted = counted_pages(&raw_lines, &keys);
-    // The title's key, once the title is read: the same line printed again at the top of a
-    // page is a running header.
-    let mut title_key: Option<&str> = None;
-    // The title as printed, for finding it glued onto a line.
-    let mut title_text: Option<&str> = None;
+    // The title's key and the title as printed, once it is read: the same line printed again at
+    // the top of a page is a running header, and one glued onto a line is cut off.
+    let mut title: Option<(&str, &str)> = None;
     // A form feed on a line of its own marks the next line with content — and so does a page
     // mark on a page number or running header, which are read past.
     let mut pending_form_feed = false;
@@ -232,21 +244,18 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
             // Page numbers come first: a print may open with 「- 1 -」 above its title.
             let kind = if text.is_empty() {
                 LineKind::Blank
-            } else if is_column_header_key(key) {
-                LineKind::Furniture
-            } else if is_meeting_footer_key(key) {
-                LineKind::MeetingFooter
-            } else if is_decorated_page_number(key) || counted.contains(&index) {
+            } else if let Some(kind) = furniture_kind(key) {
+                kind
+            } else if counted.contains(&index) {
                 LineKind::PageMarking
-            } else if title_key.is_none() {
-                title_key = Some(key.as_ref());
-                title_text = Some(text);
+            } else if title.is_none() {
+                title = Some((key.as_ref(), text));
                 if parse_section_token(text).is_some() || text.starts_with('【') {
                     LineKind::Content
                 } else {
                     LineKind::Title
                 }
-            } else if title_key.is_some_and(|title| title == key && key.chars().count() >= 8) {
+            } else if title.is_some_and(|(title, _)| title == key && key.chars().count() >= 8) {
                 LineKind::PageMarking
             } else {
                 LineKind::Content
@@ -256,22 +265,16 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
             }
             // Furniture glued onto a line is cut off, and what is left is read as its own line
             // would be (the glue may have landed on the column header or the footer).
-            let (kind, text) = match (kind, title_text) {
-                (LineKind::Content, Some(title)) => {
+            let (kind, text) = match (kind, title) {
+                (LineKind::Content, Some((_, title))) => {
                     let left = without_glued_furniture(text, title);
                     if left.len() == text.len() {
                         (kind, text)
+                    } else if left.is_empty() {
+                        (LineKind::PageMarking, left)
                     } else {
-                        let key = comparison_key(left);
-                        let kind = if left.is_empty() || is_decorated_page_number(&key) {
-                            LineKind::PageMarking
-                        } else if is_column_header_key(&key) {
-                            LineKind::Furniture
-                        } else if is_meeting_footer_key(&key) {
-                            LineKind::MeetingFooter
-                        } else {
-                            LineKind::Content
-                        };
+                        let kind =
+                            furniture_kind(&comparison_key(left)).unwrap_or(LineKind::Content);
                         (kind, left)
                     }
                 }

@@ -41,6 +41,10 @@ const META_FORMAT: &[u8] = b"store_format";
 pub const HEAD_FILE_NAME: &str = "HEAD";
 /// The note a writer waiting for the ledger leaves in its folder (see `Store::writer_waiting`).
 pub const WRITER_WAITING_FILE: &str = "WRITER-WAITING";
+/// How often a waiting writer renews its note, and the age past which a note is stale (left by
+/// a writer that no longer waits).
+const WRITER_NOTE_RENEWED: std::time::Duration = std::time::Duration::from_secs(1);
+const WRITER_NOTE_STALE: std::time::Duration = std::time::Duration::from_secs(3);
 /// What [`HEAD_FILE_NAME`] says before the first document is committed.
 pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
@@ -396,9 +400,9 @@ impl Store {
         let opened = loop {
             match Store::open(path) {
                 Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
-                    // Renewed each second, so a note left by a writer that was killed goes
-                    // stale within seconds. Best effort: without it the writer waits as before.
-                    if writer && last_note.is_none_or(|at| at.elapsed().as_secs() >= 1) {
+                    // Renewed, so a note left by a writer that was killed goes stale within
+                    // seconds. Best effort: without it the writer waits as before.
+                    if writer && last_note.is_none_or(|at| at.elapsed() >= WRITER_NOTE_RENEWED) {
                         noted |= std::fs::write(&note, std::process::id().to_string()).is_ok();
                         last_note = Some(std::time::Instant::now());
                     }
@@ -413,12 +417,12 @@ impl Store {
         opened
     }
 
-    /// Whether a writer is waiting for the ledger in `path` (its note is younger than `fresh`:
-    /// a note left by a writer that was killed goes stale and is ignored).
-    pub fn writer_waiting(path: &Path, fresh: std::time::Duration) -> bool {
+    /// Whether a writer is waiting for the ledger in `path` (a note left by a writer that was
+    /// killed goes stale and is ignored).
+    pub fn writer_waiting(path: &Path) -> bool {
         std::fs::metadata(path.join(WRITER_WAITING_FILE))
             .and_then(|metadata| metadata.modified())
-            .is_ok_and(|modified| modified.elapsed().is_ok_and(|age| age < fresh))
+            .is_ok_and(|modified| modified.elapsed().is_ok_and(|age| age < WRITER_NOTE_STALE))
     }
 
     /// Opens the ledger to append to it, waiting up to `wait` for another process holding it

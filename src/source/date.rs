@@ -406,9 +406,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
     let mut taken = TakenRanges::default();
     for captures in era_range.captures_iter(&folded) {
-        let Some(whole) = captures.get(0) else {
-            continue;
-        };
+        let whole = captures.get_match();
         let era = &captures["era"];
         let to_era = captures.name("era2").map_or(era, |m| m.as_str());
         let (Some(from), Some(to)) = (number(&captures["from"]), number(&captures["to"])) else {
@@ -442,9 +440,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
         }
     }
     for captures in points.captures_iter(&folded) {
-        let Some(whole) = captures.get(0) else {
-            continue;
-        };
+        let whole = captures.get_match();
         if taken.overlaps(whole.start(), whole.end()) {
             continue;
         }
@@ -473,9 +469,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
         });
     }
     for captures in western.captures_iter(&folded) {
-        let Some(whole) = captures.get(0) else {
-            continue;
-        };
+        let whole = captures.get_match();
         if taken.overlaps(whole.start(), whole.end()) {
             continue;
         }

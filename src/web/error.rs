@@ -7,6 +7,7 @@ use maud::html;
 
 use crate::ledger::StoreError;
 use crate::query::QueryError;
+use crate::source::meeting::MeetingRefError;
 use crate::FailureKind;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,8 +30,8 @@ pub enum WebError {
     Rejected(StatusCode, String),
 }
 
-impl From<crate::source::meeting::MeetingRefError> for WebError {
-    fn from(error: crate::source::meeting::MeetingRefError) -> WebError {
+impl From<MeetingRefError> for WebError {
+    fn from(error: MeetingRefError) -> WebError {
         WebError::Query(error.into())
     }
 }
@@ -66,24 +67,21 @@ impl WebError {
     }
 }
 
-/// A message the library words for the command line, in a reader's words: where a command
-/// lists something, the page that lists it.
-fn web_words(message: &str) -> String {
-    message
-        .replace(
-            "`planledger meetings --format json` lists",
-            "the meetings page (会議一覧) links",
-        )
-        .replace(
-            "`planledger meetings` lists them",
-            "the meetings page (会議一覧) lists them: pick one there",
-        )
+/// The error in a reader's words: where the library's message sends the reader to a command
+/// that lists something, the page that lists it.
+fn web_words(error: &WebError) -> String {
+    match error {
+        WebError::Query(QueryError::Meeting(MeetingRefError::NoMatch { input })) => format!(
+            "no meeting in the ledger matches {input:?}; the meetings page (会議一覧) lists them: pick one there"
+        ),
+        other => other.to_string(),
+    }
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = web_words(&self.to_string());
+        let message = web_words(&self);
         // What is left of a command's advice is for whoever keeps the ledger, not the reader.
         let for_the_keeper = message.contains("`planledger ");
         let body = html! {

@@ -109,16 +109,16 @@ pub fn time_jst(rfc3339: &str) -> String {
     }
 }
 
-/// A meeting as the views print it (「がん対策推進協議会 第92回 (2025-10-06)」) with its day in
-/// 和暦 and the ISO date beside it: がん対策推進協議会 第92回 令和7年10月6日（2025-10-06）.
-pub fn meeting_with_day(shown: &str) -> String {
-    let dated = shown
-        .strip_suffix(')')
-        .and_then(|rest| rest.rsplit_once(" ("))
-        .filter(|(_, iso)| crate::source::meeting::parse_iso_date(iso).is_some());
-    match dated {
-        Some((name, iso)) => format!("{name} {}", day(iso)),
-        None => shown.to_owned(),
+/// A meeting with its day in 和暦 and the ISO date beside it (がん対策推進協議会 第92回
+/// 令和7年10月6日（2025-10-06）); one without a day as the views print it (… (date unknown)).
+pub fn meeting_with_day(meeting: &crate::source::meeting::Meeting) -> String {
+    match meeting.date {
+        Some(date) => format!(
+            "{} {}",
+            meeting.name(),
+            day(&crate::source::meeting::format_iso_date(date))
+        ),
+        None => meeting.to_string(),
     }
 }
 
@@ -170,13 +170,19 @@ mod tests {
         for (recorded, shown) in cases {
             assert_eq!(time_jst(recorded), shown, "{recorded}");
         }
+        let mut meeting = crate::source::meeting::Meeting {
+            body: Some("がん対策推進協議会".into()),
+            ordinal: Some(92),
+            date: Some(time::macros::date!(2025 - 10 - 06)),
+        };
         assert_eq!(
-            meeting_with_day("がん対策推進協議会 第92回 (2025-10-06)"),
+            meeting_with_day(&meeting),
             "がん対策推進協議会 第92回 令和7年10月6日（2025-10-06）"
         );
+        meeting.date = None;
         assert_eq!(
-            meeting_with_day("会議 (date unknown)"),
-            "会議 (date unknown)"
+            meeting_with_day(&meeting),
+            "がん対策推進協議会 第92回 (date unknown)"
         );
     }
 }

@@ -73,9 +73,7 @@ impl App {
             // hold back, for at most the wait, until it is in — a server answering back to
             // back would otherwise leave it only the moment between two requests.
             let deadline = std::time::Instant::now() + app.wait;
-            while Store::writer_waiting(&app.store, WRITER_NOTE_FRESH)
-                && std::time::Instant::now() < deadline
-            {
+            while Store::writer_waiting(&app.store) && std::time::Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(20));
             }
             let store = Store::open_to_answer(&app.store, app.wait)?;
@@ -85,10 +83,6 @@ impl App {
         .map_err(|error| WebError::Internal(error.to_string()))?
     }
 }
-
-/// A writer renews its note each second: one older than this was left by a writer that no
-/// longer waits.
-const WRITER_NOTE_FRESH: Duration = Duration::from_secs(3);
 
 /// The policy every answer carries: nothing from elsewhere, no script, no framing, forms only
 /// to this server.

@@ -225,7 +225,7 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
             tbody {
                 @for (entry, text) in view.entries.iter().zip(&texts) {
                     tr.{ "change-" (entry.change) } {
-                        td { (meeting_with_day(&entry.meeting)) }
+                        td { (records.get(entry.document.as_str()).map_or_else(|| entry.meeting.clone(), |record| meeting_with_day(&record.meeting))) }
                         td { (change_name(entry.change)) }
                         td { (text) }
                         td { (citation(records.get(entry.document.as_str()).copied(), &entry.document, entry.lines)) }

@@ -111,13 +111,43 @@ async fn browser_sized(
         .expect("chromedriver opens a Chromium session")
 }
 
-async fn shoot(client: &Client, name: &str) {
+/// What every browser test starts with: chromedriver, the web view over a ledger, and a
+/// runtime to drive them from (dropped in this order).
+struct Session {
+    runtime: tokio::runtime::Runtime,
+    driver: Driver,
+    server: Server,
+}
+
+impl Session {
+    fn start(store: &std::path::Path) -> Session {
+        let chromedriver = chromedriver();
+        let server = Server::start(store);
+        let driver = Driver::start(&chromedriver);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        Session {
+            runtime,
+            driver,
+            server,
+        }
+    }
+}
+
+/// Where the tests leave what a reviewer looks at: screenshots and the printed PDF.
+fn screenshots_dir() -> PathBuf {
     let folder = common::project_dir()
         .join("target")
         .join("browser-screenshots");
     std::fs::create_dir_all(&folder).unwrap();
+    folder
+}
+
+async fn shoot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("a screenshot");
-    std::fs::write(folder.join(format!("{name}.png")), png).unwrap();
+    std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
 }
 
 /// Clicks `element`, which leads to another page, and waits until the browser is there: a
@@ -172,14 +202,12 @@ async fn text_of(client: &Client, css: &str) -> String {
     ignore = "needs chromium and chromedriver (apt install chromium chromium-driver; see build.rs)"
 )]
 fn a_reviewer_reads_the_changes_in_a_real_browser() {
-    let chromedriver = chromedriver();
     let (_dir, store) = seeds_and_93(None);
-    let server = Server::start(&store);
-    let driver = Driver::start(&chromedriver);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let Session {
+        runtime,
+        driver,
+        server,
+    } = Session::start(&store);
     runtime.block_on(async {
         let profile = tempfile::tempdir().unwrap();
         let client = browser(&driver, profile.path()).await;
@@ -344,14 +372,12 @@ fn a_reviewer_reads_the_changes_in_a_real_browser() {
     ignore = "needs chromium and chromedriver (apt install chromium chromium-driver; see build.rs)"
 )]
 fn every_page_fits_a_phone_and_a_desktop() {
-    let chromedriver = chromedriver();
     let (_dir, store) = seeds_and_93(None);
-    let server = Server::start(&store);
-    let driver = Driver::start(&chromedriver);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let Session {
+        runtime,
+        driver,
+        server,
+    } = Session::start(&store);
     runtime.block_on(async {
         let base = format!("http://{}", server.address);
         let mut failures = Vec::new();
@@ -423,14 +449,12 @@ fn every_page_fits_a_phone_and_a_desktop() {
     ignore = "needs chromium and chromedriver (apt install chromium chromium-driver; see build.rs)"
 )]
 fn the_plan_prints_on_at_most_thirty_pages() {
-    let chromedriver = chromedriver();
     let (_dir, store) = crate::common::ingested_seeds();
-    let server = Server::start(&store);
-    let driver = Driver::start(&chromedriver);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let Session {
+        runtime,
+        driver,
+        server,
+    } = Session::start(&store);
     runtime.block_on(async {
         let profile = tempfile::tempdir().unwrap();
         let client = browser(&driver, profile.path()).await;
@@ -445,11 +469,7 @@ fn the_plan_prints_on_at_most_thirty_pages() {
             .print(fantoccini::wd::PrintConfiguration::default())
             .await
             .expect("the browser prints the page");
-        let folder = common::project_dir()
-            .join("target")
-            .join("browser-screenshots");
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join("plan-92.pdf"), &pdf).unwrap();
+        std::fs::write(screenshots_dir().join("plan-92.pdf"), &pdf).unwrap();
         let pages = pdf_pages(&pdf);
         assert!(
             (1..=30).contains(&pages),

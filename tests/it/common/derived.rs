@@ -600,14 +600,20 @@ pub mod printed {
         out
     }
 
+    /// The seed's title: its first line that is not blank, as printed.
+    fn seed_title(lines: &[String]) -> String {
+        lines
+            .iter()
+            .find(|line| !line.trim().is_empty())
+            .cloned()
+            .expect("the seed has a title")
+    }
+
     /// The page number and the running title glued by the extractor onto the last line of
     /// each page (「…こととする。-2-第4期がん対策推進基本計画施策に対する取組一覧」).
     pub fn furniture_glued(lines: &[String]) -> Vec<String> {
-        let title = lines
-            .iter()
-            .find(|line| !line.trim().is_empty())
-            .map(|line| line.trim().to_owned())
-            .expect("the seed has a title");
+        let title = seed_title(lines);
+        let title = title.trim();
         let mut out: Vec<String> = Vec::new();
         let mut page = 1;
         for line in lines {
@@ -624,11 +630,7 @@ pub mod printed {
 
     /// The document's title printed again at the top of every page (a running header).
     pub fn running_title(lines: &[String]) -> Vec<String> {
-        let title = lines
-            .iter()
-            .find(|line| !line.trim().is_empty())
-            .cloned()
-            .expect("the seed has a title");
+        let title = seed_title(lines);
         let mut out = Vec::new();
         for line in lines {
             out.push(line.clone());
