@@ -96,6 +96,8 @@ pub enum StoreError {
     DamagedDocument { hash: String, source: FrameError },
     #[error("the ledger at {path} already holds events; import only into an empty store (choose another --store)")]
     NotEmpty { path: PathBuf },
+    #[error("the ledger at {path} gained events while this append was being made (another writer inside this process); nothing was written: run the command again")]
+    HeadMoved { path: PathBuf },
     #[error("cannot encode an event: {0}")]
     Encode(#[from] EventError),
     #[error("event {seq} has a hash that is not 64 hexadecimal digits; run `planledger verify`")]
@@ -755,42 +757,50 @@ impl Store {
         document: Option<(&str, &[u8])>,
         unsealed: Vec<UnsealedEvent>,
     ) -> Result<Vec<Event>, StoreError> {
-        self.record_empty_head_before_first_write()?;
-        // Compressed once, outside the transaction (which sled may run again on a conflict).
+        // Sealed once, before the transaction (which sled may run again on a conflict), onto
+        // the head the transaction then finds unchanged, so the chain cannot fork.
+        let held = self.head()?;
+        let (mut next_seq, mut prev) = match &held {
+            Some((seq, hash)) => (seq + 1, hash.clone()),
+            None => (0, GENESIS_HASH.to_owned()),
+        };
+        let mut sealed = Vec::with_capacity(unsealed.len());
+        let mut encoded = Vec::with_capacity(unsealed.len());
+        for event in unsealed {
+            let event = event.seal(next_seq, &prev).map_err(StoreError::Encode)?;
+            encoded.push(event.canonical_bytes().map_err(StoreError::Encode)?);
+            prev = event.hash.clone();
+            next_seq += 1;
+            sealed.push(event);
+        }
+        if held.is_none() {
+            if let Some(last) = sealed.last() {
+                self.record_empty_head_before_first_write(last.seq, &last.hash)?;
+            }
+        }
         let packed = pack_documents(document.map(|(hash, bytes)| (hash.as_bytes(), bytes)))?;
-        let sealed = self.transact(|trees| {
+        self.transact(|trees| {
             let meta = trees.meta;
-            let (mut next_seq, mut prev) =
-                match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
-                    (Some(seq), Some(hash)) => (
-                        decode_seq(&seq) + 1,
-                        String::from_utf8_lossy(&hash).into_owned(),
-                    ),
-                    _ => (0, GENESIS_HASH.to_owned()),
-                };
+            let found = match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
+                (Some(seq), Some(hash)) => Some((
+                    decode_seq(&seq),
+                    String::from_utf8_lossy(&hash).into_owned(),
+                )),
+                _ => None,
+            };
+            if found != held {
+                return Err(abort(StoreError::HeadMoved {
+                    path: self.path.clone(),
+                }));
+            }
+            let first_seq = held.as_ref().map_or(0, |(seq, _)| seq + 1);
             // The tree so far, from the entry kept at the head (the end of the last document).
-            let frontier = match trees.frontiers.get(next_seq.to_be_bytes())? {
-                Some(value) => decode_frontier(&next_seq.to_be_bytes(), &value)
+            let frontier = match trees.frontiers.get(first_seq.to_be_bytes())? {
+                Some(value) => decode_frontier(&first_seq.to_be_bytes(), &value)
                     .ok_or_else(|| abort(StoreError::CorruptIndex { tree: "frontiers" }))?,
-                None if next_seq == 0 => Frontier::default(),
+                None if first_seq == 0 => Frontier::default(),
                 None => return Err(abort(StoreError::CorruptIndex { tree: "frontiers" })),
             };
-            let mut sealed = Vec::with_capacity(unsealed.len());
-            let mut encoded = Vec::with_capacity(unsealed.len());
-            for event in &unsealed {
-                let event = event
-                    .clone()
-                    .seal(next_seq, &prev)
-                    .map_err(|e| abort(StoreError::Encode(e)))?;
-                encoded.push(
-                    event
-                        .canonical_bytes()
-                        .map_err(|e| abort(StoreError::Encode(e)))?,
-                );
-                prev = event.hash.clone();
-                next_seq += 1;
-                sealed.push(event);
-            }
             write_frames(&trees, &sealed, &encoded)?;
             index_events(&trees, &sealed, frontier)?;
             for (hash, value) in &packed {
@@ -800,7 +810,7 @@ impl Store {
                 meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
                 meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
             }
-            Ok(sealed)
+            Ok(())
         })?;
         if let Some(last) = sealed.last() {
             self.record_head(last.seq, &last.hash)?;
@@ -820,7 +830,9 @@ impl Store {
                 path: self.path.clone(),
             });
         }
-        self.record_empty_head_before_first_write()?;
+        if let Some(last) = sealed.last() {
+            self.record_empty_head_before_first_write(last.seq, &last.hash)?;
+        }
         let encoded: Vec<Vec<u8>> = sealed
             .iter()
             .map(Event::canonical_bytes)
@@ -850,10 +862,15 @@ impl Store {
 
     /// The head is recorded after sled commits, so a crash inside the first document would
     /// leave events with no recorded head — which `verify` must report as a store that may have
-    /// been replaced. Recording "empty" before the first write closes that gap.
-    fn record_empty_head_before_first_write(&self) -> Result<(), StoreError> {
-        if self.head()?.is_none() && self.recorded_head() == RecordedHead::Missing {
-            self.write_head_file(&format!("{EMPTY_HEAD}\n"))?;
+    /// been replaced. Before the first write the head file says the ledger is empty *until* the
+    /// head this append will make: a crash in between leaves exactly that, while `empty` over
+    /// any other events (a replaced store) still fails.
+    fn record_empty_head_before_first_write(&self, seq: u64, hash: &str) -> Result<(), StoreError> {
+        if matches!(
+            self.recorded_head(),
+            RecordedHead::Missing | RecordedHead::Empty { .. }
+        ) {
+            self.write_head_file(&format!("{EMPTY_HEAD} until {seq} {hash}\n"))?;
         }
         Ok(())
     }
@@ -1130,9 +1147,12 @@ pub fn decode_seq(bytes: &[u8]) -> u64 {
 pub enum RecordedHead {
     /// No head was ever recorded: nothing was appended.
     Missing,
-    /// Recorded before the first write began: the store was empty then, so any store extends
-    /// it (a crash inside the first document leaves this, not a missing head).
-    Empty,
+    /// Recorded before the first write began: the store was empty then. `until` is the head
+    /// the first append was about to make (a crash inside the first document leaves this with
+    /// the store at exactly that head); a bare `empty` holds only for a store without events.
+    Empty {
+        until: Option<(u64, String)>,
+    },
     /// The file exists but does not hold `SEQ HASH`.
     Unreadable(String),
     Recorded {
@@ -1148,7 +1168,7 @@ impl std::fmt::Display for RecordedHead {
                 write!(f, "its recorded head is seq {seq}, hash {hash}")
             }
             RecordedHead::Missing => f.write_str("no head was recorded"),
-            RecordedHead::Empty => f.write_str("its recorded head is the empty ledger"),
+            RecordedHead::Empty { .. } => f.write_str("its recorded head is the empty ledger"),
             RecordedHead::Unreadable(why) => {
                 write!(f, "its recorded head cannot be read ({why})")
             }
@@ -1164,11 +1184,18 @@ pub fn recorded_head_at(path: &Path) -> RecordedHead {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return RecordedHead::Missing,
         Err(error) => return RecordedHead::Unreadable(error.to_string()),
     };
-    if text.trim() == EMPTY_HEAD {
-        return RecordedHead::Empty;
-    }
     let mut parts = text.split_whitespace();
-    match (
+    let empty = parts.clone().next() == Some(EMPTY_HEAD);
+    if empty {
+        parts.next();
+        if parts.clone().next().is_none() {
+            return RecordedHead::Empty { until: None };
+        }
+        if parts.next() != Some("until") {
+            return unreadable_head(&text);
+        }
+    }
+    let head = match (
         parts.next().map(str::parse::<u64>),
         parts.next(),
         parts.next(),
@@ -1176,13 +1203,24 @@ pub fn recorded_head_at(path: &Path) -> RecordedHead {
         (Some(Ok(seq)), Some(hash), None)
             if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
         {
-            RecordedHead::Recorded {
-                seq,
-                hash: hash.to_owned(),
-            }
+            (seq, hash.to_owned())
         }
-        _ => RecordedHead::Unreadable(format!("{text:?} is not \"SEQ HASH\" or \"{EMPTY_HEAD}\"")),
+        _ => return unreadable_head(&text),
+    };
+    if empty {
+        RecordedHead::Empty { until: Some(head) }
+    } else {
+        RecordedHead::Recorded {
+            seq: head.0,
+            hash: head.1,
+        }
     }
+}
+
+fn unreadable_head(text: &str) -> RecordedHead {
+    RecordedHead::Unreadable(format!(
+        "{text:?} is not \"SEQ HASH\", \"{EMPTY_HEAD}\" or \"{EMPTY_HEAD} until SEQ HASH\""
+    ))
 }
 
 thread_local! {

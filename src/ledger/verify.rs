@@ -204,7 +204,6 @@ fn verify_with(
         let mut last: Option<(u64, String)> = None;
         let mut n_events = 0u64;
         let mut n_documents = 0u64;
-        let mut corrected = false;
         let mut indexes_unreadable = false;
         for read in store.raw_events() {
             // Storage that cannot be read is a finding with its place, not a reason to stop
@@ -235,7 +234,6 @@ fn verify_with(
             if matches!(event.body, EventBody::DocumentIngested { .. }) {
                 n_documents += 1;
             }
-            corrected |= is_correction(&event);
             if recorded_seq == Some(seq) {
                 at_recorded = Some(event.hash.clone());
             }
@@ -294,7 +292,7 @@ fn verify_with(
         }
         failures.extend(check_recorded_head(
             n_events,
-            n_documents <= 1 && !corrected,
+            last.as_ref().map(|(seq, hash)| (*seq, hash.as_str())),
             at_recorded.as_deref(),
             &recorded,
         ));
@@ -352,20 +350,31 @@ fn check_extends_root(
 
 /// The ledger must extend the head recorded outside sled after every append: a store that lost
 /// its tail, or was rolled back to an older copy, or rewritten, fails here naming both heads.
-/// `empty` is the head of a store without events — or of one whose first append committed but
-/// whose `HEAD` was not yet rewritten (a crash in between): `first_append_only` says the store
-/// holds no more than its first document's events.
+/// `empty` is the head of a store without events; `empty until SEQ HASH` also that of a store
+/// whose first append committed exactly that head before `HEAD` was rewritten (a crash in
+/// between). `last` is the store's last event.
 pub fn check_recorded_head(
     held: u64,
-    first_append_only: bool,
+    last: Option<(u64, &str)>,
     hash_at_recorded: Option<&str>,
     recorded: &RecordedHead,
 ) -> Vec<Failure> {
     let what = match recorded {
         RecordedHead::Missing if held == 0 => return Vec::new(),
-        RecordedHead::Empty if first_append_only => return Vec::new(),
-        RecordedHead::Empty => format!(
+        RecordedHead::Empty { .. } if held == 0 => return Vec::new(),
+        RecordedHead::Empty { until: Some((seq, hash)) }
+            if last == Some((*seq, hash.as_str())) && held == seq + 1 =>
+        {
+            return Vec::new()
+        }
+        RecordedHead::Empty { until: None } => format!(
             "the recorded head says the ledger is empty ({HEAD_FILE_NAME} reads `empty`) but the store holds {held} events: it may have been replaced"
+        ),
+        RecordedHead::Empty {
+            until: Some((seq, hash)),
+        } => format!(
+            "the recorded head says the ledger was empty before a first append ending at seq {seq}, hash {hash} ({HEAD_FILE_NAME} reads `empty until …`), but the store holds {held} events{}: it may have been replaced",
+            last.map_or_else(String::new, |(seq, hash)| format!(" ending at seq {seq}, hash {hash}"))
         ),
         RecordedHead::Missing => format!(
             "the store holds {held} events but no recorded head ({HEAD_FILE_NAME} is missing): it may have been replaced"

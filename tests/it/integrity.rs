@@ -356,8 +356,9 @@ fn a_ledger_that_cannot_be_written_is_read_from_a_copy_that_says_the_same() {
 
 #[test]
 fn a_crash_inside_the_first_document_is_not_taken_for_a_replaced_store() {
-    // Before its first document a store records the empty head; a kill after sled committed
-    // that document but before HEAD was rewritten leaves exactly this.
+    // Before its first document a store records the empty head until the head that document
+    // will make; a kill after sled committed it but before HEAD was rewritten leaves exactly
+    // this.
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("first");
     let output = common::ingest_torikumi_as(
@@ -367,9 +368,35 @@ fn a_crash_inside_the_first_document_is_not_taken_for_a_replaced_store() {
         "2025-10-06",
     );
     assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
-    std::fs::write(first.join("HEAD"), "empty\n").unwrap();
+    let (seq, hash) = {
+        let store = planledger::ledger::store::Store::open(&first).unwrap();
+        store.head().unwrap().unwrap()
+    };
+    common::wait_until_released(&first);
+    std::fs::write(first.join("HEAD"), format!("empty until {seq} {hash}\n")).unwrap();
     let output = common::planledger(&first, &["verify"]);
     assert_eq!(output.status.code(), Some(0), "{}", common::stdout(&output));
+    // A bare `empty` over that same first document is no crash's head: the store was replaced
+    // (or its head file was), and so is an `until` naming another head.
+    for forged in [
+        "empty\n".to_owned(),
+        format!("empty until {} {hash}\n", seq + 1),
+        format!("empty until {seq} {}\n", "0".repeat(64)),
+    ] {
+        std::fs::write(first.join("HEAD"), &forged).unwrap();
+        let output = common::planledger(&first, &["verify"]);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{forged}: {}",
+            common::stdout(&output)
+        );
+        assert!(
+            common::stdout(&output).contains("HEAD reads `empty"),
+            "{}",
+            common::stdout(&output)
+        );
+    }
     // Past the first document, `empty` is no crash's head: the store was replaced.
     let (_dir, store) = common::ingested_seeds();
     std::fs::write(store.join("HEAD"), "empty\n").unwrap();
