@@ -14,13 +14,21 @@ impl Server {
 
     /// [`Server::start`] with more options of `serve`.
     pub fn start_with(store: &std::path::Path, options: &[&str]) -> Server {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_planledger"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_planledger"));
+        command
             .arg("--store")
             .arg(store)
+            .env_remove("PLANLEDGER_STORE");
+        Server::start_as(command, options)
+    }
+
+    /// Starts `serve` through `command`: planledger (or a program that runs it, such as
+    /// `setpriv`) with its global options given.
+    pub fn start_as(mut command: std::process::Command, options: &[&str]) -> Server {
+        use std::io::BufRead;
+        let mut child = command
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(options)
-            .env_remove("PLANLEDGER_STORE")
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("planledger serve starts");

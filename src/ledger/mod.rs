@@ -12,6 +12,7 @@ pub mod frame;
 pub mod index;
 pub mod jcs;
 pub mod merkle;
+pub mod read_copy;
 pub mod store;
 pub mod verify;
 pub mod wire;

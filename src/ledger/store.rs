@@ -32,6 +32,7 @@ use super::index::{
     IndexTree, RawPairs, TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
+use super::read_copy::{self, ReadCopy};
 
 const META_HEAD_SEQ: &[u8] = b"head_seq";
 const META_HEAD_HASH: &[u8] = b"head_hash";
@@ -135,7 +136,7 @@ pub struct Store {
     path: PathBuf,
     /// When the ledger's folder could not be opened for writing (a read-only share, an
     /// archive), the copy it is read from; removed when the store is dropped.
-    _read_copy: Option<tempfile::TempDir>,
+    _read_copy: Option<ReadCopy>,
     db: sled::Db,
     frames: sled::Tree,
     documents: sled::Tree,
@@ -357,26 +358,34 @@ impl Store {
     /// Opens an existing ledger to answer from it (reading commands never create one): a ledger
     /// that is not there, or shorter than its recorded head, is refused rather than answered
     /// from. Waits for an ingest in progress as [`Store::open_for_reading`] does.
+    /// A ledger this user may not write is read from the reader's cached copy of it, made once
+    /// for each version of the archive (see [`read_copy`]).
     pub fn open_to_answer(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
-        let store = Store::open_existing(path, wait)?;
+        check_is_ledger(path)?;
+        let store = Store::open_for_reading(path, wait, read_copy::cached_copy)?;
         store.check_length()?;
         Ok(store)
     }
 
-    /// [`Store::open_for_reading`] for a ledger that must already exist; it does not check the
-    /// length (for `verify`, which reports a short ledger as a finding).
+    /// Opens a ledger that must already exist, without checking its length, for `verify` (which
+    /// reports a short ledger as a finding). A ledger this user may not write is read from a
+    /// private copy made now: `verify` vouches for the archive as it is, not for a cached copy.
     pub fn open_existing(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
         check_is_ledger(path)?;
-        Store::open_for_reading(path, wait)
+        Store::open_for_reading(path, wait, read_copy::private_copy)
     }
 
     /// Opens the ledger to read it. An ingest in progress holds the lock: wait up to `wait` for
     /// it to finish (then read the state it committed). A ledger on a read-only filesystem or
-    /// folder (sled must write to open its files) is read from a private copy of its folder.
-    pub fn open_for_reading(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
+    /// folder (sled must write to open its files) is read from a copy `copy` makes.
+    fn open_for_reading(
+        path: &Path,
+        wait: std::time::Duration,
+        copy: fn(&Path) -> std::io::Result<ReadCopy>,
+    ) -> Result<Store, StoreError> {
         match Store::open_waiting(path, wait) {
             Err(StoreError::Open { message, .. }) if cannot_write(&message) => {
-                Store::open_copy(path)
+                Store::open_read_copy(path, wait, copy)
             }
             other => other,
         }
@@ -449,22 +458,25 @@ impl Store {
         Store::open_waiting_as(path, wait, true)
     }
 
-    /// Opens a private copy of the ledger in `path`, its recorded head copied first (so the copy
-    /// is never older than the head it carries).
+    /// Opens a private copy of the ledger in `path`, made now.
     pub fn open_copy(path: &Path) -> Result<Store, StoreError> {
-        let copy_failed = |error: std::io::Error| StoreError::Open {
+        Store::open_read_copy(path, std::time::Duration::ZERO, read_copy::private_copy)
+    }
+
+    /// Opens the copy of the ledger in `path` that `copy` makes or finds (another reader of the
+    /// same cached copy holds it for a moment: wait up to `wait` as for the ledger itself).
+    fn open_read_copy(
+        path: &Path,
+        wait: std::time::Duration,
+        copy: fn(&Path) -> std::io::Result<ReadCopy>,
+    ) -> Result<Store, StoreError> {
+        let copy = copy(path).map_err(|error| StoreError::Open {
             path: path.to_path_buf(),
             message: format!(
                 "the folder is not writable and could not be copied to read it: {error}"
             ),
-        };
-        let copy = tempfile::tempdir().map_err(copy_failed)?;
-        let head = path.join(HEAD_FILE_NAME);
-        if head.exists() {
-            std::fs::copy(&head, copy.path().join(HEAD_FILE_NAME)).map_err(copy_failed)?;
-        }
-        copy_folder(path, copy.path()).map_err(copy_failed)?;
-        let mut store = Store::open(copy.path())?;
+        })?;
+        let mut store = Store::open_waiting(copy.path(), wait)?;
         store.path = path.to_path_buf();
         store._read_copy = Some(copy);
         Ok(store)
@@ -1260,40 +1272,6 @@ pub fn cannot_write(message: &str) -> bool {
         || message.contains("os error 30")
         || message.contains("Permission denied")
         || message.contains("os error 13")
-}
-
-/// Copies a ledger folder (sled's files and snapshots), leaving out the recorded head, which
-/// the caller copies first. The copies are the reader's own and writable by it (sled opens its
-/// files to write): an archive's read-only modes are not carried over.
-fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            std::fs::create_dir_all(&target)?;
-            copy_folder(&entry.path(), &target)?;
-        } else if entry.file_name() != HEAD_FILE_NAME {
-            std::fs::copy(entry.path(), &target)?;
-            make_owner_writable(&target)?;
-        }
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn make_owner_writable(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mut permissions = std::fs::metadata(path)?.permissions();
-    permissions.set_mode(permissions.mode() | 0o600);
-    std::fs::set_permissions(path, permissions)
-}
-
-#[cfg(not(unix))]
-fn make_owner_writable(path: &Path) -> std::io::Result<()> {
-    let mut permissions = std::fs::metadata(path)?.permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    permissions.set_readonly(false);
-    std::fs::set_permissions(path, permissions)
 }
 
 /// Whether `path` holds a ledger: sled's `conf` and `db` files. A reader given any other folder

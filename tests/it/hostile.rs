@@ -238,8 +238,22 @@ fn a_read_of_a_folder_that_is_not_a_ledger_creates_nothing_and_fails() {
 fn as_unprivileged(
     binary: &std::path::Path,
     store: &std::path::Path,
+    cache: &std::path::Path,
     args: &[&str],
 ) -> std::process::Output {
+    unprivileged(binary, store, cache)
+        .args(args)
+        .output()
+        .expect("setpriv (util-linux) runs the binary as nobody")
+}
+
+/// planledger over `store` as an unprivileged user whose cache folder is `cache`, its command
+/// still to be given.
+fn unprivileged(
+    binary: &std::path::Path,
+    store: &std::path::Path,
+    cache: &std::path::Path,
+) -> std::process::Command {
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
     let mut command = if root {
@@ -253,11 +267,10 @@ fn as_unprivileged(
     command
         .arg("--store")
         .arg(store)
-        .args(args)
         .env("PLANLEDGER_NOW", common::FIXED_NOW)
-        .env_remove("PLANLEDGER_STORE")
-        .output()
-        .expect("setpriv (util-linux) runs the binary as nobody")
+        .env("XDG_CACHE_HOME", cache)
+        .env_remove("PLANLEDGER_STORE");
+    command
 }
 
 /// Sets the modes of a folder and everything in it.
@@ -272,8 +285,26 @@ fn chmod_all(path: &std::path::Path, dirs: u32, files: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
+/// The copies of archives kept in a reader's cache folder (`XDG_CACHE_HOME`): one folder per
+/// version kept, copies being made aside.
+fn cached_copies(cache: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let archives = cache.join("planledger").join("archives");
+    let mut copies = Vec::new();
+    for archive in std::fs::read_dir(&archives).into_iter().flatten() {
+        for copy in std::fs::read_dir(archive.unwrap().path()).unwrap() {
+            let copy = copy.unwrap();
+            if !copy.file_name().to_string_lossy().starts_with(".copying-") {
+                copies.push(copy.path());
+            }
+        }
+    }
+    copies
+}
+
 /// An unprivileged user reads a read-only archive with every reading command; `verify` says it
-/// keeps no record there, and nothing in the archive changes.
+/// keeps no record there, and nothing in the archive changes. The archive is copied once into
+/// the reader's cache and that copy serves every later command; an archive that changes is
+/// copied again, and no command answers from the old copy.
 #[test]
 fn an_unprivileged_user_reads_a_read_only_archive() {
     use std::os::unix::fs::PermissionsExt;
@@ -282,8 +313,12 @@ fn an_unprivileged_user_reads_a_read_only_archive() {
     let binary = dir.path().join("planledger");
     std::fs::copy(env!("CARGO_BIN_EXE_planledger"), &binary).unwrap();
     std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cache = dir.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
     chmod_all(&store, 0o555, 0o444);
     let before = files_of(&store);
+    let mut marked = None;
     for args in [
         vec!["meetings"],
         vec!["state", "--at", "第92回"],
@@ -293,7 +328,7 @@ fn an_unprivileged_user_reads_a_read_only_archive() {
         vec!["verify"],
         vec!["verify", "--deep"],
     ] {
-        let output = as_unprivileged(&binary, &store, &args);
+        let output = as_unprivileged(&binary, &store, &cache, &args);
         assert_eq!(
             output.status.code(),
             Some(0),
@@ -308,8 +343,51 @@ fn an_unprivileged_user_reads_a_read_only_archive() {
                 stderr(&output)
             );
         }
+        // One copy, made by the first command and read by every later one (a mark left in it
+        // stays: it was not made again).
+        let copies = cached_copies(&cache);
+        assert_eq!(copies.len(), 1, "{args:?}: {copies:?}");
+        let mark = copies[0].join("mark");
+        match &marked {
+            None => {
+                std::fs::write(&mark, "").unwrap();
+                marked = Some(mark);
+            }
+            Some(marked) => assert!(marked.exists(), "{args:?} copied the archive again"),
+        }
     }
+    // The server answers every request from that same copy.
+    let server = crate::server::Server::start_as(unprivileged(&binary, &store, &cache), &[]);
+    for path in ["/", "/plan?at=92", "/api/meetings", "/integrity"] {
+        let (status, body) = server.fetch(path);
+        assert!(status.contains(" 200 "), "{path}: {status} {body}");
+    }
+    assert_eq!(cached_copies(&cache).len(), 1);
+    assert!(
+        marked.as_ref().unwrap().exists(),
+        "serve copied the archive again"
+    );
     assert_eq!(files_of(&store), before, "the archive changed");
+    // Its keeper files a new document: the reader sees it, through a new copy.
+    chmod_all(&store, 0o755, 0o644);
+    let revision = common::project_dir().join("examples/revision/093_demo_torikumi.txt");
+    let output =
+        common::ingest_torikumi_as(&store, &revision, "がん対策推進協議会 第93回", "2026-01-15");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    chmod_all(&store, 0o555, 0o444);
+    let (status, body) = server.fetch("/");
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(
+        body.contains("第93回"),
+        "the server answered from the old copy"
+    );
+    drop(server);
+    let output = as_unprivileged(&binary, &store, &cache, &["meetings"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("第93回"), "{}", stdout(&output));
+    let copies = cached_copies(&cache);
+    assert_eq!(copies.len(), 1, "the older copy is removed: {copies:?}");
+    assert!(!copies[0].join("mark").exists());
     chmod_all(&store, 0o755, 0o644);
 }
 
