@@ -55,16 +55,49 @@ pub struct StateRequest {
 
 /// [`state`] for a request whose meeting is a reference as typed.
 pub fn state_at(store: &Store, request: &StateRequest) -> Result<StateView, QueryError> {
+    read_state_at(store, request)?.answer()
+}
+
+/// What a state request takes from the store: the answer itself (from the indexes), or, for
+/// what the ledger knew at an earlier head, the events up to it as they rest, to be decoded
+/// and folded once the store is closed ([`StateReading::answer`]) — so a server holds the
+/// ledger for a copy, not for work that grows with the ledger.
+pub enum StateReading {
+    Answered(Box<StateView>),
+    KnownAt {
+        events: crate::ledger::store::RestingEvents,
+        query: StateQuery,
+    },
+}
+
+impl StateReading {
+    /// The plan the request asked for.
+    pub fn answer(self) -> Result<StateView, QueryError> {
+        match self {
+            StateReading::Answered(view) => Ok(*view),
+            StateReading::KnownAt { events, query } => {
+                Ok(crate::project::state::state(&events.decode()?, &query))
+            }
+        }
+    }
+}
+
+/// Reads what [`state_at`] needs from the store (see [`StateReading`]).
+pub fn read_state_at(store: &Store, request: &StateRequest) -> Result<StateReading, QueryError> {
     let at = resolve_or_latest(&store.document_records()?, request.at.as_deref())?;
-    Ok(state(
-        store,
-        &StateQuery {
-            as_known_at: request.as_known_at,
-            section: request.section.clone(),
-            plan: request.plan.clone(),
-            ..StateQuery::at(at)
+    let query = StateQuery {
+        as_known_at: request.as_known_at,
+        section: request.section.clone(),
+        plan: request.plan.clone(),
+        ..StateQuery::at(at)
+    };
+    Ok(match query.as_known_at {
+        Some(limit) => StateReading::KnownAt {
+            events: store.events_resting_through(limit)?,
+            query,
         },
-    )?)
+        None => StateReading::Answered(Box::new(state(store, &query)?)),
+    })
 }
 
 /// A diff as asked for in words (the CLI's `diff` and the web view's 新旧対照表 and `/api/diff`).
@@ -121,8 +154,9 @@ pub fn progress_of(
 /// question about what the ledger knew earlier (`as_known_at`) is answered by the reference
 /// fold over the events up to that point.
 pub fn state(store: &Store, query: &StateQuery) -> Result<StateView, StoreError> {
-    if query.as_known_at.is_some() {
-        return Ok(crate::project::state::state(&store.events()?, query));
+    if let Some(limit) = query.as_known_at {
+        let events = store.events_resting_through(limit)?.decode()?;
+        return Ok(crate::project::state::state(&events, query));
     }
     let documents = store.document_records()?;
     let identities = Identities::from_index(&store.identity_index()?);

@@ -149,6 +149,31 @@ pub struct Store {
     meta: sled::Tree,
 }
 
+/// Events copied out of the store as they rest ([`Store::events_resting_through`]).
+pub struct RestingEvents {
+    frames: Vec<(u64, sled::IVec)>,
+    last: u64,
+}
+
+impl RestingEvents {
+    /// The events, decoded, in chain order (none after the `last` they were read through).
+    pub fn decode(&self) -> Result<Vec<Event>, StoreError> {
+        let mut events = Vec::new();
+        for (first, value) in &self.frames {
+            for (seq, bytes) in (*first..).zip(decode_frame(*first, value)?) {
+                if seq > self.last {
+                    break;
+                }
+                events.push(
+                    Event::from_bytes(&bytes)
+                        .map_err(|source| StoreError::Corrupt { seq, source })?,
+                );
+            }
+        }
+        Ok(events)
+    }
+}
+
 /// The trees inside one transaction.
 struct Trees<'t> {
     frames: &'t sled::transaction::TransactionalTree,
@@ -582,6 +607,21 @@ impl Store {
             .next_back()
             .transpose()?
             .map(|(key, value)| (decode_seq(&key), value)))
+    }
+
+    /// The events up to and including `last`, as they rest (compressed frames), copied out so
+    /// that they are decoded after the store is closed: a reader holding the ledger (or a
+    /// server's one gate) for a question about the whole history pays a copy, not a decode.
+    pub fn events_resting_through(&self, last: u64) -> Result<RestingEvents, StoreError> {
+        let frames = self
+            .frames
+            .range(..=last.to_be_bytes())
+            .map(|entry| {
+                let (key, value) = entry?;
+                Ok((decode_seq(&key), value))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(RestingEvents { frames, last })
     }
 
     /// All events in chain order.

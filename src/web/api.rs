@@ -42,9 +42,13 @@ pub async fn state(
         section: given(&params.section).map(str::to_owned),
         plan: given(&params.plan).map(str::to_owned),
     };
-    let view = app
-        .read(move |store| Ok(query::state_at(store, &request)?))
+    // A question about an earlier head is decoded and folded after the ledger is let go.
+    let reading = app
+        .read(move |store| Ok(query::read_state_at(store, &request)?))
         .await?;
+    let view = tokio::task::spawn_blocking(move || reading.answer())
+        .await
+        .map_err(|error| WebError::Internal(error.to_string()))??;
     Ok(json(to_json(&view)))
 }
 

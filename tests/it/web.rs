@@ -616,3 +616,46 @@ fn the_plan_page_has_an_index_of_its_sections() {
         );
     }
 }
+
+/// A question about what the ledger knew at an earlier head is read out of the store as its
+/// events rest and answered after the store is let go (a writer may open it in between), with
+/// the reference fold's answer: no request holds the ledger while it decodes the history.
+#[test]
+fn a_question_about_an_earlier_head_is_answered_after_the_ledger_is_let_go() {
+    use planledger::ledger::store::Store;
+    use planledger::query::{read_state_at, StateReading, StateRequest};
+    let (_dir, path) = ingested_seeds();
+    let store = Store::open(&path).unwrap();
+    let all = store.events().unwrap();
+    let at =
+        planledger::project::meetings::resolve_at(&store.document_records().unwrap(), "第92回")
+            .unwrap();
+    let request = StateRequest {
+        at: Some("第92回".into()),
+        as_known_at: Some(100),
+        ..StateRequest::default()
+    };
+    let reference = planledger::query::state_at(&store, &request).unwrap();
+    let reading = read_state_at(&store, &request).unwrap();
+    drop(store);
+    assert!(matches!(reading, StateReading::KnownAt { .. }));
+    drop(Store::open(&path).expect("the ledger is free while the reading is answered"));
+    let answered = reading.answer().unwrap();
+    assert_eq!(
+        planledger::report::to_json(&answered),
+        planledger::report::to_json(&reference)
+    );
+    // And that is the reference fold over the events up to seq 100, none after.
+    let known: Vec<_> = all.iter().filter(|e| e.seq <= 100).cloned().collect();
+    let folded = planledger::project::state::state(
+        &known,
+        &planledger::project::state::StateQuery {
+            as_known_at: None,
+            ..planledger::project::state::StateQuery::at(at)
+        },
+    );
+    assert_eq!(
+        planledger::report::to_json(&answered),
+        planledger::report::to_json(&folded)
+    );
+}
