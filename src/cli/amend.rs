@@ -22,8 +22,7 @@ pub struct AmendArgs {
     /// The meeting: "会議体 第N回", or "第N回" to keep the body.
     #[arg(long)]
     meeting: Option<String>,
-    /// The meeting date, YYYY-MM-DD, or "unknown".
-    #[arg(long)]
+    #[arg(long, help = concat!("The meeting date: ", day_forms!(), "; or \"unknown\""))]
     date: Option<String>,
     /// The document title (資料名).
     #[arg(long)]

@@ -9,11 +9,13 @@ use planledger::report::{self, text};
 /// Show what changed between two meetings: measures, actions per bureau, targets.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// The earlier meeting (第92回, 92, がん対策推進協議会第92回, or a date YYYY-MM-DD).
-    #[arg(long, value_name = "MEETING")]
+    #[arg(long, value_name = "MEETING", help = concat!("The earlier meeting: ", meeting_forms!()))]
     since: String,
-    /// The later meeting; defaults to the latest dated meeting.
-    #[arg(long, value_name = "MEETING")]
+    #[arg(
+        long,
+        value_name = "MEETING",
+        help = "The later meeting, in any form --since takes; defaults to the latest dated meeting"
+    )]
     until: Option<String>,
     /// Compare this plan's measures; default: the plan shown at --until.
     #[arg(long)]

@@ -22,8 +22,7 @@ pub struct IngestArgs {
     /// Meeting of a single file: "会議体 第N回" (e.g. "がん対策推進協議会 第92回").
     #[arg(long)]
     meeting: Option<String>,
-    /// Meeting date of a single file, YYYY-MM-DD, or "unknown".
-    #[arg(long)]
+    #[arg(long, help = concat!("Meeting date of a single file: ", day_forms!(), "; or \"unknown\""))]
     date: Option<String>,
     /// Document format of a single file: torikumi (取組一覧) or slides; when left out, it is
     /// recognised from the text (and ingest says which and why).

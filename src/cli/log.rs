@@ -12,8 +12,7 @@ use planledger::report::text;
 /// List events in chain order, optionally filtered.
 #[derive(Debug, clap::Args)]
 pub struct LogArgs {
-    /// Only events of meetings on or after this meeting (第92回, 92, a date YYYY-MM-DD).
-    #[arg(long, value_name = "MEETING")]
+    #[arg(long, value_name = "MEETING", help = concat!("Only events of meetings on or after this meeting: ", meeting_forms!()))]
     since: Option<String>,
     /// Only events of this kind: DocumentIngested, MeasureAdded, MeasureRevised, MeasureCited,
     /// ActionReported, TargetChanged, PlanAdopted, MilestoneStated, RequirementRevised,

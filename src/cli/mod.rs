@@ -5,6 +5,20 @@
 //! arguments into library calls and values into output. Printing happens here and nowhere in the
 //! library; so does reading the environment (`PLANLEDGER_STORE`, `PLANLEDGER_NOW`).
 
+/// Every form a meeting reference takes (`MeetingRef::parse`), for the help of each option that
+/// takes one: one list, so no option's help names fewer forms than another's.
+macro_rules! meeting_forms {
+    () => {
+        "第92回, 第９２回, 92, がん対策推進協議会第92回 (with or without a space), or a day: 2025-10-06, 2025/10/6, 令和7年10月6日, R7.10.6 (eras 明治–令和 with 元年; full-width and kanji digits)"
+    };
+}
+/// Every form a day takes (`date::parse_day`), for the help of `--date`.
+macro_rules! day_forms {
+    () => {
+        "2025-10-06, 2025/10/6, 令和7年10月6日, R7.10.6 (eras 明治–令和 with 元年; full-width and kanji digits)"
+    };
+}
+
 mod amend;
 mod checkpoint;
 mod diff;
@@ -337,7 +351,7 @@ fn eprint_line(text: &str) {
 
 /// Prints a finding and reports the command as failed: nothing matched, or a check failed.
 fn failed(message: &str) -> Result<Outcome> {
-    eprint_line(message);
+    eprint_line(&format!("error: {message}"));
     Ok(Outcome::Failed(FailureKind::CheckFailed))
 }
 

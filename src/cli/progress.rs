@@ -10,12 +10,13 @@ use planledger::report::{self, text};
 /// still planned, revised, dropped or removed with its measure, with both citations.
 #[derive(Debug, clap::Args)]
 pub struct ProgressArgs {
-    /// The meeting whose planned actions to follow (第92回, 92, がん対策推進協議会第92回, or a
-    /// date YYYY-MM-DD).
-    #[arg(long, value_name = "MEETING")]
+    #[arg(long, value_name = "MEETING", help = concat!("The meeting whose planned actions to follow: ", meeting_forms!()))]
     since: String,
-    /// The later meeting; defaults to the latest dated meeting.
-    #[arg(long, value_name = "MEETING")]
+    #[arg(
+        long,
+        value_name = "MEETING",
+        help = "The later meeting, in any form --since takes; defaults to the latest dated meeting"
+    )]
     until: Option<String>,
     /// Follow this plan's measures; default: the plan shown at --until.
     #[arg(long)]

@@ -9,9 +9,7 @@ use planledger::report::{self, text};
 /// Show the plan's measures and actions as they stood at a meeting.
 #[derive(Debug, clap::Args)]
 pub struct StateArgs {
-    /// Meeting reference: 第92回, 92, がん対策推進協議会第92回, or a date YYYY-MM-DD.
-    /// Defaults to the latest dated meeting.
-    #[arg(long, value_name = "MEETING")]
+    #[arg(long, value_name = "MEETING", help = concat!("The meeting: ", meeting_forms!(), ". Defaults to the latest dated meeting"))]
     at: Option<String>,
     /// Show what the ledger knew when its head was this sequence number.
     #[arg(long, value_name = "SEQ")]

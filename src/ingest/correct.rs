@@ -60,7 +60,7 @@ impl CorrectionError {
 pub struct Amendment {
     /// "会議体 第N回" or "第N回" (the body is kept when only the ordinal is given).
     pub meeting: Option<String>,
-    /// YYYY-MM-DD or "unknown".
+    /// A day in any form `date_flag` reads (2025-10-06, 令和7年10月6日, …) or "unknown".
     pub date: Option<String>,
     pub title: Option<String>,
     pub label: Option<String>,

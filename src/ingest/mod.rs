@@ -77,7 +77,7 @@ pub enum IngestError {
     UnknownFormat { given: String },
     #[error("{path}: not recognised: neither a 取組一覧 (section headings with bureau blocks) nor slides with a mark of slides (a 資料 label or a meeting's name on a line of its own, quoted measures, dated figures), or it is a Markdown document; nothing was appended — give --format torikumi or --format slides if it is one")]
     Unrecognised { path: PathBuf },
-    #[error("--date {given:?} is not a date: use YYYY-MM-DD (a real calendar date) or unknown")]
+    #[error("--date {given:?} is not a date: give a real calendar day (2025-10-06, 2025/10/6, 令和7年10月6日, R7.10.6) or unknown")]
     BadDate { given: String },
     #[error("--meeting {given:?} names a date; give the body and ordinal, e.g. \"がん対策推進協議会 第92回\"")]
     MeetingIsADay { given: String },

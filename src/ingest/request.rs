@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 
 use super::{requests_from_folder, IngestError, IngestRequest};
 use crate::source::manifest::{DocumentDescription, DocumentFormat, Manifest, MANIFEST_FILE_NAME};
-use crate::source::meeting::{parse_iso_date, Meeting, MeetingRef};
+use crate::source::meeting::{Meeting, MeetingRef};
 
 /// What the command line says of a single file (`--meeting`, `--date`, `--format`, …).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SingleFile {
     /// 会議体 第N回, e.g. "がん対策推進協議会 第92回".
     pub meeting: Option<String>,
-    /// YYYY-MM-DD, or "unknown".
+    /// A day in any form `date_flag` reads (2025-10-06, 令和7年10月6日, …), or "unknown".
     pub date: Option<String>,
     /// torikumi or slides; recognised from the text when absent.
     pub format: Option<String>,
@@ -115,15 +115,15 @@ impl SingleFile {
     }
 }
 
-/// A `--date` flag: YYYY-MM-DD (a real calendar day), or "unknown".
+/// A `--date` flag: a real calendar day in any form a meeting reference takes one
+/// (`2025-10-06`, `令和7年10月6日`, …), or "unknown".
 pub fn date_flag(date: &str) -> Result<Option<time::Date>, IngestError> {
-    match date {
-        "unknown" => Ok(None),
-        day => Ok(Some(parse_iso_date(day).ok_or_else(|| {
-            IngestError::BadDate {
-                given: day.to_owned(),
-            }
-        })?)),
+    match (date, MeetingRef::parse(date)) {
+        ("unknown", _) => Ok(None),
+        (_, Ok(MeetingRef::Date(day))) => Ok(Some(day)),
+        (given, _) => Err(IngestError::BadDate {
+            given: given.to_owned(),
+        }),
     }
 }
 

@@ -175,14 +175,40 @@ pub struct TargetChanges {
     pub changed: Vec<TargetChange>,
 }
 
+/// 目標・指標: a figure whose shown observation differs between the two states.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TargetChange {
     pub key: String,
     pub label: String,
-    pub before: Option<String>,
-    pub after: String,
+    /// What the earlier state showed; `None` when it showed no observation of the figure.
+    pub before: Option<TargetReading>,
+    pub after: TargetReading,
+}
+
+/// One side of a [`TargetChange`]: the value with its own unit (the two sides need not print
+/// the same one), the date it holds for as written, and where it is stated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetReading {
+    pub value: String,
     pub unit: Option<String>,
     pub as_of: Option<String>,
+    pub source: SourceView,
+}
+
+impl TargetReading {
+    fn of(target: &super::state::TargetView) -> TargetReading {
+        TargetReading {
+            value: target.value.clone(),
+            unit: target.unit.clone(),
+            as_of: target.as_of.clone(),
+            source: target.source.clone(),
+        }
+    }
+
+    /// The value with its unit, as a reader says it (「59か所」).
+    pub fn with_unit(&self) -> String {
+        format!("{}{}", self.value, self.unit.as_deref().unwrap_or(""))
+    }
 }
 
 fn entry(measure: &MeasureView) -> MeasureEntry {
@@ -467,10 +493,8 @@ pub fn compare(before: &StateView, after: &StateView, plan: Option<String>) -> D
             (!same).then(|| TargetChange {
                 key: target.key.clone(),
                 label: target.label.clone(),
-                before: old.map(|old| old.value.clone()),
-                after: target.value.clone(),
-                unit: target.unit.clone(),
-                as_of: target.as_of.clone(),
+                before: old.map(|old| TargetReading::of(old)),
+                after: TargetReading::of(target),
             })
         })
         .collect();

@@ -1,7 +1,7 @@
 //! CSV for Excel: UTF-8 with a byte-order mark (so Excel reads Japanese correctly), one row per
 //! change, RFC 4180 quoting by the `csv` crate.
 
-use crate::project::diff::DiffView;
+use crate::project::diff::{DiffView, TargetReading};
 use crate::project::progress::ProgressView;
 use crate::project::state::SourceView;
 
@@ -16,7 +16,7 @@ const BOM: &str = "\u{feff}";
 )]
 pub fn diff(view: &DiffView) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut row = |fields: [&str; 13]| {
+    let mut row = |fields: [&str; 15]| {
         writer
             .write_record(fields)
             .expect("writing CSV to memory cannot fail");
@@ -25,12 +25,14 @@ pub fn diff(view: &DiffView) -> String {
         "kind",
         "change",
         "measure_id",
+        "label",
         "section",
         "bureau",
         "status",
         "before",
         "after",
-        "as_of",
+        "before_as_of",
+        "after_as_of",
         "before_document",
         "before_lines",
         "after_document",
@@ -42,11 +44,13 @@ pub fn diff(view: &DiffView) -> String {
             "measure",
             "added",
             &measure.id,
+            "",
             &measure.section.compact(),
             "",
             "",
             "",
             &measure.text,
+            "",
             "",
             "",
             "",
@@ -59,10 +63,12 @@ pub fn diff(view: &DiffView) -> String {
             "measure",
             "removed",
             &measure.id,
+            "",
             &measure.section.compact(),
             "",
             "",
             &measure.text,
+            "",
             "",
             "",
             &measure.source.document,
@@ -80,11 +86,13 @@ pub fn diff(view: &DiffView) -> String {
                     "measure",
                     "succeeded",
                     &new.id,
+                    "",
                     &new.section.compact(),
                     "",
                     "",
                     &old.text,
                     &new.text,
+                    "",
                     "",
                     &old.source.document,
                     &lines(&old.source),
@@ -99,11 +107,13 @@ pub fn diff(view: &DiffView) -> String {
             "measure",
             "revised",
             &revision.id,
+            "",
             &revision.section.compact(),
             "",
             "",
             &revision.before,
             &revision.after,
+            "",
             "",
             &revision.source_before.document,
             &lines(&revision.source_before),
@@ -131,11 +141,13 @@ pub fn diff(view: &DiffView) -> String {
                 "action",
                 change,
                 &action.measure_id,
+                "",
                 &action.section.compact(),
                 &action.bureau,
                 action.status.as_str(),
                 &side(!added, text),
                 &side(added, text),
+                "",
                 "",
                 &side(!added, document),
                 &side(!added, &at),
@@ -163,11 +175,13 @@ pub fn diff(view: &DiffView) -> String {
                 "action",
                 change,
                 &fate.after.measure_id,
+                "",
                 &fate.after.section.compact(),
                 &fate.after.bureau,
                 &status,
                 &fate.before.text,
                 &fate.after.text,
+                "",
                 "",
                 &fate.before.source.document,
                 &lines(&fate.before.source),
@@ -181,10 +195,12 @@ pub fn diff(view: &DiffView) -> String {
             "action",
             "dropped",
             &action.measure_id,
+            "",
             &action.section.compact(),
             &action.bureau,
             action.status.as_str(),
             &action.text,
+            "",
             "",
             "",
             &action.source.document,
@@ -198,11 +214,13 @@ pub fn diff(view: &DiffView) -> String {
             "measure",
             "moved",
             &moved.id,
+            "",
             &moved.section_after.compact(),
             "",
             "",
             &moved.section_before.compact(),
             &moved.section_after.compact(),
+            "",
             "",
             &moved.source_before.document,
             &lines(&moved.source_before),
@@ -216,10 +234,12 @@ pub fn diff(view: &DiffView) -> String {
             "renamed",
             "",
             "",
+            "",
             &rename.after,
             "",
             &rename.before,
             &rename.after,
+            "",
             &rename.effective,
             "",
             "",
@@ -228,21 +248,24 @@ pub fn diff(view: &DiffView) -> String {
         ]);
     }
     for target in &view.targets.changed {
-        let after = format!("{}{}", target.after, target.unit.as_deref().unwrap_or(""));
+        let before = target.before.as_ref();
+        let text = |value: Option<&str>| value.unwrap_or("").to_owned();
         row([
             "target",
             "changed",
             &target.key,
+            &target.label,
             "",
             "",
             "",
-            target.before.as_deref().unwrap_or(""),
-            &after,
-            target.as_of.as_deref().unwrap_or(""),
-            "",
-            "",
-            "",
-            "",
+            &before.map(TargetReading::with_unit).unwrap_or_default(),
+            &target.after.with_unit(),
+            &text(before.and_then(|b| b.as_of.as_deref())),
+            &text(target.after.as_of.as_deref()),
+            &text(before.map(|b| b.source.document.as_str())),
+            &before.map(|b| lines(&b.source)).unwrap_or_default(),
+            &target.after.source.document,
+            &lines(&target.after.source),
         ]);
     }
     let bytes = writer

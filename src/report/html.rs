@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::project::diff::{DiffView, TextChange};
+use crate::project::diff::{DiffView, TargetReading, TextChange};
 use crate::project::documents::DocumentRecord;
 use crate::project::state::SourceView;
 
@@ -458,20 +458,25 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
         out.push_str("</table>");
     }
     if !view.targets.changed.is_empty() {
-        out.push_str("<h2>目標・指標</h2><table><tr><th>項目</th><th>改正後</th><th>改正前</th><th>時点</th></tr>");
+        out.push_str("<h2>目標・指標</h2><table><tr><th>項目</th><th>改正後</th><th>改正前</th><th>時点</th><th>出典</th></tr>");
         for target in &view.targets.changed {
-            let unit = target.unit.as_deref().unwrap_or("");
+            let when = |reading: &TargetReading| escape(reading.as_of.as_deref().unwrap_or("不明"));
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td><ins>{}{}</ins></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td><ins>{}</ins></td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 linked(hrefs.history(&target.key), escape(&target.label)),
-                escape(&target.after),
-                escape(unit),
-                target.before.as_deref().map_or_else(
-                    || "—".to_owned(),
-                    |b| format!("{}{}", escape(b), escape(unit))
-                ),
-                escape(target.as_of.as_deref().unwrap_or("不明"))
+                escape(&target.after.with_unit()),
+                target
+                    .before
+                    .as_ref()
+                    .map_or_else(|| "—".to_owned(), |b| escape(&b.with_unit())),
+                match &target.before {
+                    Some(before) if before.as_of != target.after.as_of => {
+                        format!("{} ← {}", when(&target.after), when(before))
+                    }
+                    _ => when(&target.after),
+                },
+                source(&target.after.source, titles)
             );
         }
         out.push_str("</table>");

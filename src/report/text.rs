@@ -6,8 +6,9 @@ use crate::extract::ActionStatus;
 use crate::ingest::IngestOutcome;
 use crate::ledger::verify::VerifyReport;
 use crate::ledger::Event;
+use crate::project::diff::TargetReading;
 use crate::project::meetings::MeetingsView;
-use crate::project::state::StateView;
+use crate::project::state::{SourceView, StateView};
 
 /// The first 12 hex digits: enough to tell documents apart in text output.
 /// Char-safe: a tampered store may hold any text where a hash should be, and `verify` — the
@@ -16,6 +17,26 @@ pub fn short_hash(hash: &str) -> &str {
     hash.char_indices()
         .nth(12)
         .map_or(hash, |(end, _)| &hash[..end])
+}
+
+/// Where a statement is printed: its document (the hash prefix every view accepts) and its
+/// lines — every citation in text output names both, so a line number is never read against
+/// the wrong document.
+pub fn cite(source: &SourceView) -> String {
+    format!(
+        "{} {}",
+        short_hash(&source.document),
+        line_span(source.lines)
+    )
+}
+
+/// 「line 72」 or 「lines 20–25」.
+fn line_span([first, last]: [u32; 2]) -> String {
+    if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}–{last}")
+    }
 }
 
 pub fn ingest_outcome(outcome: &IngestOutcome) -> String {
@@ -114,8 +135,10 @@ pub fn state(view: &StateView) -> String {
         }
         let _ = writeln!(
             out,
-            "  [{}] {} (lines {}–{})",
-            measure.id, measure.text, measure.source.lines[0], measure.source.lines[1]
+            "  [{}] {} ({})",
+            measure.id,
+            measure.text,
+            cite(&measure.source)
         );
         for status in [ActionStatus::Done, ActionStatus::Planned] {
             for action in measure.actions.iter().filter(|a| a.status == status) {
@@ -146,14 +169,13 @@ fn targets(out: &mut String, view: &StateView) {
             .map_or_else(String::new, |d| format!("; due {d}"));
         let _ = writeln!(
             out,
-            "  [{}] {}: {}{} (as of {}{deadline}; lines {}–{})",
+            "  [{}] {}: {}{} (as of {}{deadline}; {})",
             target.key,
             target.label,
             target.value,
             target.unit.as_deref().unwrap_or(""),
             target.as_of.as_deref().unwrap_or("unknown"),
-            target.source.lines[0],
-            target.source.lines[1]
+            cite(&target.source)
         );
     }
 }
@@ -165,8 +187,8 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
         let _ = writeln!(out, "also known as {}", view.aliases.join(", "));
     }
     for entry in &view.entries {
-        let lines = entry.lines.map_or_else(String::new, |[first, last]| {
-            format!(" lines {first}–{last}")
+        let lines = entry.lines.map_or_else(String::new, |lines| {
+            format!(" {} {}", short_hash(&entry.document), line_span(lines))
         });
         let _ = writeln!(
             out,
@@ -183,10 +205,9 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
         for milestone in &view.plan_milestones {
             let source = milestone.sources.first().map_or_else(String::new, |s| {
                 format!(
-                    " 「{}」 lines {}–{}",
+                    " 「{}」 {}",
                     s.title.as_deref().unwrap_or("(untitled)"),
-                    s.source.lines[0],
-                    s.source.lines[1]
+                    cite(&s.source)
                 )
             });
             let _ = writeln!(out, "  {} {}{source}", milestone.when, milestone.text);
@@ -330,15 +351,24 @@ pub fn diff(view: &crate::project::diff::DiffView) -> String {
         );
     }
     for target in &view.targets.changed {
+        let as_of = |reading: &TargetReading| {
+            format!(
+                "as of {}; {}",
+                reading.as_of.as_deref().unwrap_or("unknown"),
+                cite(&reading.source)
+            )
+        };
+        let (before, before_where) = target.before.as_ref().map_or_else(
+            || ("(none)".to_owned(), String::new()),
+            |before| (before.with_unit(), format!("{} → ", as_of(before))),
+        );
         let _ = writeln!(
             out,
-            "* [{}] {}: {} → {}{} (as of {})",
+            "* [{}] {}: {before} → {} ({before_where}{})",
             target.key,
             target.label,
-            target.before.as_deref().unwrap_or("(none)"),
-            target.after,
-            target.unit.as_deref().unwrap_or(""),
-            target.as_of.as_deref().unwrap_or("unknown")
+            target.after.with_unit(),
+            as_of(&target.after)
         );
     }
     out
@@ -375,14 +405,6 @@ pub fn progress(view: &crate::project::progress::ProgressView) -> String {
             let _ = writeln!(out, "  {}: {}", c.name, counts(c));
         }
     }
-    let cite = |source: &crate::project::state::SourceView| {
-        format!(
-            "{} lines {}–{}",
-            short_hash(&source.document),
-            source.lines[0],
-            source.lines[1]
-        )
-    };
     for fate in [
         Fate::Completed,
         Fate::Revised,
@@ -488,12 +510,10 @@ pub fn timeline(view: &crate::project::timeline::TimelineView) -> String {
         for source in &milestone.sources {
             let _ = writeln!(
                 out,
-                "{:17}   「{}」 {} lines {}–{} ({})",
+                "{:17}   「{}」 {} ({})",
                 "",
                 source.title.as_deref().unwrap_or("(untitled)"),
-                short_hash(&source.source.document),
-                source.source.lines[0],
-                source.source.lines[1],
+                cite(&source.source),
                 source.meeting
             );
         }
@@ -601,10 +621,13 @@ pub fn log(events: &[&Event]) -> String {
             }
             other => other.measure_id().unwrap_or_default().to_owned(),
         };
-        let lines = event
-            .source
-            .lines
-            .map_or_else(String::new, |l| format!(" lines {}–{}", l.first, l.last));
+        let lines = event.source.lines.map_or_else(String::new, |l| {
+            format!(
+                " ({} {})",
+                short_hash(&event.source.document),
+                line_span([l.first, l.last])
+            )
+        });
         let _ = writeln!(
             out,
             "{:>5} {} {:<16} {} {}{lines}",

@@ -993,3 +993,113 @@ fn a_single_file_without_format_is_recognised_and_ingest_says_which_and_why() {
     }
     assert_eq!(common::log_json(&store, "DocumentIngested").len(), 3);
 }
+
+/// Every message a command ends on when it fails starts `error:` — a finding that nothing
+/// matched included — so a script or a reader finds them alike.
+#[test]
+fn every_failure_message_has_one_prefix() {
+    let (_dir, store) = ingested_seeds();
+    for (args, code) in [
+        (vec!["history", "Mnothing"], 1),
+        (vec!["log", "--measure", "Mnothing"], 1),
+        (vec!["state", "--at", "1900-01-01"], 1),
+        (vec!["state", "--at", "第99回"], 2),
+        (vec!["diff", "--since", "nonsense"], 2),
+    ] {
+        let output = planledger(&store, &args);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        let message = stderr(&output);
+        assert!(
+            message
+                .lines()
+                .last()
+                .is_some_and(|l| l.starts_with("error: ")),
+            "{args:?}: {message}"
+        );
+    }
+}
+
+/// Every citation in text output names its document beside its lines: the plan's measures and
+/// figures, a figure's history, the log, the 新旧対照表's figures.
+#[test]
+fn every_citation_in_text_names_its_document() {
+    let (_dir, store) = ingested_seeds();
+    let cited = regex::Regex::new(r"[0-9a-f]{12} lines? [0-9]+").unwrap();
+    let span = regex::Regex::new(r"lines? [0-9]+").unwrap();
+    let state = stdout(&planledger(&store, &["state", "--at", "第92回"]));
+    let figure = state
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("[T"))
+        .and_then(|rest| rest.split(']').next())
+        .map(|key| format!("T{key}"))
+        .expect("the plan shows a figure");
+    for args in [
+        vec!["state", "--at", "第92回"],
+        vec!["history", figure.as_str()],
+        vec!["log", "--kind", "TargetChanged"],
+        vec!["diff", "--since", "第92回"],
+        vec!["timeline"],
+    ] {
+        let text = stdout(&planledger(&store, &args));
+        let mut citations = 0;
+        for line in text.lines() {
+            citations += cited.find_iter(line).count();
+            for found in span.find_iter(line) {
+                let before = line[..found.start()].trim_end();
+                let document = before.get(before.len().saturating_sub(12)..).unwrap_or("");
+                assert!(
+                    document.len() == 12 && document.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{args:?}: a citation without its document: {line}"
+                );
+            }
+        }
+        assert!(citations > 0, "{args:?} cites nothing: {text}");
+    }
+}
+
+/// `--date` of a single file and of `amend` reads a day in every form a meeting reference
+/// does, 和暦 included.
+#[test]
+fn a_meeting_date_may_be_given_in_wareki() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("ledger");
+    let seed = common::seed("000_");
+    let output = planledger(
+        &store,
+        &[
+            "ingest",
+            seed.to_str().unwrap(),
+            "--meeting",
+            "がん対策推進協議会 第92回",
+            "--date",
+            "令和7年10月6日",
+            "--format",
+            "torikumi",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let meetings = stdout(&planledger(&store, &["meetings"]));
+    assert!(meetings.contains("2025-10-06"), "{meetings}");
+    let refused = planledger(
+        &store,
+        &[
+            "ingest",
+            seed.to_str().unwrap(),
+            "--meeting",
+            "第93回",
+            "--date",
+            "令和7年13月1日",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("is not a date"),
+        "{}",
+        stderr(&refused)
+    );
+}

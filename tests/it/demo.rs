@@ -130,7 +130,7 @@ fn the_readme_walkthrough_shows_a_revision() {
     }
     // The figure, and the bullet that reports it, updated.
     assert!(
-        diff.contains("ハローワークと連携した就職支援を行っている拠点病院等の割合: 54.4 → 56.1% (as of 2026-04-01)"),
+        diff.contains("ハローワークと連携した就職支援を行っている拠点病院等の割合: 54.4% → 56.1% (as of 2025-04-01; 952d43742707 lines 1431–1433 → as of 2026-04-01; "),
         "{diff}"
     );
     assert!(diff.contains("{+、令和8年4月1日時点では56.1%+}"), "{diff}");
@@ -170,7 +170,7 @@ fn the_readme_walkthrough_shows_a_revision() {
     assert_eq!(fates, 130, "one line per planned action");
     let citations: Vec<&str> = progress
         .lines()
-        .filter(|l| l.starts_with("    952d43742707 lines "))
+        .filter(|l| l.starts_with("    952d43742707 line"))
         .collect();
     assert_eq!(citations.len(), 130, "each cites its lines at 第92回");
     assert_eq!(

@@ -164,15 +164,15 @@ fn a_planned_bullet_carried_out_moves_to_the_done_column() {
     assert_eq!(rows.len(), 1, "{csv}");
     let row = &rows[0];
     assert_eq!(row[1], "completed", "{csv}");
-    assert_eq!(row[5], "planned → done", "{csv}");
+    assert_eq!(row[6], "planned → done", "{csv}");
     let section: Vec<&str> = fate["after"]["section"]["path"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| p.as_str().unwrap())
         .collect();
-    assert_eq!(row[3], section.join("."), "{csv}");
-    for (side, columns) in [("before", 9..11), ("after", 11..13)] {
+    assert_eq!(row[4], section.join("."), "{csv}");
+    for (side, columns) in [("before", 11..13), ("after", 13..15)] {
         let source = &fate[side]["source"];
         let expected = [
             source["document"].as_str().unwrap().to_owned(),
@@ -196,8 +196,67 @@ fn the_bundled_corpus_since_92_updates_figures_and_changes_no_measure() {
         .iter()
         .find(|t| t["label"] == "がんゲノム医療中核拠点病院等")
         .unwrap();
-    assert_eq!(core["after"], "295");
-    assert_eq!(core["as_of"], "2026-03-01");
+    assert_eq!(core["after"]["value"], "295");
+    assert_eq!(core["after"]["unit"], "か所");
+    assert_eq!(core["after"]["as_of"], "2026-03-01");
+    assert!(core["before"].is_null(), "{core}");
+    // A figure both states show: each side with its own value, unit, as-of and source.
+    let hospitals = changed
+        .iter()
+        .find(|t| t["label"] == "地域がん診療病院")
+        .unwrap();
+    for (side, value, as_of) in [
+        ("before", "34", "2017-04-01"),
+        ("after", "59", "2025-04-01"),
+    ] {
+        assert_eq!(hospitals[side]["value"], value, "{hospitals}");
+        assert_eq!(hospitals[side]["unit"], "か所", "{hospitals}");
+        assert_eq!(hospitals[side]["as_of"], as_of, "{hospitals}");
+        assert!(
+            hospitals[side]["source"]["document"].is_string(),
+            "{hospitals}"
+        );
+    }
+    assert_ne!(hospitals["before"]["source"], hospitals["after"]["source"]);
+    // The same row for Excel: the label, both values with their units, both as-ofs, both
+    // documents and their lines.
+    let output = planledger(&store, &["diff", "--since", "第92回", "--format", "csv"]);
+    let csv = stdout(&output);
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let row = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|row| row.get(3) == Some("地域がん診療病院"))
+        .unwrap_or_else(|| panic!("no row with the figure's label: {csv}"));
+    let field = |name: &str| {
+        let at = header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        row.get(at).unwrap().to_owned()
+    };
+    assert_eq!(field("kind"), "target");
+    assert_eq!(field("before"), "34か所");
+    assert_eq!(field("after"), "59か所");
+    assert_eq!(field("before_as_of"), "2017-04-01");
+    assert_eq!(field("after_as_of"), "2025-04-01");
+    for side in ["before", "after"] {
+        let source = &hospitals[side]["source"];
+        assert_eq!(
+            field(&format!("{side}_document")),
+            source["document"].as_str().unwrap()
+        );
+        assert_eq!(
+            field(&format!("{side}_lines")),
+            format!("{}-{}", source["lines"][0], source["lines"][1])
+        );
+    }
 }
 
 #[test]
@@ -237,11 +296,11 @@ fn a_reworded_measure_is_revised_under_its_id() {
     let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         rows[0],
-        "kind,change,measure_id,section,bureau,status,before,after,as_of,before_document,before_lines,after_document,after_lines"
+        "kind,change,measure_id,label,section,bureau,status,before,after,before_as_of,after_as_of,before_document,before_lines,after_document,after_lines"
     );
     assert_eq!(rows.len(), 2, "{csv}");
     assert!(rows[1].starts_with(&format!(
-        "measure,revised,{},2.(1).①,",
+        "measure,revised,{},,2.(1).①,",
         revised["id"].as_str().unwrap()
     )));
     // Each side's provenance: the document and lines it was stated at.
