@@ -151,6 +151,34 @@ pub fn parse_expr_display(text: &str) -> Option<DateExpr> {
     Some(DateExpr::Point(point))
 }
 
+/// A figure's as-of date as written ([`expr_display`]) read back, ranges included.
+pub fn parse_as_of(written: &str) -> Option<DateExpr> {
+    use crate::source::date::RangeEnd;
+    let Some((start, end)) = written.split_once("..") else {
+        return parse_expr_display(written);
+    };
+    let end_of = |text: &str| -> Option<Option<RangeEnd>> {
+        match text {
+            "?" => Some(None),
+            day => match parse_expr_display(day)? {
+                DateExpr::Point(point) => Some(Some(RangeEnd::Point(point))),
+                _ => None,
+            },
+        }
+    };
+    Some(DateExpr::Range(end_of(start)?, end_of(end)?))
+}
+
+/// A figure's as-of date for a reader: 和暦 at the precision written, the written form beside
+/// it (「平成29年4月（2017-04）」「令和6年度（FY2024）」); the written form alone when it is not a
+/// date this module writes.
+pub fn as_of_in_words(written: &str) -> String {
+    match parse_as_of(written).and_then(crate::source::date::wareki_expr) {
+        Some(wareki) => format!("{wareki}（{written}）"),
+        None => written.to_owned(),
+    }
+}
+
 #[allow(
     clippy::expect_used,
     reason = "compiled from constants; every pattern is compiled by the tests"
@@ -714,6 +742,26 @@ pub fn curate(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_as_of_reads_in_wareki_at_its_precision_beside_its_written_form() {
+        let cases = [
+            ("2025-04-01", "令和7年4月1日（2025-04-01）"),
+            ("2017-04", "平成29年4月（2017-04）"),
+            ("2021", "令和3年（2021）"),
+            ("FY2024", "令和6年度（FY2024）"),
+            (
+                "2019-09-01..2020-08-31",
+                "令和元年9月1日～令和2年8月31日（2019-09-01..2020-08-31）",
+            ),
+            ("2018-01-01..?", "平成30年1月1日～（2018-01-01..?）"),
+            ("いつか", "いつか"),
+            ("2025-13", "2025-13"),
+        ];
+        for (written, expected) in cases {
+            assert_eq!(super::as_of_in_words(written), expected, "{written}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -50,6 +50,9 @@ pub struct FigureView {
     pub label: String,
     pub value: String,
     pub unit: Option<String>,
+    /// The date the figure holds for as written, at its precision (「2017-04」「FY2024」), when
+    /// the document says.
+    pub as_of: Option<String>,
     /// The day the figure holds for (ISO), when the document says.
     pub as_of_day: Option<String>,
     /// The due date, as written, when the figure is a goal with one.
@@ -202,6 +205,7 @@ fn figure_of(event: &Event) -> Option<FigureView> {
             label,
             value,
             unit,
+            as_of,
             as_of_day,
             deadline,
             ..
@@ -209,6 +213,7 @@ fn figure_of(event: &Event) -> Option<FigureView> {
             label: label.clone(),
             value: value.clone(),
             unit: unit.clone(),
+            as_of: as_of.clone(),
             as_of_day: as_of_day.clone(),
             deadline: deadline.clone(),
         }),

@@ -460,7 +460,12 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
     if !view.targets.changed.is_empty() {
         out.push_str("<h2>目標・指標</h2><table><tr><th>項目</th><th>改正後</th><th>改正前</th><th>時点</th><th>出典</th></tr>");
         for target in &view.targets.changed {
-            let when = |reading: &TargetReading| escape(reading.as_of.as_deref().unwrap_or("不明"));
+            let when = |reading: &TargetReading| {
+                escape(&reading.as_of.as_deref().map_or_else(
+                    || "不明".to_owned(),
+                    crate::extract::figures::as_of_in_words,
+                ))
+            };
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td><ins>{}</ins></td><td>{}</td><td>{}</td><td>{}</td></tr>",

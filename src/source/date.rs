@@ -540,6 +540,52 @@ pub fn wareki(date: Date) -> Option<String> {
     Some(format!("{}{year}年{}月{}日", era.name, day.1, day.2))
 }
 
+/// An expression in 和暦 at the precision it was written with: a day 「令和7年10月6日」, a month
+/// 「平成29年4月」, a year 「令和7年」, a fiscal year 「令和6年度」, 年度末 「令和11年度末」, a range
+/// 「令和元年9月1日～令和2年8月31日」. A month or year is named by the era of its first day, a
+/// fiscal year by the era of its end when it had begun (令和元年度). `None` before 明治.
+pub fn wareki_expr(expr: DateExpr) -> Option<String> {
+    // The year `year` as numbered by the era in effect on `on` (a period is named by the era
+    // of a day it covers); `None` when that era had not begun in `year`.
+    let era_year = |year: i32, on: (i32, u8, u8)| -> Option<String> {
+        let era = ERAS.iter().rev().find(|era| era.first_day <= on)?;
+        let number = year - era.offset;
+        let number = match number {
+            ..=0 => return None,
+            1 => "元".to_owned(),
+            _ => number.to_string(),
+        };
+        Some(format!("{}{number}年", era.name))
+    };
+    // A fiscal year is named by the era of its end when that era had begun by then
+    // (FY2019 is 令和元年度), else by the era of its start (FY1988 is 昭和63年度).
+    let fiscal =
+        |year: i32| era_year(year, (year + 1, 3, 31)).or_else(|| era_year(year, (year, 4, 1)));
+    let point = |point: PartialDate| -> Option<String> {
+        let on = (point.year, point.month.unwrap_or(1), point.day.unwrap_or(1));
+        let year = era_year(point.year, on)?;
+        Some(match (point.month, point.day) {
+            (Some(month), Some(day)) => format!("{year}{month}月{day}日"),
+            (Some(month), None) => format!("{year}{month}月"),
+            _ => year,
+        })
+    };
+    match expr {
+        DateExpr::Point(at) => point(at),
+        DateExpr::FiscalYear(year) => Some(format!("{}度", fiscal(year)?)),
+        DateExpr::FiscalYearEnd(year) => Some(format!("{}度末", fiscal(year)?)),
+        DateExpr::Range(start, end) => {
+            let side = |end: Option<RangeEnd>| -> Option<String> {
+                match end {
+                    None => Some(String::new()),
+                    Some(end) => wareki_expr(end.expr()),
+                }
+            };
+            Some(format!("{}～{}", side(start)?, side(end)?))
+        }
+    }
+}
+
 /// Parses a whole string as one date: `2025-10-06`, `2025/10/6`, `2025.10.6`, `令和7年10月6日`,
 /// `R7.10.6`, `令和元年5月1日`. Only day precision is accepted (a meeting reference names a day).
 pub fn parse_day(text: &str) -> Option<Date> {
@@ -578,6 +624,42 @@ pub fn parse_day(text: &str) -> Option<Date> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn expressions_read_in_wareki_at_their_precision() {
+        use super::{wareki_expr, DateExpr, PartialDate, RangeEnd};
+        let point = |year, month, day| PartialDate { year, month, day };
+        let cases = [
+            (
+                DateExpr::Point(point(2025, Some(10), Some(6))),
+                "令和7年10月6日",
+            ),
+            (DateExpr::Point(point(2017, Some(4), None)), "平成29年4月"),
+            (DateExpr::Point(point(2019, Some(5), None)), "令和元年5月"),
+            (DateExpr::Point(point(2019, Some(4), None)), "平成31年4月"),
+            (DateExpr::Point(point(2025, None, None)), "令和7年"),
+            (DateExpr::FiscalYear(2024), "令和6年度"),
+            (DateExpr::FiscalYear(2019), "令和元年度"),
+            (DateExpr::FiscalYear(1988), "昭和63年度"),
+            (DateExpr::FiscalYear(1989), "平成元年度"),
+            (DateExpr::FiscalYearEnd(2029), "令和11年度末"),
+            (
+                DateExpr::Range(
+                    Some(RangeEnd::Point(point(2019, Some(9), Some(1)))),
+                    Some(RangeEnd::Point(point(2020, Some(8), Some(31)))),
+                ),
+                "令和元年9月1日～令和2年8月31日",
+            ),
+            (
+                DateExpr::Range(Some(RangeEnd::FiscalYear(2023)), None),
+                "令和5年度～",
+            ),
+        ];
+        for (expr, expected) in cases {
+            assert_eq!(wareki_expr(expr).as_deref(), Some(expected), "{expr:?}");
+        }
+        assert_eq!(wareki_expr(DateExpr::Point(point(1860, None, None))), None);
+    }
+
     use super::*;
     use time::macros::date;
 

@@ -9,13 +9,21 @@
 use maud::{html, Markup};
 use time::Date;
 
-use crate::project::history::HistoryEntry;
+use crate::project::history::{FigureView, HistoryEntry};
+use crate::source::date::{DateExpr, PartialDate};
 use crate::source::meeting::parse_iso_date;
 
 /// One observation that can be placed: a day and a number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
+    /// Where the observation is drawn: its day, or the middle of the month, year or fiscal
+    /// year it was printed for.
     pub day: Date,
+    /// The first and last day of a month, year or fiscal year the value was printed for
+    /// (drawn as a bar across it); `None` for a day.
+    pub period: Option<(Date, Date)>,
+    /// When it holds, as a reader says it: 和暦 at the precision printed.
+    pub when: String,
     pub value: f64,
     /// The value as printed, with its unit.
     pub shown: String,
@@ -27,20 +35,61 @@ pub struct Point {
 
 impl Point {
     pub fn of(entry: &HistoryEntry) -> Option<Point> {
-        let figure = entry.figure.as_ref()?;
+        Point::of_figure(entry.figure.as_ref()?)
+    }
+
+    fn of_figure(figure: &FigureView) -> Option<Point> {
         // A goal stated without an as-of day (「2029年度末までに…60％以上」) stands at its
         // deadline: what it promises is drawn even before anything is observed.
-        let day = match figure.as_of_day.as_deref() {
-            Some(day) => parse_iso_date(day)?,
-            None => deadline_day(figure.deadline.as_deref()?)?,
+        let printed = figure
+            .as_of
+            .as_deref()
+            .and_then(crate::extract::figures::parse_as_of)
+            .and_then(|expr| Some((expr, expr.first_day()?, expr.last_day()?)));
+        let (day, period, when) = match (figure.as_of_day.as_deref(), printed) {
+            (Some(_), Some((expr, first, last))) if first < last => {
+                let middle = first + (last - first) / 2;
+                (middle, Some((first, last)), wareki_or_iso(expr, first))
+            }
+            (Some(day), _) => {
+                let day = parse_iso_date(day)?;
+                (
+                    day,
+                    None,
+                    wareki_or_iso(DateExpr::Point(point_of(day)), day),
+                )
+            }
+            (None, _) => {
+                let day = deadline_day(figure.deadline.as_deref()?)?;
+                (
+                    day,
+                    None,
+                    wareki_or_iso(DateExpr::Point(point_of(day)), day),
+                )
+            }
         };
         Some(Point {
             day,
+            period,
+            when,
             value: number(&figure.value)?,
             shown: format!("{}{}", figure.value, figure.unit.as_deref().unwrap_or("")),
             deadline: figure.deadline.clone(),
             unit: figure.unit.clone().filter(|unit| !unit.trim().is_empty()),
         })
+    }
+}
+
+/// 和暦 at the expression's precision, or the ISO day when it has none (before 明治).
+fn wareki_or_iso(expr: DateExpr, day: Date) -> String {
+    crate::source::date::wareki_expr(expr).unwrap_or_else(|| day.to_string())
+}
+
+fn point_of(day: Date) -> PartialDate {
+    PartialDate {
+        year: day.year(),
+        month: Some(u8::from(day.month())),
+        day: Some(day.day()),
     }
 }
 
@@ -90,7 +139,14 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
         .collect();
     let days: Vec<i64> = points
         .iter()
-        .map(|p| p.day)
+        .flat_map(|p| {
+            [
+                Some(p.day),
+                p.period.map(|(first, _)| first),
+                p.period.map(|(_, last)| last),
+            ]
+        })
+        .flatten()
         .chain(deadlines.iter().map(|(d, _)| *d))
         .map(|d| i64::from(d.to_julian_day()))
         .collect();
@@ -153,24 +209,27 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
             }
             @for (day, written) in &deadlines {
                 line.deadline x1=(x(*day)) y1=(TOP) x2=(x(*day)) y2=(floor) stroke="#a00000" stroke-dasharray="6 4" {}
-                text x=(x(*day)) y=(TOP - 6.0) text-anchor="middle" font-size="12" fill="#a00000" { "期限 " (written) }
+                text x=(x(*day)) y=(TOP - 6.0) text-anchor="middle" font-size="12" fill="#a00000" { "期限 " (crate::extract::figures::parse_as_of(written).and_then(crate::source::date::wareki_expr).unwrap_or_else(|| (*written).to_owned())) }
             }
             polyline points=(line.join(" ")) fill="none" stroke="#1a4c8b" stroke-width="2" {}
             @for (index, point) in points.iter().enumerate() {
                 @let (px, py) = (x(point.day), y(point.value));
                 // The first and last labels lean inwards, clear of the axis and the edge.
                 @let anchor = if points.len() == 1 { "middle" } else if index == 0 { "start" } else if index + 1 == points.len() { "end" } else { "middle" };
+                @if let Some((first, last)) = point.period {
+                    line.period x1=(format!("{:.1}", x(first))) y1=(format!("{py:.1}")) x2=(format!("{:.1}", x(last))) y2=(format!("{py:.1}")) stroke="#1a4c8b" stroke-width="3" stroke-opacity="0.45" {}
+                }
                 @if point.deadline.is_some() {
                     polygon.goal points=(format!("{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", px, py - 7.0, px + 7.0, py, px, py + 7.0, px - 7.0, py)) fill="#a00000" {
-                        title { (point.day) ": 目標 " (point.shown) }
+                        title { (point.when) ": 目標 " (point.shown) }
                     }
                 } @else {
                     circle.observation cx=(format!("{px:.1}")) cy=(format!("{py:.1}")) r="5" fill="#1a4c8b" {
-                        title { (point.day) ": " (point.shown) }
+                        title { (point.when) ": " (point.shown) }
                     }
                 }
                 text x=(px) y=(py - 10.0) text-anchor=(anchor) font-size="12" { (point.shown) }
-                text x=(px) y=(floor + 18.0) text-anchor="middle" font-size="11" fill="#555" { (point.day) }
+                text.when x=(px) y=(floor + 18.0) text-anchor=(anchor) font-size="11" fill="#555" { (point.when) }
             }
         }
     }
@@ -249,6 +308,8 @@ mod tests {
                 .enumerate()
                 .map(|(i, v)| Point {
                     day: day(&format!("202{i}-01-01")),
+                    period: None,
+                    when: format!("202{i}-01-01"),
                     value: *v,
                     shown: v.to_string(),
                     deadline: None,
@@ -288,6 +349,8 @@ mod tests {
         let points = [
             Point {
                 day: day("2021-02-01"),
+                period: None,
+                when: "令和3年2月1日".into(),
                 value: 33.0,
                 shown: "33か所".into(),
                 deadline: None,
@@ -295,6 +358,8 @@ mod tests {
             },
             Point {
                 day: day("2025-04-01"),
+                period: None,
+                when: "令和7年4月1日".into(),
                 value: 50.0,
                 shown: "50か所".into(),
                 deadline: Some("2029-03".into()),
@@ -309,11 +374,67 @@ mod tests {
             "the goal is a diamond: {svg}"
         );
         assert!(svg.contains("33か所") && svg.contains("50か所"));
-        assert!(svg.contains("期限 2029-03"), "{svg}");
+        assert!(svg.contains("期限 令和11年3月"), "{svg}");
         assert!(svg.contains("<title>拠点病院の推移</title>"));
         // Two units in one series are said, not drawn as one.
         assert!(svg.contains("単位: か所・施設（混在）"), "{svg}");
         let one = super::svg(&points[..1], "拠点病院").into_string();
         assert!(one.contains("単位: か所"), "{one}");
+        // Days are read in 和暦.
+        assert!(svg.contains("令和3年2月1日"), "{svg}");
+    }
+
+    /// An observation printed for a month, a year or a fiscal year is drawn across it, its
+    /// mark in the middle, and labelled in 和暦 at that precision; one printed for a day is a
+    /// day.
+    #[test]
+    fn an_observation_is_drawn_at_the_precision_it_was_printed_with() {
+        let figure = |as_of: &str, as_of_day: &str| FigureView {
+            label: "空白の二次医療圏".into(),
+            value: "69".into(),
+            unit: Some("か所".into()),
+            as_of: Some(as_of.into()),
+            as_of_day: Some(as_of_day.into()),
+            deadline: None,
+        };
+        let day = |s: &str| parse_iso_date(s).unwrap();
+        let cases = [
+            (
+                "2017-04",
+                "2017-04-01",
+                Some(("2017-04-01", "2017-04-30")),
+                "2017-04-15",
+                "平成29年4月",
+            ),
+            (
+                "FY2024",
+                "2024-04-01",
+                Some(("2024-04-01", "2025-03-31")),
+                "2024-09-30",
+                "令和6年度",
+            ),
+            (
+                "2021-02-01",
+                "2021-02-01",
+                None,
+                "2021-02-01",
+                "令和3年2月1日",
+            ),
+        ];
+        for (as_of, as_of_day, period, middle, when) in cases {
+            let point = Point::of_figure(&figure(as_of, as_of_day)).unwrap();
+            assert_eq!(
+                point.period,
+                period.map(|(a, b)| (day(a), day(b))),
+                "{as_of}"
+            );
+            assert_eq!(point.day, day(middle), "{as_of}");
+            assert_eq!(point.when, when, "{as_of}");
+        }
+        let month = Point::of_figure(&figure("2017-04", "2017-04-01")).unwrap();
+        let later = Point::of_figure(&figure("2021-02-01", "2021-02-01")).unwrap();
+        let svg = svg(&[month, later], "空白の二次医療圏").into_string();
+        assert_eq!(svg.matches("class=\"period\"").count(), 1, "{svg}");
+        assert!(svg.contains("平成29年4月"), "{svg}");
     }
 }

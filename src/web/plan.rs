@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::layout::{by_hash, citation, day, frame};
 use super::{given, href, App, WebError};
+use crate::extract::figures::as_of_in_words;
 use crate::extract::ActionStatus;
 use crate::project::documents::DocumentRecord;
 use crate::project::state::{ActionView, MeasureView, StateView};
@@ -176,8 +177,8 @@ fn render(
                     tr {
                         td { a href=(href::history(&target.key)) { (target.label) } }
                         td { (target.value) (target.unit.as_deref().unwrap_or("")) }
-                        td { (target.as_of.as_deref().unwrap_or("不明")) }
-                        td { (target.deadline.as_deref().unwrap_or("—")) }
+                        td { (target.as_of.as_deref().map_or_else(|| "不明".to_owned(), as_of_in_words)) }
+                        td { (target.deadline.as_deref().map_or_else(|| "—".to_owned(), as_of_in_words)) }
                         td { (citation(records.get(target.source.document.as_str()).copied(), &target.source.document, Some(target.source.lines))) }
                     }
                 } }

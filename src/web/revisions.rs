@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::layout::{by_hash, citation, day, frame, meeting_with_day};
 use super::{chart, given, href, App, WebError};
+use crate::extract::figures::as_of_in_words;
 use crate::project::diff::{text_changes, TextChange};
 use crate::project::documents::DocumentRecord;
 use crate::project::history::HistoryView;
@@ -197,7 +198,15 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
             ("revised", Some(before)) if is_statement(&entry.kind) => {
                 marked(&text_changes(before, &entry.summary))
             }
-            _ => html! { (entry.summary) },
+            _ => match &entry.figure {
+                // A figure reads with its as-of date in 和暦 at the precision printed.
+                Some(figure) => html! {
+                    (figure.label) ": " (figure.value) (figure.unit.as_deref().unwrap_or(""))
+                    "（" (figure.as_of.as_deref().map_or_else(|| "時点不明".to_owned(), |as_of| format!("{} 時点", as_of_in_words(as_of)))) "）"
+                    @if let Some(deadline) = &figure.deadline { " 期限 " (as_of_in_words(deadline)) }
+                },
+                None => html! { (entry.summary) },
+            },
         };
         if is_statement(&entry.kind) {
             previous = Some(&entry.summary);

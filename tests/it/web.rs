@@ -262,8 +262,41 @@ fn a_goal_is_drawn_at_its_deadline_before_anything_is_observed() {
         "the goal's diamond: {page}"
     );
     assert!(
-        page.contains("期限 2030-03-31") && page.contains("単位: %"),
+        page.contains("期限 令和12年3月31日") && page.contains("単位: %"),
         "{page}"
+    );
+    // A figure printed for a month reads, is labelled and is drawn as that month, in 和暦 with
+    // the printed form beside it in the table.
+    let blank = state["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["as_of"].as_str().is_some_and(|a| a.len() == 7))
+        .expect("a figure printed for a month (空白の二次医療圏, 2017-04)");
+    let page = get(
+        &store,
+        &format!("/history/{}", blank["key"].as_str().unwrap()),
+    )
+    .body;
+    let month = blank["as_of"].as_str().unwrap();
+    let (year, number) = month.split_once('-').unwrap();
+    let wareki = format!(
+        "平成{}年{}月",
+        year.parse::<i32>().unwrap() - 1988,
+        number.parse::<u32>().unwrap()
+    );
+    assert!(
+        page.contains(&format!("{wareki}（{month}） 時点")),
+        "{wareki}: {page}"
+    );
+    assert!(
+        page.contains("class=\"period\""),
+        "drawn across its month: {page}"
+    );
+    let plan = get(&store, "/plan?at=92").body;
+    assert!(
+        plan.contains(&format!("<td>{wareki}（{month}）</td>")),
+        "{plan}"
     );
     // A measure's history dates 第92回 in 和暦.
     let measure = state["measures"][0]["id"].as_str().unwrap();
