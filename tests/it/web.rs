@@ -692,3 +692,82 @@ fn a_question_about_an_earlier_head_is_answered_after_the_ledger_is_let_go() {
         planledger::report::to_json(&folded)
     );
 }
+
+/// The code points a fontconfig font covers, from `fc-list`'s charset (hex ranges); `None`
+/// when no installed font has that family.
+fn font_coverage(family: &str) -> Option<std::collections::BTreeSet<u32>> {
+    let output = std::process::Command::new("fc-list")
+        .args([
+            "--format",
+            "%{charset}\n",
+            &format!("{family}:style=Regular"),
+        ])
+        .output()
+        .expect("fc-list (fontconfig, installed with chromium) lists the fonts");
+    let listed = String::from_utf8(output.stdout).unwrap();
+    let charset = listed
+        .lines()
+        .next()
+        .filter(|line| !line.trim().is_empty())?;
+    let mut covered = std::collections::BTreeSet::new();
+    for range in charset.split_whitespace() {
+        let (first, last) = range.split_once('-').unwrap_or((range, range));
+        let [first, last] = [first, last].map(|hex| u32::from_str_radix(hex, 16).unwrap());
+        covered.extend(first..=last);
+    }
+    Some(covered)
+}
+
+/// Every character of the seeds has a glyph in the font the web view's style sheet names first
+/// among those installed, for running text and for a source's lines alike (⑴ and 术 were boxes
+/// with the IPA fonts): a reader never sees tofu for what the documents say. `.ci/run` installs
+/// the fonts.
+#[test]
+#[cfg_attr(
+    planledger_no_browser,
+    ignore = "needs chromium (and its fontconfig) with the fonts .ci/run installs; see build.rs"
+)]
+fn the_style_sheets_fonts_cover_every_character_of_the_seeds() {
+    let (_dir, store) = ingested_seeds();
+    let style = get(&store, "/style.css").body;
+    let mut characters = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(common::seeds_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            characters.extend(
+                std::fs::read_to_string(&path)
+                    .unwrap()
+                    .chars()
+                    .filter(|c| !c.is_control()),
+            );
+        }
+    }
+    assert!(characters.contains(&'⑴'), "the seeds hold ⑴");
+    let stacks: Vec<&str> = style
+        .split("font-family:")
+        .skip(1)
+        .map(|rest| rest.split([';', '}']).next().unwrap())
+        .filter(|stack| stack.contains("CJK"))
+        .collect();
+    assert!(
+        stacks.len() >= 2,
+        "running text and source lines: {stacks:?}"
+    );
+    for stack in stacks {
+        let (family, covered) = stack
+            .split(',')
+            .map(|family| family.trim().trim_matches(['\'', '"']))
+            .find_map(|family| Some((family, font_coverage(family)?)))
+            .unwrap_or_else(|| {
+                panic!("no font of {stack} is installed (.ci/run installs fonts-noto-cjk)")
+            });
+        let missing: String = characters
+            .iter()
+            .filter(|c| !covered.contains(&u32::from(**c)))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{family} (of {stack}) has no glyph for {missing}"
+        );
+    }
+}
