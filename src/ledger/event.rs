@@ -209,6 +209,14 @@ impl EventBody {
         }
     }
 
+    /// What the event is about that has a history: its measure, or its figure's key.
+    pub fn history_id(&self) -> Option<&str> {
+        match self {
+            EventBody::TargetChanged { key, .. } => Some(key),
+            other => other.measure_id(),
+        }
+    }
+
     /// The document text the event quotes, which `verify` finds at the event's lines.
     pub fn quoted_text(&self) -> Option<&str> {
         match self {

@@ -27,6 +27,15 @@ pub fn plan(at: &str) -> String {
     format!("/plan?at={}", encode(at))
 }
 
+/// A measure's or figure's entry in the plan at a day (its anchor on the plan page).
+pub fn plan_entry(day: time::Date, id: &str) -> String {
+    format!(
+        "{}#{}",
+        plan(&crate::source::meeting::format_iso_date(day)),
+        encode(id)
+    )
+}
+
 pub fn diff(since: &str, until: &str) -> String {
     format!("/diff?since={}&until={}", encode(since), encode(until))
 }

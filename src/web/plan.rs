@@ -174,7 +174,7 @@ fn render(
             table.list {
                 thead { tr { th { "項目" } th { "値" } th { "時点" } th { "期限" } th { "出典" } } }
                 tbody { @for target in &view.targets {
-                    tr {
+                    tr id=(target.key) {
                         td { a href=(href::history(&target.key)) { (target.label) } }
                         td { (target.value) (target.unit.as_deref().unwrap_or("")) }
                         td { (target.as_of.as_deref().map_or_else(|| "不明".to_owned(), as_of_in_words)) }

@@ -230,15 +230,26 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
             (chart::svg(&series, figure_label.unwrap_or("")))
         }
         table.list {
-            thead { tr { th { "会議 (meeting)" } th { "変更" } th { "内容 (what it says)" } th { "出典 (source)" } th { "event" } } }
+            thead { tr { th { "会議 (meeting)" } th { "変更" } th { "内容 (what it says)" } th { "出典 (source)" } th { "見る (see)" } } }
             tbody {
-                @for (entry, text) in view.entries.iter().zip(&texts) {
+                @for (index, (entry, text)) in view.entries.iter().zip(&texts).enumerate() {
+                    @let day = records.get(entry.document.as_str()).and_then(|record| record.meeting.date);
+                    // The meeting day of the entry before, for the 新旧対照表 between the two.
+                    @let before = index.checked_sub(1).and_then(|i| view.entries.get(i)).and_then(|e| records.get(e.document.as_str())).and_then(|record| record.meeting.date);
                     tr.{ "change-" (entry.change) } {
                         td { (records.get(entry.document.as_str()).map_or_else(|| entry.meeting.clone(), |record| meeting_with_day(&record.meeting))) }
                         td { (change_name(entry.change)) }
                         td { (text) }
                         td { (citation(records.get(entry.document.as_str()).copied(), &entry.document, entry.lines)) }
-                        td { a href=(href::event(entry.seq)) { "seq " (entry.seq) } }
+                        td.see {
+                            a href=(href::event(entry.seq)) { "seq " (entry.seq) }
+                            @if let Some(day) = day {
+                                br; a href=(href::plan_entry(day, &view.id)) { "計画" }
+                                @if let Some(before) = before.filter(|before| *before < day) {
+                                    br; a href=(href::diff(&format_iso_date(before), &format_iso_date(day))) { "新旧対照表" }
+                                }
+                            }
+                        }
                     }
                 }
             }

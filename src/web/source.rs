@@ -149,7 +149,13 @@ fn render(
                 @if !cited.is_empty() {
                     ul { @for event in cited {
                         li { a href=(href::event(event.seq)) { "seq " (event.seq) } " " (event.body.kind()) " "
-                            code.muted { (crate::report::text::short_hash(&event.hash)) } }
+                            code.muted { (crate::report::text::short_hash(&event.hash)) }
+                            @if let Some(id) = event.body.history_id() {
+                                " · " a href=(href::history(id)) { "履歴 " code { (id) } }
+                                @if let Some(day) = record.meeting.date {
+                                    " · " a href=(href::plan_entry(day, id)) { "この会議の計画で見る" }
+                                }
+                            } }
                     } }
                 }
             }
@@ -196,6 +202,12 @@ pub async fn event(State(app): State<App>, Path(seq): Path<String>) -> Result<Ma
             tr { th { "prev" } td { code { (event.prev) }
                 @if let Some(previous) = event.seq.checked_sub(1) { " " a href=(href::event(previous)) { "seq " (previous) } } } }
             tr { th { "出典 (source)" } td { (citation(record.as_ref(), &event.source.document, lines)) } }
+            @if let Some(id) = event.body.history_id() {
+                tr { th { "履歴 (history)" } td { a href=(href::history(id)) { code { (id) } } " の全ての版"
+                    @if let Some(day) = record.as_ref().and_then(|r| r.meeting.date) {
+                        " · " a href=(href::plan_entry(day, id)) { "この会議の計画で見る (in the plan at this meeting)" }
+                    } } }
+            }
         }
         h2 { "canonical bytes (RFC 8785), as exported" }
         pre { (canonical) }

@@ -771,3 +771,59 @@ fn the_style_sheets_fonts_cover_every_character_of_the_seeds() {
         );
     }
 }
+
+/// A measure can be followed both ways between every view that shows it: the 新旧対照表 and
+/// the plan link to its history; its history links each version to the plan at that meeting
+/// (at its entry) and to the 新旧対照表 since the version before; its source lines and its
+/// events link back to its history and its plan entry.
+#[test]
+fn a_measure_links_both_ways_between_plan_history_changes_and_sources() {
+    let (_dir, store) = seeds_and_93(None);
+    let diff: serde_json::Value = serde_json::from_str(&cli_json(
+        &store,
+        &["diff", "--since", "第92回", "--until", "第93回"],
+    ))
+    .unwrap();
+    let revised = &diff["measures"]["revised"][0];
+    let id = revised["id"].as_str().unwrap();
+    let history = format!("/history/{id}");
+    let changes = get(&store, "/diff?since=2025-10-06&until=2026-01-15").body;
+    assert!(
+        changes.contains(&format!("href=\"{history}\"")),
+        "{changes}"
+    );
+    let plan = get(&store, "/plan?at=2026-01-15").body;
+    assert!(
+        plan.contains(&format!("id=\"{id}\"")),
+        "the plan's entry is an anchor"
+    );
+    assert!(plan.contains(&format!("href=\"{history}\"")));
+    let page = get(&store, &history).body;
+    for link in [
+        format!("href=\"/plan?at=2025-10-06#{id}\""),
+        format!("href=\"/plan?at=2026-01-15#{id}\""),
+        "href=\"/diff?since=2025-10-06&amp;until=2026-01-15\"".to_owned(),
+    ] {
+        assert!(page.contains(&link), "{link}: {page}");
+    }
+    let source = &revised["source_after"];
+    let [first, last] = [0, 1].map(|i| source["lines"][i].as_u64().unwrap());
+    let lines = get(
+        &store,
+        &format!(
+            "/source/{}?lines={first}-{last}",
+            source["document"].as_str().unwrap()
+        ),
+    )
+    .body;
+    assert!(lines.contains(&format!("href=\"{history}\"")), "{lines}");
+    assert!(
+        lines.contains(&format!("href=\"/plan?at=2026-01-15#{id}\"")),
+        "{lines}"
+    );
+    let log = cli_json(&store, &["log", "--measure", id]);
+    let last: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    let seq = last["seq"].as_u64().unwrap();
+    let event = get(&store, &format!("/event/{seq}")).body;
+    assert!(event.contains(&format!("href=\"{history}\"")), "{event}");
+}
