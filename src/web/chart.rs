@@ -118,6 +118,9 @@ fn deadline_day(written: &str) -> Option<Date> {
         .or_else(|| parse_iso_date(&format!("{written}-01-01")))
 }
 
+/// One colour for each unit a series is printed in (a series of one unit is the first).
+const SERIES_COLOURS: [&str; 4] = ["#1a4c8b", "#b35c00", "#2e7d32", "#6a1b9a"];
+
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 320.0;
 const LEFT: f64 = 80.0;
@@ -177,26 +180,48 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
     // Room above the highest point for its label.
     let high = ((high / step).floor() + 1.0) * step;
     let y = |value: f64| TOP + (high - value) / (high - low) * (HEIGHT - TOP - BOTTOM);
-    let line: Vec<String> = points
-        .iter()
-        .map(|p| format!("{:.1},{:.1}", x(p.day), y(p.value)))
-        .collect();
     let ticks: Vec<f64> = (0..)
         .map(|i| low + step * f64::from(i))
         .take_while(|tick| *tick <= high + step / 2.0)
         .take(16)
         .collect();
     let floor = HEIGHT - BOTTOM;
-    // The y axis's title: the series' unit, or its units when observations print different
-    // ones (「施設」 and 「か所」), said so rather than drawn as one.
-    let mut units: Vec<&str> = points.iter().filter_map(|p| p.unit.as_deref()).collect();
+    // Observations printed with different units (「施設」 and 「か所」) are not one series: each
+    // unit is its own line, in its own colour, and nothing is converted.
+    let mut units: Vec<Option<&str>> = points.iter().map(|p| p.unit.as_deref()).collect();
     units.sort_unstable();
     units.dedup();
-    let axis_title = match units.as_slice() {
-        [] => "値（単位なし）".to_owned(),
-        [unit] => format!("単位: {unit}"),
-        several => format!("単位: {}（混在）", several.join("・")),
+    let colour = |unit: Option<&str>| {
+        let index = units.iter().position(|u| *u == unit).unwrap_or(0);
+        SERIES_COLOURS
+            .get(index % SERIES_COLOURS.len())
+            .copied()
+            .unwrap_or("#1a4c8b")
     };
+    let unit_name = |unit: Option<&str>| unit.unwrap_or("単位なし").to_owned();
+    let axis_title = match units.as_slice() {
+        [None] => "値（単位なし）".to_owned(),
+        [Some(unit)] => format!("単位: {unit}"),
+        several => format!(
+            "単位: {}（単位ごとに別の線）",
+            several
+                .iter()
+                .map(|u| unit_name(*u))
+                .collect::<Vec<_>>()
+                .join("・")
+        ),
+    };
+    let lines: Vec<(Option<&str>, String)> = units
+        .iter()
+        .map(|unit| {
+            let line: Vec<String> = points
+                .iter()
+                .filter(|p| p.unit.as_deref() == *unit)
+                .map(|p| format!("{:.1},{:.1}", x(p.day), y(p.value)))
+                .collect();
+            (*unit, line.join(" "))
+        })
+        .collect();
     html! {
         svg.chart xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label={ (label) "の推移" } {
             title { (label) "の推移" }
@@ -211,7 +236,14 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
                 line.deadline x1=(x(*day)) y1=(TOP) x2=(x(*day)) y2=(floor) stroke="#a00000" stroke-dasharray="6 4" {}
                 text x=(x(*day)) y=(TOP - 6.0) text-anchor="middle" font-size="12" fill="#a00000" { "期限 " (crate::extract::figures::parse_as_of(written).and_then(crate::source::date::wareki_expr).unwrap_or_else(|| (*written).to_owned())) }
             }
-            polyline points=(line.join(" ")) fill="none" stroke="#1a4c8b" stroke-width="2" {}
+            @for (unit, line) in &lines {
+                polyline.series data-unit=(unit_name(*unit)) points=(line) fill="none" stroke=(colour(*unit)) stroke-width="2" {}
+            }
+            @if lines.len() > 1 {
+                @for (index, (unit, _)) in lines.iter().enumerate() {
+                    text.legend x=(WIDTH - RIGHT) y=(TOP + 14.0 * index as f64) text-anchor="end" font-size="12" fill=(colour(*unit)) { "― " (unit_name(*unit)) }
+                }
+            }
             @for (index, point) in points.iter().enumerate() {
                 @let (px, py) = (x(point.day), y(point.value));
                 // The first and last labels lean inwards, clear of the axis and the edge.
@@ -224,7 +256,7 @@ pub fn svg(points: &[Point], label: &str) -> Markup {
                         title { (point.when) ": 目標 " (point.shown) }
                     }
                 } @else {
-                    circle.observation cx=(format!("{px:.1}")) cy=(format!("{py:.1}")) r="5" fill="#1a4c8b" {
+                    circle.observation cx=(format!("{px:.1}")) cy=(format!("{py:.1}")) r="5" fill=(colour(point.unit.as_deref())) {
                         title { (point.when) ": " (point.shown) }
                     }
                 }
@@ -377,7 +409,16 @@ mod tests {
         assert!(svg.contains("期限 令和11年3月"), "{svg}");
         assert!(svg.contains("<title>拠点病院の推移</title>"));
         // Two units in one series are said, not drawn as one.
-        assert!(svg.contains("単位: か所・施設（混在）"), "{svg}");
+        assert!(
+            svg.contains("単位: か所・施設（単位ごとに別の線）"),
+            "{svg}"
+        );
+        assert_eq!(
+            svg.matches("<polyline").count(),
+            2,
+            "one line per unit: {svg}"
+        );
+        assert!(svg.contains("class=\"legend\""), "{svg}");
         let one = super::svg(&points[..1], "拠点病院").into_string();
         assert!(one.contains("単位: か所"), "{one}");
         // Days are read in 和暦.
