@@ -398,8 +398,10 @@ impl Identities {
         // a `-N` copy number the version was recorded with).
         let mut earliest: BTreeMap<&str, &MeasureVersion> = BTreeMap::new();
         for version in &versions {
-            let handle = handle_of[&version.recorded_id].as_str();
-            let entry = earliest.entry(handle).or_insert(version);
+            let Some(handle) = handle_of.get(&version.recorded_id) else {
+                continue;
+            };
+            let entry = earliest.entry(handle.as_str()).or_insert(version);
             if (&version.order, &version.key) < (&entry.order, &entry.key) {
                 *entry = version;
             }
@@ -436,7 +438,12 @@ impl Identities {
             }
         }
         for version in &versions {
-            let canonical = &canonical_of[&handle_of[&version.recorded_id]];
+            let Some(canonical) = handle_of
+                .get(&version.recorded_id)
+                .and_then(|handle| canonical_of.get(handle))
+            else {
+                continue;
+            };
             aliases
                 .entry(measure_id(version.plan.as_deref(), &version.text))
                 .or_insert_with(|| canonical.clone());
@@ -574,7 +581,8 @@ impl Identities {
             .versions
             .iter()
             .filter(|version| version.plan_key == plan_key && version.key == key)
-            .map(|version| self.handle_of[&version.recorded_id].as_str())
+            .filter_map(|version| self.handle_of.get(&version.recorded_id))
+            .map(String::as_str)
             .collect::<BTreeSet<&str>>()
             .into_iter();
         match (handles.next(), handles.next()) {
@@ -600,7 +608,9 @@ impl Identities {
             .iter()
             .filter(|version| version.plan_key == plan_key)
             .filter(|version| sections_compatible(&version.section, section))
-            .map(|version| (self.handle_of[&version.recorded_id].as_str(), version))
+            .filter_map(|version| {
+                Some((self.handle_of.get(&version.recorded_id)?.as_str(), version))
+            })
             .filter(|(handle, _)| !taken.iter().any(|t| t == handle))
             .collect();
         // The same text: prefer the measure stated in the same section, then the first known.

@@ -7,10 +7,14 @@
 //! hash-chained events in a sled store; [`project`] folds events into views; [`query`] answers
 //! from the store through its indexes with those folds; [`report`] renders views. See ARCHITECTURE.md for the invariants each layer keeps.
 
-// No `unwrap`/`expect` where input or the store can reach: a failure is an error value. The few
+// No `unwrap`/`expect`, and no indexing or slicing that can panic (`get`, patterns and
+// iterators instead), where input or the store can reach: a failure is an error value. The few
 // that state an invariant of the code itself (a pattern compiled from a constant) say so in an
 // `allow` with its reason.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 pub mod extract;
 pub mod identity;

@@ -253,8 +253,11 @@ fn is_row_like(line: &str) -> bool {
 /// contiguous, so a row reached across a blank line belongs to another table and ends the walk.
 fn nearby_as_of(lines: &[&str], index: usize) -> Option<DateExpr> {
     let mut crossed_blank = false;
-    for other in (index.saturating_sub(AS_OF_ABOVE)..index).rev() {
-        let line = lines[other].trim();
+    let above = lines
+        .get(index.saturating_sub(AS_OF_ABOVE)..index)
+        .unwrap_or_default();
+    for line in above.iter().rev() {
+        let line = line.trim();
         if line.is_empty() {
             crossed_blank = true;
             continue;
@@ -274,8 +277,10 @@ fn nearby_as_of(lines: &[&str], index: usize) -> Option<DateExpr> {
     if let Some(expr) = heading_as_of(lines, index) {
         return Some(expr);
     }
-    (index.saturating_sub(3)..=index).rev().find_map(|other| {
-        let line = lines[other];
+    let here_and_above = lines
+        .get(index.saturating_sub(3)..=index)
+        .unwrap_or_default();
+    here_and_above.iter().rev().find_map(|line| {
         line.contains("期間")
             .then(|| {
                 find_dates(line)
@@ -296,10 +301,10 @@ const AS_OF_HEADING_REACH: usize = 30;
 /// with 時点 or 現在. It heads its slide's table, so it governs every row below it up to the
 /// next such heading, within [`AS_OF_HEADING_REACH`] lines.
 fn heading_as_of(lines: &[&str], index: usize) -> Option<DateExpr> {
-    for line in lines[index.saturating_sub(AS_OF_HEADING_REACH)..index]
-        .iter()
-        .rev()
-    {
+    let above = lines
+        .get(index.saturating_sub(AS_OF_HEADING_REACH)..index)
+        .unwrap_or_default();
+    for line in above.iter().rev() {
         if is_slide_boundary(line) {
             return None;
         }
@@ -308,7 +313,10 @@ fn heading_as_of(lines: &[&str], index: usize) -> Option<DateExpr> {
         let [date] = found.as_slice() else {
             continue;
         };
-        let rest = folded[date.end..].trim_start_matches([' ', ')', '）']);
+        let Some(rest) = folded.get(date.end..) else {
+            continue;
+        };
+        let rest = rest.trim_start_matches([' ', ')', '）']);
         let alone = date.start == 0
             && date.as_of
             && ["時点", "現在"].iter().any(|word| {
@@ -336,8 +344,9 @@ fn is_slide_boundary(line: &str) -> bool {
 /// The title line of the table a total row belongs to: the nearest line above with no figure,
 /// no tab and no date.
 fn table_title(lines: &[&str], index: usize) -> Option<String> {
-    lines[..index]
+    lines
         .iter()
+        .take(index)
         .rev()
         .take(12)
         .map(|line| line.trim())
@@ -441,7 +450,10 @@ fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
 
 fn line_at(starts: &[(usize, u32)], offset: usize) -> u32 {
     let after = starts.partition_point(|(start, _)| *start <= offset);
-    after.checked_sub(1).map_or(1, |index| starts[index].1)
+    after
+        .checked_sub(1)
+        .and_then(|index| starts.get(index))
+        .map_or(1, |&(_, line)| line)
 }
 
 /// How far before a figure its sentence's subject is looked for, in bytes (about 200
@@ -672,14 +684,20 @@ pub fn curate(
             what,
         };
         let quote_key = comparison_key(&fact.quote);
-        let start = match document_key.find(&quote_key) {
-            Some(start) if !quote_key.is_empty() => start,
-            _ => {
-                return Err(refuse(format!(
-                    "the quote {:?} is not in the document",
-                    fact.quote
-                )))
-            }
+        let lines = document_key
+            .find(&quote_key)
+            .filter(|_| !quote_key.is_empty())
+            .and_then(|start| {
+                Some(LineRange {
+                    first: *line_of_byte.get(start)?,
+                    last: *line_of_byte.get(start + quote_key.len() - 1)?,
+                })
+            });
+        let Some(lines) = lines else {
+            return Err(refuse(format!(
+                "the quote {:?} is not in the document",
+                fact.quote
+            )));
         };
         let value_is_decimal = !fact.value.is_empty()
             && fact.value.chars().all(|c| c.is_ascii_digit() || c == '.')
@@ -731,10 +749,7 @@ pub fn curate(
                 .map(crate::source::meeting::format_iso_date),
             curated_quote: Some(fact.quote.clone()),
             deadline_after_adoption: None,
-            lines: LineRange {
-                first: line_of_byte[start],
-                last: line_of_byte[start + quote_key.len() - 1],
-            },
+            lines,
         });
     }
     Ok(targets)

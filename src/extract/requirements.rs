@@ -37,19 +37,16 @@ pub fn extract_requirement_revisions(text: &str) -> (Vec<RequirementRevision>, V
     let mut revisions = Vec::new();
     let mut diagnostics = Vec::new();
     let mut at = 0;
-    while let Some(current) = (at..lines.len()).find(|&i| lines[i] == "現行") {
-        let Some(revised) = (current + 1..lines.len()).find(|&i| lines[i] == "改定後") else {
+    while let Some(current) = position_from(&lines, at, |line| line == "現行") {
+        let Some(revised) = position_from(&lines, current + 1, |line| line == "改定後") else {
             break;
         };
         // The 改定後 side runs to a line that is no part of a table: （参考）, 現行 again, or the
         // end.
-        let end = (revised + 1..lines.len())
-            .find(|&i| {
-                lines[i] == "現行"
-                    || lines[i].starts_with("(参考)")
-                    || lines[i].starts_with("（参考）")
-            })
-            .unwrap_or(lines.len());
+        let end = position_from(&lines, revised + 1, |line| {
+            line == "現行" || line.starts_with("(参考)") || line.starts_with("（参考）")
+        })
+        .unwrap_or(lines.len());
         let before = blocks(&lines, current + 1, revised);
         let after = blocks(&lines, revised + 1, end);
         for block in after {
@@ -79,6 +76,15 @@ pub fn extract_requirement_revisions(text: &str) -> (Vec<RequirementRevision>, V
         at = end;
     }
     (revisions, diagnostics)
+}
+
+/// The index of the first line from `from` on that `is` accepts.
+fn position_from(lines: &[&str], from: usize, is: impl Fn(&str) -> bool) -> Option<usize> {
+    lines
+        .iter()
+        .skip(from)
+        .position(|line| is(line))
+        .map(|offset| from + offset)
 }
 
 /// The 【name】〔kind〕 blocks between two lines: a 【…】 line names the item, a 〔…〕 line its

@@ -76,7 +76,12 @@ pub fn extract(text: &str) -> DocumentVersion {
     let mut targets = Vec::new();
     for (index, line) in lines.iter().enumerate() {
         if TARGET_HEADINGS.contains(&line.trim()) {
-            let Some(plan) = lines[..index].iter().rev().find_map(|l| plan_named_in(l)) else {
+            let Some(plan) = lines
+                .iter()
+                .take(index)
+                .rev()
+                .find_map(|l| plan_named_in(l))
+            else {
                 continue;
             };
             for (text, range) in quoted_paragraphs(&lines, index + 1) {
@@ -103,7 +108,11 @@ pub fn extract(text: &str) -> DocumentVersion {
         if !MEASURE_HEADINGS.contains(&line.trim()) {
             continue;
         }
-        let plan = lines[..index].iter().rev().find_map(|l| plan_named_in(l));
+        let plan = lines
+            .iter()
+            .take(index)
+            .rev()
+            .find_map(|l| plan_named_in(l));
         if plan.is_none() {
             diagnostics.push(Diagnostic {
                 line: index as u32 + 1,
@@ -144,17 +153,17 @@ fn quoted_paragraphs(lines: &[&str], start: usize) -> Vec<(String, LineRange)> {
     let mut index = start;
     let finish =
         |current: &mut Vec<(usize, &str)>, paragraphs: &mut Vec<(String, LineRange)>| -> bool {
-            if current.is_empty() {
+            let (Some(&(first, _)), Some(&(last, _))) = (current.first(), current.last()) else {
                 return true;
-            }
+            };
             let text: String = current.iter().map(|(_, l)| *l).collect();
             let is_sentence = text.ends_with('。') && text.chars().count() >= MIN_MEASURE_CHARS;
             if is_sentence {
                 paragraphs.push((
                     text,
                     LineRange {
-                        first: current[0].0 as u32 + 1,
-                        last: current[current.len() - 1].0 as u32 + 1,
+                        first: first as u32 + 1,
+                        last: last as u32 + 1,
                     },
                 ));
             }

@@ -88,35 +88,42 @@ impl ColumnRule {
         widths.sort_unstable();
         // Prefix sums of w and w²: each split's within-group variance in constant time, so a
         // document of any length is read in n log n (the sort), not n².
-        let mut sums = vec![(0.0f64, 0.0f64)];
+        let (mut sum, mut squares) = (0.0f64, 0.0f64);
+        let mut sums = vec![(sum, squares)];
         for &width in &widths {
-            let (sum, squares) = sums[sums.len() - 1];
             let width = width as f64;
-            sums.push((sum + width, squares + width * width));
+            sum += width;
+            squares += width * width;
+            sums.push((sum, squares));
         }
         let cost = |from: usize, to: usize| {
+            let (&(sum_to, squares_to), &(sum_from, squares_from)) =
+                (sums.get(to)?, sums.get(from)?);
             let count = (to - from) as f64;
-            let sum = sums[to].0 - sums[from].0;
-            let squares = sums[to].1 - sums[from].1;
-            squares - sum * sum / count
+            let sum = sum_to - sum_from;
+            let squares = squares_to - squares_from;
+            Some(squares - sum * sum / count)
         };
         let mean = |part: &[usize]| part.iter().sum::<usize>() as f64 / part.len() as f64;
         let split = (MIN_WRAPPED_LINES_PER_COLUMN
             ..=widths.len().saturating_sub(MIN_WRAPPED_LINES_PER_COLUMN))
             .filter(|&at| at > 0 && at < widths.len())
-            .min_by(|&a, &b| {
-                let total = |at: usize| cost(0, at) + cost(at, widths.len());
-                total(a).total_cmp(&total(b))
-            });
-        let Some(split) = split else {
+            .filter_map(|at| Some((at, cost(0, at)? + cost(at, widths.len())?)))
+            .min_by(|(_, a), (_, b)| a.total_cmp(b));
+        let Some((split, _)) = split else {
             return ColumnRule::DEFAULT;
         };
-        let (planned, done) = widths.split_at(split);
+        let Some((planned, done)) = widths.split_at_checked(split) else {
+            return ColumnRule::DEFAULT;
+        };
+        let (Some(&widest_planned), Some(&narrowest_done)) = (planned.last(), done.first()) else {
+            return ColumnRule::DEFAULT;
+        };
         if mean(done) < mean(planned) * MIN_COLUMN_WIDTH_RATIO {
             return ColumnRule::DEFAULT;
         }
         ColumnRule {
-            done_min_width: (planned[planned.len() - 1] + done[0]).div_ceil(2),
+            done_min_width: (widest_planned + narrowest_done).div_ceil(2),
             planned_min_width: (mean(planned) * PLANNED_EVIDENCE_SHARE).round() as usize,
             read_from_document: true,
         }
@@ -235,10 +242,10 @@ fn classify_lines(text: &str) -> Vec<Line<'_>> {
     let mut pending_form_feed = false;
     raw_lines
         .iter()
+        .zip(&keys)
         .enumerate()
-        .map(|(index, raw)| {
+        .map(|(index, (raw, key))| {
             let (lead, text) = split_line(raw);
-            let key = &keys[index];
             let page_mark = lead.form_feed || pending_form_feed || lead.indent == 1;
             pending_form_feed = (pending_form_feed || lead.form_feed) && text.is_empty();
             // Page numbers come first: a print may open with 「- 1 -」 above its title.
@@ -391,10 +398,10 @@ fn counted_pages(
     // page mark); a section's number stands above its title.
     let furniture: Vec<usize> = raw_lines
         .iter()
+        .zip(keys)
         .enumerate()
-        .filter(|(index, raw)| {
+        .filter(|(_, (raw, key))| {
             let (lead, text) = split_line(raw);
-            let key = &keys[*index];
             !text.is_empty()
                 && (lead.form_feed
                     || lead.indent == 1
@@ -415,10 +422,10 @@ fn counted_pages(
         .collect();
     // Repetition: the longest chain counting up by one (other numbers may stand between).
     let mut best: Vec<usize> = Vec::new();
-    for start in 0..numbers.len() {
-        let mut chain = vec![numbers[start].0];
-        let mut next = numbers[start].1 + 1;
-        for &(index, number) in &numbers[start + 1..] {
+    for (start, &(first_index, first_number)) in numbers.iter().enumerate() {
+        let mut chain = vec![first_index];
+        let mut next = first_number + 1;
+        for &(index, number) in numbers.iter().skip(start + 1) {
             if number == next {
                 chain.push(index);
                 next += 1;
@@ -547,11 +554,11 @@ fn group_units<'a>(lines: &[Line<'a>], diagnostics: &mut Vec<Diagnostic>) -> Vec
         };
     let separator_blanks = blank_lines_that_separate(lines);
     let mut index = 0;
-    while index < lines.len() {
-        let line = lines[index];
+    while let Some(&line) = lines.get(index) {
         if line.kind == LineKind::Blank {
-            let run = lines[index..]
+            let run = lines
                 .iter()
+                .skip(index)
                 .take_while(|l| l.kind == LineKind::Blank)
                 .count();
             if run >= separator_blanks {
@@ -717,8 +724,9 @@ fn blank_lines_that_separate(lines: &[Line<'_>]) -> usize {
             continue;
         }
         content += 1;
-        let run = lines[index + 1..]
+        let run = lines
             .iter()
+            .skip(index + 1)
             .take_while(|l| l.kind == LineKind::Blank)
             .count();
         single += usize::from(run == 1);
@@ -741,7 +749,7 @@ fn heading_title<'a>(
     mut index: usize,
     separator_blanks: usize,
 ) -> (Vec<&'a str>, usize) {
-    while index < lines.len() && lines[index].kind == LineKind::Blank {
+    while lines.get(index).is_some_and(|l| l.kind == LineKind::Blank) {
         index += 1;
     }
     let mut title = Vec::new();
@@ -749,7 +757,7 @@ fn heading_title<'a>(
         // Blank lines between title lines (a double-spaced extraction) are skipped when a title
         // line follows them.
         let mut next = index;
-        while !title.is_empty() && next < lines.len() && lines[next].kind == LineKind::Blank {
+        while !title.is_empty() && lines.get(next).is_some_and(|l| l.kind == LineKind::Blank) {
             next += 1;
         }
         if next - index >= separator_blanks {
@@ -777,13 +785,13 @@ fn heading_title<'a>(
 /// sometimes emits), and the index after it. `None` when it does not close or does not look like
 /// a name (a sentence with 。 or 、 is not a bureau).
 fn bureau_header<'a>(lines: &[Line<'a>], start: usize) -> Option<(Vec<&'a str>, usize)> {
-    let mut header = vec![lines[start].text];
+    let mut header = vec![lines.get(start)?.text];
     let mut index = start + 1;
     while !header.last()?.contains('】') {
         if header.len() >= MAX_BUREAU_HEADER_LINES {
             return None;
         }
-        while index < lines.len() && lines[index].kind == LineKind::Blank {
+        while lines.get(index).is_some_and(|l| l.kind == LineKind::Blank) {
             index += 1;
         }
         let line = lines.get(index)?;
@@ -1005,7 +1013,10 @@ fn build_measures<'a>(
                 }),
             },
             Unit::Paragraph { opening, lines } => {
-                let first = lines[0].number;
+                // group_units makes no empty paragraph.
+                let Some(first) = lines.first().map(|l| l.number) else {
+                    continue;
+                };
                 let current = measures.last().filter(|_| measure_open);
                 let place = match current {
                     None => Place::NothingOpen,
@@ -1039,9 +1050,12 @@ fn build_measures<'a>(
                 }
                 match role {
                     Role::Measure => {
-                        if let Some(previous) = current.filter(|m| m.blocks.is_empty()) {
+                        if let Some(previous) = current
+                            .filter(|m| m.blocks.is_empty())
+                            .and_then(|m| m.lines.first())
+                        {
                             diagnostics.push(Diagnostic {
-                                line: previous.lines[0].number,
+                                line: previous.number,
                                 message: "measure has no bureau blocks (no actions reported)".into(),
                                 hint: None,
                             });
@@ -1101,8 +1115,9 @@ fn resolve_heading(
         .find(|t| t.depth == 0)
         .and_then(|t| t.token.parse().ok());
     let open_group = stack.iter().any(|t| t.depth == 1);
-    let next_is_first_group = units[index + 1..]
+    let next_is_first_group = units
         .iter()
+        .skip(index + 1)
         .find_map(|unit| match unit {
             Unit::Heading { token, .. } => Some(*token == PrintedToken::Parenthesized(1)),
             _ => None,
@@ -1120,7 +1135,7 @@ fn resolve_heading(
 /// A measure paragraph is followed by its first bureau block, the next heading, or the end —
 /// possibly after more bullet-free paragraphs of the same measure text (a page break).
 fn is_followed_by_boundary(units: &[Unit<'_>], index: usize) -> bool {
-    for unit in &units[index + 1..] {
+    for unit in units.iter().skip(index + 1) {
         match unit {
             Unit::Heading { .. } | Unit::Bureau { .. } => return true,
             Unit::Paragraph { lines, .. } if lines.iter().any(|l| l.bullet != Bullet::None) => {
@@ -1140,11 +1155,11 @@ fn later_paragraph_opens_measure(
     index: usize,
     opens_like_measure: &dyn Fn(&[ContentLine<'_>]) -> bool,
 ) -> bool {
-    let mut previous_ended = match &units[index] {
-        Unit::Paragraph { lines, .. } => lines.last().is_some_and(|l| ends_sentence(l.text)),
+    let mut previous_ended = match units.get(index) {
+        Some(Unit::Paragraph { lines, .. }) => lines.last().is_some_and(|l| ends_sentence(l.text)),
         _ => false,
     };
-    for unit in &units[index + 1..] {
+    for unit in units.iter().skip(index + 1) {
         let Unit::Paragraph { opening, lines } = unit else {
             return false;
         };
@@ -1166,7 +1181,7 @@ fn next_block_repeats_planned_bureau(
     units: &[Unit<'_>],
     index: usize,
 ) -> bool {
-    let next = units[index + 1..].iter().find_map(|unit| match unit {
+    let next = units.iter().skip(index + 1).find_map(|unit| match unit {
         Unit::Bureau { header_lines, .. } => {
             Some(Some(comparison_key(&printed_name(header_lines))))
         }
@@ -1182,7 +1197,7 @@ fn next_block_repeats_planned_bureau(
         .map(|b| comparison_key(&b.printed))
         .collect();
     match restart_index(&names) {
-        Some(restart) => names[restart..].contains(&next),
+        Some(restart) => names.iter().skip(restart).any(|name| *name == next),
         None => false,
     }
 }
@@ -1190,7 +1205,12 @@ fn next_block_repeats_planned_bureau(
 /// The first block whose bureau already appeared in the measure: where the planned column
 /// starts when the table lists its bureaus once per column.
 fn restart_index<T: PartialEq>(bureaus: &[T]) -> Option<usize> {
-    (1..bureaus.len()).find(|&at| bureaus[..at].contains(&bureaus[at]))
+    bureaus
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|&(at, bureau)| bureaus.iter().take(at).any(|earlier| earlier == bureau))
+        .map(|(at, _)| at)
 }
 
 /// The column rule, checked against the bureau sequences: in the measures whose bureau sequence
@@ -1260,12 +1280,14 @@ fn assign_columns(
     let evidence: Vec<Option<ActionStatus>> =
         widths.iter().map(|&width| rule.evidence(width)).collect();
     let score = |split: usize| {
-        let contradictions = evidence[..split]
+        let contradictions = evidence
             .iter()
+            .take(split)
             .filter(|e| **e == Some(ActionStatus::Planned))
             .count()
-            + evidence[split..]
+            + evidence
                 .iter()
+                .skip(split)
                 .filter(|e| **e == Some(ActionStatus::Done))
                 .count();
         (
@@ -1308,12 +1330,13 @@ fn finish_measures(
         .flat_map(|block| {
             block
                 .lines
-                .windows(2)
-                .filter(|pair| pair[1].bullet == Bullet::None)
-                .map(|pair| display_width(pair[0].text))
+                .iter()
+                .zip(block.lines.iter().skip(1))
+                .filter(|(_, next)| next.bullet == Bullet::None)
+                .map(|(line, _)| display_width(line.text))
         })
         .collect();
-    let mut bureaus_of: Vec<Vec<String>> = builders
+    let bureaus_of: Vec<Vec<String>> = builders
         .iter()
         .map(|builder| {
             builder
@@ -1364,11 +1387,11 @@ fn finish_measures(
     builders
         .into_iter()
         .zip(widths_of)
-        .enumerate()
-        .map(|(index, (builder, widths))| {
-            let bureaus = std::mem::take(&mut bureaus_of[index]);
+        .zip(bureaus_of)
+        .filter_map(|((builder, widths), bureaus)| {
             let (split, certainty) = assign_columns(&rule, &widths, &bureaus);
-            let measure_line = builder.lines[0].number;
+            // A measure is made from a paragraph, which has lines.
+            let measure_line = builder.lines.first()?.number;
             let uncertain = match certainty {
                 ColumnCertainty::Sure => None,
                 ColumnCertainty::Guessed => Some(format!(
@@ -1415,16 +1438,16 @@ fn finish_measures(
                     });
                 }
             }
-            ExtractedMeasure {
+            Some(ExtractedMeasure {
                 plan: None,
                 section: builder.section,
                 text: join_wrapped(builder.lines.iter().map(|l| l.text)),
                 lines: LineRange {
-                    first: builder.lines[0].number,
+                    first: measure_line,
                     last: builder.lines.last().map_or(measure_line, |l| l.number),
                 },
                 actions,
-            }
+            })
         })
         .collect()
 }
@@ -1445,7 +1468,9 @@ fn split_actions(lines: &[ContentLine<'_>]) -> Vec<(String, LineRange)> {
     }
     actions
         .into_iter()
-        .map(|(lines,)| {
+        .filter_map(|(lines,)| {
+            // Each action starts with the line that opened it.
+            let (first, last) = (lines.first()?, lines.last()?);
             let mut text = String::new();
             for (position, line) in lines.iter().enumerate() {
                 let content = if position == 0 {
@@ -1459,10 +1484,10 @@ fn split_actions(lines: &[ContentLine<'_>]) -> Vec<(String, LineRange)> {
                 text.push_str(content);
             }
             let range = LineRange {
-                first: lines[0].number,
-                last: lines[lines.len() - 1].number,
+                first: first.number,
+                last: last.number,
             };
-            (text.trim().to_owned(), range)
+            Some((text.trim().to_owned(), range))
         })
         // A bullet glyph alone on a line states nothing: no action of empty text.
         .filter(|(text, _)| !comparison_key(text).is_empty())

@@ -502,16 +502,18 @@ fn events_for(
     // the order they arrived in). Measures this document states are not candidates.
     if !neighbours.is_empty() {
         for (at, shape) in matched_by_text {
-            let (EventBody::MeasureCited {
-                measure_id,
-                also_matched,
-                ..
-            }
-            | EventBody::MeasureRevised {
-                measure_id,
-                also_matched,
-                ..
-            }) = &mut statements[at].body
+            let Some(
+                EventBody::MeasureCited {
+                    measure_id,
+                    also_matched,
+                    ..
+                }
+                | EventBody::MeasureRevised {
+                    measure_id,
+                    also_matched,
+                    ..
+                },
+            ) = statements.get_mut(at).map(|statement| &mut statement.body)
             else {
                 continue;
             };

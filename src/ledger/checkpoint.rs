@@ -207,20 +207,20 @@ impl Checkpoint {
             None => (text.trim_end_matches('\n'), None),
         };
         let lines: Vec<&str> = body.split('\n').collect();
-        if lines.len() < 3 {
+        let [origin, size, root, extensions @ ..] = lines.as_slice() else {
             return Err(malformed(
                 lines.len() + 1,
                 "a checkpoint has an origin, a size and a root",
             ));
-        }
-        if lines[0].is_empty() {
+        };
+        if origin.is_empty() {
             return Err(malformed(1, "the origin is empty"));
         }
-        let size = lines[1]
+        let size = size
             .parse::<u64>()
             .map_err(|_| malformed(2, "the tree size is not a whole number"))?;
         let root = BASE64
-            .decode(lines[2])
+            .decode(root)
             .map_err(|_| malformed(3, "the root is not base64"))?;
         let mut signatures = Vec::new();
         if let Some(block) = signature_block {
@@ -235,19 +235,20 @@ impl Checkpoint {
                 let blob = BASE64
                     .decode(encoded)
                     .map_err(|_| malformed(number, "the signature is not base64"))?;
-                if blob.len() < 5 {
+                let Some((id, signature)) = blob
+                    .split_first_chunk::<4>()
+                    .filter(|(_, signature)| !signature.is_empty())
+                else {
                     return Err(malformed(number, "the signature is too short"));
-                }
-                let mut id = [0u8; 4];
-                id.copy_from_slice(&blob[..4]);
-                signatures.push((name.to_owned(), id, blob[4..].to_vec()));
+                };
+                signatures.push((name.to_owned(), *id, signature.to_vec()));
             }
         }
         Ok(Checkpoint {
-            origin: lines[0].to_owned(),
+            origin: (*origin).to_owned(),
             size,
             root,
-            extensions: lines[3..].iter().map(|l| (*l).to_owned()).collect(),
+            extensions: extensions.iter().map(|l| (*l).to_owned()).collect(),
             signatures,
         })
     }
@@ -284,8 +285,9 @@ fn key_id(name: &str, public_key: &[u8; 32]) -> [u8; 4] {
     hasher.update(b"\n");
     hasher.update([ED25519_TYPE]);
     hasher.update(public_key);
-    let digest = hasher.finalize();
-    [digest[0], digest[1], digest[2], digest[3]]
+    let digest: [u8; 32] = hasher.finalize().into();
+    let [a, b, c, d, ..] = digest;
+    [a, b, c, d]
 }
 
 fn valid_key_name(name: &str) -> bool {
@@ -389,10 +391,10 @@ fn split_key(text: &str) -> Result<(String, Vec<u8>), CheckpointError> {
     let blob = BASE64
         .decode(encoded)
         .map_err(|_| bad("the key is not base64"))?;
-    if blob.first() != Some(&ED25519_TYPE) {
+    let Some((&ED25519_TYPE, key)) = blob.split_first() else {
         return Err(bad("only Ed25519 keys (type 0x01) are supported"));
-    }
-    let key = blob[1..].to_vec();
+    };
+    let key = key.to_vec();
     if key.len() == 32 && id_hex.len() != 8 {
         return Err(bad("the key id is not 8 hex digits"));
     }
@@ -426,10 +428,16 @@ impl Proof {
         let prefix = prefix(events, size)?;
         let leaves = leaves(prefix)?;
         let path = merkle::inclusion_proof::<Blake3Hash>(index, &leaves)?;
+        let event = prefix
+            .get(index as usize)
+            .ok_or(ProofError::IndexOutOfRange {
+                index,
+                size: prefix.len() as u64,
+            })?;
         Ok(Proof::Inclusion {
             index,
             size: prefix.len() as u64,
-            event_hash: prefix[index as usize].hash.clone(),
+            event_hash: event.hash.clone(),
             path,
         })
     }

@@ -69,13 +69,9 @@ pub enum ProofError {
 
 /// MTH(D[n]) over leaf hashes (already `leaf_hash`ed).
 pub fn root<H: MerkleHash>(leaves: &[Vec<u8>]) -> Vec<u8> {
-    match leaves.len() {
-        0 => H::digest(&[]),
-        1 => leaves[0].clone(),
-        n => {
-            let split = largest_power_of_two_below(n as u64) as usize;
-            node_hash::<H>(&root::<H>(&leaves[..split]), &root::<H>(&leaves[split..]))
-        }
+    match split_tree(leaves) {
+        Some((left, right)) => node_hash::<H>(&root::<H>(left), &root::<H>(right)),
+        None => leaves.first().cloned().unwrap_or_else(|| H::digest(&[])),
     }
 }
 
@@ -153,6 +149,15 @@ fn largest_power_of_two_below(n: u64) -> u64 {
     k
 }
 
+/// D[0:k] and D[k:n], k the largest power of two below n; `None` for fewer than two leaves (a
+/// tree that does not split).
+fn split_tree<T>(leaves: &[T]) -> Option<(&[T], &[T])> {
+    if leaves.len() < 2 {
+        return None;
+    }
+    leaves.split_at_checked(largest_power_of_two_below(leaves.len() as u64) as usize)
+}
+
 /// PATH(m, D[n]): the audit path for leaf `index` in the tree of these leaves.
 pub fn inclusion_proof<H: MerkleHash>(
     index: u64,
@@ -166,17 +171,17 @@ pub fn inclusion_proof<H: MerkleHash>(
 }
 
 fn path<H: MerkleHash>(index: usize, leaves: &[Vec<u8>]) -> Vec<Vec<u8>> {
-    if leaves.len() <= 1 {
+    let Some((left, right)) = split_tree(leaves) else {
         return Vec::new();
-    }
-    let split = largest_power_of_two_below(leaves.len() as u64) as usize;
+    };
+    let split = left.len();
     if index < split {
-        let mut proof = path::<H>(index, &leaves[..split]);
-        proof.push(root::<H>(&leaves[split..]));
+        let mut proof = path::<H>(index, left);
+        proof.push(root::<H>(right));
         proof
     } else {
-        let mut proof = path::<H>(index - split, &leaves[split..]);
-        proof.push(root::<H>(&leaves[..split]));
+        let mut proof = path::<H>(index - split, right);
+        proof.push(root::<H>(left));
         proof
     }
 }
@@ -211,14 +216,18 @@ fn subproof<H: MerkleHash>(m: usize, leaves: &[Vec<u8>], complete: bool) -> Vec<
             vec![root::<H>(leaves)]
         };
     }
-    let k = largest_power_of_two_below(n as u64) as usize;
+    let Some((left, right)) = split_tree(leaves) else {
+        // m < n ≤ 1 leaves m = 0, an old tree consistency_proof refuses.
+        return Vec::new();
+    };
+    let k = left.len();
     if m <= k {
-        let mut proof = subproof::<H>(m, &leaves[..k], complete);
-        proof.push(root::<H>(&leaves[k..]));
+        let mut proof = subproof::<H>(m, left, complete);
+        proof.push(root::<H>(right));
         proof
     } else {
-        let mut proof = subproof::<H>(m - k, &leaves[k..], false);
-        proof.push(root::<H>(&leaves[..k]));
+        let mut proof = subproof::<H>(m - k, right, false);
+        proof.push(root::<H>(left));
         proof
     }
 }
@@ -323,9 +332,12 @@ pub fn verify_consistency<H: MerkleHash>(
         fn_ >>= 1;
         sn >>= 1;
     }
-    let mut fr = path[0].to_vec();
-    let mut sr = path[0].to_vec();
-    for c in &path[1..] {
+    let Some((first, rest)) = path.split_first() else {
+        return Err(ProofError::WrongLength { found: 0 });
+    };
+    let mut fr = first.to_vec();
+    let mut sr = first.to_vec();
+    for c in rest {
         if sn == 0 {
             return Err(ProofError::WrongLength { found: proof.len() });
         }

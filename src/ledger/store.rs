@@ -730,7 +730,8 @@ impl Store {
                 let name = stored
                     .len()
                     .checked_sub(9)
-                    .and_then(|end| std::str::from_utf8(&stored[..end]).ok())
+                    .and_then(|end| stored.get(..end))
+                    .and_then(|name| std::str::from_utf8(name).ok())
                     .ok_or_else(corrupt)?;
                 decode_observation(name, &stored, &value).ok_or_else(corrupt)
             })
@@ -779,7 +780,11 @@ impl Store {
             .targets
             .scan_prefix(&prefix)
             .keys()
-            .map(|key| Ok(decode_seq(&key?[prefix.len()..])))
+            .map(|key| {
+                key?.get(prefix.len()..)
+                    .map(decode_seq)
+                    .ok_or(StoreError::CorruptIndex { tree: "targets" })
+            })
             .collect::<Result<Vec<u64>, StoreError>>()?;
         self.events_at(&seqs, "targets")
     }
@@ -1084,13 +1089,16 @@ fn write_frames(
     encoded: &[Vec<u8>],
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
     let mut start = 0;
-    while start < events.len() {
+    while let Some(first) = events.get(start).map(|event| event.seq) {
         let mut end = start + 1;
-        while end < events.len() && end - start < FRAME_EVENTS && !starts_append(&events[end]) {
+        while end - start < FRAME_EVENTS && events.get(end).is_some_and(|e| !starts_append(e)) {
             end += 1;
         }
-        let first = events[start].seq;
-        let value = frame::encode_events(&encoded[start..end])
+        // An event without its bytes would make a frame short of events.
+        let value = encoded
+            .get(start..end)
+            .ok_or(FrameError::Framing)
+            .and_then(frame::encode_events)
             .map_err(|source| abort(StoreError::DamagedFrame { first, source }))?;
         trees.frames.insert(&first.to_be_bytes(), value)?;
         start = end;
@@ -1188,9 +1196,11 @@ fn index_event(
 }
 
 pub fn decode_seq(bytes: &[u8]) -> u64 {
+    let bytes = bytes.get(..8).unwrap_or(bytes);
     let mut buffer = [0u8; 8];
-    let length = bytes.len().min(8);
-    buffer[8 - length..].copy_from_slice(&bytes[..length]);
+    if let Some(low) = buffer.get_mut(8 - bytes.len()..) {
+        low.copy_from_slice(bytes);
+    }
     u64::from_be_bytes(buffer)
 }
 

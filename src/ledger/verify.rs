@@ -907,8 +907,7 @@ impl ReplayJob {
                 return;
             }
         }
-        if recorded.len() > derived.len() {
-            let extra = &recorded[derived.len()];
+        if let Some(extra) = recorded.get(derived.len()) {
             failures.push(fail(
                 extra.seq,
                 format!(
@@ -919,8 +918,7 @@ impl ReplayJob {
                     lines_shown(extra.source.lines)
                 ),
             ));
-        } else if derived.len() > recorded.len() {
-            let missing = &derived[recorded.len()];
+        } else if let Some(missing) = derived.get(recorded.len()) {
             let last = recorded.last().map_or(ingested.seq, |event| event.seq);
             failures.push(fail(
                 last,
@@ -1183,9 +1181,14 @@ impl IndexCheck {
     ) -> Result<(), StoreError> {
         // PER_EVENT lists every tree this is called with.
         let index = PER_EVENT.iter().position(|t| *t == tree).unwrap_or(0);
-        self.implied[index] += 1;
-        if self.differences[index].is_none() {
-            self.differences[index] = match store.index_value(tree, key)? {
+        let (Some(implied), Some(difference)) =
+            (self.implied.get_mut(index), self.differences.get_mut(index))
+        else {
+            return Ok(());
+        };
+        *implied += 1;
+        if difference.is_none() {
+            *difference = match store.index_value(tree, key)? {
                 None => Some(format!("entry {} is missing", shown(key))),
                 Some(held) if held != value => {
                     Some(format!("entry {} holds another value", shown(key)))
@@ -1215,13 +1218,16 @@ impl IndexCheck {
             self.expect(store, IndexTree::Frontiers, &key, &value)?;
         }
         let mut found: Vec<(IndexTree, String)> = Vec::new();
-        for (index, tree) in PER_EVENT.into_iter().enumerate() {
+        let differences = std::mem::take(&mut self.differences);
+        for ((tree, difference), implied) in
+            PER_EVENT.into_iter().zip(differences).zip(self.implied)
+        {
             if tree == IndexTree::Frontiers && !frontiers_known {
                 continue;
             }
-            let difference = match self.differences[index].take() {
+            let difference = match difference {
                 Some(difference) => Some(difference),
-                None if store.index_len(tree) as u64 != self.implied[index] => {
+                None if store.index_len(tree) as u64 != implied => {
                     Some(self.unimplied_entry(store, tree)?)
                 }
                 None => None,
@@ -1275,7 +1281,8 @@ impl IndexCheck {
                     let seq = key
                         .len()
                         .checked_sub(8)
-                        .map(|at| super::store::decode_seq(&key[at..]));
+                        .and_then(|at| key.get(at..))
+                        .map(super::store::decode_seq);
                     let event = match seq {
                         Some(seq) => store.event(seq).ok().flatten(),
                         None => None,
@@ -1304,7 +1311,8 @@ fn mention_implied(store: &Store, key: &[u8], value: &[u8]) -> bool {
     let Some(start) = key
         .len()
         .checked_sub(8)
-        .map(|at| super::store::decode_seq(&key[at..]))
+        .and_then(|at| key.get(at..))
+        .map(super::store::decode_seq)
     else {
         return false;
     };

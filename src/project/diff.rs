@@ -424,7 +424,9 @@ pub fn compare(before: &StateView, after: &StateView, plan: Option<String>) -> D
                 if !compared_groups.insert(group) {
                     continue;
                 }
-                let succession = &measures.successions[group];
+                let Some(succession) = measures.successions.get(group) else {
+                    continue;
+                };
                 let union = |members: &[MeasureEntry], side: &BTreeMap<&str, &MeasureView>| {
                     let mut all: BTreeMap<(String, ActionStatus, String), Vec<ActionEntry>> =
                         BTreeMap::new();

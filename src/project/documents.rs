@@ -28,8 +28,11 @@ pub fn documents(events: &[Event]) -> Vec<DocumentRecord> {
         if let Some(record) = DocumentRecord::of(event) {
             position.insert(&event.source.document, records.len());
             records.push(record);
-        } else if let Some(&at) = position.get(event.source.document.as_str()) {
-            records[at].correct(event);
+        } else if let Some(record) = position
+            .get(event.source.document.as_str())
+            .and_then(|&at| records.get_mut(at))
+        {
+            record.correct(event);
         }
     }
     records

@@ -169,9 +169,14 @@ pub fn pairs(before: &[(String, String)], after: &[(String, String)]) -> Vec<(us
     let (mut taken_before, mut taken_after) = (vec![false; before.len()], vec![false; after.len()]);
     let mut found = Vec::new();
     for (_, _, i, j) in candidates {
-        if !taken_before[i] && !taken_after[j] {
-            taken_before[i] = true;
-            taken_after[j] = true;
+        let (Some(before_taken), Some(after_taken)) =
+            (taken_before.get_mut(i), taken_after.get_mut(j))
+        else {
+            continue;
+        };
+        if !*before_taken && !*after_taken {
+            *before_taken = true;
+            *after_taken = true;
             found.push((i, j));
         }
     }
@@ -195,9 +200,17 @@ pub fn fates(
     let mut paired_before = vec![false; removed.len()];
     let mut paired_after = vec![false; added.len()];
     for (i, j) in pairs(&texts(&removed), &texts(&added)) {
-        paired_before[i] = true;
-        paired_after[j] = true;
-        let (before, after) = (removed[i].1.clone(), added[j].1.clone());
+        let (Some((_, before)), Some((_, after)), Some(before_paired), Some(after_paired)) = (
+            removed.get(i),
+            added.get(j),
+            paired_before.get_mut(i),
+            paired_after.get_mut(j),
+        ) else {
+            continue;
+        };
+        *before_paired = true;
+        *after_paired = true;
+        let (before, after) = (before.clone(), after.clone());
         let changes = if comparison_key(&before.text) == comparison_key(&after.text) {
             Vec::new()
         } else {
@@ -214,8 +227,8 @@ pub fn fates(
             _ => fates.revised.push(fate),
         }
     }
-    for (i, (_, before)) in removed.into_iter().enumerate() {
-        if paired_before[i] {
+    for ((_, before), paired) in removed.into_iter().zip(paired_before) {
+        if paired {
             continue;
         }
         if measure_stays && before.status == ActionStatus::Planned {
@@ -224,8 +237,8 @@ pub fn fates(
             fates.removed.push(before);
         }
     }
-    for (j, (_, after)) in added.into_iter().enumerate() {
-        if !paired_after[j] {
+    for ((_, after), paired) in added.into_iter().zip(paired_after) {
+        if !paired {
             fates.added.push(after);
         }
     }

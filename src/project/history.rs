@@ -278,17 +278,19 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
             last_document = Some(&event.source.document);
         }
     }
-    let parts = |index: usize| match &events[index].body {
-        EventBody::ActionReported {
+    let parts = |index: usize| match events.get(index).map(|event| &event.body) {
+        Some(EventBody::ActionReported {
             bureau_canonical,
             status,
             text,
             ..
-        } => Some((current_name(bureau_canonical).0, *status, text.as_str())),
+        }) => Some((current_name(bureau_canonical).0, *status, text.as_str())),
         _ => None,
     };
     for pair in versions.windows(2) {
-        let (previous, current) = (&pair[0], &pair[1]);
+        let [previous, current] = pair else {
+            continue;
+        };
         let mut unused = vec![true; previous.len()];
         let mut unmatched = Vec::new();
         // The same action again, first: it is no change.
@@ -297,14 +299,17 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
                 continue;
             };
             let key = comparison_key(text);
-            let same = previous.iter().enumerate().position(|(at, &other)| {
-                unused[at]
-                    && parts(other).is_some_and(|(b, s, t)| {
-                        b == bureau && s == status && comparison_key(t) == key
-                    })
-            });
+            let same = previous
+                .iter()
+                .zip(unused.iter_mut())
+                .find(|(other, unused)| {
+                    **unused
+                        && parts(**other).is_some_and(|(b, s, t)| {
+                            b == bureau && s == status && comparison_key(t) == key
+                        })
+                });
             match same {
-                Some(at) => unused[at] = false,
+                Some((_, unused)) => *unused = false,
                 None => unmatched.push(index),
             }
         }
@@ -323,14 +328,20 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
             .map(|(&index, _)| index)
             .collect();
         for &index in &unmatched {
-            changes[index] = "new";
+            if let Some(change) = changes.get_mut(index) {
+                *change = "new";
+            }
         }
         for (i, j) in pairs(&side(&before), &side(&unmatched)) {
-            let (Some((_, was, _)), Some((_, is, _))) = (parts(before[i]), parts(unmatched[j]))
+            let (Some(&was_index), Some(&is_index)) = (before.get(i), unmatched.get(j)) else {
+                continue;
+            };
+            let (Some((_, was, _)), Some((_, is, _)), Some(change)) =
+                (parts(was_index), parts(is_index), changes.get_mut(is_index))
             else {
                 continue;
             };
-            changes[unmatched[j]] = match (was, is) {
+            *change = match (was, is) {
                 (ActionStatus::Planned, ActionStatus::Done) => "completed",
                 (ActionStatus::Done, ActionStatus::Planned) => "reopened",
                 _ => "revised",

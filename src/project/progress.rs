@@ -222,8 +222,12 @@ pub fn progress(
                     }
                 }
             };
-            counts_of(&mut view.by_bureau, &bureau_now).count(planned.fate);
-            counts_of(&mut view.by_section, &measure.section.compact()).count(planned.fate);
+            count_in(&mut view.by_bureau, &bureau_now, planned.fate);
+            count_in(
+                &mut view.by_section,
+                &measure.section.compact(),
+                planned.fate,
+            );
             view.total.count(planned.fate);
             view.actions.push(planned);
         }
@@ -231,16 +235,17 @@ pub fn progress(
     view
 }
 
-fn counts_of<'c>(counts: &'c mut Vec<ProgressCounts>, name: &str) -> &'c mut ProgressCounts {
-    let at = match counts.iter().position(|c| c.name == name) {
-        Some(at) => at,
+/// Counts `fate` under `name`, whose counts are added at the end the first time it is named.
+fn count_in(counts: &mut Vec<ProgressCounts>, name: &str, fate: Fate) {
+    match counts.iter_mut().find(|c| c.name == name) {
+        Some(named) => named.count(fate),
         None => {
-            counts.push(ProgressCounts {
+            let mut named = ProgressCounts {
                 name: name.to_owned(),
                 ..ProgressCounts::default()
-            });
-            counts.len() - 1
+            };
+            named.count(fate);
+            counts.push(named);
         }
-    };
-    &mut counts[at]
+    }
 }

@@ -170,7 +170,9 @@ pub(crate) fn statement_parts(event: &Event) -> Option<(&str, &SectionPath, &str
 pub fn state(events: &[Event], query: &StateQuery) -> StateView {
     // Events are in seq order (seq = position), so what was known at a head is a prefix.
     let known: &[Event] = match query.as_known_at {
-        Some(limit) => &events[..events.partition_point(|e| e.seq <= limit)],
+        Some(limit) => events
+            .get(..events.partition_point(|e| e.seq <= limit))
+            .unwrap_or(events),
         None => events,
     };
     state_from(
@@ -215,7 +217,7 @@ fn statements_of<'e>(counted: &[&DocumentRecord], known: &'e [Event]) -> Vec<&'e
         .filter(|e| counted_rank.contains_key(e.source.document.as_str()))
         .filter(|e| statement_parts(e).is_some())
         .collect();
-    statements.sort_by_key(|e| (counted_rank[e.source.document.as_str()], e.seq));
+    statements.sort_by_key(|e| (counted_rank.get(e.source.document.as_str()), e.seq));
     statements
 }
 
@@ -316,7 +318,7 @@ pub fn state_from(
         }
         let richness = |e: &Event| {
             let section_length = statement_parts(e).map_or(0, |(_, s, _)| s.path.len());
-            (in_series[e.source.document.as_str()], section_length)
+            (in_series.get(e.source.document.as_str()), section_length)
         };
         match best.get(id) {
             None => {
@@ -365,7 +367,9 @@ pub fn state_from(
 
     let mut measures = Vec::new();
     for id in order {
-        let statement = best[id];
+        let Some(&statement) = best.get(id) else {
+            continue;
+        };
         let Some((_, section, text)) = statement_parts(statement) else {
             continue;
         };
@@ -465,7 +469,7 @@ fn latest_targets(
         .filter(|e| matches!(e.body, EventBody::PlanAdopted { .. }))
         .filter(|e| document_rank.contains_key(e.source.document.as_str()))
         .collect();
-    adopted.sort_by_key(|e| (document_rank[e.source.document.as_str()], e.seq));
+    adopted.sort_by_key(|e| (document_rank.get(e.source.document.as_str()), e.seq));
     let adoptions: BTreeMap<String, &str> = adopted
         .into_iter()
         .filter_map(|e| match &e.body {

@@ -78,7 +78,9 @@ pub fn timeline(
         {
             continue;
         }
-        let record = records[event.source.document.as_str()];
+        let Some(&record) = records.get(event.source.document.as_str()) else {
+            continue;
+        };
         let source = MilestoneSource {
             source: SourceView {
                 document: event.source.document.clone(),

@@ -85,7 +85,9 @@ fn read_checked(
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(error) => return Err(error),
         };
-        let chunk = &buffer[..read];
+        let chunk = buffer.get(..read).ok_or_else(|| {
+            std::io::Error::other("a read reported more bytes than its buffer holds")
+        })?;
         if let Some(max_line) = max_line {
             for &byte in chunk {
                 if byte == b'\n' {

@@ -198,10 +198,10 @@ fn number(text: &str) -> Option<u32> {
 
 /// The Gregorian year of an era year, checking that the date lies within the era.
 fn era_year(era_name: &str, era_year: u32, month: Option<u8>, day: Option<u8>) -> Option<i32> {
-    let index = ERAS
+    let (index, era) = ERAS
         .iter()
-        .position(|era| era.name == era_name || era.letter.to_string() == era_name)?;
-    let era = &ERAS[index];
+        .enumerate()
+        .find(|(_, era)| era.name == era_name || era.letter.to_string() == era_name)?;
     if era_year == 0 {
         return None;
     }

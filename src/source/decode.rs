@@ -47,7 +47,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
         return Err(DecodeError::Empty);
     }
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
-        let body = &bytes[bom_length..];
+        let body = bytes.get(bom_length..).unwrap_or_default();
         let kind = if encoding == UTF_16LE {
             TextEncoding::Utf16Le
         } else if encoding == UTF_16BE {
@@ -162,8 +162,10 @@ fn first_invalid_offset(encoding: &'static Encoding, body: &[u8]) -> usize {
     let mut consumed = 0;
     loop {
         out.clear();
-        let (result, read) =
-            decoder.decode_to_string_without_replacement(&body[consumed..], &mut out, true);
+        let Some(rest) = body.get(consumed..) else {
+            return body.len();
+        };
+        let (result, read) = decoder.decode_to_string_without_replacement(rest, &mut out, true);
         consumed += read;
         match result {
             encoding_rs::DecoderResult::Malformed(bad, extra) => {

@@ -23,10 +23,11 @@ pub fn unified_ideograph(character: char) -> char {
     if !in_table_ranges {
         return character;
     }
-    match COMPATIBILITY_IDEOGRAPHS.binary_search_by_key(&character, |&(from, _)| from) {
-        Ok(index) => COMPATIBILITY_IDEOGRAPHS[index].1,
-        Err(_) => character,
-    }
+    COMPATIBILITY_IDEOGRAPHS
+        .binary_search_by_key(&character, |&(from, _)| from)
+        .ok()
+        .and_then(|index| COMPATIBILITY_IDEOGRAPHS.get(index))
+        .map_or(character, |&(_, unified)| unified)
 }
 
 /// Replaces compatibility ideographs with the unified ideographs they stand for.
