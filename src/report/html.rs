@@ -433,7 +433,12 @@ pub fn diff_body(view: &DiffView, documents: &[DocumentRecord], hrefs: &dyn Href
             "<h2>{}</h2><table><colgroup><col><col></colgroup><thead><tr><th>改正後</th><th>改正前</th></tr></thead>",
             escape(heading)
         );
-        for row in rows[path].iter().flat_map(|(_, rows)| rows) {
+        for row in rows
+            .get(path)
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, rows)| rows)
+        {
             let (after, before) = match row {
                 Row::Both { after, before } => (after.as_str(), before.as_str()),
                 Row::Added(after) => (after.as_str(), "（新設）"),

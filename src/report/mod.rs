@@ -3,9 +3,6 @@
 //! Invariant: renderers return strings and never print; `main.rs` writes them. JSON output is
 //! the serde form of the view types, so the JSON contract is the types in `project`.
 
-// TODO(main): indexing in the web view and renderers is fixed on main
-#![allow(clippy::indexing_slicing)]
-
 pub mod csv;
 pub mod html;
 pub mod terminal;

@@ -173,7 +173,7 @@ fn heading(meeting: &MeetingView) -> String {
 /// whichever body's document states it.
 fn previous_dated<'m>(dated: &[&'m MeetingView], meeting: &MeetingView) -> Option<&'m str> {
     let position = dated.iter().position(|m| std::ptr::eq(*m, meeting))?;
-    dated[..position].last()?.date.as_deref()
+    dated.get(..position)?.last()?.date.as_deref()
 }
 
 #[cfg(test)]

@@ -15,9 +15,6 @@
 //!   (`query::state_at`, `query::diff_of`, `query::history`, `project::meetings`,
 //!   `report::to_json`).
 
-// TODO(main): indexing in the web view and renderers is fixed on main
-#![allow(clippy::indexing_slicing)]
-
 mod api;
 mod chart;
 mod error;

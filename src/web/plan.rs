@@ -94,7 +94,11 @@ fn render(
     let starts_section: Vec<bool> = measures
         .iter()
         .enumerate()
-        .map(|(i, (m, _))| i == 0 || measures[i - 1].0.section != m.section)
+        .map(|(i, (m, _))| {
+            i.checked_sub(1)
+                .and_then(|before| measures.get(before))
+                .is_none_or(|(before, _)| before.section != m.section)
+        })
         .collect();
     html! {
         h1 { "計画 (the plan) — "
