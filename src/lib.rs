@@ -36,4 +36,7 @@ pub enum FailureKind {
     BadInput,
     /// The ledger cannot be used: in use, damaged, unreadable, or an I/O failure.
     LedgerUnusable,
+    /// planledger itself broke one of its invariants (a defect, caught rather than a crash):
+    /// nothing about the input or the ledger is implied.
+    Defect,
 }

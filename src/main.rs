@@ -3,7 +3,8 @@
 //!
 //! Exit codes are a contract: 0 ok, 1 a check failed (verification, a proof, a refused import,
 //! nothing matched), 2 bad input or usage (clap's own usage errors also exit 2), 3 the ledger
-//! cannot be used (in use, damaged, unreadable). A closed stdout (`| head`) is not an error.
+//! cannot be used (in use, damaged, unreadable), 4 a defect of planledger (a broken invariant,
+//! caught and said, never a crash). A closed stdout (`| head`) is not an error.
 
 mod cli;
 
@@ -14,7 +15,7 @@ use clap::Parser;
 use planledger::FailureKind;
 
 fn main() -> ExitCode {
-    match cli::run(cli::Cli::parse()) {
+    match cli::run_catching_defects(cli::Cli::parse()) {
         Ok(cli::Outcome::Success) => ExitCode::SUCCESS,
         Ok(cli::Outcome::Failed(kind)) => exit_code(kind),
         Err(error) if cli::is_broken_pipe(&error) => ExitCode::SUCCESS,
@@ -28,11 +29,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// The contract: 1 a check failed, 2 bad input or usage, 3 the ledger cannot be used.
+/// The contract: 1 a check failed, 2 bad input or usage, 3 the ledger cannot be used, 4 a
+/// defect of planledger.
 fn exit_code(kind: FailureKind) -> ExitCode {
     ExitCode::from(match kind {
         FailureKind::CheckFailed => 1,
         FailureKind::BadInput => 2,
         FailureKind::LedgerUnusable => 3,
+        FailureKind::Defect => 4,
     })
 }

@@ -174,6 +174,53 @@ impl Context {
 }
 
 /// Runs the parsed command line.
+/// [`run`], with a defect of planledger (a panic: an invariant of the code broken) caught and
+/// said in one message as [`FailureKind::Defect`] instead of a crash's backtrace and exit 101.
+pub fn run_catching_defects(cli: Cli) -> Result<Outcome> {
+    catching_defects(|| run(cli))
+}
+
+thread_local! {
+    /// The last panic on this thread, as the hook saw it (message and place).
+    static DEFECT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+fn catching_defects(work: impl FnOnce() -> Result<Outcome>) -> Result<Outcome> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_owned());
+            let place = info
+                .location()
+                .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+            let said = format!("{message}{place}");
+            // A defect on another thread (a server's request) is said where it happens; the
+            // command's own thread says it once, as its last word.
+            if std::thread::current().name() != Some("main") {
+                eprint_line(&format!("error: a defect of planledger: {said}"));
+            }
+            DEFECT.with(|defect| *defect.borrow_mut() = Some(said));
+        }));
+    });
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            let said = DEFECT
+                .with(|defect| defect.borrow_mut().take())
+                .unwrap_or_else(|| "a panic".to_owned());
+            eprint_line(&format!(
+                "error: planledger stopped on a defect of its own ({said}); nothing is wrong with your input or ledger that this says, and every append before it is whole (each is one transaction): please report it with the command that was run"
+            ));
+            Ok(Outcome::Failed(FailureKind::Defect))
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> Result<Outcome> {
     let context = Context {
         store: store_path(cli.store)?,
@@ -368,6 +415,19 @@ fn read_text(path: &Path) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
+
+    /// A panic inside a command is a defect, said and reported as one (exit 4), not a crash;
+    /// an answer passes through unchanged.
+    #[test]
+    fn a_defect_is_caught_and_said() {
+        let caught = super::catching_defects(|| panic!("an invariant broke"));
+        assert!(matches!(
+            caught,
+            Ok(super::Outcome::Failed(planledger::FailureKind::Defect))
+        ));
+        let answered = super::catching_defects(|| Ok(super::Outcome::Success));
+        assert!(matches!(answered, Ok(super::Outcome::Success)));
+    }
 
     use super::Cli;
 

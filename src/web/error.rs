@@ -54,6 +54,7 @@ impl WebError {
             FailureKind::BadInput => StatusCode::BAD_REQUEST,
             FailureKind::CheckFailed => StatusCode::CONFLICT,
             FailureKind::LedgerUnusable => StatusCode::SERVICE_UNAVAILABLE,
+            FailureKind::Defect => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
