@@ -2,7 +2,10 @@
 //!
 //! A frame holds up to [`FRAME_EVENTS`] consecutive events of one append — their canonical
 //! (RFC 8785) bytes, each length-prefixed, compressed together with zstd — under the seq of its
-//! first event; a document's bytes rest as one zstd frame. Neighbouring events share most of
+//! first event; a document's bytes rest as one zstd frame — whole, or compressed against an
+//! earlier version of its series stored whole (its *base*: successive versions of a 取組一覧
+//! differ in a few lines, so a version costs hundreds of bytes instead of tens of thousands).
+//! Neighbouring events share most of
 //! their members' names and their hashes' links (an event's `prev` is the hash before it), so a
 //! frame of 32 compresses about five times; one value per frame instead of one per event is what
 //! keeps sled's per-page cost (paid at every open) a small fraction of the ledger's size.
@@ -18,6 +21,9 @@ pub const FRAME_EVENTS: usize = 32;
 
 /// The first byte of every value this module writes: the layout of what follows.
 const TAG_ZSTD: u8 = 1;
+/// A document compressed with another document's bytes as zstd's dictionary: the base's
+/// BLAKE3 hash (32 bytes), then the zstd frame.
+const TAG_ZSTD_AGAINST: u8 = 2;
 
 /// zstd's level for events and documents: ingest compresses each document once; a higher level
 /// gains a few per cent at several times the time.
@@ -46,6 +52,18 @@ pub enum FrameError {
     Decompress(String),
     #[error("its events do not add up to what it says it holds")]
     Framing,
+    #[error("it is a document compressed against another, where a document stored whole belongs")]
+    NotWhole,
+    #[error("it does not decompress against its base to the bytes its hash names")]
+    BaseMismatch,
+}
+
+/// How a document's value says its bytes rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentLayout {
+    Whole,
+    /// Compressed against the document with this hash (lowercase hex), which is stored whole.
+    Against(String),
 }
 
 /// The value of one frame: the events' canonical bytes, in chain order.
@@ -108,9 +126,66 @@ pub fn encode_document(bytes: &[u8]) -> Result<Vec<u8>, FrameError> {
     Ok(value)
 }
 
-/// A document's bytes from the value they rest as.
+/// The value a document's bytes rest as when compressed against `base` (the bytes of the
+/// document whose hash is `base_hash`, stored whole).
+pub fn encode_document_against(
+    bytes: &[u8],
+    base_hash: &str,
+    base: &[u8],
+) -> Result<Vec<u8>, FrameError> {
+    let hash = blake3::Hash::from_hex(base_hash).map_err(|_| FrameError::ShortHeader)?;
+    let compressed = zstd::bulk::Compressor::with_dictionary(LEVEL, base)
+        .and_then(|mut compressor| compressor.compress(bytes))
+        .map_err(|error| FrameError::Decompress(error.to_string()))?;
+    let mut value = vec![TAG_ZSTD_AGAINST];
+    value.extend_from_slice(hash.as_bytes());
+    value.extend(compressed);
+    Ok(value)
+}
+
+/// Whether a document's value is whole or compressed against a base, from its header alone.
+pub fn document_layout(value: &[u8]) -> Result<DocumentLayout, FrameError> {
+    match value.split_first() {
+        None => Err(FrameError::Empty),
+        Some((&TAG_ZSTD, _)) => Ok(DocumentLayout::Whole),
+        Some((&TAG_ZSTD_AGAINST, body)) => {
+            let (hash, _) = body
+                .split_first_chunk::<32>()
+                .ok_or(FrameError::ShortHeader)?;
+            Ok(DocumentLayout::Against(
+                blake3::Hash::from_bytes(*hash).to_hex().to_string(),
+            ))
+        }
+        Some((&other, _)) => Err(FrameError::UnknownTag(other)),
+    }
+}
+
+/// A document's bytes from the value they rest as, when it is stored whole.
 pub fn decode_document(value: &[u8]) -> Result<Vec<u8>, FrameError> {
-    decompress(tagged(value)?, MAX_DOCUMENT_BYTES)
+    match value.first() {
+        Some(&TAG_ZSTD_AGAINST) => Err(FrameError::NotWhole),
+        _ => decompress(tagged(value)?, MAX_DOCUMENT_BYTES),
+    }
+}
+
+/// A document's bytes from a value compressed against `base` (the base's own bytes).
+pub fn decode_document_against(value: &[u8], base: &[u8]) -> Result<Vec<u8>, FrameError> {
+    let body = match value.split_first() {
+        Some((&TAG_ZSTD_AGAINST, body)) => body,
+        Some((&other, _)) => return Err(FrameError::UnknownTag(other)),
+        None => return Err(FrameError::Empty),
+    };
+    let (_, compressed) = body
+        .split_first_chunk::<32>()
+        .ok_or(FrameError::ShortHeader)?;
+    let size = stated_size(compressed, MAX_DOCUMENT_BYTES)?;
+    let plain = zstd::bulk::Decompressor::with_dictionary(base)
+        .and_then(|mut decompressor| decompressor.decompress(compressed, size as usize))
+        .map_err(|error| FrameError::Decompress(error.to_string()))?;
+    if plain.len() as u64 != size {
+        return Err(FrameError::Framing);
+    }
+    Ok(plain)
 }
 
 fn tagged(value: &[u8]) -> Result<&[u8], FrameError> {
@@ -128,17 +203,22 @@ fn compress(plain: &[u8]) -> Result<Vec<u8>, FrameError> {
 /// Decompresses a zstd frame whose header states its size, at most `limit` bytes: the size is
 /// read first, so damaged bytes cannot make this allocate more.
 fn decompress(compressed: &[u8], limit: u64) -> Result<Vec<u8>, FrameError> {
-    let size = zstd::zstd_safe::get_frame_content_size(compressed)
-        .ok()
-        .flatten()
-        .filter(|&size| size <= limit)
-        .ok_or(FrameError::Size { limit })?;
+    let size = stated_size(compressed, limit)?;
     let plain = zstd::bulk::decompress(compressed, size as usize)
         .map_err(|error| FrameError::Decompress(error.to_string()))?;
     if plain.len() as u64 != size {
         return Err(FrameError::Framing);
     }
     Ok(plain)
+}
+
+/// The size a zstd frame's header states, if it states one within `limit`.
+fn stated_size(compressed: &[u8], limit: u64) -> Result<u64, FrameError> {
+    zstd::zstd_safe::get_frame_content_size(compressed)
+        .ok()
+        .flatten()
+        .filter(|&size| size <= limit)
+        .ok_or(FrameError::Size { limit })
 }
 
 #[cfg(test)]
@@ -166,6 +246,39 @@ mod tests {
         let value = encode_document(&bytes).unwrap();
         assert!(value.len() < bytes.len() / 10);
         assert_eq!(decode_document(&value).unwrap(), bytes);
+    }
+
+    /// A version compressed against the version before it costs a small part of a whole one
+    /// and comes back exactly; its value names its base, and is not taken for a whole one.
+    #[test]
+    fn a_version_compressed_against_its_base_comes_back_as_it_went_in() {
+        let base: Vec<u8> = (0..2000)
+            .map(|i| format!("{i}. 国は、拠点病院等の整備を推進する（第{i}項）。\n"))
+            .collect::<String>()
+            .into_bytes();
+        let mut bytes = base.clone();
+        bytes.splice(5000..5000, "令和8年度に実態調査を実施した。\n".bytes());
+        let base_hash = blake3::hash(&base).to_hex().to_string();
+        let value = encode_document_against(&bytes, &base_hash, &base).unwrap();
+        let whole = encode_document(&bytes).unwrap();
+        assert!(
+            value.len() * 5 < whole.len(),
+            "{} against {}",
+            value.len(),
+            whole.len()
+        );
+        assert_eq!(
+            document_layout(&value),
+            Ok(DocumentLayout::Against(base_hash))
+        );
+        assert_eq!(document_layout(&whole), Ok(DocumentLayout::Whole));
+        assert_eq!(decode_document_against(&value, &base).unwrap(), bytes);
+        assert_eq!(decode_document(&value), Err(FrameError::NotWhole));
+        assert_eq!(
+            document_layout(&value[..10]),
+            Err(FrameError::ShortHeader),
+            "a header cut short"
+        );
     }
 
     #[test]

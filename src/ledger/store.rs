@@ -23,7 +23,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 
 use super::checkpoint::leaf_of;
 use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
-use super::frame::{self, FrameError, FRAME_EVENTS};
+use super::frame::{self, DocumentLayout, FrameError, FRAME_EVENTS};
 use super::index::{
     corrected_docs_entry, decode_document, decode_frontier, decode_mention_seqs,
     decode_observation, decode_place, edge_key_bytes, encode_first, encode_place, frontier_entry,
@@ -50,13 +50,9 @@ const WRITER_NOTE_STALE: std::time::Duration = std::time::Duration::from_secs(3)
 pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
 pub const STORE_FORMAT_VERSION: &[u8] = b"4";
-/// What `verify` says of the layout it read.
-pub fn layout_described() -> String {
-    format!(
-        "layout {}: events in zstd frames of up to {FRAME_EVENTS}, documents compressed",
-        String::from_utf8_lossy(STORE_FORMAT_VERSION)
-    )
-}
+/// How many of a series' latest versions are searched for one stored whole, to compress a new
+/// version against: past that, the new one is stored whole (and is the next ones' base).
+const BASE_SEARCH: usize = 64;
 /// The trees in which layouts 1 to 3 kept each event (seq → canonical bytes) and each
 /// document (hash → raw bytes); `reindex` moves them into frames and drops them.
 const LEGACY_EVENTS: &str = "events";
@@ -539,17 +535,94 @@ impl Store {
             .transpose()
     }
 
-    /// The raw bytes of a stored document.
+    /// The raw bytes of a stored document (one compressed against a base is decompressed with
+    /// it, and must come back as the bytes its hash names).
     pub fn blob(&self, document_hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.documents
-            .get(document_hash.as_bytes())?
-            .map(|value| {
-                frame::decode_document(&value).map_err(|source| StoreError::DamagedDocument {
-                    hash: document_hash.to_owned(),
-                    source,
-                })
-            })
-            .transpose()
+        let damaged = |hash: &str| {
+            let hash = hash.to_owned();
+            move |source| StoreError::DamagedDocument { hash, source }
+        };
+        let Some(value) = self.documents.get(document_hash.as_bytes())? else {
+            return Ok(None);
+        };
+        let base = match frame::document_layout(&value).map_err(damaged(document_hash))? {
+            DocumentLayout::Whole => {
+                return frame::decode_document(&value)
+                    .map(Some)
+                    .map_err(damaged(document_hash))
+            }
+            DocumentLayout::Against(base) => base,
+        };
+        // A base is stored whole: one that is missing or is not is damage to this document.
+        let base_bytes = self
+            .documents
+            .get(base.as_bytes())?
+            .ok_or(FrameError::BaseMismatch)
+            .and_then(|value| frame::decode_document(&value))
+            .map_err(damaged(document_hash))?;
+        let bytes =
+            frame::decode_document_against(&value, &base_bytes).map_err(damaged(document_hash))?;
+        if blake3::hash(&bytes).to_hex().as_str() != document_hash {
+            return Err(damaged(document_hash)(FrameError::BaseMismatch));
+        }
+        Ok(Some(bytes))
+    }
+
+    /// The value a new document of a series rests as: compressed against the latest version of
+    /// its series stored whole when that costs less than half of storing it whole (a version
+    /// that departs further is stored whole, and becomes the next versions' base); a document
+    /// without a series is stored whole. `record` is the document's own record.
+    fn pack_version(&self, record: &DocumentRecord, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let damaged = |source| StoreError::DamagedDocument {
+            hash: record.hash.clone(),
+            source,
+        };
+        let whole = frame::encode_document(bytes).map_err(damaged)?;
+        if record.series.is_none() {
+            return Ok(whole);
+        }
+        let mut earlier: Vec<DocumentRecord> = self
+            .document_records()?
+            .into_iter()
+            .filter(|other| other.series.is_some() && other.series_key() == record.series_key())
+            .collect();
+        earlier.sort_by_key(|other| std::cmp::Reverse(other.seq));
+        for other in earlier.iter().take(BASE_SEARCH) {
+            let Some(value) = self.documents.get(other.hash.as_bytes())? else {
+                continue;
+            };
+            if frame::document_layout(&value) != Ok(DocumentLayout::Whole) {
+                continue;
+            }
+            let Ok(base) = frame::decode_document(&value) else {
+                continue;
+            };
+            let against =
+                frame::encode_document_against(bytes, &other.hash, &base).map_err(damaged)?;
+            return Ok(if against.len() * 2 < whole.len() {
+                against
+            } else {
+                whole
+            });
+        }
+        Ok(whole)
+    }
+
+    /// What `verify` says of the layout it read: the format, the frames, and how many documents
+    /// rest compressed against an earlier version of their series.
+    pub fn layout_described(&self) -> Result<String, StoreError> {
+        let mut whole = 0;
+        let mut against = 0;
+        for entry in self.documents.iter() {
+            match frame::document_layout(&entry?.1) {
+                Ok(DocumentLayout::Against(_)) => against += 1,
+                _ => whole += 1,
+            }
+        }
+        Ok(format!(
+            "layout {}: events in zstd frames of up to {FRAME_EVENTS}, documents compressed ({whole} whole, {against} against an earlier version of their series)",
+            String::from_utf8_lossy(STORE_FORMAT_VERSION)
+        ))
     }
 
     /// Every stored document's hash, in hash order (the bytes are read one by one with
@@ -835,7 +908,16 @@ impl Store {
                 self.record_empty_head_before_first_write(last.seq, &last.hash)?;
             }
         }
-        let packed = pack_documents(document.map(|(hash, bytes)| (hash.as_bytes(), bytes)))?;
+        // A document is compressed once, outside the transaction, against an earlier version of
+        // its series when that pays (its record is read from its own DocumentIngested event).
+        let packed: RawPairs = match (document, sealed.first().and_then(DocumentRecord::of)) {
+            (Some((hash, bytes)), Some(record)) => {
+                vec![(hash.as_bytes().to_vec(), self.pack_version(&record, bytes)?)]
+            }
+            (document, _) => {
+                pack_documents(document.map(|(hash, bytes)| (hash.as_bytes(), bytes)))?
+            }
+        };
         self.transact(|trees| {
             let meta = trees.meta;
             let found = match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {

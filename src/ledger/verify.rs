@@ -316,7 +316,9 @@ fn verify_with(
             n_documents,
             head,
             failures,
-            layout: super::store::layout_described(),
+            layout: store.layout_described().unwrap_or_else(|error| {
+                format!("a layout whose documents cannot be listed ({error})")
+            }),
         })
     })
 }

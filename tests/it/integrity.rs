@@ -631,3 +631,107 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     assert_eq!(output.status.code(), Some(3));
     assert!(common::stderr(&output).contains("does not know"));
 }
+
+/// A later version of a series rests compressed against an earlier one stored whole (a few
+/// hundred bytes instead of tens of thousands); what it is — its bytes, its hash, the export —
+/// does not change: the export imports into a ledger that stores every document whole and
+/// exports the same bytes again. A damaged base is damage to the versions resting on it, named.
+#[test]
+fn versions_rest_against_their_base_and_read_back_the_same() {
+    let (dir, store) = ingested_seeds();
+    let revision = common::project_dir().join("examples/revision");
+    let output = planledger(&store, &["ingest", revision.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let verified = planledger(&store, &["verify", "--deep"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    assert!(
+        stdout(&verified).contains("(5 whole, 2 against an earlier version of their series)"),
+        "{}",
+        stdout(&verified)
+    );
+    let (base, version) = {
+        let db = planledger::ledger::store::Store::open(&store).unwrap();
+        let records = db.document_records().unwrap();
+        let series: Vec<_> = records.iter().filter(|r| r.series.is_some()).collect();
+        (series[0].hash.clone(), series[2].hash.clone())
+    };
+    common::wait_until_released(&store);
+    let sizes = common::change_store(&store, |db| {
+        let documents = db.open_tree("documents").unwrap();
+        [&base, &version].map(|hash| documents.get(hash.as_bytes()).unwrap().unwrap().len())
+    });
+    assert!(
+        sizes[1] * 10 < sizes[0],
+        "a version costs a small part of its base: {sizes:?}"
+    );
+    let file = dir.path().join("export.jsonl");
+    let documents = dir.path().join("documents");
+    let export = |from: &Path, into: &Path| {
+        let output = planledger(
+            from,
+            &[
+                "export",
+                "--out",
+                file.to_str().unwrap(),
+                "--with-documents",
+                into.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+        (std::fs::read(&file).unwrap(), files_in(into))
+    };
+    let exported = export(&store, &documents);
+    let whole = dir.path().join("whole");
+    let imported = planledger(
+        &whole,
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--documents",
+            documents.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        common::stderr(&imported)
+    );
+    assert!(stdout(&planledger(&whole, &["verify"])).contains("(7 whole, 0 against"));
+    assert_eq!(export(&whole, &dir.path().join("again")), exported);
+    // The base damaged: it fails, and so does each version resting on it, by name.
+    common::change_store(&store, |db| {
+        let documents = db.open_tree("documents").unwrap();
+        let value = documents.get(base.as_bytes()).unwrap().unwrap();
+        let mut bytes = frame::decode_document(&value).unwrap();
+        bytes.extend_from_slice("\n追記".as_bytes());
+        documents
+            .insert(base.as_bytes(), frame::encode_document(&bytes).unwrap())
+            .unwrap();
+    });
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains(&base[..12]) || report.contains(&base),
+        "{report}"
+    );
+    assert!(
+        report.contains(&version[..12]) || report.contains(&version),
+        "{report}"
+    );
+}
+
+/// Every file in a folder, by name, with its bytes.
+fn files_in(folder: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                std::fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect()
+}
