@@ -1,6 +1,6 @@
 //! The sled store: the only module that touches sled.
 //!
-//! Trees (layout 4): `frames` (u64 big-endian seq of a frame's first event → up to
+//! Trees (layout 5): `frames` (u64 big-endian seq of a frame's first event → up to
 //! [`FRAME_EVENTS`] consecutive events of one append, their canonical bytes compressed together:
 //! `ledger::frame`), `documents` (document hash → its bytes, compressed), and the indexes, whose entries `ledger::index` encodes: `docs` (document hash → seq
 //! of its `DocumentIngested` and the document's record), `identity` (`s`+statement → place,
@@ -49,7 +49,11 @@ const WRITER_NOTE_STALE: std::time::Duration = std::time::Duration::from_secs(3)
 /// What [`HEAD_FILE_NAME`] says before the first document is committed.
 pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
-pub const STORE_FORMAT_VERSION: &[u8] = b"4";
+/// Layout 5 is layout 4 (frames, compressed documents) with documents that may rest against a
+/// base and the head file's `empty until`: a planledger of layout 4 would misread those, so
+/// the mark moved (`reindex` moves a layout-4 ledger by rewriting the mark; nothing else
+/// changes).
+pub const STORE_FORMAT_VERSION: &[u8] = b"5";
 /// How many of a series' latest versions are searched for one stored whole, to compress a new
 /// version against: past that, the new one is stored whole (and is the next ones' base).
 const BASE_SEARCH: usize = 64;
@@ -62,7 +66,7 @@ const LEGACY_BLOBS: &str = "blobs";
 /// holds memory (a 1M-event `verify` grew to the default's size), it does not save reads.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Layouts whose events and documents `reindex` reads: an older one is moved to this one.
-const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3", b"4"];
+const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3", b"4", b"5"];
 /// The format recorded while `reindex` rebuilds the indexes: a reindex cut short leaves it,
 /// and every command refuses the ledger until `reindex` runs again (the events are untouched).
 const REINDEXING: &[u8] = b"reindexing";

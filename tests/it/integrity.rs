@@ -603,7 +603,7 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     let verified = planledger(&store, &["verify", "--deep"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
     assert!(
-        stdout(&verified).contains("store layout 4"),
+        stdout(&verified).contains("store layout 5"),
         "{}",
         stdout(&verified)
     );
@@ -734,4 +734,40 @@ fn files_in(folder: &Path) -> BTreeMap<String, Vec<u8>> {
             )
         })
         .collect()
+}
+
+/// A ledger of layout 4 (the same frames, documents only whole, no `empty until`) is refused
+/// rather than misread and moves to layout 5 by `reindex` alone: its mark, nothing else.
+#[test]
+fn a_layout_4_ledger_is_refused_until_reindex_moves_its_mark() {
+    let (_dir, store) = ingested_seeds();
+    let exported = stdout(&planledger(&store, &["export"]));
+    common::change_store(&store, |db| {
+        db.open_tree("meta")
+            .unwrap()
+            .insert("store_format", "4")
+            .unwrap();
+    });
+    let refused = planledger(&store, &["state"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{}",
+        common::stderr(&refused)
+    );
+    assert!(
+        common::stderr(&refused).contains("store format \"4\"")
+            && common::stderr(&refused).contains("planledger reindex"),
+        "{}",
+        common::stderr(&refused)
+    );
+    let moved = planledger(&store, &["reindex"]);
+    assert_eq!(moved.status.code(), Some(0), "{}", common::stderr(&moved));
+    let verified = planledger(&store, &["verify"]);
+    assert!(
+        stdout(&verified).contains("store layout 5"),
+        "{}",
+        stdout(&verified)
+    );
+    assert_eq!(stdout(&planledger(&store, &["export"])), exported);
 }
