@@ -604,7 +604,7 @@ fn main() {
                 .head()
                 .expect("the head reads")
                 .map_or(0, |(s, _)| s + 1);
-            if version % 25 == 0 {
+            if version.is_multiple_of(25) {
                 eprintln!(
                     "  {version} versions, {events_held} events, last ingest {} (CLI) / {} (in-process)",
                     ms(last_cli_ingest),

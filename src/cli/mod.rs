@@ -188,7 +188,14 @@ thread_local! {
 fn catching_defects(work: impl FnOnce() -> Result<Outcome>) -> Result<Outcome> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
+        // With RUST_BACKTRACE set, whoever debugs it gets the standard report (and backtrace)
+        // as well.
+        let standard = std::panic::take_hook();
+        let debugging = std::env::var_os("RUST_BACKTRACE").is_some_and(|value| value != "0");
+        std::panic::set_hook(Box::new(move |info| {
+            if debugging {
+                standard(info);
+            }
             let message = info
                 .payload()
                 .downcast_ref::<&str>()

@@ -50,6 +50,10 @@ pub enum FrameError {
     Size { limit: u64 },
     #[error("its compressed bytes do not decompress ({0})")]
     Decompress(String),
+    #[error("its bytes cannot be compressed ({0})")]
+    Compress(String),
+    #[error("{0:?} is not the BLAKE3 hash of a base document")]
+    BaseHash(String),
     #[error("its events do not add up to what it says it holds")]
     Framing,
     #[error("it is a document compressed against another, where a document stored whole belongs")]
@@ -133,10 +137,11 @@ pub fn encode_document_against(
     base_hash: &str,
     base: &[u8],
 ) -> Result<Vec<u8>, FrameError> {
-    let hash = blake3::Hash::from_hex(base_hash).map_err(|_| FrameError::ShortHeader)?;
+    let hash = blake3::Hash::from_hex(base_hash)
+        .map_err(|_| FrameError::BaseHash(base_hash.to_owned()))?;
     let compressed = zstd::bulk::Compressor::with_dictionary(LEVEL, base)
         .and_then(|mut compressor| compressor.compress(bytes))
-        .map_err(|error| FrameError::Decompress(error.to_string()))?;
+        .map_err(|error| FrameError::Compress(error.to_string()))?;
     let mut value = vec![TAG_ZSTD_AGAINST];
     value.extend_from_slice(hash.as_bytes());
     value.extend(compressed);
@@ -197,7 +202,7 @@ fn tagged(value: &[u8]) -> Result<&[u8], FrameError> {
 }
 
 fn compress(plain: &[u8]) -> Result<Vec<u8>, FrameError> {
-    zstd::bulk::compress(plain, LEVEL).map_err(|error| FrameError::Decompress(error.to_string()))
+    zstd::bulk::compress(plain, LEVEL).map_err(|error| FrameError::Compress(error.to_string()))
 }
 
 /// Decompresses a zstd frame whose header states its size, at most `limit` bytes: the size is

@@ -595,7 +595,7 @@ pub fn frontier_entry(frontier: &Frontier<Blake3Hash>) -> RawPair {
 /// The frontier a `frontiers` entry holds.
 pub fn decode_frontier(key: &[u8], value: &[u8]) -> Option<Frontier<Blake3Hash>> {
     let size = u64::from_be_bytes(key.try_into().ok()?);
-    if value.len() % 32 != 0 {
+    if !value.len().is_multiple_of(32) {
         return None;
     }
     Frontier::from_parts(size, value.chunks(32).map(<[u8]>::to_vec).collect())

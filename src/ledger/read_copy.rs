@@ -2,8 +2,9 @@
 //! must open its files for writing, so such a ledger is read from a copy.
 //!
 //! Invariant: a copy is never older than the archive it stands for. A *cached* copy (in the
-//! reader's cache folder, one per archive) is used only while a fingerprint of every file of the
-//! archive (name, length, modification time) is the one taken before and after it was made, so
+//! reader's cache folder, one per archive, only that user's) is used only while a fingerprint of
+//! the archive (its recorded head's contents; every file's name, length, times and inode) is the
+//! one taken before and after it was made, so
 //! every later command and web request reads it without copying again, and a change to the
 //! archive makes a new one. A *private* copy (a temporary folder, removed with the store) is made
 //! when there is no cache folder this user owns, when the archive changed while it was copied,
@@ -18,8 +19,13 @@ use super::store::{HEAD_FILE_NAME, WRITER_WAITING_FILE};
 pub enum ReadCopy {
     /// Made for this command only.
     Private(tempfile::TempDir),
-    /// Kept in the reader's cache while the archive is unchanged.
-    Cached(PathBuf),
+    /// Kept in the reader's cache while the archive is unchanged. `_readers` holds a shared
+    /// lock on the archive's cache folder while the copy is read, so no other reader removes
+    /// it meanwhile (copies of other versions are removed only under an exclusive one).
+    Cached {
+        path: PathBuf,
+        _readers: std::fs::File,
+    },
 }
 
 impl ReadCopy {
@@ -27,7 +33,7 @@ impl ReadCopy {
     pub fn path(&self) -> &Path {
         match self {
             ReadCopy::Private(dir) => dir.path(),
-            ReadCopy::Cached(path) => path,
+            ReadCopy::Cached { path, .. } => path,
         }
     }
 }
@@ -47,32 +53,60 @@ pub fn cached_copy(archive: &Path) -> std::io::Result<ReadCopy> {
         return private_copy(archive);
     };
     let canonical = std::fs::canonicalize(archive)?;
-    let key = short_hash(canonical.as_os_str().as_encoded_bytes());
-    let folder = root.join(key);
-    std::fs::create_dir_all(&folder)?;
+    let folder = root.join(short_hash(canonical.as_os_str().as_encoded_bytes()));
+    if !private_folder(&folder) {
+        return private_copy(archive);
+    }
+    let readers = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(folder.join(".readers"))?;
+    readers.lock_shared()?;
     let before = fingerprint(archive)?;
     let kept = folder.join(&before);
-    if kept.is_dir() {
-        return Ok(ReadCopy::Cached(kept));
-    }
-    let copy = tempfile::Builder::new()
-        .prefix(".copying-")
-        .tempdir_in(&folder)?;
-    copy_ledger(archive, copy.path())?;
-    if fingerprint(archive)? != before {
-        // The archive changed under the copy: good for this command, not to be kept.
-        return Ok(ReadCopy::Private(copy));
-    }
-    let made = copy.keep();
-    if let Err(error) = std::fs::rename(&made, &kept) {
-        // Another reader kept the same version first: read theirs.
-        let _ = std::fs::remove_dir_all(&made);
-        if !kept.is_dir() {
-            return Err(error);
+    if !is_ledger_copy(&kept) {
+        let copy = tempfile::Builder::new()
+            .prefix(".copying-")
+            .tempdir_in(&folder)?;
+        copy_ledger(archive, copy.path())?;
+        if fingerprint(archive)? != before {
+            // The archive changed under the copy: good for this command, not to be kept.
+            return Ok(ReadCopy::Private(copy));
+        }
+        let made = copy.keep();
+        if let Err(error) = std::fs::rename(&made, &kept) {
+            // Another reader kept the same version first: read theirs.
+            let _ = std::fs::remove_dir_all(&made);
+            if !is_ledger_copy(&kept) {
+                return Err(error);
+            }
+        }
+        // Other versions go only when no one else reads here (an exclusive lock, not waited
+        // for); the shared lock is then taken again before this copy is read.
+        readers.unlock()?;
+        if readers.try_lock().is_ok() {
+            remove_other_copies(&folder, &before);
+            readers.unlock()?;
+        }
+        readers.lock_shared()?;
+        if !is_ledger_copy(&kept) {
+            // Removed by the reader of another version in between: read a copy of one's own.
+            return private_copy(archive);
         }
     }
-    remove_older_copies(&folder, &before);
-    Ok(ReadCopy::Cached(kept))
+    Ok(ReadCopy::Cached {
+        path: kept,
+        _readers: readers,
+    })
+}
+
+/// Whether `folder` holds a copied ledger (sled's files), so that sled is never pointed at a
+/// folder where it would make an empty ledger.
+fn is_ledger_copy(folder: &Path) -> bool {
+    ["conf", "db"]
+        .iter()
+        .all(|name| folder.join(name).is_file())
 }
 
 /// Copies a ledger's folder, its recorded head first (so the copy is never older than the head
@@ -108,57 +142,91 @@ fn not_the_ledgers(name: &std::ffi::OsStr) -> bool {
     name == HEAD_FILE_NAME || name == WRITER_WAITING_FILE
 }
 
-/// Every file of the archive (the waiting writer's note aside) with its length and modification
-/// time, hashed: what changes whenever sled or an append writes there.
+/// The recorded head's contents (every append rewrites it, as a new file) and every file of
+/// the archive (the waiting writer's note aside) with its length, modification and change times
+/// and inode, links followed, hashed: what changes whenever sled or an append writes there,
+/// even within one tick of a coarse clock.
 fn fingerprint(archive: &Path) -> std::io::Result<String> {
     let mut entries = Vec::new();
     list_files(archive, archive, &mut entries)?;
     entries.sort();
     let mut hasher = blake3::Hasher::new();
-    for (name, length, modified) in entries {
+    match std::fs::read(archive.join(HEAD_FILE_NAME)) {
+        Ok(head) => hasher.update(&head),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => hasher.update(b"no head"),
+        Err(error) => return Err(error),
+    };
+    for (name, stamp) in entries {
         hasher.update(name.as_encoded_bytes());
         hasher.update(&[0]);
-        hasher.update(&length.to_le_bytes());
-        hasher.update(&modified.to_le_bytes());
+        for number in stamp {
+            hasher.update(&number.to_le_bytes());
+        }
     }
     Ok(hasher.finalize().to_hex()[..32].to_owned())
+}
+
+/// A file's length, modification and change times (nanoseconds) and inode.
+fn stamp(metadata: &std::fs::Metadata) -> std::io::Result<[u128; 4]> {
+    let modified = metadata
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    #[cfg(unix)]
+    let (changed, inode) = {
+        use std::os::unix::fs::MetadataExt;
+        let changed =
+            i128::from(metadata.ctime()) * 1_000_000_000 + i128::from(metadata.ctime_nsec());
+        (changed.unsigned_abs(), u128::from(metadata.ino()))
+    };
+    #[cfg(not(unix))]
+    let (changed, inode) = (0, 0);
+    Ok([u128::from(metadata.len()), modified, changed, inode])
 }
 
 fn list_files(
     top: &Path,
     folder: &Path,
-    into: &mut Vec<(std::ffi::OsString, u64, u128)>,
+    into: &mut Vec<(std::ffi::OsString, [u128; 4])>,
 ) -> std::io::Result<()> {
     for entry in std::fs::read_dir(folder)? {
         let entry = entry?;
-        let metadata = entry.metadata()?;
+        let metadata = std::fs::metadata(entry.path())?;
         if metadata.is_dir() {
             list_files(top, &entry.path(), into)?;
         } else if folder != top || entry.file_name() != WRITER_WAITING_FILE {
-            let modified = metadata
-                .modified()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |since| since.as_nanos());
             let name = entry
                 .path()
                 .strip_prefix(top)
                 .map_or_else(|_| entry.file_name(), |name| name.as_os_str().to_owned());
-            into.push((name, metadata.len(), modified));
+            into.push((name, stamp(&metadata)?));
         }
     }
     Ok(())
 }
 
-/// Removes the copies of older versions of an archive (best effort: one a reader still has open
-/// stays readable to it until it closes it).
-fn remove_older_copies(folder: &Path, current: &str) {
+/// Removes the copies of other versions of an archive, and copies left half made by a reader
+/// killed more than an hour ago (best effort). The caller holds the folder's exclusive lock:
+/// no one reads a copy here.
+fn remove_other_copies(folder: &Path, current: &str) {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name != current && !name.starts_with(".copying-") {
+        let abandoned = || {
+            entry
+                .metadata()
+                .and_then(|metadata| metadata.modified())
+                .is_ok_and(|modified| {
+                    modified
+                        .elapsed()
+                        .is_ok_and(|age| age > std::time::Duration::from_secs(3600))
+                })
+        };
+        let other_version = name != current && !name.starts_with('.');
+        if other_version || (name.starts_with(".copying-") && abandoned()) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
@@ -169,8 +237,8 @@ fn short_hash(bytes: &[u8]) -> String {
 }
 
 /// The folder this user keeps read copies in: `$XDG_CACHE_HOME/planledger/archives`, else
-/// `$HOME/.cache/planledger/archives`, else a folder of the system's temporary folder that only
-/// this user may enter. `None` when none of them can be made or is this user's alone.
+/// `$HOME/.cache/planledger/archives`, else a folder of the system's temporary folder — each
+/// only this user's (owned, entered by no one else). `None` when none of them can be made so.
 fn cache_root() -> Option<PathBuf> {
     let from_environment = std::env::var_os("XDG_CACHE_HOME")
         .filter(|value| !value.is_empty())
@@ -182,23 +250,21 @@ fn cache_root() -> Option<PathBuf> {
         })
         .map(|base| base.join("planledger").join("archives"));
     if let Some(root) = from_environment {
-        if std::fs::create_dir_all(&root).is_ok() && writable(&root) {
+        let parent_made = root
+            .parent()
+            .is_some_and(|parent| std::fs::create_dir_all(parent).is_ok());
+        if parent_made && private_folder(&root) {
             return Some(root);
         }
     }
     let shared = std::env::temp_dir().join(format!("planledger-cache-{}", user_id()?));
-    private_folder(&shared)
-        .then(|| shared.join("archives"))
-        .filter(|root| std::fs::create_dir_all(root).is_ok() && writable(root))
+    let root = shared.join("archives");
+    (private_folder(&shared) && private_folder(&root)).then_some(root)
 }
 
-/// Whether this user may make a file in `folder`.
-fn writable(folder: &Path) -> bool {
-    tempfile::tempfile_in(folder).is_ok()
-}
-
-/// Makes `folder` (in a folder every user may write) as this user's alone, or accepts it if it
-/// already is: a real folder, not a link, that no one else may enter.
+/// Makes `folder` as this user's alone, or accepts it if it already is: a real folder, not a
+/// link, owned by this user, that no one else may enter (a copy found in it is trusted as this
+/// user's own).
 #[cfg(unix)]
 fn private_folder(folder: &Path) -> bool {
     use std::os::unix::fs::{DirBuilderExt, MetadataExt};
@@ -220,10 +286,13 @@ fn private_folder(_folder: &Path) -> bool {
 #[cfg(unix)]
 fn user_id() -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
-    tempfile::tempfile()
-        .and_then(|file| file.metadata())
-        .ok()
-        .map(|metadata| metadata.uid())
+    static USER: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+    *USER.get_or_init(|| {
+        tempfile::tempfile()
+            .and_then(|file| file.metadata())
+            .ok()
+            .map(|metadata| metadata.uid())
+    })
 }
 
 #[cfg(not(unix))]

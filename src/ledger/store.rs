@@ -362,7 +362,7 @@ impl Store {
         Ok(store)
     }
 
-    /// Whether this store is read from a private copy (its folder could not be written).
+    /// Whether this store is read from a copy (its folder could not be written).
     pub fn is_read_copy(&self) -> bool {
         self._read_copy.is_some()
     }
@@ -410,7 +410,7 @@ impl Store {
     ) -> Result<Store, StoreError> {
         match Store::open_waiting(path, wait) {
             Err(StoreError::Open { message, .. }) if cannot_write(&message) => {
-                Store::open_read_copy(path, wait, copy)
+                Store::open_read_copy(path, copy)
             }
             other => other,
         }
@@ -485,23 +485,32 @@ impl Store {
 
     /// Opens a private copy of the ledger in `path`, made now.
     pub fn open_copy(path: &Path) -> Result<Store, StoreError> {
-        Store::open_read_copy(path, std::time::Duration::ZERO, read_copy::private_copy)
+        Store::open_read_copy(path, read_copy::private_copy)
     }
 
-    /// Opens the copy of the ledger in `path` that `copy` makes or finds (another reader of the
-    /// same cached copy holds it for a moment: wait up to `wait` as for the ledger itself).
+    /// Opens the copy of the ledger in `path` that `copy` makes or finds. A cached copy another
+    /// reader has open (sled's lock is exclusive) is not waited for: this reader makes a
+    /// private copy instead.
     fn open_read_copy(
         path: &Path,
-        wait: std::time::Duration,
         copy: fn(&Path) -> std::io::Result<ReadCopy>,
     ) -> Result<Store, StoreError> {
-        let copy = copy(path).map_err(|error| StoreError::Open {
+        let copy_failed = |error: std::io::Error| StoreError::Open {
             path: path.to_path_buf(),
             message: format!(
                 "the folder is not writable and could not be copied to read it: {error}"
             ),
-        })?;
-        let mut store = Store::open_waiting(copy.path(), wait)?;
+        };
+        let copy = copy(path).map_err(copy_failed)?;
+        let (copy, opened) = match Store::open(copy.path()) {
+            Err(StoreError::InUse { .. }) if matches!(copy, ReadCopy::Cached { .. }) => {
+                let private = read_copy::private_copy(path).map_err(copy_failed)?;
+                let opened = Store::open(private.path());
+                (private, opened)
+            }
+            opened => (copy, opened),
+        };
+        let mut store = opened?;
         store.path = path.to_path_buf();
         store._read_copy = Some(copy);
         Ok(store)
@@ -1316,7 +1325,15 @@ impl std::fmt::Display for RecordedHead {
                 write!(f, "its recorded head is seq {seq}, hash {hash}")
             }
             RecordedHead::Missing => f.write_str("no head was recorded"),
-            RecordedHead::Empty { .. } => f.write_str("its recorded head is the empty ledger"),
+            RecordedHead::Empty { until: None } => {
+                f.write_str("its recorded head is the empty ledger")
+            }
+            RecordedHead::Empty {
+                until: Some((seq, hash)),
+            } => write!(
+                f,
+                "its recorded head is the empty ledger, until a first append ending at seq {seq}, hash {hash}"
+            ),
             RecordedHead::Unreadable(why) => {
                 write!(f, "its recorded head cannot be read ({why})")
             }

@@ -46,7 +46,7 @@ fn too_large(message: String) -> std::io::Error {
 
 /// `12 MiB`, `4 GiB`, `900 bytes`.
 pub fn shown_size(bytes: u64) -> String {
-    if bytes >= 1024 * MIB && bytes % (1024 * MIB) == 0 {
+    if bytes >= 1024 * MIB && bytes.is_multiple_of(1024 * MIB) {
         format!("{} GiB", bytes / (1024 * MIB))
     } else if bytes >= MIB {
         format!("{:.0} MiB", bytes as f64 / MIB as f64)

@@ -543,7 +543,8 @@ pub fn wareki(date: Date) -> Option<String> {
 /// An expression in 和暦 at the precision it was written with: a day 「令和7年10月6日」, a month
 /// 「平成29年4月」, a year 「令和7年」, a fiscal year 「令和6年度」, 年度末 「令和11年度末」, a range
 /// 「令和元年9月1日～令和2年8月31日」. A month or year is named by the era of its first day, a
-/// fiscal year by the era of its end when it had begun (令和元年度). `None` before 明治.
+/// fiscal year by the era in effect at its end when that era numbers it 1 or more (令和元年度;
+/// FY1988 stays 昭和63年度). `None` before 明治.
 pub fn wareki_expr(expr: DateExpr) -> Option<String> {
     // The year `year` as numbered by the era in effect on `on` (a period is named by the era
     // of a day it covers); `None` when that era had not begun in `year`.
@@ -557,8 +558,9 @@ pub fn wareki_expr(expr: DateExpr) -> Option<String> {
         };
         Some(format!("{}{number}年", era.name))
     };
-    // A fiscal year is named by the era of its end when that era had begun by then
-    // (FY2019 is 令和元年度), else by the era of its start (FY1988 is 昭和63年度).
+    // A fiscal year is numbered by the era in effect at its end when that era numbers its
+    // starting year 1 or more (FY2019 is 令和元年度), else by the era of its start (FY1988,
+    // which 平成 would number 0, is 昭和63年度).
     let fiscal =
         |year: i32| era_year(year, (year + 1, 3, 31)).or_else(|| era_year(year, (year, 4, 1)));
     let point = |point: PartialDate| -> Option<String> {

@@ -72,7 +72,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
             (UTF_16BE, TextEncoding::Utf16Be),
         ]
         .into_iter()
-        .filter(|_| bytes.len() % 2 == 0)
+        .filter(|_| bytes.len().is_multiple_of(2))
         .filter_map(|(encoding, kind)| {
             let text = encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
             (japanese_share(&text) >= UTF16_MIN_TEXT_SHARE).then(|| (text.into_owned(), kind))

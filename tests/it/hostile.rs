@@ -286,14 +286,14 @@ fn chmod_all(path: &std::path::Path, dirs: u32, files: u32) {
 }
 
 /// The copies of archives kept in a reader's cache folder (`XDG_CACHE_HOME`): one folder per
-/// version kept, copies being made aside.
+/// version kept (copies being made and the readers' lock file aside).
 fn cached_copies(cache: &std::path::Path) -> Vec<std::path::PathBuf> {
     let archives = cache.join("planledger").join("archives");
     let mut copies = Vec::new();
     for archive in std::fs::read_dir(&archives).into_iter().flatten() {
         for copy in std::fs::read_dir(archive.unwrap().path()).unwrap() {
             let copy = copy.unwrap();
-            if !copy.file_name().to_string_lossy().starts_with(".copying-") {
+            if !copy.file_name().to_string_lossy().starts_with('.') {
                 copies.push(copy.path());
             }
         }
@@ -388,6 +388,17 @@ fn an_unprivileged_user_reads_a_read_only_archive() {
     let copies = cached_copies(&cache);
     assert_eq!(copies.len(), 1, "the older copy is removed: {copies:?}");
     assert!(!copies[0].join("mark").exists());
+    // A cache folder someone else could write into is not trusted with a copy: the reader
+    // still answers, from a copy of its own elsewhere.
+    let shared = dir.path().join("shared-cache");
+    std::fs::create_dir_all(shared.join("planledger").join("archives")).unwrap();
+    chmod_all(&shared, 0o777, 0o666);
+    let output = as_unprivileged(&binary, &store, &shared, &["meetings"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        cached_copies(&shared).is_empty(),
+        "a copy was kept in a folder others may write"
+    );
     chmod_all(&store, 0o755, 0o644);
 }
 
