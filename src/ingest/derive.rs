@@ -222,7 +222,7 @@ pub fn check_batch(derivation: &Derivation, bytes: &[u8], path: &Path) -> Result
         sealed.push(event);
     }
     let failures = crate::ledger::verify::check_documents(&sealed, |hash| {
-        (hash == derivation.document).then(|| bytes.to_vec())
+        Ok((hash == derivation.document).then(|| bytes.to_vec()))
     });
     match failures.first() {
         None => Ok(()),

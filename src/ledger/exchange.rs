@@ -170,7 +170,7 @@ pub fn check_import(
             what: first.what.clone(),
         });
     }
-    let document_failures = check_documents(&events, |hash| documents.get(hash).cloned());
+    let document_failures = check_documents(&events, |hash| Ok(documents.get(hash).cloned()));
     if let Some(first) = document_failures.first() {
         return Err(ImportRefused {
             line: line_of(first),

@@ -178,7 +178,7 @@ fn verify_with(
         RecordedHead::Recorded { seq, .. } => Some(*seq),
         _ => None,
     };
-    let blob_of = |hash: &str| store.blob(hash).ok().flatten();
+    let blob_of = |hash: &str| store.blob(hash).map_err(|error| error.to_string());
     let mut chain = ChainCheck::default();
     let mut documents = DocumentCheck::default();
     // A document's replay needs only the state before it, so it runs on a second thread while
@@ -531,12 +531,12 @@ impl ChainCheck {
     }
 }
 
+/// A document's bytes as a check reads them: there, absent, or unreadable (with why).
+pub type Blob = Result<Option<Vec<u8>>, String>;
+
 /// Checks every ingested document's bytes (from `blob_of`) against its hash and length, and
 /// every statement's quote against its lines.
-pub fn check_documents(
-    events: &[Event],
-    blob_of: impl Fn(&str) -> Option<Vec<u8>>,
-) -> Vec<Failure> {
+pub fn check_documents(events: &[Event], blob_of: impl Fn(&str) -> Blob) -> Vec<Failure> {
     let mut failures = Vec::new();
     let mut check = DocumentCheck::default();
     for event in events {
@@ -561,7 +561,7 @@ impl DocumentCheck {
     fn next(
         &mut self,
         event: &Event,
-        blob_of: &impl Fn(&str) -> Option<Vec<u8>>,
+        blob_of: &impl Fn(&str) -> Blob,
         failures: &mut Vec<Failure>,
     ) {
         let DocumentCheck {
@@ -602,11 +602,15 @@ impl DocumentCheck {
                 ));
             }
             let text = match blob_of(document) {
-                None => {
+                Ok(None) => {
                     failures.push(fail("the document's bytes are missing".into()));
                     None
                 }
-                Some(bytes) => {
+                Err(why) => {
+                    failures.push(fail(format!("the document's bytes cannot be read: {why}")));
+                    None
+                }
+                Ok(Some(bytes)) => {
                     let actual = blake3::hash(&bytes).to_hex().to_string();
                     if actual != *document {
                         failures.push(fail(format!(
@@ -643,6 +647,8 @@ impl DocumentCheck {
         }
         if current.as_ref().is_none_or(|(hash, _)| hash != document) {
             let text = blob_of(document)
+                .ok()
+                .flatten()
                 .and_then(|bytes| decode(&bytes).ok())
                 .map(|(text, _)| DocumentLines::new(text));
             *current = Some((document.clone(), text));

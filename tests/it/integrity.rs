@@ -720,6 +720,11 @@ fn versions_rest_against_their_base_and_read_back_the_same() {
         report.contains(&version[..12]) || report.contains(&version),
         "{report}"
     );
+    // Said as what it is: a version that cannot be read back against its base, not a missing one.
+    assert!(
+        report.contains("cannot be read") && report.contains("against its base"),
+        "{report}"
+    );
 }
 
 /// Every file in a folder, by name, with its bytes.
