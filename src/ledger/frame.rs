@@ -1,8 +1,9 @@
 //! How events and documents rest on disk (store layout 5): compressed frames.
 //!
 //! A frame holds up to [`FRAME_EVENTS`] consecutive events of one append — their canonical
-//! (RFC 8785) bytes, each length-prefixed, compressed together with zstd — under the seq of its
-//! first event; a document's bytes rest as one zstd frame — whole, or compressed against an
+//! (RFC 8785) bytes, each length-prefixed, compressed together with zstd, whole or against the
+//! frame at the same place of the version before (stored whole: a base never rests on another)
+//! — under the seq of its first event; a document's bytes rest as one zstd frame — whole, or compressed against an
 //! earlier version of its series stored whole (its *base*: successive versions of a 取組一覧
 //! differ in a few lines, so a version costs hundreds of bytes instead of tens of thousands).
 //! Neighbouring events share most of
@@ -70,8 +71,8 @@ pub enum DocumentLayout {
     Against(String),
 }
 
-/// The value of one frame: the events' canonical bytes, in chain order.
-pub fn encode_events<B: AsRef<[u8]>>(events: &[B]) -> Result<Vec<u8>, FrameError> {
+/// The plain bytes a frame compresses: each event's canonical bytes, length-prefixed.
+pub fn frame_plain<B: AsRef<[u8]>>(events: &[B]) -> Result<(u32, Vec<u8>), FrameError> {
     let count = u32::try_from(events.len())
         .ok()
         .filter(|&count| count as usize <= FRAME_EVENTS)
@@ -83,25 +84,118 @@ pub fn encode_events<B: AsRef<[u8]>>(events: &[B]) -> Result<Vec<u8>, FrameError
         plain.extend_from_slice(&length.to_le_bytes());
         plain.extend_from_slice(bytes);
     }
+    Ok((count, plain))
+}
+
+/// The value of one frame: the events' canonical bytes, in chain order.
+pub fn encode_events<B: AsRef<[u8]>>(events: &[B]) -> Result<Vec<u8>, FrameError> {
+    let (count, plain) = frame_plain(events)?;
     let mut value = vec![TAG_ZSTD];
     value.extend_from_slice(&count.to_le_bytes());
     value.extend(compress(&plain)?);
     Ok(value)
 }
 
-/// The events' canonical bytes in a frame's value.
+/// The value of one frame compressed against a *base*: the frame of an earlier version of the
+/// same series stored whole (first seq `base_first`, plain bytes `base`), as zstd's dictionary.
+/// Successive versions state most of the same measures and actions, so a frame costs a fraction
+/// of one stored whole.
+pub fn encode_events_against<B: AsRef<[u8]>>(
+    events: &[B],
+    base_first: u64,
+    base: &[u8],
+) -> Result<Vec<u8>, FrameError> {
+    let (count, plain) = frame_plain(events)?;
+    let compressed = zstd::bulk::Compressor::with_dictionary(LEVEL, base)
+        .and_then(|mut compressor| compressor.compress(&plain))
+        .map_err(|error| FrameError::Compress(error.to_string()))?;
+    let mut value = vec![TAG_ZSTD_AGAINST];
+    value.extend_from_slice(&count.to_le_bytes());
+    value.extend_from_slice(&base_first.to_le_bytes());
+    value.extend(compressed);
+    Ok(value)
+}
+
+/// The first seq of the frame a frame's value is compressed against, or `None` for one stored
+/// whole; from its header alone.
+pub fn frame_base(value: &[u8]) -> Result<Option<u64>, FrameError> {
+    match value.split_first() {
+        None => Err(FrameError::Empty),
+        Some((&TAG_ZSTD, _)) => Ok(None),
+        Some((&TAG_ZSTD_AGAINST, body)) => {
+            let base = body
+                .get(4..12)
+                .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+                .ok_or(FrameError::ShortHeader)?;
+            Ok(Some(u64::from_le_bytes(base)))
+        }
+        Some((&other, _)) => Err(FrameError::UnknownTag(other)),
+    }
+}
+
+/// The plain bytes of a frame stored whole (a base's, for the frames compressed against it).
+pub fn decode_plain(value: &[u8]) -> Result<Vec<u8>, FrameError> {
+    let (count, compressed) = frame_header(value)?;
+    match value.first() {
+        Some(&TAG_ZSTD) => {
+            let plain = decompress(compressed, MAX_FRAME_BYTES)?;
+            split_plain(&plain, count)?;
+            Ok(plain)
+        }
+        _ => Err(FrameError::NotWhole),
+    }
+}
+
+/// The events' canonical bytes in a frame's value; `base` is the plain bytes of the frame it
+/// is compressed against, when it is (see [`frame_base`]).
+pub fn decode_events_with(value: &[u8], base: Option<&[u8]>) -> Result<Vec<Vec<u8>>, FrameError> {
+    let (count, compressed) = frame_header(value)?;
+    let plain = match (value.first(), base) {
+        (Some(&TAG_ZSTD), _) => decompress(compressed, MAX_FRAME_BYTES)?,
+        (Some(&TAG_ZSTD_AGAINST), Some(base)) => {
+            let compressed = compressed.get(8..).ok_or(FrameError::ShortHeader)?;
+            let size = stated_size(compressed, MAX_FRAME_BYTES)?;
+            let plain = zstd::bulk::Decompressor::with_dictionary(base)
+                .and_then(|mut decompressor| decompressor.decompress(compressed, size as usize))
+                .map_err(|error| FrameError::Decompress(error.to_string()))?;
+            if plain.len() as u64 != size {
+                return Err(FrameError::Framing);
+            }
+            plain
+        }
+        (Some(&TAG_ZSTD_AGAINST), None) => return Err(FrameError::BaseMismatch),
+        (Some(&other), _) => return Err(FrameError::UnknownTag(other)),
+        (None, _) => return Err(FrameError::Empty),
+    };
+    split_plain(&plain, count)
+}
+
+/// The events' canonical bytes in the value of a frame stored whole.
 pub fn decode_events(value: &[u8]) -> Result<Vec<Vec<u8>>, FrameError> {
-    let body = tagged(value)?;
-    let (count, compressed) = body
+    decode_events_with(value, None)
+}
+
+/// A frame's stated count of events (checked against [`FRAME_EVENTS`]) and what follows it.
+fn frame_header(value: &[u8]) -> Result<(u32, &[u8]), FrameError> {
+    let body = match value.split_first() {
+        None => return Err(FrameError::Empty),
+        Some((&(TAG_ZSTD | TAG_ZSTD_AGAINST), body)) => body,
+        Some((&other, _)) => return Err(FrameError::UnknownTag(other)),
+    };
+    let (count, rest) = body
         .split_first_chunk::<4>()
         .ok_or(FrameError::ShortHeader)?;
     let count = u32::from_le_bytes(*count);
     if count as usize > FRAME_EVENTS {
         return Err(FrameError::TooManyEvents(count));
     }
-    let plain = decompress(compressed, MAX_FRAME_BYTES)?;
+    Ok((count, rest))
+}
+
+/// The events of a frame's plain bytes, which must be exactly `count` of them.
+fn split_plain(plain: &[u8], count: u32) -> Result<Vec<Vec<u8>>, FrameError> {
     let mut events = Vec::with_capacity(count as usize);
-    let mut rest = plain.as_slice();
+    let mut rest = plain;
     while let Some((length, after)) = rest.split_first_chunk::<4>() {
         let length = u32::from_le_bytes(*length) as usize;
         let event = after.get(..length).ok_or(FrameError::Framing)?;
@@ -116,11 +210,7 @@ pub fn decode_events(value: &[u8]) -> Result<Vec<Vec<u8>>, FrameError> {
 
 /// How many events a frame's value says it holds, read from its header alone.
 pub fn frame_len(value: &[u8]) -> Result<u64, FrameError> {
-    let body = tagged(value)?;
-    let (count, _) = body
-        .split_first_chunk::<4>()
-        .ok_or(FrameError::ShortHeader)?;
-    Ok(u64::from(u32::from_le_bytes(*count)))
+    frame_header(value).map(|(count, _)| u64::from(count))
 }
 
 /// The value a document's bytes rest as.
@@ -284,6 +374,30 @@ mod tests {
             Err(FrameError::ShortHeader),
             "a header cut short"
         );
+    }
+
+    /// A frame of a later version compressed against the frame of the version before comes back
+    /// exactly, with its base's plain bytes; without them it is refused, and it is never taken
+    /// for a base itself.
+    #[test]
+    fn a_frame_compressed_against_its_base_comes_back_as_it_went_in() {
+        let event = |i: u32, text: &str| {
+            format!("{{\"kind\":\"ActionReported\",\"seq\":{i},\"text\":\"{text}\"}}").into_bytes()
+        };
+        let before: Vec<Vec<u8>> = (0..32).map(|i| event(i, "国は、検討を進める。")).collect();
+        let mut after: Vec<Vec<u8>> = (400..432)
+            .map(|i| event(i, "国は、検討を進める。"))
+            .collect();
+        after[7] = event(407, "国は、実態調査を実施した。");
+        let base = encode_events(&before).unwrap();
+        let plain = decode_plain(&base).unwrap();
+        let value = encode_events_against(&after, 0, &plain).unwrap();
+        assert_eq!(frame_base(&value), Ok(Some(0)));
+        assert_eq!(frame_base(&base), Ok(None));
+        assert_eq!(frame_len(&value), Ok(32));
+        assert_eq!(decode_events_with(&value, Some(&plain)).unwrap(), after);
+        assert_eq!(decode_events(&value), Err(FrameError::BaseMismatch));
+        assert_eq!(decode_plain(&value), Err(FrameError::NotWhole));
     }
 
     #[test]

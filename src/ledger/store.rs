@@ -137,6 +137,8 @@ pub struct Store {
     /// When the ledger's folder could not be opened for writing (a read-only share, an
     /// archive), the copy it is read from; removed when the store is dropped.
     _read_copy: Option<ReadCopy>,
+    /// Base frames decoded while this store is read.
+    bases: Bases,
     db: sled::Db,
     frames: sled::Tree,
     documents: sled::Tree,
@@ -158,9 +160,19 @@ pub struct RestingEvents {
 impl RestingEvents {
     /// The events, decoded, in chain order (none after the `last` they were read through).
     pub fn decode(&self) -> Result<Vec<Event>, StoreError> {
+        // A frame's base is an earlier frame, so among these.
+        let by_first: std::collections::BTreeMap<u64, &sled::IVec> = self
+            .frames
+            .iter()
+            .map(|(first, value)| (*first, value))
+            .collect();
+        let bases = Bases::default();
         let mut events = Vec::new();
         for (first, value) in &self.frames {
-            for (seq, bytes) in (*first..).zip(decode_frame(*first, value)?) {
+            let read = bases.decode(*first, value, |base| {
+                Ok(by_first.get(&base).map(|v| v.to_vec()))
+            })?;
+            for (seq, bytes) in (*first..).zip(read) {
                 if seq > self.last {
                     break;
                 }
@@ -171,6 +183,66 @@ impl RestingEvents {
             }
         }
         Ok(events)
+    }
+}
+
+/// The plain bytes of the frames other frames are compressed against, kept while they are
+/// read (a run of versions shares one base frame at each position), a bounded number of them.
+#[derive(Default)]
+struct Bases {
+    kept: std::sync::Mutex<Vec<(u64, std::sync::Arc<Vec<u8>>)>>,
+}
+
+/// How many bases are kept decoded: an append's frames (up to about 40 for the largest
+/// documents) twice over.
+const BASES_KEPT: usize = 96;
+
+impl Bases {
+    /// The events of the frame at `first` (its stored `value`), its base read through
+    /// `stored` (a frame's stored value by its first seq) when it has one.
+    fn decode(
+        &self,
+        first: u64,
+        value: &[u8],
+        stored: impl Fn(u64) -> Result<Option<Vec<u8>>, StoreError>,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        let damaged = |source| StoreError::DamagedFrame { first, source };
+        let Some(base) = frame::frame_base(value).map_err(damaged)? else {
+            return frame::decode_events(value).map_err(damaged);
+        };
+        let plain = self.plain(base, first, stored)?;
+        frame::decode_events_with(value, Some(&plain)).map_err(damaged)
+    }
+
+    /// The plain bytes of the base frame at `base`, which the frame at `first` names.
+    fn plain(
+        &self,
+        base: u64,
+        first: u64,
+        stored: impl Fn(u64) -> Result<Option<Vec<u8>>, StoreError>,
+    ) -> Result<std::sync::Arc<Vec<u8>>, StoreError> {
+        let kept = self.kept.lock().ok().and_then(|kept| {
+            kept.iter()
+                .find(|(at, _)| *at == base)
+                .map(|(_, p)| p.clone())
+        });
+        if let Some(plain) = kept {
+            return Ok(plain);
+        }
+        // A base is an earlier frame stored whole: anything else is damage to this frame.
+        let plain = stored(base)?
+            .filter(|_| base < first)
+            .ok_or(FrameError::BaseMismatch)
+            .and_then(|value| frame::decode_plain(&value))
+            .map(std::sync::Arc::new)
+            .map_err(|source| StoreError::DamagedFrame { first, source })?;
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.len() >= BASES_KEPT {
+                kept.remove(0);
+            }
+            kept.push((base, plain.clone()));
+        }
+        Ok(plain)
     }
 }
 
@@ -348,6 +420,7 @@ impl Store {
         let store = Store {
             path: path.to_path_buf(),
             _read_copy: None,
+            bases: Bases::default(),
             frames: db.open_tree("frames")?,
             documents: db.open_tree("documents")?,
             docs: db.open_tree("docs")?,
@@ -581,11 +654,92 @@ impl Store {
         Ok(Some(bytes))
     }
 
+    /// The earlier versions of `record`'s series, latest first (none for a document without a
+    /// series).
+    fn earlier_versions(&self, record: &DocumentRecord) -> Result<Vec<DocumentRecord>, StoreError> {
+        if record.series.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut earlier: Vec<DocumentRecord> = self
+            .document_records()?
+            .into_iter()
+            .filter(|other| {
+                other.seq < record.seq
+                    && other.series.is_some()
+                    && other.series_key() == record.series_key()
+            })
+            .collect();
+        earlier.sort_by_key(|other| std::cmp::Reverse(other.seq));
+        Ok(earlier)
+    }
+
+    /// The frames of one append's events (`encoded`: their canonical bytes): a frame at the
+    /// append's start and after every [`FRAME_EVENTS`]. The k-th frame of a version of a series
+    /// is compressed against the k-th frame of the version before it (or the frame that one
+    /// rests on: a base is always stored whole) when that costs less than half of storing it
+    /// whole — successive versions state most of the same measures in the same order.
+    fn pack_frames(
+        &self,
+        sealed: &[Event],
+        encoded: &[Vec<u8>],
+        previous: Option<&DocumentRecord>,
+    ) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+        let mut framed = Vec::new();
+        for (k, (events, bytes)) in sealed
+            .chunks(FRAME_EVENTS)
+            .zip(encoded.chunks(FRAME_EVENTS))
+            .enumerate()
+        {
+            let Some(first) = events.first().map(|event| event.seq) else {
+                continue;
+            };
+            let damaged = |source| StoreError::DamagedFrame { first, source };
+            let whole = frame::encode_events(bytes).map_err(damaged)?;
+            let base = previous
+                .map(|previous| previous.seq + (k * FRAME_EVENTS) as u64)
+                .and_then(|candidate| self.base_frame(candidate, first));
+            let value = match base {
+                Some((base_first, plain)) => {
+                    let against =
+                        frame::encode_events_against(bytes, base_first, &plain).map_err(damaged)?;
+                    if against.len() * 2 < whole.len() {
+                        against
+                    } else {
+                        whole
+                    }
+                }
+                None => whole,
+            };
+            framed.push((first, value));
+        }
+        Ok(framed)
+    }
+
+    /// The frame stored whole that the frame at `candidate` is or rests on, with its plain
+    /// bytes, to compress a later frame (at `first`) against; `None` if there is none to use.
+    fn base_frame(&self, candidate: u64, first: u64) -> Option<(u64, Vec<u8>)> {
+        let value = self.frames.get(candidate.to_be_bytes()).ok()??;
+        let base = match frame::frame_base(&value).ok()? {
+            None => return Some((candidate, frame::decode_plain(&value).ok()?)),
+            Some(base) => base,
+        };
+        let value = self.frames.get(base.to_be_bytes()).ok()??;
+        (base < first)
+            .then(|| frame::decode_plain(&value).ok())
+            .flatten()
+            .map(|plain| (base, plain))
+    }
+
     /// The value a new document of a series rests as: compressed against the latest version of
     /// its series stored whole when that costs less than half of storing it whole (a version
     /// that departs further is stored whole, and becomes the next versions' base); a document
     /// without a series is stored whole. `record` is the document's own record.
-    fn pack_version(&self, record: &DocumentRecord, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
+    fn pack_version(
+        &self,
+        record: &DocumentRecord,
+        earlier: &[DocumentRecord],
+        bytes: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
         let damaged = |source| StoreError::DamagedDocument {
             hash: record.hash.clone(),
             source,
@@ -594,12 +748,6 @@ impl Store {
         if record.series.is_none() {
             return Ok(whole);
         }
-        let mut earlier: Vec<DocumentRecord> = self
-            .document_records()?
-            .into_iter()
-            .filter(|other| other.series.is_some() && other.series_key() == record.series_key())
-            .collect();
-        earlier.sort_by_key(|other| std::cmp::Reverse(other.seq));
         for other in earlier.iter().take(BASE_SEARCH) {
             let Some(value) = self.documents.get(other.hash.as_bytes())? else {
                 continue;
@@ -632,8 +780,16 @@ impl Store {
                 _ => whole += 1,
             }
         }
+        let mut frames = 0;
+        let mut frames_against = 0;
+        for entry in self.frames.iter() {
+            frames += 1;
+            if matches!(frame::frame_base(&entry?.1), Ok(Some(_))) {
+                frames_against += 1;
+            }
+        }
         Ok(format!(
-            "layout {}: events in zstd frames of up to {FRAME_EVENTS}, documents compressed ({whole} whole, {against} against an earlier version of their series)",
+            "layout {}: events in zstd frames of up to {FRAME_EVENTS} ({frames_against} of {frames} against the frame of an earlier version), documents compressed ({whole} whole, {against} against an earlier version of their series)",
             String::from_utf8_lossy(STORE_FORMAT_VERSION)
         ))
     }
@@ -673,7 +829,8 @@ impl Store {
                     let read: Vec<Result<(u64, Vec<u8>), StoreError>> =
                         match entry.map_err(StoreError::from).and_then(|(key, value)| {
                             let first = decode_seq(&key);
-                            decode_frame(first, &value).map(|events| (first, events))
+                            self.frame_events(first, &value)
+                                .map(|events| (first, events))
                         }) {
                             Ok((first, events)) => (first..).zip(events).map(Ok).collect(),
                             Err(error) => vec![Err(error)],
@@ -720,6 +877,14 @@ impl Store {
             .collect()
     }
 
+    /// The events of the frame at `first` (its stored `value`), through its base when it is
+    /// compressed against one.
+    fn frame_events(&self, first: u64, value: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.bases.decode(first, value, |base| {
+            Ok(self.frames.get(base.to_be_bytes())?.map(|v| v.to_vec()))
+        })
+    }
+
     /// The event at `seq`, if the ledger holds one.
     pub fn event(&self, seq: u64) -> Result<Option<Event>, StoreError> {
         let mut frame = None;
@@ -740,7 +905,7 @@ impl Store {
         };
         if !held(frame) {
             *frame = match self.frame_at(seq)? {
-                Some((first, value)) => Some((first, decode_frame(first, &value)?)),
+                Some((first, value)) => Some((first, self.frame_events(first, &value)?)),
                 None => None,
             };
         }
@@ -923,14 +1088,23 @@ impl Store {
         }
         // A document is compressed once, outside the transaction, against an earlier version of
         // its series when that pays (its record is read from its own DocumentIngested event).
-        let packed: RawPairs = match (document, sealed.first().and_then(DocumentRecord::of)) {
+        let record = sealed.first().and_then(DocumentRecord::of);
+        let earlier = match &record {
+            Some(record) => self.earlier_versions(record)?,
+            None => Vec::new(),
+        };
+        let packed: RawPairs = match (document, &record) {
             (Some((hash, bytes)), Some(record)) => {
-                vec![(hash.as_bytes().to_vec(), self.pack_version(&record, bytes)?)]
+                vec![(
+                    hash.as_bytes().to_vec(),
+                    self.pack_version(record, &earlier, bytes)?,
+                )]
             }
             (document, _) => {
                 pack_documents(document.map(|(hash, bytes)| (hash.as_bytes(), bytes)))?
             }
         };
+        let framed = self.pack_frames(&sealed, &encoded, earlier.first())?;
         self.transact(|trees| {
             let meta = trees.meta;
             let found = match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
@@ -953,7 +1127,11 @@ impl Store {
                 None if first_seq == 0 => Frontier::default(),
                 None => return Err(abort(StoreError::CorruptIndex { tree: "frontiers" })),
             };
-            write_frames(&trees, &sealed, &encoded)?;
+            for (first, value) in &framed {
+                trees
+                    .frames
+                    .insert(&first.to_be_bytes(), value.as_slice())?;
+            }
             index_events(&trees, &sealed, frontier)?;
             for (hash, value) in &packed {
                 trees.documents.insert(hash.as_slice(), value.as_slice())?;
@@ -1150,11 +1328,6 @@ impl Store {
 
 fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
     ConflictableTransactionError::Abort(error)
-}
-
-/// The events of a frame's value, as a store error naming the frame.
-fn decode_frame(first: u64, value: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
-    frame::decode_events(value).map_err(|source| StoreError::DamagedFrame { first, source })
 }
 
 /// Each document's hash and the value its bytes rest as (compressed before a transaction,

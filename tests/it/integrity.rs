@@ -649,6 +649,33 @@ fn versions_rest_against_their_base_and_read_back_the_same() {
         "{}",
         stdout(&verified)
     );
+    // The later versions' frames rest against the first version's: most of them.
+    let frames =
+        regex::Regex::new(r"\((\d+) of (\d+) against the frame of an earlier version\)").unwrap();
+    let report = stdout(&verified);
+    let counts = frames.captures(&report).expect("verify counts the frames");
+    let [against, all] = [1, 2].map(|i| counts[i].parse::<u32>().unwrap());
+    assert!(against * 3 > all, "{against} of {all}");
+    // A question about what the ledger knew reads those frames out and decodes them apart
+    // from the store: at its head, it knows what the plan says now.
+    let head = stdout(&planledger(&store, &["log", "--format", "json"]))
+        .lines()
+        .count()
+        - 1;
+    let known = stdout(&planledger(
+        &store,
+        &[
+            "state",
+            "--at",
+            "第94回",
+            "--as-known-at",
+            &head.to_string(),
+        ],
+    ));
+    assert_eq!(
+        known,
+        stdout(&planledger(&store, &["state", "--at", "第94回"]))
+    );
     let (base, version) = {
         let db = planledger::ledger::store::Store::open(&store).unwrap();
         let records = db.document_records().unwrap();
