@@ -1,8 +1,10 @@
 //! The sled store: the only module that touches sled.
 //!
 //! Trees (layout 5): `frames` (u64 big-endian seq of a frame's first event → up to
-//! [`FRAME_EVENTS`] consecutive events of one append, their canonical bytes compressed together:
-//! `ledger::frame`), `documents` (document hash → its bytes, compressed), and the indexes, whose entries `ledger::index` encodes: `docs` (document hash → seq
+//! [`FRAME_EVENTS`] consecutive events of one append, their canonical bytes compressed together,
+//! whole or against the frame at its place in the series' version before: `ledger::frame`),
+//! `documents` (document hash → its bytes, compressed, whole or against an earlier version of
+//! its series), and the indexes, whose entries `ledger::index` encodes: `docs` (document hash → seq
 //! of its `DocumentIngested` and the document's record), `identity` (`s`+statement → place,
 //! `h`+handle → first (seq, position), `e`+edge → empty), `targets` (figure key, 0, seq → day,
 //! value and the plan of a 個別目標), `adoptions` (seq of each `PlanAdopted` → empty),
@@ -49,8 +51,8 @@ const WRITER_NOTE_STALE: std::time::Duration = std::time::Duration::from_secs(3)
 /// What [`HEAD_FILE_NAME`] says before the first document is committed.
 pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
-/// Layout 5 is layout 4 (frames, compressed documents) with documents that may rest against a
-/// base and the head file's `empty until`: a planledger of layout 4 would misread those, so
+/// Layout 5 is layout 4 (frames, compressed documents) with frames and documents that may rest
+/// against a base and the head file's `empty until`: a planledger of layout 4 would misread those, so
 /// the mark moved (`reindex` moves a layout-4 ledger by rewriting the mark; nothing else
 /// changes).
 pub const STORE_FORMAT_VERSION: &[u8] = b"5";
