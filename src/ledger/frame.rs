@@ -61,6 +61,8 @@ pub enum FrameError {
     NotWhole,
     #[error("it does not decompress against its base to the bytes its hash names")]
     BaseMismatch,
+    #[error("it does not decompress against its base ({0})")]
+    AgainstBase(String),
 }
 
 /// How a document's value says its bytes rest.
@@ -106,9 +108,7 @@ pub fn encode_events_against<B: AsRef<[u8]>>(
     base: &[u8],
 ) -> Result<Vec<u8>, FrameError> {
     let (count, plain) = frame_plain(events)?;
-    let compressed = zstd::bulk::Compressor::with_dictionary(LEVEL, base)
-        .and_then(|mut compressor| compressor.compress(&plain))
-        .map_err(|error| FrameError::Compress(error.to_string()))?;
+    let compressed = compress_against(&plain, Some(base))?;
     let mut value = vec![TAG_ZSTD_AGAINST];
     value.extend_from_slice(&count.to_le_bytes());
     value.extend_from_slice(&base_first.to_le_bytes());
@@ -154,14 +154,8 @@ pub fn decode_events_with(value: &[u8], base: Option<&[u8]>) -> Result<Vec<Vec<u
         (Some(&TAG_ZSTD), _) => decompress(compressed, MAX_FRAME_BYTES)?,
         (Some(&TAG_ZSTD_AGAINST), Some(base)) => {
             let compressed = compressed.get(8..).ok_or(FrameError::ShortHeader)?;
-            let size = stated_size(compressed, MAX_FRAME_BYTES)?;
-            let plain = zstd::bulk::Decompressor::with_dictionary(base)
-                .and_then(|mut decompressor| decompressor.decompress(compressed, size as usize))
-                .map_err(|error| FrameError::Decompress(error.to_string()))?;
-            if plain.len() as u64 != size {
-                return Err(FrameError::Framing);
-            }
-            plain
+            decompress_against(compressed, MAX_FRAME_BYTES, Some(base))
+                .map_err(|error| FrameError::AgainstBase(error.to_string()))?
         }
         (Some(&TAG_ZSTD_AGAINST), None) => return Err(FrameError::BaseMismatch),
         (Some(&other), _) => return Err(FrameError::UnknownTag(other)),
@@ -229,9 +223,7 @@ pub fn encode_document_against(
 ) -> Result<Vec<u8>, FrameError> {
     let hash = blake3::Hash::from_hex(base_hash)
         .map_err(|_| FrameError::BaseHash(base_hash.to_owned()))?;
-    let compressed = zstd::bulk::Compressor::with_dictionary(LEVEL, base)
-        .and_then(|mut compressor| compressor.compress(bytes))
-        .map_err(|error| FrameError::Compress(error.to_string()))?;
+    let compressed = compress_against(bytes, Some(base))?;
     let mut value = vec![TAG_ZSTD_AGAINST];
     value.extend_from_slice(hash.as_bytes());
     value.extend(compressed);
@@ -273,14 +265,8 @@ pub fn decode_document_against(value: &[u8], base: &[u8]) -> Result<Vec<u8>, Fra
     let (_, compressed) = body
         .split_first_chunk::<32>()
         .ok_or(FrameError::ShortHeader)?;
-    let size = stated_size(compressed, MAX_DOCUMENT_BYTES)?;
-    let plain = zstd::bulk::Decompressor::with_dictionary(base)
-        .and_then(|mut decompressor| decompressor.decompress(compressed, size as usize))
-        .map_err(|error| FrameError::Decompress(error.to_string()))?;
-    if plain.len() as u64 != size {
-        return Err(FrameError::Framing);
-    }
-    Ok(plain)
+    decompress_against(compressed, MAX_DOCUMENT_BYTES, Some(base))
+        .map_err(|error| FrameError::AgainstBase(error.to_string()))
 }
 
 fn tagged(value: &[u8]) -> Result<&[u8], FrameError> {
@@ -292,15 +278,65 @@ fn tagged(value: &[u8]) -> Result<&[u8], FrameError> {
 }
 
 fn compress(plain: &[u8]) -> Result<Vec<u8>, FrameError> {
-    zstd::bulk::compress(plain, LEVEL).map_err(|error| FrameError::Compress(error.to_string()))
+    compress_against(plain, None)
+}
+
+/// A zstd frame of `plain`, with zstd's checksum of the content (so a damaged value, or one
+/// decompressed against the wrong base, is refused rather than read as other bytes), compressed
+/// against `base` as a raw-content prefix when given: a prefix is never taken for one of zstd's
+/// formatted dictionaries, whatever its first bytes are.
+fn compress_against(plain: &[u8], base: Option<&[u8]>) -> Result<Vec<u8>, FrameError> {
+    use zstd::zstd_safe::{CCtx, CParameter};
+    let failed = |code: usize| FrameError::Compress(zstd::zstd_safe::get_error_name(code).into());
+    let mut context = CCtx::try_create().ok_or_else(|| FrameError::Compress("no memory".into()))?;
+    context
+        .set_parameter(CParameter::CompressionLevel(LEVEL))
+        .map_err(failed)?;
+    context
+        .set_parameter(CParameter::ChecksumFlag(true))
+        .map_err(failed)?;
+    if let Some(base) = base {
+        // The window must reach back over the whole base from the end of `plain`; zstd would
+        // otherwise size it for `plain` alone. 2^27 is what a decoder accepts by default.
+        let reach = (base.len() + plain.len()).max(1 << 10);
+        let window = (usize::BITS - (reach - 1).leading_zeros()).min(27);
+        context
+            .set_parameter(CParameter::WindowLog(window))
+            .map_err(failed)?;
+        // Long-distance matching finds the base's long runs wherever they lie (zstd's own
+        // `--patch-from` does the same).
+        context
+            .set_parameter(CParameter::EnableLongDistanceMatching(true))
+            .map_err(failed)?;
+        context.ref_prefix(base).map_err(failed)?;
+    }
+    let mut compressed = Vec::with_capacity(zstd::zstd_safe::compress_bound(plain.len()));
+    context.compress2(&mut compressed, plain).map_err(failed)?;
+    Ok(compressed)
 }
 
 /// Decompresses a zstd frame whose header states its size, at most `limit` bytes: the size is
 /// read first, so damaged bytes cannot make this allocate more.
 fn decompress(compressed: &[u8], limit: u64) -> Result<Vec<u8>, FrameError> {
+    decompress_against(compressed, limit, None)
+}
+
+/// [`decompress`] of a frame compressed against `base` (the same raw-content prefix).
+fn decompress_against(
+    compressed: &[u8],
+    limit: u64,
+    base: Option<&[u8]>,
+) -> Result<Vec<u8>, FrameError> {
+    use zstd::zstd_safe::DCtx;
+    let failed = |code: usize| FrameError::Decompress(zstd::zstd_safe::get_error_name(code).into());
     let size = stated_size(compressed, limit)?;
-    let plain = zstd::bulk::decompress(compressed, size as usize)
-        .map_err(|error| FrameError::Decompress(error.to_string()))?;
+    let mut context =
+        DCtx::try_create().ok_or_else(|| FrameError::Decompress("no memory".into()))?;
+    if let Some(base) = base {
+        context.ref_prefix(base).map_err(failed)?;
+    }
+    let mut plain = Vec::with_capacity(size as usize);
+    context.decompress(&mut plain, compressed).map_err(failed)?;
     if plain.len() as u64 != size {
         return Err(FrameError::Framing);
     }
@@ -398,6 +434,26 @@ mod tests {
         assert_eq!(decode_events_with(&value, Some(&plain)).unwrap(), after);
         assert_eq!(decode_events(&value), Err(FrameError::BaseMismatch));
         assert_eq!(decode_plain(&value), Err(FrameError::NotWhole));
+    }
+
+    /// A base is raw content whatever its first bytes (a document may begin with zstd's own
+    /// dictionary magic), and a value read against the wrong base is refused by zstd's checksum
+    /// rather than read as other bytes.
+    #[test]
+    fn any_base_works_and_a_wrong_base_is_refused() {
+        let mut base = vec![0x37, 0xA4, 0x30, 0xEC];
+        base.extend("取組一覧 第92回\n".repeat(300).bytes());
+        let mut bytes = base.clone();
+        bytes.extend("追記\n".bytes());
+        let base_hash = blake3::hash(&base).to_hex().to_string();
+        let value = encode_document_against(&bytes, &base_hash, &base).unwrap();
+        assert_eq!(decode_document_against(&value, &base).unwrap(), bytes);
+        let mut other = base.clone();
+        if let Some(byte) = other.get_mut(100) {
+            *byte ^= 0x20;
+        }
+        assert!(decode_document_against(&value, &other)
+            .is_err_and(|error| matches!(error, FrameError::AgainstBase(_))));
     }
 
     #[test]

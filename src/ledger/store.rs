@@ -195,9 +195,11 @@ struct Bases {
     kept: std::sync::Mutex<Vec<(u64, std::sync::Arc<Vec<u8>>)>>,
 }
 
-/// How many bases are kept decoded: an append's frames (up to about 40 for the largest
-/// documents) twice over.
+/// How many bases are kept decoded (an append's frames, up to about 40 for the largest
+/// documents, twice over) and how many bytes they may hold together, whatever the stored
+/// frames claim.
 const BASES_KEPT: usize = 96;
+const BASES_KEPT_BYTES: usize = 64 * 1024 * 1024;
 
 impl Bases {
     /// The events of the frame at `first` (its stored `value`), its base read through
@@ -223,6 +225,13 @@ impl Bases {
         first: u64,
         stored: impl Fn(u64) -> Result<Option<Vec<u8>>, StoreError>,
     ) -> Result<std::sync::Arc<Vec<u8>>, StoreError> {
+        // A base is an earlier frame stored whole: anything else is damage to this frame.
+        if base >= first {
+            return Err(StoreError::DamagedFrame {
+                first,
+                source: FrameError::BaseMismatch,
+            });
+        }
         let kept = self.kept.lock().ok().and_then(|kept| {
             kept.iter()
                 .find(|(at, _)| *at == base)
@@ -231,18 +240,18 @@ impl Bases {
         if let Some(plain) = kept {
             return Ok(plain);
         }
-        // A base is an earlier frame stored whole: anything else is damage to this frame.
         let plain = stored(base)?
-            .filter(|_| base < first)
             .ok_or(FrameError::BaseMismatch)
             .and_then(|value| frame::decode_plain(&value))
             .map(std::sync::Arc::new)
             .map_err(|source| StoreError::DamagedFrame { first, source })?;
         if let Ok(mut kept) = self.kept.lock() {
-            if kept.len() >= BASES_KEPT {
+            kept.push((base, plain.clone()));
+            while kept.len() > BASES_KEPT
+                || kept.iter().map(|(_, plain)| plain.len()).sum::<usize>() > BASES_KEPT_BYTES
+            {
                 kept.remove(0);
             }
-            kept.push((base, plain.clone()));
         }
         Ok(plain)
     }
@@ -700,17 +709,12 @@ impl Store {
             let base = previous
                 .map(|previous| previous.seq + (k * FRAME_EVENTS) as u64)
                 .and_then(|candidate| self.base_frame(candidate, first));
-            let value = match base {
-                Some((base_first, plain)) => {
-                    let against =
-                        frame::encode_events_against(bytes, base_first, &plain).map_err(damaged)?;
-                    if against.len() * 2 < whole.len() {
-                        against
-                    } else {
-                        whole
-                    }
-                }
-                None => whole,
+            let against = base.and_then(|(base_first, plain)| {
+                frame::encode_events_against(bytes, base_first, &plain).ok()
+            });
+            let value = match against {
+                Some(against) if against.len() * 2 < whole.len() => against,
+                _ => whole,
             };
             framed.push((first, value));
         }
@@ -760,13 +764,13 @@ impl Store {
             let Ok(base) = frame::decode_document(&value) else {
                 continue;
             };
-            let against =
-                frame::encode_document_against(bytes, &other.hash, &base).map_err(damaged)?;
-            return Ok(if against.len() * 2 < whole.len() {
-                against
-            } else {
-                whole
-            });
+            // Compressing against a base is an economy: if it fails, the version is stored whole.
+            return Ok(
+                match frame::encode_document_against(bytes, &other.hash, &base) {
+                    Ok(against) if against.len() * 2 < whole.len() => against,
+                    _ => whole,
+                },
+            );
         }
         Ok(whole)
     }
