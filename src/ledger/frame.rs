@@ -22,7 +22,7 @@ pub const FRAME_EVENTS: usize = 32;
 
 /// The first byte of every value this module writes: the layout of what follows.
 const TAG_ZSTD: u8 = 1;
-/// A document compressed with another document's bytes as zstd's dictionary: the base's
+/// A document compressed with another document's bytes as zstd's raw-content prefix: the base's
 /// BLAKE3 hash (32 bytes), then the zstd frame.
 const TAG_ZSTD_AGAINST: u8 = 2;
 
@@ -99,7 +99,7 @@ pub fn encode_events<B: AsRef<[u8]>>(events: &[B]) -> Result<Vec<u8>, FrameError
 }
 
 /// The value of one frame compressed against a *base*: the frame of an earlier version of the
-/// same series stored whole (first seq `base_first`, plain bytes `base`), as zstd's dictionary.
+/// same series stored whole (first seq `base_first`, plain bytes `base`), as zstd's prefix.
 /// Successive versions state most of the same measures and actions, so a frame costs a fraction
 /// of one stored whole.
 pub fn encode_events_against<B: AsRef<[u8]>>(

@@ -529,15 +529,11 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
 /// A day in 和暦, as a Japanese reader expects it beside the ISO date: `令和7年10月6日`, the first
 /// year written 元年 (`令和元年5月1日`). `None` before 明治 (the table starts there).
 pub fn wareki(date: Date) -> Option<String> {
-    let day = (date.year(), u8::from(date.month()), date.day());
-    let era = ERAS.iter().rev().find(|era| era.first_day <= day)?;
-    let year = date.year() - era.offset;
-    let year = if year == 1 {
-        "元".to_owned()
-    } else {
-        year.to_string()
-    };
-    Some(format!("{}{year}年{}月{}日", era.name, day.1, day.2))
+    wareki_expr(DateExpr::Point(PartialDate {
+        year: date.year(),
+        month: Some(u8::from(date.month())),
+        day: Some(date.day()),
+    }))
 }
 
 /// An expression in 和暦 at the precision it was written with: a day 「令和7年10月6日」, a month

@@ -10,7 +10,7 @@ use maud::{html, Markup};
 use time::Date;
 
 use crate::project::history::{FigureView, HistoryEntry};
-use crate::source::date::{DateExpr, PartialDate};
+use crate::source::date::{wareki, wareki_expr};
 use crate::source::meeting::parse_iso_date;
 
 /// One observation that can be placed: a day and a number.
@@ -49,23 +49,16 @@ impl Point {
         let (day, period, when) = match (figure.as_of_day.as_deref(), printed) {
             (Some(_), Some((expr, first, last))) if first < last => {
                 let middle = first + (last - first) / 2;
-                (middle, Some((first, last)), wareki_or_iso(expr, first))
+                let when = wareki_expr(expr).unwrap_or_else(|| first.to_string());
+                (middle, Some((first, last)), when)
             }
             (Some(day), _) => {
                 let day = parse_iso_date(day)?;
-                (
-                    day,
-                    None,
-                    wareki_or_iso(DateExpr::Point(point_of(day)), day),
-                )
+                (day, None, wareki_or_iso(day))
             }
             (None, _) => {
                 let day = deadline_day(figure.deadline.as_deref()?)?;
-                (
-                    day,
-                    None,
-                    wareki_or_iso(DateExpr::Point(point_of(day)), day),
-                )
+                (day, None, wareki_or_iso(day))
             }
         };
         Some(Point {
@@ -80,17 +73,9 @@ impl Point {
     }
 }
 
-/// 和暦 at the expression's precision, or the ISO day when it has none (before 明治).
-fn wareki_or_iso(expr: DateExpr, day: Date) -> String {
-    crate::source::date::wareki_expr(expr).unwrap_or_else(|| day.to_string())
-}
-
-fn point_of(day: Date) -> PartialDate {
-    PartialDate {
-        year: day.year(),
-        month: Some(u8::from(day.month())),
-        day: Some(day.day()),
-    }
+/// A day in 和暦, or in ISO form before 明治 (where 和暦 has none).
+fn wareki_or_iso(day: Date) -> String {
+    wareki(day).unwrap_or_else(|| day.to_string())
 }
 
 /// A printed value as a number: digits with thousands separators, a decimal point and a
