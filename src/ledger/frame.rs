@@ -321,6 +321,17 @@ fn decompress(compressed: &[u8], limit: u64) -> Result<Vec<u8>, FrameError> {
     decompress_against(compressed, limit, None)
 }
 
+/// The first bytes of a formatted zstd dictionary (`ZSTD_MAGIC_DICTIONARY`, little-endian).
+const DICTIONARY_MAGIC: [u8; 4] = 0xEC30_A437u32.to_le_bytes();
+
+thread_local! {
+    /// One decompression context per thread, reused: making one allocates and faults in about
+    /// 100 KB, which was most of the cost of reading one small frame (a `history` reads
+    /// hundreds).
+    static DECODER: std::cell::RefCell<Option<zstd::zstd_safe::DCtx<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// [`decompress`] of a frame compressed against `base` (the same raw-content prefix).
 fn decompress_against(
     compressed: &[u8],
@@ -330,13 +341,31 @@ fn decompress_against(
     use zstd::zstd_safe::DCtx;
     let failed = |code: usize| FrameError::Decompress(zstd::zstd_safe::get_error_name(code).into());
     let size = stated_size(compressed, limit)?;
-    let mut context =
-        DCtx::try_create().ok_or_else(|| FrameError::Decompress("no memory".into()))?;
-    if let Some(base) = base {
-        context.ref_prefix(base).map_err(failed)?;
-    }
     let mut plain = Vec::with_capacity(size as usize);
-    context.decompress(&mut plain, compressed).map_err(failed)?;
+    let no_memory = || FrameError::Decompress("no memory".into());
+    if base.is_some_and(|base| base.starts_with(&DICTIONARY_MAGIC)) {
+        // zstd would read such a base as a formatted dictionary: it goes in as a prefix, on a
+        // context of its own (a prefix is borrowed by the context, so it cannot be the shared one).
+        let mut context = DCtx::try_create().ok_or_else(no_memory)?;
+        if let Some(base) = base {
+            context.ref_prefix(base).map_err(failed)?;
+        }
+        context.decompress(&mut plain, compressed).map_err(failed)?;
+    } else {
+        DECODER.with_borrow_mut(|slot| {
+            let context = match slot {
+                Some(context) => context,
+                None => slot.insert(DCtx::try_create().ok_or_else(no_memory)?),
+            };
+            // A base not beginning with the dictionary magic is raw content to zstd: the same
+            // window as a prefix.
+            match base {
+                Some(base) => context.decompress_using_dict(&mut plain, compressed, base),
+                None => context.decompress(&mut plain, compressed),
+            }
+            .map_err(failed)
+        })?;
+    }
     if plain.len() as u64 != size {
         return Err(FrameError::Framing);
     }

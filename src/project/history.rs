@@ -278,14 +278,31 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
             last_document = Some(&event.source.document);
         }
     }
-    let parts = |index: usize| match events.get(index).map(|event| &event.body) {
-        Some(EventBody::ActionReported {
-            bureau_canonical,
-            status,
-            text,
-            ..
-        }) => Some((current_name(bureau_canonical).0, *status, text.as_str())),
-        _ => None,
+    // Each action's parts and comparison key, once: versions are compared pairwise, and a
+    // measure reported at hundreds of meetings would otherwise fold the same texts again for
+    // every pair.
+    let keyed: Vec<Option<(String, ActionStatus, &str, String)>> = events
+        .iter()
+        .map(|event| match &event.body {
+            EventBody::ActionReported {
+                bureau_canonical,
+                status,
+                text,
+                ..
+            } => Some((
+                current_name(bureau_canonical).0,
+                *status,
+                text.as_str(),
+                comparison_key(text),
+            )),
+            _ => None,
+        })
+        .collect();
+    let parts = |index: usize| {
+        keyed
+            .get(index)
+            .and_then(Option::as_ref)
+            .map(|(bureau, status, text, key)| (bureau.as_str(), *status, *text, key.as_str()))
     };
     for pair in versions.windows(2) {
         let [previous, current] = pair else {
@@ -295,18 +312,16 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
         let mut unmatched = Vec::new();
         // The same action again, first: it is no change.
         for &index in current {
-            let Some((bureau, status, text)) = parts(index) else {
+            let Some((bureau, status, _, key)) = parts(index) else {
                 continue;
             };
-            let key = comparison_key(text);
             let same = previous
                 .iter()
                 .zip(unused.iter_mut())
                 .find(|(other, unused)| {
                     **unused
-                        && parts(**other).is_some_and(|(b, s, t)| {
-                            b == bureau && s == status && comparison_key(t) == key
-                        })
+                        && parts(**other)
+                            .is_some_and(|(b, s, _, k)| b == bureau && s == status && k == key)
                 });
             match same {
                 Some((_, unused)) => *unused = false,
@@ -318,7 +333,7 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
         let side = |indexes: &[usize]| -> Vec<(String, String)> {
             indexes
                 .iter()
-                .filter_map(|&index| parts(index).map(|(b, _, t)| (b, t.to_owned())))
+                .filter_map(|&index| parts(index).map(|(b, _, t, _)| (b.to_owned(), t.to_owned())))
                 .collect()
         };
         let before: Vec<usize> = previous
@@ -336,7 +351,7 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
             let (Some(&was_index), Some(&is_index)) = (before.get(i), unmatched.get(j)) else {
                 continue;
             };
-            let (Some((_, was, _)), Some((_, is, _)), Some(change)) =
+            let (Some((_, was, _, _)), Some((_, is, _, _)), Some(change)) =
                 (parts(was_index), parts(is_index), changes.get_mut(is_index))
             else {
                 continue;
