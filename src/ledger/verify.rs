@@ -25,7 +25,7 @@ use super::index::{
     corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
     AppendMentions, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPair,
 };
-use super::jcs::canonicalize;
+use super::jcs::{canonicalize, canonicalize_marking};
 use super::merkle::{Blake3Hash, Frontier};
 use super::store::{RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
@@ -35,7 +35,7 @@ use crate::ingest::IngestOptions;
 use crate::project::documents::DocumentRecord;
 use crate::source::decode::decode;
 use crate::source::manifest::{CuratedFact, DocumentDescription};
-use crate::source::normalize::{comparison_key, line_content};
+use crate::source::normalize::{comparison_key, comparison_key_cow, line_content};
 
 /// One thing that did not check out.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -205,10 +205,12 @@ fn verify_with(
         let mut n_events = 0u64;
         let mut n_documents = 0u64;
         let mut indexes_unreadable = false;
-        for read in store.raw_events() {
+        // Reading and the checks of each encoding alone (parse, canonical form, hash) run on
+        // other threads, batches ahead of the checks that need the chain before them.
+        for read in read_ahead(scope, store) {
             // Storage that cannot be read is a finding with its place, not a reason to stop
             // without one: everything after it is unread, and said so.
-            let (seq, bytes) = match read {
+            let (seq, bytes, well_formed) = match read {
                 Ok(read) => read,
                 Err(error) => {
                     failures.push(Failure {
@@ -226,7 +228,7 @@ fn verify_with(
             if saved.is_some_and(|saved| saved.size == frontier.size()) {
                 saved_root = Some(frontier.root());
             }
-            let Some(event) = chain.next(seq, &bytes, &mut failures) else {
+            let Some(event) = chain.next_checked(seq, &bytes, well_formed, &mut failures) else {
                 // Unreadable: its leaf is unknown, so no root after it can be recomputed.
                 frontier = Frontier::default();
                 continue;
@@ -414,6 +416,73 @@ pub fn check_chain<B: AsRef<[u8]>>(
     (events, failures)
 }
 
+/// An event as the reading thread hands it on: its seq, its bytes and the event when its
+/// encoding is [`well_formed`].
+type ReadAhead = Result<(u64, Vec<u8>, Option<Event>), StoreError>;
+
+/// Events per batch handed from the reading thread to a checking one.
+const READ_AHEAD_BATCH: usize = 64;
+
+/// The stored events in chain order, each with what [`well_formed`] finds in it: one thread
+/// reads (and decompresses) them in batches, dealt in turn to as many checking threads as the
+/// machine has processors (at most four), and the batches are taken back in the same turn, so
+/// the order is the chain's whatever thread finishes first. Channels hold two batches each:
+/// memory stays a few hundred events. Dropping the iterator stops the threads at their next
+/// batch.
+fn read_ahead<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    store: &'scope Store,
+) -> impl Iterator<Item = ReadAhead> + 'scope {
+    use std::sync::mpsc::sync_channel;
+    type Read = Result<(u64, Vec<u8>), StoreError>;
+    let checkers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let mut to_checkers = Vec::with_capacity(checkers);
+    let mut from_checkers = Vec::with_capacity(checkers);
+    for _ in 0..checkers {
+        let (to_checker, batches) = sync_channel::<Vec<Read>>(2);
+        let (checked, from_checker) = sync_channel::<Vec<ReadAhead>>(2);
+        scope.spawn(move || {
+            for batch in batches {
+                let batch = batch
+                    .into_iter()
+                    .map(|read| {
+                        read.map(|(seq, bytes)| {
+                            let event = well_formed(&bytes);
+                            (seq, bytes, event)
+                        })
+                    })
+                    .collect();
+                if checked.send(batch).is_err() {
+                    return;
+                }
+            }
+        });
+        to_checkers.push(to_checker);
+        from_checkers.push(from_checker);
+    }
+    scope.spawn(move || {
+        let mut batch = Vec::with_capacity(READ_AHEAD_BATCH);
+        let mut checkers = to_checkers.iter().cycle();
+        for read in store.raw_events() {
+            let failed = read.is_err();
+            batch.push(read);
+            if failed || batch.len() == READ_AHEAD_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(READ_AHEAD_BATCH));
+                let sent = checkers.next().is_some_and(|c| c.send(full).is_ok());
+                if !sent || failed {
+                    return;
+                }
+            }
+        }
+        if let Some(checker) = checkers.next() {
+            let _ = checker.send(batch);
+        }
+    });
+    (0..)
+        .map_while(move |turn: usize| from_checkers.get(turn % checkers)?.recv().ok())
+        .flatten()
+}
+
 /// The chain checks of [`check_chain`], one encoding at a time.
 struct ChainCheck {
     position: u64,
@@ -436,6 +505,18 @@ impl Default for ChainCheck {
 impl ChainCheck {
     /// Checks the next encoding; the event, when it has the event shape.
     fn next(&mut self, seq: u64, bytes: &[u8], failures: &mut Vec<Failure>) -> Option<Event> {
+        self.next_checked(seq, bytes, well_formed(bytes), failures)
+    }
+
+    /// [`ChainCheck::next`] of an encoding whose own checks were made: `well_formed` is what
+    /// [`well_formed`] found in `bytes`.
+    fn next_checked(
+        &mut self,
+        seq: u64,
+        bytes: &[u8],
+        well_formed: Option<Event>,
+        failures: &mut Vec<Failure>,
+    ) -> Option<Event> {
         let position = self.position;
         self.position += 1;
         let fail = |what: String| Failure {
@@ -448,52 +529,10 @@ impl ChainCheck {
                 "event {seq} stands at position {position}: an event is missing or out of order"
             )));
         }
-        let mut value: Value = match serde_json::from_slice(bytes) {
-            Ok(value) => value,
-            Err(error) => {
-                failures.push(fail(format!("event bytes are not JSON: {error}")));
-                return None;
-            }
+        let event = match well_formed {
+            Some(event) => event,
+            None => checked_slowly(seq, bytes, failures)?,
         };
-        match canonicalize(&value) {
-            Ok(canonical) if canonical == bytes => {}
-            Ok(_) => failures.push(fail(
-                "event bytes are not in canonical (RFC 8785) form".into(),
-            )),
-            Err(error) => failures.push(fail(format!("event cannot be canonicalized: {error}"))),
-        }
-        // The event is read from the parsed value (not parsed again), and its fields encoded
-        // back must give that value: bytes that parse but are not what the fields encode to —
-        // a member missing that the shape lets default, or one it does not know — would be
-        // stored re-encoded, and so change their hash. (The value is JCS-equal to the bytes,
-        // checked above, so comparing values compares encodings.)
-        let parsed = Event::deserialize(&value);
-        let reencodes = parsed
-            .as_ref()
-            .is_ok_and(|event| serde_json::to_value(event).is_ok_and(|again| again == value));
-        let stored_hash = value.get("hash").and_then(Value::as_str).map(str::to_owned);
-        match hash_of_value_without_hash(&mut value) {
-            Ok(recomputed) if Some(&recomputed) == stored_hash.as_ref() => {}
-            Ok(recomputed) => failures.push(fail(format!(
-                "hash mismatch: the event says {}, its content hashes to {recomputed}",
-                stored_hash.as_deref().unwrap_or("(none)")
-            ))),
-            Err(error) => failures.push(fail(format!("event cannot be hashed: {error}"))),
-        }
-        let event = match parsed {
-            Ok(event) => event,
-            Err(error) => {
-                failures.push(fail(format!(
-                    "event does not have the event shape: {error}"
-                )));
-                return None;
-            }
-        };
-        if !reencodes {
-            failures.push(fail(
-                "the event's bytes are not what its fields encode to: a member is missing or unknown".into(),
-            ));
-        }
         if !(1..=EVENT_FORMAT_VERSION).contains(&event.v) {
             failures.push(fail(format!(
                 "the event is of format version {}, which this planledger does not read (it reads 1 to {EVENT_FORMAT_VERSION})",
@@ -529,6 +568,83 @@ impl ChainCheck {
         self.prev = event.hash.clone();
         Some(event)
     }
+}
+
+/// The event in `bytes` when they are exactly the canonical (RFC 8785) encoding of an event's
+/// fields and hash to its `hash`: every check of [`checked_slowly`] passes then, and this finds
+/// it with one parse and one encoding (the hash covers the encoding less its `hash` member, so
+/// it is hashed from the same bytes). `None` leaves the event to [`checked_slowly`], which says
+/// what is wrong.
+fn well_formed(bytes: &[u8]) -> Option<Event> {
+    let event = Event::from_bytes(bytes).ok()?;
+    let value = serde_json::to_value(&event).ok()?;
+    let (canonical, hash_member) = canonicalize_marking(&value, "hash").ok()?;
+    if canonical != bytes {
+        return None;
+    }
+    let hash_member = hash_member?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(canonical.get(..hash_member.start)?);
+    hasher.update(canonical.get(hash_member.end..)?);
+    (hasher.finalize().to_hex().as_str() == event.hash).then_some(event)
+}
+
+/// The checks of an event's encoding one by one, each failure said: JSON, canonical form,
+/// recomputed hash, event shape, fields that encode back to the bytes.
+fn checked_slowly(seq: u64, bytes: &[u8], failures: &mut Vec<Failure>) -> Option<Event> {
+    let fail = |what: String| Failure {
+        seq: Some(seq),
+        document: None,
+        what,
+    };
+    let mut value: Value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(error) => {
+            failures.push(fail(format!("event bytes are not JSON: {error}")));
+            return None;
+        }
+    };
+    match canonicalize(&value) {
+        Ok(canonical) if canonical == bytes => {}
+        Ok(_) => failures.push(fail(
+            "event bytes are not in canonical (RFC 8785) form".into(),
+        )),
+        Err(error) => failures.push(fail(format!("event cannot be canonicalized: {error}"))),
+    }
+    // The event is read from the parsed value (not parsed again), and its fields encoded
+    // back must give that value: bytes that parse but are not what the fields encode to —
+    // a member missing that the shape lets default, or one it does not know — would be
+    // stored re-encoded, and so change their hash. (The value is JCS-equal to the bytes,
+    // checked above, so comparing values compares encodings.)
+    let parsed = Event::deserialize(&value);
+    let reencodes = parsed
+        .as_ref()
+        .is_ok_and(|event| serde_json::to_value(event).is_ok_and(|again| again == value));
+    let stored_hash = value.get("hash").and_then(Value::as_str).map(str::to_owned);
+    match hash_of_value_without_hash(&mut value) {
+        Ok(recomputed) if Some(&recomputed) == stored_hash.as_ref() => {}
+        Ok(recomputed) => failures.push(fail(format!(
+            "hash mismatch: the event says {}, its content hashes to {recomputed}",
+            stored_hash.as_deref().unwrap_or("(none)")
+        ))),
+        Err(error) => failures.push(fail(format!("event cannot be hashed: {error}"))),
+    }
+    let event = match parsed {
+        Ok(event) => event,
+        Err(error) => {
+            failures.push(fail(format!(
+                "event does not have the event shape: {error}"
+            )));
+            return None;
+        }
+    };
+    if !reencodes {
+        failures.push(fail(
+            "the event's bytes are not what its fields encode to: a member is missing or unknown"
+                .into(),
+        ));
+    }
+    Some(event)
 }
 
 /// A document's bytes as a check reads them: there, absent, or unreadable (with why).
@@ -1069,26 +1185,10 @@ fn value_shown(value: Option<&Value>) -> String {
 /// lines it skips are page furniture between the quote's lines. A line's leading bullet may be
 /// left out of the quote (actions are stored without their bullet glyph).
 pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
-    let key = comparison_key(quote);
-    let mut rest = key.as_str();
-    for line in span {
-        // A block's first line may carry its bureau header (「【部局】○…」): the action is
-        // what follows it.
-        let content = line_content(line);
-        let content = inline_bureau(content).map_or(content, |(_, rest)| rest);
-        let line_key = comparison_key(content);
-        if line_key.is_empty() {
-            continue;
-        }
-        if let Some(after) = rest.strip_prefix(line_key.as_str()) {
-            rest = after;
-        } else if let Some(after) =
-            rest.strip_prefix(comparison_key(strip_bullet(content)).as_str())
-        {
-            rest = after;
-        }
-    }
-    if rest.is_empty() && !key.is_empty() {
+    // The quick case first: a quote printed exactly as its lines (most are) folds nothing.
+    if made_of_lines(quote, span, |text| text.into())
+        || made_of_lines(quote, span, comparison_key_cow)
+    {
         return true;
     }
     // Line by line fails where NFKC composes across a line break (a line that starts with a
@@ -1106,7 +1206,37 @@ pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
             line
         });
     }
+    let key = comparison_key(quote);
     !key.is_empty() && comparison_key(&joined) == key
+}
+
+/// Whether `quote`, as `key` gives it, is the keys of whole lines of `span` in order (a line's
+/// leading bullet may be left out of the quote; lines that do not continue it are skipped as
+/// page furniture). With the texts themselves as keys it is the quick case of [`quote_is_at`]:
+/// a quote printed exactly as its lines (most are) needs no line folded.
+fn made_of_lines<'a>(
+    quote: &'a str,
+    span: &[&'a str],
+    key: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
+) -> bool {
+    let quote_key = key(quote);
+    let mut rest: &str = &quote_key;
+    for line in span {
+        // A block's first line may carry its bureau header (「【部局】○…」): the action is
+        // what follows it.
+        let content = line_content(line);
+        let content = inline_bureau(content).map_or(content, |(_, rest)| rest);
+        let line_key = key(content);
+        if line_key.is_empty() {
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix(&*line_key) {
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix(&*key(strip_bullet(content))) {
+            rest = after;
+        }
+    }
+    rest.is_empty() && !quote_key.is_empty()
 }
 
 /// The indexes checked against the events as they are read: each entry an event implies is
