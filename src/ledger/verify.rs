@@ -186,15 +186,30 @@ fn verify_with(
     // document, so memory stays that of two documents' derivations.
     std::thread::scope(|scope| {
         let mut replay = deep.then(|| {
-            let (jobs, queue) = std::sync::mpsc::sync_channel::<ReplayJob>(1);
-            let worker = scope.spawn(move || {
-                let mut failures = Vec::new();
-                for job in queue {
-                    failures.extend(job.run(store));
-                }
-                failures
-            });
-            (ReplayCheck::new(jobs), worker)
+            let (jobs, queue) = std::sync::mpsc::sync_channel::<(usize, ReplayJob)>(1);
+            // Each job is self-contained, so documents replay on as many threads as there are
+            // processors, each taking the next job when it is free.
+            let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+            let workers: Vec<_> = (0..processors())
+                .map(|_| {
+                    let queue = std::sync::Arc::clone(&queue);
+                    scope.spawn(move || {
+                        let mut failures = Vec::new();
+                        loop {
+                            let job = match queue.lock() {
+                                Ok(queue) => queue.recv(),
+                                Err(_) => break,
+                            };
+                            let Ok((number, job)) = job else {
+                                break;
+                            };
+                            failures.push((number, job.run(store)));
+                        }
+                        failures
+                    })
+                })
+                .collect();
+            (ReplayCheck::new(jobs), workers)
         });
         let mut failures = Vec::new();
         let mut indexes = IndexCheck::default();
@@ -259,17 +274,23 @@ fn verify_with(
             }
             last = Some((event.seq, event.hash));
         }
-        if let Some((mut replay, worker)) = replay {
+        if let Some((mut replay, workers)) = replay {
             replay.finish();
             drop(replay);
-            match worker.join() {
-            Ok(replayed) => failures.extend(replayed),
-            Err(_) => failures.push(Failure {
-                seq: None,
-                document: None,
-                what: "replay stopped: planledger failed while deriving a document (a defect of planledger; please report it with the ledger's export)".to_string(),
-            }),
-        }
+            let mut replayed = Vec::new();
+            for worker in workers {
+                match worker.join() {
+                    Ok(found) => replayed.extend(found),
+                    Err(_) => failures.push(Failure {
+                        seq: None,
+                        document: None,
+                        what: "replay stopped: planledger failed while deriving a document (a defect of planledger; please report it with the ledger's export)".to_string(),
+                    }),
+                }
+            }
+            // In the order the documents were sent, whichever thread replayed them.
+            replayed.sort_by_key(|(number, _)| *number);
+            failures.extend(replayed.into_iter().flat_map(|(_, found)| found));
         }
         if saved.is_some_and(|saved| saved.size == frontier.size()) {
             saved_root = Some(frontier.root());
@@ -423,6 +444,11 @@ type ReadAhead = Result<(u64, Vec<u8>, Option<Event>), StoreError>;
 /// Events per batch handed from the reading thread to a checking one.
 const READ_AHEAD_BATCH: usize = 64;
 
+/// Threads to give work that divides: the machine's processors, at most four.
+fn processors() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+}
+
 /// The stored events in chain order, each with what [`well_formed`] finds in it: one thread
 /// reads (and decompresses) them in batches, dealt in turn to as many checking threads as the
 /// machine has processors (at most four), and the batches are taken back in the same turn, so
@@ -435,7 +461,7 @@ fn read_ahead<'scope>(
 ) -> impl Iterator<Item = ReadAhead> + 'scope {
     use std::sync::mpsc::sync_channel;
     type Read = Result<(u64, Vec<u8>), StoreError>;
-    let checkers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let checkers = processors();
     let mut to_checkers = Vec::with_capacity(checkers);
     let mut from_checkers = Vec::with_capacity(checkers);
     for _ in 0..checkers {
@@ -839,8 +865,10 @@ impl DocumentLines {
 /// title, label, series, format, file name, ingest time, curated facts) is taken from its
 /// events, and everything else is derived.
 struct ReplayCheck {
-    /// Where each document's replay is sent (to the thread that runs it).
-    jobs: std::sync::mpsc::SyncSender<ReplayJob>,
+    /// Where each document's replay is sent (to the threads that run them), numbered in order.
+    jobs: std::sync::mpsc::SyncSender<(usize, ReplayJob)>,
+    /// Documents sent so far.
+    sent: usize,
     current: Option<Replaying>,
     /// The last document replayed, as recorded: usually the previous version of the next
     /// document's series, which its derivation reads (saves reading it back from the store).
@@ -864,9 +892,10 @@ struct ReplayJob {
 }
 
 impl ReplayCheck {
-    fn new(jobs: std::sync::mpsc::SyncSender<ReplayJob>) -> ReplayCheck {
+    fn new(jobs: std::sync::mpsc::SyncSender<(usize, ReplayJob)>) -> ReplayCheck {
         ReplayCheck {
             jobs,
+            sent: 0,
             current: None,
             last: None,
             began: BTreeMap::new(),
@@ -924,7 +953,8 @@ impl ReplayCheck {
             return;
         };
         let last = self.last.replace(replaying.recorded.clone());
-        let _ = self.jobs.send(ReplayJob { replaying, last });
+        let _ = self.jobs.send((self.sent, ReplayJob { replaying, last }));
+        self.sent += 1;
     }
 }
 

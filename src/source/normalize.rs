@@ -50,25 +50,52 @@ pub fn fold_full_width_ascii(character: char) -> char {
 /// decoders disagree on it). Another PDF-to-text tool may print any of these forms for the same
 /// glyph, so whatever decides "the same" goes through this; display text does not.
 pub fn fold_width(text: &str) -> String {
-    let fold_dashes = |c| match c {
-        '\u{301C}' => '~',
-        '\u{2212}' => '-',
-        other => other,
-    };
     // Most lines hold only characters NFKC leaves alone or maps one to one (full-width ASCII,
     // the ideographic space); only the others pay for normalisation, which otherwise dominates
     // extraction and replay time.
+    // A text every character of which is stable (most lines, ASCII among them) is its own fold:
+    // copied whole rather than character by character.
+    if text
+        .chars()
+        .all(|c| is_nfkc_stable(c) && fold_dashes(c) == c && unified_ideograph(c) == c)
+    {
+        return text.to_owned();
+    }
     let mut folded = String::with_capacity(text.len());
     for c in text.chars() {
-        match nfkc_of_simple(unified_ideograph(c)) {
+        let unified = unified_ideograph(c);
+        match nfkc_of_simple(unified).or_else(|| left_alone_by_nfkc(unified)) {
             Some(simple) => folded.push(fold_dashes(simple)),
-            None => {
-                let unified: String = text.chars().map(unified_ideograph).collect();
-                return unified.nfkc().map(fold_dashes).collect();
-            }
+            None => return fold_width_by_nfkc(text),
         }
     }
     folded
+}
+
+/// The wave dash and the minus sign as their ASCII forms (CP932 decoders disagree on both).
+fn fold_dashes(c: char) -> char {
+    match c {
+        '\u{301C}' => '~',
+        '\u{2212}' => '-',
+        other => other,
+    }
+}
+
+/// [`fold_width`] through NFKC itself, whatever the characters.
+fn fold_width_by_nfkc(text: &str) -> String {
+    let unified: String = text.chars().map(unified_ideograph).collect();
+    unified.nfkc().map(fold_dashes).collect()
+}
+
+/// A character NFKC leaves as it is wherever it stands among the characters [`fold_width`]
+/// folds one by one: a starter (combining class 0) whose NFKC quick-check property is Yes — so
+/// it has no compatibility decomposition and is never the second of a composed pair (those are
+/// Maybe) — such as ※, → or the Hangul syllables. Nothing it could compose with is among those
+/// characters (a combining mark is not), so the text's NFKC keeps it.
+fn left_alone_by_nfkc(c: char) -> Option<char> {
+    use unicode_normalization::{char::canonical_combining_class, is_nfkc_quick, IsNormalized};
+    (canonical_combining_class(c) == 0 && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
+        .then_some(c)
 }
 
 /// NFKC of a character that normalises alone and composes with nothing beside it: a stable one
@@ -298,6 +325,27 @@ mod tests {
         // Others go through NFKC whole: 「１ｱ①」 folds as NFKC does, half-width kana composed.
         assert_eq!(fold_width("１ｱ①ﾊﾟ"), "1ア1パ");
         assert_eq!(nfkc_of_simple('ｱ'), None);
+    }
+
+    #[test]
+    fn folding_character_by_character_is_folding_by_nfkc() {
+        let texts = [
+            "※　注：がん検診の受診率（％）→５０％以上",
+            "①②　㈱　㍻　ｶﾞｲﾄﾞ　ﾊﾟ",
+            "か\u{3099}と\u{309A}　한국어 한\u{11A8}",
+            "e\u{301}\u{323} \u{1E0B}\u{323} Å Ω ﬁ",
+            "〜−～ ‐‑ “引用” 『書名』 …… ‥",
+            "丼\u{F91B}\u{2F800} 神\u{FA19}",
+        ];
+        for text in texts {
+            assert_eq!(fold_width(text), fold_width_by_nfkc(text), "{text}");
+            for (at, _) in text.char_indices() {
+                let (head, tail) = text.split_at(at);
+                for part in [head, tail] {
+                    assert_eq!(fold_width(part), fold_width_by_nfkc(part), "{part}");
+                }
+            }
+        }
     }
 
     #[test]
