@@ -83,10 +83,19 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
             }
             Err(error) => {
                 failed += 1;
-                if error.kind() == FailureKind::LedgerUnusable {
-                    worst = FailureKind::LedgerUnusable;
-                }
                 super::eprint_line(&format!("error: {error}"));
+                if error.kind() == FailureKind::LedgerUnusable {
+                    // The ledger could not take this append (a full disk, a failed write): the
+                    // next would be written onto what this process could not make durable.
+                    worst = FailureKind::LedgerUnusable;
+                    let untried = total - index - 1;
+                    if untried > 0 {
+                        super::eprint_line(&format!(
+                            "error: stopped: the other {untried} documents were not tried; run the ingest again once the ledger can be written"
+                        ));
+                    }
+                    break;
+                }
             }
         }
     }

@@ -3,7 +3,8 @@
 //!
 //! Invariant: a command holds no logic the library could use (a web view, a test) — it turns
 //! arguments into library calls and values into output. Printing happens here and nowhere in the
-//! library; so does reading the environment (`PLANLEDGER_STORE`, `PLANLEDGER_NOW`).
+//! library; so does reading the environment (`PLANLEDGER_STORE`, `PLANLEDGER_NOW`, and the
+//! tests' `PLANLEDGER_FAILPOINT`).
 
 /// Every form a meeting reference takes (`MeetingRef::parse`), for the help of each option that
 /// takes one: one list, so no option's help names fewer forms than another's.
@@ -229,6 +230,11 @@ fn catching_defects(work: impl FnOnce() -> Result<Outcome>) -> Result<Outcome> {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
+    // The fault-injection test stops an append at a named step; nobody else sets this.
+    if let Ok(spec) = std::env::var("PLANLEDGER_FAILPOINT") {
+        planledger::ledger::failpoint::arm(&spec)
+            .map_err(|why| anyhow::anyhow!("PLANLEDGER_FAILPOINT: {why}"))?;
+    }
     let context = Context {
         store: store_path(cli.store)?,
         wait: Duration::try_from_secs_f64(cli.wait)

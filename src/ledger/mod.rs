@@ -8,6 +8,7 @@
 pub mod checkpoint;
 pub mod event;
 pub mod exchange;
+pub mod failpoint;
 pub mod frame;
 pub mod index;
 pub mod jcs;

@@ -113,11 +113,13 @@ pub enum StoreError {
         recorded_seq: u64,
         held: Option<u64>,
     },
-    #[error("cannot record the ledger's head in {path}: {source}; the events are stored, but `verify` will report the head as missing until the next append")]
+    #[error("cannot record the ledger's head in {path}: {source}; the events are stored and the head file still names the head before them (which `verify` accepts: it is where a crash would have left it); the next append records the new one")]
     RecordHead {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the append did not complete: {0}; what the ledger holds is whole (each document all or nothing) — free what is short and run the command again")]
+    Interrupted(std::io::Error),
 }
 
 impl StoreError {
@@ -1111,6 +1113,7 @@ impl Store {
             }
         };
         let framed = self.pack_frames(&sealed, &encoded, earlier.first())?;
+        super::failpoint::check("before-commit").map_err(StoreError::Interrupted)?;
         self.transact(|trees| {
             let meta = trees.meta;
             let found = match (meta.get(META_HEAD_SEQ)?, meta.get(META_HEAD_HASH)?) {
@@ -1151,6 +1154,7 @@ impl Store {
         if let Some(last) = sealed.last() {
             self.record_head(last.seq, &last.hash)?;
         }
+        super::failpoint::check("appended").map_err(StoreError::Interrupted)?;
         Ok(sealed)
     }
 
@@ -1222,11 +1226,16 @@ impl Store {
         let path = self.path.join(HEAD_FILE_NAME);
         let temporary = self.path.join(format!("{HEAD_FILE_NAME}.tmp"));
         let write = || -> std::io::Result<()> {
+            use super::failpoint::{check, write_step};
             use std::io::Write;
             let mut file = std::fs::File::create(&temporary)?;
-            file.write_all(line.as_bytes())?;
+            write_step("head-written", line.as_bytes(), |bytes| {
+                file.write_all(bytes)
+            })?;
             file.sync_all()?;
+            check("head-synced")?;
             std::fs::rename(&temporary, &path)?;
+            check("head-renamed")?;
             // The rename is durable once the directory is synced (not possible everywhere).
             if let Ok(directory) = std::fs::File::open(&self.path) {
                 let _ = directory.sync_all();
@@ -1283,7 +1292,9 @@ impl Store {
                 TransactionError::Abort(error) => error,
                 TransactionError::Storage(storage) => StoreError::Sled(storage),
             })?;
+        super::failpoint::check("committed").map_err(StoreError::Interrupted)?;
         self.db.flush()?;
+        super::failpoint::check("flushed").map_err(StoreError::Interrupted)?;
         Ok(value)
     }
 

@@ -8,7 +8,9 @@
 //!
 //! Invariant: entries are only appended (opened for append, fsynced before the command
 //! reports success), and their tree sizes never decrease along the file; a file whose sizes
-//! decrease was itself rolled back or mixed with another ledger's, and is refused.
+//! decrease was itself rolled back or mixed with another ledger's, and is refused. A line a
+//! crash cut short (a prefix of an entry) is passed over — its checkpoint was never witnessed —
+//! and the next entry starts a line of its own.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -66,10 +68,30 @@ pub fn append(
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
+        .read(true)
         .open(path)
         .map_err(failed)?;
-    file.write_all(line.as_bytes()).map_err(failed)?;
+    // After an append a crash cut short, the new entry starts a line of its own.
+    if ends_torn(&mut file).map_err(failed)? {
+        line.insert(0, '\n');
+    }
+    super::failpoint::write_step("witness-written", line.as_bytes(), |bytes| {
+        file.write_all(bytes)
+    })
+    .map_err(failed)?;
     file.sync_all().map_err(failed)
+}
+
+/// Whether the file's last byte is there and is not a line's end: an entry cut short.
+fn ends_torn(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last != *b"\n")
 }
 
 /// The newest checkpoint the witness at `path` holds (its last entry), with when it was
@@ -97,8 +119,18 @@ pub fn newest(path: &Path) -> Result<Option<(Checkpoint, String)>, WitnessError>
         if line.trim().is_empty() {
             continue;
         }
-        let entry: Entry = serde_json::from_str(line)
-            .map_err(|error| malformed(index + 1, format!("not a witness entry: {error}")))?;
+        let entry: Entry = match serde_json::from_str(line) {
+            Ok(entry) => entry,
+            // A line cut short is an append a crash interrupted: its checkpoint was never
+            // witnessed, so it is passed over as a missing line would be.
+            Err(error) if error.is_eof() => continue,
+            Err(error) => {
+                return Err(malformed(
+                    index + 1,
+                    format!("not a witness entry: {error}"),
+                ))
+            }
+        };
         let checkpoint = Checkpoint::parse(&entry.checkpoint)
             .map_err(|error| malformed(index + 1, format!("not a checkpoint: {error}")))?;
         if let Some((before, _)) = &newest {

@@ -803,3 +803,173 @@ fn a_layout_4_ledger_is_refused_until_reindex_moves_its_mark() {
     );
     assert_eq!(stdout(&planledger(&store, &["export"])), exported);
 }
+
+/// A folder holding the seeds whose names start with `prefixes`, with their manifest entries.
+fn seed_corpus(folder: &Path, prefixes: &[&str]) {
+    std::fs::create_dir_all(folder).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::seeds_dir().join("manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let entries: Vec<serde_json::Value> = manifest["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| {
+            let file = entry["file"].as_str().unwrap();
+            prefixes.iter().any(|prefix| file.starts_with(prefix))
+        })
+        .cloned()
+        .collect();
+    assert_eq!(entries.len(), prefixes.len());
+    for entry in &entries {
+        let file = entry["file"].as_str().unwrap();
+        std::fs::copy(common::seeds_dir().join(file), folder.join(file)).unwrap();
+    }
+    let manifest = serde_json::json!({"manifest_version": 1, "documents": entries});
+    std::fs::write(folder.join("manifest.json"), manifest.to_string()).unwrap();
+}
+
+/// `planledger ingest FOLDER` with a witness, and the failpoint `failpoint` armed when given.
+fn ingest_witnessed(
+    store: &Path,
+    folder: &Path,
+    witness: &Path,
+    failpoint: Option<&str>,
+) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_planledger"));
+    command
+        .arg("--store")
+        .arg(store)
+        .arg("--witness")
+        .arg(witness)
+        .arg("ingest")
+        .arg(folder)
+        .env("PLANLEDGER_NOW", common::FIXED_NOW)
+        .env_remove("PLANLEDGER_STORE")
+        .env_remove("PLANLEDGER_WITNESS_KEY");
+    match failpoint {
+        Some(spec) => command.env("PLANLEDGER_FAILPOINT", spec),
+        None => command.env_remove("PLANLEDGER_FAILPOINT"),
+    };
+    command.output().unwrap()
+}
+
+/// Fault injection: every step of an append where planledger's own durability can be cut
+/// (`ledger::failpoint::STEPS`: around sled's commit and flush, each part of the head file's
+/// replacement, the witness's line), on a first append and on a later one, with the process
+/// stopped there as a crash stops it, the step's write torn in half, or the disk full. After
+/// each, the model holds: the ledger opens, `verify` (against the witness) passes, and it holds
+/// whole documents only — the ones before the append, or those and the appended one — and
+/// running the ingest again completes it.
+#[test]
+fn every_crash_point_of_an_append_leaves_whole_documents_and_a_passing_verify() {
+    use planledger::ledger::failpoint::{STEPS, STOPPED};
+    let work = tempfile::tempdir().unwrap();
+    let before = work.path().join("before");
+    let both = work.path().join("both");
+    seed_corpus(&before, &["003_"]);
+    seed_corpus(&both, &["003_", "004_"]);
+    let reference = work.path().join("reference");
+    assert_eq!(
+        planledger(&reference, &["ingest", both.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let complete = events_per_document(&reference);
+    assert_eq!(complete.len(), 2);
+    let mut cases: Vec<String> = STEPS.iter().map(|step| format!("{step}:stop")).collect();
+    cases.extend(["head-written:torn", "witness-written:torn"].map(String::from));
+    cases.extend(
+        [
+            "before-commit",
+            "committed",
+            "head-written",
+            "appended",
+            "witness-written",
+        ]
+        .map(|step| format!("{step}:full")),
+    );
+    for later in [false, true] {
+        for (index, case) in cases.iter().enumerate() {
+            let label = format!(
+                "{case} on a {} append",
+                if later { "later" } else { "first" }
+            );
+            let store = work.path().join(format!("ledger_{later}_{index}"));
+            let witness = work.path().join(format!("witness_{later}_{index}.jsonl"));
+            if later {
+                let output = ingest_witnessed(&store, &before, &witness, None);
+                assert_eq!(
+                    output.status.code(),
+                    Some(0),
+                    "{label}: {}",
+                    common::stderr(&output)
+                );
+            }
+            let output = ingest_witnessed(&store, &both, &witness, Some(case));
+            let code = output.status.code();
+            if case.ends_with(":full") {
+                assert!(
+                    code.is_some_and(|code| code != 0 && code != STOPPED),
+                    "{label}: a full disk is an error said, not a success or a stop: {code:?}"
+                );
+                assert!(
+                    common::stderr(&output).contains("no space left"),
+                    "{label}: {}",
+                    common::stderr(&output)
+                );
+            } else {
+                assert_eq!(
+                    code,
+                    Some(STOPPED),
+                    "{label}: the failpoint was not reached: {}",
+                    common::stderr(&output)
+                );
+            }
+            if store.exists() {
+                let output =
+                    planledger(&store, &["--witness", witness.to_str().unwrap(), "verify"]);
+                assert_eq!(
+                    output.status.code(),
+                    Some(0),
+                    "{label}: {}{}",
+                    stdout(&output),
+                    common::stderr(&output)
+                );
+                let survived = events_per_document(&store);
+                for (document, count) in &survived {
+                    assert_eq!(
+                        Some(count),
+                        complete.get(document),
+                        "{label}: a partial document"
+                    );
+                }
+                assert!(
+                    survived.len() >= usize::from(later),
+                    "{label}: the earlier document was lost"
+                );
+            }
+            let output = ingest_witnessed(&store, &both, &witness, None);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{label}: again: {}",
+                common::stderr(&output)
+            );
+            let output = planledger(&store, &["--witness", witness.to_str().unwrap(), "verify"]);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{label}: after again: {}",
+                stdout(&output)
+            );
+            assert_eq!(
+                events_per_document(&store),
+                complete,
+                "{label}: after again"
+            );
+        }
+    }
+}
