@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use super::jcs::{canonicalize, CanonicalError};
+use super::jcs::{canonicalize, to_canonical, CanonicalError};
 use crate::extract::{ActionStatus, LineRange, SectionPath};
 use crate::source::decode::TextEncoding;
 use crate::source::manifest::DocumentFormat;
@@ -268,13 +268,24 @@ impl UnsealedEvent {
 impl Event {
     /// BLAKE3 over the JCS bytes of the event without its `hash` member.
     pub fn compute_hash(&self) -> Result<String, EventError> {
-        let mut value = serde_json::to_value(self)?;
-        hash_of_value_without_hash(&mut value)
+        let (bytes, hash_member) = to_canonical(self, Some("hash"))?;
+        let mut hasher = blake3::Hasher::new();
+        match hash_member
+            .and_then(|member| Some((bytes.get(..member.start)?, bytes.get(member.end..)?)))
+        {
+            Some((before, after)) => {
+                hasher.update(before);
+                hasher.update(after);
+            }
+            // An event always has its `hash` member; were it not found, the long way.
+            None => return hash_of_value_without_hash(&mut serde_json::to_value(self)?),
+        }
+        Ok(hasher.finalize().to_hex().to_string())
     }
 
     /// The canonical bytes as stored and exported: JCS of the whole event, `hash` included.
     pub fn canonical_bytes(&self) -> Result<Vec<u8>, EventError> {
-        Ok(canonicalize(&serde_json::to_value(self)?)?)
+        Ok(to_canonical(self, None)?.0)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Event, EventError> {

@@ -14,6 +14,8 @@ pub enum CanonicalError {
     IntegerOutOfRange(String),
     #[error("{0} is not a finite number")]
     NotANumber(String),
+    #[error("the value cannot be written as JSON: {0}")]
+    Unencodable(String),
 }
 
 /// The canonical bytes of `value`.
@@ -166,6 +168,577 @@ fn write_string(text: &str, out: &mut String) {
     out.push('"');
 }
 
+/// The canonical bytes of any serialisable `value`, written straight from its fields: the same
+/// bytes as [`canonicalize`] of its `serde_json::Value` (a test holds this), without building
+/// that value — an event is encoded once per check in `verify`, and the tree was most of the
+/// cost. With `mark`, also where that member of the top-level object lies, as
+/// [`canonicalize_marking`] says.
+pub fn to_canonical<T: serde::Serialize + ?Sized>(
+    value: &T,
+    mark: Option<&str>,
+) -> Result<(Vec<u8>, Option<Range<usize>>), CanonicalError> {
+    let mut out = String::new();
+    let mut marked = None;
+    value.serialize(Writer {
+        out: &mut out,
+        mark: mark.map(|name| (name, &mut marked)),
+    })?;
+    Ok((out.into_bytes(), marked))
+}
+
+impl serde::ser::Error for CanonicalError {
+    fn custom<M: std::fmt::Display>(message: M) -> Self {
+        CanonicalError::Unencodable(message.to_string())
+    }
+}
+
+/// The encoding of `value` on its own (a member's value, an array's item).
+fn encoded<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
+    let mut out = String::new();
+    value.serialize(Writer {
+        out: &mut out,
+        mark: None,
+    })?;
+    Ok(out)
+}
+
+type Mark<'m> = Option<(&'m str, &'m mut Option<Range<usize>>)>;
+
+/// Writes one value into `out`; `mark` is asked of the object it writes, if it writes one.
+struct Writer<'a, 'm> {
+    out: &'a mut String,
+    mark: Mark<'m>,
+}
+
+/// An object's members as they are given (each value already encoded), sorted at its end.
+struct Members<'a, 'm> {
+    out: &'a mut String,
+    mark: Mark<'m>,
+    members: Vec<(String, String)>,
+    key: Option<String>,
+    /// For an enum variant written as `{"variant":{…}}`: the variant's name.
+    variant: Option<&'static str>,
+}
+
+/// An array's items, written as they come.
+struct Items<'a> {
+    out: &'a mut String,
+    first: bool,
+    /// For an enum variant written as `{"variant":[…]}`: the outer object closes at the end.
+    in_variant: bool,
+}
+
+impl Members<'_, '_> {
+    fn end_object(self) -> Result<(), CanonicalError> {
+        let Members {
+            out,
+            mark,
+            mut members,
+            variant,
+            ..
+        } = self;
+        // Stable: of one name given twice the last is kept, as a `serde_json::Map` keeps it.
+        members.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
+        let mut kept: Vec<(String, String)> = Vec::with_capacity(members.len());
+        for member in members {
+            match kept.last_mut() {
+                Some(last) if last.0 == member.0 => *last = member,
+                _ => kept.push(member),
+            }
+        }
+        if let Some(variant) = variant {
+            out.push('{');
+            write_string(variant, out);
+            out.push(':');
+        }
+        let (mark_name, mut mark) = match mark {
+            Some((name, mark)) => (Some(name), Some(mark)),
+            None => (None, None),
+        };
+        let count = kept.len();
+        out.push('{');
+        for (index, (name, value)) in kept.into_iter().enumerate() {
+            let start = out.len();
+            if index > 0 {
+                out.push(',');
+            }
+            write_string(&name, out);
+            out.push(':');
+            out.push_str(&value);
+            if mark_name == Some(name.as_str()) {
+                if let Some(mark) = mark.as_deref_mut() {
+                    let end = out.len() + usize::from(index == 0 && count > 1);
+                    *mark = Some(start..end);
+                }
+            }
+        }
+        out.push('}');
+        if variant.is_some() {
+            out.push('}');
+        }
+        Ok(())
+    }
+}
+
+impl Items<'_> {
+    fn item<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        value.serialize(Writer {
+            out: self.out,
+            mark: None,
+        })
+    }
+
+    fn end_array(self) -> Result<(), CanonicalError> {
+        self.out.push(']');
+        if self.in_variant {
+            self.out.push('}');
+        }
+        Ok(())
+    }
+}
+
+/// Writes a number as [`write_number`] does, from its `serde_json` form.
+fn write_json_number(
+    number: impl Into<serde_json::Number>,
+    out: &mut String,
+) -> Result<(), CanonicalError> {
+    write_number(&number.into(), out)
+}
+
+impl<'a, 'm> serde::Serializer for Writer<'a, 'm> {
+    type Ok = ();
+    type Error = CanonicalError;
+    type SerializeSeq = Items<'a>;
+    type SerializeTuple = Items<'a>;
+    type SerializeTupleStruct = Items<'a>;
+    type SerializeTupleVariant = Items<'a>;
+    type SerializeMap = Members<'a, 'm>;
+    type SerializeStruct = Members<'a, 'm>;
+    type SerializeStructVariant = Members<'a, 'm>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), CanonicalError> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), CanonicalError> {
+        write_json_number(v, self.out)
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), CanonicalError> {
+        write_json_number(v, self.out)
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), CanonicalError> {
+        write_json_number(v, self.out)
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), CanonicalError> {
+        write_json_number(v, self.out)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), CanonicalError> {
+        write_json_number(v, self.out)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), CanonicalError> {
+        write_json_number(v, self.out)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), CanonicalError> {
+        write_json_number(v, self.out)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), CanonicalError> {
+        write_json_number(v, self.out)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), CanonicalError> {
+        self.serialize_f64(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), CanonicalError> {
+        // serde_json makes a non-finite double `null`.
+        match serde_json::Number::from_f64(v) {
+            Some(number) => write_number(&number, self.out),
+            None => self.serialize_unit(),
+        }
+    }
+    fn serialize_char(self, v: char) -> Result<(), CanonicalError> {
+        write_string(v.encode_utf8(&mut [0; 4]), self.out);
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), CanonicalError> {
+        write_string(v, self.out);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), CanonicalError> {
+        use serde::ser::SerializeSeq;
+        let mut items = self.serialize_seq(Some(v.len()))?;
+        for byte in v {
+            items.serialize_element(byte)?;
+        }
+        items.end()
+    }
+    fn serialize_none(self) -> Result<(), CanonicalError> {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, value: &T) -> Result<(), CanonicalError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), CanonicalError> {
+        self.out.push_str("null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), CanonicalError> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), CanonicalError> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        self.out.push('{');
+        write_string(variant, self.out);
+        self.out.push(':');
+        value.serialize(Writer {
+            out: self.out,
+            mark: None,
+        })?;
+        self.out.push('}');
+        Ok(())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Items<'a>, CanonicalError> {
+        self.out.push('[');
+        Ok(Items {
+            out: self.out,
+            first: true,
+            in_variant: false,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Items<'a>, CanonicalError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Items<'a>, CanonicalError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Items<'a>, CanonicalError> {
+        self.out.push('{');
+        write_string(variant, self.out);
+        self.out.push_str(":[");
+        Ok(Items {
+            out: self.out,
+            first: true,
+            in_variant: true,
+        })
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Members<'a, 'm>, CanonicalError> {
+        Ok(Members {
+            out: self.out,
+            mark: self.mark,
+            members: Vec::with_capacity(len.unwrap_or(0)),
+            key: None,
+            variant: None,
+        })
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Members<'a, 'm>, CanonicalError> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Members<'a, 'm>, CanonicalError> {
+        Ok(Members {
+            out: self.out,
+            mark: None,
+            members: Vec::with_capacity(len),
+            key: None,
+            variant: Some(variant),
+        })
+    }
+}
+
+impl serde::ser::SerializeSeq for Items<'_> {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        self.item(value)
+    }
+    fn end(self) -> Result<(), CanonicalError> {
+        self.end_array()
+    }
+}
+
+impl serde::ser::SerializeTuple for Items<'_> {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        self.item(value)
+    }
+    fn end(self) -> Result<(), CanonicalError> {
+        self.end_array()
+    }
+}
+
+impl serde::ser::SerializeTupleStruct for Items<'_> {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        self.item(value)
+    }
+    fn end(self) -> Result<(), CanonicalError> {
+        self.end_array()
+    }
+}
+
+impl serde::ser::SerializeTupleVariant for Items<'_> {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        self.item(value)
+    }
+    fn end(self) -> Result<(), CanonicalError> {
+        self.end_array()
+    }
+}
+
+impl serde::ser::SerializeMap for Members<'_, '_> {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_key<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &T,
+    ) -> Result<(), CanonicalError> {
+        self.key = Some(key.serialize(MapKey)?);
+        Ok(())
+    }
+    fn serialize_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| CanonicalError::Unencodable("a map value without its key".into()))?;
+        self.members.push((key, encoded(value)?));
+        Ok(())
+    }
+    fn end(self) -> Result<(), CanonicalError> {
+        self.end_object()
+    }
+}
+
+impl serde::ser::SerializeStruct for Members<'_, '_> {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        self.members.push((key.to_owned(), encoded(value)?));
+        Ok(())
+    }
+    fn end(self) -> Result<(), CanonicalError> {
+        self.end_object()
+    }
+}
+
+impl serde::ser::SerializeStructVariant for Members<'_, '_> {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        self.members.push((key.to_owned(), encoded(value)?));
+        Ok(())
+    }
+    fn end(self) -> Result<(), CanonicalError> {
+        self.end_object()
+    }
+}
+
+/// A map's key as `serde_json` takes one: a string, or a number or boolean written as one.
+struct MapKey;
+
+impl serde::Serializer for MapKey {
+    type Ok = String;
+    type Error = CanonicalError;
+    type SerializeSeq = serde::ser::Impossible<String, CanonicalError>;
+    type SerializeTuple = serde::ser::Impossible<String, CanonicalError>;
+    type SerializeTupleStruct = serde::ser::Impossible<String, CanonicalError>;
+    type SerializeTupleVariant = serde::ser::Impossible<String, CanonicalError>;
+    type SerializeMap = serde::ser::Impossible<String, CanonicalError>;
+    type SerializeStruct = serde::ser::Impossible<String, CanonicalError>;
+    type SerializeStructVariant = serde::ser::Impossible<String, CanonicalError>;
+
+    fn serialize_bool(self, v: bool) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i8(self, v: i8) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_f32(self, _: f32) -> Result<String, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_f64(self, _: f64) -> Result<String, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_char(self, v: char) -> Result<String, CanonicalError> {
+        Ok(v.to_string())
+    }
+    fn serialize_str(self, v: &str) -> Result<String, CanonicalError> {
+        Ok(v.to_owned())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<String, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_none(self) -> Result<String, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, _: &T) -> Result<String, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit(self) -> Result<String, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<String, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<String, CanonicalError> {
+        Ok(variant.to_owned())
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<String, CanonicalError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, CanonicalError> {
+        Err(key_must_be_a_string())
+    }
+}
+
+fn key_must_be_a_string() -> CanonicalError {
+    CanonicalError::Unencodable("an object's member name must be a string".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +791,64 @@ mod tests {
         assert_eq!(
             canonicalize(&json!("a\"b\\c\u{1}d\u{7f}é\u{8}\u{c}\r\t")).unwrap(),
             "\"a\\\"b\\\\c\\u0001d\u{7f}é\\b\\f\\r\\t\"".as_bytes()
+        );
+    }
+
+    #[test]
+    fn writing_from_the_fields_gives_the_canonical_bytes_of_the_value() {
+        let values = [
+            json!({"\u{fb33}": 1, "\u{1f602}": [2, {"b": null, "a": true}], "a": "x\"\u{1}"}),
+            serde_json::from_str::<Value>("[1E30, 4.50, 2e-3, -0.0, 100, 1e21, 1e-7, -5]").unwrap(),
+            json!({"hash": "h", "body": {"text": "国は、\n検討する。"}, "seq": 9007199254740991u64}),
+            json!([]),
+            json!({}),
+            json!("alone"),
+        ];
+        for value in values {
+            for mark in [None, Some("hash")] {
+                let (bytes, marked) = to_canonical(&value, mark).unwrap();
+                let (expected, expected_mark) =
+                    canonicalize_marking(&value, mark.unwrap_or("")).unwrap();
+                assert_eq!(
+                    String::from_utf8(bytes).unwrap(),
+                    String::from_utf8(expected).unwrap()
+                );
+                assert_eq!(marked, expected_mark.filter(|_| mark.is_some()), "{value}");
+            }
+        }
+        assert!(to_canonical(&json!(9007199254740993u64), None).is_err());
+        // Typed values: a struct, an enum's variants, an option, a map with number keys.
+        #[derive(serde::Serialize)]
+        enum Kind {
+            Unit,
+            New(u8),
+            Pair(u8, String),
+            Named { z: u8, a: Option<u8> },
+        }
+        #[derive(serde::Serialize)]
+        struct Typed {
+            zeta: Vec<Kind>,
+            alpha: Option<String>,
+            map: std::collections::BTreeMap<u32, char>,
+            #[serde(flatten)]
+            rest: std::collections::BTreeMap<String, u8>,
+        }
+        let typed = Typed {
+            zeta: vec![
+                Kind::Unit,
+                Kind::New(1),
+                Kind::Pair(2, "b".into()),
+                Kind::Named { z: 3, a: None },
+            ],
+            alpha: None,
+            map: [(10, 'x'), (9, 'y')].into_iter().collect(),
+            rest: [("beta".to_owned(), 1), ("alpha".to_owned(), 2)]
+                .into_iter()
+                .collect(),
+        };
+        assert_eq!(
+            to_canonical(&typed, None).unwrap().0,
+            canonicalize(&serde_json::to_value(&typed).unwrap()).unwrap()
         );
     }
 

@@ -25,7 +25,7 @@ use super::index::{
     corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
     AppendMentions, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPair,
 };
-use super::jcs::{canonicalize, canonicalize_marking};
+use super::jcs::{canonicalize, to_canonical};
 use super::merkle::{Blake3Hash, Frontier};
 use super::store::{RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
@@ -603,8 +603,7 @@ impl ChainCheck {
 /// what is wrong.
 fn well_formed(bytes: &[u8]) -> Option<Event> {
     let event = Event::from_bytes(bytes).ok()?;
-    let value = serde_json::to_value(&event).ok()?;
-    let (canonical, hash_member) = canonicalize_marking(&value, "hash").ok()?;
+    let (canonical, hash_member) = to_canonical(&event, Some("hash")).ok()?;
     if canonical != bytes {
         return None;
     }
