@@ -65,6 +65,8 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
     let ingested_at = super::now()?;
     let store = Store::open_to_write(&context.store, context.wait, true)?;
     let (mut appended, mut present, mut failed) = (0, 0, 0);
+    // The ledger's size after the last append that completed (flushed, head recorded).
+    let mut durable = 0;
     let mut worst = FailureKind::BadInput;
     let total = prepared.requests.len();
     for (index, request) in prepared.requests.iter().enumerate() {
@@ -76,7 +78,10 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
         match ingest::ingest_with(&store, request, &ingested_at, options) {
             Ok(outcome) => {
                 match outcome {
-                    IngestOutcome::Appended(_) => appended += 1,
+                    IngestOutcome::Appended(_) => {
+                        appended += 1;
+                        durable = store.head()?.map_or(0, |(seq, _)| seq + 1);
+                    }
                     IngestOutcome::AlreadyPresent { .. } => present += 1,
                 }
                 print_progress(&text::ingest_outcome(&outcome))?;
@@ -100,7 +105,7 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
         }
     }
     if appended > 0 {
-        context.witness_append(&store)?;
+        context.witness_append_at(&store, durable)?;
     }
     let head = store.head()?.map_or_else(
         || "empty".to_owned(),

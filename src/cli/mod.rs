@@ -153,12 +153,19 @@ impl Context {
 
     /// After an append: the ledger's new checkpoint added to the witness, when one is given.
     fn witness_append(&self, store: &Store) -> Result<()> {
+        let size = store.head()?.map_or(0, |(seq, _)| seq + 1);
+        self.witness_append_at(store, size)
+    }
+
+    /// Appends the checkpoint of the ledger's first `size` events to the witness: an ingest
+    /// stopped by a failed append witnesses only what the appends before it made durable.
+    fn witness_append_at(&self, store: &Store, size: u64) -> Result<()> {
         use anyhow::Context as _;
         use planledger::ledger::checkpoint::{SignerKey, DEFAULT_ORIGIN};
         let Some(path) = &self.witness else {
             return Ok(());
         };
-        let mut checkpoint = planledger::query::checkpoint_at(store, DEFAULT_ORIGIN, None)?;
+        let mut checkpoint = planledger::query::checkpoint(store, DEFAULT_ORIGIN, size)?;
         if let Some(key) = &self.witness_key {
             let key = SignerKey::parse(&read_text(key)?)
                 .with_context(|| format!("{} is not a signing key", key.display()))?;

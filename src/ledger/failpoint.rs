@@ -3,9 +3,10 @@
 //! `fail` points are the model). Nothing happens unless the CLI armed one step for this process
 //! (from `PLANLEDGER_FAILPOINT`, which only tests set); an unarmed check costs one load.
 //!
-//! Invariant: every step where planledger's own durability can be interrupted — around sled's
-//! commit and flush, each part of the head file's replacement, the witness's append — is one of
-//! [`STEPS`], so the test that walks them all walks every crash point there is.
+//! Invariant: every step where a process crash can cut planledger's own writes — around sled's
+//! commit and flush (shared by append, import and reindex), each part of the head file's
+//! replacement, the witness's append — is one of [`STEPS`], so the test that walks them all
+//! walks every such point. A power cut that loses what the disk acknowledged is not simulated.
 
 use std::sync::OnceLock;
 
@@ -46,11 +47,24 @@ pub enum Failure {
 /// The exit status of a process stopped by a failpoint.
 pub const STOPPED: i32 = 86;
 
-static ARMED: OnceLock<(&'static str, Failure)> = OnceLock::new();
+static ARMED: OnceLock<(&'static str, Failure, u32)> = OnceLock::new();
+/// How many times the armed step has been reached.
+static REACHED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
-/// Arms the failpoint `spec` (`STEP`, `STEP:stop`, `STEP:torn` or `STEP:full`) for this
-/// process; what is wrong with it otherwise.
+/// Arms the failpoint `spec` (`STEP`, `STEP:stop`, `STEP:torn` or `STEP:full`, each optionally
+/// `@N`: the N-th time the step is reached, the first by default) for this process; what is
+/// wrong with it otherwise.
 pub fn arm(spec: &str) -> Result<(), String> {
+    let (spec, nth) = match spec.split_once('@') {
+        Some((spec, nth)) => (
+            spec,
+            nth.parse::<u32>()
+                .ok()
+                .filter(|nth| *nth >= 1)
+                .ok_or_else(|| format!("{nth:?} is not a count from 1"))?,
+        ),
+        None => (spec, 1),
+    };
     let (step, failure) = spec.split_once(':').unwrap_or((spec, "stop"));
     let Some(step) = STEPS.iter().find(|known| **known == step) else {
         return Err(format!(
@@ -65,16 +79,15 @@ pub fn arm(spec: &str) -> Result<(), String> {
         other => return Err(format!("{other:?} is not a failure: stop, torn or full")),
     };
     ARMED
-        .set((step, failure))
+        .set((step, failure, nth))
         .map_err(|_| "a failpoint is already armed".to_owned())
 }
 
-/// What the failpoint at `step` does, when it is the one armed.
+/// What the failpoint at `step` does, when it is the one armed and this is the time it fires.
 pub fn reached(step: &str) -> Option<Failure> {
-    ARMED
-        .get()
-        .filter(|(armed, _)| *armed == step)
-        .map(|(_, failure)| *failure)
+    let (_, failure, nth) = ARMED.get().filter(|(armed, _, _)| *armed == step)?;
+    let times = REACHED.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    (times == *nth).then_some(*failure)
 }
 
 /// Stops the process as a crash would.
@@ -132,6 +145,7 @@ mod tests {
         assert!(arm("flushed:melt")
             .unwrap_err()
             .contains("stop, torn or full"));
+        assert!(arm("flushed:stop@0").unwrap_err().contains("count from 1"));
         // Unarmed, every step passes.
         for step in STEPS {
             assert!(reached(step).is_none());

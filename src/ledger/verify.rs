@@ -181,9 +181,10 @@ fn verify_with(
     let blob_of = |hash: &str| store.blob(hash).map_err(|error| error.to_string());
     let mut chain = ChainCheck::default();
     let mut documents = DocumentCheck::default();
-    // A document's replay needs only the state before it, so it runs on a second thread while
-    // this one reads on: the two passes overlap instead of adding up. The channel holds one
-    // document, so memory stays that of two documents' derivations.
+    // A document's replay needs only the state before it, so replays run on other threads
+    // while this one reads on: the passes overlap instead of adding up. The channel holds one
+    // document, so memory stays that of a document's derivation per replaying thread, and one
+    // more.
     std::thread::scope(|scope| {
         let mut replay = deep.then(|| {
             let (jobs, queue) = std::sync::mpsc::sync_channel::<(usize, ReplayJob)>(1);
@@ -284,7 +285,7 @@ fn verify_with(
                     Err(_) => failures.push(Failure {
                         seq: None,
                         document: None,
-                        what: "replay stopped: planledger failed while deriving a document (a defect of planledger; please report it with the ledger's export)".to_string(),
+                        what: "replay stopped on one of its threads: planledger failed while deriving a document (a defect of planledger; please report it with the ledger's export); the documents that thread replayed are not reported on".to_string(),
                     }),
                 }
             }
@@ -1214,6 +1215,10 @@ fn value_shown(value: Option<&Value>) -> String {
 /// lines it skips are page furniture between the quote's lines. A line's leading bullet may be
 /// left out of the quote (actions are stored without their bullet glyph).
 pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
+    // A quote with nothing to compare (spaces, zero-width characters) is at no lines.
+    if comparison_key_cow(quote).is_empty() {
+        return false;
+    }
     // The quick case first: a quote printed exactly as its lines (most are) folds nothing.
     if made_of_lines(quote, span, |text| text.into())
         || made_of_lines(quote, span, comparison_key_cow)

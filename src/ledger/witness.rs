@@ -113,9 +113,14 @@ pub fn newest(path: &Path) -> Result<Option<(Checkpoint, String)>, WitnessError>
         line,
         what,
     };
-    let text = String::from_utf8(bytes).map_err(|_| malformed(0, "not UTF-8 text".into()))?;
     let mut newest: Option<(Checkpoint, String)> = None;
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in bytes.split(|byte| *byte == b'\n').enumerate() {
+        let line = match std::str::from_utf8(line) {
+            Ok(line) => line,
+            // Cut inside a character: an append a crash interrupted, passed over as below.
+            Err(error) if error.error_len().is_none() => continue,
+            Err(_) => return Err(malformed(index + 1, "not UTF-8 text".into())),
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -147,4 +152,60 @@ pub fn newest(path: &Path) -> Result<Option<(Checkpoint, String)>, WitnessError>
         newest = Some((checkpoint, entry.witnessed_at));
     }
     Ok(newest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::checkpoint::SignerKey;
+
+    fn signed(size: u64) -> Checkpoint {
+        let key = SignerKey::generate("planledger-test", [7u8; 32]).unwrap();
+        let mut checkpoint = Checkpoint {
+            origin: "planledger".into(),
+            size,
+            root: vec![1u8; 32],
+            extensions: vec![],
+            signatures: vec![],
+        };
+        checkpoint.sign(&key);
+        checkpoint
+    }
+
+    #[test]
+    fn a_line_a_crash_cut_short_is_passed_over_wherever_it_was_cut() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("witness.jsonl");
+        append(&path, &signed(3), "2026-01-01T00:00:00Z").unwrap();
+        let whole = std::fs::read(&path).unwrap();
+        // The signature line's em dash is three bytes: every cut of a second entry, inside a
+        // character or not, is a torn append.
+        let mut second = Vec::new();
+        append(
+            &folder.path().join("second.jsonl"),
+            &signed(5),
+            "2026-01-02T00:00:00Z",
+        )
+        .unwrap();
+        second.extend(std::fs::read(folder.path().join("second.jsonl")).unwrap());
+        for cut in 1..second.len() - 1 {
+            let mut torn = whole.clone();
+            torn.extend(&second[..cut]);
+            std::fs::write(&path, &torn).unwrap();
+            let (newest, _) = newest(&path).unwrap().unwrap();
+            assert_eq!(newest.size, 3, "cut at {cut}");
+            // The next append starts its own line, and is read.
+            append(&path, &signed(7), "2026-01-03T00:00:00Z").unwrap();
+            assert_eq!(newest_size(&path), 7, "cut at {cut}");
+        }
+        // Bytes that are not a cut-short entry are still refused.
+        std::fs::write(&path, [whole.as_slice(), b"{\"x\":1}\n"].concat()).unwrap();
+        assert!(newest(&path).is_err());
+        std::fs::write(&path, [whole.as_slice(), b"\xff\xfe\n"].concat()).unwrap();
+        assert!(newest(&path).is_err());
+    }
+
+    fn newest_size(path: &Path) -> u64 {
+        newest(path).unwrap().unwrap().0.size
+    }
 }

@@ -886,7 +886,6 @@ fn every_crash_point_of_an_append_leaves_whole_documents_and_a_passing_verify() 
             "before-commit",
             "committed",
             "head-written",
-            "appended",
             "witness-written",
         ]
         .map(|step| format!("{step}:full")),
@@ -972,4 +971,42 @@ fn every_crash_point_of_an_append_leaves_whole_documents_and_a_passing_verify() 
             );
         }
     }
+}
+
+/// An ingest whose second append fails for want of space stops there, and witnesses only what
+/// the appends before it made durable — not the ledger's head in memory, which may never reach
+/// the disk.
+#[test]
+fn an_ingest_stopped_by_a_failed_append_witnesses_only_what_completed() {
+    let work = tempfile::tempdir().unwrap();
+    let three = work.path().join("three");
+    seed_corpus(&three, &["003_", "004_", "002_"]);
+    let store = work.path().join("ledger");
+    let witness = work.path().join("witness.jsonl");
+    let output = ingest_witnessed(&store, &three, &witness, Some("committed:full@2"));
+    assert_eq!(output.status.code(), Some(3), "{}", common::stderr(&output));
+    let said = common::stderr(&output);
+    assert!(said.contains("no space left"), "{said}");
+    assert!(
+        said.contains("the other 1 documents were not tried"),
+        "{said}"
+    );
+    let witnessed = planledger::ledger::witness::newest(&witness)
+        .unwrap()
+        .expect("the first document was witnessed")
+        .0;
+    // The first document's events: the ledger may hold the second too (sled wrote what it had
+    // committed when the process ended), but it was never reported appended.
+    let events = common::read_events(&store);
+    let first = &events[0].source.document;
+    let after_first = events
+        .iter()
+        .take_while(|e| &e.source.document == first)
+        .count();
+    assert_eq!(witnessed.size, after_first as u64);
+    let output = planledger(&store, &["--witness", witness.to_str().unwrap(), "verify"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let output = ingest_witnessed(&store, &three, &witness, None);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    assert_eq!(events_per_document(&store).len(), 3);
 }
