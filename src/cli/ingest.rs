@@ -77,10 +77,10 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
         ));
         match ingest::ingest_with(&store, request, &ingested_at, options) {
             Ok(outcome) => {
-                match outcome {
-                    IngestOutcome::Appended(_) => {
+                match &outcome {
+                    IngestOutcome::Appended(summary) => {
                         appended += 1;
-                        durable = store.head()?.map_or(0, |(seq, _)| seq + 1);
+                        durable = summary.last_seq + 1;
                     }
                     IngestOutcome::AlreadyPresent { .. } => present += 1,
                 }

@@ -269,18 +269,11 @@ impl Event {
     /// BLAKE3 over the JCS bytes of the event without its `hash` member.
     pub fn compute_hash(&self) -> Result<String, EventError> {
         let (bytes, hash_member) = to_canonical(self, Some("hash"))?;
-        let mut hasher = blake3::Hasher::new();
-        match hash_member
-            .and_then(|member| Some((bytes.get(..member.start)?, bytes.get(member.end..)?)))
-        {
-            Some((before, after)) => {
-                hasher.update(before);
-                hasher.update(after);
-            }
+        match hash_member.and_then(|member| hash_around(&bytes, member)) {
+            Some(hash) => Ok(hash),
             // An event always has its `hash` member; were it not found, the long way.
-            None => return hash_of_value_without_hash(&mut serde_json::to_value(self)?),
+            None => hash_of_value_without_hash(&mut serde_json::to_value(self)?),
         }
-        Ok(hasher.finalize().to_hex().to_string())
     }
 
     /// The canonical bytes as stored and exported: JCS of the whole event, `hash` included.
@@ -291,6 +284,16 @@ impl Event {
     pub fn from_bytes(bytes: &[u8]) -> Result<Event, EventError> {
         Ok(serde_json::from_slice(bytes)?)
     }
+}
+
+/// The hash of an event from its canonical bytes and the range its `hash` member takes in them
+/// (as [`to_canonical`] marks it): BLAKE3 over the bytes around that range, which are the
+/// canonical bytes of the event without `hash`. `None` for a range outside the bytes.
+pub fn hash_around(bytes: &[u8], hash_member: std::ops::Range<usize>) -> Option<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(bytes.get(..hash_member.start)?);
+    hasher.update(bytes.get(hash_member.end..)?);
+    Some(hasher.finalize().to_hex().to_string())
 }
 
 /// Removes `hash` from an event object and hashes the canonical bytes of the rest. Shared by

@@ -2,7 +2,8 @@
 //!
 //! Object members are sorted by their names' UTF-16 code units; strings use the minimal escapes
 //! of ECMAScript's `JSON.stringify`; numbers are formatted as ECMAScript formats a double
-//! (`ryu-js`). Tested against the published vectors in `tests/data/jcs`.
+//! (`ryu-js`). One writer (a serde `Serializer`) encodes every value, typed or a
+//! `serde_json::Value`; it is tested against the published vectors in `tests/data/jcs`.
 
 use std::ops::Range;
 
@@ -18,95 +19,9 @@ pub enum CanonicalError {
     Unencodable(String),
 }
 
-/// The canonical bytes of `value`.
+/// The canonical bytes of `value` (written as [`to_canonical`] writes any value).
 pub fn canonicalize(value: &Value) -> Result<Vec<u8>, CanonicalError> {
-    let mut out = String::new();
-    write_value(value, &mut out)?;
-    Ok(out.into_bytes())
-}
-
-fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(number) => write_number(number, out)?,
-        Value::String(text) => write_string(text, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    out.push(',');
-                }
-                write_value(item, out)?;
-            }
-            out.push(']');
-        }
-        Value::Object(members) => {
-            write_object(members, out, None)?;
-        }
-    }
-    Ok(())
-}
-
-/// An object's members in name order; `marked` asks where the member of that name falls (see
-/// [`canonicalize_marking`]).
-fn write_object(
-    members: &serde_json::Map<String, Value>,
-    out: &mut String,
-    marked: Option<(&str, &mut Option<Range<usize>>)>,
-) -> Result<(), CanonicalError> {
-    let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
-    // serde_json's map is in UTF-8 byte order, which is UTF-16 order unless names mix
-    // characters above U+FFFF with ones from U+E000: sort only when it differs.
-    let utf16 = |(a, _): &(&String, &Value), (b, _): &(&String, &Value)| {
-        a.encode_utf16().cmp(b.encode_utf16())
-    };
-    if !sorted.is_sorted_by(|a, b| utf16(a, b).is_le()) {
-        sorted.sort_by(utf16);
-    }
-    let (mark_name, mut mark) = match marked {
-        Some((name, mark)) => (Some(name), Some(mark)),
-        None => (None, None),
-    };
-    let count = sorted.len();
-    out.push('{');
-    for (index, (name, member)) in sorted.into_iter().enumerate() {
-        let start = out.len();
-        if index > 0 {
-            out.push(',');
-        }
-        write_string(name, out);
-        out.push(':');
-        write_value(member, out)?;
-        if mark_name == Some(name.as_str()) {
-            if let Some(mark) = mark.as_deref_mut() {
-                // The member and the comma that joins it: the one before it, or for the first
-                // of several the one after it (written next).
-                let end = out.len() + usize::from(index == 0 && count > 1);
-                *mark = Some(start..end);
-            }
-        }
-    }
-    out.push('}');
-    Ok(())
-}
-
-/// The canonical bytes of `value` and, when it is an object with a member `name`, the range of
-/// those bytes that member takes (with the comma joining it to the others): the bytes around
-/// the range are exactly the canonical bytes of the object without that member. One encoding
-/// gives both what an event is stored as and what its hash covers (it without `hash`).
-pub fn canonicalize_marking(
-    value: &Value,
-    name: &str,
-) -> Result<(Vec<u8>, Option<Range<usize>>), CanonicalError> {
-    let mut out = String::new();
-    let mut mark = None;
-    match value {
-        Value::Object(members) => write_object(members, &mut out, Some((name, &mut mark)))?,
-        other => write_value(other, &mut out)?,
-    }
-    Ok((out.into_bytes(), mark))
+    to_canonical(value, None).map(|(bytes, _)| bytes)
 }
 
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
@@ -168,11 +83,12 @@ fn write_string(text: &str, out: &mut String) {
     out.push('"');
 }
 
-/// The canonical bytes of any serialisable `value`, written straight from its fields: the same
-/// bytes as [`canonicalize`] of its `serde_json::Value` (a test holds this), without building
-/// that value — an event is encoded once per check in `verify`, and the tree was most of the
-/// cost. With `mark`, also where that member of the top-level object lies, as
-/// [`canonicalize_marking`] says.
+/// The canonical bytes of any serialisable `value`, written straight from its fields — an
+/// event without building its `serde_json::Value` first (a test holds a typed value's bytes to
+/// those of its `Value`). With `mark`, also the range of the bytes the top-level object's member
+/// of that name takes (with the comma joining it to the others): the bytes around it are
+/// exactly the canonical bytes of the object without that member — what an event's hash covers
+/// (it less its `hash`), from the one encoding.
 pub fn to_canonical<T: serde::Serialize + ?Sized>(
     value: &T,
     mark: Option<&str>,
@@ -301,6 +217,21 @@ impl Items<'_> {
     }
 }
 
+/// A serializer's methods for the eight integer types, each `$body` of itself and its value.
+macro_rules! integers {
+    ($returns:ty, |$this:ident : Self, $v:ident| $body:expr) => {
+        integers!(@each $returns, $this, $v, $body, serialize_i8: i8, serialize_i16: i16,
+            serialize_i32: i32, serialize_i64: i64, serialize_u8: u8, serialize_u16: u16,
+            serialize_u32: u32, serialize_u64: u64);
+    };
+    (@each $returns:ty, $this:ident, $v:ident, $body:expr, $($method:ident : $integer:ty),*) => {$(
+        fn $method(self, $v: $integer) -> $returns {
+            let $this = self;
+            $body
+        }
+    )*};
+}
+
 /// Writes a number as [`write_number`] does, from its `serde_json` form.
 fn write_json_number(
     number: impl Into<serde_json::Number>,
@@ -324,30 +255,7 @@ impl<'a, 'm> serde::Serializer for Writer<'a, 'm> {
         self.out.push_str(if v { "true" } else { "false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), CanonicalError> {
-        write_json_number(v, self.out)
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), CanonicalError> {
-        write_json_number(v, self.out)
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), CanonicalError> {
-        write_json_number(v, self.out)
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), CanonicalError> {
-        write_json_number(v, self.out)
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), CanonicalError> {
-        write_json_number(v, self.out)
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), CanonicalError> {
-        write_json_number(v, self.out)
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), CanonicalError> {
-        write_json_number(v, self.out)
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), CanonicalError> {
-        write_json_number(v, self.out)
-    }
+    integers!(Result<(), CanonicalError>, |writer: Self, v| write_json_number(v, writer.out));
     fn serialize_f32(self, v: f32) -> Result<(), CanonicalError> {
         self.serialize_f64(f64::from(v))
     }
@@ -486,61 +394,28 @@ impl<'a, 'm> serde::Serializer for Writer<'a, 'm> {
     }
 }
 
-impl serde::ser::SerializeSeq for Items<'_> {
-    type Ok = ();
-    type Error = CanonicalError;
-    fn serialize_element<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), CanonicalError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), CanonicalError> {
-        self.end_array()
-    }
+/// An array's items, whichever serde form gives them (`$add` is the form's method name).
+macro_rules! items_of {
+    ($($form:ident :: $add:ident),*) => {$(
+        impl serde::ser::$form for Items<'_> {
+            type Ok = ();
+            type Error = CanonicalError;
+            fn $add<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
+                self.item(value)
+            }
+            fn end(self) -> Result<(), CanonicalError> {
+                self.end_array()
+            }
+        }
+    )*};
 }
 
-impl serde::ser::SerializeTuple for Items<'_> {
-    type Ok = ();
-    type Error = CanonicalError;
-    fn serialize_element<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), CanonicalError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), CanonicalError> {
-        self.end_array()
-    }
-}
-
-impl serde::ser::SerializeTupleStruct for Items<'_> {
-    type Ok = ();
-    type Error = CanonicalError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), CanonicalError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), CanonicalError> {
-        self.end_array()
-    }
-}
-
-impl serde::ser::SerializeTupleVariant for Items<'_> {
-    type Ok = ();
-    type Error = CanonicalError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), CanonicalError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), CanonicalError> {
-        self.end_array()
-    }
-}
+items_of!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl serde::ser::SerializeMap for Members<'_, '_> {
     type Ok = ();
@@ -568,37 +443,28 @@ impl serde::ser::SerializeMap for Members<'_, '_> {
     }
 }
 
-impl serde::ser::SerializeStruct for Members<'_, '_> {
-    type Ok = ();
-    type Error = CanonicalError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), CanonicalError> {
-        self.members.push((key.to_owned(), encoded(value)?));
-        Ok(())
-    }
-    fn end(self) -> Result<(), CanonicalError> {
-        self.end_object()
-    }
+/// A struct's fields, or an enum variant's.
+macro_rules! fields_of {
+    ($($form:ident),*) => {$(
+        impl serde::ser::$form for Members<'_, '_> {
+            type Ok = ();
+            type Error = CanonicalError;
+            fn serialize_field<T: serde::Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), CanonicalError> {
+                self.members.push((key.to_owned(), encoded(value)?));
+                Ok(())
+            }
+            fn end(self) -> Result<(), CanonicalError> {
+                self.end_object()
+            }
+        }
+    )*};
 }
 
-impl serde::ser::SerializeStructVariant for Members<'_, '_> {
-    type Ok = ();
-    type Error = CanonicalError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), CanonicalError> {
-        self.members.push((key.to_owned(), encoded(value)?));
-        Ok(())
-    }
-    fn end(self) -> Result<(), CanonicalError> {
-        self.end_object()
-    }
-}
+fields_of!(SerializeStruct, SerializeStructVariant);
 
 /// A map's key as `serde_json` takes one: a string, or a number or boolean written as one.
 struct MapKey;
@@ -617,30 +483,7 @@ impl serde::Serializer for MapKey {
     fn serialize_bool(self, v: bool) -> Result<String, CanonicalError> {
         Ok(v.to_string())
     }
-    fn serialize_i8(self, v: i8) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
-    }
+    integers!(Result<String, CanonicalError>, |_key: Self, v| Ok(v.to_string()));
     fn serialize_f32(self, _: f32) -> Result<String, CanonicalError> {
         Err(key_must_be_a_string())
     }
@@ -775,7 +618,7 @@ mod tests {
             json!({"no": "such member"}),
         ];
         for value in cases {
-            let (bytes, mark) = canonicalize_marking(&value, "hash").unwrap();
+            let (bytes, mark) = to_canonical(&value, Some("hash")).unwrap();
             assert_eq!(bytes, canonicalize(&value).unwrap());
             let mut without = value.clone();
             let had = without.as_object_mut().unwrap().remove("hash").is_some();
@@ -796,24 +639,27 @@ mod tests {
 
     #[test]
     fn writing_from_the_fields_gives_the_canonical_bytes_of_the_value() {
-        let values = [
-            json!({"\u{fb33}": 1, "\u{1f602}": [2, {"b": null, "a": true}], "a": "x\"\u{1}"}),
-            serde_json::from_str::<Value>("[1E30, 4.50, 2e-3, -0.0, 100, 1e21, 1e-7, -5]").unwrap(),
-            json!({"hash": "h", "body": {"text": "国は、\n検討する。"}, "seq": 9007199254740991u64}),
-            json!([]),
-            json!({}),
-            json!("alone"),
+        let cases = [
+            (
+                json!({"\u{fb33}": 1, "\u{1f602}": [2, {"b": null, "a": true}], "a": "x\"\u{1}"}),
+                "{\"a\":\"x\\\"\\u0001\",\"\u{1f602}\":[2,{\"a\":true,\"b\":null}],\"\u{fb33}\":1}",
+            ),
+            (
+                serde_json::from_str::<Value>("[1E30, 4.50, 2e-3, -0.0, 100, 1e21, 1e-7, -5]").unwrap(),
+                "[1e+30,4.5,0.002,0,100,1e+21,1e-7,-5]",
+            ),
+            (
+                json!({"hash": "h", "body": {"text": "国は、\n検討する。"}, "seq": 9007199254740991u64}),
+                "{\"body\":{\"text\":\"国は、\\n検討する。\"},\"hash\":\"h\",\"seq\":9007199254740991}",
+            ),
+            (json!([]), "[]"),
+            (json!({}), "{}"),
+            (json!("alone"), "\"alone\""),
         ];
-        for value in values {
+        for (value, expected) in cases {
             for mark in [None, Some("hash")] {
-                let (bytes, marked) = to_canonical(&value, mark).unwrap();
-                let (expected, expected_mark) =
-                    canonicalize_marking(&value, mark.unwrap_or("")).unwrap();
-                assert_eq!(
-                    String::from_utf8(bytes).unwrap(),
-                    String::from_utf8(expected).unwrap()
-                );
-                assert_eq!(marked, expected_mark.filter(|_| mark.is_some()), "{value}");
+                let (bytes, _) = to_canonical(&value, mark).unwrap();
+                assert_eq!(String::from_utf8(bytes).unwrap(), expected, "{value}");
             }
         }
         assert!(to_canonical(&json!(9007199254740993u64), None).is_err());

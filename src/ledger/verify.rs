@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::checkpoint::leaf_of;
 use super::event::{
-    hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
+    hash_around, hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
 };
 use super::index::{
     corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
@@ -608,11 +608,7 @@ fn well_formed(bytes: &[u8]) -> Option<Event> {
     if canonical != bytes {
         return None;
     }
-    let hash_member = hash_member?;
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(canonical.get(..hash_member.start)?);
-    hasher.update(canonical.get(hash_member.end..)?);
-    (hasher.finalize().to_hex().as_str() == event.hash).then_some(event)
+    (hash_around(&canonical, hash_member?)? == event.hash).then_some(event)
 }
 
 /// The checks of an event's encoding one by one, each failure said: JSON, canonical form,
@@ -1215,13 +1211,14 @@ fn value_shown(value: Option<&Value>) -> String {
 /// lines it skips are page furniture between the quote's lines. A line's leading bullet may be
 /// left out of the quote (actions are stored without their bullet glyph).
 pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
+    let key = comparison_key_cow(quote);
     // A quote with nothing to compare (spaces, zero-width characters) is at no lines.
-    if comparison_key_cow(quote).is_empty() {
+    if key.is_empty() {
         return false;
     }
     // The quick case first: a quote printed exactly as its lines (most are) folds nothing.
     if made_of_lines(quote, span, |text| text.into())
-        || made_of_lines(quote, span, comparison_key_cow)
+        || made_of_lines(&key, span, comparison_key_cow)
     {
         return true;
     }
@@ -1240,8 +1237,7 @@ pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
             line
         });
     }
-    let key = comparison_key(quote);
-    !key.is_empty() && comparison_key(&joined) == key
+    comparison_key(&joined) == *key
 }
 
 /// Whether `quote`, as `key` gives it, is the keys of whole lines of `span` in order (a line's
@@ -1249,12 +1245,11 @@ pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
 /// page furniture). With the texts themselves as keys it is the quick case of [`quote_is_at`]:
 /// a quote printed exactly as its lines (most are) needs no line folded.
 fn made_of_lines<'a>(
-    quote: &'a str,
+    quote_key: &str,
     span: &[&'a str],
     key: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
 ) -> bool {
-    let quote_key = key(quote);
-    let mut rest: &str = &quote_key;
+    let mut rest = quote_key;
     for line in span {
         // A block's first line may carry its bureau header (「【部局】○…」): the action is
         // what follows it.

@@ -855,6 +855,22 @@ fn ingest_witnessed(
     command.output().unwrap()
 }
 
+/// `planledger verify` against the witness at `witness`.
+fn verify_witnessed(store: &Path, witness: &Path) -> std::process::Output {
+    planledger(store, &["--witness", witness.to_str().unwrap(), "verify"])
+}
+
+/// Requires `output` to be a success, saying `what` it was and what the command said if not.
+fn succeeded(output: &std::process::Output, what: &str) {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{what}: {}{}",
+        stdout(output),
+        common::stderr(output)
+    );
+}
+
 /// Fault injection: every step of an append where planledger's own durability can be cut
 /// (`ledger::failpoint::STEPS`: around sled's commit and flush, each part of the head file's
 /// replacement, the witness's line), on a first append and on a later one, with the process
@@ -899,13 +915,7 @@ fn every_crash_point_of_an_append_leaves_whole_documents_and_a_passing_verify() 
             let store = work.path().join(format!("ledger_{later}_{index}"));
             let witness = work.path().join(format!("witness_{later}_{index}.jsonl"));
             if later {
-                let output = ingest_witnessed(&store, &before, &witness, None);
-                assert_eq!(
-                    output.status.code(),
-                    Some(0),
-                    "{label}: {}",
-                    common::stderr(&output)
-                );
+                succeeded(&ingest_witnessed(&store, &before, &witness, None), &label);
             }
             let output = ingest_witnessed(&store, &both, &witness, Some(case));
             let code = output.status.code();
@@ -928,15 +938,7 @@ fn every_crash_point_of_an_append_leaves_whole_documents_and_a_passing_verify() 
                 );
             }
             if store.exists() {
-                let output =
-                    planledger(&store, &["--witness", witness.to_str().unwrap(), "verify"]);
-                assert_eq!(
-                    output.status.code(),
-                    Some(0),
-                    "{label}: {}{}",
-                    stdout(&output),
-                    common::stderr(&output)
-                );
+                succeeded(&verify_witnessed(&store, &witness), &label);
                 let survived = events_per_document(&store);
                 for (document, count) in &survived {
                     assert_eq!(
@@ -950,19 +952,13 @@ fn every_crash_point_of_an_append_leaves_whole_documents_and_a_passing_verify() 
                     "{label}: the earlier document was lost"
                 );
             }
-            let output = ingest_witnessed(&store, &both, &witness, None);
-            assert_eq!(
-                output.status.code(),
-                Some(0),
-                "{label}: again: {}",
-                common::stderr(&output)
+            succeeded(
+                &ingest_witnessed(&store, &both, &witness, None),
+                &format!("{label}: again"),
             );
-            let output = planledger(&store, &["--witness", witness.to_str().unwrap(), "verify"]);
-            assert_eq!(
-                output.status.code(),
-                Some(0),
-                "{label}: after again: {}",
-                stdout(&output)
+            succeeded(
+                &verify_witnessed(&store, &witness),
+                &format!("{label}: after again"),
             );
             assert_eq!(
                 events_per_document(&store),
@@ -1004,9 +1000,7 @@ fn an_ingest_stopped_by_a_failed_append_witnesses_only_what_completed() {
         .take_while(|e| &e.source.document == first)
         .count();
     assert_eq!(witnessed.size, after_first as u64);
-    let output = planledger(&store, &["--witness", witness.to_str().unwrap(), "verify"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    let output = ingest_witnessed(&store, &three, &witness, None);
-    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    succeeded(&verify_witnessed(&store, &witness), "verify");
+    succeeded(&ingest_witnessed(&store, &three, &witness, None), "again");
     assert_eq!(events_per_document(&store).len(), 3);
 }
