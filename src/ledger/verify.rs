@@ -35,7 +35,9 @@ use crate::ingest::IngestOptions;
 use crate::project::documents::DocumentRecord;
 use crate::source::decode::decode;
 use crate::source::manifest::{CuratedFact, DocumentDescription};
-use crate::source::normalize::{comparison_key, comparison_key_cow, line_content};
+use crate::source::normalize::{
+    comparison_key, comparison_key_cow, has_comparison_key, line_content,
+};
 
 /// One thing that did not check out.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -1211,15 +1213,16 @@ fn value_shown(value: Option<&Value>) -> String {
 /// lines it skips are page furniture between the quote's lines. A line's leading bullet may be
 /// left out of the quote (actions are stored without their bullet glyph).
 pub fn quote_is_at(quote: &str, span: &[&str]) -> bool {
-    let key = comparison_key_cow(quote);
     // A quote with nothing to compare (spaces, zero-width characters) is at no lines.
-    if key.is_empty() {
+    if !has_comparison_key(quote) {
         return false;
     }
     // The quick case first: a quote printed exactly as its lines (most are) folds nothing.
-    if made_of_lines(quote, span, |text| text.into())
-        || made_of_lines(&key, span, comparison_key_cow)
-    {
+    if made_of_lines(quote, span, |text| text.into()) {
+        return true;
+    }
+    let key = comparison_key_cow(quote);
+    if made_of_lines(&key, span, comparison_key_cow) {
         return true;
     }
     // Line by line fails where NFKC composes across a line break (a line that starts with a

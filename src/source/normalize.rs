@@ -139,6 +139,22 @@ pub fn comparison_key(text: &str) -> String {
         .collect()
 }
 
+/// Whether `text` has a comparison key that is not empty (something other than spaces and
+/// invisible characters), decided from its first such character without folding the text when
+/// its characters fold one by one — a check made for every quote `verify` reads.
+pub fn has_comparison_key(text: &str) -> bool {
+    for c in text.chars() {
+        let unified = unified_ideograph(c);
+        match nfkc_of_simple(unified).or_else(|| left_alone_by_nfkc(unified)) {
+            // NFKC of the whole text keeps it, or composes it with a mark into another letter.
+            Some(folded) if !folded.is_whitespace() && !is_invisible(folded) => return true,
+            Some(_) => {}
+            None => return !comparison_key(text).is_empty(),
+        }
+    }
+    false
+}
+
 /// [`comparison_key`] without allocating when the text is already its own key: every character
 /// one NFKC leaves alone, none a space, a bullet glyph, a compatibility ideograph or a wave dash
 /// — most lines of a document. Callers that key every line use this.
@@ -325,6 +341,29 @@ mod tests {
         // Others go through NFKC whole: 「１ｱ①」 folds as NFKC does, half-width kana composed.
         assert_eq!(fold_width("１ｱ①ﾊﾟ"), "1ア1パ");
         assert_eq!(nfkc_of_simple('ｱ'), None);
+    }
+
+    #[test]
+    fn having_a_key_is_the_key_not_being_empty() {
+        for text in [
+            "",
+            " ",
+            "\u{3000}\u{200B}\u{FEFF}",
+            "\u{200B}a",
+            "　（１）",
+            "\u{3099}",
+            " \u{301}",
+            "①",
+            "※",
+            "\u{2060}\u{200D} 国",
+            "\t\n",
+        ] {
+            assert_eq!(
+                has_comparison_key(text),
+                !comparison_key(text).is_empty(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
