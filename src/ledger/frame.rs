@@ -1,4 +1,4 @@
-//! How events and documents rest on disk (store layout 5): compressed frames.
+//! How events and documents rest on disk (store layouts 5 and 6): compressed frames.
 //!
 //! A frame holds up to [`FRAME_EVENTS`] consecutive events of one append — their canonical
 //! (RFC 8785) bytes, each length-prefixed, compressed together with zstd, whole or against the

@@ -362,48 +362,59 @@ pub type RawPairs = Vec<(Vec<u8>, Vec<u8>)>;
 /// One index entry: key and value bytes.
 pub type RawPair = (Vec<u8>, Vec<u8>);
 
-/// What one event adds to the indexes that hold an entry per event (`docs`, `targets`,
-/// `adoptions`); the identity index merges entries and `mentions` groups them by append
-/// ([`AppendMentions`]), both kept apart.
+/// What one event adds to the indexes that hold an entry per event (`docs`, `adoptions`); the
+/// identity index merges entries and `mentions` and `targets` group them by append
+/// ([`AppendEntries`]), both kept apart.
 #[derive(Debug, Default)]
 pub struct EventEntries {
     pub docs: Option<RawPair>,
-    pub targets: Option<RawPair>,
     pub adoptions: Option<RawPair>,
 }
 
-/// The `mentions` entries of one append, gathered event by event: for each measure id the
-/// append's events name, the key `id, 0, the append's first seq` → the seqs of those events
-/// (eight bytes each, big-endian, ascending). One entry per measure and document rather than
-/// per event: the index is a few entries per document, not a key per event that every open of
-/// the store pays for.
+/// The entries of one append's `mentions` and `targets`, each grouped by append so that the
+/// indexes are a few entries per document, not a key per event that every open and every scan
+/// of the store pays for (sled reads a tree entry by entry, each from the tree's root).
 #[derive(Debug, Default)]
-pub struct AppendMentions {
-    start: Option<u64>,
-    seqs: BTreeMap<String, Vec<u64>>,
+pub struct AppendPairs {
+    /// For each measure id the append's events name: `id, 0, the append's first seq` → the
+    /// seqs of those events (eight bytes each, big-endian, ascending).
+    pub mentions: RawPairs,
+    /// When the append records figure observations: its first seq (big-endian) → those
+    /// observations in chain order ([`encode_observations`]).
+    pub targets: Option<RawPair>,
 }
 
-impl AppendMentions {
+/// The grouped entries of consecutive events, gathered event by event and given out as each
+/// append ends (see [`AppendPairs`]).
+#[derive(Debug, Default)]
+pub struct AppendEntries {
+    start: Option<u64>,
+    seqs: BTreeMap<String, Vec<u64>>,
+    observations: Vec<TargetObservation>,
+}
+
+impl AppendEntries {
     /// Adds the next event; when it starts a new append, returns the entries of the one before.
-    pub fn add(&mut self, event: &Event) -> RawPairs {
+    pub fn add(&mut self, event: &Event) -> AppendPairs {
         let finished = if starts_append(event) {
             self.finish()
         } else {
-            Vec::new()
+            AppendPairs::default()
         };
         self.start.get_or_insert(event.seq);
         if let Some(id) = event.body.measure_id() {
             self.seqs.entry(id.to_owned()).or_default().push(event.seq);
         }
+        self.observations.extend(TargetObservation::of(event));
         finished
     }
 
     /// The entries of the append gathered so far (the last one, at the end of the events).
-    pub fn finish(&mut self) -> RawPairs {
+    pub fn finish(&mut self) -> AppendPairs {
         let Some(start) = self.start.take() else {
-            return Vec::new();
+            return AppendPairs::default();
         };
-        std::mem::take(&mut self.seqs)
+        let mentions = std::mem::take(&mut self.seqs)
             .into_iter()
             .map(|(id, seqs)| {
                 (
@@ -411,8 +422,45 @@ impl AppendMentions {
                     seqs.iter().flat_map(|seq| seq.to_be_bytes()).collect(),
                 )
             })
-            .collect()
+            .collect();
+        let observations = std::mem::take(&mut self.observations);
+        let targets = (!observations.is_empty()).then(|| {
+            (
+                start.to_be_bytes().to_vec(),
+                encode_observations(&observations),
+            )
+        });
+        AppendPairs { mentions, targets }
     }
+}
+
+/// The value of a `targets` entry: each observation as `[key, seq, as_of_day, value,
+/// goal_of_plan]`, in chain order.
+pub fn encode_observations(observations: &[TargetObservation]) -> Vec<u8> {
+    let rows: Vec<_> = observations
+        .iter()
+        .map(|o| (&o.key, o.seq, &o.as_of_day, &o.value, &o.goal_of_plan))
+        .collect();
+    encode_json(&rows)
+}
+
+/// The observations of a `targets` entry's value; `None` when it is not a list of them.
+pub fn decode_observations(value: &[u8]) -> Option<Vec<TargetObservation>> {
+    type Row = (String, u64, Option<String>, String, Option<String>);
+    let rows: Vec<Row> = serde_json::from_slice(value).ok()?;
+    Some(
+        rows.into_iter()
+            .map(
+                |(key, seq, as_of_day, value, goal_of_plan)| TargetObservation {
+                    key,
+                    seq,
+                    as_of_day,
+                    value,
+                    goal_of_plan,
+                },
+            )
+            .collect(),
+    )
 }
 
 /// The seqs a `mentions` entry's value lists; `None` when it is not a whole number of them.
@@ -460,12 +508,6 @@ impl EventEntries {
     pub fn of(event: &Event) -> EventEntries {
         EventEntries {
             docs: DocumentRecord::of(event).map(|record| docs_entry(&record)),
-            targets: TargetObservation::of(event).map(|o| {
-                (
-                    name_seq_key(&o.key, o.seq),
-                    encode_json(&(&o.as_of_day, &o.value, &o.goal_of_plan)),
-                )
-            }),
             adoptions: matches!(event.body, EventBody::PlanAdopted { .. })
                 .then(|| (event.seq.to_be_bytes().to_vec(), Vec::new())),
         }
@@ -475,20 +517,6 @@ impl EventEntries {
 /// The document record of a `docs` entry.
 pub fn decode_document(value: &[u8]) -> Option<DocumentRecord> {
     serde_json::from_slice(value.get(8..)?).ok()
-}
-
-/// The observation of a `targets` entry under `key`'s prefix.
-pub fn decode_observation(key: &str, stored_key: &[u8], value: &[u8]) -> Option<TargetObservation> {
-    let seq = stored_key.get(name_prefix(key).len()..)?;
-    let (as_of_day, value, goal_of_plan): (Option<String>, String, Option<String>) =
-        serde_json::from_slice(value).ok()?;
-    Some(TargetObservation {
-        key: key.to_owned(),
-        seq: u64::from_be_bytes(seq.try_into().ok()?),
-        as_of_day,
-        value,
-        goal_of_plan,
-    })
 }
 
 /// The key of a statement in the identity tree.
@@ -608,7 +636,7 @@ pub fn starts_append(event: &Event) -> bool {
         && event.seq > 0
 }
 
-/// The key prefix of a `name, 0, seq` index (`targets`, `mentions`): one name's entries scan
+/// The key prefix of a `name, 0, seq` index (`mentions`): one name's entries scan
 /// in chain order.
 pub fn name_prefix(name: &str) -> Vec<u8> {
     let mut bytes = name.as_bytes().to_vec();

@@ -1,13 +1,14 @@
 //! The sled store: the only module that touches sled.
 //!
-//! Trees (layout 5): `frames` (u64 big-endian seq of a frame's first event → up to
+//! Trees (layout 6): `frames` (u64 big-endian seq of a frame's first event → up to
 //! [`FRAME_EVENTS`] consecutive events of one append, their canonical bytes compressed together,
 //! whole or against the frame at its place in the series' version before: `ledger::frame`),
 //! `documents` (document hash → its bytes, compressed, whole or against an earlier version of
 //! its series), and the indexes, whose entries `ledger::index` encodes: `docs` (document hash → seq
 //! of its `DocumentIngested` and the document's record), `identity` (`s`+statement → place,
-//! `h`+handle → first (seq, position), `e`+edge → empty), `targets` (figure key, 0, seq → day,
-//! value and the plan of a 個別目標), `adoptions` (seq of each `PlanAdopted` → empty),
+//! `h`+handle → first (seq, position), `e`+edge → empty), `targets` (an append's first seq → the
+//! figure observations its events record: key, seq, day, value and the plan of a 個別目標),
+//! `adoptions` (seq of each `PlanAdopted` → empty),
 //! `mentions` (measure id as recorded, 0, an append's first seq → the seqs of that append's
 //! events that name it), `frontiers`
 //! (tree size at each document's end → the Merkle frontier there), `meta` (head seq and hash,
@@ -28,10 +29,10 @@ use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
 use super::frame::{self, DocumentLayout, FrameError, FRAME_EVENTS};
 use super::index::{
     corrected_docs_entry, decode_document, decode_frontier, decode_mention_seqs,
-    decode_observation, decode_place, edge_key_bytes, encode_first, encode_place, frontier_entry,
+    decode_observations, decode_place, edge_key_bytes, encode_first, encode_place, frontier_entry,
     handle_key_bytes, is_correction, lineage_key_bytes, name_prefix, starts_append,
-    statement_key_bytes, AppendMentions, DocumentRecord, EventEntries, IdentityIndex, IndexEntries,
-    IndexTree, RawPairs, TargetObservation,
+    statement_key_bytes, AppendEntries, AppendPairs, DocumentRecord, EventEntries, IdentityIndex,
+    IndexEntries, IndexTree, RawPairs, TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 use super::read_copy::{self, ReadCopy};
@@ -54,8 +55,9 @@ pub const EMPTY_HEAD: &str = "empty";
 /// Layout 5 is layout 4 (frames, compressed documents) with frames and documents that may rest
 /// against a base and the head file's `empty until`: a planledger of layout 4 would misread those, so
 /// the mark moved (`reindex` moves a layout-4 ledger by rewriting the mark; nothing else
-/// changes).
-pub const STORE_FORMAT_VERSION: &[u8] = b"5";
+/// changes). Layout 6 keeps one `targets` entry per append instead of one per observation (a
+/// `state` read every observation entry by entry): `reindex` rebuilds the index.
+pub const STORE_FORMAT_VERSION: &[u8] = b"6";
 /// How many of a series' latest versions are searched for one stored whole, to compress a new
 /// version against: past that, the new one is stored whole (and is the next ones' base).
 const BASE_SEARCH: usize = 64;
@@ -68,7 +70,7 @@ const LEGACY_BLOBS: &str = "blobs";
 /// holds memory (a 1M-event `verify` grew to the default's size), it does not save reads.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Layouts whose events and documents `reindex` reads: an older one is moved to this one.
-const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3", b"4", b"5"];
+const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3", b"4", b"5", b"6"];
 /// The format recorded while `reindex` rebuilds the indexes: a reindex cut short leaves it,
 /// and every command refuses the ledger until `reindex` runs again (the events are untouched).
 const REINDEXING: &[u8] = b"reindexing";
@@ -977,24 +979,17 @@ impl Store {
         Ok(index)
     }
 
-    /// Every figure observation, from the target index alone (no event is read), by figure and
-    /// then chain order.
+    /// Every figure observation, from the target index alone (no event is read), in chain
+    /// order.
     pub fn all_target_observations(&self) -> Result<Vec<TargetObservation>, StoreError> {
-        let corrupt = || StoreError::CorruptIndex { tree: "targets" };
-        self.targets
-            .iter()
-            .map(|entry| {
-                let (stored, value) = entry?;
-                // `name, 0, seq`: the name is all but the last nine bytes.
-                let name = stored
-                    .len()
-                    .checked_sub(9)
-                    .and_then(|end| stored.get(..end))
-                    .and_then(|name| std::str::from_utf8(name).ok())
-                    .ok_or_else(corrupt)?;
-                decode_observation(name, &stored, &value).ok_or_else(corrupt)
-            })
-            .collect()
+        let mut observations = Vec::new();
+        for entry in self.targets.iter() {
+            let (_, value) = entry?;
+            observations.extend(
+                decode_observations(&value).ok_or(StoreError::CorruptIndex { tree: "targets" })?,
+            );
+        }
+        Ok(observations)
     }
 
     /// Every `PlanAdopted` event, in chain order, read through the adoption index.
@@ -1034,17 +1029,12 @@ impl Store {
 
     /// Every `TargetChanged` event of the figure `key`, in chain order.
     pub fn events_of_target(&self, key: &str) -> Result<Vec<Event>, StoreError> {
-        let prefix = name_prefix(key);
-        let seqs = self
-            .targets
-            .scan_prefix(&prefix)
-            .keys()
-            .map(|key| {
-                key?.get(prefix.len()..)
-                    .map(decode_seq)
-                    .ok_or(StoreError::CorruptIndex { tree: "targets" })
-            })
-            .collect::<Result<Vec<u64>, StoreError>>()?;
+        let seqs: Vec<u64> = self
+            .all_target_observations()?
+            .into_iter()
+            .filter(|o| o.key == key)
+            .map(|o| o.seq)
+            .collect();
         self.events_at(&seqs, "targets")
     }
 
@@ -1398,25 +1388,35 @@ fn index_events(
     events: &[Event],
     mut frontier: Frontier<Blake3Hash>,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
-    let mut mentions = AppendMentions::default();
+    let mut grouped = AppendEntries::default();
     for event in events {
         if starts_append(event) {
             let (key, value) = frontier_entry(&frontier);
             trees.frontiers.insert(key, value)?;
         }
-        for (key, value) in mentions.add(event) {
-            trees.mentions.insert(key, value)?;
-        }
+        insert_grouped(trees, grouped.add(event))?;
         index_event(trees, event)?;
         let leaf = leaf_of(event).map_err(|_| abort(StoreError::EventHash { seq: event.seq }))?;
         frontier.push(leaf);
     }
-    for (key, value) in mentions.finish() {
-        trees.mentions.insert(key, value)?;
-    }
+    insert_grouped(trees, grouped.finish())?;
     if !events.is_empty() {
         let (key, value) = frontier_entry(&frontier);
         trees.frontiers.insert(key, value)?;
+    }
+    Ok(())
+}
+
+/// Writes an append's grouped entries (`mentions`, `targets`).
+fn insert_grouped(
+    trees: &Trees<'_>,
+    pairs: AppendPairs,
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    for (key, value) in pairs.mentions {
+        trees.mentions.insert(key, value)?;
+    }
+    if let Some((key, value)) = pairs.targets {
+        trees.targets.insert(key, value)?;
     }
     Ok(())
 }
@@ -1427,16 +1427,8 @@ fn index_event(
     trees: &Trees<'_>,
     event: &Event,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
-    let EventEntries {
-        docs,
-        targets,
-        adoptions,
-    } = EventEntries::of(event);
-    for (tree, entry) in [
-        (trees.docs, docs),
-        (trees.targets, targets),
-        (trees.adoptions, adoptions),
-    ] {
+    let EventEntries { docs, adoptions } = EventEntries::of(event);
+    for (tree, entry) in [(trees.docs, docs), (trees.adoptions, adoptions)] {
         if let Some((key, value)) = entry {
             tree.insert(key, value)?;
         }

@@ -23,7 +23,7 @@ use super::event::{
 };
 use super::index::{
     corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
-    AppendMentions, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPair,
+    AppendEntries, AppendPairs, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPair,
 };
 use super::jcs::{canonicalize, to_canonical};
 use super::merkle::{Blake3Hash, Frontier};
@@ -1282,8 +1282,8 @@ struct IndexCheck {
     /// The `docs` entries (one per document, the later one for a document ingested twice, as
     /// the store keeps it), compared whole at the end like the identity index.
     documents: BTreeMap<Vec<u8>, Vec<u8>>,
-    /// The `mentions` entries of the append being read, checked when it ends.
-    mentions: AppendMentions,
+    /// The `mentions` and `targets` entries of the append being read, checked when it ends.
+    grouped: AppendEntries,
     /// Entries implied, per tree of `PER_EVENT`, and the first difference found in each.
     implied: [u64; 4],
     differences: [Option<String>; 4],
@@ -1308,14 +1308,9 @@ impl IndexCheck {
         if let Some(entries) = IndexEntries::of(event) {
             self.identity.add(entries);
         }
-        let EventEntries {
-            docs,
-            targets,
-            adoptions,
-        } = EventEntries::of(event);
-        for (key, value) in self.mentions.add(event) {
-            self.expect(store, IndexTree::Mentions, &key, &value)?;
-        }
+        let EventEntries { docs, adoptions } = EventEntries::of(event);
+        let grouped = self.grouped.add(event);
+        self.expect_grouped(store, grouped)?;
         self.documents.extend(docs);
         if is_correction(event) {
             let key = event.source.document.as_bytes();
@@ -1331,13 +1326,23 @@ impl IndexCheck {
         let frontier = (starts_append(event) && frontier.size() == event.seq)
             .then(|| frontier_entry(frontier));
         for (tree, entry) in [
-            (IndexTree::Targets, targets),
             (IndexTree::Adoptions, adoptions),
             (IndexTree::Frontiers, frontier),
         ] {
             if let Some((key, value)) = entry {
                 self.expect(store, tree, &key, &value)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Checks an append's grouped entries.
+    fn expect_grouped(&mut self, store: &Store, pairs: AppendPairs) -> Result<(), StoreError> {
+        for (key, value) in pairs.mentions {
+            self.expect(store, IndexTree::Mentions, &key, &value)?;
+        }
+        if let Some((key, value)) = pairs.targets {
+            self.expect(store, IndexTree::Targets, &key, &value)?;
         }
         Ok(())
     }
@@ -1380,9 +1385,8 @@ impl IndexCheck {
         // After an unreadable event the tree's leaves are unknown: the frontiers are not
         // checked further (the event itself is the failure reported).
         let frontiers_known = frontier.size() == n_events;
-        for (key, value) in self.mentions.finish() {
-            self.expect(store, IndexTree::Mentions, &key, &value)?;
-        }
+        let grouped = self.grouped.finish();
+        self.expect_grouped(store, grouped)?;
         if n_events > 0 && frontiers_known {
             let (key, value) = frontier_entry(frontier);
             self.expect(store, IndexTree::Frontiers, &key, &value)?;
@@ -1446,7 +1450,9 @@ impl IndexCheck {
                         }
                     }
                 }
-                IndexTree::Mentions => mention_implied(store, &key, &value),
+                IndexTree::Mentions | IndexTree::Targets => {
+                    grouped_implied(store, tree, &key, &value)
+                }
                 _ => {
                     let seq = key
                         .len()
@@ -1458,12 +1464,7 @@ impl IndexCheck {
                         None => None,
                     };
                     event.is_some_and(|event| {
-                        let entries = EventEntries::of(&event);
-                        let implied = match tree {
-                            IndexTree::Targets => entries.targets,
-                            _ => entries.adoptions,
-                        };
-                        implied == Some((key.clone(), value.clone()))
+                        EventEntries::of(&event).adoptions == Some((key.clone(), value.clone()))
                     })
                 }
             };
@@ -1475,9 +1476,9 @@ impl IndexCheck {
     }
 }
 
-/// Whether a `mentions` entry is one the log implies: one of the entries the append starting
-/// at its key's seq gives, grouped as the store groups them.
-fn mention_implied(store: &Store, key: &[u8], value: &[u8]) -> bool {
+/// Whether a `mentions` or `targets` entry is one the log implies: one of the entries the append
+/// starting at its key's seq gives, grouped as the store groups them.
+fn grouped_implied(store: &Store, tree: IndexTree, key: &[u8], value: &[u8]) -> bool {
     let Some(start) = key
         .len()
         .checked_sub(8)
@@ -1489,9 +1490,16 @@ fn mention_implied(store: &Store, key: &[u8], value: &[u8]) -> bool {
     let Ok(events) = store.events_of_document(start) else {
         return false;
     };
-    let mut mentions = AppendMentions::default();
-    let mut implied: Vec<RawPair> = events.iter().flat_map(|e| mentions.add(e)).collect();
-    implied.extend(mentions.finish());
+    let mut grouped = AppendEntries::default();
+    let mut pairs: Vec<AppendPairs> = events.iter().map(|e| grouped.add(e)).collect();
+    pairs.push(grouped.finish());
+    let implied: Vec<RawPair> = pairs
+        .into_iter()
+        .flat_map(|pairs| match tree {
+            IndexTree::Targets => pairs.targets.into_iter().collect(),
+            _ => pairs.mentions,
+        })
+        .collect();
     implied.iter().any(|(k, v)| k == key && v == value)
 }
 

@@ -424,7 +424,11 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
             br#"s{"recorded_id":"M000000000000","plan":null,"section":{"path":[],"titles":[]},"text":"forged"}"#,
             br#"{"first_seq":0,"order":[false,null,null,null,"x",0]}"#,
         ),
-        ("targets", b"Tforged\x00\x00\x00\x00\x00\x00\x00\x00\x05", br#"[null,"1",null]"#),
+        (
+            "targets",
+            &5u64.to_be_bytes(),
+            br#"[["Tforged",5,null,"1",null]]"#,
+        ),
         ("docs", b"forged", &5u64.to_be_bytes()),
         ("adoptions", &5u64.to_be_bytes(), b""),
         ("mentions", b"Mforged\x00\x00\x00\x00\x00\x00\x00\x00\x05", b""),
@@ -603,7 +607,7 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     let verified = planledger(&store, &["verify", "--deep"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
     assert!(
-        stdout(&verified).contains("store layout 5"),
+        stdout(&verified).contains("store layout 6"),
         "{}",
         stdout(&verified)
     );
@@ -768,18 +772,38 @@ fn files_in(folder: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// A ledger of layout 4 (the same frames, documents only whole, no `empty until`) is refused
-/// rather than misread and moves to layout 5 by `reindex` alone: its mark, nothing else.
+/// A ledger of layout 5 (the same frames and documents, a `targets` entry per observation:
+/// figure key, 0, seq → day, value, plan) is refused rather than misread, and `reindex` moves it
+/// to layout 6: the target index grouped by append, the same answers, the same events.
 #[test]
-fn a_layout_4_ledger_is_refused_until_reindex_moves_its_mark() {
+fn a_layout_5_ledger_is_refused_until_reindex_rebuilds_its_target_index() {
     let (_dir, store) = ingested_seeds();
     let exported = stdout(&planledger(&store, &["export"]));
+    let before = stdout(&planledger(&store, &["state", "--format", "json"]));
+    let mut observations = 0;
     common::change_store(&store, |db| {
+        let targets = db.open_tree("targets").unwrap();
+        let grouped: Vec<_> = targets.iter().map(Result::unwrap).collect();
+        targets.clear().unwrap();
+        for (_, value) in grouped {
+            // `[key, seq, as_of_day, value, goal_of_plan]` per observation.
+            type Row = (String, u64, Option<String>, String, Option<String>);
+            let rows: Vec<Row> = serde_json::from_slice(&value).unwrap();
+            for (key, seq, as_of_day, value, goal) in rows {
+                let mut stored = key.into_bytes();
+                stored.push(0);
+                stored.extend(seq.to_be_bytes());
+                let value = serde_json::to_vec(&(as_of_day, value, goal)).unwrap();
+                targets.insert(stored, value).unwrap();
+                observations += 1;
+            }
+        }
         db.open_tree("meta")
             .unwrap()
-            .insert("store_format", "4")
+            .insert("store_format", "5")
             .unwrap();
     });
+    assert!(observations > 0, "the seeds state figures");
     let refused = planledger(&store, &["state"]);
     assert_eq!(
         refused.status.code(),
@@ -788,7 +812,7 @@ fn a_layout_4_ledger_is_refused_until_reindex_moves_its_mark() {
         common::stderr(&refused)
     );
     assert!(
-        common::stderr(&refused).contains("store format \"4\"")
+        common::stderr(&refused).contains("store format \"5\"")
             && common::stderr(&refused).contains("planledger reindex"),
         "{}",
         common::stderr(&refused)
@@ -796,10 +820,23 @@ fn a_layout_4_ledger_is_refused_until_reindex_moves_its_mark() {
     let moved = planledger(&store, &["reindex"]);
     assert_eq!(moved.status.code(), Some(0), "{}", common::stderr(&moved));
     let verified = planledger(&store, &["verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
     assert!(
-        stdout(&verified).contains("store layout 5"),
+        stdout(&verified).contains("store layout 6"),
         "{}",
         stdout(&verified)
+    );
+    common::change_store(&store, |db| {
+        let targets = db.open_tree("targets").unwrap();
+        assert!(
+            targets.len() < observations,
+            "one entry per append: {} entries for {observations} observations",
+            targets.len()
+        );
+    });
+    assert_eq!(
+        stdout(&planledger(&store, &["state", "--format", "json"])),
+        before
     );
     assert_eq!(stdout(&planledger(&store, &["export"])), exported);
 }
