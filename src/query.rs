@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::identity::Identities;
 use crate::ledger::checkpoint::Checkpoint;
+use crate::ledger::index::TargetObservation;
 use crate::ledger::merkle::Frontier;
 use crate::ledger::{Event, EventBody, Store, StoreError};
 use crate::project::diff::{compare, earlier_query, DiffView};
@@ -84,7 +85,8 @@ impl StateReading {
 
 /// Reads what [`state_at`] needs from the store (see [`StateReading`]).
 pub fn read_state_at(store: &Store, request: &StateRequest) -> Result<StateReading, QueryError> {
-    let at = resolve_or_latest(&store.document_records()?, request.at.as_deref())?;
+    let documents = store.document_records()?;
+    let at = resolve_or_latest(&documents, request.at.as_deref())?;
     let query = StateQuery {
         as_known_at: request.as_known_at,
         section: request.section.clone(),
@@ -96,7 +98,10 @@ pub fn read_state_at(store: &Store, request: &StateRequest) -> Result<StateReadi
             events: store.events_resting_through(limit)?,
             query,
         },
-        None => StateReading::Answered(Box::new(state(store, &query)?)),
+        None => {
+            let indexed = Indexed::read_with(store, documents)?;
+            StateReading::Answered(Box::new(state_in(store, &indexed, &query)?))
+        }
     })
 }
 
@@ -115,7 +120,8 @@ pub fn diff_of(store: &Store, request: &DiffRequest) -> Result<DiffView, QueryEr
     let since = resolve_at(&documents, &request.since)?;
     let until = resolve_or_latest(&documents, request.until.as_deref())?;
     let (since, until) = crate::project::diff::queries_between(since, until, request.plan.clone())?;
-    Ok(diff(store, &since, &until)?)
+    let indexed = Indexed::read_with(store, documents)?;
+    Ok(diff_in(store, &indexed, &since, &until)?)
 }
 
 /// A follow-through report as asked for in words (the CLI's `progress`).
@@ -138,9 +144,10 @@ pub fn progress_of(
     let since = resolve_at(&documents, &request.since)?;
     let until = resolve_or_latest(&documents, request.until.as_deref())?;
     let (since, until) = crate::project::diff::queries_between(since, until, request.plan.clone())?;
-    let after = state(store, &until)?;
+    let indexed = Indexed::read_with(store, documents)?;
+    let after = state_in(store, &indexed, &until)?;
     let earlier = earlier_query(&since, &until, &after);
-    let before = state(store, &earlier)?;
+    let before = state_in(store, &indexed, &earlier)?;
     Ok(crate::project::progress::progress(
         &before,
         &after,
@@ -154,25 +161,60 @@ pub fn progress_of(
 /// question about what the ledger knew earlier (`as_known_at`) is answered by the reference
 /// fold over the events up to that point.
 pub fn state(store: &Store, query: &StateQuery) -> Result<StateView, StoreError> {
+    if query.as_known_at.is_some() {
+        return state_in(store, &Indexed::default(), query);
+    }
+    state_in(store, &Indexed::read(store)?, query)
+}
+
+/// What every state reads whole from the store's indexes — the documents' records, the
+/// identities, the figure observations — read once for a question, however many states it
+/// folds (a diff folds two).
+#[derive(Default)]
+pub struct Indexed {
+    documents: Vec<DocumentRecord>,
+    identities: Identities,
+    observations: Vec<TargetObservation>,
+}
+
+impl Indexed {
+    pub fn read(store: &Store) -> Result<Indexed, StoreError> {
+        Indexed::read_with(store, store.document_records()?)
+    }
+
+    /// The rest, for documents' records already read.
+    fn read_with(store: &Store, documents: Vec<DocumentRecord>) -> Result<Indexed, StoreError> {
+        Ok(Indexed {
+            documents,
+            identities: Identities::from_index(&store.identity_index()?),
+            observations: store.all_target_observations()?,
+        })
+    }
+}
+
+/// [`state`] over the indexes as read (which a question about an earlier head does not use).
+fn state_in(store: &Store, indexed: &Indexed, query: &StateQuery) -> Result<StateView, StoreError> {
     if let Some(limit) = query.as_known_at {
         let events = store.events_resting_through(limit)?.decode()?;
         return Ok(crate::project::state::state(&events, query));
     }
-    let documents = store.document_records()?;
-    let identities = Identities::from_index(&store.identity_index()?);
-    let mut events = events_speaking_at(store, &documents, query.date)?;
+    let Indexed {
+        documents,
+        identities,
+        observations,
+    } = indexed;
+    let mut events = events_speaking_at(store, documents, query.date)?;
     // The figures: each one's shown observation is chosen from the target index, so only the
     // chosen events are read (with the plan adoptions their deadlines count from).
-    let plan = shown_plan(&documents, &identities, &events, query);
+    let plan = shown_plan(documents, identities, &events, query);
     let dated: Vec<&DocumentRecord> = documents
         .iter()
         .filter(|d| !d.withdrawn() && d.meeting.date.is_some_and(|day| day <= query.date))
         .collect();
-    let observations = store.all_target_observations()?;
     let chosen = latest_observations(
         observations
             .iter()
-            .filter_map(|o| Some((o, document_holding(&documents, o.seq)?))),
+            .filter_map(|o| Some((o, document_holding(documents, o.seq)?))),
         &dated,
         plan.as_deref(),
     );
@@ -189,7 +231,7 @@ pub fn state(store: &Store, query: &StateQuery) -> Result<StateView, StoreError>
     events.extend(store.adoption_events()?);
     events.sort_by_key(|event| event.seq);
     events.dedup_by_key(|event| event.seq);
-    Ok(state_from(documents, &identities, &events, query))
+    Ok(state_from(documents.clone(), identities, &events, query))
 }
 
 /// The hash of the document whose events include `seq`: one document's events are contiguous
@@ -203,9 +245,18 @@ fn document_holding(documents: &[DocumentRecord], seq: u64) -> Option<&str> {
 
 /// What changed between two states, each read as [`state`] reads it.
 pub fn diff(store: &Store, since: &StateQuery, until: &StateQuery) -> Result<DiffView, StoreError> {
-    let after = state(store, until)?;
+    diff_in(store, &Indexed::read(store)?, since, until)
+}
+
+fn diff_in(
+    store: &Store,
+    indexed: &Indexed,
+    since: &StateQuery,
+    until: &StateQuery,
+) -> Result<DiffView, StoreError> {
+    let after = state_in(store, indexed, until)?;
     let earlier = earlier_query(since, until, &after);
-    let before = state(store, &earlier)?;
+    let before = state_in(store, indexed, &earlier)?;
     Ok(compare(&before, &after, earlier.plan))
 }
 
