@@ -416,28 +416,42 @@ pub fn latest_observations<'o>(
     dated: &[&DocumentRecord],
     shown_plan: Option<&str>,
 ) -> BTreeMap<String, u64> {
-    let meeting_day: BTreeMap<&str, String> = dated
-        .iter()
-        .filter_map(|d| Some((d.hash.as_str(), format_iso_date(d.meeting.date?))))
-        .collect();
-    let document_rank = valid_time_ranks(dated.iter().copied());
+    // Each document's valid-time rank and meeting day, found once per observation.
+    let mut place: std::collections::HashMap<&str, (usize, String)> =
+        valid_time_ranks(dated.iter().copied())
+            .into_iter()
+            .map(|(hash, rank)| (hash, (rank, String::new())))
+            .collect();
+    for document in dated {
+        if let (Some(day), Some(entry)) =
+            (document.meeting.date, place.get_mut(document.hash.as_str()))
+        {
+            entry.1 = format_iso_date(day);
+        }
+    }
+    let shown_plan = shown_plan.map(comparison_key);
+    // Whether a goal's plan is another than the one shown, once per plan named.
+    let mut other_plan: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
     let mut ordered: Vec<(usize, &TargetObservation, &str)> = observations
         .into_iter()
-        .filter_map(|(o, document)| Some((*document_rank.get(document)?, o, document)))
+        .filter_map(|(o, document)| {
+            let (rank, day) = place.get(document)?;
+            (!day.is_empty()).then_some((*rank, o, day.as_str()))
+        })
         .collect();
     ordered.sort_by_key(|(rank, o, _)| (*rank, o.seq));
-    let mut latest: BTreeMap<&str, (String, &TargetObservation)> = BTreeMap::new();
-    for (_, observation, document) in ordered {
-        let Some(day) = meeting_day.get(document) else {
-            continue;
-        };
-        let other_plans_goal = observation.goal_of_plan.as_ref().is_some_and(|goal| {
-            shown_plan.is_some_and(|plan| comparison_key(plan) != comparison_key(goal))
-        });
-        if other_plans_goal {
-            continue;
+    let mut latest: std::collections::HashMap<&str, (&str, &TargetObservation)> =
+        std::collections::HashMap::new();
+    for (_, observation, day) in ordered {
+        if let (Some(goal), Some(shown)) = (&observation.goal_of_plan, &shown_plan) {
+            let other = *other_plan
+                .entry(goal.as_str())
+                .or_insert_with(|| comparison_key(goal) != *shown);
+            if other {
+                continue;
+            }
         }
-        let order = observation.as_of_day.clone().unwrap_or_else(|| day.clone());
+        let order = observation.as_of_day.as_deref().unwrap_or(day);
         let newer = latest
             .get(observation.key.as_str())
             .is_none_or(|(existing, shown)| {
