@@ -40,6 +40,8 @@ use super::read_copy::{self, ReadCopy};
 const META_HEAD_SEQ: &[u8] = b"head_seq";
 const META_HEAD_HASH: &[u8] = b"head_hash";
 const META_FORMAT: &[u8] = b"store_format";
+/// A frame as read: its first seq and its events' canonical bytes.
+type DecodedFrame = (u64, Vec<Vec<u8>>);
 /// The head (seq and hash) recorded outside sled's files after every append, so that a store
 /// that lost its tail (truncated files, a restored older snapshot) fails `verify`.
 pub const HEAD_FILE_NAME: &str = "HEAD";
@@ -895,29 +897,54 @@ impl Store {
         })
     }
 
+    /// The frame holding `seq`, decoded. An append is cut into frames of [`FRAME_EVENTS`] from
+    /// its first seq (`write_frames`), so with the append's start known the frame's key is
+    /// looked up exactly — a point read, where finding the last frame at or before `seq` walks
+    /// sled's tree backwards; a frame there that does not hold `seq` (another cut) falls back
+    /// to that walk.
+    fn frame_holding(
+        &self,
+        seq: u64,
+        append: Option<u64>,
+    ) -> Result<Option<DecodedFrame>, StoreError> {
+        if let Some(start) = append.filter(|start| *start <= seq) {
+            let width = FRAME_EVENTS as u64;
+            let first = start + (seq - start) / width * width;
+            if let Some(value) = self.frames.get(first.to_be_bytes())? {
+                let events = self.frame_events(first, &value)?;
+                if seq - first < events.len() as u64 {
+                    return Ok(Some((first, events)));
+                }
+            }
+        }
+        Ok(match self.frame_at(seq)? {
+            Some((first, value)) => Some((first, self.frame_events(first, &value)?)),
+            None => None,
+        })
+    }
+
     /// The event at `seq`, if the ledger holds one.
     pub fn event(&self, seq: u64) -> Result<Option<Event>, StoreError> {
         let mut frame = None;
-        self.event_in(seq, &mut frame)
+        self.event_in(seq, None, &mut frame)
     }
 
     /// The event at `seq`, read from `frame` when it holds it (else the frame that does is
     /// read and kept there): consecutive reads in one frame decode it once.
+    /// `append`, when known, is the first seq of the append that wrote the event.
     fn event_in(
         &self,
         seq: u64,
-        frame: &mut Option<(u64, Vec<Vec<u8>>)>,
+        append: Option<u64>,
+        frame: &mut Option<DecodedFrame>,
     ) -> Result<Option<Event>, StoreError> {
-        let held = |frame: &Option<(u64, Vec<Vec<u8>>)>| {
+        let held = |frame: &Option<DecodedFrame>| {
             frame
                 .as_ref()
                 .is_some_and(|(first, events)| seq >= *first && seq - first < events.len() as u64)
         };
         if !held(frame) {
-            *frame = match self.frame_at(seq)? {
-                Some((first, value)) => Some((first, self.frame_events(first, &value)?)),
-                None => None,
-            };
+            *frame = self.frame_holding(seq, append)?;
         }
         let Some((first, events)) = frame.as_ref() else {
             return Ok(None);
@@ -1005,10 +1032,20 @@ impl Store {
 
     /// The events at `seqs` (which an index named: one missing is that index's corruption).
     pub fn events_at(&self, seqs: &[u64], index: &'static str) -> Result<Vec<Event>, StoreError> {
+        self.events_of_append_at(None, seqs, index)
+    }
+
+    /// [`Store::events_at`] for events of the append starting at `append`, when known.
+    fn events_of_append_at(
+        &self,
+        append: Option<u64>,
+        seqs: &[u64],
+        index: &'static str,
+    ) -> Result<Vec<Event>, StoreError> {
         let mut frame = None;
         seqs.iter()
             .map(|&seq| {
-                self.event_in(seq, &mut frame)?
+                self.event_in(seq, append, &mut frame)?
                     .ok_or(StoreError::CorruptIndex { tree: index })
             })
             .collect()
@@ -1017,14 +1054,20 @@ impl Store {
     /// Every event that names `measure_id` (as recorded), in chain order, read through the
     /// mentions index.
     pub fn events_mentioning(&self, measure_id: &str) -> Result<Vec<Event>, StoreError> {
-        let mut seqs = Vec::new();
-        for value in self.mentions.scan_prefix(name_prefix(measure_id)).values() {
-            seqs.extend(
-                decode_mention_seqs(&value?)
-                    .ok_or(StoreError::CorruptIndex { tree: "mentions" })?,
-            );
+        let prefix = name_prefix(measure_id);
+        let corrupt = || StoreError::CorruptIndex { tree: "mentions" };
+        let mut events = Vec::new();
+        for entry in self.mentions.scan_prefix(&prefix) {
+            let (key, value) = entry?;
+            // `id, 0, the append's first seq`.
+            let append = key
+                .get(prefix.len()..)
+                .map(decode_seq)
+                .ok_or_else(corrupt)?;
+            let seqs = decode_mention_seqs(&value).ok_or_else(corrupt)?;
+            events.extend(self.events_of_append_at(Some(append), &seqs, "mentions")?);
         }
-        self.events_at(&seqs, "mentions")
+        Ok(events)
     }
 
     /// Every `TargetChanged` event of the figure `key`, in chain order.
