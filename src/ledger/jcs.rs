@@ -108,16 +108,6 @@ impl serde::ser::Error for CanonicalError {
     }
 }
 
-/// The encoding of `value` on its own (a member's value, an array's item).
-fn encoded<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
-    let mut out = String::new();
-    value.serialize(Writer {
-        out: &mut out,
-        mark: None,
-    })?;
-    Ok(out)
-}
-
 type Mark<'m> = Option<(&'m str, &'m mut Option<Range<usize>>)>;
 
 /// Writes one value into `out`; `mark` is asked of the object it writes, if it writes one.
@@ -126,14 +116,18 @@ struct Writer<'a, 'm> {
     mark: Mark<'m>,
 }
 
-/// An object's members as they are given (each value already encoded), sorted at its end.
+/// An object's members, written into `out` as they are given; at its end, members given out of
+/// order (or a name given twice) are put in order once.
 struct Members<'a, 'm> {
     out: &'a mut String,
     mark: Mark<'m>,
-    members: Vec<(String, String)>,
+    /// Where the object's first member starts in `out` (after its `{`).
+    body: usize,
+    /// Each member as written: its name and the bytes of `out` it takes, its comma excluded.
+    members: Vec<(std::borrow::Cow<'static, str>, Range<usize>)>,
     key: Option<String>,
-    /// For an enum variant written as `{"variant":{…}}`: the variant's name.
-    variant: Option<&'static str>,
+    /// Whether the object is an enum variant's, written as `{"variant":{…}}`.
+    in_variant: bool,
 }
 
 /// An array's items, written as they come.
@@ -144,52 +138,117 @@ struct Items<'a> {
     in_variant: bool,
 }
 
-impl Members<'_, '_> {
-    fn end_object(self) -> Result<(), CanonicalError> {
-        let Members {
-            out,
-            mark,
-            mut members,
-            variant,
-            ..
-        } = self;
-        // Stable: of one name given twice the last is kept, as a `serde_json::Map` keeps it.
-        members.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
-        let mut kept: Vec<(String, String)> = Vec::with_capacity(members.len());
-        for member in members {
-            match kept.last_mut() {
-                Some(last) if last.0 == member.0 => *last = member,
-                _ => kept.push(member),
-            }
-        }
+impl<'a, 'm> Members<'a, 'm> {
+    /// Opens an object in `out` (inside `{"variant":…}` for a variant's).
+    fn open(
+        out: &'a mut String,
+        mark: Mark<'m>,
+        variant: Option<&'static str>,
+        len: usize,
+    ) -> Members<'a, 'm> {
         if let Some(variant) = variant {
             out.push('{');
             write_string(variant, out);
             out.push(':');
         }
-        let (mark_name, mut mark) = match mark {
-            Some((name, mark)) => (Some(name), Some(mark)),
-            None => (None, None),
-        };
-        let count = kept.len();
         out.push('{');
-        for (index, (name, value)) in kept.into_iter().enumerate() {
-            let start = out.len();
-            if index > 0 {
-                out.push(',');
-            }
-            write_string(&name, out);
-            out.push(':');
-            out.push_str(&value);
-            if mark_name == Some(name.as_str()) {
-                if let Some(mark) = mark.as_deref_mut() {
-                    let end = out.len() + usize::from(index == 0 && count > 1);
-                    *mark = Some(start..end);
+        Members {
+            body: out.len(),
+            out,
+            mark,
+            members: Vec::with_capacity(len),
+            key: None,
+            in_variant: variant.is_some(),
+        }
+    }
+
+    /// Writes one member: its name and value, after a comma if it is not the first.
+    fn member<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: std::borrow::Cow<'static, str>,
+        value: &T,
+    ) -> Result<(), CanonicalError> {
+        if !self.members.is_empty() {
+            self.out.push(',');
+        }
+        let start = self.out.len();
+        write_string(&name, self.out);
+        self.out.push(':');
+        value.serialize(Writer {
+            out: &mut *self.out,
+            mark: None,
+        })?;
+        self.members.push((name, start..self.out.len()));
+        Ok(())
+    }
+
+    fn end_object(self) -> Result<(), CanonicalError> {
+        let Members {
+            out,
+            mark,
+            body,
+            mut members,
+            in_variant,
+            ..
+        } = self;
+        let in_order = members
+            .windows(2)
+            .all(|pair| matches!(pair, [(a, _), (b, _)] if a.encode_utf16().lt(b.encode_utf16())));
+        if !in_order {
+            let written = out.split_off(body);
+            let mut order: Vec<usize> = (0..members.len()).collect();
+            // Stable: of one name given twice the last is kept, as a `serde_json::Map` keeps it.
+            order.sort_by(|&a, &b| {
+                let name = |at: usize| members.get(at).map(|(name, _)| name.encode_utf16());
+                match (name(a), name(b)) {
+                    (Some(a), Some(b)) => a.cmp(b),
+                    _ => std::cmp::Ordering::Equal,
                 }
+            });
+            let mut kept: Vec<usize> = Vec::with_capacity(order.len());
+            for at in order {
+                match kept.last_mut() {
+                    Some(last)
+                        if members.get(*last).map(|m| &m.0) == members.get(at).map(|m| &m.0) =>
+                    {
+                        *last = at
+                    }
+                    _ => kept.push(at),
+                }
+            }
+            let mut placed = Vec::with_capacity(kept.len());
+            for at in kept {
+                let Some((name, range)) = members.get_mut(at) else {
+                    continue;
+                };
+                if !placed.is_empty() {
+                    out.push(',');
+                }
+                let start = out.len();
+                out.push_str(
+                    written
+                        .get(range.start - body..range.end - body)
+                        .unwrap_or_default(),
+                );
+                placed.push((std::mem::take(name), start..out.len()));
+            }
+            members = placed;
+        }
+        if let Some((name, mark)) = mark {
+            let count = members.len();
+            if let Some((index, (_, range))) =
+                members.iter().enumerate().find(|(_, (n, _))| n == name)
+            {
+                // With the comma joining it to the others: before it, or after the first.
+                *mark = Some(if index > 0 {
+                    range.start - 1..range.end
+                } else {
+                    range.start..range.end + usize::from(count > 1)
+                });
             }
         }
         out.push('}');
-        if variant.is_some() {
+        if in_variant {
             out.push('}');
         }
         Ok(())
@@ -362,13 +421,7 @@ impl<'a, 'm> serde::Serializer for Writer<'a, 'm> {
         })
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Members<'a, 'm>, CanonicalError> {
-        Ok(Members {
-            out: self.out,
-            mark: self.mark,
-            members: Vec::with_capacity(len.unwrap_or(0)),
-            key: None,
-            variant: None,
-        })
+        Ok(Members::open(self.out, self.mark, None, len.unwrap_or(0)))
     }
     fn serialize_struct(
         self,
@@ -384,13 +437,7 @@ impl<'a, 'm> serde::Serializer for Writer<'a, 'm> {
         variant: &'static str,
         len: usize,
     ) -> Result<Members<'a, 'm>, CanonicalError> {
-        Ok(Members {
-            out: self.out,
-            mark: None,
-            members: Vec::with_capacity(len),
-            key: None,
-            variant: Some(variant),
-        })
+        Ok(Members::open(self.out, None, Some(variant), len))
     }
 }
 
@@ -435,7 +482,7 @@ impl serde::ser::SerializeMap for Members<'_, '_> {
             .key
             .take()
             .ok_or_else(|| CanonicalError::Unencodable("a map value without its key".into()))?;
-        self.members.push((key, encoded(value)?));
+        self.member(std::borrow::Cow::Owned(key), value)?;
         Ok(())
     }
     fn end(self) -> Result<(), CanonicalError> {
@@ -454,8 +501,7 @@ macro_rules! fields_of {
                 key: &'static str,
                 value: &T,
             ) -> Result<(), CanonicalError> {
-                self.members.push((key.to_owned(), encoded(value)?));
-                Ok(())
+                self.member(std::borrow::Cow::Borrowed(key), value)
             }
             fn end(self) -> Result<(), CanonicalError> {
                 self.end_object()
@@ -695,6 +741,12 @@ mod tests {
         assert_eq!(
             to_canonical(&typed, None).unwrap().0,
             canonicalize(&serde_json::to_value(&typed).unwrap()).unwrap()
+        );
+        // Members out of order are put in order; of a name given twice (the flattened map's
+        // `alpha` after the field's) the last is kept.
+        assert_eq!(
+            String::from_utf8(to_canonical(&typed, Some("alpha")).unwrap().0).unwrap(),
+            r#"{"alpha":2,"beta":1,"map":{"10":"x","9":"y"},"zeta":["Unit",{"New":1},{"Pair":[2,"b"]},{"Named":{"a":null,"z":3}}]}"#
         );
     }
 
