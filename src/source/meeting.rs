@@ -97,18 +97,18 @@ impl MeetingRef {
             .map(fold_full_width_ascii)
             .filter(|c| !c.is_whitespace())
             .collect();
-        if let Some(date) = super::date::parse_day(&folded) {
-            return Ok(MeetingRef::Date(date));
-        }
-        if let Some(digits) = ascii_digits(&folded) {
+        // A reference ending in 回 names an ordinal (no day is written so): it is read without
+        // the date patterns, which a process would otherwise compile for it alone.
+        let Some(without_suffix) = folded.strip_suffix('回') else {
+            if let Some(date) = super::date::parse_day(&folded) {
+                return Ok(MeetingRef::Date(date));
+            }
+            let digits = ascii_digits(&folded).ok_or_else(unparsable)?;
             let ordinal = digits.parse().map_err(|_| unparsable())?;
             return Ok(MeetingRef::Ordinal {
                 body: None,
                 ordinal,
             });
-        }
-        let Some(without_suffix) = folded.strip_suffix('回') else {
-            return Err(unparsable());
         };
         let Some(dai) = without_suffix.rfind('第') else {
             return Err(unparsable());
