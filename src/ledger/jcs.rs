@@ -216,20 +216,23 @@ impl<'a, 'm> Members<'a, 'm> {
                     _ => kept.push(at),
                 }
             }
+            // The members' ranges lie in what was written after `body`: one that does not is a
+            // defect of this writer, refused rather than written as other bytes.
+            let misplaced = || CanonicalError::Unencodable("a member outside its object".into());
             let mut placed = Vec::with_capacity(kept.len());
             for at in kept {
-                let Some((name, range)) = members.get_mut(at) else {
-                    continue;
-                };
+                let (name, range) = members.get_mut(at).ok_or_else(misplaced)?;
+                let bytes = range
+                    .start
+                    .checked_sub(body)
+                    .zip(range.end.checked_sub(body))
+                    .and_then(|(from, to)| written.get(from..to))
+                    .ok_or_else(misplaced)?;
                 if !placed.is_empty() {
                     out.push(',');
                 }
                 let start = out.len();
-                out.push_str(
-                    written
-                        .get(range.start - body..range.end - body)
-                        .unwrap_or_default(),
-                );
+                out.push_str(bytes);
                 placed.push((std::mem::take(name), start..out.len()));
             }
             members = placed;
@@ -744,10 +747,21 @@ mod tests {
         );
         // Members out of order are put in order; of a name given twice (the flattened map's
         // `alpha` after the field's) the last is kept.
-        assert_eq!(
-            String::from_utf8(to_canonical(&typed, Some("alpha")).unwrap().0).unwrap(),
-            r#"{"alpha":2,"beta":1,"map":{"10":"x","9":"y"},"zeta":["Unit",{"New":1},{"Pair":[2,"b"]},{"Named":{"a":null,"z":3}}]}"#
-        );
+        let expected = r#"{"alpha":2,"beta":1,"map":{"10":"x","9":"y"},"zeta":["Unit",{"New":1},{"Pair":[2,"b"]},{"Named":{"a":null,"z":3}}]}"#;
+        // The mark of a member put in order, first or last: cut out, the object without it.
+        for (mark, without) in [
+            (
+                "alpha",
+                r#"{"beta":1,"map":{"10":"x","9":"y"},"zeta":["Unit",{"New":1},{"Pair":[2,"b"]},{"Named":{"a":null,"z":3}}]}"#,
+            ),
+            ("zeta", r#"{"alpha":2,"beta":1,"map":{"10":"x","9":"y"}}"#),
+        ] {
+            let (bytes, range) = to_canonical(&typed, Some(mark)).unwrap();
+            assert_eq!(String::from_utf8(bytes.clone()).unwrap(), expected);
+            let range = range.expect("the member is there");
+            let cut = [&bytes[..range.start], &bytes[range.end..]].concat();
+            assert_eq!(String::from_utf8(cut).unwrap(), without, "{mark}");
+        }
     }
 
     #[test]

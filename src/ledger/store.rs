@@ -56,8 +56,7 @@ pub const EMPTY_HEAD: &str = "empty";
 /// The layout of the trees above; a store of another layout is refused, not misread.
 /// Layout 5 is layout 4 (frames, compressed documents) with frames and documents that may rest
 /// against a base and the head file's `empty until`: a planledger of layout 4 would misread those, so
-/// the mark moved (`reindex` moves a layout-4 ledger by rewriting the mark; nothing else
-/// changes). Layout 6 keeps one `targets` entry per append instead of one per observation (a
+/// the mark moved. Layout 6 keeps one `targets` entry per append instead of one per observation (a
 /// `state` read every observation entry by entry): `reindex` rebuilds the index.
 pub const STORE_FORMAT_VERSION: &[u8] = b"6";
 /// How many of a series' latest versions are searched for one stored whole, to compress a new
@@ -901,7 +900,7 @@ impl Store {
     /// its first seq (`write_frames`), so with the append's start known the frame's key is
     /// looked up exactly — a point read, where finding the last frame at or before `seq` walks
     /// sled's tree backwards; a frame there that does not hold `seq` (another cut) falls back
-    /// to that walk.
+    /// to that walk (a frame there that cannot be decoded is the store's damage, reported).
     fn frame_holding(
         &self,
         seq: u64,
@@ -1070,14 +1069,21 @@ impl Store {
         Ok(events)
     }
 
-    /// Every `TargetChanged` event of the figure `key`, in chain order.
+    /// Every `TargetChanged` event of the figure `key`, in chain order. Only the target entries
+    /// whose bytes hold the key as a JSON string (as `encode_observations` writes it) are
+    /// decoded: a measure's history asks for its id here too, which no entry names.
     pub fn events_of_target(&self, key: &str) -> Result<Vec<Event>, StoreError> {
-        let seqs: Vec<u64> = self
-            .all_target_observations()?
-            .into_iter()
-            .filter(|o| o.key == key)
-            .map(|o| o.seq)
-            .collect();
+        let needle = serde_json::to_vec(key).unwrap_or_default();
+        let mut seqs = Vec::new();
+        for entry in self.targets.iter() {
+            let (_, value) = entry?;
+            if !value.windows(needle.len()).any(|window| window == needle) {
+                continue;
+            }
+            let observations =
+                decode_observations(&value).ok_or(StoreError::CorruptIndex { tree: "targets" })?;
+            seqs.extend(observations.iter().filter(|o| o.key == key).map(|o| o.seq));
+        }
         self.events_at(&seqs, "targets")
     }
 

@@ -1289,7 +1289,8 @@ struct IndexCheck {
     differences: [Option<String>; 4],
 }
 
-/// The trees with entries per event (or per document end), in [`IndexCheck`]'s order.
+/// The trees with entries per event, per append (`targets`, `mentions`) or per document end
+/// (`frontiers`), in [`IndexCheck`]'s order.
 const PER_EVENT: [IndexTree; 4] = [
     IndexTree::Targets,
     IndexTree::Adoptions,
@@ -1490,6 +1491,14 @@ fn grouped_implied(store: &Store, tree: IndexTree, key: &[u8], value: &[u8]) -> 
     let Ok(events) = store.events_of_document(start) else {
         return false;
     };
+    // Keyed by where an append starts, not by a seq inside one (whose later events would group
+    // alike).
+    if !events
+        .first()
+        .is_some_and(|first| first.seq == start && (start == 0 || starts_append(first)))
+    {
+        return false;
+    }
     let mut grouped = AppendEntries::default();
     let mut pairs: Vec<AppendPairs> = events.iter().map(|e| grouped.add(e)).collect();
     pairs.push(grouped.finish());

@@ -416,7 +416,8 @@ pub fn latest_observations<'o>(
     dated: &[&DocumentRecord],
     shown_plan: Option<&str>,
 ) -> BTreeMap<String, u64> {
-    // Each document's valid-time rank and meeting day, found once per observation.
+    // Each document's valid-time rank and meeting day, in one map looked up once per
+    // observation.
     let mut place: std::collections::HashMap<&str, (usize, String)> =
         valid_time_ranks(dated.iter().copied())
             .into_iter()

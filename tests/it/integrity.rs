@@ -1097,3 +1097,55 @@ fn frames_cut_otherwise_are_read_the_same() {
     let verified = planledger(&store, &["verify"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
 }
+
+/// The target index is what `state` chooses each figure's shown value from: a figure's value
+/// changed in it, an entry taken out, or one document's observations split over two entries
+/// each fail `verify`, naming the index.
+#[test]
+fn a_changed_missing_or_split_target_entry_fails_verify() {
+    type Row = (String, u64, Option<String>, String, Option<String>);
+    /// What verify says, and the change to the target tree.
+    type Change = (&'static str, fn(&sled::Tree));
+    let changes: [Change; 3] = [
+        ("holds another value", |targets| {
+            let (key, value) = targets.first().unwrap().unwrap();
+            let mut rows: Vec<Row> = serde_json::from_slice(&value).unwrap();
+            rows[0].3.push('0');
+            targets
+                .insert(key, serde_json::to_vec(&rows).unwrap())
+                .unwrap();
+        }),
+        ("is missing", |targets| {
+            let (key, _) = targets.first().unwrap().unwrap();
+            targets.remove(key).unwrap();
+        }),
+        ("", |targets| {
+            // The first document's observations, the last of them under a key of its own.
+            let (key, value) = targets
+                .iter()
+                .map(Result::unwrap)
+                .find(|(_, value)| serde_json::from_slice::<Vec<Row>>(value).unwrap().len() > 1)
+                .expect("a document states two figures");
+            let mut rows: Vec<Row> = serde_json::from_slice(&value).unwrap();
+            let last = rows.pop().unwrap();
+            targets
+                .insert(key, serde_json::to_vec(&rows).unwrap())
+                .unwrap();
+            targets
+                .insert(last.1.to_be_bytes(), serde_json::to_vec(&[last]).unwrap())
+                .unwrap();
+        }),
+    ];
+    for (said, change) in changes {
+        let (_dir, store) = ingested_seeds();
+        common::change_store(&store, |db| change(&db.open_tree("targets").unwrap()));
+        let output = planledger(&store, &["verify"]);
+        assert_eq!(output.status.code(), Some(1), "{said}: {}", stdout(&output));
+        assert!(
+            stdout(&output).contains("the target index does not match the events")
+                && stdout(&output).contains(said),
+            "{said}: {}",
+            stdout(&output)
+        );
+    }
+}
