@@ -434,33 +434,81 @@ impl AppendEntries {
     }
 }
 
-/// The value of a `targets` entry: each observation as `[key, seq, as_of_day, value,
-/// goal_of_plan]`, in chain order.
+/// The value of a `targets` entry: each observation in chain order as its key, seq (eight bytes,
+/// big-endian), as-of day, value and plan of a 個別目標 — each text its length (four bytes,
+/// big-endian) then its UTF-8, an optional one a byte 0 (none) or 1 before it. Binary rather than
+/// JSON: `state` decodes every observation of the ledger, and this decodes in a third of the time.
 pub fn encode_observations(observations: &[TargetObservation]) -> Vec<u8> {
-    let rows: Vec<_> = observations
-        .iter()
-        .map(|o| (&o.key, o.seq, &o.as_of_day, &o.value, &o.goal_of_plan))
-        .collect();
-    encode_json(&rows)
+    let mut bytes = Vec::new();
+    let text = |bytes: &mut Vec<u8>, text: &str| {
+        // A figure's texts are a line's worth: far below four bytes' reach.
+        bytes.extend_from_slice(&u32::try_from(text.len()).unwrap_or(u32::MAX).to_be_bytes());
+        bytes.extend_from_slice(text.as_bytes());
+    };
+    let optional = |bytes: &mut Vec<u8>, value: &Option<String>| match value {
+        None => bytes.push(0),
+        Some(value) => {
+            bytes.push(1);
+            text(bytes, value);
+        }
+    };
+    for o in observations {
+        text(&mut bytes, &o.key);
+        bytes.extend_from_slice(&o.seq.to_be_bytes());
+        optional(&mut bytes, &o.as_of_day);
+        text(&mut bytes, &o.value);
+        optional(&mut bytes, &o.goal_of_plan);
+    }
+    bytes
 }
 
-/// The observations of a `targets` entry's value; `None` when it is not a list of them.
+/// The bytes a `targets` entry's value holds for `key`: where its observations name it.
+pub fn observation_key_bytes(key: &str) -> Vec<u8> {
+    let mut bytes = u32::try_from(key.len())
+        .unwrap_or(u32::MAX)
+        .to_be_bytes()
+        .to_vec();
+    bytes.extend_from_slice(key.as_bytes());
+    bytes
+}
+
+/// The observations of a `targets` entry's value; `None` when it is not a list of them (a
+/// length past its end, a text not UTF-8, an option byte other than 0 or 1).
 pub fn decode_observations(value: &[u8]) -> Option<Vec<TargetObservation>> {
-    type Row = (String, u64, Option<String>, String, Option<String>);
-    let rows: Vec<Row> = serde_json::from_slice(value).ok()?;
-    Some(
-        rows.into_iter()
-            .map(
-                |(key, seq, as_of_day, value, goal_of_plan)| TargetObservation {
-                    key,
-                    seq,
-                    as_of_day,
-                    value,
-                    goal_of_plan,
-                },
-            )
-            .collect(),
-    )
+    struct Reader<'v>(&'v [u8]);
+    impl Reader<'_> {
+        fn take(&mut self, n: usize) -> Option<&[u8]> {
+            let (taken, rest) = self.0.split_at_checked(n)?;
+            self.0 = rest;
+            Some(taken)
+        }
+        fn number<const N: usize>(&mut self) -> Option<[u8; N]> {
+            self.take(N)?.try_into().ok()
+        }
+        fn text(&mut self) -> Option<String> {
+            let len = usize::try_from(u32::from_be_bytes(self.number()?)).ok()?;
+            String::from_utf8(self.take(len)?.to_vec()).ok()
+        }
+        fn optional(&mut self) -> Option<Option<String>> {
+            match self.number::<1>()? {
+                [0] => Some(None),
+                [1] => Some(Some(self.text()?)),
+                _ => None,
+            }
+        }
+    }
+    let mut reader = Reader(value);
+    let mut observations = Vec::new();
+    while !reader.0.is_empty() {
+        observations.push(TargetObservation {
+            key: reader.text()?,
+            seq: u64::from_be_bytes(reader.number()?),
+            as_of_day: reader.optional()?,
+            value: reader.text()?,
+            goal_of_plan: reader.optional()?,
+        });
+    }
+    Some(observations)
 }
 
 /// The seqs a `mentions` entry's value lists; `None` when it is not a whole number of them.
@@ -653,4 +701,68 @@ fn name_seq_key(name: &str, seq: u64) -> Vec<u8> {
 fn encode_json(value: &impl Serialize) -> Vec<u8> {
     // Plain data of strings, numbers and options: serialising it cannot fail.
     serde_json::to_vec(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn observation(
+        key: &str,
+        seq: u64,
+        as_of: Option<&str>,
+        goal: Option<&str>,
+    ) -> TargetObservation {
+        TargetObservation {
+            key: key.into(),
+            seq,
+            as_of_day: as_of.map(Into::into),
+            value: "2,507例（令和５年）".into(),
+            goal_of_plan: goal.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_targets_value_decodes_to_the_observations_encoded() {
+        let cases = [
+            vec![],
+            vec![observation("T0123456789", 5, None, None)],
+            vec![
+                observation("T0123456789", 5, Some("2023-04"), None),
+                observation(
+                    "Tabcdefabcd",
+                    u64::MAX,
+                    Some(""),
+                    Some("第４期がん対策推進基本計画"),
+                ),
+            ],
+        ];
+        for observations in cases {
+            let bytes = encode_observations(&observations);
+            assert_eq!(decode_observations(&bytes), Some(observations.clone()));
+            for observation in &observations {
+                let needle = observation_key_bytes(&observation.key);
+                assert!(bytes.windows(needle.len()).any(|w| w == needle));
+            }
+        }
+    }
+
+    #[test]
+    fn a_targets_value_that_is_not_observations_is_refused() {
+        let whole = encode_observations(&[observation("T0123456789", 5, Some("2023-04"), None)]);
+        // Cut anywhere inside, it is not a whole number of observations.
+        for end in 1..whole.len() {
+            assert_eq!(decode_observations(&whole[..end]), None, "cut at {end}");
+        }
+        let mut other_option = whole.clone();
+        // The as-of day's option byte: after the key (4 + 11 bytes) and the seq (8).
+        other_option[23] = 2;
+        assert_eq!(decode_observations(&other_option), None);
+        let mut not_utf8 = whole.clone();
+        not_utf8[4] = 0xff;
+        assert_eq!(decode_observations(&not_utf8), None);
+        let mut too_long = whole;
+        too_long[0] = 0xff;
+        assert_eq!(decode_observations(&too_long), None);
+    }
 }

@@ -30,9 +30,9 @@ use super::frame::{self, DocumentLayout, FrameError, FRAME_EVENTS};
 use super::index::{
     corrected_docs_entry, decode_document, decode_frontier, decode_mention_seqs,
     decode_observations, decode_place, edge_key_bytes, encode_first, encode_place, frontier_entry,
-    handle_key_bytes, is_correction, lineage_key_bytes, name_prefix, starts_append,
-    statement_key_bytes, AppendEntries, AppendPairs, DocumentRecord, EventEntries, IdentityIndex,
-    IndexEntries, IndexTree, RawPairs, TargetObservation,
+    handle_key_bytes, is_correction, lineage_key_bytes, name_prefix, observation_key_bytes,
+    starts_append, statement_key_bytes, AppendEntries, AppendPairs, DocumentRecord, EventEntries,
+    IdentityIndex, IndexEntries, IndexTree, RawPairs, TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 use super::read_copy::{self, ReadCopy};
@@ -1070,10 +1070,10 @@ impl Store {
     }
 
     /// Every `TargetChanged` event of the figure `key`, in chain order. Only the target entries
-    /// whose bytes hold the key as a JSON string (as `encode_observations` writes it) are
-    /// decoded: a measure's history asks for its id here too, which no entry names.
+    /// whose bytes hold the key as `encode_observations` writes it are decoded: a measure's
+    /// history asks for its id here too, which no entry names.
     pub fn events_of_target(&self, key: &str) -> Result<Vec<Event>, StoreError> {
-        let needle = serde_json::to_vec(key).unwrap_or_default();
+        let needle = observation_key_bytes(key);
         let mut seqs = Vec::new();
         for entry in self.targets.iter() {
             let (_, value) = entry?;

@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::{ingested_seeds, planledger, stdout};
-use planledger::ledger::{frame, EventBody};
+use planledger::ledger::{frame, index, EventBody};
 
 /// Applies `change` to the events of the frame holding `seq` (their canonical bytes, `seq`'s at
 /// the index given), rewriting the frame as an attacker who knows the layout would.
@@ -418,17 +418,20 @@ fn a_crash_inside_the_first_document_is_not_taken_for_a_replaced_store() {
 fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
     // (tree, key, value): an identity statement the log never made, a target observation, a
     // document, a plan adoption, a mention, a Merkle frontier at a size where no document ends.
+    let forged_observation = index::encode_observations(&[index::TargetObservation {
+        key: "Tforged".into(),
+        seq: 5,
+        as_of_day: None,
+        value: "1".into(),
+        goal_of_plan: None,
+    }]);
     let forgeries: [(&str, &[u8], &[u8]); 6] = [
         (
             "identity",
             br#"s{"recorded_id":"M000000000000","plan":null,"section":{"path":[],"titles":[]},"text":"forged"}"#,
             br#"{"first_seq":0,"order":[false,null,null,null,"x",0]}"#,
         ),
-        (
-            "targets",
-            &5u64.to_be_bytes(),
-            br#"[["Tforged",5,null,"1",null]]"#,
-        ),
+        ("targets", &5u64.to_be_bytes(), &forged_observation),
         ("docs", b"forged", &5u64.to_be_bytes()),
         ("adoptions", &5u64.to_be_bytes(), b""),
         ("mentions", b"Mforged\x00\x00\x00\x00\x00\x00\x00\x00\x05", b""),
@@ -786,14 +789,18 @@ fn a_layout_5_ledger_is_refused_until_reindex_rebuilds_its_target_index() {
         let grouped: Vec<_> = targets.iter().map(Result::unwrap).collect();
         targets.clear().unwrap();
         for (_, value) in grouped {
-            // `[key, seq, as_of_day, value, goal_of_plan]` per observation.
-            type Row = (String, u64, Option<String>, String, Option<String>);
-            let rows: Vec<Row> = serde_json::from_slice(&value).unwrap();
-            for (key, seq, as_of_day, value, goal) in rows {
+            for observation in index::decode_observations(&value).unwrap() {
+                let index::TargetObservation {
+                    key,
+                    seq,
+                    as_of_day,
+                    value,
+                    goal_of_plan,
+                } = observation;
                 let mut stored = key.into_bytes();
                 stored.push(0);
                 stored.extend(seq.to_be_bytes());
-                let value = serde_json::to_vec(&(as_of_day, value, goal)).unwrap();
+                let value = serde_json::to_vec(&(as_of_day, value, goal_of_plan)).unwrap();
                 targets.insert(stored, value).unwrap();
                 observations += 1;
             }
@@ -1103,16 +1110,15 @@ fn frames_cut_otherwise_are_read_the_same() {
 /// each fail `verify`, naming the index.
 #[test]
 fn a_changed_missing_or_split_target_entry_fails_verify() {
-    type Row = (String, u64, Option<String>, String, Option<String>);
     /// What verify says, and the change to the target tree.
     type Change = (&'static str, fn(&sled::Tree));
     let changes: [Change; 3] = [
         ("holds another value", |targets| {
             let (key, value) = targets.first().unwrap().unwrap();
-            let mut rows: Vec<Row> = serde_json::from_slice(&value).unwrap();
-            rows[0].3.push('0');
+            let mut observations = index::decode_observations(&value).unwrap();
+            observations[0].value.push('0');
             targets
-                .insert(key, serde_json::to_vec(&rows).unwrap())
+                .insert(key, index::encode_observations(&observations))
                 .unwrap();
         }),
         ("is missing", |targets| {
@@ -1124,15 +1130,15 @@ fn a_changed_missing_or_split_target_entry_fails_verify() {
             let (key, value) = targets
                 .iter()
                 .map(Result::unwrap)
-                .find(|(_, value)| serde_json::from_slice::<Vec<Row>>(value).unwrap().len() > 1)
+                .find(|(_, value)| index::decode_observations(value).unwrap().len() > 1)
                 .expect("a document states two figures");
-            let mut rows: Vec<Row> = serde_json::from_slice(&value).unwrap();
-            let last = rows.pop().unwrap();
+            let mut observations = index::decode_observations(&value).unwrap();
+            let last = observations.pop().unwrap();
             targets
-                .insert(key, serde_json::to_vec(&rows).unwrap())
+                .insert(key, index::encode_observations(&observations))
                 .unwrap();
             targets
-                .insert(last.1.to_be_bytes(), serde_json::to_vec(&[last]).unwrap())
+                .insert(last.seq.to_be_bytes(), index::encode_observations(&[last]))
                 .unwrap();
         }),
     ];
