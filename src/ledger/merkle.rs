@@ -16,6 +16,7 @@ pub trait MerkleHash {
 }
 
 /// The ledger's tree hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Blake3Hash;
 
 impl MerkleHash for Blake3Hash {

@@ -309,8 +309,9 @@ impl Store {
     /// earlier layout, or one whose index `verify` reports as out of step. A ledger of layout 1
     /// to 3 has its events and documents moved into frames (their bytes unchanged) in the same
     /// transaction as the indexes and the new format; the old trees are dropped only after it
-    /// lands, so a reindex cut short at any point leaves them to be read again. Returns how many
-    /// events were indexed.
+    /// lands, so a reindex cut short at any point leaves them to be read again. Any other has
+    /// its indexes rebuilt an append at a time, the ledger marked as reindexing until the last
+    /// lands. Returns how many events were indexed.
     pub fn reindex(path: &Path) -> Result<u64, StoreError> {
         check_is_ledger(path)?;
         let store = Store::open_any_format(path)?;
@@ -386,17 +387,42 @@ impl Store {
                 .iter()
                 .map(|(hash, bytes)| (&hash[..], &bytes[..])),
         )?;
-        store.transact(|trees| {
-            if legacy.is_some() {
+        if legacy.is_some() {
+            store.transact(|trees| {
                 write_frames(&trees, &events, &bytes)?;
                 for (hash, value) in &packed {
                     trees.documents.insert(hash.as_slice(), value.as_slice())?;
                 }
+                index_events(&trees, &events, Frontier::default())?;
+                trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
+                Ok(())
+            })?;
+        } else {
+            // The events stay where they are: the indexes are rebuilt an append at a time, as
+            // ingest wrote them (sled's files after one transaction of every index entry are
+            // larger and slower to open), the mark saying "reindexing" until the last lands.
+            let mut frontier: Frontier<Blake3Hash> = Frontier::default();
+            let mut start = 0;
+            while start < events.len() {
+                let end = events
+                    .iter()
+                    .skip(start + 1)
+                    .position(starts_append)
+                    .map_or(events.len(), |at| start + 1 + at);
+                let append = events.get(start..end).unwrap_or_default();
+                store.transact(|trees| index_events(&trees, append, frontier.clone()))?;
+                for event in append {
+                    frontier.push(
+                        leaf_of(event).map_err(|_| StoreError::EventHash { seq: event.seq })?,
+                    );
+                }
+                start = end;
             }
-            index_events(&trees, &events, Frontier::default())?;
-            trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
-            Ok(())
-        })?;
+            store.transact(|trees| {
+                trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
+                Ok(())
+            })?;
+        }
         if legacy.is_some() {
             store.db.drop_tree(LEGACY_EVENTS)?;
             store.db.drop_tree(LEGACY_BLOBS)?;
