@@ -161,24 +161,26 @@ pub fn progress_of(
 /// question about what the ledger knew earlier (`as_known_at`) is answered by the reference
 /// fold over the events up to that point.
 pub fn state(store: &Store, query: &StateQuery) -> Result<StateView, StoreError> {
-    if query.as_known_at.is_some() {
-        return state_in(store, &Indexed::default(), query);
-    }
-    state_in(store, &Indexed::read(store)?, query)
+    state_in(store, &Indexed::read_for(store, &[query])?, query)
 }
 
 /// What every state reads whole from the store's indexes — the documents' records, the
 /// identities, the figure observations — read once for a question, however many states it
 /// folds (a diff folds two).
 #[derive(Default)]
-pub struct Indexed {
+struct Indexed {
     documents: Vec<DocumentRecord>,
     identities: Identities,
     observations: Vec<TargetObservation>,
 }
 
 impl Indexed {
-    pub fn read(store: &Store) -> Result<Indexed, StoreError> {
+    /// The indexes `queries` fold over: none when every one asks about an earlier head (those
+    /// fold that head's events instead).
+    fn read_for(store: &Store, queries: &[&StateQuery]) -> Result<Indexed, StoreError> {
+        if queries.iter().all(|query| query.as_known_at.is_some()) {
+            return Ok(Indexed::default());
+        }
         Indexed::read_with(store, store.document_records()?)
     }
 
@@ -245,13 +247,12 @@ fn document_holding(documents: &[DocumentRecord], seq: u64) -> Option<&str> {
 
 /// What changed between two states, each read as [`state`] reads it.
 pub fn diff(store: &Store, since: &StateQuery, until: &StateQuery) -> Result<DiffView, StoreError> {
-    // Two questions about earlier heads fold events, not the indexes.
-    let indexed = if since.as_known_at.is_some() && until.as_known_at.is_some() {
-        Indexed::default()
-    } else {
-        Indexed::read(store)?
-    };
-    diff_in(store, &indexed, since, until)
+    diff_in(
+        store,
+        &Indexed::read_for(store, &[since, until])?,
+        since,
+        until,
+    )
 }
 
 fn diff_in(

@@ -410,12 +410,8 @@ impl Store {
                     .position(starts_append)
                     .map_or(events.len(), |at| start + 1 + at);
                 let append = events.get(start..end).unwrap_or_default();
-                store.transact(|trees| index_events(&trees, append, frontier.clone()))?;
-                for event in append {
-                    frontier.push(
-                        leaf_of(event).map_err(|_| StoreError::EventHash { seq: event.seq })?,
-                    );
-                }
+                frontier =
+                    store.transact(|trees| index_events(&trees, append, frontier.clone()))?;
                 start = end;
             }
             store.transact(|trees| {
@@ -1458,11 +1454,12 @@ fn write_frames(
 
 /// Writes the index entries of consecutive events: each event's (see [`index_event`]) and the
 /// Merkle frontier at every document's end, continuing `frontier` (the tree before the first).
+/// Returns the frontier after the last event.
 fn index_events(
     trees: &Trees<'_>,
     events: &[Event],
     mut frontier: Frontier<Blake3Hash>,
-) -> Result<(), ConflictableTransactionError<StoreError>> {
+) -> Result<Frontier<Blake3Hash>, ConflictableTransactionError<StoreError>> {
     let mut grouped = AppendEntries::default();
     for event in events {
         if starts_append(event) {
@@ -1479,7 +1476,7 @@ fn index_events(
         let (key, value) = frontier_entry(&frontier);
         trees.frontiers.insert(key, value)?;
     }
-    Ok(())
+    Ok(frontier)
 }
 
 /// Writes an append's grouped entries (`mentions`, `targets`).

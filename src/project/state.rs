@@ -418,18 +418,14 @@ pub fn latest_observations<'o>(
 ) -> BTreeMap<String, u64> {
     // Each document's valid-time rank and meeting day, in one map looked up once per
     // observation.
-    let mut place: std::collections::HashMap<&str, (usize, String)> =
-        valid_time_ranks(dated.iter().copied())
-            .into_iter()
-            .map(|(hash, rank)| (hash, (rank, String::new())))
-            .collect();
-    for document in dated {
-        if let (Some(day), Some(entry)) =
-            (document.meeting.date, place.get_mut(document.hash.as_str()))
-        {
-            entry.1 = format_iso_date(day);
-        }
-    }
+    let ranks = valid_time_ranks(dated.iter().copied());
+    let place: std::collections::HashMap<&str, (usize, String)> = dated
+        .iter()
+        .filter_map(|d| {
+            let rank = *ranks.get(d.hash.as_str())?;
+            Some((d.hash.as_str(), (rank, format_iso_date(d.meeting.date?))))
+        })
+        .collect();
     let shown_plan = shown_plan.map(comparison_key);
     // Whether a goal's plan is another than the one shown, once per plan named.
     let mut other_plan: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
@@ -437,7 +433,7 @@ pub fn latest_observations<'o>(
         .into_iter()
         .filter_map(|(o, document)| {
             let (rank, day) = place.get(document)?;
-            (!day.is_empty()).then_some((*rank, o, day.as_str()))
+            Some((*rank, o, day.as_str()))
         })
         .collect();
     ordered.sort_by_key(|(rank, o, _)| (*rank, o.seq));
