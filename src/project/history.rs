@@ -1,6 +1,8 @@
 //! History of one measure or one target: every event about it, in valid-time order, with the
 //! document and lines each came from.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::documents::{documents, DocumentRecord};
@@ -278,10 +280,25 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
             last_document = Some(&event.source.document);
         }
     }
-    // Each action's parts and comparison key, once: versions are compared pairwise, and a
-    // measure reported at hundreds of meetings would otherwise fold the same texts again for
-    // every pair.
-    let keyed: Vec<Option<(String, ActionStatus, &str, String)>> = events
+    // Each action's parts and comparison key, once per distinct text: versions are compared
+    // pairwise, and a measure reported at hundreds of meetings restates the same actions in
+    // each, so folding every statement would fold the same few texts hundreds of times.
+    let mut keys: HashMap<&str, String> = HashMap::new();
+    let mut bureaus: HashMap<&str, String> = HashMap::new();
+    for event in events {
+        if let EventBody::ActionReported {
+            bureau_canonical,
+            text,
+            ..
+        } = &event.body
+        {
+            keys.entry(text).or_insert_with(|| comparison_key(text));
+            bureaus
+                .entry(bureau_canonical)
+                .or_insert_with(|| current_name(bureau_canonical).0);
+        }
+    }
+    let keyed: Vec<Option<(&str, ActionStatus, &str, &str)>> = events
         .iter()
         .map(|event| match &event.body {
             EventBody::ActionReported {
@@ -290,20 +307,15 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
                 text,
                 ..
             } => Some((
-                current_name(bureau_canonical).0,
+                bureaus.get(bureau_canonical.as_str())?.as_str(),
                 *status,
                 text.as_str(),
-                comparison_key(text),
+                keys.get(text.as_str())?.as_str(),
             )),
             _ => None,
         })
         .collect();
-    let parts = |index: usize| {
-        keyed
-            .get(index)
-            .and_then(Option::as_ref)
-            .map(|(bureau, status, text, key)| (bureau.as_str(), *status, *text, key.as_str()))
-    };
+    let parts = |index: usize| keyed.get(index).copied().flatten();
     for pair in versions.windows(2) {
         let [previous, current] = pair else {
             continue;
@@ -367,20 +379,28 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
 
 /// The valid-time class of each event (in `events`' order; see [`HistoryEntry::change`]).
 fn changes_in_valid_time(events: &[&Event]) -> Vec<&'static str> {
-    let mut previous: Option<String> = None;
+    // The statement before, as printed and as its key: a measure cited at hundreds of meetings
+    // is folded again only when its printed text changes.
+    let mut previous: Option<(&str, String)> = None;
     events
         .iter()
         .map(|event| match &event.body {
             EventBody::MeasureAdded { text, .. }
             | EventBody::MeasureRevised { text, .. }
             | EventBody::MeasureCited { text, .. } => {
+                if previous
+                    .as_ref()
+                    .is_some_and(|(printed, _)| *printed == text.as_str())
+                {
+                    return "cited";
+                }
                 let key = crate::source::normalize::comparison_key(text);
                 let change = match &previous {
                     None => "added",
-                    Some(before) if *before != key => "revised",
+                    Some((_, before)) if *before != key => "revised",
                     Some(_) => "cited",
                 };
-                previous = Some(key);
+                previous = Some((text, key));
                 change
             }
             EventBody::ActionReported { .. } => "reported",
