@@ -122,7 +122,8 @@ impl DepartureCues {
         let count_statement = |key: &str, cues: &mut DepartureCues| {
             if key.chars().count() >= MIN_STATEMENT_CHARS {
                 cues.previous_statements += 1;
-                cues.statements_in_text += usize::from(text_key.contains(key));
+                let in_text = memchr::memmem::find(text_key.as_bytes(), key.as_bytes());
+                cues.statements_in_text += usize::from(in_text.is_some());
             }
         };
         for event in previous_events {
