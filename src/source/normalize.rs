@@ -50,26 +50,40 @@ pub fn fold_full_width_ascii(character: char) -> char {
 /// decoders disagree on it). Another PDF-to-text tool may print any of these forms for the same
 /// glyph, so whatever decides "the same" goes through this; display text does not.
 pub fn fold_width(text: &str) -> String {
-    // Most lines hold only characters NFKC leaves alone or maps one to one (full-width ASCII,
-    // the ideographic space); only the others pay for normalisation, which otherwise dominates
-    // extraction and replay time.
-    // A text every character of which is stable (most lines, ASCII among them) is its own fold:
-    // copied whole rather than character by character.
-    if text
-        .chars()
-        .all(|c| is_nfkc_stable(c) && fold_dashes(c) == c && unified_ideograph(c) == c)
-    {
-        return text.to_owned();
-    }
+    // Most characters are ones NFKC leaves alone (ASCII, kana, kanji, CJK punctuation): runs of
+    // them are copied whole; only the others pay for a character's fold, and a text with one
+    // that does not fold alone (a combining mark, a ligature) for NFKC of the whole text — which
+    // otherwise dominates extraction and replay time.
     let mut folded = String::with_capacity(text.len());
-    for c in text.chars() {
-        let unified = unified_ideograph(c);
-        match nfkc_of_simple(unified).or_else(|| left_alone_by_nfkc(unified)) {
-            Some(simple) => folded.push(fold_dashes(simple)),
+    let mut run = 0;
+    for (at, c) in text.char_indices() {
+        if kept_by_fold(c) {
+            continue;
+        }
+        folded.push_str(text.get(run..at).unwrap_or_default());
+        run = at + c.len_utf8();
+        match fold_alone(c) {
+            Some(simple) => folded.push(simple),
             None => return fold_width_by_nfkc(text),
         }
     }
+    folded.push_str(text.get(run..).unwrap_or_default());
     folded
+}
+
+/// A character [`fold_width`] leaves as it is: one NFKC leaves alone ([`is_nfkc_stable`], which
+/// holds no compatibility ideograph) other than the wave dash.
+fn kept_by_fold(c: char) -> bool {
+    is_nfkc_stable(c) && c != '\u{301C}'
+}
+
+/// [`fold_width`] of a character that folds alone, whatever stands beside it; `None` for one
+/// that needs NFKC of the whole text.
+fn fold_alone(c: char) -> Option<char> {
+    let unified = unified_ideograph(c);
+    nfkc_of_simple(unified)
+        .or_else(|| left_alone_by_nfkc(unified))
+        .map(fold_dashes)
 }
 
 /// The wave dash and the minus sign as their ASCII forms (CP932 decoders disagree on both).
@@ -132,11 +146,35 @@ fn is_nfkc_stable(c: char) -> bool {
 /// form (a property test holds this), so an NFKC-normalising extractor's output compares equal
 /// to the PDF's own characters.
 pub fn comparison_key(text: &str) -> String {
-    fold_width(text)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !is_invisible(*c))
-        .map(|c| if BULLET_GLYPHS.contains(&c) { '○' } else { c })
-        .collect()
+    // One pass, runs of characters that are their own key copied whole (see [`fold_width`]); a
+    // text with a character that does not fold alone is folded whole first.
+    let mut key = String::with_capacity(text.len());
+    let mut run = 0;
+    for (at, c) in text.char_indices() {
+        if kept_by_fold(c) && key_of_folded(c) == Some(c) {
+            continue;
+        }
+        key.push_str(text.get(run..at).unwrap_or_default());
+        run = at + c.len_utf8();
+        match fold_alone(c) {
+            Some(folded) => key.extend(key_of_folded(folded)),
+            None => return fold_width(text).chars().filter_map(key_of_folded).collect(),
+        }
+    }
+    key.push_str(text.get(run..).unwrap_or_default());
+    key
+}
+
+/// What a folded character is in a comparison key: nothing for whitespace and invisible
+/// characters, `○` for a bullet glyph, itself otherwise.
+fn key_of_folded(c: char) -> Option<char> {
+    if c.is_whitespace() || is_invisible(c) {
+        None
+    } else if BULLET_GLYPHS.contains(&c) {
+        Some('○')
+    } else {
+        Some(c)
+    }
 }
 
 /// Whether `text` has a comparison key that is not empty (something other than spaces and
@@ -302,6 +340,62 @@ pub fn ascii_digits(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The folds as first written: every character through NFKC's simple forms, or the whole
+    /// text through NFKC; then the key's filter over the folded text.
+    fn fold_width_reference(text: &str) -> String {
+        let mut folded = String::new();
+        for c in text.chars() {
+            let unified = unified_ideograph(c);
+            match nfkc_of_simple(unified).or_else(|| left_alone_by_nfkc(unified)) {
+                Some(simple) => folded.push(fold_dashes(simple)),
+                None => return fold_width_by_nfkc(text),
+            }
+        }
+        folded
+    }
+
+    fn comparison_key_reference(text: &str) -> String {
+        fold_width_reference(text)
+            .chars()
+            .filter(|c| !c.is_whitespace() && !is_invisible(*c))
+            .map(|c| if BULLET_GLYPHS.contains(&c) { '○' } else { c })
+            .collect()
+    }
+
+    #[test]
+    fn the_one_pass_folds_equal_the_folds_character_by_character() {
+        let cases = [
+            "",
+            "国は、拠点病院等を中心に体制整備を推進する。",
+            "○令和６年12月から　「がん診療提供体制」〜 ２０４０年",
+            "項⽬番号 項 目 番 号 﨑 ⻭",
+            "・ ● ◯ 〇 ･ ○ −１ ～",
+            "ﬁ ﾊﾟ ｶﾞ が ㈱ ① ⑴ ㍻",
+            "e\u{301}\u{200B}\u{FEFF}x\t\r\n",
+            "ABC abc 123 !~ \u{7F}\u{0}",
+        ];
+        for text in cases {
+            assert_eq!(fold_width(text), fold_width_reference(text), "{text:?}");
+            assert_eq!(
+                comparison_key(text),
+                comparison_key_reference(text),
+                "{text:?}"
+            );
+        }
+        // Every character of the planes documents use, alone and between kept ones.
+        let characters = ('\u{0}'..='\u{FFFF}').chain('\u{2F800}'..='\u{2FA1F}');
+        for c in characters {
+            for text in [c.to_string(), format!("国{c}a ")] {
+                assert_eq!(fold_width(&text), fold_width_reference(&text), "{c:?}");
+                assert_eq!(
+                    comparison_key(&text),
+                    comparison_key_reference(&text),
+                    "{c:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_line_that_is_its_own_key_is_borrowed_and_equals_the_key() {
