@@ -594,6 +594,49 @@ mod tests {
     /// Every kind's canonical bytes, pinned (the file beside this one): if one changes, the
     /// wire format changed and EVENT_FORMAT_VERSION must be bumped deliberately.
     #[test]
+    fn an_event_missing_a_member_its_kind_requires_is_refused_and_a_null_one_is_absent() {
+        let mut prev = GENESIS_HASH.to_owned();
+        for (seq, event) in one_of_each_kind().into_iter().enumerate() {
+            let event = event.seal(seq as u64, &prev).unwrap();
+            prev = event.hash.clone();
+            let Value::Object(members) = serde_json::to_value(&event).unwrap() else {
+                panic!("an event is an object");
+            };
+            assert!(crate::ledger::wire::KINDS.contains(&event.body.kind()));
+            for (name, value) in &members {
+                let mut fewer = members.clone();
+                fewer.remove(name);
+                let context = format!("{} without {name}", event.body.kind());
+                match Event::from_bytes(&serde_json::to_vec(&fewer).unwrap()) {
+                    // An optional member left out reads as absent: null, or an empty list
+                    // that is not written.
+                    Ok(read) => {
+                        let mut absent = fewer.clone();
+                        if !value.is_array() {
+                            absent.insert(name.clone(), Value::Null);
+                        }
+                        let again = serde_json::to_value(&read).unwrap();
+                        assert_eq!(again, Value::Object(absent), "{context}");
+                    }
+                    Err(error) => {
+                        let error = error.to_string();
+                        assert!(
+                            error.contains(&format!("missing field `{name}`")),
+                            "{context}: {error}"
+                        );
+                    }
+                }
+            }
+            let mut other = members.clone();
+            other.insert("kind".into(), "MeasureDeleted".into());
+            let error = Event::from_bytes(&serde_json::to_vec(&other).unwrap()).unwrap_err();
+            assert!(error
+                .to_string()
+                .contains("unknown variant `MeasureDeleted`"));
+        }
+    }
+
+    #[test]
     fn every_kind_has_pinned_canonical_bytes_and_hash() {
         let mut prev = GENESIS_HASH.to_owned();
         let mut lines = String::new();
