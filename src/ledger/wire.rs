@@ -24,24 +24,26 @@ use crate::source::meeting::{format_iso_date, parse_iso_date, Meeting};
 /// One event on the wire. (Unknown members are not refused when an event is read; verification
 /// refuses them, by requiring an event's bytes to equal its re-encoding.) It is read through
 /// [`WireMembers`].
-#[derive(Debug, Clone, Serialize)]
+/// It is written by [`WireEvent::members`], as one object of its own and its body's members.
+#[derive(Debug, Clone)]
 pub struct WireEvent {
     pub v: u32,
     pub seq: u64,
     pub prev: String,
     pub meeting: WireMeeting,
     pub source: WireSource,
-    #[serde(flatten)]
     pub body: WireBody,
     pub hash: String,
 }
 
+/// (Structs' members are declared in RFC 8785's order, so their objects are written in order
+/// and the canonical writer need not reorder them.)
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WireMeeting {
     pub body: Option<String>,
-    pub ordinal: Option<u32>,
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
+    pub ordinal: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -84,9 +86,9 @@ pub enum WireEncoding {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WireDateBounds {
-    pub not_before: String,
-    pub not_after: Option<String>,
     pub evidence: Vec<String>,
+    pub not_after: Option<String>,
+    pub not_before: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,9 +97,8 @@ pub struct WireRelativeDeadline {
     pub years: u32,
 }
 
-/// The kinds, tagged by `kind`.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind")]
+/// The kinds, tagged by `kind` (see [`WireBody::members`]).
+#[derive(Debug, Clone)]
 pub enum WireBody {
     DocumentIngested {
         title: Option<String>,
@@ -117,7 +118,6 @@ pub enum WireBody {
         plan: Option<String>,
         section: WireSection,
         text: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         lineage: Vec<String>,
     },
     MeasureRevised {
@@ -126,7 +126,6 @@ pub enum WireBody {
         section: WireSection,
         text: String,
         matched_text_hash: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         also_matched: Vec<String>,
     },
     MeasureCited {
@@ -134,7 +133,6 @@ pub enum WireBody {
         plan: Option<String>,
         section: WireSection,
         text: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         also_matched: Vec<String>,
     },
     ActionReported {
@@ -183,6 +181,277 @@ pub enum WireBody {
         reason: String,
         recorded_at: String,
     },
+}
+
+/// One member's value as an event is written: the wire's types, borrowed.
+enum Member<'a> {
+    Text(&'a str),
+    Maybe(Option<&'a str>),
+    Count(u64),
+    Texts(&'a [String]),
+    Meeting(&'a WireMeeting),
+    Source(&'a WireSource),
+    Section(&'a WireSection),
+    Status(WireStatus),
+    Format(WireFormat),
+    Encoding(WireEncoding),
+    Bounds(Option<&'a WireDateBounds>),
+    Deadline(Option<&'a WireRelativeDeadline>),
+}
+
+impl Serialize for Member<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Member::Text(text) => text.serialize(serializer),
+            Member::Maybe(text) => text.serialize(serializer),
+            Member::Count(count) => count.serialize(serializer),
+            Member::Texts(texts) => texts.serialize(serializer),
+            Member::Meeting(meeting) => meeting.serialize(serializer),
+            Member::Source(source) => source.serialize(serializer),
+            Member::Section(section) => section.serialize(serializer),
+            Member::Status(status) => status.serialize(serializer),
+            Member::Format(format) => format.serialize(serializer),
+            Member::Encoding(encoding) => encoding.serialize(serializer),
+            Member::Bounds(bounds) => bounds.serialize(serializer),
+            Member::Deadline(deadline) => deadline.serialize(serializer),
+        }
+    }
+}
+
+impl WireEvent {
+    /// The event's members, its body's among its own, in RFC 8785's order: one object, written
+    /// in order (serde's flattening of the body wrote a map whose names the canonical writer
+    /// copied and then put in order, for every event).
+    fn members(&self) -> Vec<(&'static str, Member<'_>)> {
+        let WireEvent {
+            v,
+            seq,
+            prev,
+            meeting,
+            source,
+            body,
+            hash,
+        } = self;
+        let mut members = body.members();
+        members.extend([
+            ("hash", Member::Text(hash)),
+            ("meeting", Member::Meeting(meeting)),
+            ("prev", Member::Text(prev)),
+            ("seq", Member::Count(*seq)),
+            ("source", Member::Source(source)),
+            ("v", Member::Count(u64::from(*v))),
+        ]);
+        // The names are ASCII, whose byte order is RFC 8785's (UTF-16 code units).
+        members.sort_unstable_by_key(|(name, _)| *name);
+        members
+    }
+}
+
+impl Serialize for WireEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let members = self.members();
+        let mut object = serializer.serialize_struct("WireEvent", members.len())?;
+        for (name, value) in &members {
+            object.serialize_field(name, value)?;
+        }
+        object.end()
+    }
+}
+
+impl WireBody {
+    /// The body's members, `kind` among them; an empty `lineage` or `also_matched` is not
+    /// written (formats 1 and 2 have neither).
+    fn members(&self) -> Vec<(&'static str, Member<'_>)> {
+        use Member::{Count, Text, Texts};
+        fn maybe(text: &Option<String>) -> Member<'_> {
+            Member::Maybe(text.as_deref())
+        }
+        let mut members = match self {
+            WireBody::DocumentIngested {
+                title,
+                label,
+                series,
+                format,
+                encoding,
+                file_name,
+                byte_length,
+                ingested_at,
+                plan,
+                measure_ids,
+                date_bounds,
+            } => vec![
+                ("kind", Text("DocumentIngested")),
+                ("title", maybe(title)),
+                ("label", maybe(label)),
+                ("series", maybe(series)),
+                ("format", Member::Format(*format)),
+                ("encoding", Member::Encoding(*encoding)),
+                ("file_name", Text(file_name)),
+                ("byte_length", Count(*byte_length)),
+                ("ingested_at", Text(ingested_at)),
+                ("plan", maybe(plan)),
+                ("measure_ids", Texts(measure_ids)),
+                ("date_bounds", Member::Bounds(date_bounds.as_ref())),
+            ],
+            WireBody::MeasureAdded {
+                measure_id,
+                plan,
+                section,
+                text,
+                lineage,
+            } => {
+                let mut members = vec![
+                    ("kind", Text("MeasureAdded")),
+                    ("measure_id", Text(measure_id)),
+                    ("plan", maybe(plan)),
+                    ("section", Member::Section(section)),
+                    ("text", Text(text)),
+                ];
+                if !lineage.is_empty() {
+                    members.push(("lineage", Texts(lineage)));
+                }
+                members
+            }
+            WireBody::MeasureRevised {
+                measure_id,
+                plan,
+                section,
+                text,
+                matched_text_hash,
+                also_matched,
+            } => {
+                let mut members = vec![
+                    ("kind", Text("MeasureRevised")),
+                    ("measure_id", Text(measure_id)),
+                    ("plan", maybe(plan)),
+                    ("section", Member::Section(section)),
+                    ("text", Text(text)),
+                    ("matched_text_hash", Text(matched_text_hash)),
+                ];
+                if !also_matched.is_empty() {
+                    members.push(("also_matched", Texts(also_matched)));
+                }
+                members
+            }
+            WireBody::MeasureCited {
+                measure_id,
+                plan,
+                section,
+                text,
+                also_matched,
+            } => {
+                let mut members = vec![
+                    ("kind", Text("MeasureCited")),
+                    ("measure_id", Text(measure_id)),
+                    ("plan", maybe(plan)),
+                    ("section", Member::Section(section)),
+                    ("text", Text(text)),
+                ];
+                if !also_matched.is_empty() {
+                    members.push(("also_matched", Texts(also_matched)));
+                }
+                members
+            }
+            WireBody::ActionReported {
+                measure_id,
+                bureau,
+                bureau_canonical,
+                status,
+                text,
+            } => vec![
+                ("kind", Text("ActionReported")),
+                ("measure_id", Text(measure_id)),
+                ("bureau", Text(bureau)),
+                ("bureau_canonical", Text(bureau_canonical)),
+                ("status", Member::Status(*status)),
+                ("text", Text(text)),
+            ],
+            WireBody::TargetChanged {
+                key,
+                label,
+                value,
+                unit,
+                as_of,
+                as_of_day,
+                deadline,
+                previous_value,
+                curated_quote,
+                deadline_after_adoption,
+            } => vec![
+                ("kind", Text("TargetChanged")),
+                ("key", Text(key)),
+                ("label", Text(label)),
+                ("value", Text(value)),
+                ("unit", maybe(unit)),
+                ("as_of", maybe(as_of)),
+                ("as_of_day", maybe(as_of_day)),
+                ("deadline", maybe(deadline)),
+                ("previous_value", maybe(previous_value)),
+                ("curated_quote", maybe(curated_quote)),
+                (
+                    "deadline_after_adoption",
+                    Member::Deadline(deadline_after_adoption.as_ref()),
+                ),
+            ],
+            WireBody::PlanAdopted {
+                plan,
+                adopted,
+                adopted_day,
+            } => vec![
+                ("kind", Text("PlanAdopted")),
+                ("plan", Text(plan)),
+                ("adopted", Text(adopted)),
+                ("adopted_day", Text(adopted_day)),
+            ],
+            WireBody::MilestoneStated {
+                when,
+                from,
+                to,
+                text,
+            } => vec![
+                ("kind", Text("MilestoneStated")),
+                ("when", Text(when)),
+                ("from", Text(from)),
+                ("to", maybe(to)),
+                ("text", Text(text)),
+            ],
+            WireBody::RequirementRevised {
+                requirement,
+                before,
+                after,
+                marked,
+            } => vec![
+                ("kind", Text("RequirementRevised")),
+                ("requirement", Text(requirement)),
+                ("before", maybe(before)),
+                ("after", Text(after)),
+                ("marked", Texts(marked)),
+            ],
+            WireBody::DocumentRedescribed {
+                title,
+                label,
+                reason,
+                recorded_at,
+            } => vec![
+                ("kind", Text("DocumentRedescribed")),
+                ("title", maybe(title)),
+                ("label", maybe(label)),
+                ("reason", Text(reason)),
+                ("recorded_at", Text(recorded_at)),
+            ],
+            WireBody::DocumentWithdrawn {
+                reason,
+                recorded_at,
+            } => vec![
+                ("kind", Text("DocumentWithdrawn")),
+                ("reason", Text(reason)),
+                ("recorded_at", Text(recorded_at)),
+            ],
+        };
+        members.reserve(6);
+        members
+    }
 }
 
 /// Every member an event of any kind may have, read in one pass: what [`WireEvent`] is read
