@@ -75,6 +75,9 @@ const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3", b"4", b"5", b"6"];
 /// The format recorded while `reindex` rebuilds the indexes: a reindex cut short leaves it,
 /// and every command refuses the ledger until `reindex` runs again (the events are untouched).
 const REINDEXING: &[u8] = b"reindexing";
+/// The format recorded while `import` writes an export an append at a time: an import cut short
+/// leaves it, and every command refuses the ledger (it holds part of the export).
+const IMPORTING: &[u8] = b"importing";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -92,6 +95,8 @@ pub enum StoreError {
     UnknownFormat { path: PathBuf, found: String },
     #[error("a `planledger reindex` of the ledger at {path} was cut short: its indexes are incomplete; run `planledger reindex` again (the events and documents are untouched)")]
     ReindexInterrupted { path: PathBuf },
+    #[error("a `planledger import` into {path} was cut short: the folder holds only part of the export; remove it and run the import again (the export is not changed)")]
+    ImportInterrupted { path: PathBuf },
     #[error("the ledger's storage cannot be read or written ({0}); if it is damaged, `planledger verify` says where, and `planledger import` restores it from an export")]
     Sled(#[from] sled::Error),
     #[error("event {seq} in the store cannot be read: {source}")]
@@ -289,6 +294,11 @@ impl Store {
                     path: path.to_path_buf(),
                 })
             }
+            Some(found) if found.as_ref() == IMPORTING => {
+                return Err(StoreError::ImportInterrupted {
+                    path: path.to_path_buf(),
+                })
+            }
             Some(found) if READABLE_FORMATS.contains(&found.as_ref()) => {
                 return Err(StoreError::Format {
                     path: path.to_path_buf(),
@@ -316,6 +326,11 @@ impl Store {
         check_is_ledger(path)?;
         let store = Store::open_any_format(path)?;
         if let Some(found) = store.meta.get(META_FORMAT)? {
+            if found.as_ref() == IMPORTING {
+                return Err(StoreError::ImportInterrupted {
+                    path: path.to_path_buf(),
+                });
+            }
             if !READABLE_FORMATS.contains(&found.as_ref()) && found.as_ref() != REINDEXING {
                 return Err(StoreError::UnknownFormat {
                     path: path.to_path_buf(),
@@ -402,17 +417,9 @@ impl Store {
             // ingest wrote them (sled's files after one transaction of every index entry are
             // larger and slower to open), the mark saying "reindexing" until the last lands.
             let mut frontier: Frontier<Blake3Hash> = Frontier::default();
-            let mut start = 0;
-            while start < events.len() {
-                let end = events
-                    .iter()
-                    .skip(start + 1)
-                    .position(starts_append)
-                    .map_or(events.len(), |at| start + 1 + at);
-                let append = events.get(start..end).unwrap_or_default();
+            for append in appends(&events) {
                 frontier =
                     store.transact(|trees| index_events(&trees, append, frontier.clone()))?;
-                start = end;
             }
             store.transact(|trees| {
                 trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
@@ -1219,8 +1226,13 @@ impl Store {
         Ok(sealed)
     }
 
-    /// Fills an empty store with already-sealed events (an import) and their documents, in one
-    /// transaction. The caller has verified them; this writes them exactly as they are.
+    /// Fills an empty store with already-sealed events (an import) and their documents, an
+    /// append at a time as ingest wrote them: frames and documents compressed against the
+    /// earlier versions of their series, each append's events and index entries one
+    /// transaction (sled's files after one transaction of everything are twice the size and
+    /// slower to open). The ledger is marked as importing until the last append lands, so an
+    /// import cut short is refused, never read as the ledger. The caller has verified the
+    /// events; this writes them exactly as they are.
     pub fn import(
         &self,
         sealed: &[Event],
@@ -1231,33 +1243,82 @@ impl Store {
                 path: self.path.clone(),
             });
         }
-        if let Some(last) = sealed.last() {
-            self.record_empty_head_before_first_write(last.seq, &last.hash)?;
-        }
-        let encoded: Vec<Vec<u8>> = sealed
-            .iter()
-            .map(Event::canonical_bytes)
-            .collect::<Result<_, _>>()?;
-        let packed = pack_documents(
-            documents
-                .iter()
-                .map(|(hash, bytes)| (hash.as_bytes(), bytes.as_slice())),
-        )?;
+        let Some(last) = sealed.last() else {
+            return Ok(());
+        };
+        self.record_empty_head_before_first_write(last.seq, &last.hash)?;
         self.transact(|trees| {
-            write_frames(&trees, sealed, &encoded)?;
-            index_events(&trees, sealed, Frontier::default())?;
-            for (hash, value) in &packed {
-                trees.documents.insert(hash.as_slice(), value.as_slice())?;
-            }
-            if let Some(last) = sealed.last() {
-                trees.meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
-                trees.meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
-            }
+            trees.meta.insert(META_FORMAT, IMPORTING)?;
             Ok(())
         })?;
-        if let Some(last) = sealed.last() {
-            self.record_head(last.seq, &last.hash)?;
+        // The versions of each series so far, latest first when asked: what ingest reads from
+        // the documents' records (a correction changes no record's series or seq).
+        let mut series: std::collections::HashMap<String, Vec<DocumentRecord>> =
+            std::collections::HashMap::new();
+        let mut written: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let mut frontier: Frontier<Blake3Hash> = Frontier::default();
+        let appended = appends(sealed).collect::<Vec<_>>();
+        for (index, append) in appended.iter().enumerate() {
+            let encoded: Vec<Vec<u8>> = append
+                .iter()
+                .map(Event::canonical_bytes)
+                .collect::<Result<_, _>>()?;
+            let record = append.first().and_then(DocumentRecord::of);
+            let earlier: Vec<DocumentRecord> = record
+                .as_ref()
+                .filter(|record| record.series.is_some())
+                .and_then(|record| series.get(record.series_key()))
+                .map(|versions| versions.iter().rev().cloned().collect())
+                .unwrap_or_default();
+            let mut packed: RawPairs = Vec::new();
+            if let Some(record) = &record {
+                if let Some((hash, bytes)) = documents.get_key_value(&record.hash) {
+                    packed.push((
+                        hash.as_bytes().to_vec(),
+                        self.pack_version(record, &earlier, bytes)?,
+                    ));
+                    written.insert(hash);
+                }
+            }
+            let is_last = index + 1 == appended.len();
+            if is_last {
+                // Documents no event names are kept as they were given.
+                packed.extend(pack_documents(
+                    documents
+                        .iter()
+                        .filter(|(hash, _)| !written.contains(hash.as_str()))
+                        .map(|(hash, bytes)| (hash.as_bytes(), bytes.as_slice())),
+                )?);
+            }
+            let framed = self.pack_frames(append, &encoded, earlier.first())?;
+            let end = append.last();
+            frontier = self.transact(|trees| {
+                for (first, value) in &framed {
+                    trees
+                        .frames
+                        .insert(&first.to_be_bytes(), value.as_slice())?;
+                }
+                let after = index_events(&trees, append, frontier.clone())?;
+                for (hash, value) in &packed {
+                    trees.documents.insert(hash.as_slice(), value.as_slice())?;
+                }
+                if let Some(end) = end {
+                    trees.meta.insert(META_HEAD_SEQ, &end.seq.to_be_bytes())?;
+                    trees.meta.insert(META_HEAD_HASH, end.hash.as_bytes())?;
+                }
+                if is_last {
+                    trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
+                }
+                Ok(after)
+            })?;
+            if let Some(record) = record {
+                series
+                    .entry(record.series_key().to_owned())
+                    .or_default()
+                    .push(record);
+            }
         }
+        self.record_head(last.seq, &last.hash)?;
         Ok(())
     }
 
@@ -1450,6 +1511,19 @@ fn write_frames(
         start = end;
     }
     Ok(())
+}
+
+/// `events` cut into appends: each from an event that starts one ([`starts_append`]) to the
+/// next (the first is taken as a start whatever it is).
+fn appends(events: &[Event]) -> impl Iterator<Item = &[Event]> {
+    let mut rest = events;
+    std::iter::from_fn(move || {
+        let after = rest.get(1..)?;
+        let end = 1 + after.iter().position(starts_append).unwrap_or(after.len());
+        let (append, remaining) = rest.split_at(end);
+        rest = remaining;
+        Some(append)
+    })
 }
 
 /// Writes the index entries of consecutive events: each event's (see [`index_event`]) and the

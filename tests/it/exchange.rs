@@ -121,6 +121,61 @@ fn an_untouched_export_imports_to_the_same_head() {
     assert!(stderr(&again).contains("already holds events"));
 }
 
+/// An import is written an append at a time, as ingest writes, and marked until its last append
+/// lands: one cut short (the process stopped once its third transaction was durable) is refused
+/// by every command, which says what to do, and the folder removed, the import runs again to
+/// the same head.
+#[test]
+fn an_import_cut_short_is_refused_until_it_is_run_again() {
+    let export = export_seeds();
+    let target = tempfile::tempdir().unwrap();
+    let store = target.path().join("imported");
+    let import_args = [
+        "import",
+        export.file.to_str().unwrap(),
+        "--documents",
+        export.documents.to_str().unwrap(),
+    ];
+    let stopped = Command::new(env!("CARGO_BIN_EXE_planledger"))
+        .arg("--store")
+        .arg(&store)
+        .args(import_args)
+        .env("PLANLEDGER_NOW", common::FIXED_NOW)
+        .env("PLANLEDGER_FAILPOINT", "flushed:stop@3")
+        .env_remove("PLANLEDGER_STORE")
+        .output()
+        .unwrap();
+    assert_eq!(
+        stopped.status.code(),
+        Some(planledger::ledger::failpoint::STOPPED),
+        "{}",
+        stderr(&stopped)
+    );
+    // (verify fails — exit 1 — a ledger it cannot open; the others cannot use it: exit 3.)
+    for (command, code) in [
+        (&["state"][..], 3),
+        (&["meetings"], 3),
+        (&["export"], 3),
+        (&["verify"], 1),
+    ] {
+        let refused = planledger(&store, command);
+        assert_eq!(refused.status.code(), Some(code), "{command:?}");
+        let message = stderr(&refused);
+        assert!(
+            message.contains("was cut short") && message.contains("run the import again"),
+            "{command:?}: {message}"
+        );
+    }
+    std::fs::remove_dir_all(&store).unwrap();
+    let again = planledger(&store, &import_args);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let verify = stdout(&planledger(&store, &["verify"]));
+    assert_eq!(
+        verify.split("head ").nth(1).unwrap().trim(),
+        export.head_line
+    );
+}
+
 #[test]
 fn every_kind_of_tampering_is_refused_with_its_line() {
     let export = export_seeds();
