@@ -25,7 +25,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::LineRange;
-use crate::source::date::{find_dates, fold_line, DateExpr};
+use crate::source::date::{find_dates, fold_line, DateExpr, FoundDate};
 use crate::source::normalize::comparison_key;
 
 /// A deadline counted from a plan's adoption: 「２年以内に」 in a 個別目標 of that plan.
@@ -208,8 +208,10 @@ fn patterns() -> &'static [Regex; 3] {
 pub fn extract_figures(text: &str) -> Vec<ExtractedTarget> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut targets = labelled_rows(&lines);
-    targets.extend(as_of_sentences(&lines));
-    targets.extend(figures_dated_after(&lines));
+    // The paragraphs and the dates in them are read once for both kinds of sentence figure.
+    let paragraphs = dated_paragraphs(&lines);
+    targets.extend(as_of_sentences(&paragraphs));
+    targets.extend(figures_dated_after(&paragraphs));
     targets.sort_by_key(|t| t.lines.first);
     targets
 }
@@ -448,6 +450,24 @@ fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
     result
 }
 
+/// A paragraph ([`paragraphs`]) with the dates [`find_dates`] finds in it.
+struct DatedParagraph {
+    text: String,
+    starts: Vec<(usize, u32)>,
+    dates: Vec<FoundDate>,
+}
+
+fn dated_paragraphs(lines: &[&str]) -> Vec<DatedParagraph> {
+    paragraphs(lines)
+        .into_iter()
+        .map(|(text, starts)| DatedParagraph {
+            dates: find_dates(&text),
+            text,
+            starts,
+        })
+        .collect()
+}
+
 fn line_at(starts: &[(usize, u32)], offset: usize) -> u32 {
     let after = starts.partition_point(|(start, _)| *start <= offset);
     after
@@ -497,11 +517,16 @@ fn noun_after(text: &str) -> Option<String> {
     (noun.chars().count() >= 2 && noun.chars().count() <= 30).then(|| noun.to_owned())
 }
 
-fn as_of_sentences(lines: &[&str]) -> Vec<ExtractedTarget> {
+fn as_of_sentences(paragraphs: &[DatedParagraph]) -> Vec<ExtractedTarget> {
     let after_date = &patterns()[2];
     let mut targets = Vec::new();
-    for (text, starts) in paragraphs(lines) {
-        for found in find_dates(&text) {
+    for DatedParagraph {
+        text,
+        starts,
+        dates,
+    } in paragraphs
+    {
+        for found in dates {
             let fiscal = matches!(found.expr, DateExpr::FiscalYear(_));
             let rest = &text[found.end..];
             let introduces_figure =
@@ -521,13 +546,13 @@ fn as_of_sentences(lines: &[&str]) -> Vec<ExtractedTarget> {
             }
             let figure_end = found.end + whole.end();
             let Some(label) =
-                sentence_subject(&text, found.start).or_else(|| noun_after(&text[figure_end..]))
+                sentence_subject(text, found.start).or_else(|| noun_after(&text[figure_end..]))
             else {
                 continue;
             };
             let lines = LineRange {
-                first: line_at(&starts, found.start),
-                last: line_at(&starts, figure_end.saturating_sub(1)),
+                first: line_at(starts, found.start),
+                last: line_at(starts, figure_end.saturating_sub(1)),
             };
             targets.push(dated_figure(
                 label,
@@ -569,11 +594,16 @@ fn dated_figure(
 /// １０８カ所（平成26年4月時点）から６９カ所（平成29年4月時点）に減少した。」 Each figure is
 /// labelled by its sentence's subject (the phrase before が、/は、; a bracketed name at its end is
 /// the term the sentence defines, and is the label).
-fn figures_dated_after(lines: &[&str]) -> Vec<ExtractedTarget> {
+fn figures_dated_after(paragraphs: &[DatedParagraph]) -> Vec<ExtractedTarget> {
     let figure_before = figure_before_bracket();
     let mut targets = Vec::new();
-    for (text, starts) in paragraphs(lines) {
-        for found in find_dates(&text) {
+    for DatedParagraph {
+        text,
+        starts,
+        dates,
+    } in paragraphs
+    {
+        for found in dates {
             if !found.as_of {
                 continue;
             }
@@ -586,12 +616,12 @@ fn figures_dated_after(lines: &[&str]) -> Vec<ExtractedTarget> {
                 continue;
             };
             let number_start = window_start + number.start();
-            let Some(label) = subject_term(&text, number_start) else {
+            let Some(label) = subject_term(text, number_start) else {
                 continue;
             };
             let lines = LineRange {
-                first: line_at(&starts, number_start),
-                last: line_at(&starts, found.end.saturating_sub(1)),
+                first: line_at(starts, number_start),
+                last: line_at(starts, found.end.saturating_sub(1)),
             };
             targets.push(dated_figure(
                 label,
