@@ -1,4 +1,4 @@
-//! `planledger import`: an export loaded into an empty store, all or nothing.
+//! `planledger import`: an export loaded into an empty store, every line checked first.
 
 use std::path::PathBuf;
 
@@ -9,7 +9,11 @@ use planledger::ledger::exchange::{check_import, read_documents};
 use planledger::ledger::Store;
 use planledger::source::bounded::{read_lines_at_most, MAX_EXPORT_BYTES, MAX_EXPORT_LINE_BYTES};
 
-/// Load an export into an empty store, after checking every line; all or nothing.
+/// Load an export into an empty store, after checking every line (a bad line imports nothing).
+///
+/// The events are then written a document at a time, as ingest writes them; an import cut
+/// short (a crash, a full disk) leaves the store marked and refused by every command: remove the
+/// folder and import again.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The JSON Lines export.

@@ -656,8 +656,9 @@ mod tests {
 
     #[test]
     fn a_string_needs_escaping_exactly_when_it_holds_a_quote_a_backslash_or_a_control() {
-        // Each ASCII byte at places about the chunks' edges (31, 32, 63, 64) of a string
-        // longer than two chunks, among kanji.
+        // Each ASCII byte at places in the first, second and third 32-byte chunk (after the
+        // insertion: 0, 1, 2, 29, 32, 62, 65 and the end) of a string longer than two chunks,
+        // among kanji.
         let filler = format!("ab{}", "施策".repeat(12));
         for byte in 0u8..0x80 {
             for at in [0, 1, 2, 29, 32, 62, 65, filler.len()] {

@@ -1311,7 +1311,7 @@ impl Store {
                 }
                 Ok(after)
             })?;
-            if let Some(record) = record {
+            if let Some(record) = record.filter(|record| record.series.is_some()) {
                 series
                     .entry(record.series_key().to_owned())
                     .or_default()

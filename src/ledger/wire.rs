@@ -261,7 +261,7 @@ impl Serialize for WireEvent {
 
 impl WireBody {
     /// The body's members, `kind` among them; an empty `lineage` or `also_matched` is not
-    /// written (formats 1 and 2 have neither).
+    /// written (an empty list is the absence of one).
     fn members(&self) -> Vec<(&'static str, Member<'_>)> {
         use Member::{Count, Text, Texts};
         fn maybe(text: &Option<String>) -> Member<'_> {
@@ -458,8 +458,10 @@ impl WireBody {
 /// through. serde's own reading of a flattened, tagged body first parses every member into an
 /// intermediate value and then reads the kind's fields from those again — a quarter of
 /// `verify`'s work. Each kind then takes its own members ([`WireMembers::into_event`]): one it
-/// requires and misses is refused as serde refuses it; members of other kinds are ignored, as
-/// serde ignores them (and `verify` refuses the event, whose bytes are not its re-encoding).
+/// requires and misses is refused as serde refuses it. Unlike serde's reading, a member of
+/// another kind is read as that kind's member would be (so one of the wrong type is refused here
+/// rather than ignored), and then ignored; `verify` refuses such an event either way, its bytes
+/// not being its re-encoding. Only an object is read (see [`ObjectOnly`]).
 #[derive(Deserialize)]
 struct WireMembers {
     v: u32,
@@ -483,8 +485,10 @@ struct WireMembers {
     measure_id: Option<String>,
     section: Option<WireSection>,
     text: Option<String>,
+    #[serde(default, deserialize_with = "present_list")]
     lineage: Option<Vec<String>>,
     matched_text_hash: Option<String>,
+    #[serde(default, deserialize_with = "present_list")]
     also_matched: Option<Vec<String>>,
     bureau: Option<String>,
     bureau_canonical: Option<String>,
@@ -628,9 +632,35 @@ impl WireMembers {
     }
 }
 
+/// A list that defaults when absent (`lineage`, `also_matched`): present, it must be a list —
+/// null is refused, as serde's `default` refuses it.
+fn present_list<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    Vec::deserialize(deserializer).map(Some)
+}
+
+/// A deserializer that reads only an object: a derived struct would also read an array of its
+/// members by position, which an event on the wire never is.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
 impl<'de> Deserialize<'de> for WireEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<WireEvent, D::Error> {
-        WireMembers::deserialize(deserializer)?.into_event()
+        WireMembers::deserialize(ObjectOnly(deserializer))?.into_event()
     }
 }
 
