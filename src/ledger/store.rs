@@ -1204,19 +1204,7 @@ impl Store {
                 None if first_seq == 0 => Frontier::default(),
                 None => return Err(abort(StoreError::CorruptIndex { tree: "frontiers" })),
             };
-            for (first, value) in &framed {
-                trees
-                    .frames
-                    .insert(&first.to_be_bytes(), value.as_slice())?;
-            }
-            index_events(&trees, &sealed, frontier)?;
-            for (hash, value) in &packed {
-                trees.documents.insert(hash.as_slice(), value.as_slice())?;
-            }
-            if let Some(last) = sealed.last() {
-                meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
-                meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
-            }
+            write_append(&trees, &sealed, &framed, &packed, frontier)?;
             Ok(())
         })?;
         if let Some(last) = sealed.last() {
@@ -1268,7 +1256,7 @@ impl Store {
                 .as_ref()
                 .filter(|record| record.series.is_some())
                 .and_then(|record| series.get(record.series_key()))
-                .map(|versions| versions.iter().rev().cloned().collect())
+                .map(|versions| versions.iter().rev().take(BASE_SEARCH).cloned().collect())
                 .unwrap_or_default();
             let mut packed: RawPairs = Vec::new();
             if let Some(record) = &record {
@@ -1291,21 +1279,8 @@ impl Store {
                 )?);
             }
             let framed = self.pack_frames(append, &encoded, earlier.first())?;
-            let end = append.last();
             frontier = self.transact(|trees| {
-                for (first, value) in &framed {
-                    trees
-                        .frames
-                        .insert(&first.to_be_bytes(), value.as_slice())?;
-                }
-                let after = index_events(&trees, append, frontier.clone())?;
-                for (hash, value) in &packed {
-                    trees.documents.insert(hash.as_slice(), value.as_slice())?;
-                }
-                if let Some(end) = end {
-                    trees.meta.insert(META_HEAD_SEQ, &end.seq.to_be_bytes())?;
-                    trees.meta.insert(META_HEAD_HASH, end.hash.as_bytes())?;
-                }
+                let after = write_append(&trees, append, &framed, &packed, frontier.clone())?;
                 if is_last {
                     trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
                 }
@@ -1511,6 +1486,33 @@ fn write_frames(
         start = end;
     }
     Ok(())
+}
+
+/// One append's writes, inside its transaction: its frames (`framed`), its events' index
+/// entries continuing `frontier` (the tree before them), its documents (`packed`) and the head
+/// its last event makes. Returns the frontier after its events. Ingest and import both append
+/// through this.
+fn write_append(
+    trees: &Trees<'_>,
+    events: &[Event],
+    framed: &[(u64, Vec<u8>)],
+    packed: &RawPairs,
+    frontier: Frontier<Blake3Hash>,
+) -> Result<Frontier<Blake3Hash>, ConflictableTransactionError<StoreError>> {
+    for (first, value) in framed {
+        trees
+            .frames
+            .insert(&first.to_be_bytes(), value.as_slice())?;
+    }
+    let after = index_events(trees, events, frontier)?;
+    for (hash, value) in packed {
+        trees.documents.insert(hash.as_slice(), value.as_slice())?;
+    }
+    if let Some(last) = events.last() {
+        trees.meta.insert(META_HEAD_SEQ, &last.seq.to_be_bytes())?;
+        trees.meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
+    }
+    Ok(after)
 }
 
 /// `events` cut into appends: each from an event that starts one ([`starts_append`]) to the

@@ -516,7 +516,7 @@ struct WireMembers {
 }
 
 /// The kinds' names, as `kind` writes them.
-pub(crate) const KINDS: &[&str] = &[
+pub const KINDS: &[&str] = &[
     "DocumentIngested",
     "MeasureAdded",
     "MeasureRevised",

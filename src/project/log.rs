@@ -53,17 +53,5 @@ pub fn filter_log_with<'e>(
         .collect()
 }
 
-/// The kinds `--kind` accepts.
-pub const EVENT_KINDS: &[&str] = &[
-    "DocumentIngested",
-    "MeasureAdded",
-    "MeasureRevised",
-    "MeasureCited",
-    "ActionReported",
-    "TargetChanged",
-    "PlanAdopted",
-    "MilestoneStated",
-    "RequirementRevised",
-    "DocumentRedescribed",
-    "DocumentWithdrawn",
-];
+/// The kinds `--kind` accepts: every kind on the wire.
+pub const EVENT_KINDS: &[&str] = crate::ledger::wire::KINDS;
