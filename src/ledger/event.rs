@@ -282,7 +282,12 @@ impl Event {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Event, EventError> {
-        Ok(serde_json::from_slice(bytes)?)
+        // serde_json checks each string's UTF-8 as it reads bytes; text checked whole once
+        // (SIMD) reads the same. Bytes that are not UTF-8 are read as bytes, for its error.
+        match simdutf8::basic::from_utf8(bytes) {
+            Ok(text) => Ok(serde_json::from_str(text)?),
+            Err(_) => Ok(serde_json::from_slice(bytes)?),
+        }
     }
 }
 

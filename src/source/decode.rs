@@ -64,7 +64,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
             })?;
         return finish(text.into_owned(), kind);
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         // UTF-16 without a byte-order mark: NULs are the high bytes of ASCII. Accepted only
         // when nearly all of the decoded text is Japanese, ASCII or whitespace.
         let utf16 = [
@@ -82,6 +82,11 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
             Some((text, kind)) => finish(text, kind),
             None => Err(DecodeError::Binary { offset }),
         };
+    }
+    // The SIMD check first (a document is checked again by every `verify`); std's says where
+    // bytes that are not UTF-8 go wrong.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return finish(text.to_owned(), TextEncoding::Utf8);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => finish(text.to_owned(), TextEncoding::Utf8),
