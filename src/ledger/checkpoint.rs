@@ -80,14 +80,26 @@ pub fn leaf_of(event: &Event) -> Result<Vec<u8>, CheckpointError> {
     Ok(merkle::leaf_hash::<Blake3Hash>(&bytes))
 }
 
+/// The 32 bytes of a hash written as 64 hex digits (either case); `None` for anything else.
+/// (`verify` reads every event's leaf: a digit at a time, not a parse of each pair.)
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    fn digit(byte: u8) -> Option<u8> {
+        match byte {
+            b'0'..=b'9' => Some(byte - b'0'),
+            b'a'..=b'f' => Some(byte - b'a' + 10),
+            b'A'..=b'F' => Some(byte - b'A' + 10),
+            _ => None,
+        }
+    }
     if text.len() != 64 {
         return None;
     }
-    (0..64)
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
+    let mut bytes = Vec::with_capacity(32);
+    for pair in text.as_bytes().chunks_exact(2) {
+        let [high, low] = pair else { return None };
+        bytes.push(digit(*high)? << 4 | digit(*low)?);
+    }
+    Some(bytes)
 }
 
 /// The origin line naming this ledger when the user names none (`checkpoint --origin`, the
@@ -619,6 +631,23 @@ impl Proof {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hash_decodes_from_its_hex_digits_in_either_case_and_nothing_else_does() {
+        let lower = "00ff10a9".repeat(8);
+        let expected: Vec<u8> = [0x00, 0xff, 0x10, 0xa9].repeat(8);
+        assert_eq!(decode_hex(&lower), Some(expected.clone()));
+        assert_eq!(decode_hex(&lower.to_uppercase()), Some(expected));
+        for wrong in [
+            "0".repeat(63),
+            "0".repeat(66),
+            format!("{}g0", "0".repeat(62)),
+            format!("+f{}", "0".repeat(62)),
+            format!("{}０", "0".repeat(61)),
+        ] {
+            assert_eq!(decode_hex(&wrong), None, "{wrong:?}");
+        }
+    }
 
     #[test]
     fn signed_checkpoints_round_trip_and_reject_other_keys_and_edits() {

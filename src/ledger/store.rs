@@ -151,6 +151,8 @@ pub struct Store {
     _read_copy: Option<ReadCopy>,
     /// Base frames decoded while this store is read.
     bases: Bases,
+    /// Base documents decoded while this store is read (by hash).
+    document_bases: Kept<String>,
     db: sled::Db,
     frames: sled::Tree,
     documents: sled::Tree,
@@ -202,7 +204,7 @@ impl RestingEvents {
 /// read (a run of versions shares one base frame at each position), a bounded number of them.
 #[derive(Default)]
 struct Bases {
-    kept: std::sync::Mutex<Vec<(u64, std::sync::Arc<Vec<u8>>)>>,
+    kept: Kept<u64>,
 }
 
 /// How many bases are kept decoded (an append's frames, up to about 40 for the largest
@@ -210,6 +212,59 @@ struct Bases {
 /// frames claim.
 const BASES_KEPT: usize = 96;
 const BASES_KEPT_BYTES: usize = 64 * 1024 * 1024;
+
+/// How many base documents are kept decoded: a document compressed against its series' base
+/// is read with it, and the versions that follow in the chain mostly share it (a few series
+/// interleave).
+const DOCUMENT_BASES_KEPT: usize = 8;
+
+/// Decoded bytes kept by key while a store is read, the latest at most `count` of them and
+/// [`BASES_KEPT_BYTES`] together.
+struct Kept<K> {
+    kept: std::sync::Mutex<Vec<(K, std::sync::Arc<Vec<u8>>)>>,
+    count: usize,
+}
+
+impl Default for Kept<u64> {
+    fn default() -> Self {
+        Kept::holding(BASES_KEPT)
+    }
+}
+
+impl<K: PartialEq> Kept<K> {
+    fn holding(count: usize) -> Kept<K> {
+        Kept {
+            kept: std::sync::Mutex::new(Vec::new()),
+            count,
+        }
+    }
+
+    /// The bytes kept under `key`, or those `decode` gives (then kept).
+    fn get_or_decode(
+        &self,
+        key: K,
+        decode: impl FnOnce() -> Result<Vec<u8>, StoreError>,
+    ) -> Result<std::sync::Arc<Vec<u8>>, StoreError> {
+        let found = self.kept.lock().ok().and_then(|kept| {
+            kept.iter()
+                .find(|(at, _)| *at == key)
+                .map(|(_, bytes)| bytes.clone())
+        });
+        if let Some(bytes) = found {
+            return Ok(bytes);
+        }
+        let bytes = std::sync::Arc::new(decode()?);
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.push((key, bytes.clone()));
+            while kept.len() > self.count
+                || kept.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() > BASES_KEPT_BYTES
+            {
+                kept.remove(0);
+            }
+        }
+        Ok(bytes)
+    }
+}
 
 impl Bases {
     /// The events of the frame at `first` (its stored `value`), its base read through
@@ -242,28 +297,12 @@ impl Bases {
                 source: FrameError::BaseMismatch,
             });
         }
-        let kept = self.kept.lock().ok().and_then(|kept| {
-            kept.iter()
-                .find(|(at, _)| *at == base)
-                .map(|(_, p)| p.clone())
-        });
-        if let Some(plain) = kept {
-            return Ok(plain);
-        }
-        let plain = stored(base)?
-            .ok_or(FrameError::BaseMismatch)
-            .and_then(|value| frame::decode_plain(&value))
-            .map(std::sync::Arc::new)
-            .map_err(|source| StoreError::DamagedFrame { first, source })?;
-        if let Ok(mut kept) = self.kept.lock() {
-            kept.push((base, plain.clone()));
-            while kept.len() > BASES_KEPT
-                || kept.iter().map(|(_, plain)| plain.len()).sum::<usize>() > BASES_KEPT_BYTES
-            {
-                kept.remove(0);
-            }
-        }
-        Ok(plain)
+        self.kept.get_or_decode(base, || {
+            stored(base)?
+                .ok_or(FrameError::BaseMismatch)
+                .and_then(|value| frame::decode_plain(&value))
+                .map_err(|source| StoreError::DamagedFrame { first, source })
+        })
     }
 }
 
@@ -466,6 +505,7 @@ impl Store {
             path: path.to_path_buf(),
             _read_copy: None,
             bases: Bases::default(),
+            document_bases: Kept::holding(DOCUMENT_BASES_KEPT),
             frames: db.open_tree("frames")?,
             documents: db.open_tree("documents")?,
             docs: db.open_tree("docs")?,
@@ -685,12 +725,13 @@ impl Store {
             DocumentLayout::Against(base) => base,
         };
         // A base is stored whole: one that is missing or is not is damage to this document.
-        let base_bytes = self
-            .documents
-            .get(base.as_bytes())?
-            .ok_or(FrameError::BaseMismatch)
-            .and_then(|value| frame::decode_document(&value))
-            .map_err(damaged(document_hash))?;
+        let base_bytes = self.document_bases.get_or_decode(base.clone(), || {
+            self.documents
+                .get(base.as_bytes())?
+                .ok_or(FrameError::BaseMismatch)
+                .and_then(|value| frame::decode_document(&value))
+                .map_err(damaged(document_hash))
+        })?;
         let bytes =
             frame::decode_document_against(&value, &base_bytes).map_err(damaged(document_hash))?;
         if blake3::hash(&bytes).to_hex().as_str() != document_hash {

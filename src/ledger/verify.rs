@@ -228,7 +228,7 @@ fn verify_with(
         for read in read_ahead(scope, store) {
             // Storage that cannot be read is a finding with its place, not a reason to stop
             // without one: everything after it is unread, and said so.
-            let (seq, bytes, well_formed) = match read {
+            let (seq, bytes, well_formed, leaf) = match read {
                 Ok(read) => read,
                 Err(error) => {
                     failures.push(Failure {
@@ -271,7 +271,8 @@ fn verify_with(
                 }
                 indexes_unreadable = true;
             }
-            match leaf_of(&event) {
+            // A well-formed event's leaf was hashed where it was read; another's is hashed here.
+            match leaf.map_or_else(|| leaf_of(&event), Ok) {
                 Ok(leaf) if frontier.size() == n_events - 1 => frontier.push(leaf),
                 _ => {}
             }
@@ -440,9 +441,9 @@ pub fn check_chain<B: AsRef<[u8]>>(
     (events, failures)
 }
 
-/// An event as the reading thread hands it on: its seq, its bytes and the event when its
-/// encoding is [`well_formed`].
-type ReadAhead = Result<(u64, Vec<u8>, Option<Event>), StoreError>;
+/// An event as the reading thread hands it on: its seq, its bytes, and the event and its Merkle
+/// leaf when its encoding is [`well_formed`] (hashed there, while the event is at hand).
+type ReadAhead = Result<(u64, Vec<u8>, Option<Event>, Option<Vec<u8>>), StoreError>;
 
 /// Events per batch handed from the reading thread to a checking one.
 const READ_AHEAD_BATCH: usize = 64;
@@ -477,7 +478,8 @@ fn read_ahead<'scope>(
                     .map(|read| {
                         read.map(|(seq, bytes)| {
                             let event = well_formed(&bytes);
-                            (seq, bytes, event)
+                            let leaf = event.as_ref().and_then(|event| leaf_of(event).ok());
+                            (seq, bytes, event, leaf)
                         })
                     })
                     .collect();
@@ -837,11 +839,9 @@ impl DocumentLines {
     fn new(text: String) -> DocumentLines {
         let mut line_ranges = Vec::new();
         let mut start = 0;
-        for (index, byte) in text.bytes().enumerate() {
-            if byte == b'\n' {
-                line_ranges.push(start..index);
-                start = index + 1;
-            }
+        for index in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            line_ranges.push(start..index);
+            start = index + 1;
         }
         line_ranges.push(start..text.len());
         DocumentLines { text, line_ranges }
