@@ -1122,11 +1122,43 @@ impl Store {
 
     /// Every event that names `measure_id` (as recorded), in chain order, read through the
     /// mentions index.
+    ///
+    /// A measure stated in every version names an event in hundreds of appends, each a frame on
+    /// a sled page of its own: with two processors, the earlier and the later half of the ledger
+    /// are read at once.
     pub fn events_mentioning(&self, measure_id: &str) -> Result<Vec<Event>, StoreError> {
         let prefix = name_prefix(measure_id);
+        let key = |seq: u64| [&prefix[..], &seq.to_be_bytes()].concat();
+        // Past every `id, 0, seq` key: the name followed by the byte after 0.
+        let mut end = prefix.clone();
+        end.pop();
+        end.push(1);
+        let middle = self.head()?.map_or(0, |(seq, _)| seq / 2);
+        if middle == 0 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            return self.events_mentioned_in(&prefix, prefix.clone()..end);
+        }
+        std::thread::scope(|scope| {
+            let later = scope.spawn(|| self.events_mentioned_in(&prefix, key(middle)..end));
+            let mut events = self.events_mentioned_in(&prefix, prefix.clone()..key(middle))?;
+            // The other thread panicking is a defect to report as one, not a damaged ledger.
+            let later = later
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            events.extend(later);
+            Ok(events)
+        })
+    }
+
+    /// The events the `mentions` entries in `range` (keys of one name: `prefix`, then an
+    /// append's first seq) list, in chain order.
+    fn events_mentioned_in(
+        &self,
+        prefix: &[u8],
+        range: std::ops::Range<Vec<u8>>,
+    ) -> Result<Vec<Event>, StoreError> {
         let corrupt = || StoreError::CorruptIndex { tree: "mentions" };
         let mut events = Vec::new();
-        for entry in self.mentions.scan_prefix(&prefix) {
+        for entry in self.mentions.range(range) {
             let (key, value) = entry?;
             // `id, 0, the append's first seq`.
             let append = key
