@@ -363,12 +363,24 @@ fn table_title(lines: &[&str], index: usize) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Whether a folded line can be a labelled row at all: both row patterns end the line with a
+/// unit (or a parenthesis after one) and hold a digit before it. Most lines of a document are
+/// prose that is neither, and the patterns' captures cost far more than this look.
+fn could_be_row(folded: &str) -> bool {
+    let ends_as_a_row =
+        folded.ends_with(')') || UNITS.split('|').any(|unit| folded.ends_with(unit));
+    ends_as_a_row && folded.bytes().any(|byte| byte.is_ascii_digit())
+}
+
 fn labelled_rows(lines: &[&str]) -> Vec<ExtractedTarget> {
     let [row, parenthesized, _] = patterns();
     let mut targets = Vec::new();
     for (index, line) in lines.iter().enumerate() {
         let folded = fold_line(line.trim());
         let folded = strip_bullets(&folded);
+        if !could_be_row(folded) {
+            continue;
+        }
         let Some(captures) = row
             .captures(folded)
             .or_else(|| parenthesized.captures(folded))
@@ -808,6 +820,51 @@ mod tests {
     }
 
     use super::*;
+
+    /// The look before the row patterns never turns away a line they would read: lines of
+    /// every kind (rows, prose, dates, parentheses, units mid-line, the seeds' own lines).
+    #[test]
+    fn a_line_the_row_patterns_match_is_never_turned_away_before_them() {
+        let [row, parenthesized, _] = patterns();
+        let mut lines: Vec<String> = [
+            "がん診療連携拠点病院 456か所",
+            "合計 1,234人",
+            "がん相談支援センター（2,507例）",
+            "受診率 45.6%",
+            "受診率 45.6%（令和4年）",
+            "対象 12品目",
+            "令和６年12月から令和７年７月にかけて検討した。",
+            "拠点病院の数は増えた",
+            "（参考）",
+            "件数 12件 その後",
+            "3人",
+            "",
+        ]
+        .iter()
+        .map(|line| line.to_string())
+        .collect();
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        for entry in std::fs::read_dir(&seeds).into_iter().flatten().flatten() {
+            if entry.path().extension().is_some_and(|ext| ext == "txt") {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                lines.extend(text.lines().map(str::to_owned));
+            }
+        }
+        let mut rows = 0;
+        for line in &lines {
+            let folded = fold_line(line.trim());
+            let folded = strip_bullets(&folded);
+            let matched = row.is_match(folded) || parenthesized.is_match(folded);
+            rows += usize::from(matched);
+            assert!(!matched || could_be_row(folded), "{line:?} turned away");
+        }
+        assert!(rows >= 4, "the cases hold rows to keep ({rows})");
+        assert!(
+            lines.len() > 1000,
+            "the seeds' lines were read ({})",
+            lines.len()
+        );
+    }
 
     #[test]
     fn a_figure_followed_by_its_bracketed_as_of_date_takes_the_defined_term_as_label() {
