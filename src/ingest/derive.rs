@@ -38,8 +38,9 @@ pub struct Filing<'a> {
 pub struct Prior<'a> {
     /// Every document's record as the ledger held it (corrections applied), in chain order.
     pub documents: Vec<DocumentRecord>,
-    /// Which statements are one measure, over every statement before the document.
-    pub identities: Identities,
+    /// Which statements are one measure, over every statement before the document (shared:
+    /// `verify --deep` replays many documents against one).
+    pub identities: std::sync::Arc<Identities>,
     /// The events one earlier document appended, from its `DocumentIngested` seq.
     pub events_of_document: Box<dyn Fn(u64) -> Result<Vec<Event>, StoreError> + 'a>,
 }
@@ -49,7 +50,7 @@ impl<'a> Prior<'a> {
     pub fn of_store(store: &'a Store) -> Result<Prior<'a>, StoreError> {
         Ok(Prior {
             documents: store.document_records()?,
-            identities: Identities::from_index(&store.identity_index()?),
+            identities: std::sync::Arc::new(Identities::from_index(&store.identity_index()?)),
             events_of_document: Box::new(|seq| store.events_of_document(seq)),
         })
     }

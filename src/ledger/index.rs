@@ -254,29 +254,54 @@ impl IdentityIndex {
 
     /// Adds one event's entries: a statement keeps its first position and its earliest place
     /// in valid time; a handle keeps when it was first recorded.
-    pub fn add(&mut self, entries: IndexEntries) {
-        match self.statements.get_mut(&entries.statement) {
+    ///
+    /// Returns whether the index changed (most statements of a new version are restated, and
+    /// `verify --deep` rebuilds the identities only when it did).
+    pub fn add(&mut self, entries: IndexEntries) -> bool {
+        let mut changed = match self.statements.get_mut(&entries.statement) {
             Some(place) => place.merge(entries.place),
             None => {
                 self.statements.insert(entries.statement, entries.place);
+                true
+            }
+        };
+        for (handle, first) in entries.handles {
+            match self.handles.entry(handle) {
+                std::collections::btree_map::Entry::Vacant(vacant) => {
+                    vacant.insert(first);
+                    changed = true;
+                }
+                std::collections::btree_map::Entry::Occupied(mut seen) => {
+                    if first < *seen.get() {
+                        seen.insert(first);
+                        changed = true;
+                    }
+                }
             }
         }
-        for (handle, first) in entries.handles {
-            let seen = self.handles.entry(handle).or_insert(first);
-            *seen = (*seen).min(first);
+        for edge in entries.edges {
+            changed |= self.edges.insert(edge);
         }
-        self.edges.extend(entries.edges);
-        self.lineage.extend(entries.lineage);
+        for pair in entries.lineage {
+            changed |= self.lineage.insert(pair);
+        }
+        changed
     }
 }
 
 impl StatementPlace {
     /// The place of a statement seen again: the first position, the earliest valid time.
-    pub fn merge(&mut self, other: StatementPlace) {
-        self.first_seq = self.first_seq.min(other.first_seq);
-        if other.order < self.order {
+    /// Returns whether the place moved.
+    pub fn merge(&mut self, other: StatementPlace) -> bool {
+        let earlier_seq = other.first_seq < self.first_seq;
+        let earlier_order = other.order < self.order;
+        if earlier_seq {
+            self.first_seq = other.first_seq;
+        }
+        if earlier_order {
             self.order = other.order;
         }
+        earlier_seq || earlier_order
     }
 }
 
@@ -706,6 +731,39 @@ fn encode_json(value: &impl Serialize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `verify --deep` rebuilds identities only when an event changed the index: `add` says
+    /// so exactly when a statement, a handle's first use, an edge or a lineage pair is new or
+    /// earlier, and not for a statement restated later.
+    #[test]
+    fn adding_to_the_identity_index_says_whether_it_changed() {
+        let entries = |seq: u64, order_day: u32, edge: Option<&str>| IndexEntries {
+            statement: StatementKey {
+                recorded_id: "M1".into(),
+                plan: None,
+                section: Default::default(),
+                text: "国は推進する。".into(),
+            },
+            place: StatementPlace {
+                first_seq: seq,
+                order: (false, None, None, Some(order_day), "d".into(), 1),
+            },
+            handles: vec![("M1".into(), (seq, 0))],
+            edges: edge.map(|e| ("M1".into(), e.into())).into_iter().collect(),
+            lineage: Vec::new(),
+        };
+        let mut index = IdentityIndex::default();
+        assert!(index.add(entries(10, 5, None)), "a new statement");
+        assert!(!index.add(entries(20, 6, None)), "restated later");
+        assert!(!index.add(entries(10, 5, None)), "restated as it was");
+        assert!(
+            index.add(entries(30, 4, None)),
+            "an earlier place in valid time"
+        );
+        assert!(index.add(entries(5, 9, None)), "an earlier first position");
+        assert!(index.add(entries(40, 9, Some("M2"))), "a new edge");
+        assert!(!index.add(entries(41, 9, Some("M2"))), "the same edge");
+    }
 
     fn observation(
         key: &str,

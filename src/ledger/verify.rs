@@ -873,12 +873,18 @@ struct ReplayCheck {
     last: Option<Vec<Event>>,
     /// Documents whose events began, and the seq of their `DocumentIngested`.
     began: BTreeMap<String, u64>,
+    /// The documents' records decoded so far (by `docs` key), and how many of the index
+    /// check's changed keys they include.
+    records: BTreeMap<Vec<u8>, DocumentRecord>,
+    records_seen: usize,
+    /// The identities last built, with the identity index's count of changes they were built at.
+    identities: Option<(u64, std::sync::Arc<Identities>)>,
 }
 
 /// The document being replayed: the state before it and its events as recorded.
 struct Replaying {
     documents: Vec<DocumentRecord>,
-    identities: Identities,
+    identities: std::sync::Arc<Identities>,
     recorded: Vec<Event>,
 }
 
@@ -897,6 +903,9 @@ impl ReplayCheck {
             current: None,
             last: None,
             began: BTreeMap::new(),
+            records: BTreeMap::new(),
+            records_seen: 0,
+            identities: None,
         }
     }
 
@@ -905,15 +914,36 @@ impl ReplayCheck {
         if matches!(event.body, EventBody::DocumentIngested { .. }) {
             self.finish();
             self.began.insert(document.clone(), event.seq);
-            let mut documents: Vec<DocumentRecord> = before
-                .documents
-                .values()
-                .filter_map(|value| decode_document(value))
-                .collect();
+            // The records and identities before each document, kept from the document before
+            // and brought up to date with what changed since (rebuilt whole for every document,
+            // they grew with the square of the ledger's documents).
+            for key in before
+                .documents_changed
+                .get(self.records_seen..)
+                .unwrap_or_default()
+            {
+                match before
+                    .documents
+                    .get(key)
+                    .and_then(|value| decode_document(value))
+                {
+                    Some(record) => self.records.insert(key.clone(), record),
+                    None => self.records.remove(key),
+                };
+            }
+            self.records_seen = before.documents_changed.len();
+            let mut documents: Vec<DocumentRecord> = self.records.values().cloned().collect();
             documents.sort_by_key(|record| record.seq);
+            let identities = match &self.identities {
+                Some((changes, identities)) if *changes == before.identity_changes => {
+                    identities.clone()
+                }
+                _ => std::sync::Arc::new(Identities::from_index(&before.identity)),
+            };
+            self.identities = Some((before.identity_changes, identities.clone()));
             self.current = Some(Replaying {
                 documents,
-                identities: Identities::from_index(&before.identity),
+                identities,
                 recorded: vec![event.clone()],
             });
             return;
@@ -1279,6 +1309,10 @@ fn made_of_lines<'a>(
 #[derive(Default)]
 struct IndexCheck {
     identity: IdentityIndex,
+    /// How many events changed the identity index so far.
+    identity_changes: u64,
+    /// The `docs` keys in the order their entries were written or rewritten.
+    documents_changed: Vec<Vec<u8>>,
     /// The `docs` entries (one per document, the later one for a document ingested twice, as
     /// the store keeps it), compared whole at the end like the identity index.
     documents: BTreeMap<Vec<u8>, Vec<u8>>,
@@ -1307,12 +1341,17 @@ impl IndexCheck {
         frontier: &Frontier<Blake3Hash>,
     ) -> Result<(), StoreError> {
         if let Some(entries) = IndexEntries::of(event) {
-            self.identity.add(entries);
+            if self.identity.add(entries) {
+                self.identity_changes += 1;
+            }
         }
         let EventEntries { docs, adoptions } = EventEntries::of(event);
         let grouped = self.grouped.add(event);
         self.expect_grouped(store, grouped)?;
-        self.documents.extend(docs);
+        if let Some((key, value)) = docs {
+            self.documents_changed.push(key.clone());
+            self.documents.insert(key, value);
+        }
         if is_correction(event) {
             let key = event.source.document.as_bytes();
             // A correction of a document the log does not hold is DocumentCheck's to report.
@@ -1321,6 +1360,7 @@ impl IndexCheck {
                 .get(key)
                 .and_then(|held| corrected_docs_entry(held, event))
             {
+                self.documents_changed.push(corrected.0.clone());
                 self.documents.insert(corrected.0, corrected.1);
             }
         }
