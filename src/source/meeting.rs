@@ -166,18 +166,41 @@ fn strip_spaces(text: &str) -> String {
 }
 
 /// Parses `YYYY-MM-DD` strictly (a real calendar date).
+///
+/// Every event's meeting date is read and written through these (verify reads each event): ten
+/// ASCII digits and dashes are read directly, anything else by `time`'s parser, which accepts
+/// the same ten-character dates (unit test).
 pub fn parse_iso_date(text: &str) -> Option<Date> {
+    if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *text.as_bytes() {
+        let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let [y1, y2, y3, y4, m1, m2, d1, d2] = digits.map(|digit| digit - b'0');
+            let year = [y1, y2, y3, y4]
+                .iter()
+                .fold(0i32, |year, &digit| year * 10 + i32::from(digit));
+            let month = time::Month::try_from(m1 * 10 + m2).ok()?;
+            return Date::from_calendar_date(year, month, d1 * 10 + d2).ok();
+        }
+    }
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text, &format).ok()
 }
 
 pub fn format_iso_date(date: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
+    let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
+    if !(0..=9999).contains(&year) {
+        return format!("{year:04}-{month:02}-{day:02}");
+    }
+    let mut text = String::with_capacity(10);
+    for digit in [year / 1000, year / 100 % 10, year / 10 % 10, year % 10] {
+        text.push(char::from(b'0' + digit as u8));
+    }
+    for part in [month, day] {
+        text.push('-');
+        text.push(char::from(b'0' + part / 10));
+        text.push(char::from(b'0' + part % 10));
+    }
+    text
 }
 
 /// Serde for `Option<Date>` as `"YYYY-MM-DD"` or `null`.
@@ -208,6 +231,52 @@ pub mod iso_date_option {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The direct reading and writing of ten-character dates agree with `time`'s own parser
+    /// and the padded format on every day of several centuries, and on what is not a date.
+    #[test]
+    fn iso_dates_read_and_write_as_times_parser_and_the_padded_format_do() {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let mut day = Date::from_calendar_date(1868, time::Month::January, 1).unwrap();
+        let last = Date::from_calendar_date(2101, time::Month::January, 1).unwrap();
+        while day < last {
+            let written = format_iso_date(day);
+            assert_eq!(
+                written,
+                format!(
+                    "{:04}-{:02}-{:02}",
+                    day.year(),
+                    u8::from(day.month()),
+                    day.day()
+                )
+            );
+            assert_eq!(parse_iso_date(&written), Some(day));
+            day = day.next_day().unwrap();
+        }
+        for text in [
+            "2025-02-29",
+            "2024-02-30",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-01-00",
+            "2025-01-32",
+            "0000-01-01",
+            "9999-12-31",
+            "2025-1-01",
+            "2025/01/01",
+            "２０２５-01-01",
+            "+2025-01-01",
+            "2025-01-011",
+            "",
+            "abcd-ef-gh",
+        ] {
+            assert_eq!(
+                parse_iso_date(text),
+                Date::parse(text, &format).ok(),
+                "{text:?}"
+            );
+        }
+    }
 
     proptest::proptest! {
         /// A reference followed by anything that is not part of it is refused, never read as
