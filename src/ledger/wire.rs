@@ -7,9 +7,13 @@
 //! Invariant: an [`Event`](super::Event) is written and read only through these structs, so a
 //! change to a domain type (`SectionPath`, `Meeting`, `ActionStatus`, …) cannot change a stored
 //! hash: the conversions below name every field on both sides and stop compiling instead.
+//! Written, the structs borrow the event's texts (`Lend`: writing copies nothing); read, they
+//! own what was parsed and hand it over (`Own`).
 //! Each kind's canonical bytes and hash are pinned by `wire_v3_pinned.jsonl`, and formats 1 and
 //! 2's by `wire_v1_pinned.jsonl` and `wire_v2_pinned.jsonl` (tested in `event.rs`); changing anything here is a format change and
 //! bumps `EVENT_FORMAT_VERSION`.
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
@@ -26,37 +30,37 @@ use crate::source::meeting::{format_iso_date, parse_iso_date, Meeting};
 /// [`WireMembers`].
 /// It is written by [`WireEvent::members`], as one object of its own and its body's members.
 #[derive(Debug, Clone)]
-pub struct WireEvent {
+pub struct WireEvent<'a> {
     pub v: u32,
     pub seq: u64,
-    pub prev: String,
-    pub meeting: WireMeeting,
-    pub source: WireSource,
-    pub body: WireBody,
-    pub hash: String,
+    pub prev: Cow<'a, str>,
+    pub meeting: WireMeeting<'a>,
+    pub source: WireSource<'a>,
+    pub body: WireBody<'a>,
+    pub hash: Cow<'a, str>,
 }
 
 /// (Structs' members are declared in RFC 8785's order, so their objects are written in order
 /// and the canonical writer need not reorder them.)
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WireMeeting {
-    pub body: Option<String>,
+pub struct WireMeeting<'a> {
+    pub body: Option<Cow<'a, str>>,
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
     pub ordinal: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WireSource {
-    pub document: String,
+pub struct WireSource<'a> {
+    pub document: Cow<'a, str>,
     /// `[first, last]`, 1-based and inclusive.
     pub lines: Option<[u32; 2]>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WireSection {
-    pub path: Vec<String>,
-    pub titles: Vec<String>,
+pub struct WireSection<'a> {
+    pub path: Cow<'a, [String]>,
+    pub titles: Cow<'a, [String]>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -99,87 +103,87 @@ pub struct WireRelativeDeadline {
 
 /// The kinds, tagged by `kind` (see [`WireBody::members`]).
 #[derive(Debug, Clone)]
-pub enum WireBody {
+pub enum WireBody<'a> {
     DocumentIngested {
-        title: Option<String>,
-        label: Option<String>,
-        series: Option<String>,
+        title: Option<Cow<'a, str>>,
+        label: Option<Cow<'a, str>>,
+        series: Option<Cow<'a, str>>,
         format: WireFormat,
         encoding: WireEncoding,
-        file_name: String,
+        file_name: Cow<'a, str>,
         byte_length: u64,
-        ingested_at: String,
-        plan: Option<String>,
-        measure_ids: Vec<String>,
+        ingested_at: Cow<'a, str>,
+        plan: Option<Cow<'a, str>>,
+        measure_ids: Cow<'a, [String]>,
         date_bounds: Option<WireDateBounds>,
     },
     MeasureAdded {
-        measure_id: String,
-        plan: Option<String>,
-        section: WireSection,
-        text: String,
-        lineage: Vec<String>,
+        measure_id: Cow<'a, str>,
+        plan: Option<Cow<'a, str>>,
+        section: WireSection<'a>,
+        text: Cow<'a, str>,
+        lineage: Cow<'a, [String]>,
     },
     MeasureRevised {
-        measure_id: String,
-        plan: Option<String>,
-        section: WireSection,
-        text: String,
-        matched_text_hash: String,
-        also_matched: Vec<String>,
+        measure_id: Cow<'a, str>,
+        plan: Option<Cow<'a, str>>,
+        section: WireSection<'a>,
+        text: Cow<'a, str>,
+        matched_text_hash: Cow<'a, str>,
+        also_matched: Cow<'a, [String]>,
     },
     MeasureCited {
-        measure_id: String,
-        plan: Option<String>,
-        section: WireSection,
-        text: String,
-        also_matched: Vec<String>,
+        measure_id: Cow<'a, str>,
+        plan: Option<Cow<'a, str>>,
+        section: WireSection<'a>,
+        text: Cow<'a, str>,
+        also_matched: Cow<'a, [String]>,
     },
     ActionReported {
-        measure_id: String,
-        bureau: String,
-        bureau_canonical: String,
+        measure_id: Cow<'a, str>,
+        bureau: Cow<'a, str>,
+        bureau_canonical: Cow<'a, str>,
         status: WireStatus,
-        text: String,
+        text: Cow<'a, str>,
     },
     TargetChanged {
-        key: String,
-        label: String,
-        value: String,
-        unit: Option<String>,
-        as_of: Option<String>,
-        as_of_day: Option<String>,
-        deadline: Option<String>,
-        previous_value: Option<String>,
-        curated_quote: Option<String>,
+        key: Cow<'a, str>,
+        label: Cow<'a, str>,
+        value: Cow<'a, str>,
+        unit: Option<Cow<'a, str>>,
+        as_of: Option<Cow<'a, str>>,
+        as_of_day: Option<Cow<'a, str>>,
+        deadline: Option<Cow<'a, str>>,
+        previous_value: Option<Cow<'a, str>>,
+        curated_quote: Option<Cow<'a, str>>,
         deadline_after_adoption: Option<WireRelativeDeadline>,
     },
     PlanAdopted {
-        plan: String,
-        adopted: String,
-        adopted_day: String,
+        plan: Cow<'a, str>,
+        adopted: Cow<'a, str>,
+        adopted_day: Cow<'a, str>,
     },
     MilestoneStated {
-        when: String,
-        from: String,
-        to: Option<String>,
-        text: String,
+        when: Cow<'a, str>,
+        from: Cow<'a, str>,
+        to: Option<Cow<'a, str>>,
+        text: Cow<'a, str>,
     },
     RequirementRevised {
-        requirement: String,
-        before: Option<String>,
-        after: String,
-        marked: Vec<String>,
+        requirement: Cow<'a, str>,
+        before: Option<Cow<'a, str>>,
+        after: Cow<'a, str>,
+        marked: Cow<'a, [String]>,
     },
     DocumentRedescribed {
-        title: Option<String>,
-        label: Option<String>,
-        reason: String,
-        recorded_at: String,
+        title: Option<Cow<'a, str>>,
+        label: Option<Cow<'a, str>>,
+        reason: Cow<'a, str>,
+        recorded_at: Cow<'a, str>,
     },
     DocumentWithdrawn {
-        reason: String,
-        recorded_at: String,
+        reason: Cow<'a, str>,
+        recorded_at: Cow<'a, str>,
     },
 }
 
@@ -189,9 +193,9 @@ enum Member<'a> {
     Maybe(Option<&'a str>),
     Count(u64),
     Texts(&'a [String]),
-    Meeting(&'a WireMeeting),
-    Source(&'a WireSource),
-    Section(&'a WireSection),
+    Meeting(&'a WireMeeting<'a>),
+    Source(&'a WireSource<'a>),
+    Section(&'a WireSection<'a>),
     Status(WireStatus),
     Format(WireFormat),
     Encoding(WireEncoding),
@@ -218,7 +222,7 @@ impl Serialize for Member<'_> {
     }
 }
 
-impl WireEvent {
+impl WireEvent<'_> {
     /// The event's members, its body's among its own, in RFC 8785's order: one object, written
     /// in order (serde's flattening of the body wrote a map whose names the canonical writer
     /// copied and then put in order, for every event).
@@ -247,7 +251,7 @@ impl WireEvent {
     }
 }
 
-impl Serialize for WireEvent {
+impl Serialize for WireEvent<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let members = self.members();
@@ -259,12 +263,12 @@ impl Serialize for WireEvent {
     }
 }
 
-impl WireBody {
+impl WireBody<'_> {
     /// The body's members, `kind` among them; an empty `lineage` or `also_matched` is not
     /// written (an empty list is the absence of one).
     fn members(&self) -> Vec<(&'static str, Member<'_>)> {
         use Member::{Count, Text, Texts};
-        fn maybe(text: &Option<String>) -> Member<'_> {
+        fn maybe<'m>(text: &'m Option<Cow<'_, str>>) -> Member<'m> {
             Member::Maybe(text.as_deref())
         }
         let mut members = match self {
@@ -467,8 +471,8 @@ struct WireMembers {
     v: u32,
     seq: u64,
     prev: String,
-    meeting: WireMeeting,
-    source: WireSource,
+    meeting: WireMeeting<'static>,
+    source: WireSource<'static>,
     hash: String,
     kind: String,
     title: Option<String>,
@@ -483,7 +487,7 @@ struct WireMembers {
     measure_ids: Option<Vec<String>>,
     date_bounds: Option<WireDateBounds>,
     measure_id: Option<String>,
-    section: Option<WireSection>,
+    section: Option<WireSection<'static>>,
     text: Option<String>,
     #[serde(default, deserialize_with = "present_list")]
     lineage: Option<Vec<String>>,
@@ -532,102 +536,102 @@ pub const KINDS: &[&str] = &[
 
 impl WireMembers {
     /// The event these members are, its body the kind `kind` names.
-    fn into_event<E: serde::de::Error>(self) -> Result<WireEvent, E> {
+    fn into_event<E: serde::de::Error>(self) -> Result<WireEvent<'static>, E> {
         fn required<T, E: serde::de::Error>(member: Option<T>, name: &'static str) -> Result<T, E> {
             member.ok_or_else(|| E::missing_field(name))
         }
         let body = match self.kind.as_str() {
             "DocumentIngested" => WireBody::DocumentIngested {
-                title: self.title,
-                label: self.label,
-                series: self.series,
+                title: self.title.map(Into::into),
+                label: self.label.map(Into::into),
+                series: self.series.map(Into::into),
                 format: required(self.format, "format")?,
                 encoding: required(self.encoding, "encoding")?,
-                file_name: required(self.file_name, "file_name")?,
+                file_name: required(self.file_name, "file_name")?.into(),
                 byte_length: required(self.byte_length, "byte_length")?,
-                ingested_at: required(self.ingested_at, "ingested_at")?,
-                plan: self.plan,
-                measure_ids: required(self.measure_ids, "measure_ids")?,
+                ingested_at: required(self.ingested_at, "ingested_at")?.into(),
+                plan: self.plan.map(Into::into),
+                measure_ids: required(self.measure_ids, "measure_ids")?.into(),
                 date_bounds: self.date_bounds,
             },
             "MeasureAdded" => WireBody::MeasureAdded {
-                measure_id: required(self.measure_id, "measure_id")?,
-                plan: self.plan,
+                measure_id: required(self.measure_id, "measure_id")?.into(),
+                plan: self.plan.map(Into::into),
                 section: required(self.section, "section")?,
-                text: required(self.text, "text")?,
-                lineage: self.lineage.unwrap_or_default(),
+                text: required(self.text, "text")?.into(),
+                lineage: self.lineage.unwrap_or_default().into(),
             },
             "MeasureRevised" => WireBody::MeasureRevised {
-                measure_id: required(self.measure_id, "measure_id")?,
-                plan: self.plan,
+                measure_id: required(self.measure_id, "measure_id")?.into(),
+                plan: self.plan.map(Into::into),
                 section: required(self.section, "section")?,
-                text: required(self.text, "text")?,
-                matched_text_hash: required(self.matched_text_hash, "matched_text_hash")?,
-                also_matched: self.also_matched.unwrap_or_default(),
+                text: required(self.text, "text")?.into(),
+                matched_text_hash: required(self.matched_text_hash, "matched_text_hash")?.into(),
+                also_matched: self.also_matched.unwrap_or_default().into(),
             },
             "MeasureCited" => WireBody::MeasureCited {
-                measure_id: required(self.measure_id, "measure_id")?,
-                plan: self.plan,
+                measure_id: required(self.measure_id, "measure_id")?.into(),
+                plan: self.plan.map(Into::into),
                 section: required(self.section, "section")?,
-                text: required(self.text, "text")?,
-                also_matched: self.also_matched.unwrap_or_default(),
+                text: required(self.text, "text")?.into(),
+                also_matched: self.also_matched.unwrap_or_default().into(),
             },
             "ActionReported" => WireBody::ActionReported {
-                measure_id: required(self.measure_id, "measure_id")?,
-                bureau: required(self.bureau, "bureau")?,
-                bureau_canonical: required(self.bureau_canonical, "bureau_canonical")?,
+                measure_id: required(self.measure_id, "measure_id")?.into(),
+                bureau: required(self.bureau, "bureau")?.into(),
+                bureau_canonical: required(self.bureau_canonical, "bureau_canonical")?.into(),
                 status: required(self.status, "status")?,
-                text: required(self.text, "text")?,
+                text: required(self.text, "text")?.into(),
             },
             "TargetChanged" => WireBody::TargetChanged {
-                key: required(self.key, "key")?,
-                label: required(self.label, "label")?,
-                value: required(self.value, "value")?,
-                unit: self.unit,
-                as_of: self.as_of,
-                as_of_day: self.as_of_day,
-                deadline: self.deadline,
-                previous_value: self.previous_value,
-                curated_quote: self.curated_quote,
+                key: required(self.key, "key")?.into(),
+                label: required(self.label, "label")?.into(),
+                value: required(self.value, "value")?.into(),
+                unit: self.unit.map(Into::into),
+                as_of: self.as_of.map(Into::into),
+                as_of_day: self.as_of_day.map(Into::into),
+                deadline: self.deadline.map(Into::into),
+                previous_value: self.previous_value.map(Into::into),
+                curated_quote: self.curated_quote.map(Into::into),
                 deadline_after_adoption: self.deadline_after_adoption,
             },
             "PlanAdopted" => WireBody::PlanAdopted {
-                plan: required(self.plan, "plan")?,
-                adopted: required(self.adopted, "adopted")?,
-                adopted_day: required(self.adopted_day, "adopted_day")?,
+                plan: required(self.plan, "plan")?.into(),
+                adopted: required(self.adopted, "adopted")?.into(),
+                adopted_day: required(self.adopted_day, "adopted_day")?.into(),
             },
             "MilestoneStated" => WireBody::MilestoneStated {
-                when: required(self.when, "when")?,
-                from: required(self.from, "from")?,
-                to: self.to,
-                text: required(self.text, "text")?,
+                when: required(self.when, "when")?.into(),
+                from: required(self.from, "from")?.into(),
+                to: self.to.map(Into::into),
+                text: required(self.text, "text")?.into(),
             },
             "RequirementRevised" => WireBody::RequirementRevised {
-                requirement: required(self.requirement, "requirement")?,
-                before: self.before,
-                after: required(self.after, "after")?,
-                marked: required(self.marked, "marked")?,
+                requirement: required(self.requirement, "requirement")?.into(),
+                before: self.before.map(Into::into),
+                after: required(self.after, "after")?.into(),
+                marked: required(self.marked, "marked")?.into(),
             },
             "DocumentRedescribed" => WireBody::DocumentRedescribed {
-                title: self.title,
-                label: self.label,
-                reason: required(self.reason, "reason")?,
-                recorded_at: required(self.recorded_at, "recorded_at")?,
+                title: self.title.map(Into::into),
+                label: self.label.map(Into::into),
+                reason: required(self.reason, "reason")?.into(),
+                recorded_at: required(self.recorded_at, "recorded_at")?.into(),
             },
             "DocumentWithdrawn" => WireBody::DocumentWithdrawn {
-                reason: required(self.reason, "reason")?,
-                recorded_at: required(self.recorded_at, "recorded_at")?,
+                reason: required(self.reason, "reason")?.into(),
+                recorded_at: required(self.recorded_at, "recorded_at")?.into(),
             },
             other => return Err(E::unknown_variant(other, KINDS)),
         };
         Ok(WireEvent {
             v: self.v,
             seq: self.seq,
-            prev: self.prev,
+            prev: self.prev.into(),
             meeting: self.meeting,
             source: self.source,
             body,
-            hash: self.hash,
+            hash: self.hash.into(),
         })
     }
 }
@@ -658,23 +662,94 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     }
 }
 
-impl<'de> Deserialize<'de> for WireEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<WireEvent, D::Error> {
+impl<'de> Deserialize<'de> for WireEvent<'static> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<WireEvent<'static>, D::Error> {
         WireMembers::deserialize(ObjectOnly(deserializer))?.into_event()
+    }
+}
+
+/// A domain value lent to the wire: texts and lists borrowed, numbers copied. Writing an event
+/// (every event `verify` reads is written again) borrows its fields instead of copying them.
+trait Lend<'a> {
+    type Wire;
+    fn lend(self) -> Self::Wire;
+}
+
+impl<'a> Lend<'a> for &'a String {
+    type Wire = Cow<'a, str>;
+    fn lend(self) -> Cow<'a, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<'a> Lend<'a> for &'a Option<String> {
+    type Wire = Option<Cow<'a, str>>;
+    fn lend(self) -> Option<Cow<'a, str>> {
+        self.as_deref().map(Cow::Borrowed)
+    }
+}
+
+impl<'a> Lend<'a> for &'a Vec<String> {
+    type Wire = Cow<'a, [String]>;
+    fn lend(self) -> Cow<'a, [String]> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl Lend<'_> for &u64 {
+    type Wire = u64;
+    fn lend(self) -> u64 {
+        *self
+    }
+}
+
+/// A wire value owned by the domain: what was read is moved, what was lent is copied.
+trait Own {
+    type Domain;
+    fn own(self) -> Self::Domain;
+}
+
+impl Own for Cow<'_, str> {
+    type Domain = String;
+    fn own(self) -> String {
+        self.into_owned()
+    }
+}
+
+impl Own for Option<Cow<'_, str>> {
+    type Domain = Option<String>;
+    fn own(self) -> Option<String> {
+        self.map(Cow::into_owned)
+    }
+}
+
+impl Own for Cow<'_, [String]> {
+    type Domain = Vec<String>;
+    fn own(self) -> Vec<String> {
+        self.into_owned()
+    }
+}
+
+impl Own for u64 {
+    type Domain = u64;
+    fn own(self) -> u64 {
+        self
     }
 }
 
 /// The first format version with the corrections and a measure's lineage.
 const FORMAT_3: u32 = 3;
 
-impl WireBody {
+impl WireBody<'_> {
     fn kind(&self) -> &'static str {
         EventBody::from(self.clone()).kind()
     }
 }
 
-impl From<&Event> for WireEvent {
-    fn from(event: &Event) -> WireEvent {
+impl<'a> From<&'a Event> for WireEvent<'a> {
+    fn from(event: &'a Event) -> WireEvent<'a> {
         let Event {
             v,
             seq,
@@ -687,22 +762,22 @@ impl From<&Event> for WireEvent {
         WireEvent {
             v: *v,
             seq: *seq,
-            prev: prev.clone(),
+            prev: prev.lend(),
             meeting: WireMeeting::from(meeting),
             source: WireSource {
-                document: source.document.clone(),
+                document: source.document.lend(),
                 lines: source.lines.map(|lines| [lines.first, lines.last]),
             },
             body: WireBody::from(body),
-            hash: hash.clone(),
+            hash: hash.lend(),
         }
     }
 }
 
-impl TryFrom<WireEvent> for Event {
+impl TryFrom<WireEvent<'_>> for Event {
     type Error = String;
 
-    fn try_from(wire: WireEvent) -> Result<Event, String> {
+    fn try_from(wire: WireEvent<'_>) -> Result<Event, String> {
         let WireEvent {
             v,
             seq,
@@ -730,37 +805,37 @@ impl TryFrom<WireEvent> for Event {
         Ok(Event {
             v,
             seq,
-            prev,
+            prev: prev.own(),
             meeting: Meeting::try_from(meeting)?,
             source: Source {
-                document: source.document,
+                document: source.document.own(),
                 lines: source.lines.map(|[first, last]| LineRange { first, last }),
             },
             body: EventBody::from(body),
-            hash,
+            hash: hash.own(),
         })
     }
 }
 
-impl From<&Meeting> for WireMeeting {
-    fn from(meeting: &Meeting) -> WireMeeting {
+impl<'a> From<&'a Meeting> for WireMeeting<'a> {
+    fn from(meeting: &'a Meeting) -> WireMeeting<'a> {
         let Meeting {
             body,
             ordinal,
             date,
         } = meeting;
         WireMeeting {
-            body: body.clone(),
+            body: body.lend(),
             ordinal: *ordinal,
             date: date.map(format_iso_date),
         }
     }
 }
 
-impl TryFrom<WireMeeting> for Meeting {
+impl TryFrom<WireMeeting<'_>> for Meeting {
     type Error = String;
 
-    fn try_from(wire: WireMeeting) -> Result<Meeting, String> {
+    fn try_from(wire: WireMeeting<'_>) -> Result<Meeting, String> {
         let date = wire
             .date
             .map(|text| {
@@ -769,31 +844,31 @@ impl TryFrom<WireMeeting> for Meeting {
             })
             .transpose()?;
         Ok(Meeting {
-            body: wire.body,
+            body: wire.body.own(),
             ordinal: wire.ordinal,
             date,
         })
     }
 }
 
-fn wire_section(section: &SectionPath) -> WireSection {
+fn wire_section(section: &SectionPath) -> WireSection<'_> {
     let SectionPath { path, titles } = section;
     WireSection {
-        path: path.clone(),
-        titles: titles.clone(),
+        path: path.lend(),
+        titles: titles.lend(),
     }
 }
 
-fn section_of(wire: WireSection) -> SectionPath {
+fn section_of(wire: WireSection<'_>) -> SectionPath {
     SectionPath {
-        path: wire.path,
-        titles: wire.titles,
+        path: wire.path.own(),
+        titles: wire.titles.own(),
     }
 }
 
-impl From<&EventBody> for WireBody {
-    fn from(body: &EventBody) -> WireBody {
-        match body.clone() {
+impl<'a> From<&'a EventBody> for WireBody<'a> {
+    fn from(body: &'a EventBody) -> WireBody<'a> {
+        match body {
             EventBody::DocumentIngested {
                 title,
                 label,
@@ -807,9 +882,9 @@ impl From<&EventBody> for WireBody {
                 measure_ids,
                 date_bounds,
             } => WireBody::DocumentIngested {
-                title,
-                label,
-                series,
+                title: title.lend(),
+                label: label.lend(),
+                series: series.lend(),
                 format: match format {
                     DocumentFormat::Torikumi => WireFormat::Torikumi,
                     DocumentFormat::Slides => WireFormat::Slides,
@@ -822,12 +897,13 @@ impl From<&EventBody> for WireBody {
                     TextEncoding::Utf16Le => WireEncoding::Utf16Le,
                     TextEncoding::Utf16Be => WireEncoding::Utf16Be,
                 },
-                file_name,
-                byte_length,
-                ingested_at,
-                plan,
-                measure_ids,
-                date_bounds: date_bounds.map(
+                file_name: file_name.lend(),
+                byte_length: byte_length.lend(),
+                ingested_at: ingested_at.lend(),
+                plan: plan.lend(),
+                measure_ids: measure_ids.lend(),
+                // Rare (an undated document's), and small: copied.
+                date_bounds: date_bounds.clone().map(
                     |DateBounds {
                          not_before,
                          not_after,
@@ -846,11 +922,11 @@ impl From<&EventBody> for WireBody {
                 text,
                 lineage,
             } => WireBody::MeasureAdded {
-                measure_id,
-                plan,
-                section: wire_section(&section),
-                text,
-                lineage,
+                measure_id: measure_id.lend(),
+                plan: plan.lend(),
+                section: wire_section(section),
+                text: text.lend(),
+                lineage: lineage.lend(),
             },
             EventBody::MeasureRevised {
                 measure_id,
@@ -860,12 +936,12 @@ impl From<&EventBody> for WireBody {
                 matched_text_hash,
                 also_matched,
             } => WireBody::MeasureRevised {
-                measure_id,
-                plan,
-                section: wire_section(&section),
-                text,
-                matched_text_hash,
-                also_matched,
+                measure_id: measure_id.lend(),
+                plan: plan.lend(),
+                section: wire_section(section),
+                text: text.lend(),
+                matched_text_hash: matched_text_hash.lend(),
+                also_matched: also_matched.lend(),
             },
             EventBody::MeasureCited {
                 measure_id,
@@ -874,11 +950,11 @@ impl From<&EventBody> for WireBody {
                 text,
                 also_matched,
             } => WireBody::MeasureCited {
-                measure_id,
-                plan,
-                section: wire_section(&section),
-                text,
-                also_matched,
+                measure_id: measure_id.lend(),
+                plan: plan.lend(),
+                section: wire_section(section),
+                text: text.lend(),
+                also_matched: also_matched.lend(),
             },
             EventBody::ActionReported {
                 measure_id,
@@ -887,14 +963,14 @@ impl From<&EventBody> for WireBody {
                 status,
                 text,
             } => WireBody::ActionReported {
-                measure_id,
-                bureau,
-                bureau_canonical,
+                measure_id: measure_id.lend(),
+                bureau: bureau.lend(),
+                bureau_canonical: bureau_canonical.lend(),
                 status: match status {
                     ActionStatus::Done => WireStatus::Done,
                     ActionStatus::Planned => WireStatus::Planned,
                 },
-                text,
+                text: text.lend(),
             },
             EventBody::TargetChanged {
                 key,
@@ -908,16 +984,17 @@ impl From<&EventBody> for WireBody {
                 curated_quote,
                 deadline_after_adoption,
             } => WireBody::TargetChanged {
-                key,
-                label,
-                value,
-                unit,
-                as_of,
-                as_of_day,
-                deadline,
-                previous_value,
-                curated_quote,
+                key: key.lend(),
+                label: label.lend(),
+                value: value.lend(),
+                unit: unit.lend(),
+                as_of: as_of.lend(),
+                as_of_day: as_of_day.lend(),
+                deadline: deadline.lend(),
+                previous_value: previous_value.lend(),
+                curated_quote: curated_quote.lend(),
                 deadline_after_adoption: deadline_after_adoption
+                    .clone()
                     .map(|RelativeDeadline { plan, years }| WireRelativeDeadline { plan, years }),
             },
             EventBody::PlanAdopted {
@@ -925,9 +1002,9 @@ impl From<&EventBody> for WireBody {
                 adopted,
                 adopted_day,
             } => WireBody::PlanAdopted {
-                plan,
-                adopted,
-                adopted_day,
+                plan: plan.lend(),
+                adopted: adopted.lend(),
+                adopted_day: adopted_day.lend(),
             },
             EventBody::MilestoneStated {
                 when,
@@ -935,10 +1012,10 @@ impl From<&EventBody> for WireBody {
                 to,
                 text,
             } => WireBody::MilestoneStated {
-                when,
-                from,
-                to,
-                text,
+                when: when.lend(),
+                from: from.lend(),
+                to: to.lend(),
+                text: text.lend(),
             },
             EventBody::RequirementRevised {
                 requirement,
@@ -946,10 +1023,10 @@ impl From<&EventBody> for WireBody {
                 after,
                 marked,
             } => WireBody::RequirementRevised {
-                requirement,
-                before,
-                after,
-                marked,
+                requirement: requirement.lend(),
+                before: before.lend(),
+                after: after.lend(),
+                marked: marked.lend(),
             },
             EventBody::DocumentRedescribed {
                 title,
@@ -957,24 +1034,24 @@ impl From<&EventBody> for WireBody {
                 reason,
                 recorded_at,
             } => WireBody::DocumentRedescribed {
-                title,
-                label,
-                reason,
-                recorded_at,
+                title: title.lend(),
+                label: label.lend(),
+                reason: reason.lend(),
+                recorded_at: recorded_at.lend(),
             },
             EventBody::DocumentWithdrawn {
                 reason,
                 recorded_at,
             } => WireBody::DocumentWithdrawn {
-                reason,
-                recorded_at,
+                reason: reason.lend(),
+                recorded_at: recorded_at.lend(),
             },
         }
     }
 }
 
-impl From<WireBody> for EventBody {
-    fn from(wire: WireBody) -> EventBody {
+impl From<WireBody<'_>> for EventBody {
+    fn from(wire: WireBody<'_>) -> EventBody {
         match wire {
             WireBody::DocumentIngested {
                 title,
@@ -989,9 +1066,9 @@ impl From<WireBody> for EventBody {
                 measure_ids,
                 date_bounds,
             } => EventBody::DocumentIngested {
-                title,
-                label,
-                series,
+                title: title.own(),
+                label: label.own(),
+                series: series.own(),
                 format: match format {
                     WireFormat::Torikumi => DocumentFormat::Torikumi,
                     WireFormat::Slides => DocumentFormat::Slides,
@@ -1004,11 +1081,11 @@ impl From<WireBody> for EventBody {
                     WireEncoding::Utf16Le => TextEncoding::Utf16Le,
                     WireEncoding::Utf16Be => TextEncoding::Utf16Be,
                 },
-                file_name,
-                byte_length,
-                ingested_at,
-                plan,
-                measure_ids,
+                file_name: file_name.own(),
+                byte_length: byte_length.own(),
+                ingested_at: ingested_at.own(),
+                plan: plan.own(),
+                measure_ids: measure_ids.own(),
                 date_bounds: date_bounds.map(
                     |WireDateBounds {
                          not_before,
@@ -1028,11 +1105,11 @@ impl From<WireBody> for EventBody {
                 text,
                 lineage,
             } => EventBody::MeasureAdded {
-                measure_id,
-                plan,
+                measure_id: measure_id.own(),
+                plan: plan.own(),
                 section: section_of(section),
-                text,
-                lineage,
+                text: text.own(),
+                lineage: lineage.own(),
             },
             WireBody::MeasureRevised {
                 measure_id,
@@ -1042,12 +1119,12 @@ impl From<WireBody> for EventBody {
                 matched_text_hash,
                 also_matched,
             } => EventBody::MeasureRevised {
-                measure_id,
-                plan,
+                measure_id: measure_id.own(),
+                plan: plan.own(),
                 section: section_of(section),
-                text,
-                matched_text_hash,
-                also_matched,
+                text: text.own(),
+                matched_text_hash: matched_text_hash.own(),
+                also_matched: also_matched.own(),
             },
             WireBody::MeasureCited {
                 measure_id,
@@ -1056,11 +1133,11 @@ impl From<WireBody> for EventBody {
                 text,
                 also_matched,
             } => EventBody::MeasureCited {
-                measure_id,
-                plan,
+                measure_id: measure_id.own(),
+                plan: plan.own(),
                 section: section_of(section),
-                text,
-                also_matched,
+                text: text.own(),
+                also_matched: also_matched.own(),
             },
             WireBody::ActionReported {
                 measure_id,
@@ -1069,14 +1146,14 @@ impl From<WireBody> for EventBody {
                 status,
                 text,
             } => EventBody::ActionReported {
-                measure_id,
-                bureau,
-                bureau_canonical,
+                measure_id: measure_id.own(),
+                bureau: bureau.own(),
+                bureau_canonical: bureau_canonical.own(),
                 status: match status {
                     WireStatus::Done => ActionStatus::Done,
                     WireStatus::Planned => ActionStatus::Planned,
                 },
-                text,
+                text: text.own(),
             },
             WireBody::TargetChanged {
                 key,
@@ -1090,15 +1167,15 @@ impl From<WireBody> for EventBody {
                 curated_quote,
                 deadline_after_adoption,
             } => EventBody::TargetChanged {
-                key,
-                label,
-                value,
-                unit,
-                as_of,
-                as_of_day,
-                deadline,
-                previous_value,
-                curated_quote,
+                key: key.own(),
+                label: label.own(),
+                value: value.own(),
+                unit: unit.own(),
+                as_of: as_of.own(),
+                as_of_day: as_of_day.own(),
+                deadline: deadline.own(),
+                previous_value: previous_value.own(),
+                curated_quote: curated_quote.own(),
                 deadline_after_adoption: deadline_after_adoption
                     .map(|WireRelativeDeadline { plan, years }| RelativeDeadline { plan, years }),
             },
@@ -1107,9 +1184,9 @@ impl From<WireBody> for EventBody {
                 adopted,
                 adopted_day,
             } => EventBody::PlanAdopted {
-                plan,
-                adopted,
-                adopted_day,
+                plan: plan.own(),
+                adopted: adopted.own(),
+                adopted_day: adopted_day.own(),
             },
             WireBody::MilestoneStated {
                 when,
@@ -1117,10 +1194,10 @@ impl From<WireBody> for EventBody {
                 to,
                 text,
             } => EventBody::MilestoneStated {
-                when,
-                from,
-                to,
-                text,
+                when: when.own(),
+                from: from.own(),
+                to: to.own(),
+                text: text.own(),
             },
             WireBody::RequirementRevised {
                 requirement,
@@ -1128,10 +1205,10 @@ impl From<WireBody> for EventBody {
                 after,
                 marked,
             } => EventBody::RequirementRevised {
-                requirement,
-                before,
-                after,
-                marked,
+                requirement: requirement.own(),
+                before: before.own(),
+                after: after.own(),
+                marked: marked.own(),
             },
             WireBody::DocumentRedescribed {
                 title,
@@ -1139,17 +1216,17 @@ impl From<WireBody> for EventBody {
                 reason,
                 recorded_at,
             } => EventBody::DocumentRedescribed {
-                title,
-                label,
-                reason,
-                recorded_at,
+                title: title.own(),
+                label: label.own(),
+                reason: reason.own(),
+                recorded_at: recorded_at.own(),
             },
             WireBody::DocumentWithdrawn {
                 reason,
                 recorded_at,
             } => EventBody::DocumentWithdrawn {
-                reason,
-                recorded_at,
+                reason: reason.own(),
+                recorded_at: recorded_at.own(),
             },
         }
     }
