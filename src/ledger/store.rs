@@ -1176,10 +1176,11 @@ impl Store {
     /// history asks for its id here too, which no entry names.
     pub fn events_of_target(&self, key: &str) -> Result<Vec<Event>, StoreError> {
         let needle = observation_key_bytes(key);
+        let finder = memchr::memmem::Finder::new(&needle);
         let mut seqs = Vec::new();
         for entry in self.targets.iter() {
             let (_, value) = entry?;
-            if !value.windows(needle.len()).any(|window| window == needle) {
+            if finder.find(&value).is_none() {
                 continue;
             }
             let observations =
