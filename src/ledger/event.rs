@@ -295,10 +295,15 @@ impl Event {
 /// (as [`to_canonical`] marks it): BLAKE3 over the bytes around that range, which are the
 /// canonical bytes of the event without `hash`. `None` for a range outside the bytes.
 pub fn hash_around(bytes: &[u8], hash_member: std::ops::Range<usize>) -> Option<String> {
+    digest_around(bytes, hash_member).map(|digest| digest.to_hex().to_string())
+}
+
+/// [`hash_around`] as BLAKE3's digest (for comparing without writing it out).
+pub fn digest_around(bytes: &[u8], hash_member: std::ops::Range<usize>) -> Option<blake3::Hash> {
     let mut hasher = blake3::Hasher::new();
     hasher.update(bytes.get(..hash_member.start)?);
     hasher.update(bytes.get(hash_member.end..)?);
-    Some(hasher.finalize().to_hex().to_string())
+    Some(hasher.finalize())
 }
 
 /// Removes `hash` from an event object and hashes the canonical bytes of the rest. Shared by

@@ -428,7 +428,13 @@ impl AppendEntries {
         };
         self.start.get_or_insert(event.seq);
         if let Some(id) = event.body.measure_id() {
-            self.seqs.entry(id.to_owned()).or_default().push(event.seq);
+            // Looked up by the borrowed id first: most events name a measure already named.
+            match self.seqs.get_mut(id) {
+                Some(seqs) => seqs.push(event.seq),
+                None => {
+                    self.seqs.insert(id.to_owned(), vec![event.seq]);
+                }
+            }
         }
         self.observations.extend(TargetObservation::of(event));
         finished

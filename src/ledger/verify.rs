@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::checkpoint::leaf_of;
 use super::event::{
-    hash_around, hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
+    digest_around, hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
 };
 use super::index::{
     corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
@@ -612,7 +612,8 @@ fn well_formed(bytes: &[u8]) -> Option<Event> {
     if canonical != bytes {
         return None;
     }
-    (hash_around(&canonical, hash_member?)? == event.hash).then_some(event)
+    let digest = digest_around(&canonical, hash_member?)?;
+    (digest.to_hex().as_str() == event.hash).then_some(event)
 }
 
 /// The checks of an event's encoding one by one, each failure said: JSON, canonical form,
