@@ -1609,6 +1609,85 @@ fn first_difference(
 mod tests {
     use super::*;
 
+    /// `--deep` carries each document's prior records and identities forward from the document
+    /// before: at every document they are what decoding the index check's state whole gives,
+    /// through a correction's rewritten record and a withdrawal, and documents after them.
+    #[test]
+    fn the_state_carried_to_each_replay_is_the_state_rebuilt_whole() {
+        use crate::ingest::correct::{amend, withdraw, Amendment};
+        use crate::ingest::request::{requests_for, SingleFile};
+        let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("ledger")).unwrap();
+        let seeds = requests_for(&[project.join("seeds")], &SingleFile::default()).unwrap();
+        for request in &seeds.requests {
+            crate::ingest::ingest(&store, request, "2026-01-01T00:00:00Z").unwrap();
+        }
+        let torikumi = store
+            .document_records()
+            .unwrap()
+            .into_iter()
+            .find(|record| record.format == crate::source::manifest::DocumentFormat::Torikumi)
+            .unwrap()
+            .hash;
+        let amendment = Amendment {
+            date: Some("2026-03-01".into()),
+            ..Amendment::default()
+        };
+        amend(
+            &store,
+            &torikumi,
+            &amendment,
+            "日付の誤り",
+            "2026-01-02T00:00:00Z",
+        )
+        .unwrap();
+        // The demonstration's two versions, the seed withdrawn between them.
+        let revision = requests_for(&[project.join("examples/revision")], &SingleFile::default())
+            .unwrap()
+            .requests;
+        assert_eq!(revision.len(), 2);
+        crate::ingest::ingest(&store, &revision[0], "2026-01-03T00:00:00Z").unwrap();
+        withdraw(&store, &torikumi, "別資料の誤登録", "2026-01-04T00:00:00Z").unwrap();
+        crate::ingest::ingest(&store, &revision[1], "2026-01-05T00:00:00Z").unwrap();
+        let events = store.events().unwrap();
+        let (jobs, _replays) = std::sync::mpsc::sync_channel(events.len());
+        let mut replay = ReplayCheck::new(jobs);
+        let mut indexes = IndexCheck::default();
+        let mut frontier = Frontier::<Blake3Hash>::default();
+        let mut failures = Vec::new();
+        let mut documents = 0;
+        for event in &events {
+            replay.next(event, &indexes, &mut failures);
+            if matches!(event.body, EventBody::DocumentIngested { .. }) {
+                documents += 1;
+                let carried = replay.current.as_ref().unwrap();
+                let mut whole: Vec<DocumentRecord> = indexes
+                    .documents
+                    .values()
+                    .filter_map(|value| decode_document(value))
+                    .collect();
+                whole.sort_by_key(|record| record.seq);
+                assert_eq!(carried.documents, whole, "at seq {}", event.seq);
+                assert_eq!(
+                    format!("{:?}", carried.identities),
+                    format!("{:?}", Identities::from_index(&indexes.identity)),
+                    "at seq {}",
+                    event.seq
+                );
+            }
+            indexes.next(&store, event, &frontier).unwrap();
+            frontier.push(leaf_of(event).unwrap());
+        }
+        assert_eq!(
+            documents, 7,
+            "the seeds and the two revisions were replayed"
+        );
+        assert!(failures.is_empty(), "{failures:?}");
+        let corrected = store.document_record(&torikumi).unwrap().unwrap();
+        assert!(corrected.withdrawn(), "the withdrawal reached the record");
+    }
+
     #[test]
     fn a_quote_spans_wrapped_lines_and_skips_furniture() {
         let span = [

@@ -182,6 +182,56 @@ fn an_amended_date_moves_the_documents_statements_and_keeps_what_was_known() {
     assert_eq!(head_seq(&store), head);
 }
 
+/// Documents ingested after corrections verify deeply: the seed 取組一覧 is moved past the
+/// demonstration's 第93回, that version is ingested, the seed is withdrawn, the 第94回 version
+/// is ingested, and `verify --deep` replays each against the records as corrected before it
+/// (the unit test in `ledger/verify.rs` holds the state it carries forward equal to that state
+/// rebuilt whole at every document).
+#[test]
+fn documents_ingested_after_a_correction_replay_against_the_corrected_records() {
+    let (_dir, store) = common::ingested_seeds();
+    let hash = torikumi_hash(&store);
+    let amended = planledger(
+        &store,
+        &[
+            "amend",
+            &hash[..12],
+            "--date",
+            "2026-03-01",
+            "--reason",
+            "日付の誤り",
+        ],
+    );
+    assert_eq!(amended.status.code(), Some(0), "{}", stderr(&amended));
+    let revision = common::project_dir().join("examples/revision");
+    let ingest = |file: &str, ordinal: &str, date: &str| {
+        let path = revision.join(file);
+        let meeting = format!("がん対策推進協議会 第{ordinal}回");
+        let output = planledger(
+            &store,
+            &[
+                "ingest",
+                path.to_str().unwrap(),
+                "--meeting",
+                &meeting,
+                "--date",
+                date,
+                "--format",
+                "torikumi",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    };
+    ingest("093_demo_torikumi.txt", "93", "2026-01-15");
+    let withdrawn = planledger(
+        &store,
+        &["withdraw", &hash[..12], "--reason", "別資料の誤登録"],
+    );
+    assert_eq!(withdrawn.status.code(), Some(0), "{}", stderr(&withdrawn));
+    ingest("094_demo_torikumi.txt", "94", "2026-06-15");
+    verifies(&store);
+}
+
 #[test]
 fn a_withdrawn_documents_statements_leave_the_plan_and_history() {
     let (_dir, store) = common::ingested_seeds();
