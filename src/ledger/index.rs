@@ -723,7 +723,8 @@ pub fn name_prefix(name: &str) -> Vec<u8> {
     bytes
 }
 
-fn name_seq_key(name: &str, seq: u64) -> Vec<u8> {
+/// The key of a `name, 0, seq` entry (see [`name_prefix`]).
+pub fn name_seq_key(name: &str, seq: u64) -> Vec<u8> {
     let mut bytes = name_prefix(name);
     bytes.extend_from_slice(&seq.to_be_bytes());
     bytes

@@ -30,9 +30,10 @@ use super::frame::{self, DocumentLayout, FrameError, FRAME_EVENTS};
 use super::index::{
     corrected_docs_entry, decode_document, decode_frontier, decode_mention_seqs,
     decode_observations, decode_place, edge_key_bytes, encode_first, encode_place, frontier_entry,
-    handle_key_bytes, is_correction, lineage_key_bytes, name_prefix, observation_key_bytes,
-    starts_append, statement_key_bytes, AppendEntries, AppendPairs, DocumentRecord, EventEntries,
-    IdentityIndex, IndexEntries, IndexTree, RawPairs, TargetObservation,
+    handle_key_bytes, is_correction, lineage_key_bytes, name_prefix, name_seq_key,
+    observation_key_bytes, starts_append, statement_key_bytes, AppendEntries, AppendPairs,
+    DocumentRecord, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPairs,
+    TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 use super::read_copy::{self, ReadCopy};
@@ -1128,7 +1129,6 @@ impl Store {
     /// are read at once.
     pub fn events_mentioning(&self, measure_id: &str) -> Result<Vec<Event>, StoreError> {
         let prefix = name_prefix(measure_id);
-        let key = |seq: u64| [&prefix[..], &seq.to_be_bytes()].concat();
         // Past every `id, 0, seq` key: the name followed by the byte after 0.
         let mut end = prefix.clone();
         end.pop();
@@ -1137,9 +1137,10 @@ impl Store {
         if middle == 0 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
             return self.events_mentioned_in(&prefix, prefix.clone()..end);
         }
+        let split = name_seq_key(measure_id, middle);
         std::thread::scope(|scope| {
-            let later = scope.spawn(|| self.events_mentioned_in(&prefix, key(middle)..end));
-            let mut events = self.events_mentioned_in(&prefix, prefix.clone()..key(middle))?;
+            let later = scope.spawn(|| self.events_mentioned_in(&prefix, split.clone()..end));
+            let mut events = self.events_mentioned_in(&prefix, prefix.clone()..split.clone())?;
             // The other thread panicking is a defect to report as one, not a damaged ledger.
             let later = later
                 .join()

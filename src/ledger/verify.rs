@@ -26,7 +26,7 @@ use super::index::{
     AppendEntries, AppendPairs, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPair,
 };
 use super::jcs::{canonicalize, to_canonical};
-use super::merkle::{Blake3Hash, Frontier};
+use super::merkle::{leaf_hash, Blake3Hash, Frontier};
 use super::store::{RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
 use crate::identity::Identities;
@@ -477,8 +477,14 @@ fn read_ahead<'scope>(
                     .into_iter()
                     .map(|read| {
                         read.map(|(seq, bytes)| {
-                            let event = well_formed(&bytes);
-                            let leaf = event.as_ref().and_then(|event| leaf_of(event).ok());
+                            let (event, leaf) = match well_formed(&bytes) {
+                                // The event's hash is this digest: its leaf is hashed from it.
+                                Some((event, digest)) => (
+                                    Some(event),
+                                    Some(leaf_hash::<Blake3Hash>(digest.as_bytes())),
+                                ),
+                                None => (None, None),
+                            };
                             (seq, bytes, event, leaf)
                         })
                     })
@@ -536,7 +542,8 @@ impl Default for ChainCheck {
 impl ChainCheck {
     /// Checks the next encoding; the event, when it has the event shape.
     fn next(&mut self, seq: u64, bytes: &[u8], failures: &mut Vec<Failure>) -> Option<Event> {
-        self.next_checked(seq, bytes, well_formed(bytes), failures)
+        let event = well_formed(bytes).map(|(event, _)| event);
+        self.next_checked(seq, bytes, event, failures)
     }
 
     /// [`ChainCheck::next`] of an encoding whose own checks were made: `well_formed` is what
@@ -604,16 +611,16 @@ impl ChainCheck {
 /// The event in `bytes` when they are exactly the canonical (RFC 8785) encoding of an event's
 /// fields and hash to its `hash`: every check of [`checked_slowly`] passes then, and this finds
 /// it with one parse and one encoding (the hash covers the encoding less its `hash` member, so
-/// it is hashed from the same bytes). `None` leaves the event to [`checked_slowly`], which says
-/// what is wrong.
-fn well_formed(bytes: &[u8]) -> Option<Event> {
+/// it is hashed from the same bytes), with the digest its `hash` writes. `None` leaves the event
+/// to [`checked_slowly`], which says what is wrong.
+fn well_formed(bytes: &[u8]) -> Option<(Event, blake3::Hash)> {
     let event = Event::from_bytes(bytes).ok()?;
     let (canonical, hash_member) = to_canonical(&event, Some("hash")).ok()?;
     if canonical != bytes {
         return None;
     }
     let digest = digest_around(&canonical, hash_member?)?;
-    (digest.to_hex().as_str() == event.hash).then_some(event)
+    (digest.to_hex().as_str() == event.hash).then_some((event, digest))
 }
 
 /// The checks of an event's encoding one by one, each failure said: JSON, canonical form,

@@ -83,12 +83,9 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
             None => Err(DecodeError::Binary { offset }),
         };
     }
-    // The SIMD check first (a document is checked again by every `verify`); std's says where
-    // bytes that are not UTF-8 go wrong.
-    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
-        return finish(text.to_owned(), TextEncoding::Utf8);
-    }
-    match std::str::from_utf8(bytes) {
+    // Checked with SIMD (a document is checked again by every `verify`); `compat` says where
+    // bytes that are not UTF-8 go wrong, as std's check does.
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(text) => finish(text.to_owned(), TextEncoding::Utf8),
         Err(utf8_error) => {
             let candidates: Vec<(String, TextEncoding)> = [

@@ -151,7 +151,7 @@ pub fn comparison_key(text: &str) -> String {
     let mut key = String::with_capacity(text.len());
     let mut run = 0;
     for (at, c) in text.char_indices() {
-        if kept_by_fold(c) && key_of_folded(c) == Some(c) {
+        if is_own_key(c) {
             continue;
         }
         key.push_str(text.get(run..at).unwrap_or_default());
@@ -167,6 +167,12 @@ pub fn comparison_key(text: &str) -> String {
 
 /// What a folded character is in a comparison key: nothing for whitespace and invisible
 /// characters, `○` for a bullet glyph, itself otherwise.
+/// Whether a character is its own key: folding keeps it and the key keeps it as it is (not a
+/// space, an invisible character or a bullet glyph).
+fn is_own_key(c: char) -> bool {
+    kept_by_fold(c) && key_of_folded(c) == Some(c)
+}
+
 fn key_of_folded(c: char) -> Option<char> {
     if c.is_whitespace() || is_invisible(c) {
         None
@@ -182,10 +188,9 @@ fn key_of_folded(c: char) -> Option<char> {
 /// its characters fold one by one — a check made for every quote `verify` reads.
 pub fn has_comparison_key(text: &str) -> bool {
     for c in text.chars() {
-        let unified = unified_ideograph(c);
-        match nfkc_of_simple(unified).or_else(|| left_alone_by_nfkc(unified)) {
+        match fold_alone(c) {
             // NFKC of the whole text keeps it, or composes it with a mark into another letter.
-            Some(folded) if !folded.is_whitespace() && !is_invisible(folded) => return true,
+            Some(folded) if key_of_folded(folded).is_some() => return true,
             Some(_) => {}
             None => return !comparison_key(text).is_empty(),
         }
@@ -197,14 +202,7 @@ pub fn has_comparison_key(text: &str) -> bool {
 /// one NFKC leaves alone, none a space, a bullet glyph, a compatibility ideograph or a wave dash
 /// — most lines of a document. Callers that key every line use this.
 pub fn comparison_key_cow(text: &str) -> std::borrow::Cow<'_, str> {
-    let own_key = text.chars().all(|c| {
-        is_nfkc_stable(c)
-            && !c.is_whitespace()
-            && c != '\u{301C}'
-            && !BULLET_GLYPHS.contains(&c)
-            && unified_ideograph(c) == c
-    });
-    if own_key {
+    if text.chars().all(is_own_key) {
         std::borrow::Cow::Borrowed(text)
     } else {
         std::borrow::Cow::Owned(comparison_key(text))
