@@ -26,6 +26,10 @@ const TAG_ZSTD: u8 = 1;
 /// BLAKE3 hash (32 bytes), then the zstd frame.
 const TAG_ZSTD_AGAINST: u8 = 2;
 
+/// The base and plain size past which compressing against a base uses zstd's long-distance
+/// matching.
+const LONG_DISTANCE_FROM: usize = 64 * 1024;
+
 /// zstd's level for events and documents: ingest compresses each document once; a higher level
 /// gains a few per cent at several times the time.
 const LEVEL: i32 = 3;
@@ -81,21 +85,51 @@ pub fn frame_plain<B: AsRef<[u8]>>(events: &[B]) -> Result<(u32, Vec<u8>), Frame
         .ok_or(FrameError::TooManyEvents(u32::MAX))?;
     let mut plain = Vec::with_capacity(events.iter().map(|e| e.as_ref().len() + 4).sum());
     for event in events {
-        let bytes = event.as_ref();
-        let length = u32::try_from(bytes.len()).map_err(|_| FrameError::Framing)?;
-        plain.extend_from_slice(&length.to_le_bytes());
-        plain.extend_from_slice(bytes);
+        push_plain(&mut plain, event.as_ref())?;
     }
     Ok((count, plain))
+}
+
+/// Appends one event's canonical bytes to a frame's plain bytes, length-prefixed: what
+/// [`frame_plain`] makes of each event, for a frame gathered an event at a time.
+pub fn push_plain(plain: &mut Vec<u8>, event: &[u8]) -> Result<(), FrameError> {
+    let length = u32::try_from(event.len()).map_err(|_| FrameError::Framing)?;
+    plain.extend_from_slice(&length.to_le_bytes());
+    plain.extend_from_slice(event);
+    Ok(())
+}
+
+/// The value of a frame whose plain bytes ([`frame_plain`]) are gathered already: `count`
+/// events, whole or compressed against `base` (its first seq and plain bytes, stored whole).
+pub fn encode_plain(
+    count: u32,
+    plain: &[u8],
+    base: Option<(u64, &[u8])>,
+) -> Result<Vec<u8>, FrameError> {
+    if count as usize > FRAME_EVENTS {
+        return Err(FrameError::TooManyEvents(count));
+    }
+    let mut value = Vec::new();
+    match base {
+        None => {
+            value.push(TAG_ZSTD);
+            value.extend_from_slice(&count.to_le_bytes());
+            value.extend(compress(plain)?);
+        }
+        Some((base_first, base)) => {
+            value.push(TAG_ZSTD_AGAINST);
+            value.extend_from_slice(&count.to_le_bytes());
+            value.extend_from_slice(&base_first.to_le_bytes());
+            value.extend(compress_against(plain, Some(base))?);
+        }
+    }
+    Ok(value)
 }
 
 /// The value of one frame: the events' canonical bytes, in chain order.
 pub fn encode_events<B: AsRef<[u8]>>(events: &[B]) -> Result<Vec<u8>, FrameError> {
     let (count, plain) = frame_plain(events)?;
-    let mut value = vec![TAG_ZSTD];
-    value.extend_from_slice(&count.to_le_bytes());
-    value.extend(compress(&plain)?);
-    Ok(value)
+    encode_plain(count, &plain, None)
 }
 
 /// The value of one frame compressed against a *base*: the frame of an earlier version of the
@@ -108,12 +142,7 @@ pub fn encode_events_against<B: AsRef<[u8]>>(
     base: &[u8],
 ) -> Result<Vec<u8>, FrameError> {
     let (count, plain) = frame_plain(events)?;
-    let compressed = compress_against(&plain, Some(base))?;
-    let mut value = vec![TAG_ZSTD_AGAINST];
-    value.extend_from_slice(&count.to_le_bytes());
-    value.extend_from_slice(&base_first.to_le_bytes());
-    value.extend(compressed);
-    Ok(value)
+    encode_plain(count, &plain, Some((base_first, base)))
 }
 
 /// The first seq of the frame a frame's value is compressed against, or `None` for one stored
@@ -149,6 +178,13 @@ pub fn decode_plain(value: &[u8]) -> Result<Vec<u8>, FrameError> {
 /// The events' canonical bytes in a frame's value; `base` is the plain bytes of the frame it
 /// is compressed against, when it is (see [`frame_base`]).
 pub fn decode_events_with(value: &[u8], base: Option<&[u8]>) -> Result<Vec<Vec<u8>>, FrameError> {
+    let (count, plain) = decode_plain_with(value, base)?;
+    split_plain(&plain, count)
+}
+
+/// A frame's stated count of events and its plain bytes ([`frame_plain`]), not yet split into
+/// events; `base` as for [`decode_events_with`].
+pub fn decode_plain_with(value: &[u8], base: Option<&[u8]>) -> Result<(u32, Vec<u8>), FrameError> {
     let (count, compressed) = frame_header(value)?;
     let plain = match (value.first(), base) {
         (Some(&TAG_ZSTD), _) => decompress(compressed, MAX_FRAME_BYTES)?,
@@ -161,7 +197,7 @@ pub fn decode_events_with(value: &[u8], base: Option<&[u8]>) -> Result<Vec<Vec<u
         (Some(&other), _) => return Err(FrameError::UnknownTag(other)),
         (None, _) => return Err(FrameError::Empty),
     };
-    split_plain(&plain, count)
+    Ok((count, plain))
 }
 
 /// The events' canonical bytes in the value of a frame stored whole.
@@ -188,12 +224,24 @@ fn frame_header(value: &[u8]) -> Result<(u32, &[u8]), FrameError> {
 
 /// The events of a frame's plain bytes, which must be exactly `count` of them.
 fn split_plain(plain: &[u8], count: u32) -> Result<Vec<Vec<u8>>, FrameError> {
+    Ok(plain_events(plain, count)?
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect())
+}
+
+/// The events of a frame's plain bytes ([`frame_plain`]), borrowed; they must be exactly
+/// `count` of them, at most [`FRAME_EVENTS`].
+pub fn plain_events(plain: &[u8], count: u32) -> Result<Vec<&[u8]>, FrameError> {
+    if count as usize > FRAME_EVENTS {
+        return Err(FrameError::TooManyEvents(count));
+    }
     let mut events = Vec::with_capacity(count as usize);
     let mut rest = plain;
     while let Some((length, after)) = rest.split_first_chunk::<4>() {
         let length = u32::from_le_bytes(*length) as usize;
         let event = after.get(..length).ok_or(FrameError::Framing)?;
-        events.push(event.to_vec());
+        events.push(event);
         rest = after.get(length..).ok_or(FrameError::Framing)?;
     }
     if !rest.is_empty() || events.len() != count as usize {
@@ -288,14 +336,22 @@ fn compress(plain: &[u8]) -> Result<Vec<u8>, FrameError> {
 fn compress_against(plain: &[u8], base: Option<&[u8]>) -> Result<Vec<u8>, FrameError> {
     use zstd::zstd_safe::{CCtx, CParameter};
     let failed = |code: usize| FrameError::Compress(zstd::zstd_safe::get_error_name(code).into());
-    let mut context = CCtx::try_create().ok_or_else(|| FrameError::Compress("no memory".into()))?;
-    context
-        .set_parameter(CParameter::CompressionLevel(LEVEL))
-        .map_err(failed)?;
-    context
-        .set_parameter(CParameter::ChecksumFlag(true))
-        .map_err(failed)?;
-    if let Some(base) = base {
+    let no_memory = || FrameError::Compress("no memory".into());
+    let Some(base) = base else {
+        return ENCODER.with_borrow_mut(|slot| {
+            let context = match slot {
+                Some(context) => context,
+                None => slot.insert(CCtx::try_create().ok_or_else(no_memory)?),
+            };
+            context
+                .reset(zstd::zstd_safe::ResetDirective::SessionAndParameters)
+                .map_err(failed)?;
+            compress_with(context, plain)
+        });
+    };
+    // A prefix is borrowed by the context, so it cannot be the shared one.
+    let mut context = CCtx::try_create().ok_or_else(no_memory)?;
+    {
         // The window must reach back over the whole base from the end of `plain`; zstd would
         // otherwise size it for `plain` alone. 2^27 is what a decoder accepts by default.
         let reach = (base.len() + plain.len()).max(1 << 10);
@@ -303,13 +359,33 @@ fn compress_against(plain: &[u8], base: Option<&[u8]>) -> Result<Vec<u8>, FrameE
         context
             .set_parameter(CParameter::WindowLog(window))
             .map_err(failed)?;
-        // Long-distance matching finds the base's long runs wherever they lie (zstd's own
-        // `--patch-from` does the same).
-        context
-            .set_parameter(CParameter::EnableLongDistanceMatching(true))
-            .map_err(failed)?;
+        // Long-distance matching finds a document's long runs wherever they lie in its base
+        // (zstd's own `--patch-from` does the same); for a frame or a measure's events, a few
+        // pages, setting it up cost more than compressing them, for no smaller result.
+        if reach > LONG_DISTANCE_FROM {
+            context
+                .set_parameter(CParameter::EnableLongDistanceMatching(true))
+                .map_err(failed)?;
+        }
         context.ref_prefix(base).map_err(failed)?;
     }
+    compress_with(&mut context, plain)
+}
+
+/// `plain` compressed by `context` at [`LEVEL`] with zstd's content checksum, after whatever
+/// else the caller set (a window, a prefix).
+fn compress_with(
+    context: &mut zstd::zstd_safe::CCtx<'_>,
+    plain: &[u8],
+) -> Result<Vec<u8>, FrameError> {
+    use zstd::zstd_safe::CParameter;
+    let failed = |code: usize| FrameError::Compress(zstd::zstd_safe::get_error_name(code).into());
+    context
+        .set_parameter(CParameter::CompressionLevel(LEVEL))
+        .map_err(failed)?;
+    context
+        .set_parameter(CParameter::ChecksumFlag(true))
+        .map_err(failed)?;
     let mut compressed = Vec::with_capacity(zstd::zstd_safe::compress_bound(plain.len()));
     context.compress2(&mut compressed, plain).map_err(failed)?;
     Ok(compressed)
@@ -325,6 +401,10 @@ fn decompress(compressed: &[u8], limit: u64) -> Result<Vec<u8>, FrameError> {
 const DICTIONARY_MAGIC: [u8; 4] = 0xEC30_A437u32.to_le_bytes();
 
 thread_local! {
+    /// One compression context per thread, reused for what is compressed whole: making one
+    /// allocates about a megabyte, more than compressing a measure's few events costs.
+    static ENCODER: std::cell::RefCell<Option<zstd::zstd_safe::CCtx<'static>>> =
+        const { std::cell::RefCell::new(None) };
     /// One decompression context per thread, reused: making one allocates and faults in about
     /// 100 KB, which was most of the cost of reading one small frame (a `history` reads
     /// hundreds).

@@ -3,12 +3,14 @@
 //!
 //! Invariant: an index is a function of the events alone — the store writes an event's
 //! entries in the transaction that appends it, and `verify` recomputes every index from the
-//! events and compares — so no index can say what the log does not.
+//! events and compares (a `mentions` entry by what it decodes to: how it is compressed is the
+//! store's choice) — so no index can say what the log does not.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::frame::{self, FRAME_EVENTS};
 use super::merkle::{Blake3Hash, Frontier};
 use super::{Event, EventBody};
 use crate::extract::dating::DateBounds;
@@ -401,12 +403,28 @@ pub struct EventEntries {
 /// of the store pays for (sled reads a tree entry by entry, each from the tree's root).
 #[derive(Debug, Default)]
 pub struct AppendPairs {
-    /// For each measure id the append's events name: `id, 0, the append's first seq` → the
-    /// seqs of those events (eight bytes each, big-endian, ascending).
-    pub mentions: RawPairs,
+    /// For each measure id the append's events name, the frames of those events (up to
+    /// [`FRAME_EVENTS`] each).
+    pub mentions: Vec<MentionEntry>,
     /// When the append records figure observations: its first seq (big-endian) → those
     /// observations in chain order ([`encode_observations`]).
     pub targets: Option<RawPair>,
+}
+
+/// A `mentions` entry as the events imply it: the events of one append that name one measure
+/// id (a measure and its actions: 施策 and 取組), up to [`FRAME_EVENTS`] of them, as a frame
+/// before it is compressed. Its key is `id, 0, the seq of its first event`, so one measure's
+/// entries lie side by side in chain order and its history is read from a few sled pages
+/// instead of one frame of the log per version. How the frame is compressed (whole, or
+/// against an earlier entry of the same id stored whole) is the store's choice; what it
+/// decodes to is what `verify` compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionEntry {
+    pub key: Vec<u8>,
+    /// How many events the frame holds.
+    pub count: u32,
+    /// The events' canonical bytes, length-prefixed ([`frame::frame_plain`]).
+    pub plain: Vec<u8>,
 }
 
 /// The grouped entries of consecutive events, gathered event by event and given out as each
@@ -414,13 +432,15 @@ pub struct AppendPairs {
 #[derive(Debug, Default)]
 pub struct AppendEntries {
     start: Option<u64>,
-    seqs: BTreeMap<String, Vec<u64>>,
+    /// Per measure id named in the append, the frames of its events so far.
+    mentions: BTreeMap<String, Vec<MentionEntry>>,
     observations: Vec<TargetObservation>,
 }
 
 impl AppendEntries {
-    /// Adds the next event; when it starts a new append, returns the entries of the one before.
-    pub fn add(&mut self, event: &Event) -> AppendPairs {
+    /// Adds the next event, whose stored (canonical) bytes are `bytes`; when it starts a new
+    /// append, returns the entries of the one before.
+    pub fn add(&mut self, event: &Event, bytes: &[u8]) -> AppendPairs {
         let finished = if starts_append(event) {
             self.finish()
         } else {
@@ -429,10 +449,27 @@ impl AppendEntries {
         self.start.get_or_insert(event.seq);
         if let Some(id) = event.body.measure_id() {
             // Looked up by the borrowed id first: most events name a measure already named.
-            match self.seqs.get_mut(id) {
-                Some(seqs) => seqs.push(event.seq),
-                None => {
-                    self.seqs.insert(id.to_owned(), vec![event.seq]);
+            let frames = match self.mentions.get_mut(id) {
+                Some(frames) => frames,
+                None => self.mentions.entry(id.to_owned()).or_default(),
+            };
+            if frames
+                .last()
+                .is_none_or(|frame| frame.count as usize >= FRAME_EVENTS)
+            {
+                frames.push(MentionEntry {
+                    key: name_seq_key(id, event.seq),
+                    count: 0,
+                    // A measure and its actions: a few events of about this size.
+                    plain: Vec::with_capacity(8 * (bytes.len() + 4)),
+                });
+            }
+            if let Some(frame) = frames.last_mut() {
+                frame.count += 1;
+                if frame::push_plain(&mut frame.plain, bytes).is_err() {
+                    // An event past 4 GiB (none fits a document ingest reads): a frame no
+                    // encoding accepts, so the append is refused rather than indexed wrongly.
+                    frame.count = u32::MAX;
                 }
             }
         }
@@ -445,14 +482,9 @@ impl AppendEntries {
         let Some(start) = self.start.take() else {
             return AppendPairs::default();
         };
-        let mentions = std::mem::take(&mut self.seqs)
-            .into_iter()
-            .map(|(id, seqs)| {
-                (
-                    name_seq_key(&id, start),
-                    seqs.iter().flat_map(|seq| seq.to_be_bytes()).collect(),
-                )
-            })
+        let mentions = std::mem::take(&mut self.mentions)
+            .into_values()
+            .flatten()
             .collect();
         let observations = std::mem::take(&mut self.observations);
         let targets = (!observations.is_empty()).then(|| {
@@ -540,23 +572,6 @@ pub fn decode_observations(value: &[u8]) -> Option<Vec<TargetObservation>> {
         });
     }
     Some(observations)
-}
-
-/// The seqs a `mentions` entry's value lists; `None` when it is not a whole number of them.
-pub fn decode_mention_seqs(value: &[u8]) -> Option<Vec<u64>> {
-    let chunks = value.chunks_exact(8);
-    if !chunks.remainder().is_empty() {
-        return None;
-    }
-    Some(
-        chunks
-            .map(|chunk| {
-                let mut bytes = [0u8; 8];
-                bytes.copy_from_slice(chunk);
-                u64::from_be_bytes(bytes)
-            })
-            .collect(),
-    )
 }
 
 /// The `docs` entry of a record: its hash → its seq (big-endian) and the record as JSON.

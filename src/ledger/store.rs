@@ -1,6 +1,6 @@
 //! The sled store: the only module that touches sled.
 //!
-//! Trees (layout 6): `frames` (u64 big-endian seq of a frame's first event → up to
+//! Trees (layout 7): `frames` (u64 big-endian seq of a frame's first event → up to
 //! [`FRAME_EVENTS`] consecutive events of one append, their canonical bytes compressed together,
 //! whole or against the frame at its place in the series' version before: `ledger::frame`),
 //! `documents` (document hash → its bytes, compressed, whole or against an earlier version of
@@ -9,8 +9,9 @@
 //! `h`+handle → first (seq, position), `e`+edge → empty), `targets` (an append's first seq → the
 //! figure observations its events record: key, seq, day, value and the plan of a 個別目標),
 //! `adoptions` (seq of each `PlanAdopted` → empty),
-//! `mentions` (measure id as recorded, 0, an append's first seq → the seqs of that append's
-//! events that name it), `frontiers`
+//! `mentions` (measure id as recorded, 0, a seq → a frame of the events of one append that
+//! name it, from that seq: a measure's events side by side, whole or against an earlier entry
+//! of the same id stored whole), `frontiers`
 //! (tree size at each document's end → the Merkle frontier there), `meta` (head seq and hash,
 //! layout version).
 //!
@@ -28,12 +29,11 @@ use super::checkpoint::leaf_of;
 use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
 use super::frame::{self, DocumentLayout, FrameError, FRAME_EVENTS};
 use super::index::{
-    corrected_docs_entry, decode_document, decode_frontier, decode_mention_seqs,
-    decode_observations, decode_place, edge_key_bytes, encode_first, encode_place, frontier_entry,
-    handle_key_bytes, is_correction, lineage_key_bytes, name_prefix, name_seq_key,
-    observation_key_bytes, starts_append, statement_key_bytes, AppendEntries, AppendPairs,
-    DocumentRecord, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPairs,
-    TargetObservation,
+    corrected_docs_entry, decode_document, decode_frontier, decode_observations, decode_place,
+    edge_key_bytes, encode_first, encode_place, frontier_entry, handle_key_bytes, is_correction,
+    lineage_key_bytes, name_prefix, name_seq_key, observation_key_bytes, starts_append,
+    statement_key_bytes, AppendEntries, AppendPairs, DocumentRecord, EventEntries, IdentityIndex,
+    IndexEntries, IndexTree, MentionEntry, RawPairs, TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 use super::read_copy::{self, ReadCopy};
@@ -58,8 +58,10 @@ pub const EMPTY_HEAD: &str = "empty";
 /// Layout 5 is layout 4 (frames, compressed documents) with frames and documents that may rest
 /// against a base and the head file's `empty until`: a planledger of layout 4 would misread those, so
 /// the mark moved. Layout 6 keeps one `targets` entry per append instead of one per observation (a
-/// `state` read every observation entry by entry): `reindex` rebuilds the index.
-pub const STORE_FORMAT_VERSION: &[u8] = b"6";
+/// `state` read every observation entry by entry): `reindex` rebuilds the index. Layout 7 keeps
+/// in each `mentions` entry the events themselves (a frame) instead of their seqs: a measure's
+/// history read one frame of the log per version, each on a sled page of its own.
+pub const STORE_FORMAT_VERSION: &[u8] = b"7";
 /// How many of a series' latest versions are searched for one stored whole, to compress a new
 /// version against: past that, the new one is stored whole (and is the next ones' base).
 const BASE_SEARCH: usize = 64;
@@ -72,7 +74,7 @@ const LEGACY_BLOBS: &str = "blobs";
 /// holds memory (a 1M-event `verify` grew to the default's size), it does not save reads.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Layouts whose events and documents `reindex` reads: an older one is moved to this one.
-const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3", b"4", b"5", b"6"];
+const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3", b"4", b"5", b"6", b"7"];
 /// The format recorded while `reindex` rebuilds the indexes: a reindex cut short leaves it,
 /// and every command refuses the ledger until `reindex` runs again (the events are untouched).
 const REINDEXING: &[u8] = b"reindexing";
@@ -154,6 +156,8 @@ pub struct Store {
     bases: Bases,
     /// Base documents decoded while this store is read (by hash).
     document_bases: Kept<String>,
+    /// Base `mentions` entries decoded while this store is read (by key).
+    mention_bases: Kept<Vec<u8>>,
     db: sled::Db,
     frames: sled::Tree,
     documents: sled::Tree,
@@ -219,11 +223,23 @@ const BASES_KEPT_BYTES: usize = 64 * 1024 * 1024;
 /// interleave).
 const DOCUMENT_BASES_KEPT: usize = 8;
 
+/// How many base `mentions` entries are kept decoded: one per measure of the documents being
+/// read (a 取組一覧 states a few dozen to a few hundred), each a few kilobytes.
+const MENTION_BASES_KEPT: usize = 512;
+
 /// Decoded bytes kept by key while a store is read, the latest at most `count` of them and
-/// [`BASES_KEPT_BYTES`] together.
+/// [`BASES_KEPT_BYTES`] together (the earliest kept is dropped first).
 struct Kept<K> {
-    kept: std::sync::Mutex<Vec<(K, std::sync::Arc<Vec<u8>>)>>,
+    kept: std::sync::Mutex<KeptBytes<K>>,
     count: usize,
+}
+
+/// What a [`Kept`] holds: the bytes by key, the keys in the order they were kept, and the
+/// bytes' total length.
+struct KeptBytes<K> {
+    by_key: std::collections::HashMap<K, std::sync::Arc<Vec<u8>>>,
+    order: std::collections::VecDeque<K>,
+    bytes: usize,
 }
 
 impl Default for Kept<u64> {
@@ -232,10 +248,14 @@ impl Default for Kept<u64> {
     }
 }
 
-impl<K: PartialEq> Kept<K> {
+impl<K: std::hash::Hash + Eq + Clone> Kept<K> {
     fn holding(count: usize) -> Kept<K> {
         Kept {
-            kept: std::sync::Mutex::new(Vec::new()),
+            kept: std::sync::Mutex::new(KeptBytes {
+                by_key: std::collections::HashMap::new(),
+                order: std::collections::VecDeque::new(),
+                bytes: 0,
+            }),
             count,
         }
     }
@@ -246,21 +266,27 @@ impl<K: PartialEq> Kept<K> {
         key: K,
         decode: impl FnOnce() -> Result<Vec<u8>, StoreError>,
     ) -> Result<std::sync::Arc<Vec<u8>>, StoreError> {
-        let found = self.kept.lock().ok().and_then(|kept| {
-            kept.iter()
-                .find(|(at, _)| *at == key)
-                .map(|(_, bytes)| bytes.clone())
-        });
+        let found = self
+            .kept
+            .lock()
+            .ok()
+            .and_then(|kept| kept.by_key.get(&key).cloned());
         if let Some(bytes) = found {
             return Ok(bytes);
         }
         let bytes = std::sync::Arc::new(decode()?);
         if let Ok(mut kept) = self.kept.lock() {
-            kept.push((key, bytes.clone()));
-            while kept.len() > self.count
-                || kept.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() > BASES_KEPT_BYTES
-            {
-                kept.remove(0);
+            if kept.by_key.insert(key.clone(), bytes.clone()).is_none() {
+                kept.order.push_back(key);
+                kept.bytes += bytes.len();
+            }
+            while kept.order.len() > self.count || kept.bytes > BASES_KEPT_BYTES {
+                let Some(earliest) = kept.order.pop_front() else {
+                    break;
+                };
+                if let Some(dropped) = kept.by_key.remove(&earliest) {
+                    kept.bytes = kept.bytes.saturating_sub(dropped.len());
+                }
             }
         }
         Ok(bytes)
@@ -305,6 +331,24 @@ impl Bases {
                 .map_err(|source| StoreError::DamagedFrame { first, source })
         })
     }
+}
+
+/// The `mentions` entries stored whole while appends are packed, by name (`id, 0`): the
+/// latest of each, its first seq and plain bytes, which the next entries of the name are
+/// compressed against.
+type MentionBases = std::collections::HashMap<Vec<u8>, (u64, std::sync::Arc<Vec<u8>>)>;
+
+/// An append's grouped index entries as they are written: `mentions` packed
+/// ([`Store::pack_mentions`]) and `targets`.
+struct Grouped {
+    mentions: RawPairs,
+    targets: RawPairs,
+}
+
+/// The name and seq of a `name, 0, seq` key ([`name_seq_key`]).
+fn split_name_seq_key(key: &[u8]) -> Option<(&[u8], u64)> {
+    let (prefix, seq) = key.split_at_checked(key.len().checked_sub(8)?)?;
+    (prefix.last() == Some(&0)).then(|| (prefix, decode_seq(seq)))
 }
 
 /// The trees inside one transaction.
@@ -442,13 +486,15 @@ impl Store {
                 .iter()
                 .map(|(hash, bytes)| (&hash[..], &bytes[..])),
         )?;
+        let mut written_whole = MentionBases::new();
         if legacy.is_some() {
+            let grouped = store.grouped_entries(&events, &bytes, &mut written_whole)?;
             store.transact(|trees| {
                 write_frames(&trees, &events, &bytes)?;
                 for (hash, value) in &packed {
                     trees.documents.insert(hash.as_slice(), value.as_slice())?;
                 }
-                index_events(&trees, &events, Frontier::default())?;
+                index_events(&trees, &events, &grouped, Frontier::default())?;
                 trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
                 Ok(())
             })?;
@@ -457,9 +503,13 @@ impl Store {
             // ingest wrote them (sled's files after one transaction of every index entry are
             // larger and slower to open), the mark saying "reindexing" until the last lands.
             let mut frontier: Frontier<Blake3Hash> = Frontier::default();
+            let mut at = 0;
             for append in appends(&events) {
-                frontier =
-                    store.transact(|trees| index_events(&trees, append, frontier.clone()))?;
+                let encoded = bytes.get(at..at + append.len()).unwrap_or_default();
+                at += append.len();
+                let grouped = store.grouped_entries(append, encoded, &mut written_whole)?;
+                frontier = store
+                    .transact(|trees| index_events(&trees, append, &grouped, frontier.clone()))?;
             }
             store.transact(|trees| {
                 trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
@@ -507,6 +557,7 @@ impl Store {
             _read_copy: None,
             bases: Bases::default(),
             document_bases: Kept::holding(DOCUMENT_BASES_KEPT),
+            mention_bases: Kept::holding(MENTION_BASES_KEPT),
             frames: db.open_tree("frames")?,
             documents: db.open_tree("documents")?,
             docs: db.open_tree("docs")?,
@@ -812,6 +863,129 @@ impl Store {
             .map(|plain| (base, plain))
     }
 
+    /// The `mentions` and `targets` entries of consecutive appends (`encoded` holds each
+    /// event's stored bytes), the mentions compressed ([`Store::pack_mentions`]); `written`
+    /// carries the entries stored whole from one call to the next (an import or a reindex
+    /// writes many appends).
+    fn grouped_entries(
+        &self,
+        events: &[Event],
+        encoded: &[Vec<u8>],
+        written: &mut MentionBases,
+    ) -> Result<Grouped, StoreError> {
+        let mut grouped = AppendEntries::default();
+        let mut mentions = Vec::new();
+        let mut targets = Vec::new();
+        let mut take = |pairs: AppendPairs| {
+            mentions.extend(pairs.mentions);
+            targets.extend(pairs.targets);
+        };
+        for (event, bytes) in events.iter().zip(encoded) {
+            take(grouped.add(event, bytes));
+        }
+        take(grouped.finish());
+        Ok(Grouped {
+            mentions: self.pack_mentions(mentions, written)?,
+            targets,
+        })
+    }
+
+    /// The stored values of `mentions` entries, in the order given: each compressed against the
+    /// latest entry of its id stored whole (one written earlier in this packing, or the store's)
+    /// when that costs less than half of storing it whole — a measure restated version after
+    /// version costs tens of bytes — and otherwise stored whole, becoming the base of the next.
+    fn pack_mentions(
+        &self,
+        entries: Vec<MentionEntry>,
+        written: &mut MentionBases,
+    ) -> Result<RawPairs, StoreError> {
+        let mut packed = Vec::with_capacity(entries.len());
+        for MentionEntry { key, count, plain } in entries {
+            let (prefix, first) =
+                split_name_seq_key(&key).ok_or(StoreError::CorruptIndex { tree: "mentions" })?;
+            let damaged = |source| StoreError::DamagedFrame { first, source };
+            let base = match written.get(prefix) {
+                Some(base) => Some(base.clone()),
+                None => self.stored_mention_base(prefix, first),
+            };
+            let against = base.and_then(|(base_first, base)| {
+                frame::encode_plain(count, &plain, Some((base_first, &base))).ok()
+            });
+            // Events compress about fourfold alone: against a base at a tenth of their plain
+            // size there is nothing to weigh (most entries), above it the whole is made.
+            let value = match against {
+                Some(against) if against.len() * 10 < plain.len() => against,
+                against => {
+                    let whole = frame::encode_plain(count, &plain, None).map_err(damaged)?;
+                    match against {
+                        Some(against) if against.len() * 2 < whole.len() => against,
+                        _ => {
+                            written.insert(prefix.to_vec(), (first, std::sync::Arc::new(plain)));
+                            whole
+                        }
+                    }
+                }
+            };
+            packed.push((key, value));
+        }
+        Ok(packed)
+    }
+
+    /// The entry stored whole that the store's latest `mentions` entry of a name (`prefix`)
+    /// before `first` is or rests on, with its plain bytes; `None` if there is none to use.
+    fn stored_mention_base(
+        &self,
+        prefix: &[u8],
+        first: u64,
+    ) -> Option<(u64, std::sync::Arc<Vec<u8>>)> {
+        let mut end = prefix.to_vec();
+        end.extend_from_slice(&first.to_be_bytes());
+        let (key, value) = self
+            .mentions
+            .range(prefix.to_vec()..end)
+            .next_back()?
+            .ok()?;
+        let (_, at) = split_name_seq_key(&key)?;
+        let base = frame::frame_base(&value).ok()?.unwrap_or(at);
+        let mut base_key = prefix.to_vec();
+        base_key.extend_from_slice(&base.to_be_bytes());
+        let value = match base == at {
+            true => value,
+            false => self.mentions.get(&base_key).ok()??,
+        };
+        Some((base, std::sync::Arc::new(frame::decode_plain(&value).ok()?)))
+    }
+
+    /// The frame a `mentions` entry (`key`, its stored `value`) holds: its count of events and
+    /// their plain bytes, decoded against its base (an earlier entry of the same name stored
+    /// whole) when it has one.
+    fn mention_frame(&self, key: &[u8], value: &[u8]) -> Result<(u32, Vec<u8>), StoreError> {
+        let corrupt = || StoreError::CorruptIndex { tree: "mentions" };
+        let (prefix, first) = split_name_seq_key(key).ok_or_else(corrupt)?;
+        let Some(base) = frame::frame_base(value).map_err(|_| corrupt())? else {
+            return frame::decode_plain_with(value, None).map_err(|_| corrupt());
+        };
+        if base >= first {
+            return Err(corrupt());
+        }
+        let mut base_key = prefix.to_vec();
+        base_key.extend_from_slice(&base.to_be_bytes());
+        let plain = self.mention_bases.get_or_decode(base_key.clone(), || {
+            let value = self.mentions.get(&base_key)?.ok_or_else(corrupt)?;
+            frame::decode_plain(&value).map_err(|_| corrupt())
+        })?;
+        frame::decode_plain_with(value, Some(&plain)).map_err(|_| corrupt())
+    }
+
+    /// The frame the `mentions` entry at `key` holds, decoded (see [`Store::mention_frame`]);
+    /// `None` when there is no entry there.
+    pub fn mention_entry(&self, key: &[u8]) -> Result<Option<(u32, Vec<u8>)>, StoreError> {
+        match self.mentions.get(key)? {
+            Some(value) => self.mention_frame(key, &value).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The value a new document of a series rests as: compressed against the latest version of
     /// its series stored whole when that costs less than half of storing it whole (a version
     /// that departs further is stored whole, and becomes the next versions' base); a document
@@ -871,7 +1045,7 @@ impl Store {
             }
         }
         Ok(format!(
-            "layout {}: events in zstd frames of up to {FRAME_EVENTS} ({frames_against} of {frames} against the frame of an earlier version), documents compressed ({whole} whole, {against} against an earlier version of their series)",
+            "layout {}: events in zstd frames of up to {FRAME_EVENTS} ({frames_against} of {frames} against the frame of an earlier version) and each measure's events again side by side (the mentions index), documents compressed ({whole} whole, {against} against an earlier version of their series)",
             String::from_utf8_lossy(STORE_FORMAT_VERSION)
         ))
     }
@@ -1135,12 +1309,12 @@ impl Store {
         end.push(1);
         let middle = self.head()?.map_or(0, |(seq, _)| seq / 2);
         if middle == 0 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
-            return self.events_mentioned_in(&prefix, prefix.clone()..end);
+            return self.events_mentioned_in(prefix..end);
         }
         let split = name_seq_key(measure_id, middle);
         std::thread::scope(|scope| {
-            let later = scope.spawn(|| self.events_mentioned_in(&prefix, split.clone()..end));
-            let mut events = self.events_mentioned_in(&prefix, prefix.clone()..split.clone())?;
+            let later = scope.spawn(|| self.events_mentioned_in(split.clone()..end));
+            let mut events = self.events_mentioned_in(prefix..split.clone())?;
             // The other thread panicking is a defect to report as one, not a damaged ledger.
             let later = later
                 .join()
@@ -1150,24 +1324,22 @@ impl Store {
         })
     }
 
-    /// The events the `mentions` entries in `range` (keys of one name: `prefix`, then an
-    /// append's first seq) list, in chain order.
+    /// The events the `mentions` entries in `range` (keys of one name) hold, in chain order.
     fn events_mentioned_in(
         &self,
-        prefix: &[u8],
         range: std::ops::Range<Vec<u8>>,
     ) -> Result<Vec<Event>, StoreError> {
-        let corrupt = || StoreError::CorruptIndex { tree: "mentions" };
         let mut events = Vec::new();
         for entry in self.mentions.range(range) {
             let (key, value) = entry?;
-            // `id, 0, the append's first seq`.
-            let append = key
-                .get(prefix.len()..)
-                .map(decode_seq)
-                .ok_or_else(corrupt)?;
-            let seqs = decode_mention_seqs(&value).ok_or_else(corrupt)?;
-            events.extend(self.events_of_append_at(Some(append), &seqs, "mentions")?);
+            let (count, plain) = self.mention_frame(&key, &value)?;
+            let corrupt = |_| StoreError::CorruptIndex { tree: "mentions" };
+            for bytes in frame::plain_events(&plain, count).map_err(corrupt)? {
+                events.push(
+                    Event::from_bytes(bytes)
+                        .map_err(|_| StoreError::CorruptIndex { tree: "mentions" })?,
+                );
+            }
         }
         Ok(events)
     }
@@ -1256,6 +1428,7 @@ impl Store {
             }
         };
         let framed = self.pack_frames(&sealed, &encoded, earlier.first())?;
+        let grouped = self.grouped_entries(&sealed, &encoded, &mut MentionBases::new())?;
         super::failpoint::check("before-commit").map_err(StoreError::Interrupted)?;
         self.transact(|trees| {
             let meta = trees.meta;
@@ -1279,7 +1452,7 @@ impl Store {
                 None if first_seq == 0 => Frontier::default(),
                 None => return Err(abort(StoreError::CorruptIndex { tree: "frontiers" })),
             };
-            write_append(&trees, &sealed, &framed, &packed, frontier)?;
+            write_append(&trees, &sealed, &framed, &grouped, &packed, frontier)?;
             Ok(())
         })?;
         if let Some(last) = sealed.last() {
@@ -1320,6 +1493,7 @@ impl Store {
             std::collections::HashMap::new();
         let mut written: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         let mut frontier: Frontier<Blake3Hash> = Frontier::default();
+        let mut written_whole = MentionBases::new();
         let appended = appends(sealed).collect::<Vec<_>>();
         for (index, append) in appended.iter().enumerate() {
             let encoded: Vec<Vec<u8>> = append
@@ -1354,8 +1528,10 @@ impl Store {
                 )?);
             }
             let framed = self.pack_frames(append, &encoded, earlier.first())?;
+            let grouped = self.grouped_entries(append, &encoded, &mut written_whole)?;
             frontier = self.transact(|trees| {
-                let after = write_append(&trees, append, &framed, &packed, frontier.clone())?;
+                let after =
+                    write_append(&trees, append, &framed, &grouped, &packed, frontier.clone())?;
                 if is_last {
                     trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
                 }
@@ -1571,6 +1747,7 @@ fn write_append(
     trees: &Trees<'_>,
     events: &[Event],
     framed: &[(u64, Vec<u8>)],
+    grouped: &Grouped,
     packed: &RawPairs,
     frontier: Frontier<Blake3Hash>,
 ) -> Result<Frontier<Blake3Hash>, ConflictableTransactionError<StoreError>> {
@@ -1579,7 +1756,7 @@ fn write_append(
             .frames
             .insert(&first.to_be_bytes(), value.as_slice())?;
     }
-    let after = index_events(trees, events, frontier)?;
+    let after = index_events(trees, events, grouped, frontier)?;
     for (hash, value) in packed {
         trees.documents.insert(hash.as_slice(), value.as_slice())?;
     }
@@ -1609,39 +1786,29 @@ fn appends(events: &[Event]) -> impl Iterator<Item = &[Event]> {
 fn index_events(
     trees: &Trees<'_>,
     events: &[Event],
+    grouped: &Grouped,
     mut frontier: Frontier<Blake3Hash>,
 ) -> Result<Frontier<Blake3Hash>, ConflictableTransactionError<StoreError>> {
-    let mut grouped = AppendEntries::default();
     for event in events {
         if starts_append(event) {
             let (key, value) = frontier_entry(&frontier);
             trees.frontiers.insert(key, value)?;
         }
-        insert_grouped(trees, grouped.add(event))?;
         index_event(trees, event)?;
         let leaf = leaf_of(event).map_err(|_| abort(StoreError::EventHash { seq: event.seq }))?;
         frontier.push(leaf);
     }
-    insert_grouped(trees, grouped.finish())?;
+    for (key, value) in &grouped.mentions {
+        trees.mentions.insert(key.as_slice(), value.as_slice())?;
+    }
+    for (key, value) in &grouped.targets {
+        trees.targets.insert(key.as_slice(), value.as_slice())?;
+    }
     if !events.is_empty() {
         let (key, value) = frontier_entry(&frontier);
         trees.frontiers.insert(key, value)?;
     }
     Ok(frontier)
-}
-
-/// Writes an append's grouped entries (`mentions`, `targets`).
-fn insert_grouped(
-    trees: &Trees<'_>,
-    pairs: AppendPairs,
-) -> Result<(), ConflictableTransactionError<StoreError>> {
-    for (key, value) in pairs.mentions {
-        trees.mentions.insert(key, value)?;
-    }
-    if let Some((key, value)) = pairs.targets {
-        trees.targets.insert(key, value)?;
-    }
-    Ok(())
 }
 
 /// Writes the index entries one event implies (`ledger::index`): the same for appends, imports

@@ -23,7 +23,7 @@ use super::event::{
 };
 use super::index::{
     corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
-    AppendEntries, AppendPairs, EventEntries, IdentityIndex, IndexEntries, IndexTree, RawPair,
+    AppendEntries, AppendPairs, EventEntries, IdentityIndex, IndexEntries, IndexTree, MentionEntry,
 };
 use super::jcs::{canonicalize, to_canonical};
 use super::merkle::{leaf_hash, Blake3Hash, Frontier};
@@ -216,6 +216,11 @@ fn verify_with(
         });
         let mut failures = Vec::new();
         let mut indexes = IndexCheck::default();
+        let (mut mentions_to_check, mentions_checked) = {
+            let (batches, received) = std::sync::mpsc::sync_channel::<Vec<MentionEntry>>(4);
+            let checker = scope.spawn(move || check_mentions(store, received));
+            (Some(batches), checker)
+        };
         let mut frontier = Frontier::<Blake3Hash>::default();
         let mut saved_root = None;
         let mut at_recorded = None;
@@ -261,7 +266,15 @@ fn verify_with(
             if let Some((replay, _)) = &mut replay {
                 replay.next(&event, &indexes, &mut failures);
             }
-            if let Err(error) = indexes.next(store, &event, &frontier) {
+            let checked = indexes.next(store, &event, &bytes, &frontier);
+            let pending = indexes.take_pending_mentions();
+            if !pending.is_empty() {
+                // A checker that stopped has its error, said when it is joined.
+                if let Some(Err(_)) = mentions_to_check.as_ref().map(|c| c.send(pending)) {
+                    mentions_to_check = None;
+                }
+            }
+            if let Err(error) = checked {
                 if !indexes_unreadable {
                     failures.push(Failure {
                         seq: Some(event.seq),
@@ -323,6 +336,20 @@ fn verify_with(
             at_recorded.as_deref(),
             &recorded,
         ));
+        drop(mentions_to_check);
+        match mentions_checked.join() {
+            Ok(Ok(tally)) => indexes.add_mentions_checked(tally),
+            Ok(Err(error)) => {
+                failures.push(Failure {
+                    seq: None,
+                    document: None,
+                    what: format!("the mention index cannot be read ({error}): run `planledger reindex` to rebuild it from the events"),
+                });
+                indexes_unreadable = true;
+            }
+            // A panic there is a defect of planledger, reported as one.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
         if !indexes_unreadable {
             if let Err(error) = indexes.finish(store, n_events, &frontier, &mut failures) {
                 failures.push(Failure {
@@ -1326,6 +1353,9 @@ struct IndexCheck {
     documents: BTreeMap<Vec<u8>, Vec<u8>>,
     /// The `mentions` and `targets` entries of the append being read, checked when it ends.
     grouped: AppendEntries,
+    /// The `mentions` entries implied and not yet checked: `verify` hands them to a thread of
+    /// their own ([`check_mentions`]); what is left is checked here at the end.
+    pending_mentions: Vec<MentionEntry>,
     /// Entries implied, per tree of `PER_EVENT`, and the first difference found in each.
     implied: [u64; 4],
     differences: [Option<String>; 4],
@@ -1341,11 +1371,13 @@ const PER_EVENT: [IndexTree; 4] = [
 ];
 
 impl IndexCheck {
-    /// Checks the entries `event` implies; `frontier` is the tree of the events before it.
+    /// Checks the entries `event` (stored as `bytes`) implies; `frontier` is the tree of the
+    /// events before it.
     fn next(
         &mut self,
         store: &Store,
         event: &Event,
+        bytes: &[u8],
         frontier: &Frontier<Blake3Hash>,
     ) -> Result<(), StoreError> {
         if let Some(entries) = IndexEntries::of(event) {
@@ -1354,7 +1386,7 @@ impl IndexCheck {
             }
         }
         let EventEntries { docs, adoptions } = EventEntries::of(event);
-        let grouped = self.grouped.add(event);
+        let grouped = self.grouped.add(event, bytes);
         self.expect_grouped(store, grouped)?;
         if let Some((key, value)) = docs {
             self.documents_changed.push(key.clone());
@@ -1387,12 +1419,38 @@ impl IndexCheck {
 
     /// Checks an append's grouped entries.
     fn expect_grouped(&mut self, store: &Store, pairs: AppendPairs) -> Result<(), StoreError> {
-        for (key, value) in pairs.mentions {
-            self.expect(store, IndexTree::Mentions, &key, &value)?;
-        }
+        self.pending_mentions.extend(pairs.mentions);
         if let Some((key, value)) = pairs.targets {
             self.expect(store, IndexTree::Targets, &key, &value)?;
         }
+        Ok(())
+    }
+
+    /// The `mentions` entries implied since the last call, for another thread to check.
+    fn take_pending_mentions(&mut self) -> Vec<MentionEntry> {
+        std::mem::take(&mut self.pending_mentions)
+    }
+
+    /// Counts in the `mentions` entries checked elsewhere (before any still pending here).
+    fn add_mentions_checked(&mut self, tally: MentionTally) {
+        let index = mentions_index();
+        if let (Some(implied), Some(difference)) =
+            (self.implied.get_mut(index), self.differences.get_mut(index))
+        {
+            *implied += tally.implied;
+            if difference.is_none() {
+                *difference = tally.difference;
+            }
+        }
+    }
+
+    /// Checks the `mentions` entries still pending, here.
+    fn check_pending_mentions(&mut self, store: &Store) -> Result<(), StoreError> {
+        let mut tally = MentionTally::default();
+        for entry in self.take_pending_mentions() {
+            tally.next(store, &entry)?;
+        }
+        self.add_mentions_checked(tally);
         Ok(())
     }
 
@@ -1436,6 +1494,7 @@ impl IndexCheck {
         let frontiers_known = frontier.size() == n_events;
         let grouped = self.grouped.finish();
         self.expect_grouped(store, grouped)?;
+        self.check_pending_mentions(store)?;
         if n_events > 0 && frontiers_known {
             let (key, value) = frontier_entry(frontier);
             self.expect(store, IndexTree::Frontiers, &key, &value)?;
@@ -1525,16 +1584,86 @@ impl IndexCheck {
     }
 }
 
+/// Where [`PER_EVENT`] lists `mentions`.
+fn mentions_index() -> usize {
+    PER_EVENT
+        .iter()
+        .position(|t| *t == IndexTree::Mentions)
+        .unwrap_or(0)
+}
+
+/// `mentions` entries checked: how many the events implied, and the first that the store does
+/// not hold as implied, said in words.
+#[derive(Default)]
+struct MentionTally {
+    implied: u64,
+    difference: Option<String>,
+}
+
+impl MentionTally {
+    /// Checks one implied entry: what the stored one decodes to (the store chooses how it is
+    /// compressed) against the frame the events imply. After a difference, entries are only
+    /// counted.
+    fn next(&mut self, store: &Store, entry: &MentionEntry) -> Result<(), StoreError> {
+        self.implied += 1;
+        if self.difference.is_some() {
+            return Ok(());
+        }
+        let key = &entry.key;
+        self.difference = match store.mention_entry(key) {
+            Ok(None) => Some(format!("entry {} is missing", shown(key))),
+            Ok(Some((count, plain))) if count != entry.count || plain != entry.plain => Some(
+                format!("entry {} holds other events than the log's", shown(key)),
+            ),
+            Ok(Some(_)) => None,
+            Err(StoreError::CorruptIndex { .. }) => {
+                Some(format!("entry {} cannot be decoded", shown(key)))
+            }
+            Err(error) => return Err(error),
+        };
+        Ok(())
+    }
+}
+
+/// The `mentions` entries implied, as the chain-reading thread sends them (an append's at a
+/// time, in chain order), checked on a thread of their own: each is read and decompressed,
+/// the costliest index check, and the reading thread need not wait for it.
+fn check_mentions(
+    store: &Store,
+    batches: std::sync::mpsc::Receiver<Vec<MentionEntry>>,
+) -> Result<MentionTally, StoreError> {
+    let mut tally = MentionTally::default();
+    for batch in batches {
+        for entry in &batch {
+            tally.next(store, entry)?;
+        }
+    }
+    Ok(tally)
+}
+
 /// Whether a `mentions` or `targets` entry is one the log implies: one of the entries the append
-/// starting at its key's seq gives, grouped as the store groups them.
+/// holding its key's seq gives, grouped as the store groups them (a `mentions` entry compared by
+/// what it decodes to).
 fn grouped_implied(store: &Store, tree: IndexTree, key: &[u8], value: &[u8]) -> bool {
-    let Some(start) = key
+    let Some(seq) = key
         .len()
         .checked_sub(8)
         .and_then(|at| key.get(at..))
         .map(super::store::decode_seq)
     else {
         return false;
+    };
+    // A `targets` key is an append's first seq; a `mentions` key the seq of its first event,
+    // inside a document's append (corrections name no measure).
+    let start = match tree {
+        IndexTree::Targets => seq,
+        _ => match store.document_records() {
+            Ok(records) => match records.iter().map(|r| r.seq).filter(|s| *s <= seq).max() {
+                Some(start) => start,
+                None => return false,
+            },
+            Err(_) => return false,
+        },
     };
     let Ok(events) = store.events_of_document(start) else {
         return false;
@@ -1548,16 +1677,29 @@ fn grouped_implied(store: &Store, tree: IndexTree, key: &[u8], value: &[u8]) -> 
         return false;
     }
     let mut grouped = AppendEntries::default();
-    let mut pairs: Vec<AppendPairs> = events.iter().map(|e| grouped.add(e)).collect();
+    let mut pairs = Vec::with_capacity(events.len() + 1);
+    for event in &events {
+        let Ok(bytes) = event.canonical_bytes() else {
+            return false;
+        };
+        pairs.push(grouped.add(event, &bytes));
+    }
     pairs.push(grouped.finish());
-    let implied: Vec<RawPair> = pairs
-        .into_iter()
-        .flat_map(|pairs| match tree {
-            IndexTree::Targets => pairs.targets.into_iter().collect(),
-            _ => pairs.mentions,
-        })
-        .collect();
-    implied.iter().any(|(k, v)| k == key && v == value)
+    match tree {
+        IndexTree::Targets => pairs
+            .into_iter()
+            .filter_map(|pairs| pairs.targets)
+            .any(|(k, v)| k == key && v == value),
+        _ => {
+            let Ok(Some(held)) = store.mention_entry(key) else {
+                return false;
+            };
+            pairs
+                .into_iter()
+                .flat_map(|pairs| pairs.mentions)
+                .any(|entry| entry.key == key && (entry.count, entry.plain) == held)
+        }
+    }
 }
 
 /// Index bytes as a report shows them: text where it is text, at most 80 characters.
@@ -1683,7 +1825,8 @@ mod tests {
                     event.seq
                 );
             }
-            indexes.next(&store, event, &frontier).unwrap();
+            let bytes = event.canonical_bytes().unwrap();
+            indexes.next(&store, event, &bytes, &frontier).unwrap();
             frontier.push(leaf_of(event).unwrap());
         }
         assert_eq!(

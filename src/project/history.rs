@@ -97,14 +97,12 @@ pub fn history_from(
     events: &[Event],
     id: &str,
 ) -> HistoryView {
-    let records: std::collections::BTreeMap<&str, &DocumentRecord> =
+    use crate::source::meeting::Meeting;
+    // A measure stated at hundreds of meetings has thousands of events: each document's record
+    // is found once per event, by hash, and its meeting written once per document.
+    let records: HashMap<&str, &DocumentRecord> =
         documents.iter().map(|d| (d.hash.as_str(), d)).collect();
     let title_of = |hash: &str| records.get(hash).and_then(|d| d.title.clone());
-    let meeting_of = |e: &'_ Event| -> crate::source::meeting::Meeting {
-        records
-            .get(e.source.document.as_str())
-            .map_or_else(|| e.meeting.clone(), |d| d.meeting.clone())
-    };
     let id = identities.resolve(id).unwrap_or(id);
     let aliases = identities
         .aliases_of(id)
@@ -112,27 +110,25 @@ pub fn history_from(
         .filter(|alias| *alias != id)
         .map(str::to_owned)
         .collect();
-    let withdrawn = |e: &Event| {
-        records
-            .get(e.source.document.as_str())
-            .is_some_and(|d| d.withdrawn())
-    };
-    let mut about: Vec<(crate::source::meeting::Meeting, &Event)> = events
+    let mut about: Vec<(&Meeting, &Event)> = events
         .iter()
-        .filter(|e| is_about(e, id, identities) && !withdrawn(e))
-        .map(|e| (meeting_of(e), e))
+        .filter(|e| is_about(e, id, identities))
+        .filter_map(|e| match records.get(e.source.document.as_str()) {
+            Some(record) if record.withdrawn() => None,
+            Some(record) => Some((&record.meeting, e)),
+            None => Some((&e.meeting, e)),
+        })
         .collect();
     // Valid time, then the document and its order: never the order documents arrived in.
     fn place<'a>(
-        (meeting, e): &'a (crate::source::meeting::Meeting, &Event),
+        (meeting, e): &(&'a Meeting, &'a Event),
     ) -> (crate::source::meeting::MeetingTimeKey<'a>, &'a str, u64) {
         (meeting.time_key(), &e.source.document, e.seq)
     }
     about.sort_by(|a, b| place(a).cmp(&place(b)));
     // A target's observations read best in the order of the dates they hold for (several may
     // come from one meeting); an observation with no as-of date keeps its meeting's place.
-    let as_of_day = |(meeting, event): &(crate::source::meeting::Meeting, &Event)| match &event.body
-    {
+    let as_of_day = |(meeting, event): &(&Meeting, &Event)| match &event.body {
         EventBody::TargetChanged { as_of_day, .. } => as_of_day
             .clone()
             .or_else(|| meeting.date.map(crate::source::meeting::format_iso_date)),
@@ -149,6 +145,8 @@ pub fn history_from(
     let in_order: Vec<&Event> = about.iter().map(|(_, e)| *e).collect();
     let mut changes = changes_in_valid_time(&in_order);
     action_fates_in_valid_time(&in_order, &mut changes);
+    // By the meeting's place in memory: a document's events share its record's meeting.
+    let mut meetings_shown: HashMap<*const Meeting, String> = HashMap::new();
     let entries = about
         .into_iter()
         .zip(changes)
@@ -180,7 +178,10 @@ pub fn history_from(
                 seq: event.seq,
                 kind: event.body.kind().to_owned(),
                 change,
-                meeting: meeting.to_string(),
+                meeting: meetings_shown
+                    .entry(std::ptr::from_ref(meeting))
+                    .or_insert_with(|| meeting.to_string())
+                    .clone(),
                 document_title: title_of(&event.source.document),
                 document: event.source.document.clone(),
                 lines: event.source.lines.map(|l| [l.first, l.last]),

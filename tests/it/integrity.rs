@@ -496,6 +496,88 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
 }
 
+/// A `mentions` entry holds the events of a measure that `history` shows: one rewritten with a
+/// figure changed, or holding another measure's events, must fail `verify` even though every
+/// frame of the log and the chain are untouched.
+#[test]
+fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
+    // The first entry of a name is stored whole: its events can be read and rewritten alone.
+    let whole_entries = |db: &sled::Db| -> Vec<(sled::IVec, Vec<Vec<u8>>)> {
+        db.open_tree("mentions")
+            .unwrap()
+            .iter()
+            .map(Result::unwrap)
+            .filter(|(_, value)| frame::frame_base(value).unwrap().is_none())
+            .map(|(key, value)| (key, frame::decode_events(&value).unwrap()))
+            .collect()
+    };
+    // A text changed inside the entry, re-encoded as the store encodes it.
+    let (_dir, store) = ingested_seeds();
+    let (id, before) = common::change_store(&store, |db| {
+        let (key, mut events) = whole_entries(db).into_iter().next().unwrap();
+        let text = String::from_utf8(events[0].clone()).unwrap();
+        let changed = text.replacen("\"text\":\"", "\"text\":\"FORGED ", 1);
+        assert_ne!(changed, text, "the entry's first event holds a text");
+        events[0] = changed.into_bytes();
+        db.open_tree("mentions")
+            .unwrap()
+            .insert(&key, frame::encode_events(&events).unwrap())
+            .unwrap();
+        let id = String::from_utf8(key[..key.len() - 9].to_vec()).unwrap();
+        (id, text)
+    });
+    assert!(before.contains("\"text\":\""));
+    // `history` reads the entry as it rests: the forgery shows there…
+    let history = stdout(&planledger(&store, &["history", &id]));
+    assert!(history.contains("FORGED"), "{history}");
+    // …and `verify` refuses it.
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("the mention index does not match the events")
+            && stdout(&output).contains("holds other events than the log's"),
+        "{}",
+        stdout(&output)
+    );
+    // Two measures' entries swapped: each holds events the log gives to the other.
+    let (_dir, store) = ingested_seeds();
+    common::change_store(&store, |db| {
+        let entries = whole_entries(db);
+        let (first, second) = (&entries[0], &entries[1]);
+        let mentions = db.open_tree("mentions").unwrap();
+        mentions
+            .insert(&first.0, frame::encode_events(&second.1).unwrap())
+            .unwrap();
+        mentions
+            .insert(&second.0, frame::encode_events(&first.1).unwrap())
+            .unwrap();
+    });
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("holds other events than the log's"),
+        "{}",
+        stdout(&output)
+    );
+    // An entry that does not decode is said to be one.
+    let (_dir, store) = ingested_seeds();
+    common::change_store(&store, |db| {
+        let mentions = db.open_tree("mentions").unwrap();
+        let (key, value) = mentions.first().unwrap().unwrap();
+        let mut damaged = value.to_vec();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 0xff;
+        mentions.insert(key, damaged).unwrap();
+    });
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("cannot be decoded"),
+        "{}",
+        stdout(&output)
+    );
+}
+
 /// Writes the trees layouts 1 to 3 kept (each event under its seq in `events`, each document's
 /// raw bytes in `blobs`) from the frames and documents of `db`.
 fn write_legacy_trees(db: &sled::Db) {
@@ -610,7 +692,7 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     let verified = planledger(&store, &["verify", "--deep"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
     assert!(
-        stdout(&verified).contains("store layout 6"),
+        stdout(&verified).contains("store layout 7"),
         "{}",
         stdout(&verified)
     );
@@ -835,7 +917,7 @@ fn a_layout_5_ledger_is_refused_until_reindex_rebuilds_its_target_index() {
     let verified = planledger(&store, &["verify"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
     assert!(
-        stdout(&verified).contains("store layout 6"),
+        stdout(&verified).contains("store layout 7"),
         "{}",
         stdout(&verified)
     );
@@ -851,6 +933,63 @@ fn a_layout_5_ledger_is_refused_until_reindex_rebuilds_its_target_index() {
         stdout(&planledger(&store, &["state", "--format", "json"])),
         before
     );
+    assert_eq!(stdout(&planledger(&store, &["export"])), exported);
+}
+
+/// A ledger of layout 6 (the same frames, documents and indexes, but each `mentions` entry the
+/// seqs of the events that name the measure, not the events) is refused rather than misread, and
+/// `reindex` moves it to layout 7: the same histories, the same events.
+#[test]
+fn a_layout_6_ledger_is_refused_until_reindex_rebuilds_its_mentions() {
+    let (_dir, store) = ingested_seeds();
+    // A measure stated by several documents: its later entries rest against its first.
+    let revised = common::log_json(&store, "MeasureRevised");
+    let measure = revised[0]["measure_id"].as_str().unwrap().to_owned();
+    let history = stdout(&planledger(&store, &["history", &measure]));
+    assert!(history.contains("added"), "{history}");
+    let exported = stdout(&planledger(&store, &["export"]));
+    common::change_store(&store, |db| {
+        let mentions = db.open_tree("mentions").unwrap();
+        let entries: Vec<(sled::IVec, sled::IVec)> = mentions.iter().map(Result::unwrap).collect();
+        assert!(!entries.is_empty());
+        // Every entry is decoded before any is rewritten: later ones rest on earlier ones.
+        let mut listed = Vec::new();
+        for (key, value) in &entries {
+            let base = frame::frame_base(value).unwrap().map(|base| {
+                let mut base_key = key[..key.len() - 8].to_vec();
+                base_key.extend(base.to_be_bytes());
+                frame::decode_plain(&mentions.get(base_key).unwrap().unwrap()).unwrap()
+            });
+            let seqs: Vec<u8> = frame::decode_events_with(value, base.as_deref())
+                .unwrap()
+                .iter()
+                .map(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).unwrap())
+                .flat_map(|event| event["seq"].as_u64().unwrap().to_be_bytes())
+                .collect();
+            listed.push((key.clone(), seqs));
+        }
+        for (key, seqs) in listed {
+            mentions.insert(key, seqs).unwrap();
+        }
+        db.open_tree("meta")
+            .unwrap()
+            .insert("store_format", "6")
+            .unwrap();
+    });
+    let refused = planledger(&store, &["history", &measure]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(
+        common::stderr(&refused).contains("store format \"6\"")
+            && common::stderr(&refused).contains("planledger reindex"),
+        "{}",
+        common::stderr(&refused)
+    );
+    let moved = planledger(&store, &["reindex"]);
+    assert_eq!(moved.status.code(), Some(0), "{}", common::stderr(&moved));
+    let verified = planledger(&store, &["verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    assert!(stdout(&verified).contains("store layout 7"));
+    assert_eq!(stdout(&planledger(&store, &["history", &measure])), history);
     assert_eq!(stdout(&planledger(&store, &["export"])), exported);
 }
 
