@@ -893,7 +893,8 @@ impl Store {
     /// The stored values of `mentions` entries, in the order given: each compressed against the
     /// latest entry of its id stored whole (one written earlier in this packing, or the store's)
     /// when that costs less than half of storing it whole — a measure restated version after
-    /// version costs tens of bytes — and otherwise stored whole, becoming the base of the next.
+    /// version costs a few hundred bytes, most of them its events' new hashes — and otherwise
+    /// stored whole, becoming the base of the next.
     fn pack_mentions(
         &self,
         entries: Vec<MentionEntry>,
@@ -949,9 +950,10 @@ impl Store {
         let base = frame::frame_base(&value).ok()?.unwrap_or(at);
         let mut base_key = prefix.to_vec();
         base_key.extend_from_slice(&base.to_be_bytes());
-        let value = match base == at {
-            true => value,
-            false => self.mentions.get(&base_key).ok()??,
+        let value = if base == at {
+            value
+        } else {
+            self.mentions.get(&base_key).ok()??
         };
         Some((base, std::sync::Arc::new(frame::decode_plain(&value).ok()?)))
     }
