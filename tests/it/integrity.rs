@@ -865,7 +865,7 @@ fn files_in(folder: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// A ledger of layout 5 (the same frames and documents, a `targets` entry per observation:
 /// figure key, 0, seq → day, value, plan) is refused rather than misread, and `reindex` moves it
-/// to layout 6: the target index grouped by append, the same answers, the same events.
+/// to the current layout: the target index grouped by append, the same answers, the same events.
 #[test]
 fn a_layout_5_ledger_is_refused_until_reindex_rebuilds_its_target_index() {
     let (_dir, store) = ingested_seeds();
