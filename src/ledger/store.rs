@@ -333,6 +333,60 @@ impl Bases {
     }
 }
 
+/// Reads `mentions` entries asked for by key, each name's in increasing order: a scan of each
+/// name's entries kept where the last one was found, so the next is usually the scan's next
+/// (sled finds it in the leaf the scan holds) instead of a lookup from the tree's root.
+pub struct MentionCursor<'s> {
+    store: &'s Store,
+    /// Per name (`id, 0`), the scan from past the entry last asked for.
+    names: std::collections::HashMap<Vec<u8>, sled::Iter>,
+}
+
+/// How many names' scans a [`MentionCursor`] keeps (each holds a copy of a sled leaf, a few
+/// kilobytes); past that they are dropped and begun again where needed.
+const MENTION_SCANS_KEPT: usize = 4096;
+
+impl MentionCursor<'_> {
+    /// What [`Store::mention_entry`] gives for `key`.
+    pub fn entry(&mut self, key: &[u8]) -> Result<Option<(u32, Vec<u8>)>, StoreError> {
+        let corrupt = || StoreError::CorruptIndex { tree: "mentions" };
+        let (prefix, _) = split_name_seq_key(key).ok_or_else(corrupt)?;
+        let found = match self.names.get_mut(prefix).and_then(Iterator::next) {
+            Some(entry) => {
+                let (at, value) = entry?;
+                (at.as_ref() == key).then_some(value)
+            }
+            None => None,
+        };
+        let value = match found {
+            Some(value) => Some(value),
+            // Not where the scan stood (an entry between, or no scan yet): begun again here.
+            None => {
+                if self.names.len() >= MENTION_SCANS_KEPT {
+                    self.names.clear();
+                }
+                let mut end = prefix.to_vec();
+                end.pop();
+                end.push(1);
+                let mut scan = self.store.mentions.range(key.to_vec()..end);
+                let value = match scan.next() {
+                    Some(entry) => {
+                        let (at, value) = entry?;
+                        (at.as_ref() == key).then_some(value)
+                    }
+                    None => None,
+                };
+                self.names.insert(prefix.to_vec(), scan);
+                value
+            }
+        };
+        match value {
+            Some(value) => self.store.mention_frame(key, &value).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
 /// The `mentions` entries stored whole while appends are packed, by name (`id, 0`): the
 /// latest of each, its first seq and plain bytes, which the next entries of the name are
 /// compressed against.
@@ -985,6 +1039,14 @@ impl Store {
         match self.mentions.get(key)? {
             Some(value) => self.mention_frame(key, &value).map(Some),
             None => Ok(None),
+        }
+    }
+
+    /// A reader of `mentions` entries asked for in chain order (as `verify` asks for them).
+    pub fn mention_cursor(&self) -> MentionCursor<'_> {
+        MentionCursor {
+            store: self,
+            names: std::collections::HashMap::new(),
         }
     }
 

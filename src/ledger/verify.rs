@@ -27,7 +27,7 @@ use super::index::{
 };
 use super::jcs::{canonicalize, to_canonical};
 use super::merkle::{leaf_hash, Blake3Hash, Frontier};
-use super::store::{RecordedHead, Store, StoreError, HEAD_FILE_NAME};
+use super::store::{MentionCursor, RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
 use crate::identity::Identities;
 use crate::ingest::derive::{derive, Filing, Prior};
@@ -1447,8 +1447,9 @@ impl IndexCheck {
     /// Checks the `mentions` entries still pending, here.
     fn check_pending_mentions(&mut self, store: &Store) -> Result<(), StoreError> {
         let mut tally = MentionTally::default();
+        let mut entries = store.mention_cursor();
         for entry in self.take_pending_mentions() {
-            tally.next(store, &entry)?;
+            tally.next(&mut entries, &entry)?;
         }
         self.add_mentions_checked(tally);
         Ok(())
@@ -1604,13 +1605,17 @@ impl MentionTally {
     /// Checks one implied entry: what the stored one decodes to (the store chooses how it is
     /// compressed) against the frame the events imply. After a difference, entries are only
     /// counted.
-    fn next(&mut self, store: &Store, entry: &MentionEntry) -> Result<(), StoreError> {
+    fn next(
+        &mut self,
+        entries: &mut MentionCursor<'_>,
+        entry: &MentionEntry,
+    ) -> Result<(), StoreError> {
         self.implied += 1;
         if self.difference.is_some() {
             return Ok(());
         }
         let key = &entry.key;
-        self.difference = match store.mention_entry(key) {
+        self.difference = match entries.entry(key) {
             Ok(None) => Some(format!("entry {} is missing", shown(key))),
             Ok(Some((count, plain))) if count != entry.count || plain != entry.plain => Some(
                 format!("entry {} holds other events than the log's", shown(key)),
@@ -1633,9 +1638,10 @@ fn check_mentions(
     batches: std::sync::mpsc::Receiver<Vec<MentionEntry>>,
 ) -> Result<MentionTally, StoreError> {
     let mut tally = MentionTally::default();
+    let mut entries = store.mention_cursor();
     for batch in batches {
         for entry in &batch {
-            tally.next(store, entry)?;
+            tally.next(&mut entries, entry)?;
         }
     }
     Ok(tally)

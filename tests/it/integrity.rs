@@ -559,6 +559,28 @@ fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
         "{}",
         stdout(&output)
     );
+    // A later entry of a measure removed: missing.
+    let (_dir, store) = ingested_seeds();
+    common::change_store(&store, |db| {
+        let mentions = db.open_tree("mentions").unwrap();
+        let entries: Vec<sled::IVec> = mentions.iter().keys().map(Result::unwrap).collect();
+        // A name with two entries or more: its second is removed.
+        let name = |key: &sled::IVec| key[..key.len() - 8].to_vec();
+        let later = entries
+            .windows(2)
+            .find(|w| name(&w[0]) == name(&w[1]))
+            .map(|w| w[1].clone())
+            .expect("a measure stated by two documents");
+        mentions.remove(later).unwrap();
+    });
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("the mention index does not match the events")
+            && stdout(&output).contains("is missing"),
+        "{}",
+        stdout(&output)
+    );
     // An entry that does not decode is said to be one.
     let (_dir, store) = ingested_seeds();
     common::change_store(&store, |db| {
