@@ -73,6 +73,7 @@ pub fn fold_width(text: &str) -> String {
 
 /// A character [`fold_width`] leaves as it is: one NFKC leaves alone ([`is_nfkc_stable`], which
 /// holds no compatibility ideograph) other than the wave dash.
+#[inline]
 fn kept_by_fold(c: char) -> bool {
     is_nfkc_stable(c) && c != '\u{301C}'
 }
@@ -131,6 +132,7 @@ fn nfkc_of_simple(c: char) -> Option<char> {
 /// (not the combining or compatibility sound marks, not ゟ ヿ), CJK punctuation and brackets
 /// (not the ideographic space), unified ideographs, and the box and shape glyphs bullets use.
 /// A test checks every character of the ranges against NFKC itself.
+#[inline]
 fn is_nfkc_stable(c: char) -> bool {
     matches!(c,
         '\u{0009}' | '\u{000A}' | '\u{000D}' | '\u{0020}'..='\u{007E}'
@@ -165,14 +167,31 @@ pub fn comparison_key(text: &str) -> String {
     key
 }
 
-/// What a folded character is in a comparison key: nothing for whitespace and invisible
-/// characters, `○` for a bullet glyph, itself otherwise.
 /// Whether a character is its own key: folding keeps it and the key keeps it as it is (not a
-/// space, an invisible character or a bullet glyph).
+/// space, an invisible character or a bullet glyph) — `kept_by_fold(c) && key_of_folded(c) ==
+/// Some(c)`, spelled out over [`is_nfkc_stable`]'s ranges because it is asked of every
+/// character of every text compared (a document's every line, several times over); a test
+/// holds the two equal for every character.
+#[inline]
 fn is_own_key(c: char) -> bool {
-    kept_by_fold(c) && key_of_folded(c) == Some(c)
+    match c {
+        '\u{0021}'..='\u{007E}'
+        | '\u{3001}'..='\u{3003}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{309D}'..='\u{309E}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}' => true,
+        // 〇 keys as the bullet ○; the wave dash (U+301C) folds to `~`.
+        '\u{3005}'..='\u{301B}' => c != '〇',
+        '\u{30A1}'..='\u{30FE}' => c != '・',
+        // The other bullet glyphs key as ○.
+        '\u{2500}'..='\u{25FF}' => !matches!(c, '◯' | '●'),
+        _ => false,
+    }
 }
 
+/// What a folded character is in a comparison key: nothing for whitespace and invisible
+/// characters, `○` for a bullet glyph, itself otherwise.
 fn key_of_folded(c: char) -> Option<char> {
     if c.is_whitespace() || is_invisible(c) {
         None
@@ -331,13 +350,30 @@ pub fn display_width(text: &str) -> usize {
 /// Half-width digits of a string of ASCII or full-width digits, or `None` if any other
 /// character is present.
 pub fn ascii_digits(text: &str) -> Option<String> {
-    let folded: String = text.chars().map(fold_full_width_ascii).collect();
-    (!folded.is_empty() && folded.chars().all(|c| c.is_ascii_digit())).then_some(folded)
+    // Asked of every candidate a date search meets: most are not digits, and are answered
+    // before anything is written.
+    (!text.is_empty()
+        && text
+            .chars()
+            .all(|c| fold_full_width_ascii(c).is_ascii_digit()))
+    .then(|| text.chars().map(fold_full_width_ascii).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_character_is_its_own_key_exactly_when_folding_and_keying_keep_it() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                is_own_key(c),
+                kept_by_fold(c) && key_of_folded(c) == Some(c),
+                "{c:?} (U+{:04X})",
+                c as u32
+            );
+        }
+    }
 
     /// The folds as first written: every character through NFKC's simple forms, or the whole
     /// text through NFKC; then the key's filter over the folded text.
