@@ -402,6 +402,11 @@ impl TakenRanges {
 /// Every date expression in one line, left to right, without overlaps.
 pub fn find_dates(line: &str) -> Vec<FoundDate> {
     let folded = fold_line(line);
+    // Every pattern below needs 年 or an ASCII digit (after folding): most lines of a 取組一覧
+    // have neither, and are answered without running the patterns.
+    if !folded.contains('年') && !folded.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let [era_range, points, western, _] = patterns();
     let mut found: Vec<FoundDate> = Vec::new();
     let mut taken = TakenRanges::default();
@@ -659,6 +664,48 @@ mod tests {
     }
 
     use super::*;
+
+    /// `find_dates` answers a line with neither 年 nor an ASCII digit (after folding) at once:
+    /// no pattern finds anything in such a line — the crafted cases (era names, kanji numerals,
+    /// full-width digits and circled numbers, which fold to digits and are searched) and every
+    /// line of the seeds.
+    #[test]
+    fn a_line_without_year_mark_or_digit_holds_no_date_for_any_pattern() {
+        let mut lines: Vec<String> = [
+            "令和元年度から",
+            "令和五～七年度",
+            "令和の時代に向けて",
+            "平成三十一",
+            "２０２５年",
+            "①から③まで",
+            "十二月一日",
+            "R7.10.6",
+            "",
+        ]
+        .iter()
+        .map(|line| line.to_string())
+        .collect();
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        for entry in std::fs::read_dir(&seeds).into_iter().flatten().flatten() {
+            if entry.path().extension().is_some_and(|ext| ext == "txt") {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                lines.extend(text.lines().map(str::to_owned));
+            }
+        }
+        assert!(lines.len() > 1000, "the seeds' lines were read");
+        let mut answered_at_once = 0;
+        for line in &lines {
+            let folded = fold_line(line);
+            if folded.contains('年') || folded.bytes().any(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            answered_at_once += 1;
+            for pattern in patterns() {
+                assert!(!pattern.is_match(&folded), "{line:?} holds a date");
+            }
+        }
+        assert!(answered_at_once > 100, "{answered_at_once}");
+    }
     use time::macros::date;
 
     fn point(year: i32, month: Option<u8>, day: Option<u8>) -> DateExpr {
