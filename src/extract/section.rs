@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::normalize::{ascii_digits, fold_width};
+use crate::source::normalize::{ascii_digits, fold_alone, fold_width};
 
 /// 項目: the hierarchical number path of a section and its titles, e.g. `2 › (1) › ① › (ア)`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
@@ -108,7 +108,22 @@ pub fn parse_section_token(line: &str) -> Option<PrintedToken> {
             _ => {}
         }
     }
-    let folded = fold_width(text);
+    // A token folds to something starting with `(`, `第` or a digit: a line whose first
+    // character folds alone to anything else (most lines of a table) is none, answered without
+    // folding the line. (A character that folds alone is never composed into one of those.)
+    if fold_alone(first).is_some_and(|folded| !could_start_token(folded)) {
+        return None;
+    }
+    parse_folded_token(&fold_width(text))
+}
+
+/// Whether a token's folded form may start with `c`.
+fn could_start_token(c: char) -> bool {
+    c == '(' || c == '第' || c.is_ascii_digit()
+}
+
+/// [`parse_section_token`] of a line folded ([`fold_width`]) and trimmed of nothing else.
+fn parse_folded_token(folded: &str) -> Option<PrintedToken> {
     let text = folded.trim();
     if let Some(inner) = text
         .strip_prefix('(')
@@ -151,6 +166,48 @@ mod tests {
             let t = t.resolve(true);
             (t.depth, t.token)
         })
+    }
+
+    /// The lines answered without folding are none that the folded reading would take for a
+    /// token: crafted ones and every line of the seeds.
+    #[test]
+    fn a_line_turned_away_unfolded_is_no_token_folded() {
+        let mut lines: Vec<String> = [
+            "（１）",
+            "⑴ 見出し",
+            "①",
+            "第２ ３",
+            "ア",
+            "１２",
+            "﹙1﹚",
+            "𝟐",
+        ]
+        .iter()
+        .map(|line| line.to_string())
+        .collect();
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        for entry in std::fs::read_dir(&seeds).into_iter().flatten().flatten() {
+            if entry.path().extension().is_some_and(|ext| ext == "txt") {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                lines.extend(text.lines().map(str::to_owned));
+            }
+        }
+        assert!(lines.len() > 1000, "the seeds' lines were read");
+        let mut turned_away = 0;
+        for line in &lines {
+            let Some(first) = line.trim().chars().next() else {
+                continue;
+            };
+            if fold_alone(first).is_some_and(|folded| !could_start_token(folded)) {
+                turned_away += 1;
+                assert_eq!(
+                    parse_folded_token(&fold_width(line.trim())),
+                    None,
+                    "{line:?}"
+                );
+            }
+        }
+        assert!(turned_away > 1000, "{turned_away}");
     }
 
     #[test]

@@ -80,7 +80,7 @@ fn kept_by_fold(c: char) -> bool {
 
 /// [`fold_width`] of a character that folds alone, whatever stands beside it; `None` for one
 /// that needs NFKC of the whole text.
-fn fold_alone(c: char) -> Option<char> {
+pub(crate) fn fold_alone(c: char) -> Option<char> {
     let unified = unified_ideograph(c);
     nfkc_of_simple(unified)
         .or_else(|| left_alone_by_nfkc(unified))
