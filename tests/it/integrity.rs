@@ -600,6 +600,44 @@ fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
     );
 }
 
+/// A measure with more events in one document than a frame holds (here 40 actions more) rests
+/// in several `mentions` entries; its history has every one of them, and the ledger verifies.
+#[test]
+fn a_measure_with_more_events_than_a_frame_holds_reads_back_whole() {
+    let seed = std::fs::read_to_string(common::seed("000")).unwrap();
+    let anchor = "提供体制の均てん化・集約化に関するとりまとめ」を公表した。\n";
+    let added: String = (1..=40)
+        .map(|n| format!("○試行事業第{n}号を実施した。\n"))
+        .collect();
+    assert_eq!(seed.matches(anchor).count(), 1);
+    let text = seed.replacen(anchor, &format!("{anchor}{added}"), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.txt");
+    std::fs::write(&file, text).unwrap();
+    let store = dir.path().join("ledger");
+    common::ingest_torikumi_as(&store, &file, "がん対策推進協議会 第92回", "2025-10-06");
+    let verified = planledger(&store, &["verify", "--deep"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    let measure = common::log_json(&store, "MeasureAdded")[0]["measure_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let history = stdout(&planledger(&store, &["history", &measure]));
+    for n in 1..=40 {
+        assert!(
+            history.contains(&format!("試行事業第{n}号")),
+            "{n}: {history}"
+        );
+    }
+    let entries = common::change_store(&store, |db| {
+        db.open_tree("mentions")
+            .unwrap()
+            .scan_prefix(format!("{measure}\0"))
+            .count()
+    });
+    assert!(entries >= 2, "{entries} entries");
+}
+
 /// Writes the trees layouts 1 to 3 kept (each event under its seq in `events`, each document's
 /// raw bytes in `blobs`) from the frames and documents of `db`.
 fn write_legacy_trees(db: &sled::Db) {
