@@ -1,6 +1,7 @@
-//! How events and documents rest on disk (store layouts 5 and 6): compressed frames.
+//! How events and documents rest on disk (store layouts 5 to 7): compressed frames.
 //!
-//! A frame holds up to [`FRAME_EVENTS`] consecutive events of one append — their canonical
+//! A frame of the log holds up to [`FRAME_EVENTS`] consecutive events of one append (a
+//! `mentions` entry, in the same form, the events of one append that name one measure) — their canonical
 //! (RFC 8785) bytes, each length-prefixed, compressed together with zstd, whole or against the
 //! frame at the same place of the version before (stored whole: a base never rests on another)
 //! — under the seq of its first event; a document's bytes rest as one zstd frame — whole, or compressed against an

@@ -432,45 +432,47 @@ pub struct MentionEntry {
 #[derive(Debug, Default)]
 pub struct AppendEntries {
     start: Option<u64>,
-    /// Per measure id named in the append, the frames of its events so far.
-    mentions: BTreeMap<String, Vec<MentionEntry>>,
+    /// Per measure id named in the append, the frame of its events being gathered (a full one
+    /// is given out at once, so what is held is at most a frame per id, whatever the append's
+    /// size).
+    mentions: BTreeMap<String, MentionEntry>,
     observations: Vec<TargetObservation>,
 }
 
 impl AppendEntries {
-    /// Adds the next event, whose stored (canonical) bytes are `bytes`; when it starts a new
-    /// append, returns the entries of the one before.
+    /// Adds the next event, whose stored (canonical) bytes are `bytes`; returns the entries
+    /// complete with it: when it starts a new append, those of the one before, and a measure's
+    /// frame as soon as it is full. A measure's frames come out in chain order.
     pub fn add(&mut self, event: &Event, bytes: &[u8]) -> AppendPairs {
-        let finished = if starts_append(event) {
+        let mut finished = if starts_append(event) {
             self.finish()
         } else {
             AppendPairs::default()
         };
         self.start.get_or_insert(event.seq);
         if let Some(id) = event.body.measure_id() {
-            // Looked up by the borrowed id first: most events name a measure already named.
-            let frames = match self.mentions.get_mut(id) {
-                Some(frames) => frames,
-                None => self.mentions.entry(id.to_owned()).or_default(),
+            let new_frame = || MentionEntry {
+                key: name_seq_key(id, event.seq),
+                count: 0,
+                // A measure and its actions: a few events of about this size.
+                plain: Vec::with_capacity(8 * (bytes.len() + 4)),
             };
-            if frames
-                .last()
-                .is_none_or(|frame| frame.count as usize >= FRAME_EVENTS)
-            {
-                frames.push(MentionEntry {
-                    key: name_seq_key(id, event.seq),
-                    count: 0,
-                    // A measure and its actions: a few events of about this size.
-                    plain: Vec::with_capacity(8 * (bytes.len() + 4)),
-                });
-            }
-            if let Some(frame) = frames.last_mut() {
-                frame.count += 1;
-                if frame::push_plain(&mut frame.plain, bytes).is_err() {
-                    // An event past 4 GiB (none fits a document ingest reads): a frame no
-                    // encoding accepts, so the append is refused rather than indexed wrongly.
-                    frame.count = u32::MAX;
+            // Looked up by the borrowed id first: most events name a measure already named.
+            let frame = match self.mentions.get_mut(id) {
+                Some(frame) if frame.count as usize >= FRAME_EVENTS => {
+                    finished
+                        .mentions
+                        .push(std::mem::replace(frame, new_frame()));
+                    frame
                 }
+                Some(frame) => frame,
+                None => self.mentions.entry(id.to_owned()).or_insert_with(new_frame),
+            };
+            frame.count += 1;
+            if frame::push_plain(&mut frame.plain, bytes).is_err() {
+                // An event past 4 GiB (none fits a document ingest reads): a frame no encoding
+                // accepts, so the append is refused rather than indexed wrongly.
+                frame.count = u32::MAX;
             }
         }
         self.observations.extend(TargetObservation::of(event));
@@ -482,10 +484,7 @@ impl AppendEntries {
         let Some(start) = self.start.take() else {
             return AppendPairs::default();
         };
-        let mentions = std::mem::take(&mut self.mentions)
-            .into_values()
-            .flatten()
-            .collect();
+        let mentions = std::mem::take(&mut self.mentions).into_values().collect();
         let observations = std::mem::take(&mut self.observations);
         let targets = (!observations.is_empty()).then(|| {
             (

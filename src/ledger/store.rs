@@ -1002,6 +1002,10 @@ impl Store {
             .ok()?;
         let (_, at) = split_name_seq_key(&key)?;
         let base = frame::frame_base(&value).ok()?.unwrap_or(at);
+        if base > at {
+            // A base after its entry is damage the readers refuse: none to build on.
+            return None;
+        }
         let mut base_key = prefix.to_vec();
         base_key.extend_from_slice(&base.to_be_bytes());
         let value = if base == at {
@@ -1362,9 +1366,9 @@ impl Store {
     /// Every event that names `measure_id` (as recorded), in chain order, read through the
     /// mentions index.
     ///
-    /// A measure stated in every version names an event in hundreds of appends, each a frame on
-    /// a sled page of its own: with two processors, the earlier and the later half of the ledger
-    /// are read at once.
+    /// A measure stated in every version has hundreds of entries, side by side, whose thousands
+    /// of events are decoded and parsed: with two processors, the entries of the earlier and the
+    /// later half of the ledger are read at once.
     pub fn events_mentioning(&self, measure_id: &str) -> Result<Vec<Event>, StoreError> {
         let prefix = name_prefix(measure_id);
         // Past every `id, 0, seq` key: the name followed by the byte after 0.
@@ -1389,20 +1393,28 @@ impl Store {
     }
 
     /// The events the `mentions` entries in `range` (keys of one name) hold, in chain order.
+    /// An entry whose events do not start at its key's seq, or do not all name its measure, is
+    /// refused as damage (`verify` says which), never read as that measure's history.
     fn events_mentioned_in(
         &self,
         range: std::ops::Range<Vec<u8>>,
     ) -> Result<Vec<Event>, StoreError> {
+        let corrupt = || StoreError::CorruptIndex { tree: "mentions" };
         let mut events = Vec::new();
         for entry in self.mentions.range(range) {
             let (key, value) = entry?;
+            let (prefix, first) = split_name_seq_key(&key).ok_or_else(corrupt)?;
+            let name = prefix.get(..prefix.len() - 1).ok_or_else(corrupt)?;
             let (count, plain) = self.mention_frame(&key, &value)?;
-            let corrupt = |_| StoreError::CorruptIndex { tree: "mentions" };
-            for bytes in frame::plain_events(&plain, count).map_err(corrupt)? {
-                events.push(
-                    Event::from_bytes(bytes)
-                        .map_err(|_| StoreError::CorruptIndex { tree: "mentions" })?,
-                );
+            let held = frame::plain_events(&plain, count).map_err(|_| corrupt())?;
+            for (at, bytes) in held.into_iter().enumerate() {
+                let event = Event::from_bytes(bytes).map_err(|_| corrupt())?;
+                let in_place = (at > 0 || event.seq == first)
+                    && event.body.measure_id().map(str::as_bytes) == Some(name);
+                if !in_place {
+                    return Err(corrupt());
+                }
+                events.push(event);
             }
         }
         Ok(events)

@@ -1542,6 +1542,11 @@ impl IndexCheck {
     /// reading the event (or document) each entry names.
     fn unimplied_entry(&self, store: &Store, tree: IndexTree) -> Result<String, StoreError> {
         let held = store.head()?.map_or(0, |(seq, _)| seq + 1);
+        // Where each document's append starts, read once: a `mentions` entry is found in one.
+        let document_starts: Vec<u64> = match tree {
+            IndexTree::Mentions => store.document_records()?.iter().map(|r| r.seq).collect(),
+            _ => Vec::new(),
+        };
         for entry in store.index_entries(tree) {
             let (key, value) = entry?;
             let implied = match tree {
@@ -1560,7 +1565,7 @@ impl IndexCheck {
                     }
                 }
                 IndexTree::Mentions | IndexTree::Targets => {
-                    grouped_implied(store, tree, &key, &value)
+                    grouped_implied(store, tree, &document_starts, &key, &value)
                 }
                 _ => {
                     let seq = key
@@ -1650,7 +1655,13 @@ fn check_mentions(
 /// Whether a `mentions` or `targets` entry is one the log implies: one of the entries the append
 /// holding its key's seq gives, grouped as the store groups them (a `mentions` entry compared by
 /// what it decodes to).
-fn grouped_implied(store: &Store, tree: IndexTree, key: &[u8], value: &[u8]) -> bool {
+fn grouped_implied(
+    store: &Store,
+    tree: IndexTree,
+    document_starts: &[u64],
+    key: &[u8],
+    value: &[u8],
+) -> bool {
     let Some(seq) = key
         .len()
         .checked_sub(8)
@@ -1663,12 +1674,9 @@ fn grouped_implied(store: &Store, tree: IndexTree, key: &[u8], value: &[u8]) -> 
     // inside a document's append (corrections name no measure).
     let start = match tree {
         IndexTree::Targets => seq,
-        _ => match store.document_records() {
-            Ok(records) => match records.iter().map(|r| r.seq).filter(|s| *s <= seq).max() {
-                Some(start) => start,
-                None => return false,
-            },
-            Err(_) => return false,
+        _ => match document_starts.iter().filter(|s| **s <= seq).max() {
+            Some(start) => *start,
+            None => return false,
         },
     };
     let Ok(events) = store.events_of_document(start) else {

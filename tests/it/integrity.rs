@@ -541,7 +541,7 @@ fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
     );
     // Two measures' entries swapped: each holds events the log gives to the other.
     let (_dir, store) = ingested_seeds();
-    common::change_store(&store, |db| {
+    let swapped = common::change_store(&store, |db| {
         let entries = whole_entries(db);
         let (first, second) = (&entries[0], &entries[1]);
         let mentions = db.open_tree("mentions").unwrap();
@@ -551,7 +551,16 @@ fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
         mentions
             .insert(&second.0, frame::encode_events(&first.1).unwrap())
             .unwrap();
+        String::from_utf8(first.0[..first.0.len() - 9].to_vec()).unwrap()
     });
+    // `history` refuses an entry holding another measure's events rather than showing less.
+    let refused = planledger(&store, &["history", &swapped]);
+    assert_eq!(refused.status.code(), Some(3), "{}", stdout(&refused));
+    assert!(
+        common::stderr(&refused).contains("mentions index"),
+        "{}",
+        common::stderr(&refused)
+    );
     let output = planledger(&store, &["verify"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
