@@ -843,13 +843,7 @@ mod tests {
         .iter()
         .map(|line| line.to_string())
         .collect();
-        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-        for entry in std::fs::read_dir(&seeds).into_iter().flatten().flatten() {
-            if entry.path().extension().is_some_and(|ext| ext == "txt") {
-                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                lines.extend(text.lines().map(str::to_owned));
-            }
-        }
+        lines.extend(crate::source::seed_lines());
         let mut rows = 0;
         for line in &lines {
             let folded = fold_line(line.trim());

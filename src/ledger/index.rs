@@ -403,8 +403,8 @@ pub struct EventEntries {
 /// of the store pays for (sled reads a tree entry by entry, each from the tree's root).
 #[derive(Debug, Default)]
 pub struct AppendPairs {
-    /// For each measure id the append's events name, the frames of those events (up to
-    /// [`FRAME_EVENTS`] each).
+    /// For measure ids the append's events name, frames of those events (up to
+    /// [`FRAME_EVENTS`] each), each given out once it is full or the append ends.
     pub mentions: Vec<MentionEntry>,
     /// When the append records figure observations: its first seq (big-endian) → those
     /// observations in chain order ([`encode_observations`]).
@@ -428,7 +428,7 @@ pub struct MentionEntry {
 }
 
 /// The grouped entries of consecutive events, gathered event by event and given out as each
-/// append ends (see [`AppendPairs`]).
+/// measure's frame fills or each append ends (see [`AppendPairs`]).
 #[derive(Debug, Default)]
 pub struct AppendEntries {
     start: Option<u64>,
@@ -739,9 +739,29 @@ pub fn name_prefix(name: &str) -> Vec<u8> {
 
 /// The key of a `name, 0, seq` entry (see [`name_prefix`]).
 pub fn name_seq_key(name: &str, seq: u64) -> Vec<u8> {
-    let mut bytes = name_prefix(name);
+    prefixed_seq_key(&name_prefix(name), seq)
+}
+
+/// The key of the entry at `seq` of the name whose prefix ([`name_prefix`]) is `prefix`.
+pub fn prefixed_seq_key(prefix: &[u8], seq: u64) -> Vec<u8> {
+    let mut bytes = prefix.to_vec();
     bytes.extend_from_slice(&seq.to_be_bytes());
     bytes
+}
+
+/// Past every key of the name whose prefix is `prefix`: the name followed by the byte after 0.
+pub fn name_range_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    end.pop();
+    end.push(1);
+    end
+}
+
+/// The name prefix and seq of a `name, 0, seq` key (see [`name_seq_key`]).
+pub fn split_name_seq_key(key: &[u8]) -> Option<(&[u8], u64)> {
+    let (prefix, seq) = key.split_at_checked(key.len().checked_sub(8)?)?;
+    let seq = <[u8; 8]>::try_from(seq).ok().map(u64::from_be_bytes)?;
+    (prefix.last() == Some(&0)).then_some((prefix, seq))
 }
 
 fn encode_json(value: &impl Serialize) -> Vec<u8> {

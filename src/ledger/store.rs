@@ -31,9 +31,10 @@ use super::frame::{self, DocumentLayout, FrameError, FRAME_EVENTS};
 use super::index::{
     corrected_docs_entry, decode_document, decode_frontier, decode_observations, decode_place,
     edge_key_bytes, encode_first, encode_place, frontier_entry, handle_key_bytes, is_correction,
-    lineage_key_bytes, name_prefix, name_seq_key, observation_key_bytes, starts_append,
-    statement_key_bytes, AppendEntries, AppendPairs, DocumentRecord, EventEntries, IdentityIndex,
-    IndexEntries, IndexTree, MentionEntry, RawPairs, TargetObservation,
+    lineage_key_bytes, name_prefix, name_range_end, name_seq_key, observation_key_bytes,
+    prefixed_seq_key, split_name_seq_key, starts_append, statement_key_bytes, AppendEntries,
+    AppendPairs, DocumentRecord, EventEntries, IdentityIndex, IndexEntries, IndexTree,
+    MentionEntry, RawPairs, TargetObservation,
 };
 use super::merkle::{Blake3Hash, Frontier};
 use super::read_copy::{self, ReadCopy};
@@ -365,10 +366,10 @@ impl MentionCursor<'_> {
                 if self.names.len() >= MENTION_SCANS_KEPT {
                     self.names.clear();
                 }
-                let mut end = prefix.to_vec();
-                end.pop();
-                end.push(1);
-                let mut scan = self.store.mentions.range(key.to_vec()..end);
+                let mut scan = self
+                    .store
+                    .mentions
+                    .range(key.to_vec()..name_range_end(prefix));
                 let value = match scan.next() {
                     Some(entry) => {
                         let (at, value) = entry?;
@@ -397,12 +398,6 @@ type MentionBases = std::collections::HashMap<Vec<u8>, (u64, std::sync::Arc<Vec<
 struct Grouped {
     mentions: RawPairs,
     targets: RawPairs,
-}
-
-/// The name and seq of a `name, 0, seq` key ([`name_seq_key`]).
-fn split_name_seq_key(key: &[u8]) -> Option<(&[u8], u64)> {
-    let (prefix, seq) = key.split_at_checked(key.len().checked_sub(8)?)?;
-    (prefix.last() == Some(&0)).then(|| (prefix, decode_seq(seq)))
 }
 
 /// The trees inside one transaction.
@@ -993,11 +988,9 @@ impl Store {
         prefix: &[u8],
         first: u64,
     ) -> Option<(u64, std::sync::Arc<Vec<u8>>)> {
-        let mut end = prefix.to_vec();
-        end.extend_from_slice(&first.to_be_bytes());
         let (key, value) = self
             .mentions
-            .range(prefix.to_vec()..end)
+            .range(prefix.to_vec()..prefixed_seq_key(prefix, first))
             .next_back()?
             .ok()?;
         let (_, at) = split_name_seq_key(&key)?;
@@ -1006,12 +999,10 @@ impl Store {
             // A base after its entry is damage the readers refuse: none to build on.
             return None;
         }
-        let mut base_key = prefix.to_vec();
-        base_key.extend_from_slice(&base.to_be_bytes());
         let value = if base == at {
             value
         } else {
-            self.mentions.get(&base_key).ok()??
+            self.mentions.get(prefixed_seq_key(prefix, base)).ok()??
         };
         Some((base, std::sync::Arc::new(frame::decode_plain(&value).ok()?)))
     }
@@ -1028,8 +1019,7 @@ impl Store {
         if base >= first {
             return Err(corrupt());
         }
-        let mut base_key = prefix.to_vec();
-        base_key.extend_from_slice(&base.to_be_bytes());
+        let base_key = prefixed_seq_key(prefix, base);
         let plain = self.mention_bases.get_or_decode(base_key.clone(), || {
             let value = self.mentions.get(&base_key)?.ok_or_else(corrupt)?;
             frame::decode_plain(&value).map_err(|_| corrupt())
@@ -1371,10 +1361,7 @@ impl Store {
     /// later half of the ledger are read at once.
     pub fn events_mentioning(&self, measure_id: &str) -> Result<Vec<Event>, StoreError> {
         let prefix = name_prefix(measure_id);
-        // Past every `id, 0, seq` key: the name followed by the byte after 0.
-        let mut end = prefix.clone();
-        end.pop();
-        end.push(1);
+        let end = name_range_end(&prefix);
         let middle = self.head()?.map_or(0, |(seq, _)| seq / 2);
         if middle == 0 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
             return self.events_mentioned_in(prefix..end);

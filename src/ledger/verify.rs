@@ -1433,7 +1433,7 @@ impl IndexCheck {
 
     /// Counts in the `mentions` entries checked elsewhere (before any still pending here).
     fn add_mentions_checked(&mut self, tally: MentionTally) {
-        let index = mentions_index();
+        let index = per_event_index(IndexTree::Mentions);
         if let (Some(implied), Some(difference)) =
             (self.implied.get_mut(index), self.differences.get_mut(index))
         {
@@ -1462,8 +1462,7 @@ impl IndexCheck {
         key: &[u8],
         value: &[u8],
     ) -> Result<(), StoreError> {
-        // PER_EVENT lists every tree this is called with.
-        let index = PER_EVENT.iter().position(|t| *t == tree).unwrap_or(0);
+        let index = per_event_index(tree);
         let (Some(implied), Some(difference)) =
             (self.implied.get_mut(index), self.differences.get_mut(index))
         else {
@@ -1590,12 +1589,9 @@ impl IndexCheck {
     }
 }
 
-/// Where [`PER_EVENT`] lists `mentions`.
-fn mentions_index() -> usize {
-    PER_EVENT
-        .iter()
-        .position(|t| *t == IndexTree::Mentions)
-        .unwrap_or(0)
+/// Where [`PER_EVENT`] lists `tree` (it lists every tree the per-event checks are asked of).
+fn per_event_index(tree: IndexTree) -> usize {
+    PER_EVENT.iter().position(|t| *t == tree).unwrap_or(0)
 }
 
 /// `mentions` entries checked: how many the events implied, and the first that the store does

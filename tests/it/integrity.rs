@@ -496,6 +496,25 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
     assert_eq!(planledger(&store, &["verify"]).status.code(), Some(0));
 }
 
+/// The measure id (as recorded) of a `mentions` key.
+fn measure_of(key: &[u8]) -> String {
+    let (prefix, _) = index::split_name_seq_key(key).unwrap();
+    String::from_utf8(prefix[..prefix.len() - 1].to_vec()).unwrap()
+}
+
+/// Runs `verify` and requires it to fail (exit 1) saying each of `said`.
+fn verify_refuses(store: &Path, said: &[&str]) {
+    let output = planledger(store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    for words in said {
+        assert!(
+            stdout(&output).contains(words),
+            "{words}: {}",
+            stdout(&output)
+        );
+    }
+}
+
 /// A `mentions` entry holds the events of a measure that `history` shows: one rewritten with a
 /// figure changed, or holding another measure's events, must fail `verify` even though every
 /// frame of the log and the chain are untouched.
@@ -523,7 +542,7 @@ fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
             .unwrap()
             .insert(&key, frame::encode_events(&events).unwrap())
             .unwrap();
-        let id = String::from_utf8(key[..key.len() - 9].to_vec()).unwrap();
+        let id = measure_of(&key);
         (id, text)
     });
     assert!(before.contains("\"text\":\""));
@@ -531,13 +550,12 @@ fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
     let history = stdout(&planledger(&store, &["history", &id]));
     assert!(history.contains("FORGED"), "{history}");
     // …and `verify` refuses it.
-    let output = planledger(&store, &["verify"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    assert!(
-        stdout(&output).contains("the mention index does not match the events")
-            && stdout(&output).contains("holds other events than the log's"),
-        "{}",
-        stdout(&output)
+    verify_refuses(
+        &store,
+        &[
+            "the mention index does not match the events",
+            "holds other events than the log's",
+        ],
     );
     // Two measures' entries swapped: each holds events the log gives to the other.
     let (_dir, store) = ingested_seeds();
@@ -551,7 +569,7 @@ fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
         mentions
             .insert(&second.0, frame::encode_events(&first.1).unwrap())
             .unwrap();
-        String::from_utf8(first.0[..first.0.len() - 9].to_vec()).unwrap()
+        measure_of(&first.0)
     });
     // `history` refuses an entry holding another measure's events rather than showing less.
     let refused = planledger(&store, &["history", &swapped]);
@@ -561,34 +579,23 @@ fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
         "{}",
         common::stderr(&refused)
     );
-    let output = planledger(&store, &["verify"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stdout(&output).contains("holds other events than the log's"),
-        "{}",
-        stdout(&output)
-    );
+    verify_refuses(&store, &["holds other events than the log's"]);
     // A later entry of a measure removed: missing.
     let (_dir, store) = ingested_seeds();
     common::change_store(&store, |db| {
         let mentions = db.open_tree("mentions").unwrap();
         let entries: Vec<sled::IVec> = mentions.iter().keys().map(Result::unwrap).collect();
         // A name with two entries or more: its second is removed.
-        let name = |key: &sled::IVec| key[..key.len() - 8].to_vec();
         let later = entries
             .windows(2)
-            .find(|w| name(&w[0]) == name(&w[1]))
+            .find(|w| measure_of(&w[0]) == measure_of(&w[1]))
             .map(|w| w[1].clone())
             .expect("a measure stated by two documents");
         mentions.remove(later).unwrap();
     });
-    let output = planledger(&store, &["verify"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stdout(&output).contains("the mention index does not match the events")
-            && stdout(&output).contains("is missing"),
-        "{}",
-        stdout(&output)
+    verify_refuses(
+        &store,
+        &["the mention index does not match the events", "is missing"],
     );
     // An entry that does not decode is said to be one.
     let (_dir, store) = ingested_seeds();
@@ -600,13 +607,7 @@ fn a_mentions_entry_holding_other_events_than_the_log_fails_verify() {
         damaged[last] ^= 0xff;
         mentions.insert(key, damaged).unwrap();
     });
-    let output = planledger(&store, &["verify"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stdout(&output).contains("cannot be decoded"),
-        "{}",
-        stdout(&output)
-    );
+    verify_refuses(&store, &["cannot be decoded"]);
 }
 
 /// A measure with more events in one document than a frame holds (here 40 actions more) rests
@@ -1025,8 +1026,8 @@ fn a_layout_6_ledger_is_refused_until_reindex_rebuilds_its_mentions() {
         let mut listed = Vec::new();
         for (key, value) in &entries {
             let base = frame::frame_base(value).unwrap().map(|base| {
-                let mut base_key = key[..key.len() - 8].to_vec();
-                base_key.extend(base.to_be_bytes());
+                let (prefix, _) = index::split_name_seq_key(key).unwrap();
+                let base_key = index::prefixed_seq_key(prefix, base);
                 frame::decode_plain(&mentions.get(base_key).unwrap().unwrap()).unwrap()
             });
             let seqs: Vec<u8> = frame::decode_events_with(value, base.as_deref())
