@@ -102,7 +102,15 @@ pub fn history_from(
     // is found once per event, by hash, and its meeting written once per document.
     let records: HashMap<&str, &DocumentRecord> =
         documents.iter().map(|d| (d.hash.as_str(), d)).collect();
-    let title_of = |hash: &str| records.get(hash).and_then(|d| d.title.clone());
+    // A document's events are contiguous: the record found for one event is the next one's.
+    let mut last_record: Option<&DocumentRecord> = None;
+    let mut record_of = |hash: &str| match last_record {
+        Some(record) if record.hash == hash => Some(record),
+        _ => {
+            last_record = records.get(hash).copied();
+            last_record
+        }
+    };
     let id = identities.resolve(id).unwrap_or(id);
     let aliases = identities
         .aliases_of(id)
@@ -113,7 +121,7 @@ pub fn history_from(
     let mut about: Vec<(&Meeting, &Event)> = events
         .iter()
         .filter(|e| is_about(e, id, identities))
-        .filter_map(|e| match records.get(e.source.document.as_str()) {
+        .filter_map(|e| match record_of(&e.source.document) {
             Some(record) if record.withdrawn() => None,
             Some(record) => Some((&record.meeting, e)),
             None => Some((&e.meeting, e)),
@@ -182,7 +190,8 @@ pub fn history_from(
                     .entry(std::ptr::from_ref(meeting))
                     .or_insert_with(|| meeting.to_string())
                     .clone(),
-                document_title: title_of(&event.source.document),
+                document_title: record_of(&event.source.document)
+                    .and_then(|record| record.title.clone()),
                 document: event.source.document.clone(),
                 lines: event.source.lines.map(|l| [l.first, l.last]),
                 summary,

@@ -181,24 +181,43 @@ fn targets(out: &mut String, view: &StateView) {
 }
 
 pub fn history(view: &crate::project::history::HistoryView) -> String {
-    let mut out = String::new();
+    // A measure stated at hundreds of meetings prints megabytes: reserved once, not regrown.
+    let mut out = String::with_capacity(
+        view.entries
+            .iter()
+            .map(|entry| {
+                entry.summary.len()
+                    + entry.meeting.len()
+                    + entry.document_title.as_ref().map_or(10, String::len)
+                    + 64
+            })
+            .sum(),
+    );
     let _ = writeln!(out, "history of {}: {} events", view.id, view.entries.len());
     if !view.aliases.is_empty() {
         let _ = writeln!(out, "also known as {}", view.aliases.join(", "));
     }
     for entry in &view.entries {
-        let lines = entry.lines.map_or_else(String::new, |lines| {
-            format!(" {} {}", short_hash(&entry.document), line_span(lines))
-        });
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "{:>5} {:<8} {} 「{}」{lines}",
+            "{:>5} {:<8} {} 「{}」",
             entry.seq,
             entry.change,
             entry.meeting,
             entry.document_title.as_deref().unwrap_or("(untitled)")
         );
-        let _ = writeln!(out, "      {}", entry.summary.replace('\n', " "));
+        if let Some(lines) = entry.lines {
+            let _ = write!(out, " {} {}", short_hash(&entry.document), line_span(lines));
+        }
+        out.push_str("\n      ");
+        // A summary is one line of output: its own line breaks are shown as spaces.
+        for (at, part) in entry.summary.split('\n').enumerate() {
+            if at > 0 {
+                out.push(' ');
+            }
+            out.push_str(part);
+        }
+        out.push('\n');
     }
     if !view.plan_milestones.is_empty() {
         let _ = writeln!(out, "milestones (沿革) naming its plan:");
