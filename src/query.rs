@@ -327,8 +327,11 @@ pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
     let documents = store.document_records()?;
     let identities = Identities::from_index(&store.identity_index()?);
     let mut by_seq = events_about_measure(store, &identities, id)?;
-    for event in store.events_of_target(id)? {
-        by_seq.insert(event.seq, event);
+    // The targets index is read whole to find a key: not for an id no key can be.
+    if crate::extract::figures::may_be_target_key(id) {
+        for event in store.events_of_target(id)? {
+            by_seq.insert(event.seq, event);
+        }
     }
     // The milestones that may name the measure's plan: they are only in slides.
     for event in slides_events(store, &documents)? {

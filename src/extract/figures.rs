@@ -95,7 +95,15 @@ const WRAPPED_LINE_MIN_WIDTH: usize = 40;
 
 pub fn target_key(label: &str) -> String {
     let hash = blake3::hash(comparison_key(label).as_bytes());
-    format!("T{}", &hash.to_hex()[..10])
+    format!("{TARGET_KEY_PREFIX}{}", &hash.to_hex()[..10])
+}
+
+/// What every target key starts with (a measure's ids start with `M`).
+const TARGET_KEY_PREFIX: char = 'T';
+
+/// Whether `id` could be a target key: one that cannot is not looked for among the targets.
+pub fn may_be_target_key(id: &str) -> bool {
+    id.starts_with(TARGET_KEY_PREFIX)
 }
 
 fn normalize_unit(unit: &str) -> String {
@@ -799,6 +807,18 @@ pub fn curate(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_target_key_and_no_measure_id_may_be_a_target_key() {
+        for label in ["がん検診受診率", "", "T", "M0123456789ab", "喫煙率（成人）"] {
+            assert!(
+                super::may_be_target_key(&super::target_key(label)),
+                "{label}"
+            );
+            let measure = crate::identity::measure_id(Some("第４期"), label);
+            assert!(!super::may_be_target_key(&measure), "{measure}");
+        }
+    }
+
     #[test]
     fn an_as_of_reads_in_wareki_at_its_precision_beside_its_written_form() {
         let cases = [
