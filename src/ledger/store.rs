@@ -74,6 +74,14 @@ const LEGACY_BLOBS: &str = "blobs";
 /// indexes name once, or — `verify`, `export` — the whole ledger once: a cache beyond this only
 /// holds memory (a 1M-event `verify` grew to the default's size), it does not save reads.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What a store is opened for: a reader needs none of sled's background work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OpenedFor {
+    Reading,
+    Writing,
+}
+
 /// Layouts whose events and documents `reindex` reads: an older one is moved to this one.
 const READABLE_FORMATS: &[&[u8]] = &[b"1", b"2", b"3", b"4", b"5", b"6", b"7"];
 /// The format recorded while `reindex` rebuilds the indexes: a reindex cut short leaves it,
@@ -416,7 +424,12 @@ struct Trees<'t> {
 impl Store {
     /// Opens (creating if needed) the ledger in `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let store = Store::open_any_format(path)?;
+        Store::open_for(path, OpenedFor::Writing)
+    }
+
+    /// [`Store::open`], for reading or writing.
+    fn open_for(path: &Path, purpose: OpenedFor) -> Result<Store, StoreError> {
+        let store = Store::open_any_format(path, purpose)?;
         match store.meta.get(META_FORMAT)? {
             None => {
                 store.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
@@ -457,7 +470,7 @@ impl Store {
     /// lands. Returns how many events were indexed.
     pub fn reindex(path: &Path) -> Result<u64, StoreError> {
         check_is_ledger(path)?;
-        let store = Store::open_any_format(path)?;
+        let store = Store::open_any_format(path, OpenedFor::Writing)?;
         if let Some(found) = store.meta.get(META_FORMAT)? {
             if found.as_ref() == IMPORTING {
                 return Err(StoreError::ImportInterrupted {
@@ -573,16 +586,19 @@ impl Store {
         Ok(events.len() as u64)
     }
 
-    fn open_any_format(path: &Path) -> Result<Store, StoreError> {
+    fn open_any_format(path: &Path, purpose: OpenedFor) -> Result<Store, StoreError> {
+        let config = sled::Config::new().path(path).cache_capacity(CACHE_BYTES);
+        // A reader starts none of sled's background work: its periodic flusher is a thread
+        // that, as soon as it starts, also cleans segments (a read that writes). Nothing is left
+        // unflushed without it: every append flushes itself (`transact`), and sled flushes a
+        // tree as it is dropped.
+        let config = match purpose {
+            OpenedFor::Reading => config.flush_every_ms(None),
+            OpenedFor::Writing => config,
+        };
         // sled panics on some damage it meets while recovering its files ("tried to serialize
         // Uninitialized"): that is a damaged ledger to report, not a crash of planledger.
-        let opened = quietly_catching(|| {
-            sled::Config::new()
-                .path(path)
-                .cache_capacity(CACHE_BYTES)
-                .open()
-        })
-        .map_err(|panic| StoreError::Open {
+        let opened = quietly_catching(|| config.open()).map_err(|panic| StoreError::Open {
             path: path.to_path_buf(),
             message: format!("its storage is damaged (sled failed recovering it: {panic})"),
         })?;
@@ -693,7 +709,12 @@ impl Store {
         let mut noted = false;
         let mut last_note: Option<std::time::Instant> = None;
         let opened = loop {
-            match Store::open(path) {
+            let purpose = if writer {
+                OpenedFor::Writing
+            } else {
+                OpenedFor::Reading
+            };
+            match Store::open_for(path, purpose) {
                 Err(StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
                     // Renewed, so a note left by a writer that was killed goes stale within
                     // seconds. Best effort: without it the writer waits as before.
@@ -761,10 +782,10 @@ impl Store {
             ),
         };
         let copy = copy(path).map_err(copy_failed)?;
-        let (copy, opened) = match Store::open(copy.path()) {
+        let (copy, opened) = match Store::open_for(copy.path(), OpenedFor::Reading) {
             Err(StoreError::InUse { .. }) if matches!(copy, ReadCopy::Cached { .. }) => {
                 let private = read_copy::private_copy(path).map_err(copy_failed)?;
-                let opened = Store::open(private.path());
+                let opened = Store::open_for(private.path(), OpenedFor::Reading);
                 (private, opened)
             }
             opened => (copy, opened),
