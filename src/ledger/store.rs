@@ -500,48 +500,24 @@ impl Store {
         } else {
             None
         };
+        let Some((legacy_events, legacy_blobs)) = &legacy else {
+            return store.reindex_in_place();
+        };
         let pairs = |tree: &sled::Tree| -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
             Ok(tree.iter().collect::<Result<_, _>>()?)
         };
-        let (encoded, documents) = match &legacy {
-            Some((events, blobs)) => (
-                pairs(events)?
-                    .into_iter()
-                    .map(|(key, bytes)| (decode_seq(&key), bytes.to_vec()))
-                    .collect(),
-                pairs(blobs)?,
-            ),
-            None => (
-                store.raw_events().collect::<Result<Vec<_>, _>>()?,
-                Vec::new(),
-            ),
-        };
+        let encoded: Vec<(u64, Vec<u8>)> = pairs(legacy_events)?
+            .into_iter()
+            .map(|(key, bytes)| (decode_seq(&key), bytes.to_vec()))
+            .collect();
+        let documents = pairs(legacy_blobs)?;
         let events = encoded
             .iter()
             .map(|(seq, bytes)| {
                 Event::from_bytes(bytes).map_err(|source| StoreError::Corrupt { seq: *seq, source })
             })
             .collect::<Result<Vec<Event>, StoreError>>()?;
-        // The trees are cleared outside the transaction that rebuilds them (sled cannot clear
-        // a tree inside one): the mark says so until the transaction lands.
-        store.meta.insert(META_FORMAT, REINDEXING)?;
-        store.db.flush()?;
-        let mut cleared = vec![
-            &store.docs,
-            &store.identity,
-            &store.targets,
-            &store.adoptions,
-            &store.mentions,
-            &store.frontiers,
-        ];
-        if legacy.is_some() {
-            cleared.extend([&store.frames, &store.documents]);
-        }
-        for tree in cleared {
-            tree.clear()?;
-        }
-        // The index of layout 1, which nothing reads any more.
-        store.db.drop_tree("measures")?;
+        store.clear_indexes(true)?;
         let bytes: Vec<Vec<u8>> = encoded.into_iter().map(|(_, bytes)| bytes).collect();
         let packed = pack_documents(
             documents
@@ -549,41 +525,93 @@ impl Store {
                 .map(|(hash, bytes)| (&hash[..], &bytes[..])),
         )?;
         let mut written_whole = MentionBases::new();
-        if legacy.is_some() {
-            let grouped = store.grouped_entries(&events, &bytes, &mut written_whole)?;
-            store.transact(|trees| {
-                write_frames(&trees, &events, &bytes)?;
-                for (hash, value) in &packed {
-                    trees.documents.insert(hash.as_slice(), value.as_slice())?;
-                }
-                index_events(&trees, &events, &grouped, Frontier::default())?;
-                trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
-                Ok(())
-            })?;
-        } else {
-            // The events stay where they are: the indexes are rebuilt an append at a time, as
-            // ingest wrote them (sled's files after one transaction of every index entry are
-            // larger and slower to open), the mark saying "reindexing" until the last lands.
-            let mut frontier: Frontier<Blake3Hash> = Frontier::default();
-            let mut at = 0;
-            for append in appends(&events) {
-                let encoded = bytes.get(at..at + append.len()).unwrap_or_default();
-                at += append.len();
-                let grouped = store.grouped_entries(append, encoded, &mut written_whole)?;
-                frontier = store
-                    .transact(|trees| index_events(&trees, append, &grouped, frontier.clone()))?;
+        let grouped = store.grouped_entries(&events, &bytes, &mut written_whole)?;
+        store.transact(|trees| {
+            write_frames(&trees, &events, &bytes)?;
+            for (hash, value) in &packed {
+                trees.documents.insert(hash.as_slice(), value.as_slice())?;
             }
-            store.transact(|trees| {
-                trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
-                Ok(())
-            })?;
-        }
-        if legacy.is_some() {
-            store.db.drop_tree(LEGACY_EVENTS)?;
-            store.db.drop_tree(LEGACY_BLOBS)?;
-            store.db.flush()?;
-        }
+            index_events(&trees, &events, &grouped, Frontier::default())?;
+            trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
+            Ok(())
+        })?;
+        store.db.drop_tree(LEGACY_EVENTS)?;
+        store.db.drop_tree(LEGACY_BLOBS)?;
+        store.db.flush()?;
         Ok(events.len() as u64)
+    }
+
+    /// [`Store::reindex`] of a ledger whose events rest in frames (layout 4 on): they stay where
+    /// they are, and the indexes are rebuilt an append at a time, as ingest wrote them (sled's
+    /// files after one transaction of every index entry are larger and slower to open), the
+    /// mark saying "reindexing" until the last lands. The log is read twice, an event at a
+    /// time, so memory holds one append whatever the ledger's size: first to find any event
+    /// that does not read (the ledger is then refused unchanged), then to index.
+    fn reindex_in_place(&self) -> Result<u64, StoreError> {
+        let mut held = 0u64;
+        for read in self.raw_events() {
+            let (seq, bytes) = read?;
+            Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
+            held += 1;
+        }
+        self.clear_indexes(false)?;
+        let mut written_whole = MentionBases::new();
+        let mut frontier: Frontier<Blake3Hash> = Frontier::default();
+        let mut append: Vec<Event> = Vec::new();
+        let mut encoded: Vec<Vec<u8>> = Vec::new();
+        let mut index_append = |append: &[Event], encoded: &[Vec<u8>]| {
+            let grouped = self.grouped_entries(append, encoded, &mut written_whole)?;
+            frontier =
+                self.transact(|trees| index_events(&trees, append, &grouped, frontier.clone()))?;
+            Ok::<(), StoreError>(())
+        };
+        for read in self.raw_events() {
+            let (seq, bytes) = read?;
+            let event =
+                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
+            // The first event is taken as a start whatever it is (as `appends` takes it).
+            if !append.is_empty() && starts_append(&event) {
+                index_append(&append, &encoded)?;
+                append.clear();
+                encoded.clear();
+            }
+            append.push(event);
+            encoded.push(bytes);
+        }
+        if !append.is_empty() {
+            index_append(&append, &encoded)?;
+        }
+        self.transact(|trees| {
+            trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
+            Ok(())
+        })?;
+        Ok(held)
+    }
+
+    /// Marks the ledger as reindexing and clears every index (and, for a move from layouts 1
+    /// to 3, the frames and documents the move writes again). The trees are cleared outside
+    /// the transaction that rebuilds them (sled cannot clear a tree inside one): the mark says
+    /// so until that transaction lands.
+    fn clear_indexes(&self, moving_legacy: bool) -> Result<(), StoreError> {
+        self.meta.insert(META_FORMAT, REINDEXING)?;
+        self.db.flush()?;
+        let mut cleared = vec![
+            &self.docs,
+            &self.identity,
+            &self.targets,
+            &self.adoptions,
+            &self.mentions,
+            &self.frontiers,
+        ];
+        if moving_legacy {
+            cleared.extend([&self.frames, &self.documents]);
+        }
+        for tree in cleared {
+            tree.clear()?;
+        }
+        // The index of layout 1, which nothing reads any more.
+        self.db.drop_tree("measures")?;
+        Ok(())
     }
 
     fn open_any_format(path: &Path, purpose: OpenedFor) -> Result<Store, StoreError> {

@@ -1370,3 +1370,41 @@ fn a_changed_missing_or_split_target_entry_fails_verify() {
         );
     }
 }
+
+/// `reindex` reads the log an event at a time, so an event that does not read could be met
+/// after the indexes were cleared: it is looked for first, and a ledger holding one is refused
+/// as it was — not marked as reindexing, its indexes and answers unchanged.
+#[test]
+fn a_reindex_of_a_ledger_holding_an_unreadable_event_changes_nothing() {
+    let (_dir, store) = ingested_seeds();
+    // `meetings` reads the documents' records alone: an index the reindex would have cleared.
+    let before = stdout(&planledger(&store, &["meetings"]));
+    let last_seq = common::change_store(&store, |db| {
+        let frames = db.open_tree("frames").unwrap();
+        let (key, value) = frames.last().unwrap().unwrap();
+        let mut events = frame::decode_events(&value).expect("the seeds' frames rest whole");
+        let first = u64::from_be_bytes(key.as_ref().try_into().unwrap());
+        let last = events.last_mut().unwrap();
+        last.truncate(last.len() / 2);
+        frames
+            .insert(key, frame::encode_events(&events).unwrap())
+            .unwrap();
+        first + events.len() as u64 - 1
+    });
+    let reindexed = planledger(&store, &["reindex"]);
+    assert_eq!(reindexed.status.code(), Some(3), "{}", stdout(&reindexed));
+    assert!(
+        common::stderr(&reindexed).contains(&last_seq.to_string()),
+        "names the event: {}",
+        common::stderr(&reindexed)
+    );
+    let format = common::change_store(&store, |db| {
+        db.open_tree("meta").unwrap().get("store_format").unwrap()
+    });
+    assert_eq!(
+        format.as_deref(),
+        Some(&b"7"[..]),
+        "not marked as reindexing"
+    );
+    assert_eq!(stdout(&planledger(&store, &["meetings"])), before);
+}
