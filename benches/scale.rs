@@ -7,7 +7,8 @@
 //! meeting ordinal in the footers moved on — so each version is one more document of ~360 events. The versions are
 //! ingested one by one; at each target size the bench runs the release `planledger` binary as
 //! a user would (`ingest` of one more document, `state`, `state --at`, `diff`, `history`,
-//! `meetings`, `checkpoint --at`, `verify`, `verify --deep`, and the web view's pages through `serve`) and reports wall time and peak memory of each
+//! `meetings`, `checkpoint --at`, `verify`, `verify --deep`, `reindex` of a copy, `export` and `import`
+//! of it once each, and the web view's pages through `serve`) and reports wall time and peak memory of each
 //! process, store bytes per event, and — over the same event bytes — the rates of a sled batch
 //! insert and scan and of a BLAKE3 chain, and `git show`/`git diff` on the same versions when
 //! git is present. Ratios are to those baselines.
@@ -259,6 +260,64 @@ fn run_binary(store: &Path, args: &[&str]) -> Run {
         peak_kib,
         ok: status.success(),
     }
+}
+
+/// The commands that read or write a whole ledger, once each: `reindex` (on a copy: it rewrites
+/// the indexes), `export` with the documents, and `import` of that export into a new folder.
+/// Each must hold to the memory target as the queries do, whatever the ledger's size.
+fn whole_ledger_runs(store: &Path, scratch: &Path) -> Vec<(&'static str, Run)> {
+    fn copy_folder(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("the copy's folder is made");
+        for entry in std::fs::read_dir(from).expect("the ledger's folder reads") {
+            let entry = entry.expect("the ledger's folder reads");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("a file's kind").is_dir() {
+                copy_folder(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("the ledger's file is copied");
+            }
+        }
+    }
+    let copy = scratch.join("whole-ledger-copy");
+    let export = scratch.join("whole-ledger-export.jsonl");
+    let documents = scratch.join("whole-ledger-documents");
+    let imported = scratch.join("whole-ledger-imported");
+    for path in [&copy, &documents, &imported] {
+        let _ = std::fs::remove_dir_all(path);
+    }
+    copy_folder(store, &copy);
+    let text = |path: &Path| path.to_str().expect("a UTF-8 scratch path").to_owned();
+    let runs = vec![
+        ("reindex (on a copy)", run_binary(&copy, &["reindex"])),
+        (
+            "export --with-documents",
+            run_binary(
+                store,
+                &[
+                    "export",
+                    "--out",
+                    &text(&export),
+                    "--with-documents",
+                    &text(&documents),
+                ],
+            ),
+        ),
+        (
+            "import (of that export, into a new folder)",
+            run_binary(
+                &imported,
+                &["import", "--documents", &text(&documents), &text(&export)],
+            ),
+        ),
+    ];
+    for (name, run) in &runs {
+        assert!(run.ok, "{name} fails on the bench ledger");
+    }
+    for path in [&copy, &documents, &imported] {
+        let _ = std::fs::remove_dir_all(path);
+    }
+    let _ = std::fs::remove_file(&export);
+    runs
 }
 
 /// The median of three runs (the store is warm in the page cache after the first).
@@ -762,6 +821,14 @@ fn main() {
             one_more.wall.as_secs_f64() / first.as_secs_f64(),
             mib(one_more.peak_kib)
         ));
+        let whole = whole_ledger_runs(&store_path, scratch.path());
+        for (name, run) in &whole {
+            report.line(format!(
+                "| `{name}` | {} (once) | {} |",
+                ms(run.wall),
+                mib(run.peak_kib)
+            ));
+        }
         report.line(format!(
             "\nIngest in one process, first / last document: {} / {}; the last through the CLI while building: {}.",
             ms(first_ingest.unwrap_or_default()),
@@ -805,6 +872,7 @@ fn main() {
             .iter()
             .map(|(_, run)| run.peak_kib)
             .chain([verify_peak, deep.peak_kib, one_more.peak_kib])
+            .chain(whole.iter().map(|(_, run)| run.peak_kib))
             .max()
             .unwrap_or(0);
         let met = |ok: bool| if ok { "met" } else { "**not met**" };
