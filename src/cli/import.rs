@@ -1,13 +1,13 @@
 //! `planledger import`: an export loaded into an empty store, every line checked first.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
 use super::{Context, Outcome};
-use planledger::ledger::exchange::{check_import, read_documents};
+use planledger::ledger::exchange::{check_export_file, import_checked, ExchangeError};
 use planledger::ledger::Store;
-use planledger::source::bounded::{read_lines_at_most, MAX_EXPORT_BYTES, MAX_EXPORT_LINE_BYTES};
+use planledger::source::bounded::{lines_at_most, MAX_EXPORT_BYTES, MAX_EXPORT_LINE_BYTES};
 
 /// Load an export into an empty store, after checking every line (a bad line imports nothing).
 ///
@@ -24,22 +24,56 @@ pub struct ImportArgs {
 }
 
 pub fn run(context: &Context, args: &ImportArgs) -> Result<Outcome> {
-    let file = &args.file;
-    let text = read_lines_at_most(file, MAX_EXPORT_BYTES, MAX_EXPORT_LINE_BYTES, "an export")
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    let documents = read_documents(&text, &args.documents)?;
-    let events = check_import(&text, &documents)
-        .with_context(|| format!("{} is refused", file.display()))?;
+    // The export is read twice, a line at a time (checked, then written): one that is not a
+    // regular file (a pipe) is first copied, within the same limits, to a file of our own.
+    let spooled;
+    let file: &Path = if std::fs::metadata(&args.file).is_ok_and(|m| m.is_file()) {
+        &args.file
+    } else {
+        spooled = spool(&args.file)?;
+        spooled.path()
+    };
+    let shown = args.file.display();
+    let checked = check_export_file(lines(file)?, &args.documents)
+        .with_context(|| format!("cannot read {shown}"))?
+        .with_context(|| format!("{shown} is refused"))?;
     let store = Store::open(&context.store)?;
-    store.import(&events, &documents)?;
-    let head = events.last().map_or_else(String::new, |e| {
-        format!(", head seq {}, hash {}", e.seq, e.hash)
-    });
+    let documents = import_checked(&store, &checked, lines(file)?, &args.documents)?;
     super::print(&format!(
-        "imported {} events and {} documents into {}{head}\n",
-        events.len(),
-        documents.len(),
-        context.store.display()
+        "imported {} events and {documents} documents into {}, head seq {}, hash {}\n",
+        checked.events,
+        context.store.display(),
+        checked.last_seq,
+        checked.last_hash
     ))?;
     Ok(Outcome::Success)
+}
+
+/// The export's lines, one at a time, within its limits.
+fn lines(file: &Path) -> Result<impl Iterator<Item = Result<Vec<u8>, ExchangeError>>> {
+    let read = lines_at_most(file, MAX_EXPORT_BYTES, MAX_EXPORT_LINE_BYTES, "an export")
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let path = file.to_path_buf();
+    Ok(read.map(move |line| {
+        line.map_err(|source| ExchangeError::ReadFile {
+            path: path.clone(),
+            source,
+        })
+    }))
+}
+
+/// A copy of an export that is not a regular file, in a temporary file, line by line within
+/// the export's limits.
+fn spool(file: &Path) -> Result<tempfile::NamedTempFile> {
+    use std::io::Write;
+    let mut copy = tempfile::NamedTempFile::new().context("cannot make a temporary file")?;
+    {
+        let mut out = std::io::BufWriter::new(copy.as_file_mut());
+        for line in lines(file)? {
+            out.write_all(&line?)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+    }
+    Ok(copy)
 }

@@ -324,6 +324,12 @@ pub fn failure_kind(error: &anyhow::Error) -> FailureKind {
         if let Some(ingest) = cause.downcast_ref::<planledger::ingest::IngestError>() {
             return ingest.kind();
         }
+        if let Some(kind) = cause
+            .downcast_ref::<planledger::ledger::exchange::ExchangeError>()
+            .and_then(planledger::ledger::exchange::ExchangeError::kind)
+        {
+            return kind;
+        }
         if let Some(correction) =
             cause.downcast_ref::<planledger::ingest::correct::CorrectionError>()
         {

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::event::{Event, EventBody};
-use super::verify::{check_chain, check_documents, Failure};
+use super::event::Event;
+use super::verify::{Blob, ChainCheck, DocumentCheck, Failure};
 use super::{EventError, Store, StoreError};
 
 /// Why an export could not be written, or its documents read.
@@ -32,6 +32,25 @@ pub enum ExchangeError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "line {line} of the export is not the line checked before the import began (the file \
+         changed while it was imported); the store is left marked as importing: remove its \
+         folder and import again"
+    )]
+    ExportChanged { line: usize },
+}
+
+impl ExchangeError {
+    /// What kind of failure this is, for the exit code, when the error itself says: the
+    /// store's own, or a ledger left marked by an import stopped at a changed export. `None`:
+    /// the kind of its cause (an I/O failure is the machine's or the input's as for any other).
+    pub fn kind(&self) -> Option<crate::FailureKind> {
+        match self {
+            ExchangeError::Store(store) => Some(store.kind()),
+            ExchangeError::ExportChanged { .. } => Some(crate::FailureKind::LedgerUnusable),
+            _ => None,
+        }
+    }
 }
 
 /// Writes events as JSON Lines — each line an event's canonical bytes, hash included — and
@@ -97,26 +116,6 @@ pub fn write_documents(store: &Store, folder: &Path) -> Result<usize, ExchangeEr
     Ok(hashes.len())
 }
 
-/// The documents an export names, read from `folder` where present (hash → raw bytes); a
-/// missing one is left out, for [`check_import`] to name with its line.
-pub fn read_documents(
-    text: &[u8],
-    folder: &Path,
-) -> Result<BTreeMap<String, Vec<u8>>, ExchangeError> {
-    let mut documents = BTreeMap::new();
-    for hash in documents_named(text) {
-        let path = folder.join(document_file_name(&hash));
-        match crate::ingest::read_document(&path) {
-            Ok(bytes) => {
-                documents.insert(hash, bytes);
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(ExchangeError::ReadFile { path, source }),
-        }
-    }
-    Ok(documents)
-}
-
 /// Why an export was refused.
 #[derive(Debug, thiserror::Error)]
 #[error("line {line}{}: {what}; nothing was imported", seq.map_or_else(String::new, |s| format!(" (seq {s})")))]
@@ -126,57 +125,163 @@ pub struct ImportRefused {
     pub what: String,
 }
 
-/// The document hashes an export's events name, in order of first mention.
-pub fn documents_named(text: &[u8]) -> Vec<String> {
-    let mut names = Vec::new();
-    for line in text.split(|&b| b == b'\n') {
-        if let Ok(event) = Event::from_bytes(line) {
-            if matches!(event.body, EventBody::DocumentIngested { .. })
-                && !names.contains(&event.source.document)
-            {
-                names.push(event.source.document);
-            }
-        }
-    }
-    names
+/// What the check of an export found, for its import: how many events, the last one's seq and
+/// hash, and each line's digest — the lines then imported are held to be the lines checked.
+#[derive(Debug)]
+pub struct CheckedExport {
+    pub events: u64,
+    pub last_seq: u64,
+    pub last_hash: String,
+    digests: Vec<blake3::Hash>,
 }
 
-/// Checks an export (`text`, the whole file) with `documents` (hash → raw bytes) and returns the
-/// events to write, or the first problem with its line number.
+/// Checks an export (`text`, the whole file) with `documents` (hash → raw bytes): see
+/// [`check_export_lines`].
 pub fn check_import(
     text: &[u8],
     documents: &BTreeMap<String, Vec<u8>>,
-) -> Result<Vec<Event>, ImportRefused> {
+) -> Result<CheckedExport, ImportRefused> {
     let body = text.strip_suffix(b"\n").unwrap_or(text);
-    if body.is_empty() {
-        return Err(ImportRefused {
+    let lines = body
+        .split(|&b| b == b'\n')
+        .map(|line| Ok::<_, std::convert::Infallible>(line.to_vec()));
+    match check_export_lines(lines, |hash| Ok(documents.get(hash).cloned())) {
+        Ok(checked) => checked,
+        Err(never) => match never {},
+    }
+}
+
+/// Checks an export a line at a time (`lines`, each without its `\n`) with the documents
+/// `blob_of` reads, making the checks `verify` makes, and returns what its import needs or the
+/// first problem with its line number: the chain's first failure if there is one, else the
+/// documents' first. Memory holds a line and a document (and a digest per line), whatever the
+/// export's size. An error reading a line is returned as it is.
+pub fn check_export_lines<E>(
+    lines: impl IntoIterator<Item = Result<Vec<u8>, E>>,
+    blob_of: impl Fn(&str) -> Blob,
+) -> Result<Result<CheckedExport, ImportRefused>, E> {
+    let mut chain = ChainCheck::default();
+    let mut documents = DocumentCheck::default();
+    let mut failures: Vec<Failure> = Vec::new();
+    let (mut chain_failure, mut document_failure): (Option<Failure>, Option<Failure>) =
+        (None, None);
+    let mut digests = Vec::new();
+    let mut last: Option<(u64, String)> = None;
+    let mut only_line_empty = false;
+    for (index, line) in lines.into_iter().enumerate() {
+        let line = line?;
+        only_line_empty = index == 0 && line.is_empty();
+        digests.push(blake3::hash(&line));
+        let event = chain.next(index as u64, &line, &mut failures);
+        if chain_failure.is_none() {
+            chain_failure = failures.first().cloned();
+        }
+        failures.clear();
+        let Some(event) = event else {
+            continue;
+        };
+        // Once the chain has failed, the documents' findings are not the one reported.
+        if chain_failure.is_none() && document_failure.is_none() {
+            documents.next(&event, &blob_of, &mut failures);
+            document_failure = failures.first().cloned();
+            failures.clear();
+        }
+        last = Some((event.seq, event.hash));
+    }
+    let lines = digests.len();
+    // A file of nothing but its final line break holds no line.
+    if lines == 0 || (lines == 1 && only_line_empty) {
+        return Ok(Err(ImportRefused {
             line: 1,
             seq: None,
             what: "the export holds no events".into(),
-        });
+        }));
     }
-    let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
-    let (events, failures) = check_chain(
-        lines
-            .iter()
-            .enumerate()
-            .map(|(index, line)| (index as u64, *line)),
-    );
-    let line_of = |failure: &Failure| failure.seq.map_or(lines.len(), |seq| seq as usize + 1);
-    if let Some(first) = failures.first() {
-        return Err(ImportRefused {
-            line: line_of(first),
+    if let Some(first) = chain_failure.or(document_failure) {
+        return Ok(Err(ImportRefused {
+            line: first.seq.map_or(lines, |seq| seq as usize + 1),
             seq: first.seq,
-            what: first.what.clone(),
-        });
+            what: first.what,
+        }));
     }
-    let document_failures = check_documents(&events, |hash| Ok(documents.get(hash).cloned()));
-    if let Some(first) = document_failures.first() {
-        return Err(ImportRefused {
-            line: line_of(first),
-            seq: first.seq,
-            what: first.what.clone(),
-        });
+    let Some((last_seq, last_hash)) = last else {
+        return Ok(Err(ImportRefused {
+            line: lines,
+            seq: None,
+            what: "the export holds no events".into(),
+        }));
+    };
+    Ok(Ok(CheckedExport {
+        events: lines as u64,
+        last_seq,
+        last_hash,
+        digests,
+    }))
+}
+
+/// A document beside an export, read from `folder` (`None` when it is not there).
+fn document_in(folder: &Path, hash: &str) -> Result<Option<Vec<u8>>, ExchangeError> {
+    let path = folder.join(document_file_name(hash));
+    match crate::ingest::read_document(&path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ExchangeError::ReadFile { path, source }),
     }
-    Ok(events)
+}
+
+/// Checks the export `lines` reads (the file's lines, one at a time) with the
+/// documents in `folder`, as [`check_export_lines`] does. A document the folder holds but
+/// cannot be read is an error; one it does not hold is the check's to name.
+pub fn check_export_file<I>(
+    lines: I,
+    folder: &Path,
+) -> Result<Result<CheckedExport, ImportRefused>, ExchangeError>
+where
+    I: Iterator<Item = Result<Vec<u8>, ExchangeError>>,
+{
+    // DocumentCheck asks for a document as a `Blob`; a read failure is kept to be returned
+    // as the error it is, not reported as a finding about the export.
+    let unreadable: std::cell::RefCell<Option<ExchangeError>> = std::cell::RefCell::new(None);
+    let checked = check_export_lines(lines, |hash| match document_in(folder, hash) {
+        Ok(bytes) => Ok(bytes),
+        Err(error) => {
+            let what = error.to_string();
+            unreadable.borrow_mut().get_or_insert(error);
+            Err(what)
+        }
+    })?;
+    match unreadable.into_inner() {
+        Some(error) => Err(error),
+        None => Ok(checked),
+    }
+}
+
+/// Writes a checked export into `store` (empty): the lines `lines` reads again, each held to
+/// the digest it had when checked, an append at a time, with the documents in `folder`.
+/// Returns how many documents were written. Memory holds a line, an append and a document.
+pub fn import_checked<I>(
+    store: &Store,
+    checked: &CheckedExport,
+    lines: I,
+    folder: &Path,
+) -> Result<usize, ExchangeError>
+where
+    I: Iterator<Item = Result<Vec<u8>, ExchangeError>>,
+{
+    let mut lines = lines.enumerate();
+    let mut digests = checked.digests.iter();
+    let events = std::iter::from_fn(move || match (lines.next(), digests.next()) {
+        (None, None) => None,
+        (Some((_, Err(error))), _) => Some(Err(error)),
+        (Some((index, Ok(line))), Some(digest)) if blake3::hash(&line) == *digest => Some(
+            Event::from_bytes(&line).map_err(|_| ExchangeError::ExportChanged { line: index + 1 }),
+        ),
+        (Some((index, _)), _) => Some(Err(ExchangeError::ExportChanged { line: index + 1 })),
+        (None, Some(_)) => Some(Err(ExchangeError::ExportChanged {
+            line: checked.digests.len(),
+        })),
+    });
+    store.import(events, (checked.last_seq, &checked.last_hash), |hash| {
+        document_in(folder, hash)
+    })
 }

@@ -569,7 +569,7 @@ impl Store {
             let (seq, bytes) = read?;
             let event =
                 Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
-            // The first event is taken as a start whatever it is (as `appends` takes it).
+            // The first event is taken as a start whatever it is.
             if !append.is_empty() && starts_append(&event) {
                 index_append(&append, &encoded)?;
                 append.clear();
@@ -1580,21 +1580,22 @@ impl Store {
     /// transaction (sled's files after one transaction of everything are twice the size and
     /// slower to open). The ledger is marked as importing until the last append lands, so an
     /// import cut short is refused, never read as the ledger. The caller has verified the
-    /// events; this writes them exactly as they are.
-    pub fn import(
+    /// events (and gives the last one's seq and hash, for the head recorded before the first
+    /// write); this writes them exactly as they are, reading each append's document through
+    /// `document_of`. Returns how many documents were written.
+    pub fn import<E: From<StoreError>>(
         &self,
-        sealed: &[Event],
-        documents: &std::collections::BTreeMap<String, Vec<u8>>,
-    ) -> Result<(), StoreError> {
+        events: impl IntoIterator<Item = Result<Event, E>>,
+        (last_seq, last_hash): (u64, &str),
+        document_of: impl Fn(&str) -> Result<Option<Vec<u8>>, E>,
+    ) -> Result<usize, E> {
         if self.head()?.is_some() {
             return Err(StoreError::NotEmpty {
                 path: self.path.clone(),
-            });
+            }
+            .into());
         }
-        let Some(last) = sealed.last() else {
-            return Ok(());
-        };
-        self.record_empty_head_before_first_write(last.seq, &last.hash)?;
+        self.record_empty_head_before_first_write(last_seq, last_hash)?;
         self.transact(|trees| {
             trees.meta.insert(META_FORMAT, IMPORTING)?;
             Ok(())
@@ -1603,15 +1604,15 @@ impl Store {
         // the documents' records (a correction changes no record's series or seq).
         let mut series: std::collections::HashMap<String, Vec<DocumentRecord>> =
             std::collections::HashMap::new();
-        let mut written: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let mut written: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         let mut frontier: Frontier<Blake3Hash> = Frontier::default();
         let mut written_whole = MentionBases::new();
-        let appended = appends(sealed).collect::<Vec<_>>();
-        for (index, append) in appended.iter().enumerate() {
+        let mut write = |append: &[Event]| -> Result<(), E> {
             let encoded: Vec<Vec<u8>> = append
                 .iter()
                 .map(Event::canonical_bytes)
-                .collect::<Result<_, _>>()?;
+                .collect::<Result<_, _>>()
+                .map_err(StoreError::Encode)?;
             let record = append.first().and_then(DocumentRecord::of);
             let earlier: Vec<DocumentRecord> = record
                 .as_ref()
@@ -1620,25 +1621,16 @@ impl Store {
                 .map(|versions| versions.iter().rev().take(BASE_SEARCH).cloned().collect())
                 .unwrap_or_default();
             let mut packed: RawPairs = Vec::new();
-            if let Some(record) = &record {
-                if let Some((hash, bytes)) = documents.get_key_value(&record.hash) {
+            if let Some(record) = record.as_ref().filter(|r| !written.contains(&r.hash)) {
+                if let Some(bytes) = document_of(&record.hash)? {
                     packed.push((
-                        hash.as_bytes().to_vec(),
-                        self.pack_version(record, &earlier, bytes)?,
+                        record.hash.as_bytes().to_vec(),
+                        self.pack_version(record, &earlier, &bytes)?,
                     ));
-                    written.insert(hash);
+                    written.insert(record.hash.clone());
                 }
             }
-            let is_last = index + 1 == appended.len();
-            if is_last {
-                // Documents no event names are kept as they were given.
-                packed.extend(pack_documents(
-                    documents
-                        .iter()
-                        .filter(|(hash, _)| !written.contains(hash.as_str()))
-                        .map(|(hash, bytes)| (hash.as_bytes(), bytes.as_slice())),
-                )?);
-            }
+            let is_last = append.last().is_some_and(|event| event.seq == last_seq);
             let framed = self.pack_frames(append, &encoded, earlier.first())?;
             let grouped = self.grouped_entries(append, &encoded, &mut written_whole)?;
             frontier = self.transact(|trees| {
@@ -1655,9 +1647,24 @@ impl Store {
                     .or_default()
                     .push(record);
             }
+            Ok(())
+        };
+        // An append is written as soon as the event that starts the next one is read: memory
+        // holds one append, whatever the export's size.
+        let mut append: Vec<Event> = Vec::new();
+        for event in events {
+            let event = event?;
+            if !append.is_empty() && starts_append(&event) {
+                write(&append)?;
+                append.clear();
+            }
+            append.push(event);
         }
-        self.record_head(last.seq, &last.hash)?;
-        Ok(())
+        if !append.is_empty() {
+            write(&append)?;
+        }
+        self.record_head(last_seq, last_hash)?;
+        Ok(written.len())
     }
 
     /// The head is recorded after sled commits, so a crash inside the first document would
@@ -1877,19 +1884,6 @@ fn write_append(
         trees.meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
     }
     Ok(after)
-}
-
-/// `events` cut into appends: each from an event that starts one ([`starts_append`]) to the
-/// next (the first is taken as a start whatever it is).
-fn appends(events: &[Event]) -> impl Iterator<Item = &[Event]> {
-    let mut rest = events;
-    std::iter::from_fn(move || {
-        let after = rest.get(1..)?;
-        let end = 1 + after.iter().position(starts_append).unwrap_or(after.len());
-        let (append, remaining) = rest.split_at(end);
-        rest = remaining;
-        Some(append)
-    })
 }
 
 /// Writes the index entries of consecutive events: each event's (see [`index_event`]) and the

@@ -548,7 +548,7 @@ fn read_ahead<'scope>(
 }
 
 /// The chain checks of [`check_chain`], one encoding at a time.
-struct ChainCheck {
+pub(super) struct ChainCheck {
     position: u64,
     prev: String,
     /// The highest format version read so far: formats never decrease along the chain (an old
@@ -568,7 +568,12 @@ impl Default for ChainCheck {
 
 impl ChainCheck {
     /// Checks the next encoding; the event, when it has the event shape.
-    fn next(&mut self, seq: u64, bytes: &[u8], failures: &mut Vec<Failure>) -> Option<Event> {
+    pub(super) fn next(
+        &mut self,
+        seq: u64,
+        bytes: &[u8],
+        failures: &mut Vec<Failure>,
+    ) -> Option<Event> {
         let event = well_formed(bytes).map(|(event, _)| event);
         self.next_checked(seq, bytes, event, failures)
     }
@@ -728,14 +733,14 @@ pub fn check_documents(events: &[Event], blob_of: impl Fn(&str) -> Blob) -> Vec<
 /// An event citing another known document (not in a ledger this planledger wrote) has it read
 /// again.
 #[derive(Default)]
-struct DocumentCheck {
+pub(super) struct DocumentCheck {
     decodable: BTreeMap<String, bool>,
     withdrawn: std::collections::BTreeSet<String>,
     current: Option<(String, Option<DocumentLines>)>,
 }
 
 impl DocumentCheck {
-    fn next(
+    pub(super) fn next(
         &mut self,
         event: &Event,
         blob_of: &impl Fn(&str) -> Blob,

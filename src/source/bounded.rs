@@ -40,6 +40,78 @@ pub fn read_lines_at_most(
     read_checked(path, limit, Some(max_line), what)
 }
 
+/// The lines of a line-oriented file (each without its `\n`), read one at a time within the
+/// limits [`read_lines_at_most`] holds a whole file to: memory holds one line, whatever the file's
+/// size. A regular file over `limit` is refused before its first line; any other is refused at
+/// the line that passes it.
+pub fn lines_at_most(
+    path: &Path,
+    limit: u64,
+    max_line: u64,
+    what: &str,
+) -> std::io::Result<impl Iterator<Item = std::io::Result<Vec<u8>>>> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if metadata.is_file() && metadata.len() > limit {
+        return Err(too_large(format!(
+            "{} is larger than the {} {what} may be; planledger reads no further",
+            shown_size(metadata.len()),
+            shown_size(limit)
+        )));
+    }
+    let what = what.to_owned();
+    let mut reader = std::io::BufReader::with_capacity(256 * 1024, file.take(limit + 1));
+    let (mut line_number, mut read, mut ended) = (0u64, 0u64, false);
+    Ok(std::iter::from_fn(move || {
+        if ended {
+            return None;
+        }
+        line_number += 1;
+        let mut line = Vec::new();
+        // At most one byte past the longest line a line may be, so an endless line stops there.
+        let taken = match (&mut reader)
+            .take(max_line + 1)
+            .read_until(b'\n', &mut line)
+        {
+            Ok(taken) => taken as u64,
+            Err(error) => {
+                ended = true;
+                return Some(Err(error));
+            }
+        };
+        read += taken;
+        let had_end = line.last() == Some(&b'\n');
+        if had_end {
+            line.pop();
+        }
+        let refused = if read > limit {
+            Some(format!(
+                "more than the {} {what} may be; planledger reads no further",
+                shown_size(limit)
+            ))
+        } else if line.len() as u64 > max_line {
+            Some(format!(
+                "line {line_number} is longer than the {} a line of {what} may be; planledger reads no further",
+                shown_size(max_line)
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = refused {
+            ended = true;
+            return Some(Err(too_large(message)));
+        }
+        if !had_end {
+            ended = true;
+            if line.is_empty() {
+                return None;
+            }
+        }
+        Some(Ok(line))
+    }))
+}
+
 fn too_large(message: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidData, message)
 }
@@ -140,6 +212,52 @@ mod tests {
             "{error}"
         );
         assert!(read_lines_at_most(&path, 1000, 100, "an export").is_ok());
+    }
+
+    #[test]
+    fn lines_read_one_at_a_time_are_the_file_split_at_its_line_breaks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.jsonl");
+        for text in ["a\nbc\n", "a\nbc", "a\n\n", "", "\n", "a", "\n\nx\n"] {
+            std::fs::write(&path, text).unwrap();
+            let read: Vec<Vec<u8>> = lines_at_most(&path, 1000, 10, "an export")
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let body = text.strip_suffix('\n').unwrap_or(text);
+            let expected: Vec<Vec<u8>> = if text.is_empty() {
+                Vec::new()
+            } else {
+                body.split('\n')
+                    .map(|line| line.as_bytes().to_vec())
+                    .collect()
+            };
+            assert_eq!(read, expected, "{text:?}");
+        }
+        // A line too long is named by its number, after the lines before it were read.
+        std::fs::write(&path, format!("{}\n{}\n", "a".repeat(10), "b".repeat(100))).unwrap();
+        let read: Vec<_> = lines_at_most(&path, 1000, 50, "an export")
+            .unwrap()
+            .collect();
+        assert_eq!(read.len(), 2);
+        let error = read[1].as_ref().unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("line 2 is longer than the 50 bytes"),
+            "{error}"
+        );
+        // The whole file over its limit: refused before a line is read.
+        let error = lines_at_most(&path, 100, 200, "an export").err().unwrap();
+        assert!(
+            error.to_string().contains("larger than the 100 bytes"),
+            "{error}"
+        );
+        // An endless device: refused at its first line.
+        let mut zero = lines_at_most(Path::new("/dev/zero"), MIB, 100, "an export").unwrap();
+        let error = zero.next().unwrap().unwrap_err();
+        assert!(error.to_string().contains("line 1 is longer"), "{error}");
+        assert!(zero.next().is_none());
     }
 
     #[test]

@@ -377,3 +377,70 @@ fn a_rechained_forgery_passes_the_chain_check_but_not_deep_verification() {
         "{report}"
     );
 }
+
+/// An export read through a pipe (it is read twice: first checked, then written) imports to the
+/// same head as the file itself.
+#[test]
+fn an_export_given_through_a_pipe_imports_to_the_same_head() {
+    let export = export_seeds();
+    let target = tempfile::tempdir().unwrap();
+    let store = target.path().join("imported");
+    let output = Command::new(env!("CARGO_BIN_EXE_planledger"))
+        .arg("--store")
+        .arg(&store)
+        .args(["import", "/dev/stdin", "--documents"])
+        .arg(&export.documents)
+        .stdin(std::fs::File::open(&export.file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let verify = stdout(&planledger(&store, &["verify"]));
+    assert!(
+        verify.starts_with("ok: 415 events, 5 documents"),
+        "{verify}"
+    );
+    assert_eq!(
+        verify.split("head ").nth(1).unwrap().trim(),
+        export.head_line
+    );
+    assert!(stdout(&output).contains("imported 415 events and 5 documents"));
+}
+
+/// The lines written are the lines checked: an export whose file changes between its check and
+/// its writing (a line swapped with the next, or the file cut short) stops at that line, and the
+/// store is left marked as importing — refused by every command, never read as the ledger.
+#[test]
+fn an_export_changed_after_its_check_is_not_written_as_checked() {
+    use planledger::ledger::exchange::{check_export_file, import_checked, ExchangeError};
+    let export = export_seeds();
+    let text = std::fs::read(&export.file).unwrap();
+    let lines: Vec<Vec<u8>> = text
+        .strip_suffix(b"\n")
+        .unwrap()
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect();
+    let read = |lines: Vec<Vec<u8>>| lines.into_iter().map(Ok::<_, ExchangeError>);
+    let checked = check_export_file(read(lines.clone()), &export.documents)
+        .unwrap()
+        .expect("the untouched export checks out");
+    let mut swapped = lines.clone();
+    swapped.swap(40, 41);
+    let mut cut = lines.clone();
+    cut.truncate(100);
+    for (changed, line) in [(swapped, 41), (cut, lines.len())] {
+        let target = tempfile::tempdir().unwrap();
+        let path = target.path().join("imported");
+        let store = planledger::ledger::Store::open(&path).unwrap();
+        let error = import_checked(&store, &checked, read(changed), &export.documents)
+            .expect_err("a changed export is not imported");
+        assert!(
+            matches!(error, ExchangeError::ExportChanged { line: at } if at == line),
+            "{error}"
+        );
+        drop(store);
+        let state = planledger(&path, &["state"]);
+        assert_eq!(state.status.code(), Some(3), "{}", stdout(&state));
+        assert!(stderr(&state).contains("import"), "{}", stderr(&state));
+    }
+}
