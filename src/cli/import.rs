@@ -25,7 +25,8 @@ pub struct ImportArgs {
 
 pub fn run(context: &Context, args: &ImportArgs) -> Result<Outcome> {
     // The export is read twice, a line at a time (checked, then written): one that is not a
-    // regular file (a pipe) is first copied, within the same limits, to a file of our own.
+    // regular file (a pipe) is first copied, within the same limits, to a file of our own in
+    // the system's temporary folder.
     let spooled;
     let file: &Path = if std::fs::metadata(&args.file).is_ok_and(|m| m.is_file()) {
         &args.file
@@ -33,12 +34,12 @@ pub fn run(context: &Context, args: &ImportArgs) -> Result<Outcome> {
         spooled = spool(&args.file)?;
         spooled.path()
     };
-    let shown = args.file.display();
-    let checked = check_export_file(lines(file)?, &args.documents)
-        .with_context(|| format!("cannot read {shown}"))?
-        .with_context(|| format!("{shown} is refused"))?;
+    // A read that fails names the file as given (for a pipe, not its copy); a document that
+    // cannot be read names itself.
+    let checked = check_export_file(lines(file, &args.file)?, &args.documents)?
+        .with_context(|| format!("{} is refused", args.file.display()))?;
     let store = Store::open(&context.store)?;
-    let documents = import_checked(&store, &checked, lines(file)?, &args.documents)?;
+    let documents = import_checked(&store, &checked, lines(file, &args.file)?, &args.documents)?;
     super::print(&format!(
         "imported {} events and {documents} documents into {}, head seq {}, hash {}\n",
         checked.events,
@@ -49,11 +50,15 @@ pub fn run(context: &Context, args: &ImportArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The export's lines, one at a time, within its limits.
-fn lines(file: &Path) -> Result<impl Iterator<Item = Result<Vec<u8>, ExchangeError>>> {
+/// The export's lines, one at a time, within its limits; a failure names `given` (the path the
+/// user gave).
+fn lines(
+    file: &Path,
+    given: &Path,
+) -> Result<impl Iterator<Item = Result<Vec<u8>, ExchangeError>>> {
     let read = lines_at_most(file, MAX_EXPORT_BYTES, MAX_EXPORT_LINE_BYTES, "an export")
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    let path = file.to_path_buf();
+        .with_context(|| format!("cannot read {}", given.display()))?;
+    let path = given.to_path_buf();
     Ok(read.map(move |line| {
         line.map_err(|source| ExchangeError::ReadFile {
             path: path.clone(),
@@ -69,7 +74,7 @@ fn spool(file: &Path) -> Result<tempfile::NamedTempFile> {
     let mut copy = tempfile::NamedTempFile::new().context("cannot make a temporary file")?;
     {
         let mut out = std::io::BufWriter::new(copy.as_file_mut());
-        for line in lines(file)? {
+        for line in lines(file, file)? {
             out.write_all(&line?)?;
             out.write_all(b"\n")?;
         }

@@ -38,6 +38,12 @@ pub enum ExchangeError {
          folder and import again"
     )]
     ExportChanged { line: usize },
+    #[error(
+        "document {hash} beside the export is not the one checked before the import began (it \
+         changed or went missing while it was imported); the store is left marked as \
+         importing: remove its folder and import again"
+    )]
+    DocumentChanged { hash: String },
 }
 
 impl ExchangeError {
@@ -47,7 +53,9 @@ impl ExchangeError {
     pub fn kind(&self) -> Option<crate::FailureKind> {
         match self {
             ExchangeError::Store(store) => Some(store.kind()),
-            ExchangeError::ExportChanged { .. } => Some(crate::FailureKind::LedgerUnusable),
+            ExchangeError::ExportChanged { .. } | ExchangeError::DocumentChanged { .. } => {
+                Some(crate::FailureKind::LedgerUnusable)
+            }
             _ => None,
         }
     }
@@ -167,11 +175,16 @@ pub fn check_export_lines<E>(
         (None, None);
     let mut digests = Vec::new();
     let mut last: Option<(u64, String)> = None;
-    let mut only_line_empty = false;
+    let (mut lines_read, mut only_line_empty) = (0usize, false);
     for (index, line) in lines.into_iter().enumerate() {
         let line = line?;
+        lines_read = index + 1;
         only_line_empty = index == 0 && line.is_empty();
-        digests.push(blake3::hash(&line));
+        // Digests are for the import of an export that checks out: once a line has failed,
+        // none is kept (a file of junk lines holds none in memory).
+        if chain_failure.is_none() && document_failure.is_none() {
+            digests.push(blake3::hash(&line));
+        }
         let event = chain.next(index as u64, &line, &mut failures);
         if chain_failure.is_none() {
             chain_failure = failures.first().cloned();
@@ -188,7 +201,7 @@ pub fn check_export_lines<E>(
         }
         last = Some((event.seq, event.hash));
     }
-    let lines = digests.len();
+    let lines = lines_read;
     // A file of nothing but its final line break holds no line.
     if lines == 0 || (lines == 1 && only_line_empty) {
         return Ok(Err(ImportRefused {
@@ -270,18 +283,28 @@ where
 {
     let mut lines = lines.enumerate();
     let mut digests = checked.digests.iter();
+    let mut read = 0;
     let events = std::iter::from_fn(move || match (lines.next(), digests.next()) {
         (None, None) => None,
         (Some((_, Err(error))), _) => Some(Err(error)),
-        (Some((index, Ok(line))), Some(digest)) if blake3::hash(&line) == *digest => Some(
-            Event::from_bytes(&line).map_err(|_| ExchangeError::ExportChanged { line: index + 1 }),
-        ),
+        (Some((index, Ok(line))), Some(digest)) if blake3::hash(&line) == *digest => {
+            read = index + 1;
+            Some(
+                Event::from_bytes(&line)
+                    .map_err(|_| ExchangeError::ExportChanged { line: index + 1 }),
+            )
+        }
         (Some((index, _)), _) => Some(Err(ExchangeError::ExportChanged { line: index + 1 })),
-        (None, Some(_)) => Some(Err(ExchangeError::ExportChanged {
-            line: checked.digests.len(),
-        })),
+        // Cut short: the first line missing.
+        (None, Some(_)) => Some(Err(ExchangeError::ExportChanged { line: read + 1 })),
     });
-    store.import(events, (checked.last_seq, &checked.last_hash), |hash| {
-        document_in(folder, hash)
-    })
+    // Each document is read again as its append is written: held to the hash it was checked
+    // against (which is its name), as the lines are held to their digests.
+    let document_of = |hash: &str| match document_in(folder, hash)? {
+        Some(bytes) if blake3::hash(&bytes).to_hex().as_str() == hash => Ok(Some(bytes)),
+        _ => Err(ExchangeError::DocumentChanged {
+            hash: hash.to_owned(),
+        }),
+    };
+    store.import(events, (checked.last_seq, &checked.last_hash), document_of)
 }

@@ -119,6 +119,12 @@ pub enum StoreError {
     DamagedDocument { hash: String, source: FrameError },
     #[error("the ledger at {path} already holds events; import only into an empty store (choose another --store)")]
     NotEmpty { path: PathBuf },
+    #[error(
+        "the events imported ended at {} where the checked export ends at seq {expected}; the \
+         store is left marked as importing: remove its folder and import again",
+        found.map_or_else(|| "no event".to_owned(), |seq| format!("seq {seq}"))
+    )]
+    ImportEndedElsewhere { expected: u64, found: Option<u64> },
     #[error("the ledger at {path} gained events while this append was being made (another writer inside this process); nothing was written: run the command again")]
     HeadMoved { path: PathBuf },
     #[error("cannot encode an event: {0}")]
@@ -149,6 +155,7 @@ impl StoreError {
     pub fn kind(&self) -> crate::FailureKind {
         match self {
             StoreError::NotEmpty { .. } => crate::FailureKind::CheckFailed,
+            StoreError::ImportEndedElsewhere { .. } => crate::FailureKind::LedgerUnusable,
             StoreError::NoLedger { .. } => crate::FailureKind::BadInput,
             _ => crate::FailureKind::LedgerUnusable,
         }
@@ -1607,7 +1614,7 @@ impl Store {
         let mut written: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         let mut frontier: Frontier<Blake3Hash> = Frontier::default();
         let mut written_whole = MentionBases::new();
-        let mut write = |append: &[Event]| -> Result<(), E> {
+        let mut write = |append: &[Event], is_last: bool| -> Result<(), E> {
             let encoded: Vec<Vec<u8>> = append
                 .iter()
                 .map(Event::canonical_bytes)
@@ -1630,7 +1637,6 @@ impl Store {
                     written.insert(record.hash.clone());
                 }
             }
-            let is_last = append.last().is_some_and(|event| event.seq == last_seq);
             let framed = self.pack_frames(append, &encoded, earlier.first())?;
             let grouped = self.grouped_entries(append, &encoded, &mut written_whole)?;
             frontier = self.transact(|trees| {
@@ -1651,17 +1657,28 @@ impl Store {
         };
         // An append is written as soon as the event that starts the next one is read: memory
         // holds one append, whatever the export's size.
+        // The last append (known only when the events end) also marks the ledger as whole, if
+        // it ends at the head the caller announced; otherwise the ledger stays marked.
         let mut append: Vec<Event> = Vec::new();
         for event in events {
             let event = event?;
             if !append.is_empty() && starts_append(&event) {
-                write(&append)?;
+                write(&append, false)?;
                 append.clear();
             }
             append.push(event);
         }
-        if !append.is_empty() {
-            write(&append)?;
+        match append.last() {
+            Some(event) if event.seq == last_seq && event.hash == last_hash => {
+                write(&append, true)?;
+            }
+            ended => {
+                return Err(StoreError::ImportEndedElsewhere {
+                    expected: last_seq,
+                    found: ended.map(|event| event.seq),
+                }
+                .into())
+            }
         }
         self.record_head(last_seq, last_hash)?;
         Ok(written.len())

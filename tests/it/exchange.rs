@@ -428,7 +428,7 @@ fn an_export_changed_after_its_check_is_not_written_as_checked() {
     swapped.swap(40, 41);
     let mut cut = lines.clone();
     cut.truncate(100);
-    for (changed, line) in [(swapped, 41), (cut, lines.len())] {
+    for (changed, line) in [(swapped, 41), (cut, 101)] {
         let target = tempfile::tempdir().unwrap();
         let path = target.path().join("imported");
         let store = planledger::ledger::Store::open(&path).unwrap();
@@ -443,4 +443,76 @@ fn an_export_changed_after_its_check_is_not_written_as_checked() {
         assert_eq!(state.status.code(), Some(3), "{}", stdout(&state));
         assert!(stderr(&state).contains("import"), "{}", stderr(&state));
     }
+}
+
+/// The documents written are the documents checked: one replaced beside the export after the
+/// check stops the import at its append, the store left marked as importing.
+#[test]
+fn a_document_changed_after_its_check_is_not_written() {
+    use planledger::ledger::exchange::{check_export_file, import_checked, ExchangeError};
+    let export = export_seeds();
+    let text = std::fs::read(&export.file).unwrap();
+    let read = || {
+        text.strip_suffix(b"\n")
+            .unwrap()
+            .split(|&b| b == b'\n')
+            .map(|line| Ok::<_, ExchangeError>(line.to_vec()))
+    };
+    let checked = check_export_file(read(), &export.documents)
+        .unwrap()
+        .expect("the untouched export checks out");
+    let replaced = std::fs::read_dir(&export.documents)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .max()
+        .unwrap();
+    std::fs::write(&replaced, "another text\n").unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let path = target.path().join("imported");
+    let store = planledger::ledger::Store::open(&path).unwrap();
+    let error = import_checked(&store, &checked, read(), &export.documents)
+        .expect_err("a changed document is not imported");
+    let name = replaced.file_stem().unwrap().to_str().unwrap().to_owned();
+    assert!(
+        matches!(&error, ExchangeError::DocumentChanged { hash } if *hash == name),
+        "{error}"
+    );
+    drop(store);
+    let state = planledger(&path, &["state"]);
+    assert_eq!(state.status.code(), Some(3), "{}", stdout(&state));
+}
+
+/// `Store::import` marks the ledger whole only when the events end where the caller said the
+/// checked export ends: events that end elsewhere leave it marked as importing.
+#[test]
+fn an_import_whose_events_end_elsewhere_is_left_marked() {
+    use planledger::ledger::{Event, Store, StoreError};
+    let export = export_seeds();
+    let text = std::fs::read(&export.file).unwrap();
+    let events: Vec<Event> = text
+        .strip_suffix(b"\n")
+        .unwrap()
+        .split(|&b| b == b'\n')
+        .map(|line| Event::from_bytes(line).unwrap())
+        .collect();
+    let last = events.last().unwrap();
+    let (last_seq, last_hash) = (last.seq, last.hash.clone());
+    let target = tempfile::tempdir().unwrap();
+    let path = target.path().join("imported");
+    let store = Store::open(&path).unwrap();
+    let fewer = events[..events.len() - 3].to_vec();
+    let error = store
+        .import(
+            fewer.into_iter().map(Ok::<_, StoreError>),
+            (last_seq, &last_hash),
+            |hash| Ok(std::fs::read(export.documents.join(format!("{hash}.txt"))).ok()),
+        )
+        .expect_err("events that end early are not a whole import");
+    assert!(
+        matches!(error, StoreError::ImportEndedElsewhere { expected, found: Some(found) } if expected == last_seq && found == last_seq - 3),
+        "{error}"
+    );
+    drop(store);
+    let state = planledger(&path, &["state"]);
+    assert_eq!(state.status.code(), Some(3), "{}", stdout(&state));
 }
