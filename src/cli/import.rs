@@ -42,7 +42,7 @@ pub fn run(context: &Context, args: &ImportArgs) -> Result<Outcome> {
     let documents = import_checked(&store, &checked, lines(file, &args.file)?, &args.documents)?;
     super::print(&format!(
         "imported {} events and {documents} documents into {}, head seq {}, hash {}\n",
-        checked.events,
+        checked.events(),
         context.store.display(),
         checked.last_seq,
         checked.last_hash

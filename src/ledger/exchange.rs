@@ -137,10 +137,16 @@ pub struct ImportRefused {
 /// hash, and each line's digest — the lines then imported are held to be the lines checked.
 #[derive(Debug)]
 pub struct CheckedExport {
-    pub events: u64,
     pub last_seq: u64,
     pub last_hash: String,
     digests: Vec<blake3::Hash>,
+}
+
+impl CheckedExport {
+    /// How many events the export holds (a line each).
+    pub fn events(&self) -> usize {
+        self.digests.len()
+    }
 }
 
 /// Checks an export (`text`, the whole file) with `documents` (hash → raw bytes): see
@@ -225,7 +231,6 @@ pub fn check_export_lines<E>(
         }));
     };
     Ok(Ok(CheckedExport {
-        events: lines as u64,
         last_seq,
         last_hash,
         digests,
@@ -271,7 +276,7 @@ where
 
 /// Writes a checked export into `store` (empty): the lines `lines` reads again, each held to
 /// the digest it had when checked, an append at a time, with the documents in `folder`.
-/// Returns how many documents were written. Memory holds a line, an append and a document.
+/// Returns how many documents were written. Memory holds a line, two appends and a document.
 pub fn import_checked<I>(
     store: &Store,
     checked: &CheckedExport,

@@ -564,29 +564,17 @@ impl Store {
         self.clear_indexes(false)?;
         let mut written_whole = MentionBases::new();
         let mut frontier: Frontier<Blake3Hash> = Frontier::default();
-        let mut append: Vec<Event> = Vec::new();
-        let mut encoded: Vec<Vec<u8>> = Vec::new();
-        let mut index_append = |append: &[Event], encoded: &[Vec<u8>]| {
-            let grouped = self.grouped_entries(append, encoded, &mut written_whole)?;
-            frontier =
-                self.transact(|trees| index_events(&trees, append, &grouped, frontier.clone()))?;
-            Ok::<(), StoreError>(())
-        };
-        for read in self.raw_events() {
+        let events = self.raw_events().map(|read| {
             let (seq, bytes) = read?;
             let event =
                 Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
-            // The first event is taken as a start whatever it is.
-            if !append.is_empty() && starts_append(&event) {
-                index_append(&append, &encoded)?;
-                append.clear();
-                encoded.clear();
-            }
-            append.push(event);
-            encoded.push(bytes);
-        }
-        if !append.is_empty() {
-            index_append(&append, &encoded)?;
+            Ok::<_, StoreError>((event, bytes))
+        });
+        for append in by_append(events, |(event, _)| event) {
+            let (append, encoded): (Vec<Event>, Vec<Vec<u8>>) = append?.into_iter().unzip();
+            let grouped = self.grouped_entries(&append, &encoded, &mut written_whole)?;
+            frontier =
+                self.transact(|trees| index_events(&trees, &append, &grouped, frontier.clone()))?;
         }
         self.transact(|trees| {
             trees.meta.insert(META_FORMAT, STORE_FORMAT_VERSION)?;
@@ -1655,22 +1643,22 @@ impl Store {
             }
             Ok(())
         };
-        // An append is written as soon as the event that starts the next one is read: memory
-        // holds one append, whatever the export's size.
-        // The last append (known only when the events end) also marks the ledger as whole, if
-        // it ends at the head the caller announced; otherwise the ledger stays marked.
-        let mut append: Vec<Event> = Vec::new();
-        for event in events {
-            let event = event?;
-            if !append.is_empty() && starts_append(&event) {
-                write(&append, false)?;
-                append.clear();
+        // An append is written once the next one is read (memory holds two, whatever the
+        // export's size); the last (known only when the events end) also marks the ledger as
+        // whole, if it ends at the head the caller announced — otherwise it stays marked.
+        let mut appends = by_append(events, |event| event).peekable();
+        let mut last_append = Vec::new();
+        while let Some(append) = appends.next() {
+            let append = append?;
+            if appends.peek().is_none() {
+                last_append = append;
+                break;
             }
-            append.push(event);
+            write(&append, false)?;
         }
-        match append.last() {
+        match last_append.last() {
             Some(event) if event.seq == last_seq && event.hash == last_hash => {
-                write(&append, true)?;
+                write(&last_append, true)?;
             }
             ended => {
                 return Err(StoreError::ImportEndedElsewhere {
@@ -1901,6 +1889,31 @@ fn write_append(
         trees.meta.insert(META_HEAD_HASH, last.hash.as_bytes())?;
     }
     Ok(after)
+}
+
+/// `items` (events, or events with their bytes) cut into appends as they come: each from an
+/// item whose event starts one ([`starts_append`]; the first is taken as a start whatever it
+/// is) to the next. Memory holds one append and the item that starts the next.
+fn by_append<T, E>(
+    items: impl IntoIterator<Item = Result<T, E>>,
+    event_of: impl Fn(&T) -> &Event,
+) -> impl Iterator<Item = Result<Vec<T>, E>> {
+    let mut items = items.into_iter();
+    let mut next: Option<T> = None;
+    std::iter::from_fn(move || {
+        let mut append: Vec<T> = next.take().into_iter().collect();
+        loop {
+            match items.next() {
+                None => return (!append.is_empty()).then_some(Ok(append)),
+                Some(Err(error)) => return Some(Err(error)),
+                Some(Ok(item)) if !append.is_empty() && starts_append(event_of(&item)) => {
+                    next = Some(item);
+                    return Some(Ok(append));
+                }
+                Some(Ok(item)) => append.push(item),
+            }
+        }
+    })
 }
 
 /// Writes the index entries of consecutive events: each event's (see [`index_event`]) and the

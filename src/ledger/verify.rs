@@ -453,21 +453,6 @@ pub fn check_recorded_head(
     }]
 }
 
-/// Checks a sequence of stored or exported event encodings, each with the seq its place in the
-/// sequence demands: canonical JCS bytes, recomputed hash, seq, prev link, event shape. Returns
-/// the events that parsed and the failures, in order.
-pub fn check_chain<B: AsRef<[u8]>>(
-    encoded: impl IntoIterator<Item = (u64, B)>,
-) -> (Vec<Event>, Vec<Failure>) {
-    let mut failures = Vec::new();
-    let mut chain = ChainCheck::default();
-    let events = encoded
-        .into_iter()
-        .filter_map(|(seq, bytes)| chain.next(seq, bytes.as_ref(), &mut failures))
-        .collect();
-    (events, failures)
-}
-
 /// An event as the reading thread hands it on: its seq, its bytes, and the event and its Merkle
 /// leaf when its encoding is [`well_formed`] (hashed there, while the event is at hand).
 type ReadAhead = Result<(u64, Vec<u8>, Option<Event>, Option<Vec<u8>>), StoreError>;
@@ -547,7 +532,8 @@ fn read_ahead<'scope>(
         .flatten()
 }
 
-/// The chain checks of [`check_chain`], one encoding at a time.
+/// The chain checks, one encoding at a time: each event's own checks ([`well_formed`]), its
+/// seq, its link to the one before and its format's order.
 pub(super) struct ChainCheck {
     position: u64,
     prev: String,

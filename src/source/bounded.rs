@@ -51,15 +51,7 @@ pub fn lines_at_most(
     what: &str,
 ) -> std::io::Result<impl Iterator<Item = std::io::Result<Vec<u8>>>> {
     use std::io::BufRead;
-    let file = std::fs::File::open(path)?;
-    let metadata = file.metadata()?;
-    if metadata.is_file() && metadata.len() > limit {
-        return Err(too_large(format!(
-            "{} is larger than the {} {what} may be; planledger reads no further",
-            shown_size(metadata.len()),
-            shown_size(limit)
-        )));
-    }
+    let (file, _) = open_within(path, limit, what)?;
     let what = what.to_owned();
     let mut reader = std::io::BufReader::with_capacity(256 * 1024, file.take(limit + 1));
     let (mut line_number, mut read, mut ended) = (0u64, 0u64, false);
@@ -112,6 +104,25 @@ pub fn lines_at_most(
     }))
 }
 
+/// The file at `path`, opened, and its metadata; a regular file over `limit` is refused here,
+/// before a byte of it is read.
+fn open_within(
+    path: &Path,
+    limit: u64,
+    what: &str,
+) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if metadata.is_file() && metadata.len() > limit {
+        return Err(too_large(format!(
+            "{} is larger than the {} {what} may be; planledger reads no further",
+            shown_size(metadata.len()),
+            shown_size(limit)
+        )));
+    }
+    Ok((file, metadata))
+}
+
 fn too_large(message: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidData, message)
 }
@@ -133,15 +144,7 @@ fn read_checked(
     max_line: Option<u64>,
     what: &str,
 ) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
-    let metadata = file.metadata()?;
-    if metadata.is_file() && metadata.len() > limit {
-        return Err(too_large(format!(
-            "{} is larger than the {} {what} may be; planledger reads no further",
-            shown_size(metadata.len()),
-            shown_size(limit)
-        )));
-    }
+    let (file, metadata) = open_within(path, limit, what)?;
     let mut bytes = Vec::with_capacity(if metadata.is_file() {
         metadata.len() as usize
     } else {

@@ -47,6 +47,20 @@ fn export_seeds() -> Export {
     }
 }
 
+/// `verify` passes on the ledger in `store`, holding the seeds' 415 events and 5 documents and
+/// ending at the exported ledger's head.
+fn assert_verifies_to_the_seeds_head(store: &Path, export: &Export) {
+    let verify = stdout(&planledger(store, &["verify"]));
+    assert!(
+        verify.starts_with("ok: 415 events, 5 documents"),
+        "{verify}"
+    );
+    assert_eq!(
+        verify.split("head ").nth(1).unwrap().trim(),
+        export.head_line
+    );
+}
+
 fn import(export_file: &Path, documents: &Path) -> std::process::Output {
     let target = tempfile::tempdir().unwrap().keep().join("imported");
     planledger(
@@ -98,15 +112,7 @@ fn an_untouched_export_imports_to_the_same_head() {
         ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let verify = stdout(&planledger(&store, &["verify"]));
-    assert!(
-        verify.starts_with("ok: 415 events, 5 documents"),
-        "{verify}"
-    );
-    assert_eq!(
-        verify.split("head ").nth(1).unwrap().trim(),
-        export.head_line
-    );
+    assert_verifies_to_the_seeds_head(&store, &export);
     // A second import into the now non-empty store is refused.
     let again = planledger(
         &store,
@@ -394,15 +400,7 @@ fn an_export_given_through_a_pipe_imports_to_the_same_head() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let verify = stdout(&planledger(&store, &["verify"]));
-    assert!(
-        verify.starts_with("ok: 415 events, 5 documents"),
-        "{verify}"
-    );
-    assert_eq!(
-        verify.split("head ").nth(1).unwrap().trim(),
-        export.head_line
-    );
+    assert_verifies_to_the_seeds_head(&store, &export);
     assert!(stdout(&output).contains("imported 415 events and 5 documents"));
 }
 
