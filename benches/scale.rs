@@ -263,9 +263,10 @@ fn run_binary(store: &Path, args: &[&str]) -> Run {
 }
 
 /// The commands that read or write a whole ledger, once each: `reindex` (on a copy: it rewrites
-/// the indexes), `export` with the documents, and `import` of that export into a new folder.
+/// the indexes), `export` with the documents, `import` of that export into a new folder, the
+/// whole `log`, a proof over every event, and the plan as the ledger knew it halfway through.
 /// Each must hold to the memory target as the queries do, whatever the ledger's size.
-fn whole_ledger_runs(store: &Path, scratch: &Path) -> Vec<(&'static str, Run)> {
+fn whole_ledger_runs(store: &Path, scratch: &Path, events: u64) -> Vec<(String, Run)> {
     fn copy_folder(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).expect("the copy's folder is made");
         for entry in std::fs::read_dir(from).expect("the ledger's folder reads") {
@@ -287,10 +288,14 @@ fn whole_ledger_runs(store: &Path, scratch: &Path) -> Vec<(&'static str, Run)> {
     }
     copy_folder(store, &copy);
     let text = |path: &Path| path.to_str().expect("a UTF-8 scratch path").to_owned();
+    let halfway = (events / 2).to_string();
     let runs = vec![
-        ("reindex (on a copy)", run_binary(&copy, &["reindex"])),
         (
-            "export --with-documents",
+            "reindex (on a copy)".into(),
+            run_binary(&copy, &["reindex"]),
+        ),
+        (
+            "export --with-documents".into(),
             run_binary(
                 store,
                 &[
@@ -303,11 +308,20 @@ fn whole_ledger_runs(store: &Path, scratch: &Path) -> Vec<(&'static str, Run)> {
             ),
         ),
         (
-            "import (of that export, into a new folder)",
+            "import (of that export, into a new folder)".into(),
             run_binary(
                 &imported,
                 &["import", "--documents", &text(&documents), &text(&export)],
             ),
+        ),
+        ("log (every event)".into(), run_binary(store, &["log"])),
+        (
+            "prove inclusion 0 (a tree of every event)".into(),
+            run_binary(store, &["prove", "inclusion", "0"]),
+        ),
+        (
+            format!("state --as-known-at {halfway}"),
+            run_binary(store, &["state", "--as-known-at", &halfway]),
         ),
     ];
     for (name, run) in &runs {
@@ -821,7 +835,7 @@ fn main() {
             one_more.wall.as_secs_f64() / first.as_secs_f64(),
             mib(one_more.peak_kib)
         ));
-        let whole = whole_ledger_runs(&store_path, scratch.path());
+        let whole = whole_ledger_runs(&store_path, scratch.path(), events_held);
         for (name, run) in &whole {
             report.line(format!(
                 "| `{name}` | {} (once) | {} |",

@@ -8,14 +8,15 @@
 use std::collections::BTreeMap;
 
 use crate::identity::Identities;
-use crate::ledger::checkpoint::Checkpoint;
-use crate::ledger::index::TargetObservation;
+use crate::ledger::checkpoint::{Checkpoint, CheckpointError, Leaves, Proof};
+use crate::ledger::index::{is_correction, IdentityIndex, IndexEntries, TargetObservation};
 use crate::ledger::merkle::Frontier;
+use crate::ledger::store::{document_events, EventRanges, EventsRead};
 use crate::ledger::{Event, EventBody, Store, StoreError};
 use crate::project::diff::{compare, earlier_query, DiffView};
 use crate::project::documents::DocumentRecord;
 use crate::project::history::{history_from, HistoryView};
-use crate::project::log::{filter_log, filter_log_with, LogFilter};
+use crate::project::log::{LogFilter, LogSelection};
 use crate::project::meetings::{resolve_at, resolve_or_latest};
 use crate::project::state::{
     documents_speaking_at, latest_observations, shown_plan, state_from, StateQuery, StateView,
@@ -66,7 +67,7 @@ pub fn state_at(store: &Store, request: &StateRequest) -> Result<StateView, Quer
 pub enum StateReading {
     Answered(Box<StateView>),
     KnownAt {
-        events: crate::ledger::store::RestingEvents,
+        events: Box<crate::ledger::store::RestingEvents>,
         query: StateQuery,
     },
 }
@@ -77,7 +78,8 @@ impl StateReading {
         match self {
             StateReading::Answered(view) => Ok(*view),
             StateReading::KnownAt { events, query } => {
-                Ok(crate::project::state::state(&events.decode()?, &query))
+                let limit = query.as_known_at.unwrap_or(u64::MAX);
+                Ok(state_known_at(&*events, limit, &query)?)
             }
         }
     }
@@ -95,7 +97,7 @@ pub fn read_state_at(store: &Store, request: &StateRequest) -> Result<StateReadi
     };
     Ok(match query.as_known_at {
         Some(limit) => StateReading::KnownAt {
-            events: store.events_resting_through(limit)?,
+            events: Box::new(store.events_resting_through(limit)?),
             query,
         },
         None => {
@@ -196,16 +198,118 @@ impl Indexed {
 
 /// [`state`] over the indexes as read (which a question about an earlier head does not use).
 fn state_in(store: &Store, indexed: &Indexed, query: &StateQuery) -> Result<StateView, StoreError> {
-    if let Some(limit) = query.as_known_at {
-        let events = store.events_resting_through(limit)?.decode()?;
-        return Ok(crate::project::state::state(&events, query));
+    match query.as_known_at {
+        Some(limit) => state_known_at(store, limit, query),
+        None => fold_indexed(store, indexed, query),
     }
+}
+
+/// [`state`] as the ledger knew it through seq `limit`, from `events` (the store, or its frames
+/// copied out): one pass over the events through `limit` gathers what the indexes would hold
+/// for that prefix (documents with their corrections, identities, figure observations,
+/// adoptions), then only the events the fold needs are read again — so memory is that of the
+/// indexes, not of the events (the reference `project::state::state` holds them all).
+pub fn state_known_at(
+    events: &impl EventRanges,
+    limit: u64,
+    query: &StateQuery,
+) -> Result<StateView, StoreError> {
+    let mut documents_events = Vec::new();
+    let mut identity = IdentityIndex::default();
+    let mut observations = Vec::new();
+    let mut adoptions = Vec::new();
+    for event in events.events_in(0, limit) {
+        let event = event?;
+        if let Some(entries) = IndexEntries::of(&event) {
+            identity.add(entries);
+        }
+        observations.extend(TargetObservation::of(&event));
+        match event.body {
+            EventBody::PlanAdopted { .. } => adoptions.push(event),
+            EventBody::DocumentIngested { .. } => documents_events.push(event),
+            _ if is_correction(&event) => documents_events.push(event),
+            _ => {}
+        }
+    }
+    let indexed = Indexed {
+        documents: crate::project::documents::documents(&documents_events),
+        identities: Identities::from_index(&identity),
+        observations,
+    };
+    let known = KnownThrough {
+        events,
+        limit,
+        adoptions,
+    };
+    let query = StateQuery {
+        as_known_at: None,
+        ..query.clone()
+    };
+    fold_indexed(&known, &indexed, &query)
+}
+
+/// What [`fold_indexed`] reads beyond the indexes: a document's events, the events an index
+/// names, the plans' adoptions.
+trait IndexedReads {
+    fn events_of_document(&self, seq: u64) -> Result<Vec<Event>, StoreError>;
+    fn events_at(&self, seqs: &[u64], index: &'static str) -> Result<Vec<Event>, StoreError>;
+    fn adoption_events(&self) -> Result<Vec<Event>, StoreError>;
+}
+
+impl IndexedReads for Store {
+    fn events_of_document(&self, seq: u64) -> Result<Vec<Event>, StoreError> {
+        Store::events_of_document(self, seq)
+    }
+
+    fn events_at(&self, seqs: &[u64], index: &'static str) -> Result<Vec<Event>, StoreError> {
+        Store::events_at(self, seqs, index)
+    }
+
+    fn adoption_events(&self) -> Result<Vec<Event>, StoreError> {
+        Store::adoption_events(self)
+    }
+}
+
+/// The ledger as it stood at seq `limit`: no event after it is read.
+struct KnownThrough<'e, E> {
+    events: &'e E,
+    limit: u64,
+    adoptions: Vec<Event>,
+}
+
+impl<E: EventRanges> IndexedReads for KnownThrough<'_, E> {
+    fn events_of_document(&self, seq: u64) -> Result<Vec<Event>, StoreError> {
+        document_events(self.events.events_in(seq, self.limit))
+    }
+
+    fn events_at(&self, seqs: &[u64], index: &'static str) -> Result<Vec<Event>, StoreError> {
+        seqs.iter()
+            .map(|&seq| {
+                self.events
+                    .events_in(seq, seq.min(self.limit))
+                    .find(|event| event.as_ref().map_or(true, |e| e.seq == seq))
+                    .unwrap_or(Err(StoreError::CorruptIndex { tree: index }))
+            })
+            .collect()
+    }
+
+    fn adoption_events(&self) -> Result<Vec<Event>, StoreError> {
+        Ok(self.adoptions.clone())
+    }
+}
+
+/// [`state`] from the indexes as read and the events they lead to.
+fn fold_indexed(
+    reads: &impl IndexedReads,
+    indexed: &Indexed,
+    query: &StateQuery,
+) -> Result<StateView, StoreError> {
     let Indexed {
         documents,
         identities,
         observations,
     } = indexed;
-    let mut events = events_speaking_at(store, documents, query.date)?;
+    let mut events = events_speaking_at(reads, documents, query.date)?;
     // The figures: each one's shown observation is chosen from the target index, so only the
     // chosen events are read (with the plan adoptions their deadlines count from).
     let plan = shown_plan(documents, identities, &events, query);
@@ -229,8 +333,8 @@ fn state_in(store: &Store, indexed: &Indexed, query: &StateQuery) -> Result<Stat
         !matches!(event.body, EventBody::TargetChanged { .. })
             || facts.binary_search(&event.seq).is_ok()
     });
-    events.extend(store.events_at(&facts, "targets")?);
-    events.extend(store.adoption_events()?);
+    events.extend(reads.events_at(&facts, "targets")?);
+    events.extend(reads.adoption_events()?);
     events.sort_by_key(|event| event.seq);
     events.dedup_by_key(|event| event.seq);
     Ok(state_from(documents.clone(), identities, &events, query))
@@ -269,13 +373,13 @@ fn diff_in(
 
 /// Every event of the documents that speak at `date` (see [`documents_speaking_at`]).
 fn events_speaking_at(
-    store: &Store,
+    reads: &impl IndexedReads,
     documents: &[DocumentRecord],
     date: time::Date,
 ) -> Result<Vec<Event>, StoreError> {
     let mut events = Vec::new();
     for document in documents_speaking_at(documents, date) {
-        events.extend(store.events_of_document(document.seq)?);
+        events.extend(reads.events_of_document(document.seq)?);
     }
     Ok(events)
 }
@@ -304,21 +408,24 @@ fn slides_events(store: &Store, documents: &[DocumentRecord]) -> Result<Vec<Even
     Ok(events)
 }
 
-/// The log, filtered. With `--measure`, only the events that name the measure's handles are
-/// read (the mentions index); otherwise every event is.
-pub fn log(store: &Store, filter: &LogFilter) -> Result<Vec<Event>, StoreError> {
+/// The log, filtered, an event at a time in chain order. With `--measure`, only the events
+/// that name the measure's handles are read (the mentions index); otherwise every event is,
+/// and none is kept once passed on.
+pub fn log<'s>(store: &'s Store, filter: &'s LogFilter) -> Result<EventsRead<'s>, StoreError> {
     let Some(measure) = &filter.measure else {
-        let events = store.events()?;
-        return Ok(filter_log(&events, filter).into_iter().cloned().collect());
+        let selection = LogSelection::new(Identities::default(), filter);
+        return Ok(Box::new(store.events_in(0, u64::MAX).filter(move |read| {
+            read.as_ref().map_or(true, |event| selection.passes(event))
+        })));
     };
     let identities = Identities::from_index(&store.identity_index()?);
-    let events: Vec<Event> = events_about_measure(store, &identities, measure)?
+    let about = events_about_measure(store, &identities, measure)?;
+    let selection = LogSelection::new(identities, filter);
+    let events: Vec<Event> = about
         .into_values()
+        .filter(|event| selection.passes(event))
         .collect();
-    Ok(filter_log_with(&identities, &events, filter)
-        .into_iter()
-        .cloned()
-        .collect())
+    Ok(Box::new(events.into_iter().map(Ok)))
 }
 
 /// Every event about a measure (any of its ids) or a target key: read through the mentions
@@ -359,6 +466,52 @@ fn events_about_measure(
         }
     }
     Ok(by_seq)
+}
+
+/// The proof that event `index` is in the tree of the first `size` events (the whole ledger
+/// when `None`).
+pub fn inclusion_proof(store: &Store, index: u64, size: Option<u64>) -> Result<Proof, QueryError> {
+    let held = store.head()?.map_or(0, |(seq, _)| seq + 1);
+    let size = size.unwrap_or(held);
+    // Refused before the ledger is read (the proof would refuse it after).
+    if index >= size && size <= held {
+        let refusal = crate::ledger::merkle::ProofError::IndexOutOfRange { index, size };
+        return Err(CheckpointError::from(refusal).into());
+    }
+    Ok(Proof::inclusion_of(leaves_through(
+        store,
+        Some(size),
+        Some(index),
+    )?)?)
+}
+
+/// The proof that the tree of the first `old` events is a prefix of the tree of the first `new`
+/// (the whole ledger when `None`).
+pub fn consistency_proof(store: &Store, old: u64, new: Option<u64>) -> Result<Proof, QueryError> {
+    Ok(Proof::consistency_of(
+        &leaves_through(store, new, None)?,
+        old,
+    )?)
+}
+
+/// The leaves of the first `size` events (all when `None`), read an event at a time.
+fn leaves_through(
+    store: &Store,
+    size: Option<u64>,
+    about: Option<u64>,
+) -> Result<Leaves, QueryError> {
+    let held = store.head()?.map_or(0, |(seq, _)| seq + 1);
+    let size = size.unwrap_or(held);
+    if size > held {
+        return Err(CheckpointError::BeyondLedger { size, events: held }.into());
+    }
+    let mut leaves = Leaves::about(about);
+    if let Some(last) = size.checked_sub(1) {
+        for event in store.events_in(0, last) {
+            leaves.add(&event?)?;
+        }
+    }
+    Ok(leaves)
 }
 
 /// The ledger's size through `meeting`'s last document (its events are the last of that

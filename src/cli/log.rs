@@ -1,12 +1,15 @@
 //! `planledger log`: events in chain order, optionally filtered.
 
+use std::io::Write;
+
 use anyhow::{bail, Result};
 
 use super::{Context, Outcome};
-use planledger::ledger::exchange::write_json_lines;
+use planledger::ledger::exchange::write_json_line;
 use planledger::project::log::{LogFilter, EVENT_KINDS};
 use planledger::project::meetings::resolve_at;
 use planledger::query;
+use planledger::report::terminal::neutralised;
 use planledger::report::text;
 
 /// List events in chain order, optionally filtered.
@@ -50,21 +53,29 @@ pub fn run(context: &Context, args: &LogArgs) -> Result<Outcome> {
         Some(reference) => Some(resolve_at(&store.document_records()?, reference)?.date),
         None => None,
     };
-    let selected = query::log(
-        &store,
-        &LogFilter {
-            kind: args.kind.clone(),
-            since,
-            measure: args.measure.clone(),
-        },
-    )?;
-    match args.format {
-        LogFormat::Text => super::print(&text::log(&selected.iter().collect::<Vec<_>>()))?,
-        LogFormat::Json => {
-            write_json_lines(&selected, &mut std::io::stdout().lock())?;
+    let filter = LogFilter {
+        kind: args.kind.clone(),
+        since,
+        measure: args.measure.clone(),
+    };
+    // Written as read: a long ledger's log is never held whole.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut line = String::new();
+    let mut matched = 0_usize;
+    for event in query::log(&store, &filter)? {
+        let event = event?;
+        matched += 1;
+        match args.format {
+            LogFormat::Text => {
+                line.clear();
+                text::log_line(&event, &mut line);
+                out.write_all(neutralised(&line).as_bytes())?;
+            }
+            LogFormat::Json => write_json_line(&event, &mut out)?,
         }
     }
-    if selected.is_empty() {
+    out.flush()?;
+    if matched == 0 {
         return super::failed("no events match");
     }
     Ok(Outcome::Success)

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{Context, Outcome};
-use planledger::ledger::checkpoint::Proof;
+use planledger::query;
 
 /// Print a Merkle proof: that an event is in the ledger, or that a later ledger extends an
 /// earlier one.
@@ -33,15 +33,10 @@ enum ProveCommand {
 }
 
 pub fn run(context: &Context, args: &ProveArgs) -> Result<Outcome> {
-    let events = context.answering_store()?.events()?;
-    let total = events.len() as u64;
+    let store = context.answering_store()?;
     let proof = match args.proof {
-        ProveCommand::Inclusion { seq, size } => {
-            Proof::inclusion(&events, seq, size.unwrap_or(total))?
-        }
-        ProveCommand::Consistency { old, new } => {
-            Proof::consistency(&events, old, new.unwrap_or(total))?
-        }
+        ProveCommand::Inclusion { seq, size } => query::inclusion_proof(&store, seq, size)?,
+        ProveCommand::Consistency { old, new } => query::consistency_proof(&store, old, new)?,
     };
     super::print(&proof.to_text())?;
     Ok(Outcome::Success)

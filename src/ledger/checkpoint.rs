@@ -435,31 +435,78 @@ pub enum Proof {
     },
 }
 
+/// The leaves of a tree gathered an event at a time (a long ledger's events are never in
+/// memory together: 32 bytes an event are), with the hash of the event a proof is about.
+#[derive(Debug, Default)]
+pub struct Leaves {
+    leaves: Vec<Vec<u8>>,
+    about: Option<u64>,
+    about_hash: Option<String>,
+}
+
+impl Leaves {
+    /// Leaves for a proof about event `about` (none for a consistency proof).
+    pub fn about(about: Option<u64>) -> Leaves {
+        Leaves {
+            about,
+            ..Leaves::default()
+        }
+    }
+
+    /// The next event's leaf (events come in seq order).
+    pub fn add(&mut self, event: &Event) -> Result<(), CheckpointError> {
+        if self.about == Some(self.leaves.len() as u64) {
+            self.about_hash = Some(event.hash.clone());
+        }
+        self.leaves.push(leaf_of(event)?);
+        Ok(())
+    }
+
+    /// The leaves of the first `size` of `events`.
+    fn of_prefix(
+        events: &[Event],
+        size: u64,
+        about: Option<u64>,
+    ) -> Result<Leaves, CheckpointError> {
+        let mut leaves = Leaves::about(about);
+        for event in prefix(events, size)? {
+            leaves.add(event)?;
+        }
+        Ok(leaves)
+    }
+}
+
 impl Proof {
     pub fn inclusion(events: &[Event], index: u64, size: u64) -> Result<Proof, CheckpointError> {
-        let prefix = prefix(events, size)?;
-        let leaves = leaves(prefix)?;
-        let path = merkle::inclusion_proof::<Blake3Hash>(index, &leaves)?;
-        let event = prefix
-            .get(index as usize)
-            .ok_or(ProofError::IndexOutOfRange {
-                index,
-                size: prefix.len() as u64,
-            })?;
+        Proof::inclusion_of(Leaves::of_prefix(events, size, Some(index))?)
+    }
+
+    /// The inclusion proof of the event the leaves were gathered about, in their tree.
+    pub fn inclusion_of(leaves: Leaves) -> Result<Proof, CheckpointError> {
+        let size = leaves.leaves.len() as u64;
+        let index = leaves.about.unwrap_or(size);
+        let path = merkle::inclusion_proof::<Blake3Hash>(index, &leaves.leaves)?;
+        let event_hash = leaves
+            .about_hash
+            .ok_or(ProofError::IndexOutOfRange { index, size })?;
         Ok(Proof::Inclusion {
             index,
-            size: prefix.len() as u64,
-            event_hash: event.hash.clone(),
+            size,
+            event_hash,
             path,
         })
     }
 
     pub fn consistency(events: &[Event], old: u64, new: u64) -> Result<Proof, CheckpointError> {
-        let prefix = prefix(events, new)?;
-        let path = merkle::consistency_proof::<Blake3Hash>(old, &leaves(prefix)?)?;
+        Proof::consistency_of(&Leaves::of_prefix(events, new, None)?, old)
+    }
+
+    /// The consistency proof from the tree of the first `old` leaves to the tree of them all.
+    pub fn consistency_of(leaves: &Leaves, old: u64) -> Result<Proof, CheckpointError> {
+        let path = merkle::consistency_proof::<Blake3Hash>(old, &leaves.leaves)?;
         Ok(Proof::Consistency {
             old,
-            new: prefix.len() as u64,
+            new: leaves.leaves.len() as u64,
             path,
         })
     }

@@ -61,23 +61,9 @@ impl ExchangeError {
     }
 }
 
-/// Writes events as JSON Lines — each line an event's canonical bytes, hash included — and
-/// returns how many were written. `export` and `log --format json` both write this way.
-pub fn write_json_lines<'a>(
-    events: impl IntoIterator<Item = &'a Event>,
-    out: &mut impl Write,
-) -> Result<usize, ExchangeError> {
-    let mut written = 0;
-    for event in events {
-        write_line(event, out)?;
-        written += 1;
-    }
-    out.flush()?;
-    Ok(written)
-}
-
-/// One export line: the event's canonical bytes, hash included, and a newline.
-fn write_line(event: &Event, out: &mut impl Write) -> Result<(), ExchangeError> {
+/// One JSON Lines line: the event's canonical bytes, hash included, and a newline. `export`
+/// and `log --format json` both write events this way.
+pub fn write_json_line(event: &Event, out: &mut impl Write) -> Result<(), ExchangeError> {
     out.write_all(&event.canonical_bytes()?)?;
     out.write_all(b"\n")?;
     Ok(())
@@ -92,7 +78,7 @@ pub fn write_export(store: &Store, out: &mut impl Write) -> Result<usize, Exchan
         let (seq, bytes) = read?;
         let event = Event::from_bytes(&bytes)
             .map_err(|source| ExchangeError::Store(StoreError::Corrupt { seq, source }))?;
-        write_line(&event, out)?;
+        write_json_line(&event, out)?;
         written += 1;
     }
     out.flush()?;

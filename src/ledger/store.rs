@@ -186,39 +186,97 @@ pub struct Store {
     meta: sled::Tree,
 }
 
-/// Events copied out of the store as they rest ([`Store::events_resting_through`]).
+/// Events copied out of the store as they rest ([`Store::events_resting_through`]), in frames
+/// ordered by their first seq.
 pub struct RestingEvents {
     frames: Vec<(u64, sled::IVec)>,
     last: u64,
+    bases: Bases,
 }
 
 impl RestingEvents {
     /// The events, decoded, in chain order (none after the `last` they were read through).
     pub fn decode(&self) -> Result<Vec<Event>, StoreError> {
-        // A frame's base is an earlier frame, so among these.
-        let by_first: std::collections::BTreeMap<u64, &sled::IVec> = self
-            .frames
-            .iter()
-            .map(|(first, value)| (*first, value))
-            .collect();
-        let bases = Bases::default();
-        let mut events = Vec::new();
-        for (first, value) in &self.frames {
-            let read = bases.decode(*first, value, |base| {
-                Ok(by_first.get(&base).map(|v| v.to_vec()))
-            })?;
-            for (seq, bytes) in (*first..).zip(read) {
-                if seq > self.last {
-                    break;
-                }
-                events.push(
-                    Event::from_bytes(&bytes)
-                        .map_err(|source| StoreError::Corrupt { seq, source })?,
-                );
-            }
-        }
-        Ok(events)
+        self.events_in(0, u64::MAX).collect()
     }
+
+    /// The value of the frame whose events begin at `first`.
+    fn frame(&self, first: u64) -> Option<&sled::IVec> {
+        let at = self.frames.binary_search_by_key(&first, |(f, _)| *f).ok()?;
+        self.frames.get(at).map(|(_, value)| value)
+    }
+}
+
+impl EventRanges for RestingEvents {
+    fn events_in(&self, first: u64, last: u64) -> EventsRead<'_> {
+        let last = last.min(self.last);
+        // The frame holding `first` begins at or before it.
+        let start = self
+            .frames
+            .partition_point(|(f, _)| *f <= first)
+            .saturating_sub(1);
+        let frames = self.frames.get(start..).unwrap_or_default();
+        Box::new(
+            frames
+                .iter()
+                .take_while(move |(at, _)| *at <= last)
+                .flat_map(move |(at, value)| {
+                    // A frame's base is an earlier frame, so among these.
+                    let read = self
+                        .bases
+                        .decode(*at, value, |base| Ok(self.frame(base).map(|v| v.to_vec())));
+                    decoded_in(*at, read, first, last)
+                }),
+        )
+    }
+}
+
+/// Events read by their seqs, decoded a frame at a time: from the store, or from frames
+/// copied out of it.
+pub trait EventRanges {
+    /// The events from `first` through `last` (or through the last there is), in chain order.
+    fn events_in(&self, first: u64, last: u64) -> EventsRead<'_>;
+}
+
+/// Decoded events as [`EventRanges`] reads them; a frame that cannot be read is one error.
+pub type EventsRead<'a> = Box<dyn Iterator<Item = Result<Event, StoreError>> + 'a>;
+
+/// The events of the frame at `at` (as read) from `first` through `last`, decoded.
+fn decoded_in(
+    at: u64,
+    read: Result<Vec<Vec<u8>>, StoreError>,
+    first: u64,
+    last: u64,
+) -> Vec<Result<Event, StoreError>> {
+    match read {
+        Ok(events) => (at..)
+            .zip(events)
+            .filter(|(seq, _)| (first..=last).contains(seq))
+            .map(|(seq, bytes)| {
+                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })
+            })
+            .collect(),
+        Err(error) => vec![Err(error)],
+    }
+}
+
+/// The events one document appended, read from its `DocumentIngested` on: those that cite it
+/// (one document's events are contiguous — one transaction each), up to a later correction
+/// of it, which is not one of its events.
+pub fn document_events(
+    read: impl Iterator<Item = Result<Event, StoreError>>,
+) -> Result<Vec<Event>, StoreError> {
+    let mut events = Vec::new();
+    let mut document = None;
+    for event in read {
+        let event = event?;
+        let hash = document.get_or_insert_with(|| event.source.document.clone());
+        if event.source.document != *hash || is_correction(&event) {
+            break;
+        }
+        events.push(event);
+    }
+    Ok(events)
 }
 
 /// The plain bytes of the frames other frames are compressed against, kept while they are
@@ -1222,17 +1280,17 @@ impl Store {
                 Ok((decode_seq(&key), value))
             })
             .collect::<Result<_, StoreError>>()?;
-        Ok(RestingEvents { frames, last })
+        Ok(RestingEvents {
+            frames,
+            last,
+            bases: Bases::default(),
+        })
     }
 
-    /// All events in chain order.
+    /// All events in chain order, in memory together (a question about the whole ledger
+    /// reads them as it goes: [`EventRanges::events_in`]).
     pub fn events(&self) -> Result<Vec<Event>, StoreError> {
-        self.raw_events()
-            .map(|read| {
-                let (seq, bytes) = read?;
-                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })
-            })
-            .collect()
+        self.events_in(0, u64::MAX).collect()
     }
 
     /// The events of the frame at `first` (its stored `value`), through its base when it is
@@ -1323,20 +1381,7 @@ impl Store {
     /// The events one document appended: its `DocumentIngested` at `seq` and those after it
     /// that cite it (one document's events are contiguous — one transaction each).
     pub fn events_of_document(&self, seq: u64) -> Result<Vec<Event>, StoreError> {
-        let mut events = Vec::new();
-        let mut document = None;
-        for read in self.raw_events_from(seq) {
-            let (seq, bytes) = read?;
-            let event =
-                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
-            let hash = document.get_or_insert_with(|| event.source.document.clone());
-            // A later correction of the document is not one of its events.
-            if event.source.document != *hash || is_correction(&event) {
-                break;
-            }
-            events.push(event);
-        }
-        Ok(events)
+        document_events(self.events_in(seq, u64::MAX))
     }
 
     /// The identity index (see `ledger::index::IdentityIndex`), read from its tree: its size is
@@ -1996,6 +2041,19 @@ fn index_event(
         }
     }
     Ok(())
+}
+
+impl EventRanges for Store {
+    fn events_in(&self, first: u64, last: u64) -> EventsRead<'_> {
+        Box::new(
+            self.raw_events_from(first)
+                .take_while(move |read| read.as_ref().map_or(true, |(seq, _)| *seq <= last))
+                .map(|read| {
+                    let (seq, bytes) = read?;
+                    Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })
+                }),
+        )
+    }
 }
 
 pub fn decode_seq(bytes: &[u8]) -> u64 {

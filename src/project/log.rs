@@ -15,42 +15,52 @@ pub struct LogFilter {
 
 /// The events that pass the filter, in chain order (the reference: over every event).
 pub fn filter_log<'e>(events: &'e [Event], filter: &LogFilter) -> Vec<&'e Event> {
-    filter_log_with(&Identities::from_events(events), events, filter)
-}
-
-/// [`filter_log`] with the ledger's identities given, over any events that include every event
-/// the filter passes.
-pub fn filter_log_with<'e>(
-    identities: &Identities,
-    events: &'e [Event],
-    filter: &LogFilter,
-) -> Vec<&'e Event> {
-    let measure = filter
-        .measure
-        .as_deref()
-        .map(|id| identities.resolve(id).unwrap_or(id));
+    let selection = LogSelection::new(Identities::from_events(events), filter);
     events
         .iter()
-        .filter(|event| {
-            filter
-                .kind
-                .as_deref()
-                .is_none_or(|kind| event.body.kind().eq_ignore_ascii_case(kind))
-        })
-        .filter(|event| {
-            filter
+        .filter(|event| selection.passes(event))
+        .collect()
+}
+
+/// A filter ready to pass events one at a time: its measure resolved to the id the
+/// identities know it by.
+pub struct LogSelection<'a> {
+    filter: &'a LogFilter,
+    identities: Identities,
+    measure: Option<String>,
+}
+
+impl<'a> LogSelection<'a> {
+    /// The selection of `filter`, the ledger's identities given for a filter on a measure.
+    pub fn new(identities: Identities, filter: &'a LogFilter) -> LogSelection<'a> {
+        let measure = filter
+            .measure
+            .as_deref()
+            .map(|id| identities.resolve(id).unwrap_or(id).to_owned());
+        LogSelection {
+            filter,
+            identities,
+            measure,
+        }
+    }
+
+    /// Whether `event` is of the kind, on or after the date, and about the measure asked for.
+    pub fn passes(&self, event: &Event) -> bool {
+        self.filter
+            .kind
+            .as_deref()
+            .is_none_or(|kind| event.body.kind().eq_ignore_ascii_case(kind))
+            && self
+                .filter
                 .since
                 .is_none_or(|since| event.meeting.date.is_some_and(|date| date >= since))
-        })
-        .filter(|event| {
-            measure.is_none_or(|id| {
+            && self.measure.as_deref().is_none_or(|id| {
                 event
                     .body
                     .measure_id()
-                    .is_some_and(|recorded| identities.canonical(recorded) == id)
+                    .is_some_and(|recorded| self.identities.canonical(recorded) == id)
             })
-        })
-        .collect()
+    }
 }
 
 /// The kinds `--kind` accepts: every kind on the wire.

@@ -588,9 +588,10 @@ pub fn meetings(view: &MeetingsView) -> String {
     out
 }
 
-pub fn log(events: &[&Event]) -> String {
-    let mut out = String::new();
-    for event in events {
+/// An event's line in the log, appended to `out` (`log` writes a line at a time, never the
+/// whole ledger's).
+pub fn log_line(event: &Event, out: &mut String) {
+    {
         let date = event.meeting.date.map_or_else(
             || "date unknown".to_owned(),
             crate::source::meeting::format_iso_date,
@@ -657,7 +658,6 @@ pub fn log(events: &[&Event]) -> String {
             short_hash(&event.hash)
         );
     }
-    out
 }
 
 pub fn verify(report: &VerifyReport) -> String {

@@ -115,6 +115,39 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
             );
         }
     }
+    // What the ledger knew at a head: at each append's end and in the middle of one, read from
+    // the store and from its frames copied out (the web view's way), against the reference.
+    let mut heads: Vec<u64> = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.body,
+                planledger::ledger::EventBody::DocumentIngested { .. }
+            )
+        })
+        .flat_map(|e| [e.seq.saturating_sub(1), e.seq + 2])
+        .chain([events.len() as u64 - 1, events.len() as u64 + 5])
+        .collect();
+    heads.sort_unstable();
+    heads.dedup();
+    for &limit in &heads {
+        for date in [dates[1], dates[dates.len() - 1]] {
+            let query = StateQuery {
+                as_known_at: Some(limit),
+                ..query(date, None, None)
+            };
+            let reference = state(&events, &query);
+            assert!(
+                reference == planledger::query::state(&store, &query).unwrap(),
+                "order {order:?}, {date} as known at {limit}: the state read from the store differs from the reference"
+            );
+            let resting = store.events_resting_through(limit).unwrap();
+            assert!(
+                reference == planledger::query::state_known_at(&resting, limit, &query).unwrap(),
+                "order {order:?}, {date} as known at {limit}: the state read from copied frames differs from the reference"
+            );
+        }
+    }
     let (first, last) = (dates[0], dates[dates.len() - 1]);
     for (since, until) in [(first, last), (dates[1], dates[dates.len() - 2])] {
         let (since, until) = (query(since, None, None), query(until, None, None));
@@ -166,8 +199,32 @@ fn states_after_ingesting(order: &[usize]) -> Vec<serde_json::Value> {
             .collect();
         assert_eq!(
             reference,
-            planledger::query::log(&store, &filter).unwrap(),
+            read_log(&store, &filter),
             "order {order:?}: the indexed log --measure {id} differs from the reference"
+        );
+    }
+    // The log without a measure, read an event at a time, filtered by kind and by date.
+    let since = meeting_dates(&events).into_iter().nth(1);
+    for filter in [
+        planledger::project::log::LogFilter::default(),
+        planledger::project::log::LogFilter {
+            kind: Some("actionreported".to_owned()),
+            since,
+            measure: None,
+        },
+    ] {
+        let reference: Vec<_> = planledger::project::log::filter_log(&events, &filter)
+            .into_iter()
+            .cloned()
+            .collect();
+        assert!(
+            !reference.is_empty(),
+            "order {order:?}: {filter:?} passes nothing"
+        );
+        assert_eq!(
+            reference,
+            read_log(&store, &filter),
+            "order {order:?}: the log ({filter:?}) differs from the reference"
         );
     }
     // Meetings from the documents' records alone, and checkpoints from the stored Merkle
@@ -334,4 +391,22 @@ proptest! {
         let difference = first_difference(in_manifest_order(), &states);
         prop_assert!(difference.is_none(), "order {:?}: {}", order, difference.unwrap_or_default());
     }
+}
+
+/// `query::log` read to its end.
+fn read_log(
+    store: &planledger::ledger::Store,
+    filter: &planledger::project::log::LogFilter,
+) -> Vec<planledger::ledger::Event> {
+    planledger::query::log(store, filter)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// The distinct meeting dates of the events, earliest first.
+fn meeting_dates(events: &[planledger::ledger::Event]) -> Vec<time::Date> {
+    let dates: std::collections::BTreeSet<time::Date> =
+        events.iter().filter_map(|e| e.meeting.date).collect();
+    dates.into_iter().collect()
 }

@@ -95,6 +95,20 @@ fn the_architecture_invariants_a_grep_can_check_hold() {
         if name != "src/ledger/store.rs" && uses("sled::") {
             problems.push(format!("{name}: uses sled (only src/ledger/store.rs may)"));
         }
+        // Every event of a long ledger in memory at once is the one cost that outgrows the
+        // memory target: outside the tests, events are read a frame at a time.
+        let outside_tests = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for whole in [".events()?", ".events().unwrap", ".decode()?"] {
+            if outside_tests
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("//"))
+                .any(|line| line.contains(whole))
+            {
+                problems.push(format!(
+                    "{name}: reads every event into memory ({whole}); read them with events_in"
+                ));
+            }
+        }
         // The binary (`main.rs` and the commands in `src/cli/`) is the edge that parses and
         // prints; everything else is the library.
         if name != "src/main.rs" && !name.starts_with("src/cli/") {
