@@ -333,31 +333,12 @@ fn scan_segment_headers_and_tail(
         segments
     );
 
-    // scatter
-    let header_promises_res: Result<Vec<_>> = (0..segments)
-        .map({
-            // let config = config.clone();
-            move |idx| {
-                threadpool::spawn({
-                    let config = config.clone();
-                    move || fetch(idx, min, &config)
-                })
-            }
-        })
-        .collect();
-
-    let header_promises = header_promises_res?;
-
-    // gather
-    let mut headers: Vec<(LogOffset, SegmentHeader)> = vec![];
-    for promise in header_promises {
-        let read_attempt =
-            promise.wait().expect("thread pool should not crash");
-
-        if let Some(completed_result) = read_attempt {
-            headers.push(completed_result);
-        }
-    }
+    // planledger's patch: each header is one small read of a file the page
+    // cache holds; the published crate scattered them over its thread pool,
+    // a job and two thread handoffs per segment, which cost more than the
+    // reads on a machine of two cores (see PATCHED.md).
+    let headers: Vec<(LogOffset, SegmentHeader)> =
+        (0..segments).filter_map(|idx| fetch(idx, min, config)).collect();
 
     // find max stable LSN recorded in segment headers
     let mut ordering = BTreeMap::new();
