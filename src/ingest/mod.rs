@@ -210,7 +210,8 @@ pub fn ingest_with(
         file_name,
         ingested_at,
     };
-    let derivation = derive::derive(&bytes, &filing, &derive::Prior::of_store(store)?, options)?;
+    let prior = derive::Prior::of_store(store)?;
+    let derivation = derive::derive(&bytes, &filing, &prior, options)?;
     // What ingests, verifies: the batch passes verify's checks before it is appended.
     derive::check_batch(&derivation, &bytes, path)?;
     let derive::Derivation {
@@ -220,7 +221,7 @@ pub fn ingest_with(
     for event in &events {
         *counts.entry(event.body.kind()).or_insert(0) += 1;
     }
-    let sealed = store.append_document(&document, &bytes, events)?;
+    let sealed = store.append_document(&document, &bytes, events, &prior.documents)?;
     Ok(IngestOutcome::Appended(AppendSummary {
         path: path.clone(),
         document,

@@ -260,6 +260,25 @@ fn decoded_in(
     }
 }
 
+/// The earlier versions of `record`'s series among `documents`, latest first (none for a
+/// document without a series).
+fn earlier_versions(documents: &[DocumentRecord], record: &DocumentRecord) -> Vec<DocumentRecord> {
+    if record.series.is_none() {
+        return Vec::new();
+    }
+    let mut earlier: Vec<DocumentRecord> = documents
+        .iter()
+        .filter(|other| {
+            other.seq < record.seq
+                && other.series.is_some()
+                && other.series_key() == record.series_key()
+        })
+        .cloned()
+        .collect();
+    earlier.sort_by_key(|other| std::cmp::Reverse(other.seq));
+    earlier
+}
+
 /// The events one document appended, read from its `DocumentIngested` on: those that cite it
 /// (one document's events are contiguous — one transaction each), up to a later correction
 /// of it, which is not one of its events.
@@ -943,25 +962,6 @@ impl Store {
         Ok(Some(bytes))
     }
 
-    /// The earlier versions of `record`'s series, latest first (none for a document without a
-    /// series).
-    fn earlier_versions(&self, record: &DocumentRecord) -> Result<Vec<DocumentRecord>, StoreError> {
-        if record.series.is_none() {
-            return Ok(Vec::new());
-        }
-        let mut earlier: Vec<DocumentRecord> = self
-            .document_records()?
-            .into_iter()
-            .filter(|other| {
-                other.seq < record.seq
-                    && other.series.is_some()
-                    && other.series_key() == record.series_key()
-            })
-            .collect();
-        earlier.sort_by_key(|other| std::cmp::Reverse(other.seq));
-        Ok(earlier)
-    }
-
     /// The frames of one append's events (`encoded`: their canonical bytes): a frame at the
     /// append's start and after every [`FRAME_EVENTS`]. The k-th frame of a version of a series
     /// is compressed against the k-th frame of the version before it (or the frame that one
@@ -1516,20 +1516,25 @@ impl Store {
     }
 
     /// Appends one document's events and stores its bytes, atomically: the events are chained
-    /// onto the current head inside the transaction, so the chain cannot fork.
+    /// onto the current head inside the transaction, so the chain cannot fork. `documents` are
+    /// the ledger's records as the caller read them for the derivation (this store, under the
+    /// same write): the earlier versions of the document's series are found among them, for
+    /// its frames and bytes to be compressed against — not read again. (A frame names the base
+    /// it rests on, so a record missing there costs compression, never correctness.)
     pub fn append_document(
         &self,
         document_hash: &str,
         bytes: &[u8],
         unsealed: Vec<UnsealedEvent>,
+        documents: &[DocumentRecord],
     ) -> Result<Vec<Event>, StoreError> {
-        self.append(Some((document_hash, bytes)), unsealed)
+        self.append(Some((document_hash, bytes)), unsealed, documents)
     }
 
     /// Appends a correction of a document the ledger holds (its `docs` record is rewritten in
     /// the same transaction).
     pub fn append_correction(&self, correction: UnsealedEvent) -> Result<Event, StoreError> {
-        let mut sealed = self.append(None, vec![correction])?;
+        let mut sealed = self.append(None, vec![correction], &[])?;
         sealed
             .pop()
             .ok_or(StoreError::CorruptIndex { tree: "docs" })
@@ -1539,6 +1544,7 @@ impl Store {
         &self,
         document: Option<(&str, &[u8])>,
         unsealed: Vec<UnsealedEvent>,
+        documents: &[DocumentRecord],
     ) -> Result<Vec<Event>, StoreError> {
         // Sealed once, before the transaction (which sled may run again on a conflict), onto
         // the head the transaction then finds unchanged, so the chain cannot fork.
@@ -1565,7 +1571,7 @@ impl Store {
         // its series when that pays (its record is read from its own DocumentIngested event).
         let record = sealed.first().and_then(DocumentRecord::of);
         let earlier = match &record {
-            Some(record) => self.earlier_versions(record)?,
+            Some(record) => earlier_versions(documents, record),
             None => Vec::new(),
         };
         let packed: RawPairs = match (document, &record) {
