@@ -42,7 +42,12 @@ pub async fn state(
         section: given(&params.section).map(str::to_owned),
         plan: given(&params.plan).map(str::to_owned),
     };
-    // A question about an earlier head is decoded and folded after the ledger is let go.
+    // A question about an earlier head is decoded and folded after the ledger is let go, one
+    // such question at a time (its copy of the frames is freed before the next is made).
+    let _one_copy = match request.as_known_at {
+        Some(_) => Some(app.earlier_head.lock().await),
+        None => None,
+    };
     let reading = app
         .read(move |store| Ok(query::read_state_at(store, &request)?))
         .await?;

@@ -48,6 +48,10 @@ pub struct App {
     store: PathBuf,
     wait: Duration,
     gate: Arc<Mutex<()>>,
+    /// One question about an earlier head at a time: each copies the ledger's frames through
+    /// that head (80 MB at a million events) to fold them after the gate is let go, so asked
+    /// side by side they would each hold a copy.
+    earlier_head: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
@@ -56,6 +60,7 @@ impl App {
             store,
             wait,
             gate: Arc::new(Mutex::new(())),
+            earlier_head: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
