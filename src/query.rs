@@ -5,8 +5,6 @@
 //! (`project::state::state` and friends) — it only reads less. `tests/it/indexed.rs` holds the
 //! two against each other on the seeds and on generated corpora in random orders.
 
-use std::collections::BTreeMap;
-
 use crate::identity::Identities;
 use crate::ledger::checkpoint::{Checkpoint, CheckpointError, Leaves, Proof};
 use crate::ledger::index::{is_correction, IdentityIndex, IndexEntries, TargetObservation};
@@ -422,7 +420,7 @@ pub fn log<'s>(store: &'s Store, filter: &'s LogFilter) -> Result<EventsRead<'s>
     let about = events_about_measure(store, &identities, measure)?;
     let selection = LogSelection::new(identities, filter);
     let events: Vec<Event> = about
-        .into_values()
+        .into_iter()
         .filter(|event| selection.passes(event))
         .collect();
     Ok(Box::new(events.into_iter().map(Ok)))
@@ -433,39 +431,44 @@ pub fn log<'s>(store: &'s Store, filter: &'s LogFilter) -> Result<EventsRead<'s>
 pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
     let documents = store.document_records()?;
     let identities = Identities::from_index(&store.identity_index()?);
-    let mut by_seq = events_about_measure(store, &identities, id)?;
+    let mut events = events_about_measure(store, &identities, id)?;
     // The targets index is read whole to find a key: not for an id no key can be.
     if crate::extract::figures::may_be_target_key(id) {
-        for event in store.events_of_target(id)? {
-            by_seq.insert(event.seq, event);
-        }
+        events.extend(store.events_of_target(id)?);
     }
     // The milestones that may name the measure's plan: they are only in slides.
-    for event in slides_events(store, &documents)? {
-        if matches!(event.body, EventBody::MilestoneStated { .. }) {
-            by_seq.insert(event.seq, event);
-        }
-    }
-    let events: Vec<Event> = by_seq.into_values().collect();
+    events.extend(
+        slides_events(store, &documents)?
+            .into_iter()
+            .filter(|event| matches!(event.body, EventBody::MilestoneStated { .. })),
+    );
+    in_chain_order(&mut events);
     Ok(history_from(&documents, &identities, &events, id))
 }
 
-/// The events that name any handle the measure `id` (any of its ids) was recorded under, by
-/// seq; none for an id no measure is known by.
+/// The events that name any handle the measure `id` (any of its ids) was recorded under, in
+/// chain order; none for an id no measure is known by.
 fn events_about_measure(
     store: &Store,
     identities: &Identities,
     id: &str,
-) -> Result<BTreeMap<u64, Event>, StoreError> {
-    let mut by_seq = BTreeMap::new();
+) -> Result<Vec<Event>, StoreError> {
+    let mut events = Vec::new();
     if let Some(canonical) = identities.resolve(id) {
         for recorded in identities.recorded_ids_of(canonical) {
-            for event in store.events_mentioning(recorded)? {
-                by_seq.insert(event.seq, event);
-            }
+            events.extend(store.events_mentioning(recorded)?);
         }
     }
-    Ok(by_seq)
+    in_chain_order(&mut events);
+    Ok(events)
+}
+
+/// Events gathered from several reads put in chain order, each once. (An event is 400 bytes
+/// and a long history thousands of them: sorted in place — each read's are in order already —
+/// rather than moved through a map.)
+fn in_chain_order(events: &mut Vec<Event>) {
+    events.sort_by_key(|event| event.seq);
+    events.dedup_by_key(|event| event.seq);
 }
 
 /// The proof that event `index` is in the tree of the first `size` events (the whole ledger
