@@ -133,6 +133,8 @@ pub enum StoreError {
     EventHash { seq: u64 },
     #[error("the ledger's {tree} index holds an entry that cannot be read; run `planledger reindex` to rebuild it from the events")]
     CorruptIndex { tree: &'static str },
+    #[error("the stored events do not run in order: seq {expected} was expected where the event stored says seq {found} (a frame is missing or out of place); run `planledger verify`, and restore the ledger from an export")]
+    OutOfPlace { expected: u64, found: u64 },
     #[error("the ledger at {path} is shorter than its recorded head (seq {recorded_seq}); it holds {} — it was cut short or rolled back: run `planledger verify`, and restore it from an export", held.map_or_else(|| "no events".to_owned(), |seq| format!("events up to seq {seq}")))]
     CutShort {
         path: PathBuf,
@@ -216,18 +218,17 @@ impl EventRanges for RestingEvents {
             .partition_point(|(f, _)| *f <= first)
             .saturating_sub(1);
         let frames = self.frames.get(start..).unwrap_or_default();
-        Box::new(
-            frames
-                .iter()
-                .take_while(move |(at, _)| *at <= last)
-                .flat_map(move |(at, value)| {
-                    // A frame's base is an earlier frame, so among these.
-                    let read = self
-                        .bases
-                        .decode(*at, value, |base| Ok(self.frame(base).map(|v| v.to_vec())));
-                    decoded_in(*at, read, first, last)
-                }),
-        )
+        let stored = frames
+            .iter()
+            .take_while(move |(at, _)| *at <= last)
+            .flat_map(move |(at, value)| {
+                // A frame's base is an earlier frame, so among these.
+                let read = self
+                    .bases
+                    .decode(*at, value, |base| Ok(self.frame(base).map(|v| v.to_vec())));
+                stored_in(*at, read, first, last)
+            });
+        decoded_in_order(first, stored)
     }
 }
 
@@ -241,23 +242,44 @@ pub trait EventRanges {
 /// Decoded events as [`EventRanges`] reads them; a frame that cannot be read is one error.
 pub type EventsRead<'a> = Box<dyn Iterator<Item = Result<Event, StoreError>> + 'a>;
 
-/// The events of the frame at `at` (as read) from `first` through `last`, decoded.
-fn decoded_in(
+/// The events' stored bytes in the frame at `at` (as read), from `first` through `last`.
+fn stored_in(
     at: u64,
     read: Result<Vec<Vec<u8>>, StoreError>,
     first: u64,
     last: u64,
-) -> Vec<Result<Event, StoreError>> {
+) -> Vec<Result<(u64, Vec<u8>), StoreError>> {
     match read {
         Ok(events) => (at..)
             .zip(events)
             .filter(|(seq, _)| (first..=last).contains(seq))
-            .map(|(seq, bytes)| {
-                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })
-            })
+            .map(Ok)
             .collect(),
         Err(error) => vec![Err(error)],
     }
+}
+
+/// Stored events (by the seq their place gives) decoded, each held to run on from `first`: a
+/// frame missing or an event out of its place is damage to say, never a log, proof or history
+/// that silently skips it.
+fn decoded_in_order<'a>(
+    first: u64,
+    stored: impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + 'a,
+) -> EventsRead<'a> {
+    let mut expected = first;
+    Box::new(stored.map(move |read| {
+        let (seq, bytes) = read?;
+        let event =
+            Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
+        if seq != expected || event.seq != seq {
+            return Err(StoreError::OutOfPlace {
+                expected,
+                found: event.seq,
+            });
+        }
+        expected += 1;
+        Ok(event)
+    }))
 }
 
 /// The earlier versions of `record`'s series among `documents`, latest first (none for a
@@ -2051,13 +2073,10 @@ fn index_event(
 
 impl EventRanges for Store {
     fn events_in(&self, first: u64, last: u64) -> EventsRead<'_> {
-        Box::new(
+        decoded_in_order(
+            first,
             self.raw_events_from(first)
-                .take_while(move |read| read.as_ref().map_or(true, |(seq, _)| *seq <= last))
-                .map(|read| {
-                    let (seq, bytes) = read?;
-                    Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })
-                }),
+                .take_while(move |read| read.as_ref().map_or(true, |(seq, _)| *seq <= last)),
         )
     }
 }

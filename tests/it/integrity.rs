@@ -1408,3 +1408,39 @@ fn a_reindex_of_a_ledger_holding_an_unreadable_event_changes_nothing() {
     );
     assert_eq!(stdout(&planledger(&store, &["meetings"])), before);
 }
+
+/// A frame gone from the middle of the log: every command that reads the events in bulk says
+/// where they stop running in order (exit 3), rather than answering from the rest as if the
+/// gap were not there.
+#[test]
+fn a_missing_frame_is_named_by_every_command_that_reads_the_whole_log() {
+    let (_dir, store) = ingested_seeds();
+    let mut gone = 0;
+    common::change_store(&store, |db| {
+        let frames = db.open_tree("frames").unwrap();
+        let (key, _) = frames
+            .range(..=100u64.to_be_bytes())
+            .next_back()
+            .unwrap()
+            .unwrap();
+        gone = u64::from_be_bytes(key.as_ref().try_into().unwrap());
+        frames.remove(key).unwrap();
+    });
+    assert!(gone > 0, "the frame removed is not the first");
+    let expected = format!("seq {gone} was expected");
+    for args in [
+        vec!["log"],
+        vec!["log", "--format", "json"],
+        vec!["prove", "inclusion", "0"],
+        vec!["prove", "consistency", "1"],
+        vec!["state", "--as-known-at", "300"],
+    ] {
+        let output = planledger(&store, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&expected) && stderr.contains("planledger verify"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
