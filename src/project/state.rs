@@ -429,13 +429,25 @@ pub fn latest_observations<'o>(
     let shown_plan = shown_plan.map(comparison_key);
     // Whether a goal's plan is another than the one shown, once per plan named.
     let mut other_plan: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
-    let mut ordered: Vec<(usize, &TargetObservation, &str)> = observations
-        .into_iter()
-        .filter_map(|(o, document)| {
-            let (rank, day) = place.get(document)?;
-            Some((*rank, o, day.as_str()))
-        })
-        .collect();
+    let observations = observations.into_iter();
+    let mut ordered: Vec<(usize, &TargetObservation, &str)> =
+        Vec::with_capacity(observations.size_hint().1.unwrap_or(0));
+    // An append's observations come together: its document's place is looked up once for them
+    // (a long ledger has tens of thousands of observations, a few per document).
+    let mut last: Option<(&str, Option<(usize, &str)>)> = None;
+    for (observation, document) in observations {
+        let found = match last {
+            Some((seen, found)) if seen == document => found,
+            _ => {
+                let found = place.get(document).map(|(rank, day)| (*rank, day.as_str()));
+                last = Some((document, found));
+                found
+            }
+        };
+        if let Some((rank, day)) = found {
+            ordered.push((rank, observation, day));
+        }
+    }
     ordered.sort_by_key(|(rank, o, _)| (*rank, o.seq));
     let mut latest: std::collections::HashMap<&str, (&str, &TargetObservation)> =
         std::collections::HashMap::new();
