@@ -2,8 +2,10 @@
 //! same projections that fold the whole event list.
 //!
 //! Invariant: every answer here is the reference fold's answer over all events
-//! (`project::state::state` and friends) — it only reads less. `tests/it/indexed.rs` holds the
-//! two against each other on the seeds and on generated corpora in random orders.
+//! (`project::state::state` and friends) — it only reads less. `tests/it/order_independence.rs`
+//! holds the two against each other on a generated corpus ingested in random orders. What needs
+//! every event (`log`, proofs, `state --as-known-at`) reads them a frame at a time: memory is
+//! the indexes', never the ledger's.
 
 use crate::identity::Identities;
 use crate::ledger::checkpoint::{Checkpoint, CheckpointError, Leaves, Proof};
