@@ -4,12 +4,12 @@
 //! Invariant: every answer here is the reference fold's answer over all events
 //! (`project::state::state` and friends) — it only reads less. `tests/it/order_independence.rs`
 //! holds the two against each other on a generated corpus ingested in random orders. What needs
-//! every event (`log`, proofs, `state --as-known-at`) reads them a frame at a time: memory is
-//! the indexes', never the ledger's.
+//! every event (`log`, proofs, `state --as-known-at`) reads them a frame at a time and keeps
+//! what the answer needs (the indexes as they stood, a leaf hash an event), never the events.
 
 use crate::identity::Identities;
 use crate::ledger::checkpoint::{Checkpoint, CheckpointError, Leaves, Proof};
-use crate::ledger::index::{is_correction, IdentityIndex, IndexEntries, TargetObservation};
+use crate::ledger::index::{IdentityIndex, IndexEntries, TargetObservation};
 use crate::ledger::merkle::Frontier;
 use crate::ledger::store::{document_events, EventRanges, EventsRead};
 use crate::ledger::{Event, EventBody, Store, StoreError};
@@ -55,9 +55,30 @@ pub struct StateRequest {
     pub plan: Option<String>,
 }
 
-/// [`state`] for a request whose meeting is a reference as typed.
+/// [`state`] for a request whose meeting is a reference as typed (a question about an earlier
+/// head read from the store as it folds; [`read_state_at`] is the form that lets the store go
+/// first).
 pub fn state_at(store: &Store, request: &StateRequest) -> Result<StateView, QueryError> {
-    read_state_at(store, request)?.answer()
+    let documents = store.document_records()?;
+    let query = query_of(&documents, request)?;
+    Ok(match query.as_known_at {
+        Some(limit) => state_known_at(store, limit, &query)?,
+        None => state_in(store, &Indexed::read_with(store, documents)?, &query)?,
+    })
+}
+
+/// The state query a request asks, its meeting resolved among `documents`.
+fn query_of(
+    documents: &[DocumentRecord],
+    request: &StateRequest,
+) -> Result<StateQuery, QueryError> {
+    let at = resolve_or_latest(documents, request.at.as_deref())?;
+    Ok(StateQuery {
+        as_known_at: request.as_known_at,
+        section: request.section.clone(),
+        plan: request.plan.clone(),
+        ..StateQuery::at(at)
+    })
 }
 
 /// What a state request takes from the store: the answer itself (from the indexes), or, for
@@ -88,13 +109,7 @@ impl StateReading {
 /// Reads what [`state_at`] needs from the store (see [`StateReading`]).
 pub fn read_state_at(store: &Store, request: &StateRequest) -> Result<StateReading, QueryError> {
     let documents = store.document_records()?;
-    let at = resolve_or_latest(&documents, request.at.as_deref())?;
-    let query = StateQuery {
-        as_known_at: request.as_known_at,
-        section: request.section.clone(),
-        plan: request.plan.clone(),
-        ..StateQuery::at(at)
-    };
+    let query = query_of(&documents, request)?;
     Ok(match query.as_known_at {
         Some(limit) => StateReading::KnownAt {
             events: Box::new(store.events_resting_through(limit)?),
@@ -160,8 +175,8 @@ pub fn progress_of(
 
 /// The plan at a date. Reads the documents, the identity index, the events of the documents
 /// that speak at the date and the figure and adoption events — not the rest of the ledger. A
-/// question about what the ledger knew earlier (`as_known_at`) is answered by the reference
-/// fold over the events up to that point.
+/// question about what the ledger knew earlier (`as_known_at`) reads the events up to that
+/// point once, to gather those indexes as they then stood ([`state_known_at`]).
 pub fn state(store: &Store, query: &StateQuery) -> Result<StateView, StoreError> {
     state_in(store, &Indexed::read_for(store, &[query])?, query)
 }
@@ -207,32 +222,30 @@ fn state_in(store: &Store, indexed: &Indexed, query: &StateQuery) -> Result<Stat
 /// [`state`] as the ledger knew it through seq `limit`, from `events` (the store, or its frames
 /// copied out): one pass over the events through `limit` gathers what the indexes would hold
 /// for that prefix (documents with their corrections, identities, figure observations,
-/// adoptions), then only the events the fold needs are read again — so memory is that of the
-/// indexes, not of the events (the reference `project::state::state` holds them all).
+/// adoptions), then only the events the fold needs are read again — so what is held is those
+/// indexes, not the events (the reference `project::state::state` holds them all).
 pub fn state_known_at(
     events: &impl EventRanges,
     limit: u64,
     query: &StateQuery,
 ) -> Result<StateView, StoreError> {
-    let mut documents_events = Vec::new();
+    let mut documents = crate::project::documents::DocumentsFold::default();
     let mut identity = IdentityIndex::default();
     let mut observations = Vec::new();
     let mut adoptions = Vec::new();
     for event in events.events_in(0, limit) {
         let event = event?;
+        documents.add(&event);
         if let Some(entries) = IndexEntries::of(&event) {
             identity.add(entries);
         }
         observations.extend(TargetObservation::of(&event));
-        match event.body {
-            EventBody::PlanAdopted { .. } => adoptions.push(event),
-            EventBody::DocumentIngested { .. } => documents_events.push(event),
-            _ if is_correction(&event) => documents_events.push(event),
-            _ => {}
+        if matches!(event.body, EventBody::PlanAdopted { .. }) {
+            adoptions.push(event);
         }
     }
     let indexed = Indexed {
-        documents: crate::project::documents::documents(&documents_events),
+        documents: documents.records(),
         identities: Identities::from_index(&identity),
         observations,
     };

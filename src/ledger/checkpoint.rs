@@ -436,7 +436,8 @@ pub enum Proof {
 }
 
 /// The leaves of a tree gathered an event at a time (a long ledger's events are never in
-/// memory together: 32 bytes an event are), with the hash of the event a proof is about.
+/// memory together: a 32-byte leaf hash an event is, about 70 bytes with its allocation), with
+/// the hash of the event a proof is about.
 #[derive(Debug, Default)]
 pub struct Leaves {
     leaves: Vec<Vec<u8>>,

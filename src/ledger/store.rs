@@ -133,8 +133,10 @@ pub enum StoreError {
     EventHash { seq: u64 },
     #[error("the ledger's {tree} index holds an entry that cannot be read; run `planledger reindex` to rebuild it from the events")]
     CorruptIndex { tree: &'static str },
-    #[error("the stored events do not run in order: seq {expected} was expected where the event stored says seq {found} (a frame is missing or out of place); run `planledger verify`, and restore the ledger from an export")]
+    #[error("the stored events do not run in order: seq {expected} was expected where seq {found} is stored (a frame is missing or out of place); run `planledger verify`, and restore the ledger from an export")]
     OutOfPlace { expected: u64, found: u64 },
+    #[error("the stored events stop before seq {expected}, though the ledger holds events through seq {through} (its last frames are missing); run `planledger verify`, and restore the ledger from an export")]
+    EndsEarly { expected: u64, through: u64 },
     #[error("the ledger at {path} is shorter than its recorded head (seq {recorded_seq}); it holds {} — it was cut short or rolled back: run `planledger verify`, and restore it from an export", held.map_or_else(|| "no events".to_owned(), |seq| format!("events up to seq {seq}")))]
     CutShort {
         path: PathBuf,
@@ -193,6 +195,8 @@ pub struct Store {
 pub struct RestingEvents {
     frames: Vec<(u64, sled::IVec)>,
     last: u64,
+    /// The ledger's last seq when they were copied, if it held any.
+    head: Option<u64>,
     bases: Bases,
 }
 
@@ -228,7 +232,7 @@ impl EventRanges for RestingEvents {
                     .decode(*at, value, |base| Ok(self.frame(base).map(|v| v.to_vec())));
                 stored_in(*at, read, first, last)
             });
-        decoded_in_order(first, stored)
+        decoded_in_order(first, self.head.map(|head| head.min(last)), stored)
     }
 }
 
@@ -259,26 +263,38 @@ fn stored_in(
     }
 }
 
-/// Stored events (by the seq their place gives) decoded, each held to run on from `first`: a
-/// frame missing or an event out of its place is damage to say, never a log, proof or history
-/// that silently skips it.
+/// Stored events (by the seq their place gives) decoded, each held to run on from `first`
+/// through `through` (the last the ledger says it holds, if any): a frame missing or an event
+/// out of its place is damage to say, never a log, proof or history that silently skips it or
+/// stops short.
 fn decoded_in_order<'a>(
     first: u64,
+    through: Option<u64>,
     stored: impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + 'a,
 ) -> EventsRead<'a> {
     let mut expected = first;
-    Box::new(stored.map(move |read| {
-        let (seq, bytes) = read?;
-        let event =
-            Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
-        if seq != expected || event.seq != seq {
-            return Err(StoreError::OutOfPlace {
-                expected,
-                found: event.seq,
-            });
+    let mut stored = stored.fuse();
+    let mut ended = false;
+    Box::new(std::iter::from_fn(move || {
+        if ended {
+            return None;
         }
-        expected += 1;
-        Ok(event)
+        let Some(read) = stored.next() else {
+            ended = true;
+            return through
+                .filter(|through| expected <= *through)
+                .map(|through| Err(StoreError::EndsEarly { expected, through }));
+        };
+        Some(read.and_then(|(seq, bytes)| {
+            let event =
+                Event::from_bytes(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
+            if seq != expected || event.seq != seq {
+                let found = if seq != expected { seq } else { event.seq };
+                return Err(StoreError::OutOfPlace { expected, found });
+            }
+            expected += 1;
+            Ok(event)
+        }))
     }))
 }
 
@@ -1246,13 +1262,14 @@ impl Store {
     /// `verify`, which checks the bytes themselves). A frame that cannot be read is one error
     /// naming its first seq.
     pub fn raw_events(&self) -> impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + '_ {
-        self.raw_events_from(0)
+        self.raw_events_in(0, u64::MAX)
     }
 
-    /// [`Store::raw_events`] from `seq` on.
-    fn raw_events_from(
+    /// [`Store::raw_events`] from `seq` through `last`: no frame starting after `last` is read.
+    fn raw_events_in(
         &self,
         seq: u64,
+        last: u64,
     ) -> impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + '_ {
         // The frame holding `seq` starts at or before it; a store that cannot say where is the
         // first (and, for every caller, the last) item read.
@@ -1262,7 +1279,7 @@ impl Store {
         };
         unreadable.into_iter().chain(
             self.frames
-                .range(start.to_be_bytes()..)
+                .range(start.to_be_bytes()..=last.max(start).to_be_bytes())
                 .flat_map(|entry| {
                     let read: Vec<Result<(u64, Vec<u8>), StoreError>> =
                         match entry.map_err(StoreError::from).and_then(|(key, value)| {
@@ -1275,7 +1292,10 @@ impl Store {
                         };
                     read
                 })
-                .filter(move |read| read.as_ref().map_or(true, |(at, _)| *at >= seq)),
+                .filter(move |read| {
+                    read.as_ref()
+                        .map_or(true, |(at, _)| (seq..=last).contains(at))
+                }),
         )
     }
 
@@ -1305,6 +1325,7 @@ impl Store {
         Ok(RestingEvents {
             frames,
             last,
+            head: self.head()?.map(|(seq, _)| seq),
             bases: Bases::default(),
         })
     }
@@ -2073,11 +2094,13 @@ fn index_event(
 
 impl EventRanges for Store {
     fn events_in(&self, first: u64, last: u64) -> EventsRead<'_> {
-        decoded_in_order(
-            first,
-            self.raw_events_from(first)
-                .take_while(move |read| read.as_ref().map_or(true, |(seq, _)| *seq <= last)),
-        )
+        // The events must reach `last`, or the head if it comes first: a tail gone from the
+        // frames is said, not read as a shorter ledger.
+        let through = match self.head() {
+            Ok(head) => head.map(|(seq, _)| seq.min(last)),
+            Err(error) => return Box::new(std::iter::once(Err(error))),
+        };
+        decoded_in_order(first, through, self.raw_events_in(first, last))
     }
 }
 

@@ -22,20 +22,40 @@ pub fn valid_time_ranks<'d>(
 /// Every document, in chain order, as its corrections left it (a withdrawn one included,
 /// marked: see [`DocumentRecord::withdrawn`]).
 pub fn documents(events: &[Event]) -> Vec<DocumentRecord> {
-    let mut records: Vec<DocumentRecord> = Vec::new();
-    let mut position: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut fold = DocumentsFold::default();
     for event in events {
+        fold.add(event);
+    }
+    fold.records
+}
+
+/// [`documents`] an event at a time, for a reader that does not keep the events.
+#[derive(Debug, Default)]
+pub struct DocumentsFold {
+    records: Vec<DocumentRecord>,
+    position: std::collections::HashMap<String, usize>,
+}
+
+impl DocumentsFold {
+    /// The next event in chain order: a document's record, or a correction of one.
+    pub fn add(&mut self, event: &Event) {
         if let Some(record) = DocumentRecord::of(event) {
-            position.insert(&event.source.document, records.len());
-            records.push(record);
-        } else if let Some(record) = position
+            self.position
+                .insert(event.source.document.clone(), self.records.len());
+            self.records.push(record);
+        } else if let Some(record) = self
+            .position
             .get(event.source.document.as_str())
-            .and_then(|&at| records.get_mut(at))
+            .and_then(|&at| self.records.get_mut(at))
         {
             record.correct(event);
         }
     }
-    records
+
+    /// The records, in chain order.
+    pub fn records(self) -> Vec<DocumentRecord> {
+        self.records
+    }
 }
 
 /// The documents whose statements count: every one not withdrawn.

@@ -44,16 +44,22 @@ pub async fn state(
     };
     // A question about an earlier head is decoded and folded after the ledger is let go, one
     // such question at a time (its copy of the frames is freed before the next is made).
-    let _one_copy = match request.as_known_at {
-        Some(_) => Some(app.earlier_head.lock().await),
+    // The turn goes with the copy, through the read and the fold (each runs on even if the
+    // request is dropped), and is given back when the copy is.
+    let turn = match request.as_known_at {
+        Some(_) => Some(app.earlier_head.clone().lock_owned().await),
         None => None,
     };
-    let reading = app
-        .read(move |store| Ok(query::read_state_at(store, &request)?))
+    let (turn, reading) = app
+        .read(move |store| Ok((turn, query::read_state_at(store, &request)?)))
         .await?;
-    let view = tokio::task::spawn_blocking(move || reading.answer())
-        .await
-        .map_err(|error| WebError::Internal(error.to_string()))??;
+    let view = tokio::task::spawn_blocking(move || {
+        let answer = reading.answer();
+        drop(turn);
+        answer
+    })
+    .await
+    .map_err(|error| WebError::Internal(error.to_string()))??;
     Ok(json(to_json(&view)))
 }
 

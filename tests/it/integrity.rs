@@ -1444,3 +1444,41 @@ fn a_missing_frame_is_named_by_every_command_that_reads_the_whole_log() {
         );
     }
 }
+
+/// The log's last frame gone (the head recorded in the store still names its events): the
+/// bulk readers say that the events stop short of it, rather than answering from a shorter
+/// ledger.
+#[test]
+fn a_missing_last_frame_is_named_by_every_command_that_reads_the_whole_log() {
+    let (_dir, store) = ingested_seeds();
+    let mut gone = 0;
+    common::change_store(&store, |db| {
+        let frames = db.open_tree("frames").unwrap();
+        let (key, _) = frames.iter().next_back().unwrap().unwrap();
+        gone = u64::from_be_bytes(key.as_ref().try_into().unwrap());
+        frames.remove(key).unwrap();
+    });
+    let expected = format!("stop before seq {gone}");
+    for args in [
+        vec!["log"],
+        vec!["prove", "inclusion", "0"],
+        vec!["prove", "consistency", "1"],
+    ] {
+        let output = planledger(&store, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&expected) && stderr.contains("planledger verify"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // What was known before the lost frame is still answered.
+    let before = (gone - 1).to_string();
+    let output = planledger(&store, &["state", "--as-known-at", &before]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
