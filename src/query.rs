@@ -489,16 +489,15 @@ fn in_chain_order(events: &mut Vec<Event>) {
 /// The proof that event `index` is in the tree of the first `size` events (the whole ledger
 /// when `None`).
 pub fn inclusion_proof(store: &Store, index: u64, size: Option<u64>) -> Result<Proof, QueryError> {
-    let held = store.head()?.map_or(0, |(seq, _)| seq + 1);
-    let size = size.unwrap_or(held);
+    let size = tree_size(store, size)?;
     // Refused before the ledger is read (the proof would refuse it after).
-    if index >= size && size <= held {
+    if index >= size {
         let refusal = crate::ledger::merkle::ProofError::IndexOutOfRange { index, size };
         return Err(CheckpointError::from(refusal).into());
     }
     Ok(Proof::inclusion_of(leaves_through(
         store,
-        Some(size),
+        size,
         Some(index),
     )?)?)
 }
@@ -506,23 +505,26 @@ pub fn inclusion_proof(store: &Store, index: u64, size: Option<u64>) -> Result<P
 /// The proof that the tree of the first `old` events is a prefix of the tree of the first `new`
 /// (the whole ledger when `None`).
 pub fn consistency_proof(store: &Store, old: u64, new: Option<u64>) -> Result<Proof, QueryError> {
+    let new = tree_size(store, new)?;
     Ok(Proof::consistency_of(
         &leaves_through(store, new, None)?,
         old,
     )?)
 }
 
-/// The leaves of the first `size` events (all when `None`), read an event at a time.
-fn leaves_through(
-    store: &Store,
-    size: Option<u64>,
-    about: Option<u64>,
-) -> Result<Leaves, QueryError> {
+/// The size of the tree a proof is asked for: the ledger's when none is given; refused when
+/// the ledger holds fewer events.
+fn tree_size(store: &Store, size: Option<u64>) -> Result<u64, QueryError> {
     let held = store.head()?.map_or(0, |(seq, _)| seq + 1);
     let size = size.unwrap_or(held);
     if size > held {
         return Err(CheckpointError::BeyondLedger { size, events: held }.into());
     }
+    Ok(size)
+}
+
+/// The leaves of the first `size` events, read an event at a time.
+fn leaves_through(store: &Store, size: u64, about: Option<u64>) -> Result<Leaves, QueryError> {
     let mut leaves = Leaves::about(about);
     if let Some(last) = size.checked_sub(1) {
         for event in store.events_in(0, last) {

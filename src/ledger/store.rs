@@ -201,11 +201,6 @@ pub struct RestingEvents {
 }
 
 impl RestingEvents {
-    /// The events, decoded, in chain order (none after the `last` they were read through).
-    pub fn decode(&self) -> Result<Vec<Event>, StoreError> {
-        self.events_in(0, u64::MAX).collect()
-    }
-
     /// The value of the frame whose events begin at `first`.
     fn frame(&self, first: u64) -> Option<&sled::IVec> {
         let at = self.frames.binary_search_by_key(&first, |(f, _)| *f).ok()?;

@@ -1427,19 +1427,27 @@ fn a_missing_frame_is_named_by_every_command_that_reads_the_whole_log() {
         frames.remove(key).unwrap();
     });
     assert!(gone > 0, "the frame removed is not the first");
-    let expected = format!("seq {gone} was expected");
-    for args in [
-        vec!["log"],
-        vec!["log", "--format", "json"],
-        vec!["prove", "inclusion", "0"],
-        vec!["prove", "consistency", "1"],
-        vec!["state", "--as-known-at", "300"],
-    ] {
-        let output = planledger(&store, &args);
+    each_names_the_damage(
+        &store,
+        &[
+            &["log"],
+            &["log", "--format", "json"],
+            &["prove", "inclusion", "0"],
+            &["prove", "consistency", "1"],
+            &["state", "--as-known-at", "300"],
+        ],
+        &format!("seq {gone} was expected"),
+    );
+}
+
+/// Each command exits 3 with `expected` in its message and sends the reader to `verify`.
+fn each_names_the_damage(store: &Path, commands: &[&[&str]], expected: &str) {
+    for args in commands {
+        let output = planledger(store, args);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(3), "{args:?}: {stderr}");
         assert!(
-            stderr.contains(&expected) && stderr.contains("planledger verify"),
+            stderr.contains(expected) && stderr.contains("planledger verify"),
             "{args:?}: {stderr}"
         );
     }
@@ -1458,20 +1466,15 @@ fn a_missing_last_frame_is_named_by_every_command_that_reads_the_whole_log() {
         gone = u64::from_be_bytes(key.as_ref().try_into().unwrap());
         frames.remove(key).unwrap();
     });
-    let expected = format!("stop before seq {gone}");
-    for args in [
-        vec!["log"],
-        vec!["prove", "inclusion", "0"],
-        vec!["prove", "consistency", "1"],
-    ] {
-        let output = planledger(&store, &args);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(3), "{args:?}: {stderr}");
-        assert!(
-            stderr.contains(&expected) && stderr.contains("planledger verify"),
-            "{args:?}: {stderr}"
-        );
-    }
+    each_names_the_damage(
+        &store,
+        &[
+            &["log"],
+            &["prove", "inclusion", "0"],
+            &["prove", "consistency", "1"],
+        ],
+        &format!("stop before seq {gone}"),
+    );
     // What was known before the lost frame is still answered.
     let before = (gone - 1).to_string();
     let output = planledger(&store, &["state", "--as-known-at", &before]);
