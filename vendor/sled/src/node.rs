@@ -13,6 +13,11 @@ pub struct Node {
     pub(crate) data: Data,
 }
 
+/// The fewest keys a split leaves on either side of a leaf: a leaf with fewer
+/// is merged into its left sibling (`should_merge`), so a side left smaller
+/// would be merged back at once (planledger's patch).
+const LEAF_SPLIT_MARGIN: usize = 4;
+
 impl Node {
     pub(crate) fn new_hoisted_root(
         left: PageId,
@@ -163,18 +168,26 @@ impl Node {
         true
     }
 
-    pub(crate) fn split(mut self) -> (Node, Node) {
+    /// Splits a node that `should_split`, for a traversal to `key`.
+    ///
+    /// planledger's patch: a leaf is split where `key` falls (within
+    /// `LEAF_SPLIT_MARGIN` of either end) rather than in its middle. Its
+    /// keys arrive in increasing order (a seq, or a name and a seq), so the
+    /// key that splits a leaf is the next one appended: split in the middle,
+    /// every leaf left behind stayed half full, and sled keeps (and reads back
+    /// at every open) one page per leaf. An index node splits as published.
+    pub(crate) fn split(mut self, key: &[u8]) -> (Node, Node) {
         fn split_inner<T>(
             keys: &mut Vec<IVec>,
             values: &mut Vec<T>,
             old_prefix: &[u8],
             old_hi: &[u8],
             suffix_truncation: bool,
+            split_point: usize,
         ) -> (IVec, u8, Vec<IVec>, Vec<T>)
         where
             T: Clone + Ord,
         {
-            let split_point = keys.len() / 2 + 1;
             let right_keys = keys.split_off(split_point);
             let right_values = values.split_off(split_point);
             let right_min = &right_keys[0];
@@ -241,10 +254,14 @@ impl Node {
             )
         }
 
+        let in_range = *self.lo <= *key
+            && (self.hi.is_empty() || *self.hi > *key);
+        let prefix_len = self.prefix_len as usize;
         let prefixed_lo = &self.lo[..self.prefix_len as usize];
         let prefixed_hi = &self.hi;
         let (split, right_prefix_len, right_data) = match self.data {
             Data::Index(ref mut index) => {
+                let split_point = index.keys.len() / 2 + 1;
                 let (split, right_prefix_len, right_keys, right_values) =
                     split_inner(
                         &mut index.keys,
@@ -252,6 +269,7 @@ impl Node {
                         prefixed_lo,
                         prefixed_hi,
                         false,
+                        split_point,
                     );
 
                 (
@@ -264,6 +282,22 @@ impl Node {
                 )
             }
             Data::Leaf(ref mut leaf) => {
+                let len = leaf.keys.len();
+                let split_point = if in_range
+                    && len >= 2 * LEAF_SPLIT_MARGIN
+                    && key.len() >= prefix_len
+                {
+                    let suffix = &key[prefix_len..];
+                    let at = match leaf
+                        .keys
+                        .binary_search_by(|k| fastcmp(k, suffix))
+                    {
+                        Ok(at) | Err(at) => at,
+                    };
+                    at.clamp(LEAF_SPLIT_MARGIN, len - LEAF_SPLIT_MARGIN)
+                } else {
+                    len / 2 + 1
+                };
                 let (split, right_prefix_len, right_keys, right_values) =
                     split_inner(
                         &mut leaf.keys,
@@ -271,6 +305,7 @@ impl Node {
                         prefixed_lo,
                         prefixed_hi,
                         true,
+                        split_point,
                     );
 
                 (
@@ -612,6 +647,7 @@ impl Node {
     }
 
     pub(crate) fn should_merge(&self) -> bool {
+        // planledger's patch: `LEAF_SPLIT_MARGIN` is this threshold for a leaf.
         let threshold = if cfg!(any(test, feature = "lock_free_delays")) {
             1
         } else if self.data.is_index() {
