@@ -179,7 +179,17 @@ pub fn history_from(
                     status,
                     text,
                     ..
-                } => format!("{} 【{bureau}】 {text}", status.as_str()),
+                } => {
+                    // Pushed, not `format!`ed: thousands of these in a long history.
+                    let status = status.as_str();
+                    let mut summary = String::with_capacity(
+                        status.len() + bureau.len() + text.len() + " 【】 ".len(),
+                    );
+                    for part in [status, " 【", bureau, "】 ", text] {
+                        summary.push_str(part);
+                    }
+                    summary
+                }
                 body => body.quoted_text().unwrap_or_default().to_owned(),
             };
             HistoryEntry {
@@ -292,25 +302,55 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
     }
     // Each action's parts and comparison key, once per distinct text: versions are compared
     // pairwise, and a measure reported at hundreds of meetings restates the same actions in
-    // each, so folding every statement would fold the same few texts hundreds of times.
-    let mut keys: HashMap<&str, String> = HashMap::new();
+    // each, so folding every statement would fold the same few texts hundreds of times. An
+    // action is first looked for at its place in the version before (a comparison of its
+    // text), and only then by hash: hashing every action's text (hundreds of bytes) was a
+    // fifth of a long history's fold.
+    let text_of = |index: usize| match events.get(index).map(|event| &event.body) {
+        Some(EventBody::ActionReported { text, .. }) => Some(text.as_str()),
+        _ => None,
+    };
+    let mut keys: Vec<String> = Vec::new();
+    let mut key_of_text: HashMap<&str, usize> = HashMap::new();
+    let mut key_at: Vec<usize> = vec![usize::MAX; events.len()];
     let mut bureaus: HashMap<&str, String> = HashMap::new();
+    let mut previous: &[usize] = &[];
+    for version in &versions {
+        for (place, &index) in version.iter().enumerate() {
+            let Some(text) = text_of(index) else {
+                continue;
+            };
+            let restated = previous
+                .get(place)
+                .filter(|&&before| text_of(before) == Some(text))
+                .and_then(|&before| key_at.get(before).copied());
+            let key = match restated {
+                Some(key) => key,
+                None => *key_of_text.entry(text).or_insert_with(|| {
+                    keys.push(comparison_key(text));
+                    keys.len() - 1
+                }),
+            };
+            if let Some(slot) = key_at.get_mut(index) {
+                *slot = key;
+            }
+        }
+        previous = version;
+    }
     for event in events {
         if let EventBody::ActionReported {
-            bureau_canonical,
-            text,
-            ..
+            bureau_canonical, ..
         } = &event.body
         {
-            keys.entry(text).or_insert_with(|| comparison_key(text));
-            bureaus
-                .entry(bureau_canonical)
-                .or_insert_with(|| current_name(bureau_canonical).0);
+            if !bureaus.contains_key(bureau_canonical.as_str()) {
+                bureaus.insert(bureau_canonical, current_name(bureau_canonical).0);
+            }
         }
     }
     let keyed: Vec<Option<(&str, ActionStatus, &str, &str)>> = events
         .iter()
-        .map(|event| match &event.body {
+        .zip(&key_at)
+        .map(|(event, &key)| match &event.body {
             EventBody::ActionReported {
                 bureau_canonical,
                 status,
@@ -320,7 +360,7 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
                 bureaus.get(bureau_canonical.as_str())?.as_str(),
                 *status,
                 text.as_str(),
-                keys.get(text.as_str())?.as_str(),
+                keys.get(key)?.as_str(),
             )),
             _ => None,
         })
@@ -423,4 +463,121 @@ fn changes_in_valid_time(events: &[&Event]) -> Vec<&'static str> {
             | EventBody::DocumentWithdrawn { .. } => "stated",
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::event::Source;
+    use crate::source::meeting::Meeting;
+
+    /// One version's actions: bureau, status, text.
+    type Version<'a> = &'a [(&'a str, ActionStatus, &'a str)];
+
+    /// The change [`action_fates_in_valid_time`] gives each action of each version, versions
+    /// in order (each a document of its own).
+    fn fates(versions: &[Version<'_>]) -> Vec<Vec<&'static str>> {
+        let mut events = Vec::new();
+        for (at, actions) in versions.iter().enumerate() {
+            for &(bureau, status, text) in *actions {
+                events.push(Event {
+                    v: crate::ledger::event::EVENT_FORMAT_VERSION,
+                    seq: events.len() as u64,
+                    prev: String::new(),
+                    meeting: Meeting {
+                        body: None,
+                        ordinal: None,
+                        date: None,
+                    },
+                    source: Source {
+                        document: format!("document {at}"),
+                        lines: None,
+                    },
+                    body: EventBody::ActionReported {
+                        measure_id: "M1".into(),
+                        bureau: bureau.into(),
+                        bureau_canonical: bureau.into(),
+                        status,
+                        text: text.into(),
+                    },
+                    hash: String::new(),
+                });
+            }
+        }
+        let in_order: Vec<&Event> = events.iter().collect();
+        let mut changes = changes_in_valid_time(&in_order);
+        action_fates_in_valid_time(&in_order, &mut changes);
+        let mut by_version = Vec::new();
+        let mut rest = changes.as_slice();
+        for actions in versions {
+            let (these, after) = rest.split_at(actions.len());
+            by_version.push(these.to_vec());
+            rest = after;
+        }
+        by_version
+    }
+
+    #[test]
+    fn each_action_is_classed_against_the_version_before() {
+        use ActionStatus::{Done, Planned};
+        const BUREAU: &str = "健康・生活衛生局がん・疾病対策課";
+        const OTHER: &str = "医政局地域医療計画課";
+        const SCREENING: &str = "がん検診の受診率向上に向けて、受診勧奨の取組を推進する。";
+        const SCREENING_AGAIN: &str =
+            "がん検診の受診率向上に向けて、個別の受診勧奨の取組を一層推進する。";
+        const TRAINING: &str = "緩和ケア研修会を各地で開催し、修了者数を公表した。";
+        const UNRELATED: &str = "小児・AYA世代のがん患者の長期フォローアップ体制を整備する。";
+        let first: Version = &[(BUREAU, Planned, SCREENING), (OTHER, Done, TRAINING)];
+        let cases: [(&str, Version, [&str; 2]); 6] = [
+            (
+                "the same actions again, in their places",
+                &[(BUREAU, Planned, SCREENING), (OTHER, Done, TRAINING)],
+                ["reported", "reported"],
+            ),
+            (
+                "the same actions again, in each other's places",
+                &[(OTHER, Done, TRAINING), (BUREAU, Planned, SCREENING)],
+                ["reported", "reported"],
+            ),
+            (
+                "planned, now done",
+                &[(BUREAU, Done, SCREENING), (OTHER, Done, TRAINING)],
+                ["completed", "reported"],
+            ),
+            (
+                "done, now planned",
+                &[(BUREAU, Planned, SCREENING), (OTHER, Planned, TRAINING)],
+                ["reported", "reopened"],
+            ),
+            (
+                "reworded",
+                &[(BUREAU, Planned, SCREENING_AGAIN), (OTHER, Done, TRAINING)],
+                ["revised", "reported"],
+            ),
+            (
+                "one of them replaced by an unrelated action",
+                &[(BUREAU, Planned, SCREENING), (OTHER, Planned, UNRELATED)],
+                ["reported", "new"],
+            ),
+        ];
+        for (case, second, expected) in cases {
+            let classes = fates(&[first, second]);
+            assert_eq!(
+                classes[0],
+                ["reported", "reported"],
+                "{case}: the first version"
+            );
+            assert_eq!(classes[1], expected, "{case}");
+        }
+        // A text met again after a version without it keeps its key: classed against the
+        // version just before, it is new there, and restated after.
+        let classes = fates(&[
+            first,
+            &[(OTHER, Done, TRAINING)],
+            &[(OTHER, Done, TRAINING), (BUREAU, Planned, SCREENING)],
+            &[(BUREAU, Planned, SCREENING), (OTHER, Done, TRAINING)],
+        ]);
+        assert_eq!(classes[2], ["reported", "new"]);
+        assert_eq!(classes[3], ["reported", "reported"]);
+    }
 }
