@@ -287,21 +287,31 @@ pub fn line_content(raw: &str) -> &str {
 /// punctuation, at least two of them kana or kanji. Japanese prose never separates its
 /// characters so; a line of spaced Latin or digits alone (「1 2 3」) is not taken.
 pub fn is_spaced_out(content: &str) -> bool {
+    // One pass that stops at a piece's second letter: a line of prose (most lines, asked of
+    // every line of every document) is answered after its first two letters, not after
+    // reading to its end for the end of its first piece.
     let mut pieces = 0;
     let mut kana_or_kanji = 0;
-    for piece in content
-        .split(|c: char| c.is_whitespace())
-        .filter(|p| !p.is_empty())
-    {
-        pieces += 1;
-        let mut letters = piece
-            .chars()
-            .map(unified_ideograph)
-            .filter(|c| c.is_alphanumeric());
-        match (letters.next(), letters.next()) {
-            (_, Some(_)) => return false,
-            (Some(letter), None) if is_kana_or_kanji(letter) => kana_or_kanji += 1,
-            _ => {}
+    let mut letters_in_piece: Option<u8> = None;
+    for c in content.chars() {
+        if c.is_whitespace() {
+            letters_in_piece = None;
+            continue;
+        }
+        let letters = letters_in_piece.get_or_insert_with(|| {
+            pieces += 1;
+            0
+        });
+        let letter = unified_ideograph(c);
+        if !letter.is_alphanumeric() {
+            continue;
+        }
+        if *letters == 1 {
+            return false;
+        }
+        *letters = 1;
+        if is_kana_or_kanji(letter) {
+            kana_or_kanji += 1;
         }
     }
     pieces >= 3 && kana_or_kanji >= 2
