@@ -210,8 +210,11 @@ pub fn ingest_with(
         file_name,
         ingested_at,
     };
-    let prior = derive::Prior::of_store(store)?;
-    let derivation = derive::derive(&bytes, &filing, &prior, options)?;
+    // The ledger's records are read while the document is: neither needs the other.
+    let (prior, extracted) =
+        derive::Prior::of_store_beside(store, || derive::extract_filed(&bytes, &filing));
+    let prior = prior?;
+    let derivation = derive::derive_extracted(extracted?, &bytes, &filing, &prior, options)?;
     // What ingests, verifies: the batch passes verify's checks before it is appended.
     derive::check_batch(&derivation, &bytes, path)?;
     let derive::Derivation {
