@@ -63,62 +63,85 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
         ..IngestOptions::default()
     };
     let ingested_at = super::now()?;
-    let store = Store::open_to_write(&context.store, context.wait, true)?;
-    let (mut appended, mut present, mut failed) = (0, 0, 0);
-    // The ledger's size after the last append that completed (flushed, head recorded).
-    let mut durable = 0;
-    let mut worst = FailureKind::BadInput;
-    let total = prepared.requests.len();
-    for (index, request) in prepared.requests.iter().enumerate() {
-        super::eprint_line(&format!(
-            "[{}/{total}] {}",
-            index + 1,
-            request.path.display()
-        ));
-        match ingest::ingest_with(&store, request, &ingested_at, options) {
-            Ok(outcome) => {
-                match &outcome {
-                    IngestOutcome::Appended(summary) => {
-                        appended += 1;
-                        durable = summary.last_seq + 1;
+    let requests = &prepared.requests;
+    let ingested_at = ingested_at.as_str();
+    std::thread::scope(|scope| -> Result<Outcome> {
+        // Each document is read and extracted on a thread of its own while the one before it
+        // is appended (the first while the ledger opens): extraction reads nothing of the ledger.
+        let read_on = |index: usize| {
+            requests
+                .get(index)
+                .map(|request| scope.spawn(move || ingest::read_request(request, ingested_at)))
+        };
+        let mut next = read_on(0);
+        let store = Store::open_to_write(&context.store, context.wait, true)?;
+        let (mut appended, mut present, mut failed) = (0, 0, 0);
+        // The ledger's size after the last append that completed (flushed, head recorded).
+        let mut durable = 0;
+        let mut worst = FailureKind::BadInput;
+        let total = requests.len();
+        for (index, request) in requests.iter().enumerate() {
+            super::eprint_line(&format!(
+                "[{}/{total}] {}",
+                index + 1,
+                request.path.display()
+            ));
+            let read = next
+                .take()
+                .map(|reading| {
+                    reading
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .unwrap_or_else(|| ingest::read_request(request, ingested_at));
+            next = read_on(index + 1);
+            let outcome = read
+                .and_then(|read| ingest::ingest_read(&store, request, read, ingested_at, options));
+            match outcome {
+                Ok(outcome) => {
+                    match &outcome {
+                        IngestOutcome::Appended(summary) => {
+                            appended += 1;
+                            durable = summary.last_seq + 1;
+                        }
+                        IngestOutcome::AlreadyPresent { .. } => present += 1,
                     }
-                    IngestOutcome::AlreadyPresent { .. } => present += 1,
+                    print_progress(&text::ingest_outcome(&outcome))?;
                 }
-                print_progress(&text::ingest_outcome(&outcome))?;
-            }
-            Err(error) => {
-                failed += 1;
-                super::eprint_line(&format!("error: {error}"));
-                if error.kind() == FailureKind::LedgerUnusable {
-                    // The ledger could not take this append (a full disk, a failed write): the
-                    // next would be written onto what this process could not make durable.
-                    worst = FailureKind::LedgerUnusable;
-                    let untried = total - index - 1;
-                    if untried > 0 {
-                        super::eprint_line(&format!(
-                            "error: stopped: the other {untried} documents were not tried; run the ingest again once the ledger can be written"
-                        ));
+                Err(error) => {
+                    failed += 1;
+                    super::eprint_line(&format!("error: {error}"));
+                    if error.kind() == FailureKind::LedgerUnusable {
+                        // The ledger could not take this append (a full disk, a failed write): the
+                        // next would be written onto what this process could not make durable.
+                        worst = FailureKind::LedgerUnusable;
+                        let untried = total - index - 1;
+                        if untried > 0 {
+                            super::eprint_line(&format!(
+                                "error: stopped: the other {untried} documents were not tried; run the ingest again once the ledger can be written"
+                            ));
+                        }
+                        break;
                     }
-                    break;
                 }
             }
         }
-    }
-    if appended > 0 {
-        context.witness_append_at(&store, durable)?;
-    }
-    let head = store.head()?.map_or_else(
-        || "empty".to_owned(),
-        |(seq, hash)| format!("seq {seq}, hash {hash}"),
-    );
-    print_progress(&format!(
-        "{appended} documents appended, {present} already present, {failed} failed; ledger {} head {head}\n",
-        context.store.display()
-    ))?;
-    Ok(if failed > 0 {
-        Outcome::Failed(worst)
-    } else {
-        Outcome::Success
+        if appended > 0 {
+            context.witness_append_at(&store, durable)?;
+        }
+        let head = store.head()?.map_or_else(
+            || "empty".to_owned(),
+            |(seq, hash)| format!("seq {seq}, hash {hash}"),
+        );
+        print_progress(&format!(
+            "{appended} documents appended, {present} already present, {failed} failed; ledger {} head {head}\n",
+            context.store.display()
+        ))?;
+        Ok(if failed > 0 {
+            Outcome::Failed(worst)
+        } else {
+            Outcome::Success
+        })
     })
 }
 

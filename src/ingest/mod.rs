@@ -186,12 +186,88 @@ pub fn ingest_with(
 ) -> Result<IngestOutcome, IngestError> {
     // Appending to a ledger that lost its tail would record a new head over the evidence.
     store.check_length()?;
-    let path = &request.path;
-    let bytes = read_document(path).map_err(|source| IngestError::Read {
-        path: path.clone(),
+    let bytes = read_request_bytes(request)?;
+    append_read(
+        store,
+        request,
+        ReadRequest::Bytes(bytes),
+        ingested_at,
+        options,
+    )
+}
+
+/// A request's document as read before the ledger is: its bytes, or its bytes decoded,
+/// extracted and checked against its filing ([`derive::extract_filed`], which reads nothing of
+/// the ledger).
+pub enum ReadRequest {
+    Bytes(Vec<u8>),
+    Extracted {
+        bytes: Vec<u8>,
+        extracted: Box<Result<derive::Extracted, IngestError>>,
+    },
+}
+
+/// Reads a request's file and extracts its document, with no ledger at hand: a multi-document
+/// ingest reads the next document while it appends this one (and the first while the ledger
+/// opens). A document the ledger already holds is read for nothing — and skipped all the same.
+pub fn read_request(
+    request: &IngestRequest,
+    ingested_at: &str,
+) -> Result<ReadRequest, IngestError> {
+    let bytes = read_request_bytes(request)?;
+    let extracted = derive::extract_filed(&bytes, &filing_of(request, ingested_at));
+    Ok(ReadRequest::Extracted {
+        bytes,
+        extracted: Box::new(extracted),
+    })
+}
+
+fn read_request_bytes(request: &IngestRequest) -> Result<Vec<u8>, IngestError> {
+    read_document(&request.path).map_err(|source| IngestError::Read {
+        path: request.path.clone(),
         source,
-    })?;
-    let document = blake3::hash(&bytes).to_hex().to_string();
+    })
+}
+
+fn filing_of<'a>(request: &'a IngestRequest, ingested_at: &'a str) -> derive::Filing<'a> {
+    derive::Filing {
+        path: &request.path,
+        description: &request.description,
+        file_name: request
+            .path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        ingested_at,
+    }
+}
+
+/// [`ingest_with`] of a request already read ([`read_request`]) with the same `ingested_at`.
+pub fn ingest_read(
+    store: &Store,
+    request: &IngestRequest,
+    read: ReadRequest,
+    ingested_at: &str,
+    options: IngestOptions,
+) -> Result<IngestOutcome, IngestError> {
+    store.check_length()?;
+    append_read(store, request, read, ingested_at, options)
+}
+
+/// Skips known bytes, derives (extracting the document meanwhile when it is not yet), checks
+/// the batch as `verify` will, appends.
+fn append_read(
+    store: &Store,
+    request: &IngestRequest,
+    read: ReadRequest,
+    ingested_at: &str,
+    options: IngestOptions,
+) -> Result<IngestOutcome, IngestError> {
+    let path = &request.path;
+    let bytes = match &read {
+        ReadRequest::Bytes(bytes) | ReadRequest::Extracted { bytes, .. } => bytes,
+    };
+    let document = blake3::hash(bytes).to_hex().to_string();
     if let Some(recorded) = store.document_record(&document)? {
         return Ok(IngestOutcome::AlreadyPresent {
             path: path.clone(),
@@ -200,19 +276,18 @@ pub fn ingest_with(
             seq: recorded.seq,
         });
     }
-    let file_name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let filing = derive::Filing {
-        path,
-        description: &request.description,
-        file_name,
-        ingested_at,
+    let filing = filing_of(request, ingested_at);
+    let (prior, extracted, bytes) = match read {
+        ReadRequest::Extracted { bytes, extracted } => {
+            (derive::Prior::of_store(store), *extracted, bytes)
+        }
+        // The ledger's records are read while the document is: neither needs the other.
+        ReadRequest::Bytes(bytes) => {
+            let (prior, extracted) =
+                derive::Prior::of_store_beside(store, || derive::extract_filed(&bytes, &filing));
+            (prior, extracted, bytes)
+        }
     };
-    // The ledger's records are read while the document is: neither needs the other.
-    let (prior, extracted) =
-        derive::Prior::of_store_beside(store, || derive::extract_filed(&bytes, &filing));
     let prior = prior?;
     let derivation = derive::derive_extracted(extracted?, &bytes, &filing, &prior, options)?;
     // What ingests, verifies: the batch passes verify's checks before it is appended.
