@@ -198,7 +198,7 @@ impl Indexed {
 
     /// The documents' records, and with `rest` the identities and the figure observations —
     /// read side by side: each is a walk of a sled tree of its own (at 1M ~6 ms the records,
-    /// ~8 the observations), one after the other with the second core idle.
+    /// ~8 the observations), which read one after the other left the second core idle.
     fn read(store: &Store, rest: bool) -> Result<Indexed, StoreError> {
         if !rest {
             return Ok(Indexed {

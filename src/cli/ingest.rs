@@ -65,16 +65,21 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
     let ingested_at = super::now()?;
     let requests = &prepared.requests;
     let ingested_at = ingested_at.as_str();
+    // Outside the scope, for the threads that read ahead to look documents up in it.
+    let ledger = std::sync::OnceLock::new();
     std::thread::scope(|scope| -> Result<Outcome> {
         // Each document is read and extracted on a thread of its own while the one before it
-        // is appended (the first while the ledger opens): extraction reads nothing of the ledger.
+        // is appended (the first while the ledger opens): extraction reads nothing of the
+        // ledger, and a document it already records is not extracted.
+        let ledger = &ledger;
         let read_on = |index: usize| {
-            requests
-                .get(index)
-                .map(|request| scope.spawn(move || ingest::read_request(request, ingested_at)))
+            requests.get(index).map(|request| {
+                scope.spawn(move || ingest::read_request(request, ingested_at, ledger.get()))
+            })
         };
         let mut next = read_on(0);
-        let store = Store::open_to_write(&context.store, context.wait, true)?;
+        let opened = Store::open_to_write(&context.store, context.wait, true)?;
+        let store: &Store = ledger.get_or_init(|| opened);
         let (mut appended, mut present, mut failed) = (0, 0, 0);
         // The ledger's size after the last append that completed (flushed, head recorded).
         let mut durable = 0;
@@ -93,10 +98,9 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
                         .join()
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 })
-                .unwrap_or_else(|| ingest::read_request(request, ingested_at));
+                .unwrap_or_else(|| ingest::read_request(request, ingested_at, Some(store)));
             next = read_on(index + 1);
-            let outcome = read
-                .and_then(|read| ingest::ingest_read(&store, request, read, ingested_at, options));
+            let outcome = ingest::ingest_read(store, request, read, ingested_at, options);
             match outcome {
                 Ok(outcome) => {
                     match &outcome {
@@ -127,7 +131,7 @@ pub fn run(context: &Context, args: &IngestArgs) -> Result<Outcome> {
             }
         }
         if appended > 0 {
-            context.witness_append_at(&store, durable)?;
+            context.witness_append_at(store, durable)?;
         }
         let head = store.head()?.map_or_else(
             || "empty".to_owned(),

@@ -48,7 +48,11 @@ pub struct Prior<'a> {
 impl<'a> Prior<'a> {
     /// The state of a store, read through its indexes — never the whole log.
     pub fn of_store(store: &'a Store) -> Result<Prior<'a>, StoreError> {
-        Prior::of_store_beside(store, || ()).0
+        Ok(Prior {
+            documents: store.document_records()?,
+            identities: std::sync::Arc::new(Identities::from_index(&store.identity_index()?)),
+            events_of_document: Box::new(|seq| store.events_of_document(seq)),
+        })
     }
 
     /// [`Prior::of_store`], its records and identity index read on a thread of their own while

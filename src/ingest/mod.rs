@@ -207,14 +207,25 @@ pub enum ReadRequest {
     },
 }
 
-/// Reads a request's file and extracts its document, with no ledger at hand: a multi-document
+/// Reads a request's file and extracts its document, apart from the append: a multi-document
 /// ingest reads the next document while it appends this one (and the first while the ledger
-/// opens). A document the ledger already holds is read for nothing — and skipped all the same.
+/// opens, `store` then `None`). A document `store` already records is not extracted (the
+/// append skips it); one it does not record yet — or that the append before it adds — is
+/// extracted and then skipped all the same, for one extraction's time.
 pub fn read_request(
     request: &IngestRequest,
     ingested_at: &str,
+    store: Option<&Store>,
 ) -> Result<ReadRequest, IngestError> {
     let bytes = read_request_bytes(request)?;
+    let known = store.is_some_and(|store| {
+        let document = blake3::hash(&bytes).to_hex().to_string();
+        // A record that cannot be read is the append's to report.
+        matches!(store.document_record(&document), Ok(Some(_)))
+    });
+    if known {
+        return Ok(ReadRequest::Bytes(bytes));
+    }
     let extracted = derive::extract_filed(&bytes, &filing_of(request, ingested_at));
     Ok(ReadRequest::Extracted {
         bytes,
@@ -242,16 +253,17 @@ fn filing_of<'a>(request: &'a IngestRequest, ingested_at: &'a str) -> derive::Fi
     }
 }
 
-/// [`ingest_with`] of a request already read ([`read_request`]) with the same `ingested_at`.
+/// [`ingest_with`] of a request read ahead ([`read_request`], with the same `ingested_at`): the
+/// same checks in the same order — the ledger's length, then the file's reading.
 pub fn ingest_read(
     store: &Store,
     request: &IngestRequest,
-    read: ReadRequest,
+    read: Result<ReadRequest, IngestError>,
     ingested_at: &str,
     options: IngestOptions,
 ) -> Result<IngestOutcome, IngestError> {
     store.check_length()?;
-    append_read(store, request, read, ingested_at, options)
+    append_read(store, request, read?, ingested_at, options)
 }
 
 /// Skips known bytes, derives (extracting the document meanwhile when it is not yet), checks
