@@ -26,6 +26,28 @@ pub mod report;
 pub mod source;
 pub mod web;
 
+/// `first` on a thread of its own while `second` runs on this one — in turn on a machine of one
+/// processor — and both answers. Reads of separate sled trees (or halves of one) that would run
+/// one after the other with the second core idle go through this.
+pub(crate) fn side_by_side<A: Send, B>(
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B,
+) -> (A, B) {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        let first = first();
+        return (first, second());
+    }
+    std::thread::scope(|scope| {
+        let first = scope.spawn(first);
+        let second = second();
+        // The other thread panicking is a defect to report as one, not a damaged ledger.
+        let first = first
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
+}
+
 /// What kind of failure an error is, for a caller that must tell them apart (the CLI maps them
 /// to exit codes 1, 2 and 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -206,42 +206,22 @@ impl Indexed {
                 ..Indexed::default()
             });
         }
-        let (documents, (identities, observations)) = side_by_side(
+        let (documents, rest) = crate::side_by_side(
             || store.document_records(),
-            || {
+            || -> Result<_, StoreError> {
                 Ok((
                     Identities::from_index(&store.identity_index()?),
                     store.all_target_observations()?,
                 ))
             },
-        )?;
+        );
+        let (documents, (identities, observations)) = (documents?, rest?);
         Ok(Indexed {
             documents,
             identities,
             observations,
         })
     }
-}
-
-/// `first` on a thread of its own while `second` runs on this one (in turn on a machine of one
-/// processor): both answers, or an error of either.
-fn side_by_side<A: Send, B>(
-    first: impl FnOnce() -> Result<A, StoreError> + Send,
-    second: impl FnOnce() -> Result<B, StoreError>,
-) -> Result<(A, B), StoreError> {
-    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
-        let first = first()?;
-        return Ok((first, second()?));
-    }
-    std::thread::scope(|scope| {
-        let first = scope.spawn(first);
-        let second = second();
-        // The other thread panicking is a defect to report as one, not a damaged ledger.
-        let first = first
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Ok((first?, second?))
-    })
 }
 
 /// [`state`] over the indexes as read (which a question about an earlier head does not use).
@@ -478,9 +458,9 @@ pub fn log<'s>(store: &'s Store, filter: &'s LogFilter) -> Result<EventsRead<'s>
 /// index for each handle the measure was recorded under, and the target index.
 pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
     // The records are read beside the measure's events (which need the identities first).
-    let (documents, (identities, mut events)) = side_by_side(
+    let (documents, read) = crate::side_by_side(
         || store.document_records(),
-        || {
+        || -> Result<_, StoreError> {
             let identities = Identities::from_index(&store.identity_index()?);
             let mut events = events_about_measure(store, &identities, id)?;
             // The targets index is read whole to find a key: not for an id no key can be.
@@ -489,7 +469,8 @@ pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
             }
             Ok((identities, events))
         },
-    )?;
+    );
+    let (documents, (identities, mut events)) = (documents?, read?);
     // The milestones that may name the measure's plan: they are only in slides.
     events.extend(
         slides_events(store, &documents)?

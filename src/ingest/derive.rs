@@ -48,11 +48,7 @@ pub struct Prior<'a> {
 impl<'a> Prior<'a> {
     /// The state of a store, read through its indexes — never the whole log.
     pub fn of_store(store: &'a Store) -> Result<Prior<'a>, StoreError> {
-        Ok(Prior {
-            documents: store.document_records()?,
-            identities: std::sync::Arc::new(Identities::from_index(&store.identity_index()?)),
-            events_of_document: Box::new(|seq| store.events_of_document(seq)),
-        })
+        Prior::of_read(store, (store.document_records(), store.identity_index()))
     }
 
     /// [`Prior::of_store`], its records and identity index read on a thread of their own while
@@ -62,31 +58,26 @@ impl<'a> Prior<'a> {
         store: &'a Store,
         beside: impl FnOnce() -> T,
     ) -> (Result<Prior<'a>, StoreError>, T) {
-        let read = || -> Result<_, StoreError> {
-            Ok((
-                store.document_records()?,
-                Identities::from_index(&store.identity_index()?),
-            ))
-        };
-        let (read, beside) = if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
-            (read(), beside())
-        } else {
-            std::thread::scope(|scope| {
-                let reading = scope.spawn(read);
-                let beside = beside();
-                // The other thread panicking is a defect to report as one, not a damaged ledger.
-                let read = reading
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (read, beside)
-            })
-        };
-        let prior = read.map(|(documents, identities)| Prior {
-            documents,
-            identities: std::sync::Arc::new(identities),
+        let (read, beside) = crate::side_by_side(
+            || (store.document_records(), store.identity_index()),
+            beside,
+        );
+        (Prior::of_read(store, read), beside)
+    }
+
+    /// The state of `store` from its records and identity index as read.
+    fn of_read(
+        store: &'a Store,
+        (documents, identities): (
+            Result<Vec<DocumentRecord>, StoreError>,
+            Result<crate::ledger::index::IdentityIndex, StoreError>,
+        ),
+    ) -> Result<Prior<'a>, StoreError> {
+        Ok(Prior {
+            documents: documents?,
+            identities: std::sync::Arc::new(Identities::from_index(&identities?)),
             events_of_document: Box::new(|seq| store.events_of_document(seq)),
-        });
-        (prior, beside)
+        })
     }
 }
 

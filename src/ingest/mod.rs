@@ -184,27 +184,27 @@ pub fn ingest_with(
     ingested_at: &str,
     options: IngestOptions,
 ) -> Result<IngestOutcome, IngestError> {
-    // Appending to a ledger that lost its tail would record a new head over the evidence.
-    store.check_length()?;
-    let bytes = read_request_bytes(request)?;
-    append_read(
-        store,
-        request,
-        ReadRequest::Bytes(bytes),
-        ingested_at,
-        options,
-    )
+    let read = read_request_bytes(request).map(ReadRequest::unextracted);
+    ingest_read(store, request, read, ingested_at, options)
 }
 
-/// A request's document as read before the ledger is: its bytes, or its bytes decoded,
-/// extracted and checked against its filing ([`derive::extract_filed`], which reads nothing of
-/// the ledger).
-pub enum ReadRequest {
-    Bytes(Vec<u8>),
-    Extracted {
-        bytes: Vec<u8>,
-        extracted: Box<Result<derive::Extracted, IngestError>>,
-    },
+/// A request's document as read before the ledger is: its bytes and their hash, and — when read
+/// ahead — decoded, extracted and checked against its filing ([`derive::extract_filed`], which
+/// reads nothing of the ledger).
+pub struct ReadRequest {
+    bytes: Vec<u8>,
+    document: String,
+    extracted: Option<Box<Result<derive::Extracted, IngestError>>>,
+}
+
+impl ReadRequest {
+    fn unextracted(bytes: Vec<u8>) -> ReadRequest {
+        ReadRequest {
+            document: blake3::hash(&bytes).to_hex().to_string(),
+            bytes,
+            extracted: None,
+        }
+    }
 }
 
 /// Reads a request's file and extracts its document, apart from the append: a multi-document
@@ -217,20 +217,15 @@ pub fn read_request(
     ingested_at: &str,
     store: Option<&Store>,
 ) -> Result<ReadRequest, IngestError> {
-    let bytes = read_request_bytes(request)?;
-    let known = store.is_some_and(|store| {
-        let document = blake3::hash(&bytes).to_hex().to_string();
-        // A record that cannot be read is the append's to report.
-        matches!(store.document_record(&document), Ok(Some(_)))
-    });
-    if known {
-        return Ok(ReadRequest::Bytes(bytes));
+    let mut read = ReadRequest::unextracted(read_request_bytes(request)?);
+    // A record that cannot be read is the append's to report.
+    let known =
+        store.is_some_and(|store| matches!(store.document_record(&read.document), Ok(Some(_))));
+    if !known {
+        let extracted = derive::extract_filed(&read.bytes, &filing_of(request, ingested_at));
+        read.extracted = Some(Box::new(extracted));
     }
-    let extracted = derive::extract_filed(&bytes, &filing_of(request, ingested_at));
-    Ok(ReadRequest::Extracted {
-        bytes,
-        extracted: Box::new(extracted),
-    })
+    Ok(read)
 }
 
 fn read_request_bytes(request: &IngestRequest) -> Result<Vec<u8>, IngestError> {
@@ -253,8 +248,9 @@ fn filing_of<'a>(request: &'a IngestRequest, ingested_at: &'a str) -> derive::Fi
     }
 }
 
-/// [`ingest_with`] of a request read ahead ([`read_request`], with the same `ingested_at`): the
-/// same checks in the same order — the ledger's length, then the file's reading.
+/// [`ingest_with`] of a request read ([`read_request`], with the same `ingested_at`): the
+/// ledger's length checked, then the file's reading; known bytes skipped; the document derived
+/// (extracted meanwhile when it was not read ahead), the batch checked as `verify` will, appended.
 pub fn ingest_read(
     store: &Store,
     request: &IngestRequest,
@@ -262,24 +258,14 @@ pub fn ingest_read(
     ingested_at: &str,
     options: IngestOptions,
 ) -> Result<IngestOutcome, IngestError> {
+    // Appending to a ledger that lost its tail would record a new head over the evidence.
     store.check_length()?;
-    append_read(store, request, read?, ingested_at, options)
-}
-
-/// Skips known bytes, derives (extracting the document meanwhile when it is not yet), checks
-/// the batch as `verify` will, appends.
-fn append_read(
-    store: &Store,
-    request: &IngestRequest,
-    read: ReadRequest,
-    ingested_at: &str,
-    options: IngestOptions,
-) -> Result<IngestOutcome, IngestError> {
+    let ReadRequest {
+        bytes,
+        document,
+        extracted,
+    } = read?;
     let path = &request.path;
-    let bytes = match &read {
-        ReadRequest::Bytes(bytes) | ReadRequest::Extracted { bytes, .. } => bytes,
-    };
-    let document = blake3::hash(bytes).to_hex().to_string();
     if let Some(recorded) = store.document_record(&document)? {
         return Ok(IngestOutcome::AlreadyPresent {
             path: path.clone(),
@@ -289,16 +275,10 @@ fn append_read(
         });
     }
     let filing = filing_of(request, ingested_at);
-    let (prior, extracted, bytes) = match read {
-        ReadRequest::Extracted { bytes, extracted } => {
-            (derive::Prior::of_store(store), *extracted, bytes)
-        }
+    let (prior, extracted) = match extracted {
+        Some(extracted) => (derive::Prior::of_store(store), *extracted),
         // The ledger's records are read while the document is: neither needs the other.
-        ReadRequest::Bytes(bytes) => {
-            let (prior, extracted) =
-                derive::Prior::of_store_beside(store, || derive::extract_filed(&bytes, &filing));
-            (prior, extracted, bytes)
-        }
+        None => derive::Prior::of_store_beside(store, || derive::extract_filed(&bytes, &filing)),
     };
     let prior = prior?;
     let derivation = derive::derive_extracted(extracted?, &bytes, &filing, &prior, options)?;

@@ -1490,20 +1490,17 @@ impl Store {
         let prefix = name_prefix(measure_id);
         let end = name_range_end(&prefix);
         let middle = self.head()?.map_or(0, |(seq, _)| seq / 2);
-        if middle == 0 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        if middle == 0 {
             return self.events_mentioned_in(prefix..end);
         }
         let split = name_seq_key(measure_id, middle);
-        std::thread::scope(|scope| {
-            let later = scope.spawn(|| self.events_mentioned_in(split.clone()..end));
-            let mut events = self.events_mentioned_in(prefix..split.clone())?;
-            // The other thread panicking is a defect to report as one, not a damaged ledger.
-            let later = later
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            events.extend(later);
-            Ok(events)
-        })
+        let (later, earlier) = crate::side_by_side(
+            || self.events_mentioned_in(split.clone()..end),
+            || self.events_mentioned_in(prefix..split.clone()),
+        );
+        let mut events = earlier?;
+        events.extend(later?);
+        Ok(events)
     }
 
     /// The events the `mentions` entries in `range` (keys of one name) hold, in chain order.

@@ -342,9 +342,9 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
             bureau_canonical, ..
         } = &event.body
         {
-            if !bureaus.contains_key(bureau_canonical.as_str()) {
-                bureaus.insert(bureau_canonical, current_name(bureau_canonical).0);
-            }
+            bureaus
+                .entry(bureau_canonical)
+                .or_insert_with(|| current_name(bureau_canonical).0);
         }
     }
     let keyed: Vec<Option<(&str, ActionStatus, &str, &str)>> = events

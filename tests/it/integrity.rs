@@ -1415,16 +1415,8 @@ fn a_reindex_of_a_ledger_holding_an_unreadable_event_changes_nothing() {
 #[test]
 fn a_missing_frame_is_named_by_every_command_that_reads_the_whole_log() {
     let (_dir, store) = ingested_seeds();
-    let mut gone = 0;
-    common::change_store(&store, |db| {
-        let frames = db.open_tree("frames").unwrap();
-        let (key, _) = frames
-            .range(..=100u64.to_be_bytes())
-            .next_back()
-            .unwrap()
-            .unwrap();
-        gone = u64::from_be_bytes(key.as_ref().try_into().unwrap());
-        frames.remove(key).unwrap();
+    let gone = remove_frame(&store, |frames| {
+        frames.range(..=100u64.to_be_bytes()).next_back()
     });
     assert!(gone > 0, "the frame removed is not the first");
     each_names_the_damage(
@@ -1438,6 +1430,19 @@ fn a_missing_frame_is_named_by_every_command_that_reads_the_whole_log() {
         ],
         &format!("seq {gone} was expected"),
     );
+}
+
+/// Removes the frame `which` finds from the ledger at `store`; the seq of its first event.
+fn remove_frame(
+    store: &Path,
+    which: impl FnOnce(&sled::Tree) -> Option<sled::Result<(sled::IVec, sled::IVec)>>,
+) -> u64 {
+    common::change_store(store, |db| {
+        let frames = db.open_tree("frames").unwrap();
+        let (key, _) = which(&frames).unwrap().unwrap();
+        frames.remove(&key).unwrap();
+        u64::from_be_bytes(key.as_ref().try_into().unwrap())
+    })
 }
 
 /// Each command exits 3 with `expected` in its message and sends the reader to `verify`.
@@ -1459,13 +1464,7 @@ fn each_names_the_damage(store: &Path, commands: &[&[&str]], expected: &str) {
 #[test]
 fn a_missing_last_frame_is_named_by_every_command_that_reads_the_whole_log() {
     let (_dir, store) = ingested_seeds();
-    let mut gone = 0;
-    common::change_store(&store, |db| {
-        let frames = db.open_tree("frames").unwrap();
-        let (key, _) = frames.iter().next_back().unwrap().unwrap();
-        gone = u64::from_be_bytes(key.as_ref().try_into().unwrap());
-        frames.remove(key).unwrap();
-    });
+    let gone = remove_frame(&store, |frames| frames.iter().next_back());
     each_names_the_damage(
         &store,
         &[
