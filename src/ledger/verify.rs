@@ -289,7 +289,13 @@ fn verify_with(
                 Ok(leaf) if frontier.size() == n_events - 1 => frontier.push(leaf),
                 _ => {}
             }
-            last = Some((event.seq, event.hash));
+            match &mut replay {
+                Some((replay, _)) => {
+                    last = Some((event.seq, event.hash.clone()));
+                    replay.keep(event);
+                }
+                None => last = Some((event.seq, event.hash)),
+            }
         }
         if let Some((mut replay, workers)) = replay {
             replay.finish();
@@ -894,14 +900,22 @@ struct ReplayCheck {
     /// Documents sent so far.
     sent: usize,
     current: Option<Replaying>,
+    /// Whether the event [`ReplayCheck::next`] saw last is one of the current document's, for
+    /// [`ReplayCheck::keep`] to take.
+    keeping: bool,
     /// The last document replayed, as recorded: usually the previous version of the next
     /// document's series, which its derivation reads (saves reading it back from the store).
-    last: Option<Vec<Event>>,
+    /// Shared with that document's job: not copied.
+    last: Option<std::sync::Arc<Vec<Event>>>,
     /// Documents whose events began, and the seq of their `DocumentIngested`.
     began: BTreeMap<String, u64>,
-    /// The documents' records decoded so far (by `docs` key), and how many of the index
-    /// check's changed keys they include.
-    records: BTreeMap<Vec<u8>, DocumentRecord>,
+    /// The documents' records decoded so far, in chain order (by seq, then `docs` key: the
+    /// order a stable sort by seq of the records by key gives), each key's place in it, and how
+    /// many of the index check's changed keys they include. Kept in order rather than sorted
+    /// for every document (a sort of every record per document grew with the square of the
+    /// documents).
+    records: BTreeMap<(u64, Vec<u8>), DocumentRecord>,
+    seq_of: BTreeMap<Vec<u8>, u64>,
     records_seen: usize,
     /// The identities last built, with the identity index's count of changes they were built at.
     identities: Option<(u64, std::sync::Arc<Identities>)>,
@@ -917,8 +931,10 @@ struct Replaying {
 /// One document's replay, self-contained: the state before it, its events as recorded, and the
 /// document replayed before it (as recorded).
 struct ReplayJob {
-    replaying: Replaying,
-    last: Option<Vec<Event>>,
+    documents: Vec<DocumentRecord>,
+    identities: std::sync::Arc<Identities>,
+    recorded: std::sync::Arc<Vec<Event>>,
+    last: Option<std::sync::Arc<Vec<Event>>>,
 }
 
 impl ReplayCheck {
@@ -927,16 +943,21 @@ impl ReplayCheck {
             jobs,
             sent: 0,
             current: None,
+            keeping: false,
             last: None,
             began: BTreeMap::new(),
             records: BTreeMap::new(),
+            seq_of: BTreeMap::new(),
             records_seen: 0,
             identities: None,
         }
     }
 
+    /// Sees the next event, before the index check takes it (`before` is the state the
+    /// document's replay starts from); [`ReplayCheck::keep`] takes it after.
     fn next(&mut self, event: &Event, before: &IndexCheck, failures: &mut Vec<Failure>) {
         let document = &event.source.document;
+        self.keeping = false;
         if matches!(event.body, EventBody::DocumentIngested { .. }) {
             self.finish();
             self.began.insert(document.clone(), event.seq);
@@ -948,18 +969,20 @@ impl ReplayCheck {
                 .get(self.records_seen..)
                 .unwrap_or_default()
             {
-                match before
+                if let Some(seq) = self.seq_of.remove(key) {
+                    self.records.remove(&(seq, key.clone()));
+                }
+                if let Some(record) = before
                     .documents
                     .get(key)
                     .and_then(|value| decode_document(value))
                 {
-                    Some(record) => self.records.insert(key.clone(), record),
-                    None => self.records.remove(key),
-                };
+                    self.seq_of.insert(key.clone(), record.seq);
+                    self.records.insert((record.seq, key.clone()), record);
+                }
             }
             self.records_seen = before.documents_changed.len();
-            let mut documents: Vec<DocumentRecord> = self.records.values().cloned().collect();
-            documents.sort_by_key(|record| record.seq);
+            let documents: Vec<DocumentRecord> = self.records.values().cloned().collect();
             let identities = match &self.identities {
                 Some((changes, identities)) if *changes == before.identity_changes => {
                     identities.clone()
@@ -970,8 +993,9 @@ impl ReplayCheck {
             self.current = Some(Replaying {
                 documents,
                 identities,
-                recorded: vec![event.clone()],
+                recorded: Vec::new(),
             });
+            self.keeping = true;
             return;
         }
         let in_batch = !is_correction(event)
@@ -982,9 +1006,7 @@ impl ReplayCheck {
                     .is_some_and(|first| first.source.document == *document)
             });
         if in_batch {
-            if let Some(current) = &mut self.current {
-                current.recorded.push(event.clone());
-            }
+            self.keeping = true;
             return;
         }
         self.finish();
@@ -1003,12 +1025,34 @@ impl ReplayCheck {
     /// Sends the current document to be replayed. (When the replaying thread has stopped,
     /// there is no one to send to; its end is reported when it is joined.)
     fn finish(&mut self) {
-        let Some(replaying) = self.current.take() else {
+        let Some(Replaying {
+            documents,
+            identities,
+            recorded,
+        }) = self.current.take()
+        else {
             return;
         };
-        let last = self.last.replace(replaying.recorded.clone());
-        let _ = self.jobs.send((self.sent, ReplayJob { replaying, last }));
+        let recorded = std::sync::Arc::new(recorded);
+        let last = self.last.replace(std::sync::Arc::clone(&recorded));
+        let job = ReplayJob {
+            documents,
+            identities,
+            recorded,
+            last,
+        };
+        let _ = self.jobs.send((self.sent, job));
         self.sent += 1;
+    }
+
+    /// Takes the event [`ReplayCheck::next`] saw last when it is one of the document being
+    /// replayed (moved, not copied: a copy of every event was a tenth of `--deep`'s reading).
+    fn keep(&mut self, event: Event) {
+        if std::mem::take(&mut self.keeping) {
+            if let Some(current) = &mut self.current {
+                current.recorded.push(event);
+            }
+        }
     }
 }
 
@@ -1022,12 +1066,9 @@ impl ReplayJob {
 
     fn compare(self, store: &Store, failures: &mut Vec<Failure>) {
         let ReplayJob {
-            replaying:
-                Replaying {
-                    documents,
-                    identities,
-                    recorded,
-                },
+            documents,
+            identities,
+            recorded,
             last,
         } = self;
         let Some(ingested) = recorded.first() else {
@@ -1060,7 +1101,7 @@ impl ReplayJob {
             identities,
             events_of_document: Box::new(|seq| match &last {
                 Some(events) if events.first().is_some_and(|first| first.seq == seq) => {
-                    Ok(events.clone())
+                    Ok(events.to_vec())
                 }
                 _ => store.events_of_document(seq),
             }),
@@ -1809,6 +1850,7 @@ mod tests {
         let mut documents = 0;
         for event in &events {
             replay.next(event, &indexes, &mut failures);
+            replay.keep(event.clone());
             if matches!(event.body, EventBody::DocumentIngested { .. }) {
                 documents += 1;
                 let carried = replay.current.as_ref().unwrap();
