@@ -215,9 +215,11 @@ fn patterns() -> &'static [Regex; 3] {
 /// Every figure the document states, in order.
 pub fn extract_figures(text: &str) -> Vec<ExtractedTarget> {
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut targets = labelled_rows(&lines);
+    // Each line folded once, for the rows and the paragraphs alike.
+    let folded: Vec<String> = lines.iter().map(|line| fold_line(line.trim())).collect();
+    let mut targets = labelled_rows(&lines, &folded);
     // The paragraphs and the dates in them are read once for both kinds of sentence figure.
-    let paragraphs = dated_paragraphs(&lines);
+    let paragraphs = dated_paragraphs(&lines, &folded);
     targets.extend(as_of_sentences(&paragraphs));
     targets.extend(figures_dated_after(&paragraphs));
     targets.sort_by_key(|t| t.lines.first);
@@ -380,12 +382,12 @@ fn could_be_row(folded: &str) -> bool {
     ends_as_a_row && folded.bytes().any(|byte| byte.is_ascii_digit())
 }
 
-fn labelled_rows(lines: &[&str]) -> Vec<ExtractedTarget> {
+/// The rows of `lines` that label a figure; `folded` is each line trimmed and folded.
+fn labelled_rows(lines: &[&str], folded: &[String]) -> Vec<ExtractedTarget> {
     let [row, parenthesized, _] = patterns();
     let mut targets = Vec::new();
-    for (index, line) in lines.iter().enumerate() {
-        let folded = fold_line(line.trim());
-        let folded = strip_bullets(&folded);
+    for (index, folded) in folded.iter().enumerate() {
+        let folded = strip_bullets(folded);
         if !could_be_row(folded) {
             continue;
         }
@@ -432,7 +434,8 @@ fn labelled_rows(lines: &[&str]) -> Vec<ExtractedTarget> {
 }
 
 /// Paragraphs of non-blank lines joined, with the line each byte came from.
-fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
+/// `folded` is each line trimmed and folded.
+fn paragraphs(lines: &[&str], folded: &[String]) -> Vec<(String, Vec<(usize, u32)>)> {
     let mut result = Vec::new();
     let mut text = String::new();
     let mut starts: Vec<(usize, u32)> = Vec::new();
@@ -462,7 +465,7 @@ fn paragraphs(lines: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
         previous = line.trim();
         previous_width = crate::source::normalize::display_width(previous);
         starts.push((text.len(), index as u32 + 1));
-        text.push_str(&fold_line(line.trim()));
+        text.push_str(folded.get(index).map_or("", String::as_str));
     }
     if !text.is_empty() {
         result.push((text, starts));
@@ -477,8 +480,8 @@ struct DatedParagraph {
     dates: Vec<FoundDate>,
 }
 
-fn dated_paragraphs(lines: &[&str]) -> Vec<DatedParagraph> {
-    paragraphs(lines)
+fn dated_paragraphs(lines: &[&str], folded: &[String]) -> Vec<DatedParagraph> {
+    paragraphs(lines, folded)
         .into_iter()
         .map(|(text, starts)| DatedParagraph {
             dates: find_dates(&text),
