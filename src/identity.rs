@@ -122,7 +122,9 @@ impl Cues {
         let same_section =
             a.plan_key == b.plan_key && !a.section.is_empty() && a.section == b.section;
         let (a_chars, b_chars) = (a.key.chars().count(), b.key.chars().count());
-        let text = if a.key.is_empty() && b.key.is_empty() {
+        // Two keys the same have a ratio of exactly 1 (2·n/2n, exact in f32), the diff spared:
+        // structure weighs a measure against its own previous version, most often unchanged.
+        let text = if a.key == b.key {
             1.0
         } else {
             similar::TextDiff::from_chars(a.key.as_str(), b.key.as_str()).ratio()
@@ -491,17 +493,17 @@ impl Identities {
 
     /// The measure of a neighbouring version that structure makes `shape` a revision of (see
     /// [`is_structural_revision`]): the most similar, ties broken by canonical id. Measures whose
-    /// handles are in `taken` are not candidates.
+    /// handles are `taken` are not candidates.
     pub fn structural_revision<'s>(
         &self,
         neighbours: &'s [Shape],
         shape: &Shape,
-        taken: &[String],
+        taken: impl Fn(&str) -> bool,
     ) -> Option<&'s Shape> {
         neighbours
             .iter()
             .filter(|other| could_be_related(shape, other))
-            .filter(|other| !taken.iter().any(|t| t == self.handle(&other.handle)))
+            .filter(|other| !taken(self.handle(&other.handle)))
             .map(|other| (Cues::of(shape, other), other))
             .filter(|(cues, _)| is_structural_revision(cues))
             .max_by(|(a, x), (b, y)| {

@@ -475,8 +475,8 @@ fn events_for(
                         })
                         .collect()
                 });
-                let taken: Vec<String> = ids.iter().chain(claimed).cloned().collect();
-                match known.structural_revision(neighbours, shape, &taken) {
+                let taken = |handle: &str| ids.iter().chain(claimed).any(|id| id == handle);
+                match known.structural_revision(neighbours, shape, taken) {
                     Some(other) => Match::Revision {
                         handle: known.handle(&other.handle).to_owned(),
                         matched_text: other.text.clone(),
@@ -583,8 +583,9 @@ fn events_for(
             else {
                 continue;
             };
-            let others: Vec<String> = ids.iter().filter(|h| *h != measure_id).cloned().collect();
-            if let Some(other) = known.structural_revision(neighbours, shape, &others) {
+            let other_measure =
+                |handle: &str| handle != measure_id && ids.iter().any(|id| id == handle);
+            if let Some(other) = known.structural_revision(neighbours, shape, other_measure) {
                 let handle = known.handle(&other.handle).to_owned();
                 if handle != known.handle(measure_id) && !also_matched.contains(&handle) {
                     also_matched.push(handle);
