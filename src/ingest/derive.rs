@@ -36,8 +36,10 @@ pub struct Filing<'a> {
 
 /// The ledger's derived state just before a document: what its derivation may read.
 pub struct Prior<'a> {
-    /// Every document's record as the ledger held it (corrections applied), in chain order.
-    pub documents: Vec<DocumentRecord>,
+    /// Every document's record as the ledger held it (corrections applied), in chain order
+    /// (shared: `verify --deep` hands each document's replay the records before it, which were
+    /// copied whole for every document).
+    pub documents: Vec<std::sync::Arc<DocumentRecord>>,
     /// Which statements are one measure, over every statement before the document (shared:
     /// `verify --deep` replays many documents against one).
     pub identities: std::sync::Arc<Identities>,
@@ -74,7 +76,7 @@ impl<'a> Prior<'a> {
         ),
     ) -> Result<Prior<'a>, StoreError> {
         Ok(Prior {
-            documents: documents?,
+            documents: documents?.into_iter().map(std::sync::Arc::new).collect(),
             identities: std::sync::Arc::new(Identities::from_index(&identities?)),
             events_of_document: Box::new(|seq| store.events_of_document(seq)),
         })

@@ -385,11 +385,14 @@ pub fn ordinal_out_of_order(meeting: &Meeting, known: &[Meeting]) -> Option<Diag
     else {
         return None;
     };
+    // Keyed once, not again for every meeting the ledger knows (for every document `verify
+    // --deep` replays).
+    let body_key = comparison_key(body);
     let same_body = |other: &Meeting| {
         other
             .body
             .as_deref()
-            .is_some_and(|b| comparison_key(b) == comparison_key(body))
+            .is_some_and(|b| b == body || comparison_key(b) == body_key)
     };
     let contradicted = known.iter().filter(|k| same_body(k)).find(|k| {
         let (Some(other_ordinal), Some(other_date)) = (k.ordinal, k.date) else {
@@ -433,8 +436,8 @@ const LOST_MEASURE_MIN_CHARS: usize = 20;
 
 /// The previous version of a series at a meeting: the latest document of the series held
 /// earlier in valid time (a withdrawn one is no version).
-pub fn previous_version<'d>(
-    documents: &'d [DocumentRecord],
+pub fn previous_version<'d, D: std::borrow::Borrow<DocumentRecord>>(
+    documents: &'d [D],
     series: &str,
     meeting: &crate::source::meeting::Meeting,
 ) -> Option<&'d DocumentRecord> {
@@ -444,20 +447,21 @@ pub fn previous_version<'d>(
 }
 
 /// The versions of a series: its documents, none withdrawn.
-fn versions_of<'d, 's>(
-    documents: &'d [DocumentRecord],
+fn versions_of<'d, 's, D: std::borrow::Borrow<DocumentRecord>>(
+    documents: &'d [D],
     series: &'s str,
-) -> impl Iterator<Item = &'d DocumentRecord> + use<'d, 's> {
+) -> impl Iterator<Item = &'d DocumentRecord> + use<'d, 's, D> {
     documents
         .iter()
+        .map(D::borrow)
         .filter(move |d| !d.withdrawn() && d.series.as_deref() == Some(series))
 }
 
 /// The next version of a series after a meeting: the earliest document of the series held
 /// later in valid time — a version ingested after its successor is compared with it, as the
 /// successor would have been with it had they come in order.
-pub fn next_version<'d>(
-    documents: &'d [DocumentRecord],
+pub fn next_version<'d, D: std::borrow::Borrow<DocumentRecord>>(
+    documents: &'d [D],
     series: &str,
     meeting: &crate::source::meeting::Meeting,
 ) -> Option<&'d DocumentRecord> {

@@ -295,12 +295,16 @@ fn decoded_in_order<'a>(
 
 /// The earlier versions of `record`'s series among `documents`, latest first (none for a
 /// document without a series).
-fn earlier_versions(documents: &[DocumentRecord], record: &DocumentRecord) -> Vec<DocumentRecord> {
+fn earlier_versions<D: std::borrow::Borrow<DocumentRecord>>(
+    documents: &[D],
+    record: &DocumentRecord,
+) -> Vec<DocumentRecord> {
     if record.series.is_none() {
         return Vec::new();
     }
     let mut earlier: Vec<DocumentRecord> = documents
         .iter()
+        .map(D::borrow)
         .filter(|other| {
             other.seq < record.seq
                 && other.series.is_some()
@@ -1556,12 +1560,12 @@ impl Store {
     /// same write): the earlier versions of the document's series are found among them, for
     /// its frames and bytes to be compressed against — not read again. (A frame names the base
     /// it rests on, so a record missing there costs compression, never correctness.)
-    pub fn append_document(
+    pub fn append_document<D: std::borrow::Borrow<DocumentRecord>>(
         &self,
         document_hash: &str,
         bytes: &[u8],
         unsealed: Vec<UnsealedEvent>,
-        documents: &[DocumentRecord],
+        documents: &[D],
     ) -> Result<Vec<Event>, StoreError> {
         self.append(Some((document_hash, bytes)), unsealed, documents)
     }
@@ -1569,17 +1573,17 @@ impl Store {
     /// Appends a correction of a document the ledger holds (its `docs` record is rewritten in
     /// the same transaction).
     pub fn append_correction(&self, correction: UnsealedEvent) -> Result<Event, StoreError> {
-        let mut sealed = self.append(None, vec![correction], &[])?;
+        let mut sealed = self.append::<DocumentRecord>(None, vec![correction], &[])?;
         sealed
             .pop()
             .ok_or(StoreError::CorruptIndex { tree: "docs" })
     }
 
-    fn append(
+    fn append<D: std::borrow::Borrow<DocumentRecord>>(
         &self,
         document: Option<(&str, &[u8])>,
         unsealed: Vec<UnsealedEvent>,
-        documents: &[DocumentRecord],
+        documents: &[D],
     ) -> Result<Vec<Event>, StoreError> {
         // Sealed once, before the transaction (which sled may run again on a conflict), onto
         // the head the transaction then finds unchanged, so the chain cannot fork.

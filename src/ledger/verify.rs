@@ -914,7 +914,7 @@ struct ReplayCheck {
     /// many of the index check's changed keys they include. Kept in order rather than sorted
     /// for every document (a sort of every record per document grew with the square of the
     /// documents).
-    records: BTreeMap<(u64, Vec<u8>), DocumentRecord>,
+    records: BTreeMap<(u64, Vec<u8>), std::sync::Arc<DocumentRecord>>,
     seq_of: BTreeMap<Vec<u8>, u64>,
     records_seen: usize,
     /// The identities last built, with the identity index's count of changes they were built at.
@@ -923,7 +923,7 @@ struct ReplayCheck {
 
 /// The document being replayed: the state before it and its events as recorded.
 struct Replaying {
-    documents: Vec<DocumentRecord>,
+    documents: Vec<std::sync::Arc<DocumentRecord>>,
     identities: std::sync::Arc<Identities>,
     recorded: Vec<Event>,
 }
@@ -931,7 +931,7 @@ struct Replaying {
 /// One document's replay, self-contained: the state before it, its events as recorded, and the
 /// document replayed before it (as recorded).
 struct ReplayJob {
-    documents: Vec<DocumentRecord>,
+    documents: Vec<std::sync::Arc<DocumentRecord>>,
     identities: std::sync::Arc<Identities>,
     recorded: std::sync::Arc<Vec<Event>>,
     last: Option<std::sync::Arc<Vec<Event>>>,
@@ -978,11 +978,13 @@ impl ReplayCheck {
                     .and_then(|value| decode_document(value))
                 {
                     self.seq_of.insert(key.clone(), record.seq);
-                    self.records.insert((record.seq, key.clone()), record);
+                    self.records
+                        .insert((record.seq, key.clone()), std::sync::Arc::new(record));
                 }
             }
             self.records_seen = before.documents_changed.len();
-            let documents: Vec<DocumentRecord> = self.records.values().cloned().collect();
+            let documents: Vec<std::sync::Arc<DocumentRecord>> =
+                self.records.values().cloned().collect();
             let identities = match &self.identities {
                 Some((changes, identities)) if *changes == before.identity_changes => {
                     identities.clone()
@@ -1860,7 +1862,10 @@ mod tests {
                     .filter_map(|value| decode_document(value))
                     .collect();
                 whole.sort_by_key(|record| record.seq);
-                assert_eq!(carried.documents, whole, "at seq {}", event.seq);
+                let carried_records: Vec<&DocumentRecord> =
+                    carried.documents.iter().map(|record| &**record).collect();
+                let whole: Vec<&DocumentRecord> = whole.iter().collect();
+                assert_eq!(carried_records, whole, "at seq {}", event.seq);
                 assert_eq!(
                     format!("{:?}", carried.identities),
                     format!("{:?}", Identities::from_index(&indexes.identity)),

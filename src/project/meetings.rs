@@ -101,11 +101,12 @@ pub fn meetings(documents: &[DocumentRecord]) -> MeetingsView {
 }
 
 /// The distinct meetings in the ledger, for resolving references.
-pub fn known_meetings(documents: &[DocumentRecord]) -> Vec<Meeting> {
+pub fn known_meetings<D: std::borrow::Borrow<DocumentRecord>>(documents: &[D]) -> Vec<Meeting> {
     // In order of first appearance; the set keeps this linear in the documents.
     let mut seen = std::collections::BTreeSet::new();
     documents
         .iter()
+        .map(D::borrow)
         .filter(|document| seen.insert(&document.meeting))
         .map(|document| document.meeting.clone())
         .collect()
