@@ -86,6 +86,11 @@ pub struct ExtractedTarget {
 }
 
 const UNITS: &str = "か所|カ所|ヵ所|箇所|施設|例|件|人|名|%|品目";
+/// [`UNITS`] one by one, for the checks made of every line before the patterns (a test holds
+/// the two the same).
+const UNIT_WORDS: [&str; 11] = [
+    "か所", "カ所", "ヵ所", "箇所", "施設", "例", "件", "人", "名", "%", "品目",
+];
 const TOTAL_WORDS: &[&str] = &["合計", "累計", "総計", "計"];
 /// How far above a row its table's as-of line may be, and how far below.
 const AS_OF_ABOVE: usize = 12;
@@ -257,8 +262,7 @@ pub(crate) fn has_counted_number(text: &str, counters: &[&str]) -> bool {
 
 /// Whether a line holds a figure (a number with a counter): another row of the same table.
 fn is_row_like(line: &str) -> bool {
-    let units: Vec<&str> = UNITS.split('|').collect();
-    has_counted_number(&fold_line(line), &units)
+    has_counted_number(&fold_line(line), &UNIT_WORDS)
 }
 
 /// The as-of date of the row at line `index`; see the module doc. A table's rows are
@@ -378,7 +382,7 @@ fn table_title(lines: &[&str], index: usize) -> Option<String> {
 /// prose that is neither, and the patterns' captures cost far more than this look.
 fn could_be_row(folded: &str) -> bool {
     let ends_as_a_row =
-        folded.ends_with(')') || UNITS.split('|').any(|unit| folded.ends_with(unit));
+        folded.ends_with(')') || UNIT_WORDS.iter().any(|unit| folded.ends_with(unit));
     ends_as_a_row && folded.bytes().any(|byte| byte.is_ascii_digit())
 }
 
@@ -810,6 +814,11 @@ pub fn curate(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_unit_words_are_the_units_the_patterns_read() {
+        assert_eq!(UNIT_WORDS.join("|"), UNITS);
+    }
+
     #[test]
     fn every_target_key_and_no_measure_id_may_be_a_target_key() {
         for label in ["がん検診受診率", "", "T", "M0123456789ab", "喫煙率（成人）"] {

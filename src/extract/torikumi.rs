@@ -39,7 +39,7 @@ use super::{
 };
 use crate::source::normalize::{
     close_up_spaced_lines, comparison_key, comparison_key_cow, display_width, fold_width,
-    is_kana_or_kanji, split_line, BULLET_GLYPHS,
+    has_comparison_key, is_kana_or_kanji, split_line, BULLET_GLYPHS,
 };
 
 /// A block with a line at least this wide (in columns, full-width = 2) was printed in the done
@@ -1490,7 +1490,7 @@ fn split_actions(lines: &[ContentLine<'_>]) -> Vec<(String, LineRange)> {
             Some((text.trim().to_owned(), range))
         })
         // A bullet glyph alone on a line states nothing: no action of empty text.
-        .filter(|(text, _)| !comparison_key(text).is_empty())
+        .filter(|(text, _)| has_comparison_key(text))
         .collect()
 }
 
