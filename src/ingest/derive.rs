@@ -34,6 +34,9 @@ pub struct Filing<'a> {
     pub ingested_at: &'a str,
 }
 
+/// One document's events, shared rather than copied.
+pub type SharedEvents = std::sync::Arc<Vec<Event>>;
+
 /// The ledger's derived state just before a document: what its derivation may read.
 pub struct Prior<'a> {
     /// Every document's record as the ledger held it (corrections applied), in chain order
@@ -43,8 +46,10 @@ pub struct Prior<'a> {
     /// Which statements are one measure, over every statement before the document (shared:
     /// `verify --deep` replays many documents against one).
     pub identities: std::sync::Arc<Identities>,
-    /// The events one earlier document appended, from its `DocumentIngested` seq.
-    pub events_of_document: Box<dyn Fn(u64) -> Result<Vec<Event>, StoreError> + 'a>,
+    /// The events one earlier document appended, from its `DocumentIngested` seq (shared:
+    /// `verify --deep` hands each replay the document replayed before it — usually the
+    /// previous version — without copying it).
+    pub events_of_document: Box<dyn Fn(u64) -> Result<SharedEvents, StoreError> + 'a>,
 }
 
 impl<'a> Prior<'a> {
@@ -78,7 +83,9 @@ impl<'a> Prior<'a> {
         Ok(Prior {
             documents: documents?.into_iter().map(std::sync::Arc::new).collect(),
             identities: std::sync::Arc::new(Identities::from_index(&identities?)),
-            events_of_document: Box::new(|seq| store.events_of_document(seq)),
+            events_of_document: Box::new(|seq| {
+                store.events_of_document(seq).map(std::sync::Arc::new)
+            }),
         })
     }
 }
@@ -212,7 +219,7 @@ fn neighbours(
     let next = next_version(&prior.documents, &series, &description.meeting);
     let previous_events = match previous {
         Some(previous) => (prior.events_of_document)(previous.seq)?,
-        None => Vec::new(),
+        None => std::sync::Arc::default(),
     };
     let mut lost = match previous {
         Some(previous) if options.strict || !options.events_only => {

@@ -1103,9 +1103,9 @@ impl ReplayJob {
             identities,
             events_of_document: Box::new(|seq| match &last {
                 Some(events) if events.first().is_some_and(|first| first.seq == seq) => {
-                    Ok(events.to_vec())
+                    Ok(std::sync::Arc::clone(events))
                 }
-                _ => store.events_of_document(seq),
+                _ => store.events_of_document(seq).map(std::sync::Arc::new),
             }),
         };
         let options = IngestOptions {
