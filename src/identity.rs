@@ -603,8 +603,23 @@ impl Identities {
         text: &str,
         taken: &[String],
     ) -> Match {
-        let plan_key = comparison_key(plan.unwrap_or(""));
-        let key = comparison_key(text);
+        self.find_keyed(
+            &comparison_key(plan.unwrap_or("")),
+            &comparison_key(text),
+            section,
+            taken,
+        )
+    }
+
+    /// [`Identities::find`] of a statement already keyed: `plan_key` and `key` are the
+    /// comparison keys of its plan and its text (a [`Shape`] holds both).
+    pub fn find_keyed(
+        &self,
+        plan_key: &str,
+        key: &str,
+        section: &SectionPath,
+        taken: &[String],
+    ) -> Match {
         let candidates: Vec<(&str, &MeasureVersion)> = self
             .versions
             .iter()
@@ -625,13 +640,13 @@ impl Identities {
                 handle: (*handle).to_owned(),
             };
         }
-        if let Some(handle) = self.moved(&plan_key, &key, taken) {
+        if let Some(handle) = self.moved(plan_key, key, taken) {
             return Match::Same { handle };
         }
         // Each measure's best score over its versions. A version stated again (the same
         // measure, the same key) scores the same, and one whose bound is below the threshold
         // cannot reach it: neither is diffed.
-        let mut bound = SimilarityBound::new(&key);
+        let mut bound = SimilarityBound::new(key);
         let mut scored: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
         let mut best: BTreeMap<&str, (f32, &MeasureVersion)> = BTreeMap::new();
         for (handle, version) in &candidates {
@@ -640,7 +655,7 @@ impl Identities {
             {
                 continue;
             }
-            let score = similar::TextDiff::from_chars(version.key.as_str(), key.as_str()).ratio();
+            let score = similar::TextDiff::from_chars(version.key.as_str(), key).ratio();
             if score < SIMILARITY_THRESHOLD {
                 continue;
             }

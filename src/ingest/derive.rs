@@ -449,10 +449,8 @@ fn events_for(
     let mut matched_by_text: Vec<(usize, &Shape)> = Vec::new();
     for (measure, shape) in version.measures.iter().zip(&shapes) {
         let plan = measure.plan.clone().or_else(|| plan.clone());
-        let keys = (
-            comparison_key(plan.as_deref().unwrap_or("")),
-            comparison_key(&measure.text),
-        );
+        // The shape keyed the plan and the text already.
+        let keys = (shape.plan_key.clone(), shape.key.clone());
         // A slide deck quoting a measure twice cites one measure twice; the same text twice in
         // one 取組一覧 is two measures.
         let quoted_again = (description.format == DocumentFormat::Slides)
@@ -466,16 +464,16 @@ fn events_for(
         let mut lineage = Vec::new();
         let found = quoted_again
             .map(|handle| Match::Same { handle })
-            .unwrap_or_else(|| known.find(plan.as_deref(), &measure.section, &measure.text, &ids));
+            .unwrap_or_else(|| known.find_keyed(&keys.0, &keys.1, &measure.section, &ids));
         let found = match found {
             Match::New if !neighbours.is_empty() => {
                 let claimed: &Vec<String> = claimed_by_text.get_or_init(|| {
                     version
                         .measures
                         .iter()
-                        .filter_map(|m| {
-                            let plan = m.plan.as_deref().or(plan.as_deref());
-                            match known.find(plan, &m.section, &m.text, &[]) {
+                        .zip(&shapes)
+                        .filter_map(|(m, shape)| {
+                            match known.find_keyed(&shape.plan_key, &shape.key, &m.section, &[]) {
                                 Match::Same { handle } | Match::Revision { handle, .. } => {
                                     Some(handle)
                                 }
