@@ -445,9 +445,21 @@ fn counted_pages(
 /// Page furniture a text extraction prints inside the content: the repeated table header,
 /// 「項目番号」, a meeting footer.
 pub(crate) fn is_page_furniture(text: &str) -> bool {
+    if !FURNITURE_MARKS
+        .iter()
+        .any(|mark| memchr::memmem::find(text.as_bytes(), mark.as_bytes()).is_some())
+    {
+        return false;
+    }
     let key = comparison_key_cow(text);
     is_column_header_key(&key) || is_meeting_footer_key(&key)
 }
+
+/// Every furniture key holds one of these: 番 (「項目番号」), 策 (「取り組むべき施策」) or 第
+/// (「第92回…」). No other character keys as one of them (a test reads every character), and
+/// none is composed from others, so a line without them is not furniture — decided by a byte
+/// search, without keying the line (figures ask it of every line of a document).
+const FURNITURE_MARKS: [&str; 3] = ["番", "策", "第"];
 
 /// The repeated table header, alone or run together with 「項目番号」: on a line's comparison
 /// key, so that a print spacing it out (「項 目 番 号」) or with compatibility forms (「項⽬番号」,
@@ -1512,6 +1524,30 @@ fn join_wrapped<'t>(lines: impl Iterator<Item = &'t str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_furniture_marks_key_as_themselves() {
+        use unicode_normalization::UnicodeNormalization;
+        let keyed_as_a_mark: Vec<char> = (0..=0x10FFFF_u32)
+            .filter_map(char::from_u32)
+            .filter(|c| {
+                let key = comparison_key(&c.to_string());
+                FURNITURE_MARKS.iter().any(|mark| key.contains(mark))
+            })
+            .collect();
+        assert_eq!(keyed_as_a_mark, ['番', '第', '策']);
+        for mark in FURNITURE_MARKS {
+            assert_eq!(
+                mark.nfd().collect::<String>(),
+                mark,
+                "{mark} is composed of nothing"
+            );
+        }
+        // Furniture spaced out or in full-width digits is still found.
+        assert!(is_page_furniture("項 目 番 号"));
+        assert!(is_page_furniture("　第９２回　がん対策推進協議会"));
+        assert!(!is_page_furniture("がん対策推進協議会"));
+    }
 
     #[test]
     fn page_numbers_in_their_printed_forms_are_furniture() {
