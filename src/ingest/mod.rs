@@ -386,7 +386,7 @@ pub fn ordinal_out_of_order(meeting: &Meeting, known: &[Meeting]) -> Option<Diag
         return None;
     };
     // Keyed once, not again for every meeting the ledger knows (for every document `verify
-    // --deep` replays).
+    // --deep` replays); a body printed exactly as this one is the same without keying.
     let body_key = comparison_key(body);
     let same_body = |other: &Meeting| {
         other

@@ -30,7 +30,7 @@ use super::merkle::{leaf_hash, Blake3Hash, Frontier};
 use super::store::{MentionCursor, RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
 use crate::identity::Identities;
-use crate::ingest::derive::{derive, Filing, Prior};
+use crate::ingest::derive::{derive, Filing, Prior, SharedEvents};
 use crate::ingest::IngestOptions;
 use crate::project::documents::DocumentRecord;
 use crate::source::decode::decode;
@@ -263,9 +263,9 @@ fn verify_with(
                 at_recorded = Some(event.hash.clone());
             }
             documents.next(&event, &blob_of, &mut failures);
-            if let Some((replay, _)) = &mut replay {
-                replay.next(&event, &indexes, &mut failures);
-            }
+            let replayed = replay
+                .as_mut()
+                .is_some_and(|(replay, _)| replay.next(&event, &indexes, &mut failures));
             let checked = indexes.next(store, &event, &bytes, &frontier);
             let pending = indexes.take_pending_mentions();
             if !pending.is_empty() {
@@ -290,11 +290,11 @@ fn verify_with(
                 _ => {}
             }
             match &mut replay {
-                Some((replay, _)) => {
+                Some((replay, _)) if replayed => {
                     last = Some((event.seq, event.hash.clone()));
                     replay.keep(event);
                 }
-                None => last = Some((event.seq, event.hash)),
+                _ => last = Some((event.seq, event.hash)),
             }
         }
         if let Some((mut replay, workers)) = replay {
@@ -900,22 +900,20 @@ struct ReplayCheck {
     /// Documents sent so far.
     sent: usize,
     current: Option<Replaying>,
-    /// Whether the event [`ReplayCheck::next`] saw last is one of the current document's, for
-    /// [`ReplayCheck::keep`] to take.
-    keeping: bool,
     /// The last document replayed, as recorded: usually the previous version of the next
     /// document's series, which its derivation reads (saves reading it back from the store).
     /// Shared with that document's job: not copied.
-    last: Option<std::sync::Arc<Vec<Event>>>,
+    last: Option<SharedEvents>,
     /// Documents whose events began, and the seq of their `DocumentIngested`.
     began: BTreeMap<String, u64>,
     /// The documents' records decoded so far, in chain order (by seq, then `docs` key: the
-    /// order a stable sort by seq of the records by key gives), each key's place in it, and how
-    /// many of the index check's changed keys they include. Kept in order rather than sorted
-    /// for every document (a sort of every record per document grew with the square of the
-    /// documents).
+    /// order a stable sort by seq of the records by key gives). Kept in order rather than
+    /// sorted for every document, and handed to each replay as a pointer per record rather
+    /// than a copy.
     records: BTreeMap<(u64, Vec<u8>), std::sync::Arc<DocumentRecord>>,
+    /// Each `docs` key's seq: its place in `records`.
     seq_of: BTreeMap<Vec<u8>, u64>,
+    /// How many of the index check's changed `docs` keys `records` includes.
     records_seen: usize,
     /// The identities last built, with the identity index's count of changes they were built at.
     identities: Option<(u64, std::sync::Arc<Identities>)>,
@@ -933,8 +931,8 @@ struct Replaying {
 struct ReplayJob {
     documents: Vec<std::sync::Arc<DocumentRecord>>,
     identities: std::sync::Arc<Identities>,
-    recorded: std::sync::Arc<Vec<Event>>,
-    last: Option<std::sync::Arc<Vec<Event>>>,
+    recorded: SharedEvents,
+    last: Option<SharedEvents>,
 }
 
 impl ReplayCheck {
@@ -943,7 +941,6 @@ impl ReplayCheck {
             jobs,
             sent: 0,
             current: None,
-            keeping: false,
             last: None,
             began: BTreeMap::new(),
             records: BTreeMap::new(),
@@ -954,10 +951,10 @@ impl ReplayCheck {
     }
 
     /// Sees the next event, before the index check takes it (`before` is the state the
-    /// document's replay starts from); [`ReplayCheck::keep`] takes it after.
-    fn next(&mut self, event: &Event, before: &IndexCheck, failures: &mut Vec<Failure>) {
+    /// document's replay starts from): whether it is one of the document to replay, for
+    /// [`ReplayCheck::keep`] to take once the other checks are done with it.
+    fn next(&mut self, event: &Event, before: &IndexCheck, failures: &mut Vec<Failure>) -> bool {
         let document = &event.source.document;
-        self.keeping = false;
         if matches!(event.body, EventBody::DocumentIngested { .. }) {
             self.finish();
             self.began.insert(document.clone(), event.seq);
@@ -997,8 +994,7 @@ impl ReplayCheck {
                 identities,
                 recorded: Vec::new(),
             });
-            self.keeping = true;
-            return;
+            return true;
         }
         let in_batch = !is_correction(event)
             && self.current.as_ref().is_some_and(|current| {
@@ -1008,8 +1004,7 @@ impl ReplayCheck {
                     .is_some_and(|first| first.source.document == *document)
             });
         if in_batch {
-            self.keeping = true;
-            return;
+            return true;
         }
         self.finish();
         if let (false, Some(seq)) = (is_correction(event), self.began.get(document)) {
@@ -1022,6 +1017,7 @@ impl ReplayCheck {
                 ),
             });
         }
+        false
     }
 
     /// Sends the current document to be replayed. (When the replaying thread has stopped,
@@ -1047,13 +1043,11 @@ impl ReplayCheck {
         self.sent += 1;
     }
 
-    /// Takes the event [`ReplayCheck::next`] saw last when it is one of the document being
-    /// replayed (moved, not copied: a copy of every event was a tenth of `--deep`'s reading).
+    /// Takes an event [`ReplayCheck::next`] said is one of the document being replayed (moved,
+    /// not copied: a copy of every event was a tenth of `--deep`'s reading).
     fn keep(&mut self, event: Event) {
-        if std::mem::take(&mut self.keeping) {
-            if let Some(current) = &mut self.current {
-                current.recorded.push(event);
-            }
+        if let Some(current) = &mut self.current {
+            current.recorded.push(event);
         }
     }
 }
@@ -1851,8 +1845,9 @@ mod tests {
         let mut failures = Vec::new();
         let mut documents = 0;
         for event in &events {
-            replay.next(event, &indexes, &mut failures);
-            replay.keep(event.clone());
+            if replay.next(event, &indexes, &mut failures) {
+                replay.keep(event.clone());
+            }
             if matches!(event.body, EventBody::DocumentIngested { .. }) {
                 documents += 1;
                 let carried = replay.current.as_ref().unwrap();
