@@ -39,16 +39,16 @@ pub type SharedEvents = std::sync::Arc<Vec<Event>>;
 
 /// The ledger's derived state just before a document: what its derivation may read.
 pub struct Prior<'a> {
-    /// Every document's record as the ledger held it (corrections applied), in chain order
-    /// (shared: `verify --deep` hands each document's replay the records before it, which were
-    /// copied whole for every document).
+    /// Every document's record as the ledger held it (corrections applied), in chain order;
+    /// shared, so that `verify --deep` hands each replay the records before its document
+    /// without copying them.
     pub documents: Vec<std::sync::Arc<DocumentRecord>>,
     /// Which statements are one measure, over every statement before the document (shared:
     /// `verify --deep` replays many documents against one).
     pub identities: std::sync::Arc<Identities>,
-    /// The events one earlier document appended, from its `DocumentIngested` seq (shared:
-    /// `verify --deep` hands each replay the document replayed before it — usually the
-    /// previous version — without copying it).
+    /// The events one earlier document appended, from its `DocumentIngested` seq; shared, so
+    /// that `verify --deep` hands each replay the document replayed before it (usually the
+    /// previous version) without copying it.
     pub events_of_document: Box<dyn Fn(u64) -> Result<SharedEvents, StoreError> + 'a>,
 }
 
