@@ -31,12 +31,12 @@ fn write_number(number: &serde_json::Number, out: &mut String) -> Result<(), Can
         if unsigned > MAX_SAFE_INTEGER {
             return Err(CanonicalError::IntegerOutOfRange(number.to_string()));
         }
-        out.push_str(&unsigned.to_string());
+        out.push_str(itoa::Buffer::new().format(unsigned));
     } else if let Some(signed) = number.as_i64() {
         if signed.unsigned_abs() > MAX_SAFE_INTEGER {
             return Err(CanonicalError::IntegerOutOfRange(number.to_string()));
         }
-        out.push_str(&signed.to_string());
+        out.push_str(itoa::Buffer::new().format(signed));
     } else {
         let Some(double) = number.as_f64().filter(|d| d.is_finite()) else {
             return Err(CanonicalError::NotANumber(number.to_string()));
@@ -111,13 +111,55 @@ pub fn to_canonical<T: serde::Serialize + ?Sized>(
 ) -> Result<(Vec<u8>, Option<Range<usize>>), CanonicalError> {
     // An event's canonical bytes are about a kilobyte: grown from empty, the buffer would be
     // reallocated and copied seven times.
-    let mut out = String::with_capacity(1024);
-    let mut marked = None;
-    value.serialize(Writer {
-        out: &mut out,
-        mark: mark.map(|name| (name, &mut marked)),
-    })?;
-    Ok((out.into_bytes(), marked))
+    let mut encoder = Encoder {
+        out: String::with_capacity(1024),
+        open: Vec::new(),
+    };
+    let marked = encoder.write(value, mark)?;
+    Ok((encoder.out.into_bytes(), marked))
+}
+
+/// [`to_canonical`] into buffers kept from one value to the next: a reader checking each of
+/// a ledger's events allocates nothing for their encodings.
+#[derive(Default)]
+pub struct Encoder {
+    out: String,
+    /// The members written of the objects open, innermost last: each object's member list
+    /// is a slice of this one rather than a list of its own.
+    open: Vec<MemberAt>,
+}
+
+/// A member as written: its name and the bytes of the output it takes, its comma excluded.
+type MemberAt = (std::borrow::Cow<'static, str>, Range<usize>);
+
+impl Encoder {
+    /// The canonical bytes of `value` and the range of `mark`'s member, as [`to_canonical`]
+    /// gives them, borrowed until the next value is encoded.
+    pub fn encode<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        mark: Option<&str>,
+    ) -> Result<(&[u8], Option<Range<usize>>), CanonicalError> {
+        let marked = self.write(value, mark)?;
+        Ok((self.out.as_bytes(), marked))
+    }
+
+    fn write<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        mark: Option<&str>,
+    ) -> Result<Option<Range<usize>>, CanonicalError> {
+        self.out.clear();
+        // A value that failed to encode may have left its open objects' members.
+        self.open.clear();
+        let mut marked = None;
+        value.serialize(Writer {
+            out: &mut self.out,
+            open: &mut self.open,
+            mark: mark.map(|name| (name, &mut marked)),
+        })?;
+        Ok(marked)
+    }
 }
 
 impl serde::ser::Error for CanonicalError {
@@ -131,6 +173,7 @@ type Mark<'m> = Option<(&'m str, &'m mut Option<Range<usize>>)>;
 /// Writes one value into `out`; `mark` is asked of the object it writes, if it writes one.
 struct Writer<'a, 'm> {
     out: &'a mut String,
+    open: &'a mut Vec<MemberAt>,
     mark: Mark<'m>,
 }
 
@@ -138,11 +181,12 @@ struct Writer<'a, 'm> {
 /// order (or a name given twice) are put in order once.
 struct Members<'a, 'm> {
     out: &'a mut String,
+    /// The open objects' members: this object's from `first` on.
+    open: &'a mut Vec<MemberAt>,
     mark: Mark<'m>,
     /// Where the object's first member starts in `out` (after its `{`).
     body: usize,
-    /// Each member as written: its name and the bytes of `out` it takes, its comma excluded.
-    members: Vec<(std::borrow::Cow<'static, str>, Range<usize>)>,
+    first: usize,
     key: Option<String>,
     /// Whether the object is an enum variant's, written as `{"variant":{…}}`.
     in_variant: bool,
@@ -151,6 +195,7 @@ struct Members<'a, 'm> {
 /// An array's items, written as they come.
 struct Items<'a> {
     out: &'a mut String,
+    open: &'a mut Vec<MemberAt>,
     first: bool,
     /// For an enum variant written as `{"variant":[…]}`: the outer object closes at the end.
     in_variant: bool,
@@ -159,10 +204,8 @@ struct Items<'a> {
 impl<'a, 'm> Members<'a, 'm> {
     /// Opens an object in `out` (inside `{"variant":…}` for a variant's).
     fn open(
-        out: &'a mut String,
-        mark: Mark<'m>,
+        Writer { out, open, mark }: Writer<'a, 'm>,
         variant: Option<&'static str>,
-        len: usize,
     ) -> Members<'a, 'm> {
         if let Some(variant) = variant {
             out.push('{');
@@ -173,8 +216,9 @@ impl<'a, 'm> Members<'a, 'm> {
         Members {
             body: out.len(),
             out,
+            first: open.len(),
+            open,
             mark,
-            members: Vec::with_capacity(len),
             key: None,
             in_variant: variant.is_some(),
         }
@@ -186,33 +230,40 @@ impl<'a, 'm> Members<'a, 'm> {
         name: std::borrow::Cow<'static, str>,
         value: &T,
     ) -> Result<(), CanonicalError> {
-        if !self.members.is_empty() {
+        if self.open.len() > self.first {
             self.out.push(',');
         }
         let start = self.out.len();
         write_string(&name, self.out);
         self.out.push(':');
+        // The value's own objects push their members after this object's and take them off
+        // when they end.
         value.serialize(Writer {
             out: &mut *self.out,
+            open: &mut *self.open,
             mark: None,
         })?;
-        self.members.push((name, start..self.out.len()));
+        self.open.push((name, start..self.out.len()));
         Ok(())
     }
 
     fn end_object(self) -> Result<(), CanonicalError> {
         let Members {
             out,
+            open,
             mark,
             body,
-            mut members,
+            first,
             in_variant,
             ..
         } = self;
-        let in_order = members
+        let in_order = open
+            .get(first..)
+            .unwrap_or_default()
             .windows(2)
-            .all(|pair| matches!(pair, [(a, _), (b, _)] if a.encode_utf16().lt(b.encode_utf16())));
+            .all(|pair| matches!(pair, [(a, _), (b, _)] if name_precedes(a, b)));
         if !in_order {
+            let mut members = open.split_off(first);
             let written = out.split_off(body);
             let mut order: Vec<usize> = (0..members.len()).collect();
             // Stable: of one name given twice the last is kept, as a `serde_json::Map` keeps it.
@@ -253,8 +304,9 @@ impl<'a, 'm> Members<'a, 'm> {
                 out.push_str(bytes);
                 placed.push((std::mem::take(name), start..out.len()));
             }
-            members = placed;
+            open.extend(placed);
         }
+        let members = open.get(first..).unwrap_or_default();
         if let Some((name, mark)) = mark {
             let count = members.len();
             if let Some((index, (_, range))) =
@@ -268,11 +320,22 @@ impl<'a, 'm> Members<'a, 'm> {
                 });
             }
         }
+        open.truncate(first);
         out.push('}');
         if in_variant {
             out.push('}');
         }
         Ok(())
+    }
+}
+
+/// Whether member `a` comes before `b` in RFC 8785's order, by their UTF-16 code units. ASCII
+/// names, all of an event's, are in that order as their bytes are.
+fn name_precedes(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a < b
+    } else {
+        a.encode_utf16().lt(b.encode_utf16())
     }
 }
 
@@ -284,6 +347,7 @@ impl Items<'_> {
         self.first = false;
         value.serialize(Writer {
             out: self.out,
+            open: self.open,
             mark: None,
         })
     }
@@ -402,6 +466,7 @@ impl<'a, 'm> serde::Serializer for Writer<'a, 'm> {
         self.out.push(':');
         value.serialize(Writer {
             out: self.out,
+            open: self.open,
             mark: None,
         })?;
         self.out.push('}');
@@ -411,6 +476,7 @@ impl<'a, 'm> serde::Serializer for Writer<'a, 'm> {
         self.out.push('[');
         Ok(Items {
             out: self.out,
+            open: self.open,
             first: true,
             in_variant: false,
         })
@@ -437,12 +503,13 @@ impl<'a, 'm> serde::Serializer for Writer<'a, 'm> {
         self.out.push_str(":[");
         Ok(Items {
             out: self.out,
+            open: self.open,
             first: true,
             in_variant: true,
         })
     }
-    fn serialize_map(self, len: Option<usize>) -> Result<Members<'a, 'm>, CanonicalError> {
-        Ok(Members::open(self.out, self.mark, None, len.unwrap_or(0)))
+    fn serialize_map(self, _: Option<usize>) -> Result<Members<'a, 'm>, CanonicalError> {
+        Ok(Members::open(self, None))
     }
     fn serialize_struct(
         self,
@@ -456,9 +523,9 @@ impl<'a, 'm> serde::Serializer for Writer<'a, 'm> {
         _: &'static str,
         _: u32,
         variant: &'static str,
-        len: usize,
+        _: usize,
     ) -> Result<Members<'a, 'm>, CanonicalError> {
-        Ok(Members::open(self.out, None, Some(variant), len))
+        Ok(Members::open(Writer { mark: None, ..self }, Some(variant)))
     }
 }
 
@@ -800,6 +867,30 @@ mod tests {
             let range = range.expect("the member is there");
             let cut = [&bytes[..range.start], &bytes[range.end..]].concat();
             assert_eq!(String::from_utf8(cut).unwrap(), without, "{mark}");
+        }
+    }
+
+    #[test]
+    fn an_encoder_kept_from_value_to_value_writes_each_as_if_fresh() {
+        let values = [
+            json!({"z": {"b": [1, {"d": 2, "c": 3}], "a": 1}, "hash": "h", "a": "x"}),
+            json!({"a": {"inner": {"x": 1}}, "big": 9007199254740993u64}),
+            json!({"hash": "second", "seq": 2}),
+            json!([{"b": 1, "a": 2}, "国"]),
+        ];
+        let mut encoder = Encoder::default();
+        for value in &values {
+            for mark in [None, Some("hash")] {
+                match (to_canonical(value, mark), encoder.encode(value, mark)) {
+                    (Ok((bytes, range)), Ok((kept, kept_range))) => {
+                        assert_eq!(kept, &bytes[..], "{value}");
+                        assert_eq!(kept_range, range, "{value}");
+                    }
+                    // A value that fails leaves nothing behind for the next one.
+                    (Err(error), Err(kept)) => assert_eq!(kept, error),
+                    (fresh, kept) => panic!("{value}: {fresh:?} against {kept:?}"),
+                }
+            }
         }
     }
 

@@ -25,7 +25,7 @@ use super::index::{
     corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
     AppendEntries, AppendPairs, EventEntries, IdentityIndex, IndexEntries, IndexTree, MentionEntry,
 };
-use super::jcs::{canonicalize, to_canonical};
+use super::jcs::{canonicalize, Encoder};
 use super::merkle::{leaf_hash, Blake3Hash, Frontier};
 use super::store::{MentionCursor, RecordedHead, Store, StoreError, HEAD_FILE_NAME};
 use crate::extract::torikumi::{inline_bureau, strip_bullet};
@@ -490,12 +490,13 @@ fn read_ahead<'scope>(
         let (to_checker, batches) = sync_channel::<Vec<Read>>(2);
         let (checked, from_checker) = sync_channel::<Vec<ReadAhead>>(2);
         scope.spawn(move || {
+            let mut encoder = Encoder::default();
             for batch in batches {
                 let batch = batch
                     .into_iter()
                     .map(|read| {
                         read.map(|(seq, bytes)| {
-                            let (event, leaf) = match well_formed(&bytes) {
+                            let (event, leaf) = match well_formed(&bytes, &mut encoder) {
                                 // The event's hash is this digest: its leaf is hashed from it.
                                 Some((event, digest)) => (
                                     Some(event),
@@ -566,7 +567,7 @@ impl ChainCheck {
         bytes: &[u8],
         failures: &mut Vec<Failure>,
     ) -> Option<Event> {
-        let event = well_formed(bytes).map(|(event, _)| event);
+        let event = well_formed(bytes, &mut Encoder::default()).map(|(event, _)| event);
         self.next_checked(seq, bytes, event, failures)
     }
 
@@ -635,15 +636,16 @@ impl ChainCheck {
 /// The event in `bytes` when they are exactly the canonical (RFC 8785) encoding of an event's
 /// fields and hash to its `hash`: every check of [`checked_slowly`] passes then, and this finds
 /// it with one parse and one encoding (the hash covers the encoding less its `hash` member, so
-/// it is hashed from the same bytes), with the digest its `hash` writes. `None` leaves the event
+/// it is hashed from the same bytes), with the digest its `hash` writes. `encoder` keeps its
+/// buffers from one event to the next. `None` leaves the event
 /// to [`checked_slowly`], which says what is wrong.
-fn well_formed(bytes: &[u8]) -> Option<(Event, blake3::Hash)> {
+fn well_formed(bytes: &[u8], encoder: &mut Encoder) -> Option<(Event, blake3::Hash)> {
     let event = Event::from_bytes(bytes).ok()?;
-    let (canonical, hash_member) = to_canonical(&event, Some("hash")).ok()?;
+    let (canonical, hash_member) = encoder.encode(&event, Some("hash")).ok()?;
     if canonical != bytes {
         return None;
     }
-    let digest = digest_around(&canonical, hash_member?)?;
+    let digest = digest_around(canonical, hash_member?)?;
     (digest.to_hex().as_str() == event.hash).then_some((event, digest))
 }
 
