@@ -667,6 +667,9 @@ fn main() {
     let mut events_held = 0u64;
     let mut git_ok = true;
     let mut written = String::new();
+    // The version ingested last: "one more document" is measured again into a ledger that holds
+    // only it.
+    let mut last_text = String::new();
     println!("scale: successive versions of seed 000, release build");
     for &target in &targets {
         let build_start = Instant::now();
@@ -680,6 +683,7 @@ fn main() {
                 git_ok = git_commit(&repo, &text, version).is_some();
             }
             let request = request(&corpus_dir, version, &text);
+            last_text = text;
             let run = cli_ingest(&store_path, &request, version);
             last_cli_ingest = run.wall;
             first_cli_ingest.get_or_insert(run.wall);
@@ -828,30 +832,47 @@ fn main() {
             deep.cpu.as_secs_f64() / plain.cpu.as_secs_f64().max(1e-9),
             mib(deep.peak_kib)
         ));
-        // More documents, each as a user adds it (a process of its own).
+        // More documents, each as a user adds it (a process of its own). Each is also ingested
+        // into a ledger that holds only the version before it: the same derivation (against its
+        // predecessor: identity, the departure alarm, compression against a base) with the
+        // ledger near-empty, so the ratio is what the ledger's size adds. The first document of
+        // all, which has no predecessor, is shown beside it.
         let in_process = Store::open(&in_process_path).expect("the bench store opens");
-        let mut more: Vec<Run> = (0..3)
-            .map(|_| {
-                version += 1;
-                let text = corpus.next_version();
-                if git_ok {
-                    git_ok = git_commit(&repo, &text, version).is_some();
-                }
-                let next = request(&corpus_dir, version, &text);
-                let run = cli_ingest(&store_path, &next, version);
-                ingest(&in_process, &next, FIXED_NOW).expect("each version ingests");
-                run
-            })
-            .collect();
+        let alone = scratch.path().join("ledger-alone");
+        let mut more: Vec<Run> = Vec::new();
+        let mut near_empty: Vec<Run> = Vec::new();
+        for _ in 0..3 {
+            version += 1;
+            let text = corpus.next_version();
+            if git_ok {
+                git_ok = git_commit(&repo, &text, version).is_some();
+            }
+            let next = request(&corpus_dir, version, &text);
+            more.push(cli_ingest(&store_path, &next, version));
+            ingest(&in_process, &next, FIXED_NOW).expect("each version ingests");
+            let _ = std::fs::remove_dir_all(&alone);
+            cli_ingest(
+                &alone,
+                &request(&corpus_dir, version - 1, &last_text),
+                version - 1,
+            );
+            near_empty.push(cli_ingest(&alone, &next, version));
+            last_text = text;
+        }
+        let _ = std::fs::remove_dir_all(&alone);
         drop(in_process);
         std::thread::sleep(Duration::from_millis(300));
         events_held = held(&store_path);
         more.sort_by_key(|run| run.wall);
+        near_empty.sort_by_key(|run| run.wall);
         let one_more = &more[1];
+        let alone_wall = near_empty[1].wall;
         let first = first_cli_ingest.unwrap_or_default();
         report.line(format!(
-            "| `ingest` one more document | {} (median of 3 more; the first document: {}, {:.2}×) | {} |",
+            "| `ingest` one more document | {} (median of 3 more; the same documents each into a ledger holding only the version before: {}, **{:.2}×**; the first document of all, into an empty ledger: {}, {:.2}×) | {} |",
             ms(one_more.wall),
+            ms(alone_wall),
+            one_more.wall.as_secs_f64() / alone_wall.as_secs_f64(),
             ms(first),
             one_more.wall.as_secs_f64() / first.as_secs_f64(),
             mib(one_more.peak_kib)
