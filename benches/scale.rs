@@ -238,26 +238,34 @@ fn run_binary(store: &Path, args: &[&str]) -> Run {
         .spawn()
         .expect("the planledger binary runs");
     // The kernel's high-water mark of the child's own memory (VmHWM, which starts afresh at
-    // exec — unlike ru_maxrss, which inherits this bench's), sampled until it exits.
+    // exec — unlike ru_maxrss, which inherits this bench's), sampled every 2 ms on a thread of
+    // its own until the child exits: the wait itself returns as the child ends, so the wall
+    // time has no polling interval in it.
     let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the child can be waited on") {
-            break status;
-        }
-        if let Ok(text) = std::fs::read_to_string(&status_file) {
-            if let Some(kib) = text
-                .lines()
-                .find_map(|line| line.strip_prefix("VmHWM:"))
-                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            {
-                peak_kib = kib;
+    let exited = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let exited = std::sync::Arc::clone(&exited);
+        std::thread::spawn(move || {
+            let mut peak_kib = 0;
+            while !exited.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some(kib) = std::fs::read_to_string(&status_file).ok().and_then(|text| {
+                    text.lines()
+                        .find_map(|line| line.strip_prefix("VmHWM:"))
+                        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+                }) {
+                    peak_kib = kib;
+                }
+                std::thread::sleep(Duration::from_millis(2));
             }
-        }
-        std::thread::sleep(Duration::from_millis(2));
+            peak_kib
+        })
     };
+    let status = child.wait().expect("the child can be waited on");
+    let wall = start.elapsed();
+    exited.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak_kib = sampler.join().expect("the memory sampler ends");
     Run {
-        wall: start.elapsed(),
+        wall,
         cpu: children_cpu().saturating_sub(cpu_before),
         peak_kib,
         ok: status.success(),
