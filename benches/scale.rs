@@ -9,7 +9,9 @@
 //! a user would (`ingest` of one more document, `state`, `state --at`, `diff`, `history`,
 //! `meetings`, `checkpoint --at`, `verify`, `verify --deep`, `reindex` of a copy, `export` and `import`
 //! of it, `log`, `prove` and `state --as-known-at` once each, and the web view's pages through
-//! `serve`) and reports wall time and peak memory of each process, store bytes per event, and —
+//! `serve`; `ingest` of one more document is timed again into a ledger holding only the
+//! version before it, the same derivation with the ledger near-empty) and reports wall time and
+//! peak memory of each process, store bytes per event, and —
 //! over the same event bytes — the rates of a sled batch insert and scan and of a BLAKE3 chain
 //! (the scan and the chain measured again just before each `verify` run, its share taken pair
 //! by pair), and `git show`/`git diff` on the same versions when git is present. Ratios are to
