@@ -120,7 +120,8 @@ pub fn to_canonical<T: serde::Serialize + ?Sized>(
 }
 
 /// [`to_canonical`] into buffers kept from one value to the next: a reader checking each of
-/// a ledger's events allocates nothing for their encodings.
+/// a ledger's events writes them into the same output and member list rather than new ones
+/// (members given out of order, and a map's keys, still allocate as they do in `to_canonical`).
 #[derive(Default)]
 pub struct Encoder {
     out: String,
@@ -150,7 +151,8 @@ impl Encoder {
         mark: Option<&str>,
     ) -> Result<Option<Range<usize>>, CanonicalError> {
         self.out.clear();
-        // A value that failed to encode may have left its open objects' members.
+        // A value that failed to encode may have left its open objects' members: harmless (each
+        // object's members start at the list's end), but not kept growing.
         self.open.clear();
         let mut marked = None;
         value.serialize(Writer {
@@ -186,6 +188,7 @@ struct Members<'a, 'm> {
     mark: Mark<'m>,
     /// Where the object's first member starts in `out` (after its `{`).
     body: usize,
+    /// Where the object's members start in `open`.
     first: usize,
     key: Option<String>,
     /// Whether the object is an enum variant's, written as `{"variant":{…}}`.
@@ -236,8 +239,8 @@ impl<'a, 'm> Members<'a, 'm> {
         let start = self.out.len();
         write_string(&name, self.out);
         self.out.push(':');
-        // The value's own objects push their members after this object's and take them off
-        // when they end.
+        // Pushed after the value, whose own objects take theirs off `open` when they end: so
+        // this object's members stay the slice of `open` from `first` on.
         value.serialize(Writer {
             out: &mut *self.out,
             open: &mut *self.open,
@@ -891,6 +894,49 @@ mod tests {
                     (fresh, kept) => panic!("{value}: {fresh:?} against {kept:?}"),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn members_out_of_order_are_put_in_order_inside_each_other_with_a_kept_encoder() {
+        // Typed values reach the writer in their fields' order (a `json!` object arrives sorted),
+        // so these take the reordering path, nested, inside an array and at the top.
+        #[derive(serde::Serialize)]
+        struct Inner {
+            z: u64,
+            hash: u8,
+            a: u8,
+        }
+        #[derive(serde::Serialize)]
+        struct Outer {
+            seq: u64,
+            b: Inner,
+            hash: &'static str,
+            a: Vec<Inner>,
+        }
+        let inner = |z| Inner { z, hash: 2, a: 3 };
+        let outer = |z| Outer {
+            seq: 1,
+            b: inner(z),
+            hash: "h",
+            a: vec![inner(z)],
+        };
+        let expected =
+            r#"{"a":[{"a":3,"hash":2,"z":1}],"b":{"a":3,"hash":2,"z":1},"hash":"h","seq":1}"#;
+        let without = r#"{"a":[{"a":3,"hash":2,"z":1}],"b":{"a":3,"hash":2,"z":1},"seq":1}"#;
+        let mut encoder = Encoder::default();
+        for round in 0..2 {
+            let (bytes, range) = encoder.encode(&outer(1), Some("hash")).unwrap();
+            assert_eq!(
+                std::str::from_utf8(bytes).unwrap(),
+                expected,
+                "round {round}"
+            );
+            let range = range.expect("the top-level hash is marked");
+            let cut = [&bytes[..range.start], &bytes[range.end..]].concat();
+            assert_eq!(std::str::from_utf8(&cut).unwrap(), without, "round {round}");
+            // A value that fails inside a nested object, between the two rounds.
+            assert!(encoder.encode(&outer(1 << 53), Some("hash")).is_err());
         }
     }
 

@@ -547,6 +547,8 @@ pub(super) struct ChainCheck {
     /// The highest format version read so far: formats never decrease along the chain (an old
     /// format after a newer one is an event rewritten to dodge the newer format's rules).
     format: u32,
+    /// Kept from one event to the next (an import checks every line through here).
+    encoder: Encoder,
 }
 
 impl Default for ChainCheck {
@@ -555,6 +557,7 @@ impl Default for ChainCheck {
             position: 0,
             prev: GENESIS_HASH.to_owned(),
             format: 0,
+            encoder: Encoder::default(),
         }
     }
 }
@@ -567,7 +570,7 @@ impl ChainCheck {
         bytes: &[u8],
         failures: &mut Vec<Failure>,
     ) -> Option<Event> {
-        let event = well_formed(bytes, &mut Encoder::default()).map(|(event, _)| event);
+        let event = well_formed(bytes, &mut self.encoder).map(|(event, _)| event);
         self.next_checked(seq, bytes, event, failures)
     }
 
