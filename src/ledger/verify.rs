@@ -639,9 +639,9 @@ impl ChainCheck {
 /// The event in `bytes` when they are exactly the canonical (RFC 8785) encoding of an event's
 /// fields and hash to its `hash`: every check of [`checked_slowly`] passes then, and this finds
 /// it with one parse and one encoding (the hash covers the encoding less its `hash` member, so
-/// it is hashed from the same bytes), with the digest its `hash` writes. `encoder` keeps its
-/// buffers from one event to the next. `None` leaves the event
-/// to [`checked_slowly`], which says what is wrong.
+/// it is hashed from the same bytes), with the digest its `hash` writes; `encoder` is kept from
+/// one event to the next. `None` leaves the event to [`checked_slowly`], which says what is
+/// wrong.
 fn well_formed(bytes: &[u8], encoder: &mut Encoder) -> Option<(Event, blake3::Hash)> {
     let event = Event::from_bytes(bytes).ok()?;
     let (canonical, hash_member) = encoder.encode(&event, Some("hash")).ok()?;
