@@ -478,7 +478,7 @@ pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
             .filter(|event| matches!(event.body, EventBody::MilestoneStated { .. })),
     );
     in_chain_order(&mut events);
-    Ok(history_from(&documents, &identities, &events, id))
+    Ok(history_from(&documents, &identities, events, id))
 }
 
 /// The events that name any handle the measure `id` (any of its ids) was recorded under, in

@@ -28,7 +28,7 @@ pub struct HistoryEntry {
     pub seq: u64,
     /// The event's kind as recorded (which, for a measure, depends on what the ledger held
     /// when the event was appended).
-    pub kind: String,
+    pub kind: &'static str,
     /// What the statement is in valid time, whatever order documents arrived in: a measure's
     /// first statement is `added`, one whose text differs from the statement before it
     /// `revised`, the same text `cited`; an action is `reported` — or, against the version
@@ -82,7 +82,7 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
     history_from(
         &documents(events),
         &Identities::from_events(events),
-        events,
+        events.to_vec(),
         id,
     )
 }
@@ -90,11 +90,13 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
 /// [`history`] from what it needs: the documents, the identities, and events that include
 /// every event about `id` and every `MilestoneStated` (any other event is ignored). A statement is placed at its
 /// document's meeting as the document's record has it (after any redescription); a withdrawn
-/// document's statements are left out.
+/// document's statements are left out. The events are taken, not borrowed: a measure stated at
+/// hundreds of meetings has thousands of entries, and each takes its texts from its event
+/// instead of copying them.
 pub fn history_from(
     documents: &[DocumentRecord],
     identities: &Identities,
-    events: &[Event],
+    mut events: Vec<Event>,
     id: &str,
 ) -> HistoryView {
     use crate::source::meeting::Meeting;
@@ -118,101 +120,86 @@ pub fn history_from(
         .filter(|alias| *alias != id)
         .map(str::to_owned)
         .collect();
-    let mut about: Vec<(&Meeting, &Event)> = events
-        .iter()
-        .filter(|e| is_about(e, id, identities))
-        .filter_map(|e| match record_of(&e.source.document) {
-            Some(record) if record.withdrawn() => None,
-            Some(record) => Some((&record.meeting, e)),
-            None => Some((&e.meeting, e)),
-        })
-        .collect();
-    // Valid time, then the document and its order: never the order documents arrived in.
-    fn place<'a>(
-        (meeting, e): &(&'a Meeting, &'a Event),
-    ) -> (crate::source::meeting::MeetingTimeKey<'a>, &'a str, u64) {
-        (meeting.time_key(), &e.source.document, e.seq)
-    }
-    about.sort_by(|a, b| place(a).cmp(&place(b)));
-    // A target's observations read best in the order of the dates they hold for (several may
-    // come from one meeting); an observation with no as-of date keeps its meeting's place.
-    let as_of_day = |(meeting, event): &(&Meeting, &Event)| match &event.body {
-        EventBody::TargetChanged { as_of_day, .. } => as_of_day
-            .clone()
-            .or_else(|| meeting.date.map(crate::source::meeting::format_iso_date)),
-        _ => None,
-    };
-    let mut before: std::collections::BTreeMap<u64, String> = Default::default();
-    if about
-        .iter()
-        .all(|(_, e)| matches!(e.body, EventBody::TargetChanged { .. }))
-    {
-        about.sort_by(|a, b| (as_of_day(a), place(a)).cmp(&(as_of_day(b), place(b))));
-        before = values_before(&about.iter().map(|(_, e)| *e).collect::<Vec<_>>());
-    }
-    let in_order: Vec<&Event> = about.iter().map(|(_, e)| *e).collect();
-    let mut changes = changes_in_valid_time(&in_order);
-    action_fates_in_valid_time(&in_order, &mut changes);
-    // By the meeting's place in memory: a document's events share its record's meeting.
-    let mut meetings_shown: HashMap<*const Meeting, String> = HashMap::new();
-    let entries = about
-        .into_iter()
-        .zip(changes)
-        .map(|((meeting, event), change)| {
-            let summary = match &event.body {
-                EventBody::TargetChanged {
-                    label,
-                    value,
-                    unit,
-                    as_of,
-                    ..
-                } => format!(
-                    "{label}: {value}{} as of {}{}",
-                    unit.as_deref().unwrap_or(""),
-                    as_of.as_deref().unwrap_or("unknown"),
-                    before
-                        .get(&event.seq)
-                        .map_or_else(String::new, |p| format!(" (before: {p})"))
-                ),
-                EventBody::ActionReported {
-                    bureau,
-                    status,
-                    text,
-                    ..
-                } => {
-                    // Pushed, not `format!`ed: thousands of these in a long history.
-                    let status = status.as_str();
-                    let mut summary = String::with_capacity(
-                        status.len() + bureau.len() + text.len() + " 【】 ".len(),
-                    );
-                    for part in [status, " 【", bureau, "】 ", text] {
-                        summary.push_str(part);
-                    }
-                    summary
-                }
-                body => body.quoted_text().unwrap_or_default().to_owned(),
-            };
-            HistoryEntry {
-                seq: event.seq,
-                kind: event.body.kind().to_owned(),
-                change,
-                meeting: meetings_shown
-                    .entry(std::ptr::from_ref(meeting))
-                    .or_insert_with(|| meeting.to_string())
-                    .clone(),
-                document_title: record_of(&event.source.document)
-                    .and_then(|record| record.title.clone()),
-                document: event.source.document.clone(),
-                lines: event.source.lines.map(|l| [l.first, l.last]),
-                summary,
-                figure: figure_of(event),
-            }
-        })
-        .collect();
     let plan_milestones = match identities.plan(id) {
-        Some(plan) => crate::project::timeline::timeline(documents, events, Some(plan)).milestones,
+        Some(plan) => crate::project::timeline::timeline(documents, &events, Some(plan)).milestones,
         None => Vec::new(),
     };
+    // What each entry needs from the others (its place, its class, its meeting as shown, the
+    // value before it), worked out on borrowed events; the entries then take the rest.
+    let (placed, before) = {
+        // Each event about `id` with its meeting and its index in `events`.
+        let mut about: Vec<(&Meeting, &Event, usize)> = events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| is_about(e, id, identities))
+            .filter_map(|(index, e)| match record_of(&e.source.document) {
+                Some(record) if record.withdrawn() => None,
+                Some(record) => Some((&record.meeting, e, index)),
+                None => Some((&e.meeting, e, index)),
+            })
+            .collect();
+        // Valid time, then the document and its order: never the order documents arrived in.
+        fn place<'a>(
+            (meeting, e, _): &(&'a Meeting, &'a Event, usize),
+        ) -> (crate::source::meeting::MeetingTimeKey<'a>, &'a str, u64) {
+            (meeting.time_key(), &e.source.document, e.seq)
+        }
+        about.sort_by(|a, b| place(a).cmp(&place(b)));
+        // A target's observations read best in the order of the dates they hold for (several
+        // may come from one meeting); an observation with no as-of date keeps its meeting's
+        // place.
+        let as_of_day = |(meeting, event, _): &(&Meeting, &Event, usize)| match &event.body {
+            EventBody::TargetChanged { as_of_day, .. } => as_of_day
+                .clone()
+                .or_else(|| meeting.date.map(crate::source::meeting::format_iso_date)),
+            _ => None,
+        };
+        let mut before: std::collections::BTreeMap<u64, String> = Default::default();
+        if about
+            .iter()
+            .all(|(_, e, _)| matches!(e.body, EventBody::TargetChanged { .. }))
+        {
+            about.sort_by(|a, b| (as_of_day(a), place(a)).cmp(&(as_of_day(b), place(b))));
+            before = values_before(&about.iter().map(|(_, e, _)| *e).collect::<Vec<_>>());
+        }
+        let in_order: Vec<&Event> = about.iter().map(|(_, e, _)| *e).collect();
+        let mut changes = changes_in_valid_time(&in_order);
+        action_fates_in_valid_time(&in_order, &mut changes);
+        // By the meeting's place in memory: a document's events share its record's meeting.
+        let mut meetings_shown: HashMap<*const Meeting, String> = HashMap::new();
+        let placed: Vec<(usize, &'static str, String, Option<String>)> = about
+            .into_iter()
+            .zip(changes)
+            .map(|((meeting, event, index), change)| {
+                let shown = meetings_shown
+                    .entry(std::ptr::from_ref(meeting))
+                    .or_insert_with(|| meeting.to_string())
+                    .clone();
+                let title =
+                    record_of(&event.source.document).and_then(|record| record.title.clone());
+                (index, change, shown, title)
+            })
+            .collect();
+        (placed, before)
+    };
+    // Sized once: thousands of entries of a couple of hundred bytes, regrown, were copied
+    // again at every doubling.
+    let mut entries = Vec::with_capacity(placed.len());
+    for (index, change, meeting, document_title) in placed {
+        if let Some(event) = events.get_mut(index) {
+            entries.push(HistoryEntry {
+                seq: event.seq,
+                kind: event.body.kind(),
+                change,
+                meeting,
+                document_title,
+                document: std::mem::take(&mut event.source.document),
+                lines: event.source.lines.map(|l| [l.first, l.last]),
+                summary: take_summary(&mut event.body, before.get(&event.seq)),
+                figure: take_figure(&mut event.body),
+            });
+        }
+    }
     HistoryView {
         id: id.to_owned(),
         aliases,
@@ -221,8 +208,51 @@ pub fn history_from(
     }
 }
 
-fn figure_of(event: &Event) -> Option<FigureView> {
-    match &event.body {
+/// What an entry says of its event (see [`HistoryEntry::summary`]), its text taken from the
+/// event; `before` is the value a figure had before it. A figure's parts stay for
+/// [`take_figure`].
+fn take_summary(body: &mut EventBody, before: Option<&String>) -> String {
+    match body {
+        EventBody::TargetChanged {
+            label,
+            value,
+            unit,
+            as_of,
+            ..
+        } => format!(
+            "{label}: {value}{} as of {}{}",
+            unit.as_deref().unwrap_or(""),
+            as_of.as_deref().unwrap_or("unknown"),
+            before.map_or_else(String::new, |p| format!(" (before: {p})"))
+        ),
+        EventBody::ActionReported {
+            bureau,
+            status,
+            text,
+            ..
+        } => {
+            // Pushed, not `format!`ed: thousands of these in a long history. The text is
+            // taken and dropped here, so the next entry's summary reuses its memory.
+            let text = std::mem::take(text);
+            let status = status.as_str();
+            let mut summary =
+                String::with_capacity(status.len() + bureau.len() + text.len() + " 【】 ".len());
+            for part in [status, " 【", bureau, "】 ", &text] {
+                summary.push_str(part);
+            }
+            summary
+        }
+        EventBody::MeasureAdded { text, .. }
+        | EventBody::MeasureRevised { text, .. }
+        | EventBody::MeasureCited { text, .. }
+        | EventBody::MilestoneStated { text, .. } => std::mem::take(text),
+        EventBody::RequirementRevised { after, .. } => std::mem::take(after),
+        body => body.quoted_text().unwrap_or_default().to_owned(),
+    }
+}
+
+fn take_figure(body: &mut EventBody) -> Option<FigureView> {
+    match body {
         EventBody::TargetChanged {
             label,
             value,
@@ -232,12 +262,12 @@ fn figure_of(event: &Event) -> Option<FigureView> {
             deadline,
             ..
         } => Some(FigureView {
-            label: label.clone(),
-            value: value.clone(),
-            unit: unit.clone(),
-            as_of: as_of.clone(),
-            as_of_day: as_of_day.clone(),
-            deadline: deadline.clone(),
+            label: std::mem::take(label),
+            value: std::mem::take(value),
+            unit: unit.take(),
+            as_of: as_of.take(),
+            as_of_day: as_of_day.take(),
+            deadline: deadline.take(),
         }),
         _ => None,
     }

@@ -195,7 +195,7 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
     let mut texts: Vec<Markup> = Vec::new();
     for entry in &view.entries {
         let shown = match (entry.change, previous) {
-            ("revised", Some(before)) if is_statement(&entry.kind) => {
+            ("revised", Some(before)) if is_statement(entry.kind) => {
                 marked(&text_changes(before, &entry.summary))
             }
             _ => match &entry.figure {
@@ -208,7 +208,7 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
                 None => html! { (entry.summary) },
             },
         };
-        if is_statement(&entry.kind) {
+        if is_statement(entry.kind) {
             previous = Some(&entry.summary);
         }
         texts.push(shown);
