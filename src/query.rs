@@ -9,7 +9,7 @@
 
 use crate::identity::Identities;
 use crate::ledger::checkpoint::{Checkpoint, CheckpointError, Leaves, Proof};
-use crate::ledger::index::{IdentityIndex, IndexEntries, TargetObservation};
+use crate::ledger::index::{IdentityIndex, IndexEntries, Observations, TargetObservation};
 use crate::ledger::merkle::Frontier;
 use crate::ledger::store::{document_events, EventRanges, EventsRead};
 use crate::ledger::{Event, EventBody, Store, StoreError};
@@ -183,7 +183,7 @@ pub fn state(store: &Store, query: &StateQuery) -> Result<StateView, StoreError>
 struct Indexed {
     documents: Vec<DocumentRecord>,
     identities: Identities,
-    observations: Vec<TargetObservation>,
+    observations: Observations,
 }
 
 impl Indexed {
@@ -260,7 +260,7 @@ pub fn state_known_at(
     let indexed = Indexed {
         documents: documents.records(),
         identities: Identities::from_index(&identity),
-        observations,
+        observations: Observations::of(&observations),
     };
     let known = KnownThrough {
         events,
@@ -345,7 +345,7 @@ fn fold_indexed(
         .collect();
     let chosen = latest_observations(
         observations
-            .iter()
+            .views()
             .filter_map(|o| Some((o, document_holding(documents, o.seq)?))),
         &dated,
         plan.as_deref(),

@@ -340,6 +340,84 @@ impl TargetObservation {
             _ => None,
         }
     }
+
+    /// The observation as a view of its texts.
+    pub fn view(&self) -> ObservationView<'_> {
+        ObservationView {
+            key: &self.key,
+            seq: self.seq,
+            as_of_day: self.as_of_day.as_deref(),
+            value: &self.value,
+            goal_of_plan: self.goal_of_plan.as_deref(),
+        }
+    }
+}
+
+/// A [`TargetObservation`] whose texts are borrowed — from a `targets` entry's value
+/// ([`observation_views`]) or from an owned observation ([`TargetObservation::view`]): `state`
+/// chooses among every observation of the ledger (tens of thousands in a long one), and copying
+/// their texts out was most of reading them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObservationView<'v> {
+    pub key: &'v str,
+    pub seq: u64,
+    pub as_of_day: Option<&'v str>,
+    pub value: &'v str,
+    pub goal_of_plan: Option<&'v str>,
+}
+
+impl ObservationView<'_> {
+    pub fn to_observation(&self) -> TargetObservation {
+        TargetObservation {
+            key: self.key.to_owned(),
+            seq: self.seq,
+            as_of_day: self.as_of_day.map(str::to_owned),
+            value: self.value.to_owned(),
+            goal_of_plan: self.goal_of_plan.map(str::to_owned),
+        }
+    }
+}
+
+/// The values of `targets` entries (or one encoding observations gathered elsewhere), each
+/// checked to decode when it was taken in: [`Observations::views`] reads them borrowing their
+/// texts, as often as a question folds a state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observations {
+    values: Vec<Vec<u8>>,
+    /// How many observations the values hold together.
+    count: usize,
+}
+
+impl Observations {
+    /// `values` when every one decodes ([`observation_views`]); `None` otherwise.
+    pub fn checked(values: Vec<Vec<u8>>) -> Option<Observations> {
+        let mut count = 0;
+        for value in &values {
+            for view in observation_views(value) {
+                view?;
+                count += 1;
+            }
+        }
+        Some(Observations { values, count })
+    }
+
+    /// Observations gathered from events, as one value.
+    pub fn of(observations: &[TargetObservation]) -> Observations {
+        Observations {
+            values: vec![encode_observations(observations)],
+            count: observations.len(),
+        }
+    }
+
+    /// Every observation, in the order the values hold them.
+    pub fn views(&self) -> impl Iterator<Item = ObservationView<'_>> {
+        // Each value was checked when taken in, so none decodes to nothing here; the count
+        // bounds the iterator, so what collects it is sized once.
+        self.values
+            .iter()
+            .flat_map(|value| observation_views(value).map_while(|view| view))
+            .take(self.count)
+    }
 }
 
 // The indexes' bytes. Each function below is the one encoding of its entry: the store writes
@@ -537,9 +615,17 @@ pub fn observation_key_bytes(key: &str) -> Vec<u8> {
 /// The observations of a `targets` entry's value; `None` when it is not a list of them (a
 /// length past its end, a text not UTF-8, an option byte other than 0 or 1).
 pub fn decode_observations(value: &[u8]) -> Option<Vec<TargetObservation>> {
+    observation_views(value)
+        .map(|view| view.map(|view| view.to_observation()))
+        .collect()
+}
+
+/// [`decode_observations`] one at a time, borrowing the texts from `value`: an item is `None`
+/// where the value stops being a list of observations, and is the last.
+pub fn observation_views(value: &[u8]) -> impl Iterator<Item = Option<ObservationView<'_>>> {
     struct Reader<'v>(&'v [u8]);
-    impl Reader<'_> {
-        fn take(&mut self, n: usize) -> Option<&[u8]> {
+    impl<'v> Reader<'v> {
+        fn take(&mut self, n: usize) -> Option<&'v [u8]> {
             let (taken, rest) = self.0.split_at_checked(n)?;
             self.0 = rest;
             Some(taken)
@@ -547,30 +633,37 @@ pub fn decode_observations(value: &[u8]) -> Option<Vec<TargetObservation>> {
         fn number<const N: usize>(&mut self) -> Option<[u8; N]> {
             self.take(N)?.try_into().ok()
         }
-        fn text(&mut self) -> Option<String> {
+        fn text(&mut self) -> Option<&'v str> {
             let len = usize::try_from(u32::from_be_bytes(self.number()?)).ok()?;
-            String::from_utf8(self.take(len)?.to_vec()).ok()
+            std::str::from_utf8(self.take(len)?).ok()
         }
-        fn optional(&mut self) -> Option<Option<String>> {
+        fn optional(&mut self) -> Option<Option<&'v str>> {
             match self.number::<1>()? {
                 [0] => Some(None),
                 [1] => Some(Some(self.text()?)),
                 _ => None,
             }
         }
+        fn observation(&mut self) -> Option<ObservationView<'v>> {
+            Some(ObservationView {
+                key: self.text()?,
+                seq: u64::from_be_bytes(self.number()?),
+                as_of_day: self.optional()?,
+                value: self.text()?,
+                goal_of_plan: self.optional()?,
+            })
+        }
     }
     let mut reader = Reader(value);
-    let mut observations = Vec::new();
-    while !reader.0.is_empty() {
-        observations.push(TargetObservation {
-            key: reader.text()?,
-            seq: u64::from_be_bytes(reader.number()?),
-            as_of_day: reader.optional()?,
-            value: reader.text()?,
-            goal_of_plan: reader.optional()?,
-        });
-    }
-    Some(observations)
+    let mut failed = false;
+    std::iter::from_fn(move || {
+        if failed || reader.0.is_empty() {
+            return None;
+        }
+        let observation = reader.observation();
+        failed = observation.is_none();
+        Some(observation)
+    })
 }
 
 /// The `docs` entry of a record: its hash → its seq (big-endian) and the record as JSON.
@@ -860,8 +953,38 @@ mod tests {
         let mut not_utf8 = whole.clone();
         not_utf8[4] = 0xff;
         assert_eq!(decode_observations(&not_utf8), None);
-        let mut too_long = whole;
+        let mut too_long = whole.clone();
         too_long[0] = 0xff;
         assert_eq!(decode_observations(&too_long), None);
+        // Read as views, a value cut short refuses the whole index it is read into.
+        let cut = whole.get(..whole.len() - 1).unwrap().to_vec();
+        assert_eq!(Observations::checked(vec![whole.clone(), cut]), None);
+    }
+
+    #[test]
+    fn observations_read_as_views_are_every_value_s_in_order() {
+        let first = [
+            observation("T0123456789", 5, Some("2023-04"), None),
+            observation("Tabcdefabcd", 6, None, Some("第４期がん対策推進基本計画")),
+        ];
+        let second = [observation("T0123456789", 9, Some("2024-04"), None)];
+        let read = Observations::checked(vec![
+            encode_observations(&first),
+            encode_observations(&[]),
+            encode_observations(&second),
+        ])
+        .unwrap();
+        let views: Vec<TargetObservation> = read.views().map(|v| v.to_observation()).collect();
+        let expected: Vec<TargetObservation> = first.iter().chain(&second).cloned().collect();
+        assert_eq!(views, expected);
+        // Sized for whatever collects them.
+        assert_eq!(read.views().size_hint().1, Some(3));
+        assert_eq!(
+            Observations::of(&expected).views().collect::<Vec<_>>(),
+            expected
+                .iter()
+                .map(TargetObservation::view)
+                .collect::<Vec<_>>()
+        );
     }
 }

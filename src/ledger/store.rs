@@ -29,12 +29,12 @@ use super::checkpoint::leaf_of;
 use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
 use super::frame::{self, DocumentLayout, FrameError, FRAME_EVENTS};
 use super::index::{
-    corrected_docs_entry, decode_document, decode_frontier, decode_observations, decode_place,
-    edge_key_bytes, encode_first, encode_place, frontier_entry, handle_key_bytes, is_correction,
-    lineage_key_bytes, name_prefix, name_range_end, name_seq_key, observation_key_bytes,
+    corrected_docs_entry, decode_document, decode_frontier, decode_place, edge_key_bytes,
+    encode_first, encode_place, frontier_entry, handle_key_bytes, is_correction, lineage_key_bytes,
+    name_prefix, name_range_end, name_seq_key, observation_key_bytes, observation_views,
     prefixed_seq_key, split_name_seq_key, starts_append, statement_key_bytes, AppendEntries,
     AppendPairs, DocumentRecord, EventEntries, IdentityIndex, IndexEntries, IndexTree,
-    MentionEntry, RawPairs, TargetObservation,
+    MentionEntry, Observations, RawPairs,
 };
 use super::merkle::{Blake3Hash, Frontier};
 use super::read_copy::{self, ReadCopy};
@@ -1440,16 +1440,15 @@ impl Store {
     }
 
     /// Every figure observation, from the target index alone (no event is read), in chain
-    /// order.
-    pub fn all_target_observations(&self) -> Result<Vec<TargetObservation>, StoreError> {
-        let mut observations = Vec::new();
-        for entry in self.targets.iter() {
-            let (_, value) = entry?;
-            observations.extend(
-                decode_observations(&value).ok_or(StoreError::CorruptIndex { tree: "targets" })?,
-            );
-        }
-        Ok(observations)
+    /// order: the entries' values, each checked to decode, read borrowing their texts.
+    pub fn all_target_observations(&self) -> Result<Observations, StoreError> {
+        let values = self
+            .targets
+            .iter()
+            .values()
+            .map(|value| Ok(value?.to_vec()))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Observations::checked(values).ok_or(StoreError::CorruptIndex { tree: "targets" })
     }
 
     /// Every `PlanAdopted` event, in chain order, read through the adoption index.
@@ -1547,9 +1546,13 @@ impl Store {
             if finder.find(&value).is_none() {
                 continue;
             }
-            let observations =
-                decode_observations(&value).ok_or(StoreError::CorruptIndex { tree: "targets" })?;
-            seqs.extend(observations.iter().filter(|o| o.key == key).map(|o| o.seq));
+            for observation in observation_views(&value) {
+                let observation =
+                    observation.ok_or(StoreError::CorruptIndex { tree: "targets" })?;
+                if observation.key == key {
+                    seqs.push(observation.seq);
+                }
+            }
         }
         self.events_at(&seqs, "targets")
     }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::documents::{documents, standing, valid_time_ranks, DocumentRecord};
 use crate::extract::{ActionStatus, SectionPath};
 use crate::identity::Identities;
-use crate::ledger::index::TargetObservation;
+use crate::ledger::index::{ObservationView, TargetObservation};
 use crate::ledger::{Event, EventBody};
 use crate::source::meeting::format_iso_date;
 use crate::source::normalize::comparison_key;
@@ -412,7 +412,7 @@ pub fn state_from(
 /// (`shown_plan`); figures are facts at a date and always shown. Each observation comes with the
 /// hash of the document that states it. Returns figure key → seq of the chosen observation.
 pub fn latest_observations<'o>(
-    observations: impl IntoIterator<Item = (&'o TargetObservation, &'o str)>,
+    observations: impl IntoIterator<Item = (ObservationView<'o>, &'o str)>,
     dated: &[&DocumentRecord],
     shown_plan: Option<&str>,
 ) -> BTreeMap<String, u64> {
@@ -429,9 +429,12 @@ pub fn latest_observations<'o>(
     let shown_plan = shown_plan.map(comparison_key);
     // Whether a goal's plan is another than the one shown, once per plan named.
     let mut other_plan: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    // The observations kept, and their order as small tuples (rank, seq, place in `kept`):
+    // tens of thousands are sorted, and a view is several times the size of its sort key.
     let observations = observations.into_iter();
-    let mut ordered: Vec<(usize, &TargetObservation, &str)> =
+    let mut kept: Vec<(ObservationView, &str)> =
         Vec::with_capacity(observations.size_hint().1.unwrap_or(0));
+    let mut ordered: Vec<(usize, u64, usize)> = Vec::with_capacity(kept.capacity());
     // An append's observations come together: its document's place is looked up once for them
     // (a long ledger has tens of thousands of observations, a few per document).
     let mut last: Option<(&str, Option<(usize, &str)>)> = None;
@@ -445,29 +448,29 @@ pub fn latest_observations<'o>(
             }
         };
         if let Some((rank, day)) = found {
-            ordered.push((rank, observation, day));
+            ordered.push((rank, observation.seq, kept.len()));
+            kept.push((observation, day));
         }
     }
-    ordered.sort_by_key(|(rank, o, _)| (*rank, o.seq));
-    let mut latest: std::collections::HashMap<&str, (&str, &TargetObservation)> =
+    ordered.sort_unstable();
+    let mut latest: std::collections::HashMap<&str, (&str, ObservationView)> =
         std::collections::HashMap::new();
-    for (_, observation, day) in ordered {
-        if let (Some(goal), Some(shown)) = (&observation.goal_of_plan, &shown_plan) {
+    for (observation, day) in ordered.into_iter().filter_map(|(_, _, at)| kept.get(at)) {
+        let observation = *observation;
+        if let (Some(goal), Some(shown)) = (observation.goal_of_plan, &shown_plan) {
             let other = *other_plan
-                .entry(goal.as_str())
+                .entry(goal)
                 .or_insert_with(|| comparison_key(goal) != *shown);
             if other {
                 continue;
             }
         }
-        let order = observation.as_of_day.as_deref().unwrap_or(day);
-        let newer = latest
-            .get(observation.key.as_str())
-            .is_none_or(|(existing, shown)| {
-                order > *existing || (order == *existing && observation.value != shown.value)
-            });
+        let order = observation.as_of_day.unwrap_or(day);
+        let newer = latest.get(observation.key).is_none_or(|(existing, shown)| {
+            order > *existing || (order == *existing && observation.value != shown.value)
+        });
         if newer {
-            latest.insert(&observation.key, (order, observation));
+            latest.insert(observation.key, (order, observation));
         }
     }
     latest
@@ -516,7 +519,7 @@ fn latest_targets(
     let chosen = latest_observations(
         observed
             .iter()
-            .map(|(o, e)| (o, e.source.document.as_str())),
+            .map(|(o, e)| (o.view(), e.source.document.as_str())),
         dated,
         shown_plan,
     );
@@ -656,7 +659,8 @@ mod tests {
             .iter()
             .filter_map(|e| Some((TargetObservation::of(e)?, e.source.document.as_str())))
             .collect();
-        let chosen = latest_observations(observed.iter().map(|(o, d)| (o, *d)), &dated, None);
+        let chosen =
+            latest_observations(observed.iter().map(|(o, d)| (o.view(), *d)), &dated, None);
         let only = |keep: &dyn Fn(&Event) -> bool| -> Vec<Event> {
             events.iter().filter(|e| keep(e)).cloned().collect()
         };
