@@ -428,6 +428,7 @@ impl Observations {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndexTree {
     Docs,
+    Records,
     Identity,
     Targets,
     Adoptions,
@@ -440,6 +441,7 @@ impl IndexTree {
     pub fn tree_name(self) -> &'static str {
         match self {
             IndexTree::Docs => "docs",
+            IndexTree::Records => "records",
             IndexTree::Identity => "identity",
             IndexTree::Targets => "targets",
             IndexTree::Adoptions => "adoptions",
@@ -452,6 +454,7 @@ impl IndexTree {
     pub fn described(self) -> &'static str {
         match self {
             IndexTree::Docs => "document",
+            IndexTree::Records => "document record",
             IndexTree::Identity => "identity",
             IndexTree::Targets => "target",
             IndexTree::Adoptions => "adoption",
@@ -702,7 +705,20 @@ impl EventEntries {
 
 /// The document record of a `docs` entry.
 pub fn decode_document(value: &[u8]) -> Option<DocumentRecord> {
-    serde_json::from_slice(value.get(8..)?).ok()
+    decode_record(value.get(8..)?)
+}
+
+/// The record a `records` entry's value holds.
+pub fn decode_record(value: &[u8]) -> Option<DocumentRecord> {
+    serde_json::from_slice(value).ok()
+}
+
+/// The `records` entry a `docs` entry's value implies: the record's seq (big-endian, the `docs`
+/// value's first eight bytes) → the record as JSON (the rest); `None` for a value shorter
+/// than a seq.
+pub fn records_entry(docs_value: &[u8]) -> Option<RawPair> {
+    let (seq, record) = docs_value.split_at_checked(8)?;
+    Some((seq.to_vec(), record.to_vec()))
 }
 
 /// The key of a statement in the identity tree.

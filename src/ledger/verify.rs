@@ -22,8 +22,9 @@ use super::event::{
     digest_around, hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
 };
 use super::index::{
-    corrected_docs_entry, decode_document, frontier_entry, is_correction, starts_append,
-    AppendEntries, AppendPairs, EventEntries, IdentityIndex, IndexEntries, IndexTree, MentionEntry,
+    corrected_docs_entry, decode_document, frontier_entry, is_correction, records_entry,
+    starts_append, AppendEntries, AppendPairs, EventEntries, IdentityIndex, IndexEntries,
+    IndexTree, MentionEntry,
 };
 use super::jcs::{canonicalize, Encoder};
 use super::merkle::{leaf_hash, Blake3Hash, Frontier};
@@ -1550,8 +1551,16 @@ impl IndexCheck {
             found.extend(difference.map(|what| (tree, what)));
         }
         let documents = std::mem::take(&mut self.documents);
+        // The records the `docs` entries imply, one per document, keyed by seq.
+        let records: BTreeMap<Vec<u8>, Vec<u8>> = documents
+            .values()
+            .filter_map(|value| records_entry(value))
+            .collect();
         if let Some(what) = first_difference(documents, store.index_entries(IndexTree::Docs))? {
             found.push((IndexTree::Docs, what));
+        }
+        if let Some(what) = first_difference(records, store.index_entries(IndexTree::Records))? {
+            found.push((IndexTree::Records, what));
         }
         let expected = self.identity.entries();
         if let Some(what) = first_difference(expected, store.index_entries(IndexTree::Identity))? {

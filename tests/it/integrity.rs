@@ -417,7 +417,8 @@ fn a_crash_inside_the_first_document_is_not_taken_for_a_replaced_store() {
 #[test]
 fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
     // (tree, key, value): an identity statement the log never made, a target observation, a
-    // document, a plan adoption, a mention, a Merkle frontier at a size where no document ends.
+    // document, a document's record, a plan adoption, a mention, a Merkle frontier at a size
+    // where no document ends.
     let forged_observation = index::encode_observations(&[index::TargetObservation {
         key: "Tforged".into(),
         seq: 5,
@@ -425,7 +426,7 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
         value: "1".into(),
         goal_of_plan: None,
     }]);
-    let forgeries: [(&str, &[u8], &[u8]); 6] = [
+    let forgeries: [(&str, &[u8], &[u8]); 7] = [
         (
             "identity",
             br#"s{"recorded_id":"M000000000000","plan":null,"section":{"path":[],"titles":[]},"text":"forged"}"#,
@@ -433,6 +434,7 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
         ),
         ("targets", &5u64.to_be_bytes(), &forged_observation),
         ("docs", b"forged", &5u64.to_be_bytes()),
+        ("records", &5u64.to_be_bytes(), b"{}"),
         ("adoptions", &5u64.to_be_bytes(), b""),
         ("mentions", b"Mforged\x00\x00\x00\x00\x00\x00\x00\x00\x05", b""),
         ("frontiers", &5u64.to_be_bytes(), &[7u8; 64]),
@@ -446,6 +448,7 @@ fn a_forged_or_missing_entry_in_any_index_fails_verify_naming_the_index() {
         assert_eq!(output.status.code(), Some(1), "{tree}");
         let index = match tree {
             "docs" => "document",
+            "records" => "document record",
             "targets" => "target",
             "adoptions" => "adoption",
             "mentions" => "mention",
@@ -762,7 +765,7 @@ fn a_ledger_of_the_older_layout_is_refused_until_reindexed_and_then_answers_the_
     let verified = planledger(&store, &["verify", "--deep"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
     assert!(
-        stdout(&verified).contains("store layout 7"),
+        stdout(&verified).contains("store layout 8"),
         "{}",
         stdout(&verified)
     );
@@ -987,7 +990,7 @@ fn a_layout_5_ledger_is_refused_until_reindex_rebuilds_its_target_index() {
     let verified = planledger(&store, &["verify"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
     assert!(
-        stdout(&verified).contains("store layout 7"),
+        stdout(&verified).contains("store layout 8"),
         "{}",
         stdout(&verified)
     );
@@ -1008,7 +1011,7 @@ fn a_layout_5_ledger_is_refused_until_reindex_rebuilds_its_target_index() {
 
 /// A ledger of layout 6 (the same frames, documents and indexes, but each `mentions` entry the
 /// seqs of the events that name the measure, not the events) is refused rather than misread, and
-/// `reindex` moves it to layout 7: the same histories, the same events.
+/// `reindex` moves it to layout 8: the same histories, the same events.
 #[test]
 fn a_layout_6_ledger_is_refused_until_reindex_rebuilds_its_mentions() {
     let (_dir, store) = ingested_seeds();
@@ -1058,9 +1061,77 @@ fn a_layout_6_ledger_is_refused_until_reindex_rebuilds_its_mentions() {
     assert_eq!(moved.status.code(), Some(0), "{}", common::stderr(&moved));
     let verified = planledger(&store, &["verify"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
-    assert!(stdout(&verified).contains("store layout 7"));
+    assert!(stdout(&verified).contains("store layout 8"));
     assert_eq!(stdout(&planledger(&store, &["history", &measure])), history);
     assert_eq!(stdout(&planledger(&store, &["export"])), exported);
+}
+
+/// The records every question reads (`records`, keyed by seq) are held to the events like the
+/// `docs` index they repeat: a record altered there — a meeting every view would show — fails
+/// `verify`, though `docs` still holds the right one.
+#[test]
+fn a_document_record_altered_in_the_records_index_fails_verify() {
+    let (_dir, store) = ingested_seeds();
+    let before = stdout(&planledger(&store, &["meetings"]));
+    common::change_store(&store, |db| {
+        let records = db.open_tree("records").unwrap();
+        let (key, value) = records.first().unwrap().unwrap();
+        let mut record: serde_json::Value = serde_json::from_slice(&value).unwrap();
+        record["meeting"]["ordinal"] = serde_json::json!(999);
+        records
+            .insert(key, serde_json::to_vec(&record).unwrap())
+            .unwrap();
+    });
+    assert_ne!(
+        stdout(&planledger(&store, &["meetings"])),
+        before,
+        "the views read the records index"
+    );
+    let output = planledger(&store, &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("the document record index does not match the events")
+            && stdout(&output).contains("holds another value"),
+        "{}",
+        stdout(&output)
+    );
+    let reindexed = planledger(&store, &["reindex"]);
+    assert_eq!(reindexed.status.code(), Some(0), "{}", stdout(&reindexed));
+    assert_eq!(stdout(&planledger(&store, &["meetings"])), before);
+}
+
+/// A ledger of layout 7 (no `records` index: the records read from `docs`) is refused rather
+/// than read as holding no documents, and `reindex` writes its records: the same answers.
+#[test]
+fn a_layout_7_ledger_is_refused_until_reindex_writes_its_records() {
+    let (_dir, store) = ingested_seeds();
+    let meetings = stdout(&planledger(&store, &["meetings"]));
+    let state = stdout(&planledger(&store, &["state", "--format", "json"]));
+    common::change_store(&store, |db| {
+        assert!(db.drop_tree("records").unwrap());
+        db.open_tree("meta")
+            .unwrap()
+            .insert("store_format", "7")
+            .unwrap();
+    });
+    let refused = planledger(&store, &["meetings"]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(
+        common::stderr(&refused).contains("store format \"7\"")
+            && common::stderr(&refused).contains("planledger reindex"),
+        "{}",
+        common::stderr(&refused)
+    );
+    let moved = planledger(&store, &["reindex"]);
+    assert_eq!(moved.status.code(), Some(0), "{}", common::stderr(&moved));
+    let verified = planledger(&store, &["verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    assert!(stdout(&verified).contains("store layout 8"));
+    assert_eq!(stdout(&planledger(&store, &["meetings"])), meetings);
+    assert_eq!(
+        stdout(&planledger(&store, &["state", "--format", "json"])),
+        state
+    );
 }
 
 /// A folder holding the seeds whose names start with `prefixes`, with their manifest entries.
@@ -1403,7 +1474,7 @@ fn a_reindex_of_a_ledger_holding_an_unreadable_event_changes_nothing() {
     });
     assert_eq!(
         format.as_deref(),
-        Some(&b"7"[..]),
+        Some(&b"8"[..]),
         "not marked as reindexing"
     );
     assert_eq!(stdout(&planledger(&store, &["meetings"])), before);
