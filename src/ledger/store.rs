@@ -65,7 +65,7 @@ pub const EMPTY_HEAD: &str = "empty";
 /// history read one frame of the log per version, each on a sled page of its own. Layout 8 keeps
 /// each document's record again under its seq (`records`): every question reads every record,
 /// and the `docs` index, keyed by hash, spreads them over pages that later appends keep adding
-/// to (at 1M events, ~740 reads of fragments where the seq-keyed leaves take ~180).
+/// to (at 1M events, ~740 reads of fragments where the seq-keyed leaves took ~200).
 pub const STORE_FORMAT_VERSION: &[u8] = b"8";
 /// How many of a series' latest versions are searched for one stored whole, to compress a new
 /// version against: past that, the new one is stored whole (and is the next ones' base).
