@@ -31,11 +31,23 @@ pub fn cite(source: &SourceView) -> String {
 }
 
 /// 「line 72」 or 「lines 20–25」.
-fn line_span([first, last]: [u32; 2]) -> String {
+fn line_span(lines: [u32; 2]) -> String {
+    let mut span = String::new();
+    push_line_span(&mut span, lines);
+    span
+}
+
+/// [`line_span`], pushed onto `out`.
+fn push_line_span(out: &mut String, [first, last]: [u32; 2]) {
+    let mut digits = itoa::Buffer::new();
     if first == last {
-        format!("line {first}")
+        out.push_str("line ");
+        out.push_str(digits.format(first));
     } else {
-        format!("lines {first}–{last}")
+        out.push_str("lines ");
+        out.push_str(digits.format(first));
+        out.push('–');
+        out.push_str(digits.format(last));
     }
 }
 
@@ -197,17 +209,30 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
     if !view.aliases.is_empty() {
         let _ = writeln!(out, "also known as {}", view.aliases.join(", "));
     }
+    // Each entry pushed rather than `write!`n: a long history has tens of thousands, and the
+    // formatting machinery (padding, a `String` for its lines) was most of their cost.
+    let mut digits = itoa::Buffer::new();
+    let pad = |out: &mut String, written: usize, width: usize| {
+        out.extend(std::iter::repeat_n(' ', width.saturating_sub(written)));
+    };
     for entry in &view.entries {
-        let _ = write!(
-            out,
-            "{:>5} {:<8} {} 「{}」",
-            entry.seq,
-            entry.change,
-            entry.meeting,
-            entry.document_title.as_deref().unwrap_or("(untitled)")
-        );
+        // `{:>5} {:<8} {} 「{}」`: the seq right-aligned in five, the change left in eight.
+        let seq = digits.format(entry.seq);
+        pad(&mut out, seq.len(), 5);
+        out.push_str(seq);
+        out.push(' ');
+        out.push_str(entry.change);
+        pad(&mut out, entry.change.chars().count(), 8);
+        out.push(' ');
+        out.push_str(&entry.meeting);
+        out.push_str(" 「");
+        out.push_str(entry.document_title.as_deref().unwrap_or("(untitled)"));
+        out.push('」');
         if let Some(lines) = entry.lines {
-            let _ = write!(out, " {} {}", short_hash(&entry.document), line_span(lines));
+            out.push(' ');
+            out.push_str(short_hash(&entry.document));
+            out.push(' ');
+            push_line_span(&mut out, lines);
         }
         out.push_str("\n      ");
         // A summary is one line of output: its own line breaks are shown as spaces.
