@@ -1500,32 +1500,65 @@ impl Store {
         let end = name_range_end(&prefix);
         let middle = self.head()?.map_or(0, |(seq, _)| seq / 2);
         if middle == 0 {
-            return self.events_mentioned_in(prefix..end);
+            let entries = self.mention_values(prefix..end)?;
+            let mut events = Vec::with_capacity(stated_events(&entries));
+            self.events_mentioned_in(&entries, &mut events)?;
+            return Ok(events);
         }
         let split = name_seq_key(measure_id, middle);
+        // A long history is thousands of 400-byte events: the list is allocated once, at the
+        // size the entries' headers state for both halves, rather than regrown (each regrowth a
+        // copy, and fresh memory that costs a fault a page).
+        let (later_count, later_stated) = std::sync::mpsc::sync_channel(1);
         let (later, earlier) = crate::side_by_side(
-            || self.events_mentioned_in(split.clone()..end),
-            || self.events_mentioned_in(prefix..split.clone()),
+            || -> Result<Vec<Event>, StoreError> {
+                // Owned here, so that a failure before the send drops it and the earlier half
+                // hears of it instead of waiting.
+                let later_count = later_count;
+                let entries = self.mention_values(split.clone()..end)?;
+                let stated = stated_events(&entries);
+                // Received by the earlier half, which runs after this one on one processor.
+                let _ = later_count.send(stated);
+                let mut events = Vec::with_capacity(stated);
+                self.events_mentioned_in(&entries, &mut events)?;
+                Ok(events)
+            },
+            || -> Result<Vec<Event>, StoreError> {
+                let entries = self.mention_values(prefix..split.clone())?;
+                // Nothing received: the later half failed, and says why below.
+                let later = later_stated.recv().unwrap_or(0);
+                let mut events = Vec::with_capacity(stated_events(&entries) + later);
+                self.events_mentioned_in(&entries, &mut events)?;
+                Ok(events)
+            },
         );
         let mut events = earlier?;
         events.extend(later?);
         Ok(events)
     }
 
-    /// The events the `mentions` entries in `range` (keys of one name) hold, in chain order.
-    /// An entry whose events do not start at its key's seq, or do not all name its measure, is
-    /// refused as damage (`verify` says which), never read as that measure's history.
-    fn events_mentioned_in(
+    /// The `mentions` entries in `range` (keys of one name), as stored.
+    fn mention_values(
         &self,
         range: std::ops::Range<Vec<u8>>,
-    ) -> Result<Vec<Event>, StoreError> {
+    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        Ok(self.mentions.range(range).collect::<Result<_, _>>()?)
+    }
+
+    /// The events the `mentions` `entries` hold (keys of one name, in order), in chain order,
+    /// pushed onto `events`. An entry whose events do not start at its key's seq, or do not all
+    /// name its measure, is refused as damage (`verify` says which), never read as that
+    /// measure's history.
+    fn events_mentioned_in(
+        &self,
+        entries: &[(sled::IVec, sled::IVec)],
+        events: &mut Vec<Event>,
+    ) -> Result<(), StoreError> {
         let corrupt = || StoreError::CorruptIndex { tree: "mentions" };
-        let mut events = Vec::new();
-        for entry in self.mentions.range(range) {
-            let (key, value) = entry?;
-            let (prefix, first) = split_name_seq_key(&key).ok_or_else(corrupt)?;
+        for (key, value) in entries {
+            let (prefix, first) = split_name_seq_key(key).ok_or_else(corrupt)?;
             let name = prefix.get(..prefix.len() - 1).ok_or_else(corrupt)?;
-            let (count, plain) = self.mention_frame(&key, &value)?;
+            let (count, plain) = self.mention_frame(key, value)?;
             let held = frame::plain_events(&plain, count).map_err(|_| corrupt())?;
             for (at, bytes) in held.into_iter().enumerate() {
                 let event = Event::from_bytes(bytes).map_err(|_| corrupt())?;
@@ -1537,7 +1570,7 @@ impl Store {
                 events.push(event);
             }
         }
-        Ok(events)
+        Ok(())
     }
 
     /// Every `TargetChanged` event of the figure `key`, in chain order. Only the target entries
@@ -2293,4 +2326,14 @@ pub fn check_is_ledger(path: &Path) -> Result<(), StoreError> {
         path: path.to_path_buf(),
         found,
     })
+}
+
+/// How many events `mentions` entries hold, as their headers state (at most [`FRAME_EVENTS`]
+/// each: a damaged header cannot ask for more); an unreadable header counts none, and is
+/// refused when its entry is decoded.
+fn stated_events(entries: &[(sled::IVec, sled::IVec)]) -> usize {
+    entries
+        .iter()
+        .map(|(_, value)| frame::frame_len(value).map_or(0, |count| count as usize))
+        .sum()
 }
