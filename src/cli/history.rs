@@ -21,12 +21,9 @@ pub fn run(context: &Context, args: &HistoryArgs) -> Result<Outcome> {
     if view.entries.is_empty() {
         return super::failed(&planledger::project::history::no_events_about(&args.id));
     }
-    super::print_rendered(
-        matches!(args.format, TextOrJson::Json),
-        &match args.format {
-            TextOrJson::Text => text::history(&view),
-            TextOrJson::Json => report::to_json(&view),
-        },
-    )?;
+    match args.format {
+        TextOrJson::Text => super::print_in_parts(|part| text::history_in_parts(&view, part))?,
+        TextOrJson::Json => super::print_rendered(true, &report::to_json(&view))?,
+    }
     Ok(Outcome::Success)
 }

@@ -399,6 +399,19 @@ fn print(text: &str) -> Result<()> {
     print_exact(&planledger::report::terminal::neutralised(text))
 }
 
+/// [`print`] of a text rendered a piece at a time (`render` hands each piece to the function
+/// it is given), each piece written as it comes: a text of megabytes is never held whole.
+fn print_in_parts(
+    render: impl FnOnce(&mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    render(&mut |part| {
+        stdout.write_all(planledger::report::terminal::neutralised(part).as_bytes())
+    })?;
+    stdout.flush()?;
+    Ok(())
+}
+
 /// Prints JSON or HTML as rendered (their own escaping applies).
 fn print_exact(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();

@@ -192,19 +192,31 @@ fn targets(out: &mut String, view: &StateView) {
     }
 }
 
+/// A measure's or a target's history as text, whole ([`history_in_parts`] hands it on in
+/// pieces).
 pub fn history(view: &crate::project::history::HistoryView) -> String {
-    // A measure stated at hundreds of meetings prints megabytes: reserved once, not regrown.
-    let mut out = String::with_capacity(
-        view.entries
-            .iter()
-            .map(|entry| {
-                entry.summary.len()
-                    + entry.meeting.len()
-                    + entry.document_title.as_ref().map_or(10, String::len)
-                    + 64
-            })
-            .sum(),
-    );
+    let mut out = String::new();
+    let _ = history_in_parts(view, |part| {
+        out.push_str(part);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    out
+}
+
+/// How much of a history's text [`history_in_parts`] renders before handing it on.
+const HISTORY_PART_BYTES: usize = 64 * 1024;
+
+/// [`history`]'s text handed to `part` a piece at a time, each piece whole entries of about
+/// [`HISTORY_PART_BYTES`], in order; the first error `part` returns stops the rendering and is
+/// returned. A measure stated at hundreds of meetings prints megabytes (10 MB for the bench's
+/// first measure at 1M events): written as it is rendered, the text is never held whole, and
+/// the memory for it — fresh, each of its pages a fault the first time it is written — is a
+/// piece's, used again.
+pub fn history_in_parts<E>(
+    view: &crate::project::history::HistoryView,
+    mut part: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut out = String::with_capacity(HISTORY_PART_BYTES + 4096);
     let _ = writeln!(out, "history of {}: {} events", view.id, view.entries.len());
     if !view.aliases.is_empty() {
         let _ = writeln!(out, "also known as {}", view.aliases.join(", "));
@@ -216,6 +228,10 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
         out.extend(std::iter::repeat_n(' ', width.saturating_sub(written)));
     };
     for entry in &view.entries {
+        if out.len() >= HISTORY_PART_BYTES {
+            part(&out)?;
+            out.clear();
+        }
         // `{:>5} {:<8} {} 「{}」`: the seq right-aligned in five, the change left in eight.
         let seq = digits.format(entry.seq);
         pad(&mut out, seq.len(), 5);
@@ -236,11 +252,11 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
         }
         out.push_str("\n      ");
         // A summary is one line of output: its own line breaks are shown as spaces.
-        for (at, part) in entry.summary.split('\n').enumerate() {
+        for (at, line) in entry.summary.split('\n').enumerate() {
             if at > 0 {
                 out.push(' ');
             }
-            out.push_str(part);
+            out.push_str(line);
         }
         out.push('\n');
     }
@@ -257,7 +273,7 @@ pub fn history(view: &crate::project::history::HistoryView) -> String {
             let _ = writeln!(out, "  {} {}{source}", milestone.when, milestone.text);
         }
     }
-    out
+    part(&out)
 }
 
 pub fn diff(view: &crate::project::diff::DiffView) -> String {
@@ -739,5 +755,78 @@ mod tests {
             short_hash("a改ざんされた文書の名前が"),
             "a改ざんされた文書の名前"
         );
+    }
+
+    /// A long history: thousands of entries, one summary holding a line break.
+    fn long_history(entries: u64) -> crate::project::history::HistoryView {
+        use crate::project::history::{HistoryEntry, HistoryView};
+        HistoryView {
+            id: "M0123456789ab".into(),
+            aliases: vec!["Mba9876543210".into()],
+            entries: (0..entries)
+                .map(|seq| HistoryEntry {
+                    seq,
+                    kind: "ActionReported",
+                    change: if seq % 3 == 0 {
+                        "completed"
+                    } else {
+                        "reported"
+                    },
+                    meeting: format!("第{}回がん対策推進協議会 (date unknown)", 92 + seq / 5),
+                    document_title: (seq % 7 != 0).then(|| "がん対策推進基本計画 取組一覧".into()),
+                    document: "ab".repeat(32),
+                    lines: (seq % 2 == 0).then_some([1 + seq as u32, 2 + seq as u32]),
+                    summary: if seq == 7 {
+                        "国は、\n推進する。".into()
+                    } else {
+                        format!("国は、がん検診の受診率向上に向けて取組{seq}を推進する。")
+                    },
+                    figure: None,
+                })
+                .collect(),
+            plan_milestones: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_history_in_parts_is_the_history_whole_in_pieces_of_whole_entries() {
+        for entries in [0, 1, 5, 3_000] {
+            let view = long_history(entries);
+            let whole = history(&view);
+            let mut parts = Vec::new();
+            history_in_parts(&view, |part| {
+                parts.push(part.to_owned());
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            assert_eq!(parts.concat(), whole, "{entries} entries");
+            // Each piece ends where an entry does (its summary line), and none is much past the
+            // size a piece is handed on at.
+            assert!(parts
+                .iter()
+                .all(|part| part.is_empty() || part.ends_with('\n')));
+            assert!(parts
+                .iter()
+                .all(|part| part.len() < HISTORY_PART_BYTES + 1024));
+            if entries == 3_000 {
+                assert!(parts.len() > 2, "a long history comes in several pieces");
+                assert!(
+                    whole.contains("国は、 推進する。"),
+                    "a summary's break is a space"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_stops_a_history_at_its_first_piece() {
+        let view = long_history(3_000);
+        let mut handed = 0;
+        let stopped = history_in_parts(&view, |_| {
+            handed += 1;
+            Err("stdout closed")
+        });
+        assert_eq!(stopped, Err("stdout closed"));
+        assert_eq!(handed, 1);
     }
 }
