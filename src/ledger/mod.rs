@@ -6,6 +6,7 @@
 //! from it plus the blobs.
 
 pub mod checkpoint;
+pub mod digests;
 pub mod event;
 pub mod exchange;
 pub mod failpoint;

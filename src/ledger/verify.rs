@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::checkpoint::leaf_of;
+use super::digests::digests;
 use super::event::{
     digest_around, hash_of_value_without_hash, Event, EventBody, EVENT_FORMAT_VERSION, GENESIS_HASH,
 };
@@ -464,8 +465,13 @@ pub fn check_recorded_head(
 /// leaf when its encoding is [`well_formed`] (hashed there, while the event is at hand).
 type ReadAhead = Result<(u64, Vec<u8>, Option<Event>, Option<Vec<u8>>), StoreError>;
 
-/// Events per batch handed from the reading thread to a checking one.
-const READ_AHEAD_BATCH: usize = 64;
+/// A stored event as read: its seq and bytes.
+type Read = Result<(u64, Vec<u8>), StoreError>;
+
+/// Events per batch handed from the reading thread to a checking one: enough that the events'
+/// hashes, computed a batch at a time, fill the processor's lanes (grouped by their count of
+/// blocks; 256 hashed 0.27 µs an event where 64 took 0.37 and one at a time 0.91).
+const READ_AHEAD_BATCH: usize = 256;
 
 /// Threads to give work that divides: the machine's processors, at most four.
 fn processors() -> usize {
@@ -476,14 +482,13 @@ fn processors() -> usize {
 /// reads (and decompresses) them in batches, dealt in turn to as many checking threads as the
 /// machine has processors (at most four), and the batches are taken back in the same turn, so
 /// the order is the chain's whatever thread finishes first. Channels hold two batches each:
-/// memory stays a few hundred events. Dropping the iterator stops the threads at their next
+/// memory stays a few thousand events. Dropping the iterator stops the threads at their next
 /// batch.
 fn read_ahead<'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     store: &'scope Store,
 ) -> impl Iterator<Item = ReadAhead> + 'scope {
     use std::sync::mpsc::sync_channel;
-    type Read = Result<(u64, Vec<u8>), StoreError>;
     let checkers = processors();
     let mut to_checkers = Vec::with_capacity(checkers);
     let mut from_checkers = Vec::with_capacity(checkers);
@@ -493,22 +498,7 @@ fn read_ahead<'scope>(
         scope.spawn(move || {
             let mut encoder = Encoder::default();
             for batch in batches {
-                let batch = batch
-                    .into_iter()
-                    .map(|read| {
-                        read.map(|(seq, bytes)| {
-                            let (event, leaf) = match well_formed(&bytes, &mut encoder) {
-                                // The event's hash is this digest: its leaf is hashed from it.
-                                Some((event, digest)) => (
-                                    Some(event),
-                                    Some(leaf_hash::<Blake3Hash>(digest.as_bytes())),
-                                ),
-                                None => (None, None),
-                            };
-                            (seq, bytes, event, leaf)
-                        })
-                    })
-                    .collect();
+                let batch = checked_batch(batch, &mut encoder);
                 if checked.send(batch).is_err() {
                     return;
                 }
@@ -644,13 +634,73 @@ impl ChainCheck {
 /// one event to the next. `None` leaves the event to [`checked_slowly`], which says what is
 /// wrong.
 fn well_formed(bytes: &[u8], encoder: &mut Encoder) -> Option<(Event, blake3::Hash)> {
+    let (event, hash_member) = canonical_event(bytes, encoder)?;
+    let digest = digest_around(bytes, hash_member)?;
+    (digest.to_hex().as_str() == event.hash).then_some((event, digest))
+}
+
+/// The event in `bytes` when they are exactly the canonical encoding of its fields, with where
+/// its `hash` member lies in them (the hash covers the rest).
+fn canonical_event(bytes: &[u8], encoder: &mut Encoder) -> Option<(Event, std::ops::Range<usize>)> {
     let event = Event::from_bytes(bytes).ok()?;
     let (canonical, hash_member) = encoder.encode(&event, Some("hash")).ok()?;
     if canonical != bytes {
         return None;
     }
-    let digest = digest_around(canonical, hash_member?)?;
-    (digest.to_hex().as_str() == event.hash).then_some((event, digest))
+    Some((event, hash_member?))
+}
+
+/// Each read of a batch with what [`well_formed`] finds in its encoding — the same checks, the
+/// hashes computed together ([`digests`]: events of a few hundred bytes hashed side by side on
+/// the processor's vector lanes rather than one after the other) — and, for a well-formed
+/// event, its Merkle leaf (hashed from the event's hash, at hand here).
+fn checked_batch(batch: Vec<Read>, encoder: &mut Encoder) -> Vec<ReadAhead> {
+    // What each canonical event's hash covers (its bytes less its `hash` member), laid end to
+    // end in one buffer sized for all of them.
+    let mut covered = Vec::with_capacity(
+        batch
+            .iter()
+            .filter_map(|read| read.as_ref().ok().map(|(_, bytes)| bytes.len()))
+            .sum(),
+    );
+    let mut spans = Vec::with_capacity(batch.len());
+    let mut checked: Vec<ReadAhead> = batch
+        .into_iter()
+        .map(|read| {
+            read.map(|(seq, bytes)| {
+                let event = canonical_event(&bytes, encoder).and_then(|(event, hash_member)| {
+                    let before = bytes.get(..hash_member.start)?;
+                    let after = bytes.get(hash_member.end..)?;
+                    let start = covered.len();
+                    covered.extend_from_slice(before);
+                    covered.extend_from_slice(after);
+                    spans.push(start..covered.len());
+                    Some(event)
+                });
+                (seq, bytes, event, None)
+            })
+        })
+        .collect();
+    let messages: Vec<&[u8]> = spans
+        .iter()
+        .map(|span| covered.get(span.clone()).unwrap_or_default())
+        .collect();
+    // One digest per canonical event, in the same order.
+    let mut found = digests(&messages).into_iter();
+    for (_, _, event, leaf) in checked.iter_mut().flatten() {
+        let Some(held) = event else {
+            continue;
+        };
+        match found.next() {
+            // The event's hash is this digest: its leaf is hashed from it.
+            Some(digest) if digest.to_hex().as_str() == held.hash => {
+                *leaf = Some(leaf_hash::<Blake3Hash>(digest.as_bytes()));
+            }
+            // Left to the checks one by one, which say what is wrong.
+            _ => *event = None,
+        }
+    }
+    checked
 }
 
 /// The checks of an event's encoding one by one, each failure said: JSON, canonical form,
