@@ -1525,7 +1525,8 @@ impl Store {
             },
             || -> Result<Vec<Event>, StoreError> {
                 let entries = self.mention_values(prefix..split.clone())?;
-                // Nothing received: the later half failed, and says why below.
+                // Nothing received: the later half failed (its error is returned below; a panic
+                // of its thread is raised again when it is joined).
                 let later = later_stated.recv().unwrap_or(0);
                 let mut events = Vec::with_capacity(stated_events(&entries) + later);
                 self.events_mentioned_in(&entries, &mut events)?;

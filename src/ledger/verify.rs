@@ -462,7 +462,8 @@ pub fn check_recorded_head(
 }
 
 /// An event as the reading thread hands it on: its seq, its bytes, and the event and its Merkle
-/// leaf when its encoding is [`well_formed`] (hashed there, while the event is at hand).
+/// leaf when its encoding is well-formed (as [`well_formed`] judges; [`checked_batch`] hashes
+/// the leaf while the event's hash is at hand).
 type ReadAhead = Result<(u64, Vec<u8>, Option<Event>, Option<Vec<u8>>), StoreError>;
 
 /// A stored event as read: its seq and bytes.
@@ -478,7 +479,7 @@ fn processors() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
 }
 
-/// The stored events in chain order, each with what [`well_formed`] finds in it: one thread
+/// The stored events in chain order, each with what [`checked_batch`] finds in it: one thread
 /// reads (and decompresses) them in batches, dealt in turn to as many checking threads as the
 /// machine has processors (at most four), and the batches are taken back in the same turn, so
 /// the order is the chain's whatever thread finishes first. Channels hold two batches each:
