@@ -187,6 +187,7 @@ pub fn history_from(
     let mut entries = Vec::with_capacity(placed.len());
     for (index, change, meeting, document_title) in placed {
         if let Some(event) = events.get_mut(index) {
+            let (summary, figure) = take_said(&mut event.body, before.get(&event.seq));
             entries.push(HistoryEntry {
                 seq: event.seq,
                 kind: event.body.kind(),
@@ -195,8 +196,8 @@ pub fn history_from(
                 document_title,
                 document: std::mem::take(&mut event.source.document),
                 lines: event.source.lines.map(|l| [l.first, l.last]),
-                summary: take_summary(&mut event.body, before.get(&event.seq)),
-                figure: take_figure(&mut event.body),
+                summary,
+                figure,
             });
         }
     }
@@ -208,23 +209,27 @@ pub fn history_from(
     }
 }
 
-/// What an entry says of its event (see [`HistoryEntry::summary`]), its text taken from the
-/// event; `before` is the value a figure had before it. A figure's parts stay for
-/// [`take_figure`].
-fn take_summary(body: &mut EventBody, before: Option<&String>) -> String {
-    match body {
+/// What an entry says of its event (see [`HistoryEntry::summary`]) and, for an observation of
+/// a figure, its parts: taken from the event, not copied. `before` is the value a figure had
+/// before it.
+fn take_said(body: &mut EventBody, before: Option<&String>) -> (String, Option<FigureView>) {
+    let figure = match body {
         EventBody::TargetChanged {
             label,
             value,
             unit,
             as_of,
+            as_of_day,
+            deadline,
             ..
-        } => format!(
-            "{label}: {value}{} as of {}{}",
-            unit.as_deref().unwrap_or(""),
-            as_of.as_deref().unwrap_or("unknown"),
-            before.map_or_else(String::new, |p| format!(" (before: {p})"))
-        ),
+        } => FigureView {
+            label: std::mem::take(label),
+            value: std::mem::take(value),
+            unit: unit.take(),
+            as_of: as_of.take(),
+            as_of_day: as_of_day.take(),
+            deadline: deadline.take(),
+        },
         EventBody::ActionReported {
             bureau,
             status,
@@ -240,37 +245,24 @@ fn take_summary(body: &mut EventBody, before: Option<&String>) -> String {
             for part in [status, " 【", bureau, "】 ", &text] {
                 summary.push_str(part);
             }
-            summary
+            return (summary, None);
         }
         EventBody::MeasureAdded { text, .. }
         | EventBody::MeasureRevised { text, .. }
         | EventBody::MeasureCited { text, .. }
-        | EventBody::MilestoneStated { text, .. } => std::mem::take(text),
-        EventBody::RequirementRevised { after, .. } => std::mem::take(after),
-        body => body.quoted_text().unwrap_or_default().to_owned(),
-    }
-}
-
-fn take_figure(body: &mut EventBody) -> Option<FigureView> {
-    match body {
-        EventBody::TargetChanged {
-            label,
-            value,
-            unit,
-            as_of,
-            as_of_day,
-            deadline,
-            ..
-        } => Some(FigureView {
-            label: std::mem::take(label),
-            value: std::mem::take(value),
-            unit: unit.take(),
-            as_of: as_of.take(),
-            as_of_day: as_of_day.take(),
-            deadline: deadline.take(),
-        }),
-        _ => None,
-    }
+        | EventBody::MilestoneStated { text, .. } => return (std::mem::take(text), None),
+        EventBody::RequirementRevised { after, .. } => return (std::mem::take(after), None),
+        body => return (body.quoted_text().unwrap_or_default().to_owned(), None),
+    };
+    let summary = format!(
+        "{}: {}{} as of {}{}",
+        figure.label,
+        figure.value,
+        figure.unit.as_deref().unwrap_or(""),
+        figure.as_of.as_deref().unwrap_or("unknown"),
+        before.map_or_else(String::new, |p| format!(" (before: {p})"))
+    );
+    (summary, Some(figure))
 }
 
 /// What each dated observation of a figure says it was before: the value of the last

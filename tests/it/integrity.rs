@@ -61,6 +61,34 @@ fn first_failure(store: &Path) -> String {
     stdout(&output).lines().next().unwrap().to_owned()
 }
 
+/// A ledger whose store says format `format` is refused by `command` (exit 3, naming the format
+/// and `planledger reindex`), and `reindex` moves it to the current layout, which `verify`
+/// then passes and names.
+fn refused_until_reindexed(store: &Path, format: &str, command: &[&str]) {
+    let refused = planledger(store, command);
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{}",
+        common::stderr(&refused)
+    );
+    assert!(
+        common::stderr(&refused).contains(&format!("store format \"{format}\""))
+            && common::stderr(&refused).contains("planledger reindex"),
+        "{}",
+        common::stderr(&refused)
+    );
+    let moved = planledger(store, &["reindex"]);
+    assert_eq!(moved.status.code(), Some(0), "{}", common::stderr(&moved));
+    let verified = planledger(store, &["verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    assert!(
+        stdout(&verified).contains("store layout 8"),
+        "{}",
+        stdout(&verified)
+    );
+}
+
 #[test]
 fn one_changed_byte_in_an_event_is_pinpointed_to_its_sequence_number() {
     let (_dir, store) = ingested_seeds();
@@ -972,28 +1000,7 @@ fn a_layout_5_ledger_is_refused_until_reindex_rebuilds_its_target_index() {
             .unwrap();
     });
     assert!(observations > 0, "the seeds state figures");
-    let refused = planledger(&store, &["state"]);
-    assert_eq!(
-        refused.status.code(),
-        Some(3),
-        "{}",
-        common::stderr(&refused)
-    );
-    assert!(
-        common::stderr(&refused).contains("store format \"5\"")
-            && common::stderr(&refused).contains("planledger reindex"),
-        "{}",
-        common::stderr(&refused)
-    );
-    let moved = planledger(&store, &["reindex"]);
-    assert_eq!(moved.status.code(), Some(0), "{}", common::stderr(&moved));
-    let verified = planledger(&store, &["verify"]);
-    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
-    assert!(
-        stdout(&verified).contains("store layout 8"),
-        "{}",
-        stdout(&verified)
-    );
+    refused_until_reindexed(&store, "5", &["state"]);
     common::change_store(&store, |db| {
         let targets = db.open_tree("targets").unwrap();
         assert!(
@@ -1049,19 +1056,7 @@ fn a_layout_6_ledger_is_refused_until_reindex_rebuilds_its_mentions() {
             .insert("store_format", "6")
             .unwrap();
     });
-    let refused = planledger(&store, &["history", &measure]);
-    assert_eq!(refused.status.code(), Some(3));
-    assert!(
-        common::stderr(&refused).contains("store format \"6\"")
-            && common::stderr(&refused).contains("planledger reindex"),
-        "{}",
-        common::stderr(&refused)
-    );
-    let moved = planledger(&store, &["reindex"]);
-    assert_eq!(moved.status.code(), Some(0), "{}", common::stderr(&moved));
-    let verified = planledger(&store, &["verify"]);
-    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
-    assert!(stdout(&verified).contains("store layout 8"));
+    refused_until_reindexed(&store, "6", &["history", &measure]);
     assert_eq!(stdout(&planledger(&store, &["history", &measure])), history);
     assert_eq!(stdout(&planledger(&store, &["export"])), exported);
 }
@@ -1114,19 +1109,7 @@ fn a_layout_7_ledger_is_refused_until_reindex_writes_its_records() {
             .insert("store_format", "7")
             .unwrap();
     });
-    let refused = planledger(&store, &["meetings"]);
-    assert_eq!(refused.status.code(), Some(3));
-    assert!(
-        common::stderr(&refused).contains("store format \"7\"")
-            && common::stderr(&refused).contains("planledger reindex"),
-        "{}",
-        common::stderr(&refused)
-    );
-    let moved = planledger(&store, &["reindex"]);
-    assert_eq!(moved.status.code(), Some(0), "{}", common::stderr(&moved));
-    let verified = planledger(&store, &["verify"]);
-    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
-    assert!(stdout(&verified).contains("store layout 8"));
+    refused_until_reindexed(&store, "7", &["meetings"]);
     assert_eq!(stdout(&planledger(&store, &["meetings"])), meetings);
     assert_eq!(
         stdout(&planledger(&store, &["state", "--format", "json"])),
