@@ -25,7 +25,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::LineRange;
-use crate::source::date::{find_dates, fold_line, DateExpr, FoundDate};
+use crate::source::date::{find_dates, find_dates_in_folded, fold_line, DateExpr, FoundDate};
 use crate::source::normalize::comparison_key;
 
 /// A deadline counted from a plan's adoption: 「２年以内に」 in a 個別目標 of that plan.
@@ -325,7 +325,7 @@ fn heading_as_of(lines: &[&str], index: usize) -> Option<DateExpr> {
             return None;
         }
         let folded = fold_line(line.trim());
-        let found = find_dates(&folded);
+        let found = find_dates_in_folded(&folded);
         let [date] = found.as_slice() else {
             continue;
         };
@@ -488,7 +488,7 @@ fn dated_paragraphs(lines: &[&str], folded: &[String]) -> Vec<DatedParagraph> {
     paragraphs(lines, folded)
         .into_iter()
         .map(|(text, starts)| DatedParagraph {
-            dates: find_dates(&text),
+            dates: find_dates_in_folded(&text),
             text,
             starts,
         })

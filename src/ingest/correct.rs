@@ -102,15 +102,11 @@ pub fn amend(
             hash: before.hash.clone(),
         });
     }
-    let others: Vec<DocumentRecord> = documents
+    let others = documents
         .iter()
         .filter(|d| d.hash != before.hash)
-        .cloned()
-        .collect();
-    let warnings =
-        ordinal_out_of_order(&meeting, &crate::project::meetings::known_meetings(&others))
-            .into_iter()
-            .collect();
+        .map(|d| &d.meeting);
+    let warnings = ordinal_out_of_order(&meeting, others).into_iter().collect();
     let body = EventBody::DocumentRedescribed {
         title,
         label,

@@ -169,7 +169,7 @@ pub fn derive_extracted(
     } = extracted;
     version.diagnostics.extend(ordinal_out_of_order(
         &description.meeting,
-        &crate::project::meetings::known_meetings(&prior.documents),
+        prior.documents.iter().map(|document| &document.meeting),
     ));
     let neighbours = neighbours(prior, description, &mut version, &text, options, path)?;
     let events = events_for(

@@ -379,8 +379,14 @@ pub fn description_differences(
 /// A meeting whose date puts it out of its body's ordinal order — 第93回 dated before 第92回 —
 /// against the meetings the ledger knows: a warning naming the meeting it contradicts (the
 /// first, in `known`'s order). Meetings of another body, or without an ordinal or a date, say
-/// nothing; two ordinals on one day are not out of order.
-pub fn ordinal_out_of_order(meeting: &Meeting, known: &[Meeting]) -> Option<Diagnostic> {
+/// nothing; two ordinals on one day are not out of order. `known` may name a meeting more than
+/// once (every document's meeting, as recorded): the first that contradicts is the same either
+/// way, and gathering the distinct meetings first was a set built for every document `verify
+/// --deep` replays, the square of the ledger's documents.
+pub fn ordinal_out_of_order<'m>(
+    meeting: &Meeting,
+    known: impl IntoIterator<Item = &'m Meeting>,
+) -> Option<Diagnostic> {
     let (Some(body), Some(ordinal), Some(date)) = (&meeting.body, meeting.ordinal, meeting.date)
     else {
         return None;
@@ -394,7 +400,7 @@ pub fn ordinal_out_of_order(meeting: &Meeting, known: &[Meeting]) -> Option<Diag
             .as_deref()
             .is_some_and(|b| b == body || comparison_key(b) == body_key)
     };
-    let contradicted = known.iter().filter(|k| same_body(k)).find(|k| {
+    let contradicted = known.into_iter().filter(|k| same_body(k)).find(|k| {
         let (Some(other_ordinal), Some(other_date)) = (k.ordinal, k.date) else {
             return false;
         };

@@ -278,29 +278,58 @@ pub fn fold_line(line: &str) -> String {
     fold_width(line)
 }
 
+/// The names of one point's groups in the points pattern: the first point's (`a_`) or the
+/// second's, after ～ (`b_`). Spelled out rather than put together for every lookup: a
+/// document's every date looked each of its groups up by a name formatted for it.
+struct PointGroups {
+    era: &'static str,
+    eyear: &'static str,
+    western_in_era: &'static str,
+    western: &'static str,
+    fiscal: &'static str,
+    month: &'static str,
+    day: &'static str,
+}
+
+const FIRST_POINT: PointGroups = PointGroups {
+    era: "a_era",
+    eyear: "a_eyear",
+    western_in_era: "a_western_in_era",
+    western: "a_western",
+    fiscal: "a_fiscal",
+    month: "a_month",
+    day: "a_day",
+};
+
+const SECOND_POINT: PointGroups = PointGroups {
+    era: "b_era",
+    eyear: "b_eyear",
+    western_in_era: "b_western_in_era",
+    western: "b_western",
+    fiscal: "b_fiscal",
+    month: "b_month",
+    day: "b_day",
+};
+
 fn build_point(
     captures: &regex::Captures<'_>,
-    prefix: &str,
+    groups: &PointGroups,
 ) -> Option<(DateExpr, Option<RangeEnd>)> {
-    let get = |name: &str| {
-        captures
-            .name(&format!("{prefix}{name}"))
-            .map(|m| m.as_str())
-    };
+    let get = |name: &str| captures.name(name).map(|m| m.as_str());
     // A month or day that does not fit is refused below (「2025年257月」 is no date; a cast
     // would have made it January).
     let small = |value: Option<u32>| value.and_then(|v| u8::try_from(v).ok());
-    let month = get("month").map(number).map(small);
-    let day = get("day").map(number).map(small);
+    let month = get(groups.month).map(number).map(small);
+    let day = get(groups.day).map(number).map(small);
     let (month, day) = (month.unwrap_or(None), day.unwrap_or(None));
-    if get("month").is_some() && month.is_none_or(|m| !(1..=12).contains(&m)) {
+    if get(groups.month).is_some() && month.is_none_or(|m| !(1..=12).contains(&m)) {
         return None;
     }
     let year = match (
-        get("era"),
-        get("eyear"),
-        get("western_in_era"),
-        get("western"),
+        get(groups.era),
+        get(groups.eyear),
+        get(groups.western_in_era),
+        get(groups.western),
     ) {
         (Some(era), Some(era_number), western, _) => {
             let year = era_year(era, number(era_number)?, month, day)?;
@@ -315,14 +344,14 @@ fn build_point(
         (_, _, _, Some(western)) => western.parse().ok()?,
         _ => return None,
     };
-    if get("day").is_some() && day.is_none() {
+    if get(groups.day).is_some() && day.is_none() {
         return None;
     }
     let point = PartialDate { year, month, day };
     if day.is_some() && point.first_day().is_none() {
         return None;
     }
-    let expr = match get("fiscal") {
+    let expr = match get(groups.fiscal) {
         // 「令和7年度4月1日」: a day named within a fiscal year; January–March fall in the next
         // calendar year.
         Some("度") if month.is_some() => {
@@ -401,7 +430,13 @@ impl TakenRanges {
 
 /// Every date expression in one line, left to right, without overlaps.
 pub fn find_dates(line: &str) -> Vec<FoundDate> {
-    let folded = fold_line(line);
+    find_dates_in_folded(&fold_line(line))
+}
+
+/// [`find_dates`] of a text already folded ([`fold_line`]), its ranges in `folded` itself —
+/// for a caller that folded its lines once for all its rules (a paragraph of folded lines is
+/// not folded again; its ranges are where the caller reads).
+pub fn find_dates_in_folded(folded: &str) -> Vec<FoundDate> {
     // Every pattern below needs 年 or an ASCII digit (after folding): most lines of a 取組一覧
     // have neither, and are answered without running the patterns.
     if !folded.contains('年') && !folded.bytes().any(|b| b.is_ascii_digit()) {
@@ -410,7 +445,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
     let [era_range, points, western, _] = patterns();
     let mut found: Vec<FoundDate> = Vec::new();
     let mut taken = TakenRanges::default();
-    for captures in era_range.captures_iter(&folded) {
+    for captures in era_range.captures_iter(folded) {
         let whole = captures.get_match();
         let era = &captures["era"];
         let to_era = captures.name("era2").map_or(era, |m| m.as_str());
@@ -444,12 +479,12 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
             });
         }
     }
-    for captures in points.captures_iter(&folded) {
+    for captures in points.captures_iter(folded) {
         let whole = captures.get_match();
         if taken.overlaps(whole.start(), whole.end()) {
             continue;
         }
-        let Some((first, first_end)) = build_point(&captures, "a_") else {
+        let Some((first, first_end)) = build_point(&captures, &FIRST_POINT) else {
             continue;
         };
         let has_tilde = folded[captures
@@ -458,7 +493,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
             .map_or(whole.start(), |m| m.start())..whole.end()]
             .contains(['～', '~', '〜']);
         let expr = match captures.name("b_western").or(captures.name("b_era")) {
-            Some(_) => match build_point(&captures, "b_") {
+            Some(_) => match build_point(&captures, &SECOND_POINT) {
                 Some((_, second_end)) => DateExpr::Range(first_end, second_end),
                 None => first,
             },
@@ -473,7 +508,7 @@ pub fn find_dates(line: &str) -> Vec<FoundDate> {
             as_of: false,
         });
     }
-    for captures in western.captures_iter(&folded) {
+    for captures in western.captures_iter(folded) {
         let whole = captures.get_match();
         if taken.overlaps(whole.start(), whole.end()) {
             continue;

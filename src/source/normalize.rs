@@ -56,12 +56,15 @@ pub fn fold_width(text: &str) -> String {
     // otherwise dominates extraction and replay time.
     let mut folded = String::with_capacity(text.len());
     let mut run = 0;
-    for (at, c) in text.char_indices() {
-        if kept_by_fold(c) {
-            continue;
-        }
+    let mut at = 0;
+    loop {
+        at += run_of(text.get(at..).unwrap_or_default(), kept_by_fold);
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
         folded.push_str(text.get(run..at).unwrap_or_default());
-        run = at + c.len_utf8();
+        at += c.len_utf8();
+        run = at;
         match fold_alone(c) {
             Some(simple) => folded.push(simple),
             None => return fold_width_by_nfkc(text),
@@ -71,11 +74,78 @@ pub fn fold_width(text: &str) -> String {
     folded
 }
 
+/// The length in bytes of the longest start of `text` whose characters `keep` holds. The
+/// characters Japanese text is mostly made of are told from their bytes ([`plain_len`]), not
+/// decoded and matched one range after another: the folds read every character of every
+/// line of a document, several times over, and `verify --deep` does it for every document.
+#[inline]
+fn run_of(text: &str, keep: impl Fn(char) -> bool) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let plain = plain_len(bytes.get(at..).unwrap_or_default());
+        if plain > 0 {
+            at += plain;
+            continue;
+        }
+        match text.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) if keep(c) => at += c.len_utf8(),
+            _ => break,
+        }
+    }
+    at
+}
+
+/// The UTF-8 length of the character `bytes` starts with when it is plain — its own
+/// comparison key ([`is_own_key`]) and left as it is by [`fold_width`] ([`kept_by_fold`]) —
+/// and ASCII or a three-byte character of U+3000–U+9FFF (kana, CJK punctuation, unified
+/// ideographs: most of any Japanese text); 0 otherwise, and the character is decoded and
+/// asked. The three-byte ones are looked up in a bitmap built from the two rules, not matched
+/// against their ranges one after another: kana and kanji alternate in prose, and each range
+/// test was a branch mispredicted.
+#[inline]
+fn plain_len(bytes: &[u8]) -> usize {
+    match *bytes {
+        [ascii, ..] if ascii < 0x80 => usize::from(matches!(ascii, 0x21..=0x7E)),
+        [lead @ 0xE3..=0xE9, second, third, ..] => {
+            let code = (usize::from(lead & 0x0F) << 12)
+                | (usize::from(second & 0x3F) << 6)
+                | usize::from(third & 0x3F);
+            let offset = code - PLAIN_FROM as usize;
+            let word = PLAIN_CJK.get(offset / 64).copied().unwrap_or(0);
+            3 * ((word >> (offset % 64)) & 1) as usize
+        }
+        _ => 0,
+    }
+}
+
+/// The first code point of [`PLAIN_CJK`] (U+3000; the lead byte 0xE3 starts there).
+const PLAIN_FROM: u32 = 0x3000;
+
+/// One bit for each code point U+3000–U+9FFF: whether it is plain (see [`plain_len`]).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated while compiling: an index out of range fails the build"
+)]
+const PLAIN_CJK: [u64; 0x7000 / 64] = {
+    let mut words = [0u64; 0x7000 / 64];
+    let mut offset = 0;
+    while offset < 0x7000 {
+        if let Some(c) = char::from_u32(PLAIN_FROM + offset as u32) {
+            if is_own_key(c) && kept_by_fold(c) {
+                words[offset / 64] |= 1 << (offset % 64);
+            }
+        }
+        offset += 1;
+    }
+    words
+};
+
 /// A character [`fold_width`] leaves as it is: one NFKC leaves alone ([`is_nfkc_stable`], which
 /// holds no compatibility ideograph) other than the wave dash.
 #[inline]
-fn kept_by_fold(c: char) -> bool {
-    is_nfkc_stable(c) && c != '\u{301C}'
+const fn kept_by_fold(c: char) -> bool {
+    is_nfkc_stable(c) && c as u32 != 0x301C
 }
 
 /// [`fold_width`] of a character that folds alone, whatever stands beside it; `None` for one
@@ -133,7 +203,7 @@ fn nfkc_of_simple(c: char) -> Option<char> {
 /// (not the ideographic space), unified ideographs, and the box and shape glyphs bullets use.
 /// A test checks every character of the ranges against NFKC itself.
 #[inline]
-fn is_nfkc_stable(c: char) -> bool {
+const fn is_nfkc_stable(c: char) -> bool {
     matches!(c,
         '\u{0009}' | '\u{000A}' | '\u{000D}' | '\u{0020}'..='\u{007E}'
         | '\u{3001}'..='\u{3003}' | '\u{3005}'..='\u{301C}'
@@ -152,12 +222,15 @@ pub fn comparison_key(text: &str) -> String {
     // text with a character that does not fold alone is folded whole first.
     let mut key = String::with_capacity(text.len());
     let mut run = 0;
-    for (at, c) in text.char_indices() {
-        if is_own_key(c) {
-            continue;
-        }
+    let mut at = 0;
+    loop {
+        at += run_of(text.get(at..).unwrap_or_default(), is_own_key);
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
         key.push_str(text.get(run..at).unwrap_or_default());
-        run = at + c.len_utf8();
+        at += c.len_utf8();
+        run = at;
         match fold_alone(c) {
             Some(folded) => key.extend(key_of_folded(folded)),
             None => return fold_width(text).chars().filter_map(key_of_folded).collect(),
@@ -173,7 +246,7 @@ pub fn comparison_key(text: &str) -> String {
 /// character of every text compared (a document's every line, several times over); a test
 /// holds the two equal for every character.
 #[inline]
-fn is_own_key(c: char) -> bool {
+const fn is_own_key(c: char) -> bool {
     match c {
         '\u{0021}'..='\u{007E}'
         | '\u{3001}'..='\u{3003}'
@@ -182,8 +255,8 @@ fn is_own_key(c: char) -> bool {
         | '\u{3400}'..='\u{4DBF}'
         | '\u{4E00}'..='\u{9FFF}' => true,
         // 〇 keys as the bullet ○; the wave dash (U+301C) folds to `~`.
-        '\u{3005}'..='\u{301B}' => c != '〇',
-        '\u{30A1}'..='\u{30FE}' => c != '・',
+        '\u{3005}'..='\u{301B}' => !matches!(c, '〇'),
+        '\u{30A1}'..='\u{30FE}' => !matches!(c, '・'),
         // The other bullet glyphs key as ○.
         '\u{2500}'..='\u{25FF}' => !matches!(c, '◯' | '●'),
         _ => false,
@@ -221,7 +294,7 @@ pub fn has_comparison_key(text: &str) -> bool {
 /// one NFKC leaves alone, none a space, a bullet glyph, a compatibility ideograph or a wave dash
 /// — most lines of a document. Callers that key every line use this.
 pub fn comparison_key_cow(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().all(is_own_key) {
+    if run_of(text, is_own_key) == text.len() {
         std::borrow::Cow::Borrowed(text)
     } else {
         std::borrow::Cow::Owned(comparison_key(text))
@@ -382,6 +455,28 @@ mod tests {
                 "{c:?} (U+{:04X})",
                 c as u32
             );
+        }
+    }
+
+    #[test]
+    fn a_character_told_plain_from_its_bytes_is_its_own_key_and_kept_by_the_fold() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let encoded = c.to_string();
+            let plain = plain_len(encoded.as_bytes());
+            assert!(
+                plain == 0 || (plain == encoded.len() && is_own_key(c) && kept_by_fold(c)),
+                "{c:?} (U+{:04X}) told plain wrongly",
+                c as u32
+            );
+        }
+        // What the byte rule is for: every character of prose that is its own key is read
+        // without decoding (a rule that fell back to decoding everything would still be right,
+        // and as slow as before).
+        let prose =
+            "国及び都道府県は、がん医療が高度化する中で「2040年」インフォームド・コンセント（案）";
+        for c in prose.chars() {
+            let plain = plain_len(c.to_string().as_bytes()) > 0;
+            assert_eq!(plain, is_own_key(c), "{c:?} (U+{:04X})", c as u32);
         }
     }
 
