@@ -672,9 +672,17 @@ mod tests {
             (meeting(panel, Some(96), Some((2025, 2, 1))), false),
             (meeting(panel, Some(96), Some((2024, 2, 1))), true),
         ];
+        // Every document's meeting, as the derivation passes them: a meeting named again (two
+        // documents of one meeting) changes nothing.
+        let repeated: Vec<&Meeting> = known.iter().chain(&known).chain(&known).collect();
         for (new, warned) in cases {
             let diagnostic = ordinal_out_of_order(&new, &known);
             assert_eq!(diagnostic.is_some(), warned, "{new}");
+            assert_eq!(
+                ordinal_out_of_order(&new, repeated.iter().copied()),
+                diagnostic,
+                "{new}"
+            );
             if let Some(diagnostic) = diagnostic {
                 assert!(
                     diagnostic.message.contains("out of order"),
