@@ -403,6 +403,54 @@ fn an_unprivileged_user_reads_a_read_only_archive() {
 }
 
 /// Every file under a folder with its bytes' hash.
+/// Reads are not writes: a user who may write the ledger reads it with the reading commands,
+/// and no file of it is written — not even with the bytes it already holds (sled rewrote every
+/// free segment and its log's tail at each open, 4 MB at a million events, until the vendored
+/// copy checks first: `vendor/sled/PATCHED.md`, patch 5). The first open after an ingest may
+/// finish sled's own recovery (the log's tail made whole, a snapshot of its page table): that
+/// read is made first. Each file's time of last change is then set in the past, so a write of
+/// the same bytes shows.
+#[test]
+fn reading_commands_write_nothing_to_the_ledger() {
+    let (_dir, store) = ingested_seeds();
+    let first = planledger(&store, &["meetings"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let long_ago =
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    let files = files_of(&store);
+    for (path, _) in &files {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+    }
+    for args in [
+        vec!["meetings"],
+        vec!["state"],
+        vec!["state", "--at", "第92回"],
+        vec!["diff", "--since", "第92回"],
+        vec!["log", "--kind", "DocumentIngested"],
+        vec!["timeline"],
+        vec!["checkpoint"],
+        vec!["export"],
+    ] {
+        let output = planledger(&store, &args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        for (path, _) in &files {
+            let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+            assert_eq!(modified, long_ago, "{args:?} wrote {}", path.display());
+        }
+    }
+    assert_eq!(files_of(&store), files, "the ledger's files changed");
+}
+
 fn files_of(path: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(path).unwrap() {

@@ -34,6 +34,34 @@ use parallel_io_unix::{pread_exact, pread_exact_or_eof, pwrite_all};
 #[cfg(all(windows, not(miri)))]
 use parallel_io_windows::{pread_exact, pread_exact_or_eof, pwrite_all};
 
+/// Fills `len` bytes of the file at `offset` with `MessageKind::Corrupted`, as sled does to
+/// the free segments and the recovered segment's tail at every open — unless the file already
+/// holds exactly those bytes there, when it is left unwritten (planledger's patch 5: a ledger
+/// opened again had every free segment rewritten with the bytes it already held, 4 MB at a
+/// million events, by every process, reading ones included). What the file holds afterwards
+/// is the same either way; what it held is read first, in pieces, from the page cache.
+pub(crate) fn fill_corrupted(
+    file: &std::fs::File,
+    len: usize,
+    offset: LogOffset,
+) -> std::io::Result<()> {
+    const PIECE: usize = 64 * 1024;
+    let marker: u8 = MessageKind::Corrupted.into();
+    let mut piece = vec![0u8; PIECE.min(len)];
+    let mut checked = 0;
+    while checked < len {
+        let n = PIECE.min(len - checked);
+        let held = &mut piece[..n];
+        let at = offset + checked as LogOffset;
+        match pread_exact(file, held, at) {
+            Ok(()) if held.iter().all(|&byte| byte == marker) => checked += n,
+            // Different bytes, or short of the file's end: written as published.
+            _ => return pwrite_all(file, &vec![marker; len], offset),
+        }
+    }
+    Ok(())
+}
+
 use self::{
     blob_io::{gc_blobs, read_blob, remove_blob, write_blob},
     constants::{
