@@ -1425,27 +1425,36 @@ impl Store {
     /// processor: the channel is not bounded, so the reading never waits for the parsing).
     pub fn document_records(&self) -> Result<Vec<DocumentRecord>, StoreError> {
         const BATCH: usize = 128;
-        let (batches, to_parse) = std::sync::mpsc::channel::<Vec<sled::IVec>>();
-        let (read, parsed) = crate::side_by_side(
-            move || -> Result<(), StoreError> {
+        // Batches in key order, a failed read as the last message: the parsing returns the
+        // first failure in the records' order, whichever thread met it first.
+        let (batches, to_parse) = std::sync::mpsc::channel::<Result<Vec<sled::IVec>, StoreError>>();
+        let ((), parsed) = crate::side_by_side(
+            move || {
                 let mut batch = Vec::with_capacity(BATCH);
                 for value in self.records.iter().values() {
-                    batch.push(value?);
+                    let value = match value {
+                        Ok(value) => value,
+                        Err(error) => {
+                            let _ = batches.send(Ok(std::mem::take(&mut batch)));
+                            let _ = batches.send(Err(error.into()));
+                            return;
+                        }
+                    };
+                    batch.push(value);
                     if batch.len() == BATCH {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if batches.send(full).is_err() {
+                        if batches.send(Ok(full)).is_err() {
                             // The parsing stopped at a damaged record: its error is returned.
-                            return Ok(());
+                            return;
                         }
                     }
                 }
-                let _ = batches.send(batch);
-                Ok(())
+                let _ = batches.send(Ok(batch));
             },
             || -> Result<Vec<DocumentRecord>, StoreError> {
                 let mut records = Vec::new();
                 for batch in to_parse {
-                    for value in batch {
+                    for value in batch? {
                         records.push(
                             decode_record(&value)
                                 .ok_or(StoreError::CorruptIndex { tree: "records" })?,
@@ -1455,8 +1464,6 @@ impl Store {
                 Ok(records)
             },
         );
-        // A failed read ends the batches early: its error, not the shorter list.
-        read?;
         parsed
     }
 

@@ -402,14 +402,14 @@ fn an_unprivileged_user_reads_a_read_only_archive() {
     chmod_all(&store, 0o755, 0o644);
 }
 
-/// Every file under a folder with its bytes' hash.
 /// Reads are not writes: a user who may write the ledger reads it with the reading commands,
 /// and no file of it is written — not even with the bytes it already holds (sled rewrote every
 /// free segment and its log's tail at each open, 4 MB at a million events, until the vendored
 /// copy checks first: `vendor/sled/PATCHED.md`, patch 5). The first open after an ingest may
 /// finish sled's own recovery (the log's tail made whole, a snapshot of its page table): that
 /// read is made first. Each file's time of last change is then set in the past, so a write of
-/// the same bytes shows.
+/// the same bytes shows. (sled may still truncate a free segment at the file's end on an
+/// open: the seeds' ledger has none there, as ingested.)
 #[test]
 fn reading_commands_write_nothing_to_the_ledger() {
     let (_dir, store) = ingested_seeds();
@@ -451,6 +451,7 @@ fn reading_commands_write_nothing_to_the_ledger() {
     assert_eq!(files_of(&store), files, "the ledger's files changed");
 }
 
+/// Every file under a folder with its bytes' hash.
 fn files_of(path: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(path).unwrap() {
