@@ -457,6 +457,15 @@ pub fn log<'s>(store: &'s Store, filter: &'s LogFilter) -> Result<EventsRead<'s>
 /// Every event about a measure (any of its ids) or a target key: read through the mentions
 /// index for each handle the measure was recorded under, and the target index.
 pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
+    history_with_documents(store, id).map(|(view, _)| view)
+}
+
+/// [`history`] and the documents' records it read (a page that cites them need not read them
+/// again: at 1M events they take ~5 ms).
+pub fn history_with_documents(
+    store: &Store,
+    id: &str,
+) -> Result<(HistoryView, Vec<DocumentRecord>), StoreError> {
     // The records are read beside the measure's events (which need the identities first).
     let (documents, read) = crate::side_by_side(
         || store.document_records(),
@@ -478,7 +487,8 @@ pub fn history(store: &Store, id: &str) -> Result<HistoryView, StoreError> {
             .filter(|event| matches!(event.body, EventBody::MilestoneStated { .. })),
     );
     in_chain_order(&mut events);
-    Ok(history_from(&documents, &identities, events, id))
+    let view = history_from(&documents, &identities, events, id);
+    Ok((view, documents))
 }
 
 /// The events that name any handle the measure `id` (any of its ids) was recorded under, in

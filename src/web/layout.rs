@@ -129,18 +129,41 @@ pub fn citation(
     document: &str,
     lines: Option<[u32; 2]>,
 ) -> Markup {
-    let meeting = record
-        .filter(|d| !d.meeting.is_unknown())
-        .map_or_else(|| "会議不明".to_owned(), |d| d.meeting.name());
-    let label = record.and_then(|d| d.label.as_deref()).unwrap_or("");
-    let title = record
-        .and_then(|d| d.title.as_deref())
-        .map_or_else(|| "資料（題名なし）".to_owned(), |t| format!("「{t}」"));
-    html! {
-        a.citation href=(href::source(document, lines)) title={ "BLAKE3 " (document) } {
-            (meeting) " " (label) " " (title)
-            @if let Some([first, last]) = lines { " " (first) "–" (last) "行" }
-            " " code { (crate::report::text::short_hash(document)) }
+    Cited::of(record, document).at(lines)
+}
+
+/// A document as its citations name it (its meeting, 資料 label and title), worked out once for
+/// all the citations of one document: a long history cites each of thousands of documents
+/// several times.
+pub struct Cited<'a> {
+    pub document: &'a str,
+    named: String,
+}
+
+impl<'a> Cited<'a> {
+    pub fn of(record: Option<&DocumentRecord>, document: &'a str) -> Cited<'a> {
+        let meeting = record
+            .filter(|d| !d.meeting.is_unknown())
+            .map_or_else(|| "会議不明".to_owned(), |d| d.meeting.name());
+        let label = record.and_then(|d| d.label.as_deref()).unwrap_or("");
+        let title = record
+            .and_then(|d| d.title.as_deref())
+            .map_or_else(|| "資料（題名なし）".to_owned(), |t| format!("「{t}」"));
+        Cited {
+            document,
+            named: format!("{meeting} {label} {title}"),
+        }
+    }
+
+    /// The citation of the document at `lines`, linked to its source page there.
+    pub fn at(&self, lines: Option<[u32; 2]>) -> Markup {
+        let document = self.document;
+        html! {
+            a.citation href=(href::source(document, lines)) title={ "BLAKE3 " (document) } {
+                (self.named)
+                @if let Some([first, last]) = lines { " " (first) "–" (last) "行" }
+                " " code { (crate::report::text::short_hash(document)) }
+            }
         }
     }
 }

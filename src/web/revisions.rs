@@ -153,12 +153,7 @@ pub async fn progress(
 pub async fn history(State(app): State<App>, Path(id): Path<String>) -> Result<Markup, WebError> {
     let asked = id.clone();
     let (view, documents) = app
-        .read(move |store| {
-            Ok((
-                crate::query::history(store, &asked)?,
-                store.document_records()?,
-            ))
-        })
+        .read(move |store| Ok(crate::query::history_with_documents(store, &asked)?))
         .await?;
     if view.entries.is_empty() {
         return Err(WebError::NotFound(
@@ -213,6 +208,28 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
         }
         texts.push(shown);
     }
+    // What the rows say of their documents, worked out once per document (a document's entries
+    // are consecutive): a long history has tens of thousands of rows, and looking each row's
+    // record up four times and writing its meeting, day and citation again was most of the page.
+    let mut cells: Vec<DocumentCells> = Vec::new();
+    let mut row_cells: Vec<usize> = Vec::with_capacity(view.entries.len());
+    for entry in &view.entries {
+        if cells
+            .last()
+            .is_none_or(|cell| cell.cited.document != entry.document)
+        {
+            let record = records.get(entry.document.as_str()).copied();
+            let day = record.and_then(|record| record.meeting.date);
+            cells.push(DocumentCells {
+                meeting: record.map(|record| meeting_with_day(&record.meeting)),
+                day,
+                plan: day.map(|day| href::plan_entry(day, &view.id)),
+                cited: crate::web::layout::Cited::of(record, &entry.document),
+            });
+        }
+        row_cells.push(cells.len() - 1);
+    }
+    let cell_of = |index: usize| row_cells.get(index).and_then(|&cell| cells.get(cell));
     let series: Vec<chart::Point> = view.entries.iter().filter_map(chart::Point::of).collect();
     let figure_label = view
         .entries
@@ -233,18 +250,18 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
             thead { tr { th { "会議 (meeting)" } th { "変更" } th { "内容 (what it says)" } th { "出典 (source)" } th { "見る (see)" } } }
             tbody {
                 @for (index, (entry, text)) in view.entries.iter().zip(&texts).enumerate() {
-                    @let day = records.get(entry.document.as_str()).and_then(|record| record.meeting.date);
+                    @let cell = cell_of(index);
                     // The meeting day of the entry before, for the 新旧対照表 between the two.
-                    @let before = index.checked_sub(1).and_then(|i| view.entries.get(i)).and_then(|e| records.get(e.document.as_str())).and_then(|record| record.meeting.date);
+                    @let before = index.checked_sub(1).and_then(cell_of).and_then(|cell| cell.day);
                     tr.{ "change-" (entry.change) } {
-                        td { (records.get(entry.document.as_str()).map_or_else(|| entry.meeting.clone(), |record| meeting_with_day(&record.meeting))) }
+                        td { (cell.and_then(|cell| cell.meeting.as_deref()).unwrap_or(&entry.meeting)) }
                         td { (change_name(entry.change)) }
                         td { (text) }
-                        td { (citation(records.get(entry.document.as_str()).copied(), &entry.document, entry.lines)) }
+                        td { (cell.map_or_else(|| citation(None, &entry.document, entry.lines), |cell| cell.cited.at(entry.lines))) }
                         td.see {
                             a href=(href::event(entry.seq)) { "seq " (entry.seq) }
-                            @if let Some(day) = day {
-                                br; a href=(href::plan_entry(day, &view.id)) { "計画" }
+                            @if let (Some(day), Some(plan)) = (cell.and_then(|cell| cell.day), cell.and_then(|cell| cell.plan.as_deref())) {
+                                br; a href=(plan) { "計画" }
                                 @if let Some(before) = before.filter(|before| *before < day) {
                                     br; a href=(href::diff(&format_iso_date(before), &format_iso_date(day))) { "新旧対照表" }
                                 }
@@ -264,6 +281,15 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
             } }
         }
     }
+}
+
+/// What a history's rows say of one document: its meeting with its day (when the ledger holds
+/// its record), the day, the plan at that day, and how it is cited.
+struct DocumentCells<'a> {
+    meeting: Option<String>,
+    day: Option<time::Date>,
+    plan: Option<String>,
+    cited: crate::web::layout::Cited<'a>,
 }
 
 /// A text with its inserted runs marked and deleted runs struck.
