@@ -54,24 +54,35 @@ pub fn fold_width(text: &str) -> String {
     // them are copied whole; only the others pay for a character's fold, and a text with one
     // that does not fold alone (a combining mark, a ligature) for NFKC of the whole text — which
     // otherwise dominates extraction and replay time.
-    let mut folded = String::with_capacity(text.len());
+    folded_by_runs(text, kept_by_fold, |folded, simple| folded.push(simple))
+        .unwrap_or_else(|| fold_width_by_nfkc(text))
+}
+
+/// `text` with each run of characters `keep` holds copied whole and every other character
+/// folded alone ([`fold_alone`]) and handed to `push`; `None` when a character does not fold
+/// alone (the caller folds the whole text instead). The one loop of [`fold_width`] and
+/// [`comparison_key`].
+#[inline]
+fn folded_by_runs(
+    text: &str,
+    keep: impl Fn(char) -> bool,
+    mut push: impl FnMut(&mut String, char),
+) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
     let mut run = 0;
     let mut at = 0;
     loop {
-        at += run_of(text.get(at..).unwrap_or_default(), kept_by_fold);
+        at += run_of(text.get(at..).unwrap_or_default(), &keep);
         let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
             break;
         };
-        folded.push_str(text.get(run..at).unwrap_or_default());
+        out.push_str(text.get(run..at).unwrap_or_default());
         at += c.len_utf8();
         run = at;
-        match fold_alone(c) {
-            Some(simple) => folded.push(simple),
-            None => return fold_width_by_nfkc(text),
-        }
+        push(&mut out, fold_alone(c)?);
     }
-    folded.push_str(text.get(run..).unwrap_or_default());
-    folded
+    out.push_str(text.get(run..).unwrap_or_default());
+    Some(out)
 }
 
 /// The length in bytes of the longest start of `text` whose characters `keep` holds. The
@@ -220,24 +231,10 @@ const fn is_nfkc_stable(c: char) -> bool {
 pub fn comparison_key(text: &str) -> String {
     // One pass, runs of characters that are their own key copied whole (see [`fold_width`]); a
     // text with a character that does not fold alone is folded whole first.
-    let mut key = String::with_capacity(text.len());
-    let mut run = 0;
-    let mut at = 0;
-    loop {
-        at += run_of(text.get(at..).unwrap_or_default(), is_own_key);
-        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
-            break;
-        };
-        key.push_str(text.get(run..at).unwrap_or_default());
-        at += c.len_utf8();
-        run = at;
-        match fold_alone(c) {
-            Some(folded) => key.extend(key_of_folded(folded)),
-            None => return fold_width(text).chars().filter_map(key_of_folded).collect(),
-        }
-    }
-    key.push_str(text.get(run..).unwrap_or_default());
-    key
+    folded_by_runs(text, is_own_key, |key, folded| {
+        key.extend(key_of_folded(folded))
+    })
+    .unwrap_or_else(|| fold_width(text).chars().filter_map(key_of_folded).collect())
 }
 
 /// Whether a character is its own key: folding keeps it and the key keeps it as it is (not a

@@ -211,25 +211,25 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
     // What the rows say of their documents, worked out once per document (a document's entries
     // are consecutive): a long history has tens of thousands of rows, and looking each row's
     // record up four times and writing its meeting, day and citation again was most of the page.
-    let mut cells: Vec<DocumentCells> = Vec::new();
-    let mut row_cells: Vec<usize> = Vec::with_capacity(view.entries.len());
+    // Each row's cells, shared by the rows of one document.
+    let mut rows: Vec<std::rc::Rc<DocumentCells>> = Vec::with_capacity(view.entries.len());
     for entry in &view.entries {
-        if cells
-            .last()
-            .is_none_or(|cell| cell.cited.document != entry.document)
-        {
-            let record = records.get(entry.document.as_str()).copied();
-            let day = record.and_then(|record| record.meeting.date);
-            cells.push(DocumentCells {
-                meeting: record.map(|record| meeting_with_day(&record.meeting)),
-                day,
-                plan: day.map(|day| href::plan_entry(day, &view.id)),
-                cited: crate::web::layout::Cited::of(record, &entry.document),
-            });
-        }
-        row_cells.push(cells.len() - 1);
+        let cells = match rows.last() {
+            Some(last) if last.cited.document == entry.document => std::rc::Rc::clone(last),
+            _ => {
+                let record = records.get(entry.document.as_str()).copied();
+                std::rc::Rc::new(DocumentCells {
+                    meeting: record.map(|record| meeting_with_day(&record.meeting)),
+                    dated: record
+                        .and_then(|record| record.meeting.date)
+                        .map(|day| (day, href::plan_entry(day, &view.id))),
+                    cited: crate::web::layout::Cited::of(record, &entry.document),
+                })
+            }
+        };
+        rows.push(cells);
     }
-    let cell_of = |index: usize| row_cells.get(index).and_then(|&cell| cells.get(cell));
+    let day_of = |cells: &DocumentCells| cells.dated.as_ref().map(|(day, _)| *day);
     let series: Vec<chart::Point> = view.entries.iter().filter_map(chart::Point::of).collect();
     let figure_label = view
         .entries
@@ -249,18 +249,18 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
         table.list {
             thead { tr { th { "会議 (meeting)" } th { "変更" } th { "内容 (what it says)" } th { "出典 (source)" } th { "見る (see)" } } }
             tbody {
-                @for (index, (entry, text)) in view.entries.iter().zip(&texts).enumerate() {
-                    @let cell = cell_of(index);
+                @for (index, ((entry, text), cells)) in view.entries.iter().zip(&texts).zip(&rows).enumerate() {
                     // The meeting day of the entry before, for the 新旧対照表 between the two.
-                    @let before = index.checked_sub(1).and_then(cell_of).and_then(|cell| cell.day);
+                    @let before = index.checked_sub(1).and_then(|i| rows.get(i)).and_then(|cells| day_of(cells));
                     tr.{ "change-" (entry.change) } {
-                        td { (cell.and_then(|cell| cell.meeting.as_deref()).unwrap_or(&entry.meeting)) }
+                        td { (cells.meeting.as_deref().unwrap_or(&entry.meeting)) }
                         td { (change_name(entry.change)) }
                         td { (text) }
-                        td { (cell.map_or_else(|| citation(None, &entry.document, entry.lines), |cell| cell.cited.at(entry.lines))) }
+                        td { (cells.cited.at(entry.lines)) }
                         td.see {
                             a href=(href::event(entry.seq)) { "seq " (entry.seq) }
-                            @if let (Some(day), Some(plan)) = (cell.and_then(|cell| cell.day), cell.and_then(|cell| cell.plan.as_deref())) {
+                            @if let Some((day, plan)) = &cells.dated {
+                                @let day = *day;
                                 br; a href=(plan) { "計画" }
                                 @if let Some(before) = before.filter(|before| *before < day) {
                                     br; a href=(href::diff(&format_iso_date(before), &format_iso_date(day))) { "新旧対照表" }
@@ -284,11 +284,10 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
 }
 
 /// What a history's rows say of one document: its meeting with its day (when the ledger holds
-/// its record), the day, the plan at that day, and how it is cited.
+/// its record), the day with the plan at that day (when it is dated), and how it is cited.
 struct DocumentCells<'a> {
     meeting: Option<String>,
-    day: Option<time::Date>,
-    plan: Option<String>,
+    dated: Option<(time::Date, String)>,
     cited: crate::web::layout::Cited<'a>,
 }
 
