@@ -47,20 +47,7 @@ pub struct Histogram {
 impl Default for Histogram {
     #[allow(unsafe_code)]
     fn default() -> Histogram {
-        // planledger: with metrics off (`no_metrics`, a default feature) no bucket is ever
-        // read or written (`measure` and `percentile` are compiled out), yet each of the 41
-        // histograms of sled's metrics allocated 512 KiB at every open, and the allocator
-        // touched each: with huge pages, 20 MiB of memory cleared per process.
-        #[cfg(feature = "no_metrics")]
-        {
-            Histogram {
-                vals: Vec::new(),
-                sum: AtomicUsize::new(0),
-                count: AtomicUsize::new(0),
-            }
-        }
-
-        #[cfg(all(not(feature = "no_metrics"), not(feature = "miri_optimizations")))]
+        #[cfg(not(feature = "miri_optimizations"))]
         {
             let mut vals = Vec::with_capacity(BUCKETS);
             vals.resize_with(BUCKETS, Default::default);
@@ -72,7 +59,7 @@ impl Default for Histogram {
             }
         }
 
-        #[cfg(all(not(feature = "no_metrics"), feature = "miri_optimizations"))]
+        #[cfg(feature = "miri_optimizations")]
         {
             // Avoid calling Vec::resize_with with a large length because its
             // internals cause stacked borrows tracking information to add an
