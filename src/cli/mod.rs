@@ -129,50 +129,6 @@ enum Command {
     Serve(serve::ServeArgs),
 }
 
-impl Command {
-    /// Whether the command may have its memory in transparent huge pages (2 MiB): a query
-    /// answered from the indexes reads a few MB into fresh memory and exits, and with 4 KiB
-    /// pages a fifth of its time went to page faults (`history` of a measure at 1M events: 10,600
-    /// faults; 400 with huge pages, 69 → 55 ms). A pass over the whole ledger (`verify`, `log`,
-    /// `prove`, `export`…), an append, or a server that lives on gained nothing from them and
-    /// held 40–70 MB more at its peak (`verify --deep` at 1M: 222 → 295 MB).
-    fn takes_huge_pages(&self) -> bool {
-        match self {
-            Command::Meetings(_)
-            | Command::State(_)
-            | Command::Diff(_)
-            | Command::Progress(_)
-            | Command::History(_)
-            | Command::Timeline(_)
-            | Command::Checkpoint(_) => true,
-            Command::Ingest(_)
-            | Command::Amend(_)
-            | Command::Withdraw(_)
-            | Command::Log(_)
-            | Command::Export(_)
-            | Command::Import(_)
-            | Command::Keygen(_)
-            | Command::Prove(_)
-            | Command::VerifyProof(_)
-            | Command::Verify(_)
-            | Command::Reindex(_)
-            | Command::Serve(_) => false,
-        }
-    }
-}
-
-/// Turns transparent huge pages off for the rest of this process (Linux's
-/// `PR_SET_THP_DISABLE`; mimalloc asks for them on its arenas otherwise). Best effort: where
-/// the call is refused or does not exist, only speed and peak memory differ.
-fn small_pages_only() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) takes integers only and changes no memory
-    // of this process; its result is not needed (see above).
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 /// How a command that ran to its end finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -285,9 +241,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     if let Ok(spec) = std::env::var("PLANLEDGER_FAILPOINT") {
         planledger::ledger::failpoint::arm(&spec)
             .map_err(|why| anyhow::anyhow!("PLANLEDGER_FAILPOINT: {why}"))?;
-    }
-    if !cli.command.takes_huge_pages() {
-        small_pages_only();
     }
     let context = Context {
         store: store_path(cli.store)?,
@@ -500,43 +453,7 @@ fn read_text(path: &Path) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, Parser};
-
-    /// Huge pages for the queries answered from the indexes; none for a pass over the whole
-    /// ledger, an append or the server.
-    #[test]
-    fn only_the_queries_take_huge_pages() {
-        for (line, huge) in [
-            ("state", true),
-            ("state --at 第92回", true),
-            ("diff --since 第92回", true),
-            ("history M1", true),
-            ("meetings", true),
-            ("checkpoint", true),
-            ("verify", false),
-            ("verify --deep", false),
-            ("log", false),
-            ("prove inclusion 1", false),
-            ("ingest a.txt", false),
-            ("export --out x", false),
-            ("serve", false),
-        ] {
-            let cli =
-                super::Cli::try_parse_from(std::iter::once("planledger").chain(line.split(' ')))
-                    .unwrap_or_else(|e| panic!("{line}: {e}"));
-            assert_eq!(cli.command.takes_huge_pages(), huge, "{line}");
-        }
-    }
-
-    /// What the commands without huge pages call really turns them off for the process.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn small_pages_only_turns_huge_pages_off() {
-        super::small_pages_only();
-        // SAFETY: prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) takes integers and reads a flag.
-        let disabled = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-        assert_eq!(disabled, 1);
-    }
+    use clap::CommandFactory;
 
     /// A panic inside a command is a defect, said and reported as one (exit 4), not a crash;
     /// an answer passes through unchanged.
