@@ -54,7 +54,11 @@ pub(crate) fn fill_corrupted(
         let held = &mut piece[..n];
         let at = offset + checked as LogOffset;
         match pread_exact(file, held, at) {
-            Ok(()) if held.iter().all(|&byte| byte == marker) => checked += n,
+            // Compared without an early exit, so that the compiler compares many bytes at a
+            // time: `all` stopped at each byte and was a third of an open at 1M events.
+            Ok(()) if held.iter().fold(0, |differ, &byte| differ | (byte ^ marker)) == 0 => {
+                checked += n
+            }
             // Different bytes, or short of the file's end: written as published.
             _ => return pwrite_all(file, &vec![marker; len], offset),
         }
