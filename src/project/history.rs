@@ -42,8 +42,10 @@ pub struct HistoryEntry {
     /// What the event says: the text of a measure or action, or a figure with its as-of date.
     pub summary: String,
     /// For an observation of a figure: its parts, for drawing the series; absent otherwise.
+    /// Boxed: a measure's history is thousands of entries without one, each of which would
+    /// otherwise hold its six texts' room.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub figure: Option<FigureView>,
+    pub figure: Option<Box<FigureView>>,
 }
 
 /// One observation of a figure (目標・指標), as printed.
@@ -212,7 +214,7 @@ pub fn history_from(
 /// What an entry says of its event (see [`HistoryEntry::summary`]) and, for an observation of
 /// a figure, its parts: taken from the event, not copied. `before` is the value a figure had
 /// before it.
-fn take_said(body: &mut EventBody, before: Option<&String>) -> (String, Option<FigureView>) {
+fn take_said(body: &mut EventBody, before: Option<&String>) -> (String, Option<Box<FigureView>>) {
     let figure = match body {
         EventBody::TargetChanged {
             label,
@@ -262,7 +264,7 @@ fn take_said(body: &mut EventBody, before: Option<&String>) -> (String, Option<F
         figure.as_of.as_deref().unwrap_or("unknown"),
         before.map_or_else(String::new, |p| format!(" (before: {p})"))
     );
-    (summary, Some(figure))
+    (summary, Some(Box::new(figure)))
 }
 
 /// What each dated observation of a figure says it was before: the value of the last
