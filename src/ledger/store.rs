@@ -652,7 +652,7 @@ impl Store {
                 .map(|(hash, bytes)| (&hash[..], &bytes[..])),
         )?;
         let mut written_whole = MentionBases::new();
-        let grouped = store.grouped_entries(&events, &bytes, &mut written_whole, None)?;
+        let grouped = store.grouped_entries(&events, &bytes, &mut written_whole)?;
         store.transact(|trees| {
             write_frames(&trees, &events, &bytes)?;
             for (hash, value) in &packed {
@@ -692,7 +692,7 @@ impl Store {
         });
         for append in by_append(events, |(event, _)| event) {
             let (append, encoded): (Vec<Event>, Vec<Vec<u8>>) = append?.into_iter().unzip();
-            let grouped = self.grouped_entries(&append, &encoded, &mut written_whole, None)?;
+            let grouped = self.grouped_entries(&append, &encoded, &mut written_whole)?;
             frontier =
                 self.transact(|trees| index_events(&trees, &append, &grouped, frontier.clone()))?;
         }
@@ -1062,14 +1062,12 @@ impl Store {
     /// The `mentions` and `targets` entries of consecutive appends (`encoded` holds each
     /// event's stored bytes), the mentions compressed ([`Store::pack_mentions`]); `written`
     /// carries the entries stored whole from one call to the next (an import or a reindex
-    /// writes many appends); `since`, when known, is the first seq of the version before in
-    /// the series (where most measures' latest entries are found).
+    /// writes many appends).
     fn grouped_entries(
         &self,
         events: &[Event],
         encoded: &[Vec<u8>],
         written: &mut MentionBases,
-        since: Option<u64>,
     ) -> Result<Grouped, StoreError> {
         let mut grouped = AppendEntries::default();
         let mut mentions = Vec::new();
@@ -1083,7 +1081,7 @@ impl Store {
         }
         take(grouped.finish());
         Ok(Grouped {
-            mentions: self.pack_mentions(mentions, written, since)?,
+            mentions: self.pack_mentions(mentions, written)?,
             targets,
         })
     }
@@ -1097,7 +1095,6 @@ impl Store {
         &self,
         entries: Vec<MentionEntry>,
         written: &mut MentionBases,
-        since: Option<u64>,
     ) -> Result<RawPairs, StoreError> {
         let mut packed = Vec::with_capacity(entries.len());
         for MentionEntry { key, count, plain } in entries {
@@ -1106,7 +1103,7 @@ impl Store {
             let damaged = |source| StoreError::DamagedFrame { first, source };
             let base = match written.get(prefix) {
                 Some(base) => Some(base.clone()),
-                None => self.stored_mention_base(prefix, first, since),
+                None => self.stored_mention_base(prefix, first),
             };
             let against = base.and_then(|(base_first, base)| {
                 frame::encode_plain(count, &plain, Some((base_first, &base))).ok()
@@ -1137,28 +1134,12 @@ impl Store {
         &self,
         prefix: &[u8],
         first: u64,
-        since: Option<u64>,
     ) -> Option<(u64, std::sync::Arc<Vec<u8>>)> {
-        let before = prefixed_seq_key(prefix, first);
-        // The latest entry before `first`. Most measures were stated by the version before
-        // (`since`): its entry (or the few of that append) is found stepping forward from there,
-        // in the leaf the step lands on; sled's step backwards from `first` walks the tree
-        // again for each entry and was most of what the ledger's size added to packing an
-        // append at 1M events. The answer is the same: the last of a suffix of the range.
-        let latest = since
-            .filter(|&since| since < first)
-            .and_then(|since| {
-                let mut last = None;
-                for entry in self
-                    .mentions
-                    .range(prefixed_seq_key(prefix, since)..before.clone())
-                {
-                    last = Some(entry);
-                }
-                last
-            })
-            .or_else(|| self.mentions.range(prefix.to_vec()..before).next_back());
-        let (key, value) = latest?.ok()?;
+        let (key, value) = self
+            .mentions
+            .range(prefix.to_vec()..prefixed_seq_key(prefix, first))
+            .next_back()?
+            .ok()?;
         let (_, at) = split_name_seq_key(&key)?;
         let base = frame::frame_base(&value).ok()?.unwrap_or(at);
         if base > at {
@@ -1728,12 +1709,7 @@ impl Store {
             }
         };
         let framed = self.pack_frames(&sealed, &encoded, earlier.first().copied())?;
-        let grouped = self.grouped_entries(
-            &sealed,
-            &encoded,
-            &mut MentionBases::new(),
-            earlier.first().map(|record| record.seq),
-        )?;
+        let grouped = self.grouped_entries(&sealed, &encoded, &mut MentionBases::new())?;
         super::failpoint::check("before-commit").map_err(StoreError::Interrupted)?;
         self.transact(|trees| {
             let meta = trees.meta;
@@ -1824,8 +1800,7 @@ impl Store {
                 }
             }
             let framed = self.pack_frames(append, &encoded, earlier.first())?;
-            let since = earlier.first().map(|record| record.seq);
-            let grouped = self.grouped_entries(append, &encoded, &mut written_whole, since)?;
+            let grouped = self.grouped_entries(append, &encoded, &mut written_whole)?;
             frontier = self.transact(|trees| {
                 let after =
                     write_append(&trees, append, &framed, &grouped, &packed, frontier.clone())?;
