@@ -40,12 +40,72 @@ pub struct HistoryEntry {
     pub document: String,
     pub lines: Option<[u32; 2]>,
     /// What the event says: the text of a measure or action, or a figure with its as-of date.
-    pub summary: String,
+    pub summary: Summary,
     /// For an observation of a figure: its parts, for drawing the series; absent otherwise.
     /// Boxed: a measure's history is thousands of entries without one, each of which would
     /// otherwise hold its six texts' room.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub figure: Option<Box<FigureView>>,
+}
+
+/// What a history entry says: one text, or an action's status and bureau before its text
+/// (`done 【bureau】 text`). Kept in the parts taken from the event and joined only where
+/// shown: a long history's texts are megabytes (~8 MB for a measure at 1M events), and joining
+/// each action's into a string of its own copied them all into fresh memory on the answer's
+/// path. Shown (`Display`) and serialized as the joined text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Summary {
+    Text(String),
+    Action {
+        status: &'static str,
+        bureau: String,
+        text: String,
+    },
+}
+
+impl Summary {
+    /// The pieces the summary reads as, in order (an action's: status, ` 【`, bureau, `】 `,
+    /// text; a text's: itself).
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
+        let (lead, text): (Option<[&str; 4]>, &str) = match self {
+            Summary::Text(text) => (None, text),
+            Summary::Action {
+                status,
+                bureau,
+                text,
+            } => (Some([status, " 【", bureau, "】 "]), text),
+        };
+        lead.into_iter().flatten().chain(std::iter::once(text))
+    }
+
+    /// The summary as one text (borrowed when it is one).
+    pub fn joined(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Summary::Text(text) => std::borrow::Cow::Borrowed(text),
+            action => std::borrow::Cow::Owned(action.pieces().collect()),
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.pieces().try_for_each(|piece| f.write_str(piece))
+    }
+}
+
+impl Serialize for Summary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Summary::Text(text) => serializer.serialize_str(text),
+            action => serializer.collect_str(action),
+        }
+    }
+}
+
+impl From<String> for Summary {
+    fn from(text: String) -> Self {
+        Summary::Text(text)
+    }
 }
 
 /// One observation of a figure (目標・指標), as printed.
@@ -216,7 +276,7 @@ pub fn history_from(
 /// What an entry says of its event (see [`HistoryEntry::summary`]) and, for an observation of
 /// a figure, its parts: taken from the event, not copied. `before` is the value a figure had
 /// before it.
-fn take_said(body: &mut EventBody, before: Option<&String>) -> (String, Option<Box<FigureView>>) {
+fn take_said(body: &mut EventBody, before: Option<&String>) -> (Summary, Option<Box<FigureView>>) {
     let figure = match body {
         EventBody::TargetChanged {
             label,
@@ -240,23 +300,24 @@ fn take_said(body: &mut EventBody, before: Option<&String>) -> (String, Option<B
             text,
             ..
         } => {
-            // Pushed, not `format!`ed: thousands of these in a long history. The text is
-            // taken and dropped here, so the next entry's summary reuses its memory.
-            let text = std::mem::take(text);
-            let status = status.as_str();
-            let mut summary =
-                String::with_capacity(status.len() + bureau.len() + text.len() + " 【】 ".len());
-            for part in [status, " 【", bureau, "】 ", &text] {
-                summary.push_str(part);
-            }
+            let summary = Summary::Action {
+                status: status.as_str(),
+                bureau: std::mem::take(bureau),
+                text: std::mem::take(text),
+            };
             return (summary, None);
         }
         EventBody::MeasureAdded { text, .. }
         | EventBody::MeasureRevised { text, .. }
         | EventBody::MeasureCited { text, .. }
-        | EventBody::MilestoneStated { text, .. } => return (std::mem::take(text), None),
-        EventBody::RequirementRevised { after, .. } => return (std::mem::take(after), None),
-        body => return (body.quoted_text().unwrap_or_default().to_owned(), None),
+        | EventBody::MilestoneStated { text, .. } => return (std::mem::take(text).into(), None),
+        EventBody::RequirementRevised { after, .. } => return (std::mem::take(after).into(), None),
+        body => {
+            return (
+                body.quoted_text().unwrap_or_default().to_owned().into(),
+                None,
+            )
+        }
     };
     let summary = format!(
         "{}: {}{} as of {}{}",
@@ -266,7 +327,7 @@ fn take_said(body: &mut EventBody, before: Option<&String>) -> (String, Option<B
         figure.as_of.as_deref().unwrap_or("unknown"),
         before.map_or_else(String::new, |p| format!(" (before: {p})"))
     );
-    (summary, Some(Box::new(figure)))
+    (summary.into(), Some(Box::new(figure)))
 }
 
 /// What each dated observation of a figure says it was before: the value of the last

@@ -241,11 +241,13 @@ pub fn history_in_parts<E>(
         }
         out.push_str("\n      ");
         // A summary is one line of output: its own line breaks are shown as spaces.
-        for (at, line) in entry.summary.split('\n').enumerate() {
-            if at > 0 {
-                out.push(' ');
+        for piece in entry.summary.pieces() {
+            for (at, line) in piece.split('\n').enumerate() {
+                if at > 0 {
+                    out.push(' ');
+                }
+                out.push_str(line);
             }
-            out.push_str(line);
         }
         out.push('\n');
     }
@@ -766,9 +768,9 @@ mod tests {
                     document: "ab".repeat(32),
                     lines: (seq % 2 == 0).then_some([1 + seq as u32, 2 + seq as u32]),
                     summary: if seq == 7 {
-                        "国は、\n推進する。".into()
+                        "国は、\n推進する。".to_owned().into()
                     } else {
-                        format!("国は、がん検診の受診率向上に向けて取組{seq}を推進する。")
+                        format!("国は、がん検診の受診率向上に向けて取組{seq}を推進する。").into()
                     },
                     figure: None,
                 })

@@ -186,12 +186,12 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
     let is_statement =
         |kind: &str| matches!(kind, "MeasureAdded" | "MeasureRevised" | "MeasureCited");
     // A revised statement shows what changed from the statement before it.
-    let mut previous: Option<&str> = None;
+    let mut previous: Option<std::borrow::Cow<'_, str>> = None;
     let mut texts: Vec<Markup> = Vec::new();
     for entry in &view.entries {
-        let shown = match (entry.change, previous) {
+        let shown = match (entry.change, &previous) {
             ("revised", Some(before)) if is_statement(entry.kind) => {
-                marked(&text_changes(before, &entry.summary))
+                marked(&text_changes(before, &entry.summary.joined()))
             }
             _ => match &entry.figure {
                 // A figure reads with its as-of date in 和暦 at the precision printed.
@@ -204,7 +204,7 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
             },
         };
         if is_statement(entry.kind) {
-            previous = Some(&entry.summary);
+            previous = Some(entry.summary.joined());
         }
         texts.push(shown);
     }
