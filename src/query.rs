@@ -11,8 +11,8 @@ use crate::identity::Identities;
 use crate::ledger::checkpoint::{Checkpoint, CheckpointError, Leaves, Proof};
 use crate::ledger::index::{IdentityIndex, IndexEntries, Observations, TargetObservation};
 use crate::ledger::merkle::Frontier;
-use crate::ledger::store::{document_events, EventRanges, EventsRead};
-use crate::ledger::{Event, EventBody, Store, StoreError};
+use crate::ledger::store::{document_events, EventRanges, EventsRead, MentionedEvent};
+use crate::ledger::{Event, EventBody, HistoryEvent, Store, StoreError};
 use crate::project::diff::{compare, earlier_query, DiffView};
 use crate::project::documents::DocumentRecord;
 use crate::project::history::{history_from, HistoryView};
@@ -471,33 +471,34 @@ pub fn history_with_documents(
         || store.document_records(),
         || -> Result<_, StoreError> {
             let identities = Identities::from_index(&store.identity_index()?);
-            let mut events = events_about_measure(store, &identities, id)?;
+            // Read as a history reads them: their digests, sections and lineage are not kept.
+            let mut events: Vec<HistoryEvent> = events_about_measure(store, &identities, id)?;
             // The targets index is read whole to find a key: not for an id no key can be.
             if crate::extract::figures::may_be_target_key(id) {
-                events.extend(store.events_of_target(id)?);
+                let observations = store.events_of_target(id)?;
+                events.extend(observations.into_iter().filter_map(HistoryEvent::of));
             }
             Ok((identities, events))
         },
     );
     let (documents, (identities, mut events)) = (documents?, read?);
     // The milestones that may name the measure's plan: they are only in slides.
-    events.extend(
-        slides_events(store, &documents)?
-            .into_iter()
-            .filter(|event| matches!(event.body, EventBody::MilestoneStated { .. })),
-    );
+    let milestones: Vec<Event> = slides_events(store, &documents)?
+        .into_iter()
+        .filter(|event| matches!(event.body, EventBody::MilestoneStated { .. }))
+        .collect();
     in_chain_order(&mut events);
-    let view = history_from(&documents, &identities, events, id);
+    let view = history_from(&documents, &identities, events, &milestones, id);
     Ok((view, documents))
 }
 
 /// The events that name any handle the measure `id` (any of its ids) was recorded under, in
 /// chain order; none for an id no measure is known by.
-fn events_about_measure(
+fn events_about_measure<T: MentionedEvent>(
     store: &Store,
     identities: &Identities,
     id: &str,
-) -> Result<Vec<Event>, StoreError> {
+) -> Result<Vec<T>, StoreError> {
     let mut events = Vec::new();
     if let Some(canonical) = identities.resolve(id) {
         for recorded in identities.recorded_ids_of(canonical) {
@@ -518,9 +519,9 @@ fn events_about_measure(
 /// Events gathered from several reads put in chain order, each once. (An event is 400 bytes
 /// and a long history thousands of them: sorted in place — each read's are in order already —
 /// rather than moved through a map.)
-fn in_chain_order(events: &mut Vec<Event>) {
-    events.sort_by_key(|event| event.seq);
-    events.dedup_by_key(|event| event.seq);
+fn in_chain_order<T: MentionedEvent>(events: &mut Vec<T>) {
+    events.sort_by_key(|event| event.seq());
+    events.dedup_by_key(|event| event.seq());
 }
 
 /// The proof that event `index` is in the tree of the first `size` events (the whole ledger

@@ -232,6 +232,157 @@ impl EventBody {
     }
 }
 
+/// An event as a history (履歴) reads it: a measure's statements and actions and a figure's
+/// observations, with what an entry shows and what its class is decided by — and nothing of
+/// the chain (`prev`, `hash`) or of the plan's structure (sections, lineage). A measure stated
+/// at every meeting has tens of thousands of events at 1M: read whole, their digests, ids and
+/// sections were half of the memory the history held and of its reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEvent {
+    pub seq: u64,
+    pub meeting: Meeting,
+    pub source: Source,
+    pub body: HistoryBody,
+}
+
+/// What a [`HistoryEvent`] says: the members of the [`EventBody`] kinds that have a history,
+/// named as there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryBody {
+    MeasureAdded {
+        measure_id: String,
+        text: String,
+    },
+    MeasureRevised {
+        measure_id: String,
+        text: String,
+    },
+    MeasureCited {
+        measure_id: String,
+        text: String,
+    },
+    ActionReported {
+        measure_id: String,
+        bureau: String,
+        bureau_canonical: String,
+        status: ActionStatus,
+        text: String,
+    },
+    TargetChanged {
+        key: String,
+        label: String,
+        value: String,
+        unit: Option<String>,
+        as_of: Option<String>,
+        as_of_day: Option<String>,
+        deadline: Option<String>,
+    },
+}
+
+impl HistoryBody {
+    /// The kind as [`EventBody::kind`] names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HistoryBody::MeasureAdded { .. } => "MeasureAdded",
+            HistoryBody::MeasureRevised { .. } => "MeasureRevised",
+            HistoryBody::MeasureCited { .. } => "MeasureCited",
+            HistoryBody::ActionReported { .. } => "ActionReported",
+            HistoryBody::TargetChanged { .. } => "TargetChanged",
+        }
+    }
+
+    /// The measure the event is about (as [`EventBody::measure_id`]).
+    pub fn measure_id(&self) -> Option<&str> {
+        match self {
+            HistoryBody::MeasureAdded { measure_id, .. }
+            | HistoryBody::MeasureRevised { measure_id, .. }
+            | HistoryBody::MeasureCited { measure_id, .. }
+            | HistoryBody::ActionReported { measure_id, .. } => Some(measure_id),
+            HistoryBody::TargetChanged { .. } => None,
+        }
+    }
+}
+
+impl HistoryEvent {
+    /// What a history reads of `event`; `None` for a kind no history holds (a document's, a
+    /// plan's, a milestone's, a requirement's, a correction's).
+    pub fn of(event: Event) -> Option<HistoryEvent> {
+        let Event {
+            seq,
+            meeting,
+            source,
+            body,
+            ..
+        } = event;
+        let body = match body {
+            EventBody::MeasureAdded {
+                measure_id, text, ..
+            } => HistoryBody::MeasureAdded { measure_id, text },
+            EventBody::MeasureRevised {
+                measure_id, text, ..
+            } => HistoryBody::MeasureRevised { measure_id, text },
+            EventBody::MeasureCited {
+                measure_id, text, ..
+            } => HistoryBody::MeasureCited { measure_id, text },
+            EventBody::ActionReported {
+                measure_id,
+                bureau,
+                bureau_canonical,
+                status,
+                text,
+            } => HistoryBody::ActionReported {
+                measure_id,
+                bureau,
+                bureau_canonical,
+                status,
+                text,
+            },
+            EventBody::TargetChanged {
+                key,
+                label,
+                value,
+                unit,
+                as_of,
+                as_of_day,
+                deadline,
+                ..
+            } => HistoryBody::TargetChanged {
+                key,
+                label,
+                value,
+                unit,
+                as_of,
+                as_of_day,
+                deadline,
+            },
+            EventBody::DocumentIngested { .. }
+            | EventBody::PlanAdopted { .. }
+            | EventBody::MilestoneStated { .. }
+            | EventBody::RequirementRevised { .. }
+            | EventBody::DocumentRedescribed { .. }
+            | EventBody::DocumentWithdrawn { .. } => return None,
+        };
+        Some(HistoryEvent {
+            seq,
+            meeting,
+            source,
+            body,
+        })
+    }
+
+    /// The history event a stored event's canonical bytes hold, read through the wire's
+    /// members of the kinds with a history (`ledger::wire`); `Ok(None)` for an event of another
+    /// kind. The members it does not keep are passed over unread: `verify`, not a query, is
+    /// what holds every member to its form.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Option<HistoryEvent>, EventError> {
+        use serde_json::Deserializer;
+        match simdutf8::basic::from_utf8(bytes) {
+            Ok(text) => super::wire::history_event_from(Deserializer::from_str(text)),
+            Err(_) => super::wire::history_event_from(Deserializer::from_slice(bytes)),
+        }
+    }
+}
+
 /// An event before it joins the chain: everything but `seq`, `prev` and `hash`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnsealedEvent {
@@ -677,6 +828,69 @@ mod tests {
             // An array of the members' values is no event.
             let values: Vec<Value> = members.values().cloned().collect();
             assert!(Event::from_bytes(&serde_json::to_vec(&values).unwrap()).is_err());
+        }
+    }
+
+    #[test]
+    fn a_history_reads_of_every_event_what_the_whole_reading_holds() {
+        let mut prev = GENESIS_HASH.to_owned();
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for (seq, event) in one_of_each_kind().into_iter().enumerate() {
+            let event = event.seal(seq as u64, &prev).unwrap();
+            prev = event.hash.clone();
+            lines.push(event.canonical_bytes().unwrap());
+        }
+        for pinned in [
+            include_str!("wire_v1_pinned.jsonl"),
+            include_str!("wire_v2_pinned.jsonl"),
+            include_str!("wire_v3_pinned.jsonl"),
+        ] {
+            lines.extend(pinned.lines().map(|line| line.as_bytes().to_vec()));
+        }
+        let mut with_history = 0;
+        for bytes in &lines {
+            let whole = Event::from_bytes(bytes).unwrap();
+            let kind = whole.body.kind();
+            let expected = HistoryEvent::of(whole);
+            with_history += usize::from(expected.is_some());
+            assert_eq!(HistoryEvent::from_bytes(bytes).unwrap(), expected, "{kind}");
+        }
+        // Every kind with a history is among them (three statements, an action, a figure).
+        assert!(with_history >= 5, "{with_history}");
+        // What a history keeps, a kind requires, is refused when missing; an unknown kind and
+        // an array of members are no event.
+        let read = |members: &serde_json::Map<String, Value>| {
+            HistoryEvent::from_bytes(&serde_json::to_vec(members).unwrap())
+        };
+        for bytes in &lines {
+            let Value::Object(members) = serde_json::from_slice::<Value>(bytes).unwrap() else {
+                panic!("an event is an object");
+            };
+            let kind = members["kind"].as_str().unwrap().to_owned();
+            if HistoryEvent::from_bytes(bytes).unwrap().is_none() {
+                continue;
+            }
+            for name in [
+                "seq",
+                "kind",
+                "meeting",
+                "source",
+                "measure_id",
+                "text",
+                "key",
+                "value",
+            ] {
+                if members.contains_key(name) {
+                    let mut fewer = members.clone();
+                    fewer.remove(name);
+                    assert!(read(&fewer).is_err(), "{kind} without {name}");
+                }
+            }
+            let mut other = members.clone();
+            other.insert("kind".into(), "MeasureDeleted".into());
+            assert!(read(&other).is_err());
+            let values: Vec<Value> = members.values().cloned().collect();
+            assert!(HistoryEvent::from_bytes(&serde_json::to_vec(&values).unwrap()).is_err());
         }
     }
 

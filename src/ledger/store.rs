@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
 use super::checkpoint::leaf_of;
-use super::event::{Event, EventError, UnsealedEvent, GENESIS_HASH};
+use super::event::{Event, EventError, HistoryEvent, UnsealedEvent, GENESIS_HASH};
 use super::frame::{self, DocumentLayout, FrameError, FRAME_EVENTS};
 use super::index::{
     corrected_docs_entry, decode_document, decode_frontier, decode_place, decode_record,
@@ -1531,12 +1531,15 @@ impl Store {
     }
 
     /// Every event that names `measure_id` (as recorded), in chain order, read through the
-    /// mentions index.
+    /// mentions index — whole ([`Event`]) or as a history reads it ([`HistoryEvent`]).
     ///
     /// A measure stated in every version has hundreds of entries, side by side, whose thousands
     /// of events are decoded and parsed: with two processors, the entries of the earlier and the
     /// later half of the ledger are read at once.
-    pub fn events_mentioning(&self, measure_id: &str) -> Result<Vec<Event>, StoreError> {
+    pub fn events_mentioning<T: MentionedEvent>(
+        &self,
+        measure_id: &str,
+    ) -> Result<Vec<T>, StoreError> {
         let prefix = name_prefix(measure_id);
         let end = name_range_end(&prefix);
         let middle = self.head()?.map_or(0, |(seq, _)| seq / 2);
@@ -1552,7 +1555,7 @@ impl Store {
         // copy, and fresh memory that costs a fault a page).
         let (later_count, later_stated) = std::sync::mpsc::sync_channel(1);
         let (later, earlier) = crate::side_by_side(
-            || -> Result<Vec<Event>, StoreError> {
+            || -> Result<Vec<T>, StoreError> {
                 // Owned here, so that a failure before the send drops it and the earlier half
                 // hears of it instead of waiting.
                 let later_count = later_count;
@@ -1564,7 +1567,7 @@ impl Store {
                 self.events_mentioned_in(&entries, &mut events)?;
                 Ok(events)
             },
-            || -> Result<Vec<Event>, StoreError> {
+            || -> Result<Vec<T>, StoreError> {
                 let entries = self.mention_values(prefix..split.clone())?;
                 // Nothing received: the later half failed (its error is returned below; a panic
                 // of its thread is raised again when it is joined).
@@ -1591,10 +1594,10 @@ impl Store {
     /// pushed onto `events`. An entry whose events do not start at its key's seq, or do not all
     /// name its measure, is refused as damage (`verify` says which), never read as that
     /// measure's history.
-    fn events_mentioned_in(
+    fn events_mentioned_in<T: MentionedEvent>(
         &self,
         entries: &[(sled::IVec, sled::IVec)],
-        events: &mut Vec<Event>,
+        events: &mut Vec<T>,
     ) -> Result<(), StoreError> {
         let corrupt = || StoreError::CorruptIndex { tree: "mentions" };
         for (key, value) in entries {
@@ -1603,9 +1606,9 @@ impl Store {
             let (count, plain) = self.mention_frame(key, value)?;
             let held = frame::plain_events(&plain, count).map_err(|_| corrupt())?;
             for (at, bytes) in held.into_iter().enumerate() {
-                let event = Event::from_bytes(bytes).map_err(|_| corrupt())?;
-                let in_place = (at > 0 || event.seq == first)
-                    && event.body.measure_id().map(str::as_bytes) == Some(name);
+                let event = T::from_bytes(bytes).ok_or_else(corrupt)?;
+                let in_place = (at > 0 || event.seq() == first)
+                    && event.measure_id().map(str::as_bytes) == Some(name);
                 if !in_place {
                     return Err(corrupt());
                 }
@@ -2373,6 +2376,40 @@ pub fn check_is_ledger(path: &Path) -> Result<(), StoreError> {
 /// How many events `mentions` entries hold, as their headers state (at most [`FRAME_EVENTS`]
 /// each: a damaged header cannot ask for more); an unreadable header counts none, and is
 /// refused when its entry is decoded.
+/// What a measure's events are read as from its `mentions` entries: whole, or as a history
+/// reads them.
+pub trait MentionedEvent: Sized + Send {
+    /// The event these canonical bytes hold; `None` when they do not hold one of a measure's
+    /// events (the entry is damaged).
+    fn from_bytes(bytes: &[u8]) -> Option<Self>;
+    fn seq(&self) -> u64;
+    fn measure_id(&self) -> Option<&str>;
+}
+
+impl MentionedEvent for Event {
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        Event::from_bytes(bytes).ok()
+    }
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn measure_id(&self) -> Option<&str> {
+        self.body.measure_id()
+    }
+}
+
+impl MentionedEvent for HistoryEvent {
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        HistoryEvent::from_bytes(bytes).ok().flatten()
+    }
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn measure_id(&self) -> Option<&str> {
+        self.body.measure_id()
+    }
+}
+
 fn stated_events(entries: &[(sled::IVec, sled::IVec)]) -> usize {
     entries
         .iter()

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::event::{Event, EventBody, Source};
+use super::event::{Event, EventBody, EventError, HistoryBody, HistoryEvent, Source};
 use crate::extract::dating::DateBounds;
 use crate::extract::figures::RelativeDeadline;
 use crate::extract::{ActionStatus, LineRange, SectionPath};
@@ -634,6 +634,98 @@ impl WireMembers {
             hash: self.hash.into(),
         })
     }
+}
+
+/// The members of an event a history reads ([`HistoryEvent`]), in one pass like
+/// [`WireMembers`]: those of the kinds with a history, each required where that kind requires
+/// it. Every other member — the chain's digests, sections, lineage, other kinds' — is passed
+/// over as JSON, neither kept nor checked: `verify` holds each to its form, and the full
+/// reading ([`Event::from_bytes`]) refuses what this one passes over.
+#[derive(Deserialize)]
+struct WireHistoryMembers<'a> {
+    seq: u64,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    meeting: WireMeeting<'static>,
+    source: WireSource<'static>,
+    measure_id: Option<String>,
+    text: Option<String>,
+    bureau: Option<String>,
+    bureau_canonical: Option<String>,
+    status: Option<WireStatus>,
+    key: Option<String>,
+    label: Option<String>,
+    value: Option<String>,
+    unit: Option<String>,
+    as_of: Option<String>,
+    as_of_day: Option<String>,
+    deadline: Option<String>,
+}
+
+impl WireHistoryMembers<'_> {
+    /// The history event these members are; `None` for a kind without a history.
+    fn into_history_event<E: serde::de::Error>(self) -> Result<Option<HistoryEvent>, E> {
+        fn required<T, E: serde::de::Error>(member: Option<T>, name: &'static str) -> Result<T, E> {
+            member.ok_or_else(|| E::missing_field(name))
+        }
+        let body = match &*self.kind {
+            "MeasureAdded" => HistoryBody::MeasureAdded {
+                measure_id: required(self.measure_id, "measure_id")?,
+                text: required(self.text, "text")?,
+            },
+            "MeasureRevised" => HistoryBody::MeasureRevised {
+                measure_id: required(self.measure_id, "measure_id")?,
+                text: required(self.text, "text")?,
+            },
+            "MeasureCited" => HistoryBody::MeasureCited {
+                measure_id: required(self.measure_id, "measure_id")?,
+                text: required(self.text, "text")?,
+            },
+            "ActionReported" => HistoryBody::ActionReported {
+                measure_id: required(self.measure_id, "measure_id")?,
+                bureau: required(self.bureau, "bureau")?,
+                bureau_canonical: required(self.bureau_canonical, "bureau_canonical")?,
+                status: match required(self.status, "status")? {
+                    WireStatus::Done => ActionStatus::Done,
+                    WireStatus::Planned => ActionStatus::Planned,
+                },
+                text: required(self.text, "text")?,
+            },
+            "TargetChanged" => HistoryBody::TargetChanged {
+                key: required(self.key, "key")?,
+                label: required(self.label, "label")?,
+                value: required(self.value, "value")?,
+                unit: self.unit,
+                as_of: self.as_of,
+                as_of_day: self.as_of_day,
+                deadline: self.deadline,
+            },
+            other if KINDS.contains(&other) => return Ok(None),
+            other => return Err(E::unknown_variant(other, KINDS)),
+        };
+        Ok(Some(HistoryEvent {
+            seq: self.seq,
+            meeting: Meeting::try_from(self.meeting).map_err(E::custom)?,
+            source: Source {
+                document: self.source.document.own(),
+                lines: self
+                    .source
+                    .lines
+                    .map(|[first, last]| LineRange { first, last }),
+            },
+            body,
+        }))
+    }
+}
+
+/// [`HistoryEvent::from_bytes`] through serde_json's reader of text (already checked to be
+/// UTF-8) or of bytes (read for serde_json's error).
+pub(super) fn history_event_from<'de, R: serde_json::de::Read<'de>>(
+    mut reader: serde_json::Deserializer<R>,
+) -> Result<Option<HistoryEvent>, EventError> {
+    let members = WireHistoryMembers::deserialize(ObjectOnly(&mut reader))?;
+    reader.end()?;
+    Ok(members.into_history_event::<serde_json::Error>()?)
 }
 
 /// A list that defaults when absent (`lineage`, `also_matched`): present, it must be a list —

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::documents::{documents, DocumentRecord};
 use crate::extract::ActionStatus;
 use crate::identity::Identities;
-use crate::ledger::{Event, EventBody};
+use crate::ledger::{Event, HistoryBody, HistoryEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryView {
@@ -128,9 +128,9 @@ pub fn no_events_about(id: &str) -> String {
     format!("no events about {id:?}: measure ids start with M, target keys with T (see `state`)")
 }
 
-fn is_about(event: &Event, id: &str, identities: &Identities) -> bool {
+fn is_about(event: &HistoryEvent, id: &str, identities: &Identities) -> bool {
     match &event.body {
-        EventBody::TargetChanged { key, .. } => key == id,
+        HistoryBody::TargetChanged { key, .. } => key == id,
         body => body
             .measure_id()
             .is_some_and(|recorded| identities.canonical(recorded) == id),
@@ -144,13 +144,19 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
     history_from(
         &documents(events),
         &Identities::from_events(events),
-        events.to_vec(),
+        events
+            .iter()
+            .cloned()
+            .filter_map(HistoryEvent::of)
+            .collect(),
+        events,
         id,
     )
 }
 
-/// [`history`] from what it needs: the documents, the identities, and events that include
-/// every event about `id` and every `MilestoneStated` (any other event is ignored). A statement is placed at its
+/// [`history`] from what it needs: the documents, the identities, events (as a history reads
+/// them) that include every event about `id`, and events that include every `MilestoneStated`
+/// (for the plan's milestones; any other event is ignored). A statement is placed at its
 /// document's meeting as the document's record has it (after any redescription); a withdrawn
 /// document's statements are left out. The events are taken, not borrowed: a measure stated at
 /// hundreds of meetings has thousands of entries, and each takes its texts from its event
@@ -158,7 +164,8 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
 pub fn history_from(
     documents: &[DocumentRecord],
     identities: &Identities,
-    mut events: Vec<Event>,
+    mut events: Vec<HistoryEvent>,
+    milestones: &[Event],
     id: &str,
 ) -> HistoryView {
     use crate::source::meeting::Meeting;
@@ -183,14 +190,16 @@ pub fn history_from(
         .map(str::to_owned)
         .collect();
     let plan_milestones = match identities.plan(id) {
-        Some(plan) => crate::project::timeline::timeline(documents, &events, Some(plan)).milestones,
+        Some(plan) => {
+            crate::project::timeline::timeline(documents, milestones, Some(plan)).milestones
+        }
         None => Vec::new(),
     };
     // What each entry needs from the others (its place, its class, its meeting as shown, the
     // value before it), worked out on borrowed events; the entries then take the rest.
     let (placed, before) = {
         // Each event about `id` with its meeting and its index in `events`.
-        let mut about: Vec<(&Meeting, &Event, usize)> = events
+        let mut about: Vec<(&Meeting, &HistoryEvent, usize)> = events
             .iter()
             .enumerate()
             .filter(|(_, e)| is_about(e, id, identities))
@@ -202,7 +211,7 @@ pub fn history_from(
             .collect();
         // Valid time, then the document and its order: never the order documents arrived in.
         fn place<'a>(
-            (meeting, e, _): &(&'a Meeting, &'a Event, usize),
+            (meeting, e, _): &(&'a Meeting, &'a HistoryEvent, usize),
         ) -> (crate::source::meeting::MeetingTimeKey<'a>, &'a str, u64) {
             (meeting.time_key(), &e.source.document, e.seq)
         }
@@ -210,8 +219,8 @@ pub fn history_from(
         // A target's observations read best in the order of the dates they hold for (several
         // may come from one meeting); an observation with no as-of date keeps its meeting's
         // place.
-        let as_of_day = |(meeting, event, _): &(&Meeting, &Event, usize)| match &event.body {
-            EventBody::TargetChanged { as_of_day, .. } => as_of_day
+        let as_of_day = |(meeting, event, _): &(&Meeting, &HistoryEvent, usize)| match &event.body {
+            HistoryBody::TargetChanged { as_of_day, .. } => as_of_day
                 .clone()
                 .or_else(|| meeting.date.map(crate::source::meeting::format_iso_date)),
             _ => None,
@@ -219,12 +228,12 @@ pub fn history_from(
         let mut before: std::collections::BTreeMap<u64, String> = Default::default();
         if about
             .iter()
-            .all(|(_, e, _)| matches!(e.body, EventBody::TargetChanged { .. }))
+            .all(|(_, e, _)| matches!(e.body, HistoryBody::TargetChanged { .. }))
         {
             about.sort_by(|a, b| (as_of_day(a), place(a)).cmp(&(as_of_day(b), place(b))));
             before = values_before(&about.iter().map(|(_, e, _)| *e).collect::<Vec<_>>());
         }
-        let in_order: Vec<&Event> = about.iter().map(|(_, e, _)| *e).collect();
+        let in_order: Vec<&HistoryEvent> = about.iter().map(|(_, e, _)| *e).collect();
         let mut changes = changes_in_valid_time(&in_order);
         action_fates_in_valid_time(&in_order, &mut changes);
         // By the meeting's place in memory: a document's events share its record's meeting.
@@ -276,9 +285,12 @@ pub fn history_from(
 /// What an entry says of its event (see [`HistoryEntry::summary`]) and, for an observation of
 /// a figure, its parts: taken from the event, not copied. `before` is the value a figure had
 /// before it.
-fn take_said(body: &mut EventBody, before: Option<&String>) -> (Summary, Option<Box<FigureView>>) {
+fn take_said(
+    body: &mut HistoryBody,
+    before: Option<&String>,
+) -> (Summary, Option<Box<FigureView>>) {
     let figure = match body {
-        EventBody::TargetChanged {
+        HistoryBody::TargetChanged {
             label,
             value,
             unit,
@@ -294,7 +306,7 @@ fn take_said(body: &mut EventBody, before: Option<&String>) -> (Summary, Option<
             as_of_day: as_of_day.take(),
             deadline: deadline.take(),
         },
-        EventBody::ActionReported {
+        HistoryBody::ActionReported {
             bureau,
             status,
             text,
@@ -307,17 +319,9 @@ fn take_said(body: &mut EventBody, before: Option<&String>) -> (Summary, Option<
             };
             return (summary, None);
         }
-        EventBody::MeasureAdded { text, .. }
-        | EventBody::MeasureRevised { text, .. }
-        | EventBody::MeasureCited { text, .. }
-        | EventBody::MilestoneStated { text, .. } => return (std::mem::take(text).into(), None),
-        EventBody::RequirementRevised { after, .. } => return (std::mem::take(after).into(), None),
-        body => {
-            return (
-                body.quoted_text().unwrap_or_default().to_owned().into(),
-                None,
-            )
-        }
+        HistoryBody::MeasureAdded { text, .. }
+        | HistoryBody::MeasureRevised { text, .. }
+        | HistoryBody::MeasureCited { text, .. } => return (std::mem::take(text).into(), None),
     };
     let summary = format!(
         "{}: {}{} as of {}{}",
@@ -334,13 +338,13 @@ fn take_said(body: &mut EventBody, before: Option<&String>) -> (Summary, Option<
 /// observation (in `observations`' order: as-of day, then valid time) dated to an earlier day.
 /// Computed here, in valid time, rather than recorded at ingest, so that it does not depend on
 /// the order documents arrived in. Observations without an as-of day neither have nor give one.
-fn values_before(observations: &[&Event]) -> std::collections::BTreeMap<u64, String> {
+fn values_before(observations: &[&HistoryEvent]) -> std::collections::BTreeMap<u64, String> {
     let mut before = std::collections::BTreeMap::new();
     // (day, value) of the last observation seen, and the value that held before that day.
     let mut last: Option<(&str, &str)> = None;
     let mut earlier: Option<&str> = None;
     for event in observations {
-        let EventBody::TargetChanged {
+        let HistoryBody::TargetChanged {
             as_of_day: Some(day),
             value,
             ..
@@ -367,7 +371,7 @@ fn values_before(observations: &[&Event]) -> std::collections::BTreeMap<u64, Str
 /// (`project::fate::pairing`), with one of that version's actions no longer reported:
 /// `completed` (planned, now done), `reopened` (done, now planned) or `revised` (reworded);
 /// with none, it is `new`. The first version's actions are `reported`.
-fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
+fn action_fates_in_valid_time(events: &[&HistoryEvent], changes: &mut [&'static str]) {
     use crate::extract::bureau::current_name;
     use crate::project::fate::pairs;
     use crate::source::normalize::comparison_key;
@@ -375,7 +379,7 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
     let mut versions: Vec<Vec<usize>> = Vec::new();
     let mut last_document: Option<&str> = None;
     for (index, event) in events.iter().enumerate() {
-        if !matches!(event.body, EventBody::ActionReported { .. }) {
+        if !matches!(event.body, HistoryBody::ActionReported { .. }) {
             continue;
         }
         if last_document == Some(event.source.document.as_str()) {
@@ -394,7 +398,7 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
     // text), and only then by hash: hashing every action's text (hundreds of bytes) was a
     // fifth of a long history's fold.
     let text_of = |index: usize| match events.get(index).map(|event| &event.body) {
-        Some(EventBody::ActionReported { text, .. }) => Some(text.as_str()),
+        Some(HistoryBody::ActionReported { text, .. }) => Some(text.as_str()),
         _ => None,
     };
     let mut keys: Vec<String> = Vec::new();
@@ -425,7 +429,7 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
         previous = version;
     }
     for event in events {
-        if let EventBody::ActionReported {
+        if let HistoryBody::ActionReported {
             bureau_canonical, ..
         } = &event.body
         {
@@ -438,7 +442,7 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
         .iter()
         .zip(&key_at)
         .map(|(event, &key)| match &event.body {
-            EventBody::ActionReported {
+            HistoryBody::ActionReported {
                 bureau_canonical,
                 status,
                 text,
@@ -515,16 +519,16 @@ fn action_fates_in_valid_time(events: &[&Event], changes: &mut [&'static str]) {
 }
 
 /// The valid-time class of each event (in `events`' order; see [`HistoryEntry::change`]).
-fn changes_in_valid_time(events: &[&Event]) -> Vec<&'static str> {
+fn changes_in_valid_time(events: &[&HistoryEvent]) -> Vec<&'static str> {
     // The statement before, as printed and as its key: a measure cited at hundreds of meetings
     // is folded again only when its printed text changes.
     let mut previous: Option<(&str, String)> = None;
     events
         .iter()
         .map(|event| match &event.body {
-            EventBody::MeasureAdded { text, .. }
-            | EventBody::MeasureRevised { text, .. }
-            | EventBody::MeasureCited { text, .. } => {
+            HistoryBody::MeasureAdded { text, .. }
+            | HistoryBody::MeasureRevised { text, .. }
+            | HistoryBody::MeasureCited { text, .. } => {
                 if previous
                     .as_ref()
                     .is_some_and(|(printed, _)| *printed == text.as_str())
@@ -540,14 +544,8 @@ fn changes_in_valid_time(events: &[&Event]) -> Vec<&'static str> {
                 previous = Some((text, key));
                 change
             }
-            EventBody::ActionReported { .. } => "reported",
-            EventBody::TargetChanged { .. } => "observed",
-            EventBody::DocumentIngested { .. }
-            | EventBody::PlanAdopted { .. }
-            | EventBody::MilestoneStated { .. }
-            | EventBody::RequirementRevised { .. }
-            | EventBody::DocumentRedescribed { .. }
-            | EventBody::DocumentWithdrawn { .. } => "stated",
+            HistoryBody::ActionReported { .. } => "reported",
+            HistoryBody::TargetChanged { .. } => "observed",
         })
         .collect()
 }
@@ -567,10 +565,8 @@ mod tests {
         let mut events = Vec::new();
         for (at, actions) in versions.iter().enumerate() {
             for &(bureau, status, text) in *actions {
-                events.push(Event {
-                    v: crate::ledger::event::EVENT_FORMAT_VERSION,
+                events.push(HistoryEvent {
                     seq: events.len() as u64,
-                    prev: String::new(),
                     meeting: Meeting {
                         body: None,
                         ordinal: None,
@@ -580,18 +576,17 @@ mod tests {
                         document: format!("document {at}"),
                         lines: None,
                     },
-                    body: EventBody::ActionReported {
+                    body: HistoryBody::ActionReported {
                         measure_id: "M1".into(),
                         bureau: bureau.into(),
                         bureau_canonical: bureau.into(),
                         status,
                         text: text.into(),
                     },
-                    hash: String::new(),
                 });
             }
         }
-        let in_order: Vec<&Event> = events.iter().collect();
+        let in_order: Vec<&HistoryEvent> = events.iter().collect();
         let mut changes = changes_in_valid_time(&in_order);
         action_fates_in_valid_time(&in_order, &mut changes);
         let mut by_version = Vec::new();
