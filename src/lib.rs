@@ -50,9 +50,10 @@ pub(crate) fn side_by_side<A: Send, B>(
 
 /// Drops `value` on a thread of its own, when it holds thousands of allocations whose freeing
 /// need not hold up the answer (a measure's history at 1M events leaves ~14k read events:
-/// ~1 ms to free, while the other processor is idle). A thread that cannot be started leaves it
+/// ~1 ms to free, while the other processor is idle; the CLI drops a ledger it has read from,
+/// sled's cache of its pages, beside the printing). A thread that cannot be started leaves it
 /// dropped here; one still freeing when the process ends is simply ended with it.
-pub(crate) fn drop_aside<T: Send + 'static>(value: T) {
+pub fn drop_aside<T: Send + 'static>(value: T) {
     if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
         return drop(value);
     }

@@ -17,7 +17,10 @@ pub struct HistoryArgs {
 }
 
 pub fn run(context: &Context, args: &HistoryArgs) -> Result<Outcome> {
-    let view = query::history(&context.answering_store()?, &args.id)?;
+    let store = context.answering_store()?;
+    let view = query::history(&store, &args.id)?;
+    // sled's cache of the ledger's pages is freed beside the printing (~2 ms at 1M events).
+    planledger::drop_aside(store);
     if view.entries.is_empty() {
         return super::failed(&planledger::project::history::no_events_about(&args.id));
     }
