@@ -2,6 +2,7 @@
 //! document and lines each came from.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -34,9 +35,11 @@ pub struct HistoryEntry {
     /// `revised`, the same text `cited`; an action is `reported` — or, against the version
     /// before it, `completed`, `reopened`, `revised` or `new` — a figure `observed`.
     pub change: &'static str,
-    /// The meeting's name and date (or "date unknown").
-    pub meeting: String,
-    pub document_title: Option<String>,
+    /// The meeting's name and date (or "date unknown"). Shared by the entries of one meeting
+    /// (and the title by those of one document): a long history's entries are tens of
+    /// thousands, its meetings and documents a few thousand.
+    pub meeting: Arc<str>,
+    pub document_title: Option<Arc<str>>,
     pub document: String,
     pub lines: Option<[u32; 2]>,
     /// What the event says: the text of a measure or action, or a figure with its as-of date.
@@ -237,17 +240,39 @@ pub fn history_from(
         let mut changes = changes_in_valid_time(&in_order);
         action_fates_in_valid_time(&in_order, &mut changes);
         // By the meeting's place in memory: a document's events share its record's meeting.
-        let mut meetings_shown: HashMap<*const Meeting, String> = HashMap::new();
-        let placed: Vec<(usize, &'static str, String, Option<String>)> = about
+        // A document's entries are consecutive: the meeting and title written for one are the
+        // next one's.
+        let mut meetings_shown: HashMap<*const Meeting, Arc<str>> = HashMap::new();
+        let mut last_shown: Option<(*const Meeting, Arc<str>)> = None;
+        let mut last_title: Option<(&str, Option<Arc<str>>)> = None;
+        let placed: Vec<(usize, &'static str, Arc<str>, Option<Arc<str>>)> = about
             .into_iter()
             .zip(changes)
             .map(|((meeting, event, index), change)| {
-                let shown = meetings_shown
-                    .entry(std::ptr::from_ref(meeting))
-                    .or_insert_with(|| meeting.to_string())
-                    .clone();
-                let title =
-                    record_of(&event.source.document).and_then(|record| record.title.clone());
+                let at = std::ptr::from_ref(meeting);
+                let shown = match &last_shown {
+                    Some((last, shown)) if *last == at => Arc::clone(shown),
+                    _ => {
+                        let shown = Arc::clone(
+                            meetings_shown
+                                .entry(at)
+                                .or_insert_with(|| meeting.to_string().into()),
+                        );
+                        last_shown = Some((at, Arc::clone(&shown)));
+                        shown
+                    }
+                };
+                let document = event.source.document.as_str();
+                let title = match &last_title {
+                    Some((last, title)) if *last == document => title.clone(),
+                    _ => {
+                        let title = record_of(document)
+                            .and_then(|record| record.title.as_deref())
+                            .map(Arc::from);
+                        last_title = Some((document, title.clone()));
+                        title
+                    }
+                };
                 (index, change, shown, title)
             })
             .collect();
