@@ -245,7 +245,7 @@ pub fn history_from(
         let mut meetings_shown: HashMap<*const Meeting, Arc<str>> = HashMap::new();
         let mut last_shown: Option<(*const Meeting, Arc<str>)> = None;
         let mut last_title: Option<(&str, Option<Arc<str>>)> = None;
-        let placed: Vec<(usize, &'static str, Arc<str>, Option<Arc<str>>)> = about
+        let placed: Vec<_> = about
             .into_iter()
             .zip(changes)
             .map(|((meeting, event, index), change)| {
