@@ -9,6 +9,8 @@
 //! The wire shape (field names, `kind` tags) is the export format, defined apart in
 //! `ledger::wire`: changing it is a format change and bumps [`EVENT_FORMAT_VERSION`].
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::jcs::{canonicalize, to_canonical, CanonicalError};
@@ -236,12 +238,17 @@ impl EventBody {
 /// observations, with what an entry shows and what its class is decided by — and nothing of
 /// the chain (`prev`, `hash`) or of the plan's structure (sections, lineage). A measure stated
 /// at every meeting has tens of thousands of events at 1M: read whole, their digests, ids and
-/// sections were half of the memory the history held and of its reading.
+/// sections were half of the memory the history held and of its reading. Its texts are shared
+/// (`Arc<str>`): the events of a measure's versions restate the same texts, documents and
+/// bureaus, read once each ([`SharedTexts`]) rather than copied into memory of their own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEvent {
     pub seq: u64,
     pub meeting: Meeting,
-    pub source: Source,
+    /// The source document (as [`Source::document`]).
+    pub document: Arc<str>,
+    /// The lines (as [`Source::lines`]).
+    pub lines: Option<LineRange>,
     pub body: HistoryBody,
 }
 
@@ -250,23 +257,23 @@ pub struct HistoryEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HistoryBody {
     MeasureAdded {
-        measure_id: String,
-        text: String,
+        measure_id: Arc<str>,
+        text: Arc<str>,
     },
     MeasureRevised {
-        measure_id: String,
-        text: String,
+        measure_id: Arc<str>,
+        text: Arc<str>,
     },
     MeasureCited {
-        measure_id: String,
-        text: String,
+        measure_id: Arc<str>,
+        text: Arc<str>,
     },
     ActionReported {
-        measure_id: String,
-        bureau: String,
-        bureau_canonical: String,
+        measure_id: Arc<str>,
+        bureau: Arc<str>,
+        bureau_canonical: Arc<str>,
         status: ActionStatus,
-        text: String,
+        text: Arc<str>,
     },
     TargetChanged {
         key: String,
@@ -317,13 +324,22 @@ impl HistoryEvent {
         let body = match body {
             EventBody::MeasureAdded {
                 measure_id, text, ..
-            } => HistoryBody::MeasureAdded { measure_id, text },
+            } => HistoryBody::MeasureAdded {
+                measure_id: measure_id.into(),
+                text: text.into(),
+            },
             EventBody::MeasureRevised {
                 measure_id, text, ..
-            } => HistoryBody::MeasureRevised { measure_id, text },
+            } => HistoryBody::MeasureRevised {
+                measure_id: measure_id.into(),
+                text: text.into(),
+            },
             EventBody::MeasureCited {
                 measure_id, text, ..
-            } => HistoryBody::MeasureCited { measure_id, text },
+            } => HistoryBody::MeasureCited {
+                measure_id: measure_id.into(),
+                text: text.into(),
+            },
             EventBody::ActionReported {
                 measure_id,
                 bureau,
@@ -331,11 +347,11 @@ impl HistoryEvent {
                 status,
                 text,
             } => HistoryBody::ActionReported {
-                measure_id,
-                bureau,
-                bureau_canonical,
+                measure_id: measure_id.into(),
+                bureau: bureau.into(),
+                bureau_canonical: bureau_canonical.into(),
                 status,
-                text,
+                text: text.into(),
             },
             EventBody::TargetChanged {
                 key,
@@ -365,7 +381,8 @@ impl HistoryEvent {
         Some(HistoryEvent {
             seq,
             meeting,
-            source,
+            document: source.document.into(),
+            lines: source.lines,
             body,
         })
     }
@@ -373,13 +390,66 @@ impl HistoryEvent {
     /// The history event a stored event's canonical bytes hold, read through the wire's
     /// members of the kinds with a history (`ledger::wire`); `Ok(None)` for an event of another
     /// kind. The members it does not keep are passed over unread: `verify`, not a query, is
-    /// what holds every member to its form.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Option<HistoryEvent>, EventError> {
+    /// what holds every member to its form. Its texts are taken from `shared` when they were
+    /// read lately.
+    pub fn from_bytes(
+        bytes: &[u8],
+        shared: &mut SharedTexts,
+    ) -> Result<Option<HistoryEvent>, EventError> {
         use serde_json::Deserializer;
         match simdutf8::basic::from_utf8(bytes) {
-            Ok(text) => super::wire::history_event_from(Deserializer::from_str(text)),
-            Err(_) => super::wire::history_event_from(Deserializer::from_slice(bytes)),
+            Ok(text) => super::wire::history_event_from(Deserializer::from_str(text), shared),
+            Err(_) => super::wire::history_event_from(Deserializer::from_slice(bytes), shared),
         }
+    }
+}
+
+/// The texts of the events lately read, each member's apart (a measure's text and its
+/// actions', the bureaus, the document, the id), so that the events of a measure's versions
+/// share what they restate: a text read again is found among the last few of its member by
+/// its length and bytes (no hashing of hundreds of bytes), and a new one replaces the oldest.
+#[derive(Debug, Default)]
+pub struct SharedTexts {
+    members: [Recent; SharedTexts::MEMBERS],
+}
+
+/// One member's texts lately read, the oldest replaced first.
+#[derive(Debug, Default)]
+struct Recent {
+    texts: Vec<Arc<str>>,
+    oldest: usize,
+}
+
+impl SharedTexts {
+    /// The members read apart: a statement's or action's text, a bureau as printed, a bureau's
+    /// canonical name, the document, the measure's id.
+    pub const TEXT: usize = 0;
+    pub const BUREAU: usize = 1;
+    pub const BUREAU_CANONICAL: usize = 2;
+    pub const DOCUMENT: usize = 3;
+    pub const MEASURE_ID: usize = 4;
+    const MEMBERS: usize = 5;
+    /// A version restates a measure's text and its few actions: the last sixteen texts of a
+    /// member cover a measure's versions in turn.
+    const HELD: usize = 16;
+
+    /// `text` as read for `member` (one of the constants above), shared with the same text
+    /// read lately.
+    pub fn share(&mut self, member: usize, text: &str) -> Arc<str> {
+        let Some(recent) = self.members.get_mut(member) else {
+            return Arc::from(text);
+        };
+        if let Some(held) = recent.texts.iter().find(|held| ***held == *text) {
+            return Arc::clone(held);
+        }
+        let read: Arc<str> = Arc::from(text);
+        if recent.texts.len() < Self::HELD {
+            recent.texts.push(Arc::clone(&read));
+        } else if let Some(slot) = recent.texts.get_mut(recent.oldest) {
+            *slot = Arc::clone(&read);
+            recent.oldest = (recent.oldest + 1) % Self::HELD;
+        }
+        read
     }
 }
 
@@ -853,21 +923,23 @@ mod tests {
             let kind = whole.body.kind();
             let expected = HistoryEvent::of(whole);
             with_history += usize::from(expected.is_some());
-            assert_eq!(HistoryEvent::from_bytes(bytes).unwrap(), expected, "{kind}");
+            let read = HistoryEvent::from_bytes(bytes, &mut SharedTexts::default()).unwrap();
+            assert_eq!(read, expected, "{kind}");
         }
         // Every kind with a history is among them (three statements, an action, a figure).
         assert!(with_history >= 5, "{with_history}");
         // What a history keeps, a kind requires, is refused when missing; an unknown kind and
         // an array of members are no event.
-        let read = |members: &serde_json::Map<String, Value>| {
-            HistoryEvent::from_bytes(&serde_json::to_vec(members).unwrap())
+        let shared = &mut SharedTexts::default();
+        let mut read = |members: &serde_json::Map<String, Value>| {
+            HistoryEvent::from_bytes(&serde_json::to_vec(members).unwrap(), shared)
         };
         for bytes in &lines {
             let Value::Object(members) = serde_json::from_slice::<Value>(bytes).unwrap() else {
                 panic!("an event is an object");
             };
             let kind = members["kind"].as_str().unwrap().to_owned();
-            if HistoryEvent::from_bytes(bytes).unwrap().is_none() {
+            if read(&members).unwrap().is_none() {
                 continue;
             }
             for name in [
@@ -890,8 +962,33 @@ mod tests {
             other.insert("kind".into(), "MeasureDeleted".into());
             assert!(read(&other).is_err());
             let values: Vec<Value> = members.values().cloned().collect();
-            assert!(HistoryEvent::from_bytes(&serde_json::to_vec(&values).unwrap()).is_err());
+            let array = serde_json::to_vec(&values).unwrap();
+            assert!(HistoryEvent::from_bytes(&array, &mut SharedTexts::default()).is_err());
         }
+    }
+
+    #[test]
+    fn texts_read_again_are_shared_and_each_member_keeps_its_own() {
+        let mut shared = SharedTexts::default();
+        let first = shared.share(SharedTexts::TEXT, "国は、がん検診を推進する。");
+        let again = shared.share(SharedTexts::TEXT, "国は、がん検診を推進する。");
+        assert!(Arc::ptr_eq(&first, &again));
+        // The same bytes read for another member are that member's own.
+        let other = shared.share(SharedTexts::BUREAU, "国は、がん検診を推進する。");
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(first, other);
+        // Sixteen other texts later, the first is no longer held: read again, it is new.
+        for n in 0..16 {
+            let text = format!("取組{n}");
+            let read = shared.share(SharedTexts::TEXT, &text);
+            assert_eq!(&*read, text);
+        }
+        let later = shared.share(SharedTexts::TEXT, "国は、がん検診を推進する。");
+        assert!(!Arc::ptr_eq(&first, &later));
+        assert_eq!(first, later);
+        // A text of the same length but other bytes is never taken for it.
+        let same_length = shared.share(SharedTexts::TEXT, "国は、がん検診を推進した。");
+        assert_ne!(same_length, later);
     }
 
     /// Every kind's canonical bytes, pinned (the file beside this one): if one changes, the

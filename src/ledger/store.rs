@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
 use super::checkpoint::leaf_of;
-use super::event::{Event, EventError, HistoryEvent, UnsealedEvent, GENESIS_HASH};
+use super::event::{Event, EventError, HistoryEvent, SharedTexts, UnsealedEvent, GENESIS_HASH};
 use super::frame::{self, DocumentLayout, FrameError, FRAME_EVENTS};
 use super::index::{
     corrected_docs_entry, decode_document, decode_frontier, decode_place, decode_record,
@@ -1600,13 +1600,14 @@ impl Store {
         events: &mut Vec<T>,
     ) -> Result<(), StoreError> {
         let corrupt = || StoreError::CorruptIndex { tree: "mentions" };
+        let mut reading = T::Reading::default();
         for (key, value) in entries {
             let (prefix, first) = split_name_seq_key(key).ok_or_else(corrupt)?;
             let name = prefix.get(..prefix.len() - 1).ok_or_else(corrupt)?;
             let (count, plain) = self.mention_frame(key, value)?;
             let held = frame::plain_events(&plain, count).map_err(|_| corrupt())?;
             for (at, bytes) in held.into_iter().enumerate() {
-                let event = T::from_bytes(bytes).ok_or_else(corrupt)?;
+                let event = T::from_bytes(bytes, &mut reading).ok_or_else(corrupt)?;
                 let in_place = (at > 0 || event.seq() == first)
                     && event.measure_id().map(str::as_bytes) == Some(name);
                 if !in_place {
@@ -2379,15 +2380,19 @@ pub fn check_is_ledger(path: &Path) -> Result<(), StoreError> {
 /// What a measure's events are read as from its `mentions` entries: whole, or as a history
 /// reads them.
 pub trait MentionedEvent: Sized + Send {
+    /// What a reading of many events carries from one to the next (the texts a history
+    /// shares).
+    type Reading: Default;
     /// The event these canonical bytes hold; `None` when they do not hold one of a measure's
     /// events (the entry is damaged).
-    fn from_bytes(bytes: &[u8]) -> Option<Self>;
+    fn from_bytes(bytes: &[u8], reading: &mut Self::Reading) -> Option<Self>;
     fn seq(&self) -> u64;
     fn measure_id(&self) -> Option<&str>;
 }
 
 impl MentionedEvent for Event {
-    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+    type Reading = ();
+    fn from_bytes(bytes: &[u8], _: &mut ()) -> Option<Self> {
         Event::from_bytes(bytes).ok()
     }
     fn seq(&self) -> u64 {
@@ -2399,8 +2404,9 @@ impl MentionedEvent for Event {
 }
 
 impl MentionedEvent for HistoryEvent {
-    fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        HistoryEvent::from_bytes(bytes).ok().flatten()
+    type Reading = SharedTexts;
+    fn from_bytes(bytes: &[u8], shared: &mut SharedTexts) -> Option<Self> {
+        HistoryEvent::from_bytes(bytes, shared).ok().flatten()
     }
     fn seq(&self) -> u64 {
         self.seq

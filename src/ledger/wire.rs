@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::event::{Event, EventBody, EventError, HistoryBody, HistoryEvent, Source};
+use super::event::{Event, EventBody, EventError, HistoryBody, HistoryEvent, SharedTexts, Source};
 use crate::extract::dating::DateBounds;
 use crate::extract::figures::RelativeDeadline;
 use crate::extract::{ActionStatus, LineRange, SectionPath};
@@ -641,17 +641,23 @@ impl WireMembers {
 /// it. Every other member — the chain's digests, sections, lineage, other kinds' — is passed
 /// over as JSON, neither kept nor checked: `verify` holds each to its form, and the full
 /// reading ([`Event::from_bytes`]) refuses what this one passes over.
+/// The texts it shares are read borrowing the event's bytes (copied only when new).
 #[derive(Deserialize)]
 struct WireHistoryMembers<'a> {
     seq: u64,
     #[serde(borrow)]
     kind: Cow<'a, str>,
     meeting: WireMeeting<'static>,
-    source: WireSource<'static>,
-    measure_id: Option<String>,
-    text: Option<String>,
-    bureau: Option<String>,
-    bureau_canonical: Option<String>,
+    #[serde(borrow)]
+    source: WireHistorySource<'a>,
+    #[serde(borrow)]
+    measure_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    text: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    bureau: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    bureau_canonical: Option<Cow<'a, str>>,
     status: Option<WireStatus>,
     key: Option<String>,
     label: Option<String>,
@@ -662,34 +668,53 @@ struct WireHistoryMembers<'a> {
     deadline: Option<String>,
 }
 
+/// [`WireSource`] read borrowing its document's hash.
+#[derive(Deserialize)]
+struct WireHistorySource<'a> {
+    #[serde(borrow)]
+    document: Cow<'a, str>,
+    lines: Option<[u32; 2]>,
+}
+
 impl WireHistoryMembers<'_> {
-    /// The history event these members are; `None` for a kind without a history.
-    fn into_history_event<E: serde::de::Error>(self) -> Result<Option<HistoryEvent>, E> {
+    /// The history event these members are, its texts shared through `shared`; `None` for a
+    /// kind without a history.
+    fn into_history_event<E: serde::de::Error>(
+        self,
+        shared: &mut SharedTexts,
+    ) -> Result<Option<HistoryEvent>, E> {
         fn required<T, E: serde::de::Error>(member: Option<T>, name: &'static str) -> Result<T, E> {
             member.ok_or_else(|| E::missing_field(name))
         }
+        let mut share = |member: usize, text: Option<Cow<'_, str>>, name: &'static str| {
+            required(text, name).map(|text| shared.share(member, &text))
+        };
         let body = match &*self.kind {
             "MeasureAdded" => HistoryBody::MeasureAdded {
-                measure_id: required(self.measure_id, "measure_id")?,
-                text: required(self.text, "text")?,
+                measure_id: share(SharedTexts::MEASURE_ID, self.measure_id, "measure_id")?,
+                text: share(SharedTexts::TEXT, self.text, "text")?,
             },
             "MeasureRevised" => HistoryBody::MeasureRevised {
-                measure_id: required(self.measure_id, "measure_id")?,
-                text: required(self.text, "text")?,
+                measure_id: share(SharedTexts::MEASURE_ID, self.measure_id, "measure_id")?,
+                text: share(SharedTexts::TEXT, self.text, "text")?,
             },
             "MeasureCited" => HistoryBody::MeasureCited {
-                measure_id: required(self.measure_id, "measure_id")?,
-                text: required(self.text, "text")?,
+                measure_id: share(SharedTexts::MEASURE_ID, self.measure_id, "measure_id")?,
+                text: share(SharedTexts::TEXT, self.text, "text")?,
             },
             "ActionReported" => HistoryBody::ActionReported {
-                measure_id: required(self.measure_id, "measure_id")?,
-                bureau: required(self.bureau, "bureau")?,
-                bureau_canonical: required(self.bureau_canonical, "bureau_canonical")?,
+                measure_id: share(SharedTexts::MEASURE_ID, self.measure_id, "measure_id")?,
+                bureau: share(SharedTexts::BUREAU, self.bureau, "bureau")?,
+                bureau_canonical: share(
+                    SharedTexts::BUREAU_CANONICAL,
+                    self.bureau_canonical,
+                    "bureau_canonical",
+                )?,
                 status: match required(self.status, "status")? {
                     WireStatus::Done => ActionStatus::Done,
                     WireStatus::Planned => ActionStatus::Planned,
                 },
-                text: required(self.text, "text")?,
+                text: share(SharedTexts::TEXT, self.text, "text")?,
             },
             "TargetChanged" => HistoryBody::TargetChanged {
                 key: required(self.key, "key")?,
@@ -706,13 +731,11 @@ impl WireHistoryMembers<'_> {
         Ok(Some(HistoryEvent {
             seq: self.seq,
             meeting: Meeting::try_from(self.meeting).map_err(E::custom)?,
-            source: Source {
-                document: self.source.document.own(),
-                lines: self
-                    .source
-                    .lines
-                    .map(|[first, last]| LineRange { first, last }),
-            },
+            document: shared.share(SharedTexts::DOCUMENT, &self.source.document),
+            lines: self
+                .source
+                .lines
+                .map(|[first, last]| LineRange { first, last }),
             body,
         }))
     }
@@ -722,10 +745,11 @@ impl WireHistoryMembers<'_> {
 /// UTF-8) or of bytes (read for serde_json's error).
 pub(super) fn history_event_from<'de, R: serde_json::de::Read<'de>>(
     mut reader: serde_json::Deserializer<R>,
+    shared: &mut SharedTexts,
 ) -> Result<Option<HistoryEvent>, EventError> {
     let members = WireHistoryMembers::deserialize(ObjectOnly(&mut reader))?;
     reader.end()?;
-    Ok(members.into_history_event::<serde_json::Error>()?)
+    Ok(members.into_history_event::<serde_json::Error>(shared)?)
 }
 
 /// A list that defaults when absent (`lineage`, `also_matched`): present, it must be a list —

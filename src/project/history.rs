@@ -40,7 +40,7 @@ pub struct HistoryEntry {
     /// thousands, its meetings and documents a few thousand.
     pub meeting: Arc<str>,
     pub document_title: Option<Arc<str>>,
-    pub document: String,
+    pub document: Arc<str>,
     pub lines: Option<[u32; 2]>,
     /// What the event says: the text of a measure or action, or a figure with its as-of date.
     pub summary: Summary,
@@ -58,11 +58,11 @@ pub struct HistoryEntry {
 /// path. Shown (`Display`) and serialized as the joined text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Summary {
-    Text(String),
+    Text(Arc<str>),
     Action {
         status: &'static str,
-        bureau: String,
-        text: String,
+        bureau: Arc<str>,
+        text: Arc<str>,
     },
 }
 
@@ -105,9 +105,15 @@ impl Serialize for Summary {
     }
 }
 
+impl From<Arc<str>> for Summary {
+    fn from(text: Arc<str>) -> Self {
+        Summary::Text(text)
+    }
+}
+
 impl From<String> for Summary {
     fn from(text: String) -> Self {
-        Summary::Text(text)
+        Summary::Text(text.into())
     }
 }
 
@@ -206,7 +212,7 @@ pub fn history_from(
             .iter()
             .enumerate()
             .filter(|(_, e)| is_about(e, id, identities))
-            .filter_map(|(index, e)| match record_of(&e.source.document) {
+            .filter_map(|(index, e)| match record_of(&e.document) {
                 Some(record) if record.withdrawn() => None,
                 Some(record) => Some((&record.meeting, e, index)),
                 None => Some((&e.meeting, e, index)),
@@ -216,7 +222,7 @@ pub fn history_from(
         fn place<'a>(
             (meeting, e, _): &(&'a Meeting, &'a HistoryEvent, usize),
         ) -> (crate::source::meeting::MeetingTimeKey<'a>, &'a str, u64) {
-            (meeting.time_key(), &e.source.document, e.seq)
+            (meeting.time_key(), &e.document, e.seq)
         }
         about.sort_by(|a, b| place(a).cmp(&place(b)));
         // A target's observations read best in the order of the dates they hold for (several
@@ -262,7 +268,7 @@ pub fn history_from(
                         shown
                     }
                 };
-                let document = event.source.document.as_str();
+                let document = &*event.document;
                 let title = match &last_title {
                     Some((last, title)) if *last == document => title.clone(),
                     _ => {
@@ -290,8 +296,8 @@ pub fn history_from(
                 change,
                 meeting,
                 document_title,
-                document: std::mem::take(&mut event.source.document),
-                lines: event.source.lines.map(|l| [l.first, l.last]),
+                document: std::mem::take(&mut event.document),
+                lines: event.lines.map(|l| [l.first, l.last]),
                 summary,
                 figure,
             });
@@ -407,13 +413,13 @@ fn action_fates_in_valid_time(events: &[&HistoryEvent], changes: &mut [&'static 
         if !matches!(event.body, HistoryBody::ActionReported { .. }) {
             continue;
         }
-        if last_document == Some(event.source.document.as_str()) {
+        if last_document == Some(&*event.document) {
             if let Some(version) = versions.last_mut() {
                 version.push(index);
             }
         } else {
             versions.push(vec![index]);
-            last_document = Some(&event.source.document);
+            last_document = Some(&event.document);
         }
     }
     // Each action's parts and comparison key, once per distinct text: versions are compared
@@ -423,7 +429,7 @@ fn action_fates_in_valid_time(events: &[&HistoryEvent], changes: &mut [&'static 
     // text), and only then by hash: hashing every action's text (hundreds of bytes) was a
     // fifth of a long history's fold.
     let text_of = |index: usize| match events.get(index).map(|event| &event.body) {
-        Some(HistoryBody::ActionReported { text, .. }) => Some(text.as_str()),
+        Some(HistoryBody::ActionReported { text, .. }) => Some(&**text),
         _ => None,
     };
     let mut keys: Vec<String> = Vec::new();
@@ -473,9 +479,9 @@ fn action_fates_in_valid_time(events: &[&HistoryEvent], changes: &mut [&'static 
                 text,
                 ..
             } => Some((
-                bureaus.get(bureau_canonical.as_str())?.as_str(),
+                bureaus.get(&**bureau_canonical)?.as_str(),
                 *status,
-                text.as_str(),
+                &**text,
                 keys.get(key)?.as_str(),
             )),
             _ => None,
@@ -556,7 +562,7 @@ fn changes_in_valid_time(events: &[&HistoryEvent]) -> Vec<&'static str> {
             | HistoryBody::MeasureCited { text, .. } => {
                 if previous
                     .as_ref()
-                    .is_some_and(|(printed, _)| *printed == text.as_str())
+                    .is_some_and(|(printed, _)| *printed == &**text)
                 {
                     return "cited";
                 }
@@ -578,7 +584,6 @@ fn changes_in_valid_time(events: &[&HistoryEvent]) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::event::Source;
     use crate::source::meeting::Meeting;
 
     /// One version's actions: bureau, status, text.
@@ -597,10 +602,8 @@ mod tests {
                         ordinal: None,
                         date: None,
                     },
-                    source: Source {
-                        document: format!("document {at}"),
-                        lines: None,
-                    },
+                    document: format!("document {at}").into(),
+                    lines: None,
                     body: HistoryBody::ActionReported {
                         measure_id: "M1".into(),
                         bureau: bureau.into(),

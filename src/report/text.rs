@@ -766,7 +766,7 @@ mod tests {
                     meeting: format!("第{}回がん対策推進協議会 (date unknown)", 92 + seq / 5)
                         .into(),
                     document_title: (seq % 7 != 0).then(|| "がん対策推進基本計画 取組一覧".into()),
-                    document: "ab".repeat(32),
+                    document: "ab".repeat(32).into(),
                     lines: (seq % 2 == 0).then_some([1 + seq as u32, 2 + seq as u32]),
                     summary: if seq == 7 {
                         "国は、\n推進する。".to_owned().into()

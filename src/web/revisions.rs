@@ -215,9 +215,9 @@ fn render_history(view: &HistoryView, documents: &[DocumentRecord]) -> Markup {
     let mut rows: Vec<std::rc::Rc<DocumentCells>> = Vec::with_capacity(view.entries.len());
     for entry in &view.entries {
         let cells = match rows.last() {
-            Some(last) if last.cited.document == entry.document => std::rc::Rc::clone(last),
+            Some(last) if last.cited.document == &*entry.document => std::rc::Rc::clone(last),
             _ => {
-                let record = records.get(entry.document.as_str()).copied();
+                let record = records.get(&*entry.document).copied();
                 std::rc::Rc::new(DocumentCells {
                     meeting: record.map(|record| meeting_with_day(&record.meeting)),
                     dated: record
