@@ -33,7 +33,7 @@ pub(crate) fn side_by_side<A: Send, B>(
     first: impl FnOnce() -> A + Send,
     second: impl FnOnce() -> B,
 ) -> (A, B) {
-    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+    if !has_second_processor() {
         let first = first();
         return (first, second());
     }
@@ -48,17 +48,41 @@ pub(crate) fn side_by_side<A: Send, B>(
     })
 }
 
-/// Drops `value` on a thread of its own, when it holds thousands of allocations whose freeing
-/// need not hold up the answer (a measure's history at 1M events leaves ~14k read events:
-/// ~1 ms to free, while the other processor is idle; the CLI drops a ledger it has read from,
-/// sled's cache of its pages, beside the printing). A thread that cannot be started leaves it
-/// dropped here; one still freeing when the process ends is simply ended with it.
-pub fn drop_aside<T: Send + 'static>(value: T) {
-    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
-        return drop(value);
+/// Whether the machine has a processor for a second thread beside this one.
+fn has_second_processor() -> bool {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2
+}
+
+/// Drops `value` on a thread of its own while the caller goes on, and waits for that drop when
+/// the returned guard is dropped. The CLI drops the ledger it has answered from this way while it
+/// prints: sled's cache of its pages takes ~2 ms to free at 1M events, and the drop also closes
+/// sled and removes a read copy — which must finish, not be cut short by the process ending.
+/// On one processor, or when no thread can be started, `value` is dropped here.
+pub fn drop_aside<T: Send + 'static>(value: T) -> DroppingAside {
+    if !has_second_processor() {
+        drop(value);
+        return DroppingAside(None);
     }
     // On failure the closure, and `value` with it, is dropped by `spawn` itself.
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
+    DroppingAside(std::thread::Builder::new().spawn(move || drop(value)).ok())
+}
+
+/// A drop under way on a thread of its own ([`drop_aside`]), waited for when this is dropped.
+#[must_use = "the drop is waited for when this guard is dropped: bind it for as long as it may run"]
+pub struct DroppingAside(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for DroppingAside {
+    fn drop(&mut self) {
+        if let Some(dropping) = self.0.take() {
+            // A panic of the drop is a defect of planledger, raised again here (unless this
+            // thread is already unwinding from one).
+            if let Err(panic) = dropping.join() {
+                if !std::thread::panicking() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+        }
+    }
 }
 
 /// What kind of failure an error is, for a caller that must tell them apart (the CLI maps them

@@ -504,7 +504,7 @@ fn events_about_measure<T: MentionedEvent>(
         for recorded in identities.recorded_ids_of(canonical) {
             let read = store.events_mentioning(recorded)?;
             // Most measures have one recorded id: its events are taken as read rather than moved
-            // into an empty list (an allocation and a copy of thousands of 400-byte events).
+            // into an empty list (an allocation and a copy of thousands of events of a few hundred bytes).
             if events.is_empty() {
                 events = read;
             } else {
@@ -516,8 +516,8 @@ fn events_about_measure<T: MentionedEvent>(
     Ok(events)
 }
 
-/// Events gathered from several reads put in chain order, each once. (An event is 400 bytes
-/// and a long history thousands of them: sorted in place — each read's are in order already —
+/// Events gathered from several reads put in chain order, each once. (An event is a few
+/// hundred bytes and a long history thousands of them: sorted in place — each read's are in order already —
 /// rather than moved through a map.)
 fn in_chain_order<T: MentionedEvent>(events: &mut Vec<T>) {
     events.sort_by_key(|event| event.seq());

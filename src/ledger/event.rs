@@ -410,7 +410,26 @@ impl HistoryEvent {
 /// its length and bytes (no hashing of hundreds of bytes), and a new one replaces the oldest.
 #[derive(Debug, Default)]
 pub struct SharedTexts {
-    members: [Recent; SharedTexts::MEMBERS],
+    text: Recent,
+    bureau: Recent,
+    bureau_canonical: Recent,
+    document: Recent,
+    measure_id: Recent,
+}
+
+/// The members whose texts [`SharedTexts`] shares, each apart from the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedMember {
+    /// A statement's or an action's text.
+    Text,
+    /// A bureau as printed.
+    Bureau,
+    /// A bureau's canonical name.
+    BureauCanonical,
+    /// The source document's hash.
+    Document,
+    /// The measure's id.
+    MeasureId,
 }
 
 /// One member's texts lately read, the oldest replaced first.
@@ -421,23 +440,18 @@ struct Recent {
 }
 
 impl SharedTexts {
-    /// The members read apart: a statement's or action's text, a bureau as printed, a bureau's
-    /// canonical name, the document, the measure's id.
-    pub const TEXT: usize = 0;
-    pub const BUREAU: usize = 1;
-    pub const BUREAU_CANONICAL: usize = 2;
-    pub const DOCUMENT: usize = 3;
-    pub const MEASURE_ID: usize = 4;
-    const MEMBERS: usize = 5;
     /// A version restates a measure's text and its few actions: the last sixteen texts of a
     /// member cover a measure's versions in turn.
     const HELD: usize = 16;
 
-    /// `text` as read for `member` (one of the constants above), shared with the same text
-    /// read lately.
-    pub fn share(&mut self, member: usize, text: &str) -> Arc<str> {
-        let Some(recent) = self.members.get_mut(member) else {
-            return Arc::from(text);
+    /// `text` as read for `member`, shared with the same text read lately for it.
+    pub fn share(&mut self, member: SharedMember, text: &str) -> Arc<str> {
+        let recent = match member {
+            SharedMember::Text => &mut self.text,
+            SharedMember::Bureau => &mut self.bureau,
+            SharedMember::BureauCanonical => &mut self.bureau_canonical,
+            SharedMember::Document => &mut self.document,
+            SharedMember::MeasureId => &mut self.measure_id,
         };
         if let Some(held) = recent.texts.iter().find(|held| ***held == *text) {
             return Arc::clone(held);
@@ -970,24 +984,24 @@ mod tests {
     #[test]
     fn texts_read_again_are_shared_and_each_member_keeps_its_own() {
         let mut shared = SharedTexts::default();
-        let first = shared.share(SharedTexts::TEXT, "国は、がん検診を推進する。");
-        let again = shared.share(SharedTexts::TEXT, "国は、がん検診を推進する。");
+        let first = shared.share(SharedMember::Text, "国は、がん検診を推進する。");
+        let again = shared.share(SharedMember::Text, "国は、がん検診を推進する。");
         assert!(Arc::ptr_eq(&first, &again));
         // The same bytes read for another member are that member's own.
-        let other = shared.share(SharedTexts::BUREAU, "国は、がん検診を推進する。");
+        let other = shared.share(SharedMember::Bureau, "国は、がん検診を推進する。");
         assert!(!Arc::ptr_eq(&first, &other));
         assert_eq!(first, other);
         // Sixteen other texts later, the first is no longer held: read again, it is new.
         for n in 0..16 {
             let text = format!("取組{n}");
-            let read = shared.share(SharedTexts::TEXT, &text);
+            let read = shared.share(SharedMember::Text, &text);
             assert_eq!(&*read, text);
         }
-        let later = shared.share(SharedTexts::TEXT, "国は、がん検診を推進する。");
+        let later = shared.share(SharedMember::Text, "国は、がん検診を推進する。");
         assert!(!Arc::ptr_eq(&first, &later));
         assert_eq!(first, later);
         // A text of the same length but other bytes is never taken for it.
-        let same_length = shared.share(SharedTexts::TEXT, "国は、がん検診を推進した。");
+        let same_length = shared.share(SharedMember::Text, "国は、がん検診を推進した。");
         assert_ne!(same_length, later);
     }
 

@@ -20,5 +20,8 @@ pub mod verify;
 pub mod wire;
 pub mod witness;
 
-pub use event::{Event, EventBody, EventError, HistoryBody, HistoryEvent, Source, GENESIS_HASH};
+pub use event::{
+    Event, EventBody, EventError, HistoryBody, HistoryEvent, SharedMember, SharedTexts, Source,
+    GENESIS_HASH,
+};
 pub use store::{Store, StoreError};

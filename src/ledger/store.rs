@@ -1550,7 +1550,7 @@ impl Store {
             return Ok(events);
         }
         let split = name_seq_key(measure_id, middle);
-        // A long history is thousands of 400-byte events: the list is allocated once, at the
+        // A long history is thousands of events: the list is allocated once, at the
         // size the entries' headers state for both halves, rather than regrown (each regrowth a
         // copy, and fresh memory that costs a fault a page).
         let (later_count, later_stated) = std::sync::mpsc::sync_channel(1);
@@ -2374,9 +2374,6 @@ pub fn check_is_ledger(path: &Path) -> Result<(), StoreError> {
     })
 }
 
-/// How many events `mentions` entries hold, as their headers state (at most [`FRAME_EVENTS`]
-/// each: a damaged header cannot ask for more); an unreadable header counts none, and is
-/// refused when its entry is decoded.
 /// What a measure's events are read as from its `mentions` entries: whole, or as a history
 /// reads them.
 pub trait MentionedEvent: Sized + Send {
@@ -2386,7 +2383,9 @@ pub trait MentionedEvent: Sized + Send {
     /// The event these canonical bytes hold; `None` when they do not hold one of a measure's
     /// events (the entry is damaged).
     fn from_bytes(bytes: &[u8], reading: &mut Self::Reading) -> Option<Self>;
+    /// The event's sequence number (its place in the chain).
     fn seq(&self) -> u64;
+    /// The measure the event names, as recorded (its entry's key must name the same).
     fn measure_id(&self) -> Option<&str>;
 }
 
@@ -2416,6 +2415,9 @@ impl MentionedEvent for HistoryEvent {
     }
 }
 
+/// How many events `mentions` entries hold, as their headers state (at most [`FRAME_EVENTS`]
+/// each: a damaged header cannot ask for more); an unreadable header counts none, and is
+/// refused when its entry is decoded.
 fn stated_events(entries: &[(sled::IVec, sled::IVec)]) -> usize {
     entries
         .iter()

@@ -17,7 +17,9 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::event::{Event, EventBody, EventError, HistoryBody, HistoryEvent, SharedTexts, Source};
+use super::event::{
+    Event, EventBody, EventError, HistoryBody, HistoryEvent, SharedMember, SharedTexts, Source,
+};
 use crate::extract::dating::DateBounds;
 use crate::extract::figures::RelativeDeadline;
 use crate::extract::{ActionStatus, LineRange, SectionPath};
@@ -519,6 +521,20 @@ struct WireMembers {
     recorded_at: Option<String>,
 }
 
+/// A member a kind requires, refused as serde refuses a missing field.
+fn required<T, E: serde::de::Error>(member: Option<T>, name: &'static str) -> Result<T, E> {
+    member.ok_or_else(|| E::missing_field(name))
+}
+
+impl From<WireStatus> for ActionStatus {
+    fn from(status: WireStatus) -> ActionStatus {
+        match status {
+            WireStatus::Done => ActionStatus::Done,
+            WireStatus::Planned => ActionStatus::Planned,
+        }
+    }
+}
+
 /// The kinds' names, as `kind` writes them.
 pub const KINDS: &[&str] = &[
     "DocumentIngested",
@@ -537,9 +553,6 @@ pub const KINDS: &[&str] = &[
 impl WireMembers {
     /// The event these members are, its body the kind `kind` names.
     fn into_event<E: serde::de::Error>(self) -> Result<WireEvent<'static>, E> {
-        fn required<T, E: serde::de::Error>(member: Option<T>, name: &'static str) -> Result<T, E> {
-            member.ok_or_else(|| E::missing_field(name))
-        }
         let body = match self.kind.as_str() {
             "DocumentIngested" => WireBody::DocumentIngested {
                 title: self.title.map(Into::into),
@@ -641,7 +654,8 @@ impl WireMembers {
 /// it. Every other member — the chain's digests, sections, lineage, other kinds' — is passed
 /// over as JSON, neither kept nor checked: `verify` holds each to its form, and the full
 /// reading ([`Event::from_bytes`]) refuses what this one passes over.
-/// The texts it shares are read borrowing the event's bytes (copied only when new).
+/// The texts it shares are read borrowing the event's bytes where they hold no escape (copied
+/// only when new).
 #[derive(Deserialize)]
 struct WireHistoryMembers<'a> {
     seq: u64,
@@ -651,13 +665,13 @@ struct WireHistoryMembers<'a> {
     #[serde(borrow)]
     source: WireHistorySource<'a>,
     #[serde(borrow)]
-    measure_id: Option<Cow<'a, str>>,
+    measure_id: Option<Borrowed<'a>>,
     #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
+    text: Option<Borrowed<'a>>,
     #[serde(borrow)]
-    bureau: Option<Cow<'a, str>>,
+    bureau: Option<Borrowed<'a>>,
     #[serde(borrow)]
-    bureau_canonical: Option<Cow<'a, str>>,
+    bureau_canonical: Option<Borrowed<'a>>,
     status: Option<WireStatus>,
     key: Option<String>,
     label: Option<String>,
@@ -667,6 +681,11 @@ struct WireHistoryMembers<'a> {
     as_of_day: Option<String>,
     deadline: Option<String>,
 }
+
+/// A text read borrowing the bytes it is read from when it holds no escape: serde borrows a
+/// `Cow` only as a field of its own, never inside an `Option`.
+#[derive(Deserialize)]
+struct Borrowed<'a>(#[serde(borrow)] Cow<'a, str>);
 
 /// [`WireSource`] read borrowing its document's hash.
 #[derive(Deserialize)]
@@ -683,38 +702,32 @@ impl WireHistoryMembers<'_> {
         self,
         shared: &mut SharedTexts,
     ) -> Result<Option<HistoryEvent>, E> {
-        fn required<T, E: serde::de::Error>(member: Option<T>, name: &'static str) -> Result<T, E> {
-            member.ok_or_else(|| E::missing_field(name))
-        }
-        let mut share = |member: usize, text: Option<Cow<'_, str>>, name: &'static str| {
-            required(text, name).map(|text| shared.share(member, &text))
+        let mut share = |member: SharedMember, text: Option<Borrowed<'_>>, name: &'static str| {
+            required(text, name).map(|Borrowed(text)| shared.share(member, &text))
         };
         let body = match &*self.kind {
             "MeasureAdded" => HistoryBody::MeasureAdded {
-                measure_id: share(SharedTexts::MEASURE_ID, self.measure_id, "measure_id")?,
-                text: share(SharedTexts::TEXT, self.text, "text")?,
+                measure_id: share(SharedMember::MeasureId, self.measure_id, "measure_id")?,
+                text: share(SharedMember::Text, self.text, "text")?,
             },
             "MeasureRevised" => HistoryBody::MeasureRevised {
-                measure_id: share(SharedTexts::MEASURE_ID, self.measure_id, "measure_id")?,
-                text: share(SharedTexts::TEXT, self.text, "text")?,
+                measure_id: share(SharedMember::MeasureId, self.measure_id, "measure_id")?,
+                text: share(SharedMember::Text, self.text, "text")?,
             },
             "MeasureCited" => HistoryBody::MeasureCited {
-                measure_id: share(SharedTexts::MEASURE_ID, self.measure_id, "measure_id")?,
-                text: share(SharedTexts::TEXT, self.text, "text")?,
+                measure_id: share(SharedMember::MeasureId, self.measure_id, "measure_id")?,
+                text: share(SharedMember::Text, self.text, "text")?,
             },
             "ActionReported" => HistoryBody::ActionReported {
-                measure_id: share(SharedTexts::MEASURE_ID, self.measure_id, "measure_id")?,
-                bureau: share(SharedTexts::BUREAU, self.bureau, "bureau")?,
+                measure_id: share(SharedMember::MeasureId, self.measure_id, "measure_id")?,
+                bureau: share(SharedMember::Bureau, self.bureau, "bureau")?,
                 bureau_canonical: share(
-                    SharedTexts::BUREAU_CANONICAL,
+                    SharedMember::BureauCanonical,
                     self.bureau_canonical,
                     "bureau_canonical",
                 )?,
-                status: match required(self.status, "status")? {
-                    WireStatus::Done => ActionStatus::Done,
-                    WireStatus::Planned => ActionStatus::Planned,
-                },
-                text: share(SharedTexts::TEXT, self.text, "text")?,
+                status: required(self.status, "status")?.into(),
+                text: share(SharedMember::Text, self.text, "text")?,
             },
             "TargetChanged" => HistoryBody::TargetChanged {
                 key: required(self.key, "key")?,
@@ -731,7 +744,7 @@ impl WireHistoryMembers<'_> {
         Ok(Some(HistoryEvent {
             seq: self.seq,
             meeting: Meeting::try_from(self.meeting).map_err(E::custom)?,
-            document: shared.share(SharedTexts::DOCUMENT, &self.source.document),
+            document: shared.share(SharedMember::Document, &self.source.document),
             lines: self
                 .source
                 .lines
@@ -1265,10 +1278,7 @@ impl From<WireBody<'_>> for EventBody {
                 measure_id: measure_id.own(),
                 bureau: bureau.own(),
                 bureau_canonical: bureau_canonical.own(),
-                status: match status {
-                    WireStatus::Done => ActionStatus::Done,
-                    WireStatus::Planned => ActionStatus::Planned,
-                },
+                status: status.into(),
                 text: text.own(),
             },
             WireBody::TargetChanged {

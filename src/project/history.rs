@@ -303,8 +303,6 @@ pub fn history_from(
             });
         }
     }
-    // What the entries did not take (digests, ids, sections…) freed aside.
-    crate::drop_aside(events);
     HistoryView {
         id: id.to_owned(),
         aliases,

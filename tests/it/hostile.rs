@@ -413,8 +413,10 @@ fn an_unprivileged_user_reads_a_read_only_archive() {
 #[test]
 fn reading_commands_write_nothing_to_the_ledger() {
     let (_dir, store) = ingested_seeds();
-    let first = planledger(&store, &["meetings"]);
+    let first = planledger(&store, &["state", "--format", "json"]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let state: serde_json::Value = serde_json::from_str(&stdout(&first)).unwrap();
+    let measure = state["measures"][0]["id"].as_str().unwrap().to_owned();
     let long_ago =
         std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
     let files = files_of(&store);
@@ -432,6 +434,7 @@ fn reading_commands_write_nothing_to_the_ledger() {
         vec!["state", "--at", "第92回"],
         vec!["diff", "--since", "第92回"],
         vec!["log", "--kind", "DocumentIngested"],
+        vec!["history", measure.as_str()],
         vec!["timeline"],
         vec!["checkpoint"],
         vec!["export"],
