@@ -256,15 +256,10 @@ pub struct HistoryEvent {
 /// named as there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HistoryBody {
-    MeasureAdded {
-        measure_id: Arc<str>,
-        text: Arc<str>,
-    },
-    MeasureRevised {
-        measure_id: Arc<str>,
-        text: Arc<str>,
-    },
-    MeasureCited {
+    /// A measure's statement: `MeasureAdded`, `MeasureRevised` or `MeasureCited` (its `kind`,
+    /// as recorded), which a history reads alike.
+    Statement {
+        kind: &'static str,
         measure_id: Arc<str>,
         text: Arc<str>,
     },
@@ -290,9 +285,7 @@ impl HistoryBody {
     /// The kind as [`EventBody::kind`] names it.
     pub fn kind(&self) -> &'static str {
         match self {
-            HistoryBody::MeasureAdded { .. } => "MeasureAdded",
-            HistoryBody::MeasureRevised { .. } => "MeasureRevised",
-            HistoryBody::MeasureCited { .. } => "MeasureCited",
+            HistoryBody::Statement { kind, .. } => kind,
             HistoryBody::ActionReported { .. } => "ActionReported",
             HistoryBody::TargetChanged { .. } => "TargetChanged",
         }
@@ -301,9 +294,7 @@ impl HistoryBody {
     /// The measure the event is about (as [`EventBody::measure_id`]).
     pub fn measure_id(&self) -> Option<&str> {
         match self {
-            HistoryBody::MeasureAdded { measure_id, .. }
-            | HistoryBody::MeasureRevised { measure_id, .. }
-            | HistoryBody::MeasureCited { measure_id, .. }
+            HistoryBody::Statement { measure_id, .. }
             | HistoryBody::ActionReported { measure_id, .. } => Some(measure_id),
             HistoryBody::TargetChanged { .. } => None,
         }
@@ -321,22 +312,18 @@ impl HistoryEvent {
             body,
             ..
         } = event;
+        let kind = body.kind();
         let body = match body {
             EventBody::MeasureAdded {
                 measure_id, text, ..
-            } => HistoryBody::MeasureAdded {
-                measure_id: measure_id.into(),
-                text: text.into(),
-            },
-            EventBody::MeasureRevised {
+            }
+            | EventBody::MeasureRevised {
                 measure_id, text, ..
-            } => HistoryBody::MeasureRevised {
-                measure_id: measure_id.into(),
-                text: text.into(),
-            },
-            EventBody::MeasureCited {
+            }
+            | EventBody::MeasureCited {
                 measure_id, text, ..
-            } => HistoryBody::MeasureCited {
+            } => HistoryBody::Statement {
+                kind,
                 measure_id: measure_id.into(),
                 text: text.into(),
             },

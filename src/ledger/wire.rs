@@ -705,16 +705,13 @@ impl WireHistoryMembers<'_> {
         let mut share = |member: SharedMember, text: Option<Borrowed<'_>>, name: &'static str| {
             required(text, name).map(|Borrowed(text)| shared.share(member, &text))
         };
-        let body = match &*self.kind {
-            "MeasureAdded" => HistoryBody::MeasureAdded {
-                measure_id: share(SharedMember::MeasureId, self.measure_id, "measure_id")?,
-                text: share(SharedMember::Text, self.text, "text")?,
-            },
-            "MeasureRevised" => HistoryBody::MeasureRevised {
-                measure_id: share(SharedMember::MeasureId, self.measure_id, "measure_id")?,
-                text: share(SharedMember::Text, self.text, "text")?,
-            },
-            "MeasureCited" => HistoryBody::MeasureCited {
+        // The kind as `KINDS` names it: a statement keeps its name.
+        let Some(kind) = KINDS.iter().copied().find(|kind| *kind == self.kind) else {
+            return Err(E::unknown_variant(&self.kind, KINDS));
+        };
+        let body = match kind {
+            "MeasureAdded" | "MeasureRevised" | "MeasureCited" => HistoryBody::Statement {
+                kind,
                 measure_id: share(SharedMember::MeasureId, self.measure_id, "measure_id")?,
                 text: share(SharedMember::Text, self.text, "text")?,
             },
@@ -738,8 +735,7 @@ impl WireHistoryMembers<'_> {
                 as_of_day: self.as_of_day,
                 deadline: self.deadline,
             },
-            other if KINDS.contains(&other) => return Ok(None),
-            other => return Err(E::unknown_variant(other, KINDS)),
+            _ => return Ok(None),
         };
         Ok(Some(HistoryEvent {
             seq: self.seq,

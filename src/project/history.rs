@@ -153,8 +153,10 @@ pub fn history(events: &[Event], id: &str) -> HistoryView {
     history_from(
         &documents(events),
         &Identities::from_events(events),
+        // Only the events a history holds are copied.
         events
             .iter()
+            .filter(|event| event.body.history_id().is_some())
             .cloned()
             .filter_map(HistoryEvent::of)
             .collect(),
@@ -348,9 +350,7 @@ fn take_said(
             };
             return (summary, None);
         }
-        HistoryBody::MeasureAdded { text, .. }
-        | HistoryBody::MeasureRevised { text, .. }
-        | HistoryBody::MeasureCited { text, .. } => return (std::mem::take(text).into(), None),
+        HistoryBody::Statement { text, .. } => return (std::mem::take(text).into(), None),
     };
     let summary = format!(
         "{}: {}{} as of {}{}",
@@ -555,9 +555,7 @@ fn changes_in_valid_time(events: &[&HistoryEvent]) -> Vec<&'static str> {
     events
         .iter()
         .map(|event| match &event.body {
-            HistoryBody::MeasureAdded { text, .. }
-            | HistoryBody::MeasureRevised { text, .. }
-            | HistoryBody::MeasureCited { text, .. } => {
+            HistoryBody::Statement { text, .. } => {
                 if previous
                     .as_ref()
                     .is_some_and(|(printed, _)| *printed == &**text)
